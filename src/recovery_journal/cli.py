@@ -1,0 +1,119 @@
+"""The `recovery-journal` command: the root app, its global options, and the one place errors are shown."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .commands import demo, keys, maintenance, reading, writing
+from .errors import ExitCode, Interrupted, JournalError
+
+DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
+
+
+def report(error: JournalError) -> None:
+    """Print an error as two calm lines on stderr: what happened, and what to do."""
+    sys.stderr.write(f"recovery-journal: {error.message}\n")
+    if error.hint:
+        sys.stderr.write(f"  hint: {error.hint}\n")
+
+
+def report_unexpected(exc: BaseException) -> None:
+    """A bug: say so without the exception's text or locals, which could hold entry words."""
+    sys.stderr.write(
+        "recovery-journal: Something unexpected went wrong, and the command stopped. "
+        "Anything already saved is safe.\n"
+        f"  hint: Please report it, mentioning '{type(exc).__name__}'. "
+        f"{DEBUG_ENV}=1 adds where it happened (file and line only).\n"
+    )
+    if os.environ.get(DEBUG_ENV) == "1":
+        for frame in traceback.extract_tb(exc.__traceback__):
+            sys.stderr.write(f"    {frame.filename}:{frame.lineno} in {frame.name}\n")
+
+
+class JournalGroup(TyperGroup):
+    """The root group: every command runs inside this one error boundary."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.TyperException):
+            raise
+        except JournalError as error:
+            report(error)
+            ctx.exit(int(error.exit_code))
+        except (KeyboardInterrupt, typer.Abort):
+            report(Interrupted("Stopped. Nothing more was changed."))
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`); quietly stop writing.
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from complaining at exit
+            ctx.exit(int(ExitCode.OK))
+        except Exception as exc:
+            report_unexpected(exc)
+            ctx.exit(int(ExitCode.UNEXPECTED))
+
+
+app = typer.Typer(
+    cls=JournalGroup,
+    name="recovery-journal",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"recovery-journal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    journal: Annotated[Path | None, typer.Option(
+        "--journal", "-j", metavar="FOLDER", show_default=False,
+        help="Use the journal in FOLDER (default: $RECOVERY_JOURNAL_HOME, else your data folder).")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and stop.")] = False,
+) -> None:
+    """A private, encrypted journal for the terminal, for healing at your own pace.
+
+    Passphrases are asked for in the terminal, or read from RECOVERY_JOURNAL_PASSPHRASE_FILE,
+    RECOVERY_JOURNAL_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_PASSPHRASE (never from the command line).
+    """
+    from .commands._shared import AppState
+
+    os.umask(0o077)  # anything this process creates is private to you
+    ctx.obj = AppState(journal=journal)
+
+
+app.command("init")(keys.init)
+app.command("write")(writing.write)
+app.command("list")(reading.list_entries)
+app.command("show")(reading.show)
+app.command("edit")(writing.edit)
+app.command("delete")(writing.delete)
+app.command("history")(reading.history)
+app.command("search")(reading.search_entries)
+app.command("tags")(reading.tags)
+app.command("passwd")(keys.passwd)
+app.command("recover")(keys.recover)
+app.command("doctor")(maintenance.doctor)
+app.add_typer(maintenance.drafts_app, name="drafts")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="recovery-journal")

@@ -1,0 +1,1 @@
+"""One module per group of commands. Each command collects input, calls the service, hands results to render."""

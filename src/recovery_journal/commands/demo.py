@@ -1,0 +1,96 @@
+"""The demo command: the main job, shown on a throwaway journal."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from ..demo import sample
+from ..entry import EntryFilter
+from ..errors import AlreadyExists
+from ..render import entries as view
+from ..render.output import Output
+from . import _shared
+
+SEARCH_WORD = "boundary"
+
+
+def demo(
+    ctx: typer.Context,
+    keep: Annotated[Path | None, typer.Option("--keep", metavar="DIR", show_default=False,
+                                              help="Keep the demo journal in DIR to look around afterwards.")] = None,
+) -> None:
+    """Show what recovery-journal does, on a throwaway journal with a sample story.
+
+    Example: recovery-journal demo
+    """
+    out = Output()
+    if keep is not None and (keep / "journal.db").exists():
+        raise AlreadyExists(f"There's already a journal in {keep}.", hint="Pick an empty folder for --keep.")
+    home = keep if keep is not None else Path(tempfile.mkdtemp(prefix="recovery-journal-demo-"))
+    try:
+        built = sample.build(home, _shared.settings(ctx))
+        with built.journal as journal:
+            _tour(out, journal, built)
+    finally:
+        if keep is None:
+            shutil.rmtree(home, ignore_errors=True)
+    if keep is not None:
+        out.say(f"The demo journal is kept in {keep}. Look around with:\n"
+                f"  RECOVERY_JOURNAL_PASSPHRASE='{sample.PASSPHRASE}' recovery-journal --journal {keep} list")
+    else:
+        out.say("The demo journal has been removed. Nothing touched your own journal.")
+
+
+def _section(out: Output, title: str, command: str) -> None:
+    if out.rich:
+        out.show(Text(""))
+        out.show(Rule(Text(title, style="bold"), align="left"))
+        out.show(Text(f"$ {command}", style="dim"))
+    else:
+        out.lines(["", f"== {title}", f"$ {command}"])
+
+
+def _tour(out: Output, journal: sample.Journal, built: sample.Sample) -> None:
+    count = journal.count()
+    intro = (f"This is a throwaway journal holding a short sample story: {count} entries over about six months, "
+             "written by someone leaving a controlling relationship. Nothing here touches your own journal.")
+    out.view(Panel(Text(intro), title="recovery-journal demo", expand=False), [intro])
+
+    _section(out, "The latest entries", "recovery-journal list --limit 6")
+    latest = journal.entries(EntryFilter(limit=6)).entries
+    out.view(view.entry_table(latest), view.entry_lines(latest))
+
+    shown = latest[-1]
+    _section(out, "One entry in full", f"recovery-journal show {shown.id}")
+    out.view(view.entry_view(shown), view.entry_plain(shown))
+
+    _section(out, "Searching, with the words highlighted", f"recovery-journal search {SEARCH_WORD}")
+    found = journal.search(SEARCH_WORD, EntryFilter(limit=4))
+    out.view(view.search_view(found), view.search_lines(found))
+
+    entry, revisions = journal.history(built.edited_id)
+    _section(out, "Edits keep the earlier words", f"recovery-journal history {entry.id}")
+    out.view(view.history_view(entry, revisions), view.history_plain(entry, revisions))
+
+    counted, _ = journal.tags()
+    _section(out, "Tags", "recovery-journal tags")
+    out.view(view.tags_table(counted[:8]), view.tags_lines(counted[:8]))
+
+    words = [SEARCH_WORD, *[t for t, _ in counted[:3]]]
+    hits = sample.plaintext_hits(journal.settings.paths, words)
+    _section(out, "What someone who copies the file sees", "grep -c WORD journal.db")
+    report = [f"'{w}' appears {n} times in the files on disk." for w, n in hits.items()]
+    report.append("Every entry, title, tag, mood and date is encrypted; only entry numbers and counts are not.")
+    out.lines(report)
+
+    _section(out, "Your own journal", "recovery-journal init")
+    out.lines(["`recovery-journal init` creates your journal and a recovery code; "
+               "`recovery-journal write` opens your editor. Go at your own pace."])

@@ -1,0 +1,114 @@
+"""Commands that look after the journal: doctor and drafts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .. import doctor as checks
+from ..errors import UsageProblem
+from ..render import maintenance as view
+from ..render.entries import entry_json
+from ..render.output import Output
+from . import _shared
+from ._shared import JsonOpt
+
+NumberArg = Annotated[int, typer.Argument(metavar="N", help="The draft's number (see `drafts`).")]
+
+
+def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Check the journal: file, permissions, keys, and that every record opens.
+
+    Example: recovery-journal doctor
+    """
+    out = Output(as_json)
+    report = checks.Report()
+    current = _shared.settings(ctx)
+    _shared.check_journal_file(current.paths.db)
+    checks.permission_checks(current.paths, report)
+    with _shared.open_journal(ctx, out) as journal:
+        checks.journal_checks(journal, report)
+    if as_json:
+        out.document("doctor", checks=[view.check_json(c) for c in report.checks], exit_code=int(report.exit_code))
+    elif out.rich:
+        out.show(view.report_view(report))
+    else:
+        out.lines(view.report_lines(report))
+    if report.exit_code:
+        raise typer.Exit(int(report.exit_code))
+
+
+drafts_app = typer.Typer(help="Words kept safe when a save couldn't finish.", no_args_is_help=False)
+
+
+@drafts_app.callback(invoke_without_command=True)
+def drafts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List the drafts kept when a save couldn't finish.
+
+    Example: recovery-journal drafts
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        kept = journal.drafts()
+    if as_json:
+        out.document("drafts", drafts=[view.draft_json(i, d) for i, d in enumerate(kept.drafts, 1)],
+                     unreadable=[p.name for p in kept.unreadable])
+    elif not kept.drafts:
+        out.say("No drafts are waiting. Everything you wrote was saved.")
+    elif out.rich:
+        out.show(view.drafts_table(kept.drafts))
+    else:
+        out.lines(view.drafts_lines(kept.drafts))
+
+
+@drafts_app.command("show")
+def show_draft(ctx: typer.Context, number: NumberArg) -> None:
+    """Show a kept draft in full.
+
+    Example: recovery-journal drafts show 1
+    """
+    out = Output()
+    with _shared.open_journal(ctx, out) as journal:
+        draft = journal.draft(number)
+    out.lines(view.draft_plain(number, draft))
+
+
+@drafts_app.command("save")
+def save_draft(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
+    """Save a kept draft as an entry (or finish the edit it came from).
+
+    Example: recovery-journal drafts save 1
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        entry = journal.save_draft(number)
+    if as_json:
+        out.document("entry", entry=entry_json(entry))
+    else:
+        out.say(f"Saved draft {number} as entry {entry.id}.", style="green")
+
+
+@drafts_app.command("discard")
+def discard_draft(
+    ctx: typer.Context,
+    number: NumberArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
+) -> None:
+    """Delete a kept draft (asks first).
+
+    Example: recovery-journal drafts discard 1
+    """
+    out = Output()
+    if not yes and not _shared.stdin_is_terminal():
+        raise UsageProblem("Discarding asks first, and there's no terminal to ask in.",
+                           hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes")
+    with _shared.open_journal(ctx, out) as journal:
+        journal.draft(number)
+        if not yes and not typer.confirm(f"Discard draft {number}? This can't be undone.", default=False, err=True):
+            out.say("Kept it.")
+            return
+        journal.discard_draft(number)
+    out.say(f"Discarded draft {number}.")

@@ -1,0 +1,167 @@
+"""Commands that read entries: list, show, history, search, tags."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..dates import parse_day
+from ..entry import EntryFilter, clean_tags
+from ..errors import InvalidDate, InvalidInput, Tampered
+from ..journal import local_now
+from ..render import entries as view
+from ..render.output import Output
+from . import _shared
+from ._shared import JsonOpt, TagOpt
+
+FromOpt = Annotated[str | None, typer.Option("--from", help="From this day on (2024-03-01, \"last month\").",
+                                             show_default=False)]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Up to and including this day.", show_default=False)]
+LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="Only the most recent N.",
+                                              show_default=False)]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
+
+
+def _filter(since: str | None, until: str | None, on: str | None, tags: list[str] | None,
+            limit: int | None, newest_first: bool) -> EntryFilter:
+    now = local_now()
+    if on is not None and (since or until):
+        raise InvalidInput("--on picks one day, so it can't be combined with --from or --to.",
+                           hint="Use --on alone, or --from and --to for a range.")
+    first = parse_day(on or since, now) if (on or since) else None
+    last = parse_day(on or until, now) if (on or until) else None
+    if first and last and first > last:
+        raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
+    return EntryFilter(since=first, until=last, tags=clean_tags(tags or []), limit=limit, newest_first=newest_first)
+
+
+def _unreadable_note(ids: list[int]) -> None:
+    """Entries that failed to open were left out; say which, and end with the tampered exit code."""
+    if not ids:
+        return
+    one = len(ids) == 1
+    raise Tampered(
+        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (changed outside "
+        f"recovery-journal, or damaged), so {'it is' if one else 'they are'} not shown.",
+        hint="Everything else is shown. `recovery-journal doctor` checks the whole journal.",
+    )
+
+
+def list_entries(
+    ctx: typer.Context,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    on: Annotated[str | None, typer.Option("--on", help="Just this day.", show_default=False)] = None,
+    tag: TagOpt = None,
+    limit: LimitOpt = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List entries, oldest first.
+
+    Example: recovery-journal list --from "last month" --tag therapy
+    """
+    wanted = _filter(since, until, on, tag, limit, reverse)
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        listing = journal.entries(wanted)
+    if as_json:
+        out.document("entries", entries=[view.entry_json(e) for e in listing.entries], unreadable=listing.unreadable)
+    elif not listing.entries:
+        out.say("No entries here yet. When you're ready, `recovery-journal write` opens your editor."
+                if wanted == EntryFilter(newest_first=reverse) else "No entries match that.")
+    elif out.rich:
+        out.show(view.entry_table(listing.entries))
+    else:
+        out.lines(view.entry_lines(listing.entries))
+    _unreadable_note(listing.unreadable)
+
+
+def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Show one entry in full.
+
+    Example: recovery-journal show 12
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        entry = journal.entry(entry_id)
+    if as_json:
+        out.document("entry", entry=view.entry_json(entry))
+    elif out.rich:
+        out.show(view.entry_view(entry))
+    else:
+        out.lines(view.entry_plain(entry))
+
+
+def history(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Show every earlier version of an entry, oldest first.
+
+    Example: recovery-journal history 12
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        entry, revisions = journal.history(entry_id)
+    if as_json:
+        out.document("history", entry=view.entry_json(entry), revisions=[view.revision_json(r) for r in revisions])
+        return
+    if not revisions:
+        out.say(f"Entry {entry_id} hasn't been changed since it was written.")
+    if out.rich:
+        out.show(view.history_view(entry, revisions))
+    else:
+        out.lines(view.history_plain(entry, revisions))
+
+
+def search_entries(
+    ctx: typer.Context,
+    words: Annotated[list[str] | None, typer.Argument(metavar="[TEXT]...", help="What to look for; asked if left out.",
+                                                      show_default=False)] = None,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    tag: TagOpt = None,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find entries containing some words (case doesn't matter).
+
+    Leave TEXT out to be asked for it, so it stays out of your shell history.
+
+    Example: recovery-journal search boundary --from 2024-01-01
+    """
+    wanted = _filter(since, until, None, tag, limit, False)
+    out = Output(as_json)
+    if not words and not _shared.stdin_is_terminal():
+        raise InvalidInput("There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary")
+    query = " ".join(words) if words else str(typer.prompt("Search for", err=True))
+    with _shared.open_journal(ctx, out) as journal:
+        result = journal.search(query, wanted)
+    if as_json:
+        out.document("search", query=result.query, entries=[view.hit_json(h) for h in result.hits],
+                     unreadable=result.unreadable)
+    elif not result.hits:
+        out.say("No entries contain that.")
+    elif out.rich:
+        out.show(view.search_view(result))
+    else:
+        out.lines(view.search_lines(result))
+    _unreadable_note(result.unreadable)
+
+
+def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """List your tags and how many entries carry each.
+
+    Example: recovery-journal tags
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        counted, unreadable = journal.tags()
+    if as_json:
+        out.document("tags", tags=[{"tag": t, "entries": n} for t, n in counted], unreadable=unreadable)
+    elif not counted:
+        out.say("No tags yet. Add some with --tag when you write.")
+    elif out.rich:
+        out.show(view.tags_table(counted))
+    else:
+        out.lines(view.tags_lines(counted))
+    _unreadable_note(unreadable)

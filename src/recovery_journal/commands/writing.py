@@ -1,0 +1,169 @@
+"""Commands that change entries: write, edit, delete."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from .. import editor
+from ..dates import not_in_future, parse_moment
+from ..entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
+from ..errors import EditorFailed, EmptyEntry, Interrupted, TooLarge, UsageProblem
+from ..journal import Journal, local_now
+from ..render.entries import entry_json, when
+from ..render.output import Output
+from . import _shared
+from ._shared import DateOpt, JsonOpt, MoodOpt, TagOpt, TitleOpt
+
+
+
+def _date(value: str | None) -> datetime | None:
+    return None if value is None else not_in_future(parse_moment(value, local_now()), local_now())
+
+
+@contextlib.contextmanager
+def _maybe_session(journal: Journal, wanted: bool) -> Iterator[editor.Session | None]:
+    if not wanted:
+        yield None
+        return
+    with editor.session(journal.settings.scratch, journal.settings.paths.tag, journal.settings.env) as session:
+        yield session
+
+
+def _from_editor(session: editor.Session, journal: Journal, initial: str, **details: object) -> str:
+    """Run the editor; if it fails with words in the buffer, keep them as a draft before saying so."""
+    edited = session.run(initial)
+    if edited.ok:
+        return edited.text
+    failure = EditorFailed(f"The editor closed with an error (status {edited.status}).")
+    if edited.text.strip() and edited.text != initial:
+        raise _shared.keep_unsaved(journal, failure, edited.text, session, **details)
+    raise EditorFailed(f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again.")
+
+
+def write(
+    ctx: typer.Context,
+    date: DateOpt = None,
+    tag: TagOpt = None,
+    mood: MoodOpt = None,
+    title: TitleOpt = None,
+    as_json: JsonOpt = False,
+    words: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
+) -> None:
+    """Write a new entry in your editor, or from text piped in.
+
+    Example: recovery-journal write --tag therapy --mood 6
+    """
+    _shared.refuse_words_on_command_line(words)
+    details = {"title": clean_title(title or ""), "tags": clean_tags(tag or []), "mood": check_mood(mood)}
+    moment = _date(date)
+    out = Output(as_json)
+    piped = not _shared.stdin_is_terminal()
+    text = _shared.read_stdin_text(MAX_TEXT_BYTES) if piped else None
+    with _shared.open_journal(ctx, out) as journal, _maybe_session(journal, not piped) as session:
+        draft_details = {**details, "date": _shared.iso_or_none(moment)}
+        if session is not None:
+            text = _from_editor(session, journal, "", **draft_details)
+        assert text is not None  # noqa: S101 - one of the two sources ran
+        try:
+            entry = journal.write(text, date=moment, **details)  # type: ignore[arg-type]
+        except TooLarge as exc:
+            raise _shared.keep_unsaved(journal, exc, text, session, **draft_details) if session else exc from None
+        except _shared.SAVE_FAILURES as exc:
+            raise _shared.keep_unsaved(journal, exc, text, session, **draft_details) from None
+    if as_json:
+        out.document("entry", entry=entry_json(entry))
+    else:
+        out.say(f"Saved entry {entry.id} ({when(entry.date)}).", style="green")
+
+
+def edit(
+    ctx: typer.Context,
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's number.")],
+    date: DateOpt = None,
+    tag: TagOpt = None,
+    clear_tags: Annotated[bool, typer.Option("--clear-tags", help="Remove all tags.")] = False,
+    mood: MoodOpt = None,
+    clear_mood: Annotated[bool, typer.Option("--clear-mood", help="Remove the mood.")] = False,
+    title: TitleOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an entry; the earlier words are kept in its history.
+
+    With options, changes only those details; without, opens the text in your editor (or reads it piped in).
+
+    Example: recovery-journal edit 12 --mood 7
+    """
+    if mood is not None and clear_mood:
+        raise UsageProblem("--mood and --clear-mood ask for different things.", hint="Use one of them.")
+    changes = EntryChanges(
+        title=None if title is None else clean_title(title),
+        tags=() if clear_tags else (None if tag is None else clean_tags(tag)),
+        mood=check_mood(mood),
+        clear_mood=clear_mood,
+        date=_date(date),
+    )
+    out = Output(as_json)
+    piped = changes.is_empty() and not _shared.stdin_is_terminal()
+    text = _shared.read_stdin_text(MAX_TEXT_BYTES) if piped else None
+    with _shared.open_journal(ctx, out) as journal:
+        before = journal.entry(entry_id)
+        with _maybe_session(journal, changes.is_empty() and not piped) as session:
+            if session is not None:
+                text = _from_editor(session, journal, before.text + "\n", entry_uuid=before.uuid)
+            if text is not None:
+                if not text.strip():
+                    raise EmptyEntry(
+                        f"The text came back empty, so entry {entry_id} was left as it was.",
+                        hint=f"An empty edit never deletes. To remove the entry: recovery-journal delete {entry_id}",
+                    )
+                changes = EntryChanges(text=text)
+            try:
+                result = journal.edit(entry_id, changes, seen_updated=before.updated)
+            except _shared.SAVE_FAILURES as exc:
+                if text is None:
+                    raise
+                raise _shared.keep_unsaved(journal, exc, text, session, entry_uuid=before.uuid) from None
+    if as_json:
+        out.document("entry", entry=entry_json(result.entry), changed=result.changed)
+    elif not result.changed:
+        out.say(f"No changes, so entry {entry_id} stays as it was.")
+    else:
+        out.say(f"Saved entry {entry_id}. The earlier version is kept in its history.", style="green")
+        if result.changed_elsewhere:
+            out.say("It had also changed in another window meanwhile; that version is in its history too.")
+
+
+def delete(
+    ctx: typer.Context,
+    entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's number.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
+) -> None:
+    """Delete an entry and its earlier versions, for good (asks first).
+
+    Example: recovery-journal delete 12
+    """
+    out = Output()
+    if not yes and not _shared.stdin_is_terminal():
+        raise UsageProblem("Deleting asks first, and there's no terminal to ask in.",
+                           hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes")
+    with _shared.open_journal(ctx, out) as journal:
+        entry = journal.entry(entry_id)
+        if not yes:
+            versions = f" and its {entry.revisions} earlier version{'s' if entry.revisions != 1 else ''}" if entry.revisions else ""
+            try:
+                sure = typer.confirm(
+                    f"Delete entry {entry_id} from {when(entry.date)}{versions}? This can't be undone.",
+                    default=False, err=True,
+                )
+            except typer.Abort:
+                raise Interrupted("Stopped. Nothing was deleted.") from None
+            if not sure:
+                out.say("Kept it. Nothing was deleted.")
+                return
+        journal.delete(entry_id)
+    out.say(f"Deleted entry {entry_id}.")

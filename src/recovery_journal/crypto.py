@@ -1,0 +1,292 @@
+"""Pure cryptography for the format in docs/encryption.md: bytes and keys in, bytes out.
+
+Nothing here touches the database, the filesystem or the terminal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+KEY_LEN = 32
+NONCE_LEN = 12
+SALT_LEN = 16
+TAG_LEN = 16
+WRAPPED_LEN = NONCE_LEN + KEY_LEN + TAG_LEN
+SEALED_VERSION = 1
+MIN_PADDED = 32
+SEP = b"\x1f"
+
+
+class InvalidCiphertext(Exception):
+    """Authentication failed, or the bytes are not a sealed value of a known version."""
+
+
+class InvalidKdfParams(ValueError):
+    """KDF parameters are unknown or out of bounds; refused before any derivation."""
+
+
+# --- key derivation ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Argon2Params:
+    """Argon2id cost parameters: memory in KiB, passes, lanes."""
+
+    memory_kib: int = 65536
+    iterations: int = 3
+    lanes: int = 4
+
+    MAX_MEMORY_KIB = 2 * 1024 * 1024
+    MAX_ITERATIONS = 64
+    MAX_LANES = 64
+
+    def to_json(self) -> str:
+        return canonical_json({"alg": "argon2id", "m": self.memory_kib, "t": self.iterations, "p": self.lanes})
+
+    @property
+    def is_weak(self) -> bool:
+        """True when weaker than the defaults (RFC 9106's second recommended option)."""
+        return self.memory_kib < DEFAULT_ARGON2.memory_kib or self.iterations < DEFAULT_ARGON2.iterations
+
+    def check(self) -> None:
+        """Raise InvalidKdfParams unless every parameter is within the spec's bounds."""
+        for value in (self.memory_kib, self.iterations, self.lanes):
+            if type(value) is not int:
+                raise InvalidKdfParams("Argon2id parameters must be integers")
+        if not 1 <= self.lanes <= self.MAX_LANES:
+            raise InvalidKdfParams("Argon2id lanes out of bounds")
+        if not 1 <= self.iterations <= self.MAX_ITERATIONS:
+            raise InvalidKdfParams("Argon2id passes out of bounds")
+        if not 8 * self.lanes <= self.memory_kib <= self.MAX_MEMORY_KIB:
+            raise InvalidKdfParams("Argon2id memory out of bounds")
+
+
+DEFAULT_ARGON2 = Argon2Params()
+TESTONLY_WEAK_ARGON2 = Argon2Params(memory_kib=8, iterations=1, lanes=1)
+HKDF_RECOVERY_JSON = '{"alg":"hkdf-sha256"}'
+
+
+def parse_kdf(kdf_json: str) -> Argon2Params | None:
+    """Parse a slot's KDF description: Argon2Params, or None for HKDF. Bounds are checked here."""
+    try:
+        raw = json.loads(kdf_json)
+    except (ValueError, TypeError) as exc:
+        raise InvalidKdfParams("KDF description is not JSON") from exc
+    if not isinstance(raw, dict):
+        raise InvalidKdfParams("KDF description is not an object")
+    alg = raw.get("alg")
+    if alg == "hkdf-sha256" and set(raw) == {"alg"}:
+        return None
+    if alg == "argon2id" and set(raw) == {"alg", "m", "t", "p"}:
+        params = Argon2Params(memory_kib=raw["m"], iterations=raw["t"], lanes=raw["p"])
+        params.check()
+        return params
+    raise InvalidKdfParams("unknown key derivation")
+
+
+def argon2id(
+    password: bytes,
+    salt: bytes,
+    params: Argon2Params,
+    *,
+    length: int = KEY_LEN,
+    secret: bytes | None = None,
+    ad: bytes | None = None,
+) -> bytes:
+    """Derive `length` bytes with Argon2id (RFC 9106, version 0x13)."""
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+    params.check()
+    if len(salt) < 8:
+        raise InvalidKdfParams("salt too short")
+    kdf = Argon2id(
+        salt=salt,
+        length=length,
+        iterations=params.iterations,
+        lanes=params.lanes,
+        memory_cost=params.memory_kib,
+        ad=ad,
+        secret=secret,
+    )
+    return kdf.derive(password)
+
+
+def passphrase_bytes(passphrase: str) -> bytes:
+    """NFC-normalise and UTF-8 encode, so the same passphrase typed elsewhere gives the same bytes."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
+
+
+def hkdf_sha256(ikm: bytes, *, info: bytes, salt: bytes | None = None, length: int = KEY_LEN) -> bytes:
+    """Derive `length` bytes with HKDF-SHA256 (RFC 5869)."""
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(ikm)
+
+
+def new_key() -> bytes:
+    return os.urandom(KEY_LEN)
+
+
+def new_salt() -> bytes:
+    return os.urandom(SALT_LEN)
+
+
+def record_key(data_key: bytes) -> bytes:
+    """The key every sealed field uses, separated from the data key by HKDF."""
+    return hkdf_sha256(data_key, info=b"recovery-journal/v1/records")
+
+
+# --- key wrapping -----------------------------------------------------------------------------------------
+
+
+def wrap_key(kek: bytes, key: bytes, ad: bytes) -> bytes:
+    """Encrypt a key under a key-encryption key: nonce || ciphertext || tag."""
+    nonce = os.urandom(NONCE_LEN)
+    return nonce + AESGCM(kek).encrypt(nonce, key, ad)
+
+
+def unwrap_key(kek: bytes, wrapped: bytes, ad: bytes) -> bytes:
+    """Reverse wrap_key; raise InvalidCiphertext if the KEK or the associated data is wrong."""
+    if len(wrapped) != WRAPPED_LEN:
+        raise InvalidCiphertext("wrapped key has the wrong length")
+    try:
+        return AESGCM(kek).decrypt(wrapped[:NONCE_LEN], wrapped[NONCE_LEN:], ad)
+    except InvalidTag as exc:
+        raise InvalidCiphertext("key did not unwrap") from exc
+
+
+def slot_ad(journal_id: str, kind: str, kdf_json: str) -> bytes:
+    return SEP.join(
+        [b"recovery-journal/v1/key-slot", journal_id.encode(), kind.encode(), kdf_json.encode()]
+    )
+
+
+# --- sealed fields ----------------------------------------------------------------------------------------
+
+
+def field_ad(table: str, column: str, *ids: str) -> bytes:
+    """Associated data binding a sealed value to its table, column and row ids."""
+    return SEP.join([b"rj1", table.encode(), column.encode(), *(i.encode() for i in ids)])
+
+
+def padme(length: int) -> int:
+    """Round a length up as the Padmé scheme does (leaks O(log log L) bits, at most ~12% overhead)."""
+    if length < 2:
+        return length
+    exponent = length.bit_length() - 1
+    low_bits = exponent - exponent.bit_length()
+    mask = (1 << low_bits) - 1
+    return (length + mask) & ~mask
+
+
+def pad(plaintext: bytes) -> bytes:
+    size = max(MIN_PADDED, padme(len(plaintext) + 1))
+    return plaintext + b"\x80" + b"\x00" * (size - len(plaintext) - 1)
+
+
+def unpad(padded: bytes) -> bytes:
+    end = padded.rfind(b"\x80")
+    if end < 0 or padded[end + 1 :].strip(b"\x00"):
+        raise InvalidCiphertext("bad padding")
+    return padded[:end]
+
+
+class FieldCipher:
+    """Seals and opens field values with the record key (docs/encryption.md, "Sealed fields")."""
+
+    __slots__ = ("_aead",)
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+        nonce = os.urandom(NONCE_LEN)
+        return bytes((SEALED_VERSION,)) + nonce + self._aead.encrypt(nonce, pad(plaintext), ad)
+
+    def open(self, sealed: bytes, ad: bytes) -> bytes:
+        if not isinstance(sealed, bytes) or len(sealed) < 1 + NONCE_LEN + TAG_LEN:
+            raise InvalidCiphertext("sealed value is too short")
+        if sealed[0] != SEALED_VERSION:
+            raise InvalidCiphertext("unknown sealed-value version")
+        try:
+            padded = self._aead.decrypt(sealed[1 : 1 + NONCE_LEN], sealed[1 + NONCE_LEN :], ad)
+        except InvalidTag as exc:
+            raise InvalidCiphertext("authentication failed") from exc
+        return unpad(padded)
+
+    def seal_text(self, value: str, ad: bytes) -> bytes:
+        return self.seal(value.encode("utf-8"), ad)
+
+    def open_text(self, sealed: bytes, ad: bytes) -> str:
+        try:
+            return self.open(sealed, ad).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidCiphertext("sealed text is not UTF-8") from exc
+
+    def seal_json(self, value: Any, ad: bytes) -> bytes:
+        return self.seal(canonical_json(value).encode("utf-8"), ad)
+
+    def open_json(self, sealed: bytes, ad: bytes) -> Any:
+        try:
+            return json.loads(self.open_text(sealed, ad))
+        except ValueError as exc:
+            raise InvalidCiphertext("sealed value is not JSON") from exc
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# --- recovery codes ---------------------------------------------------------------------------------------
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CROCKFORD_READ = {c: i for i, c in enumerate(_CROCKFORD)} | {"O": 0, "I": 1, "L": 1}
+RECOVERY_SECRET_LEN = 18
+_RECOVERY_CHECK_LEN = 2
+
+
+class InvalidRecoveryCode(ValueError):
+    """The code is malformed or fails its checksum (a typo), as opposed to a wrong code."""
+
+
+def new_recovery_secret() -> bytes:
+    return os.urandom(RECOVERY_SECRET_LEN)
+
+
+def format_recovery_code(secret: bytes) -> str:
+    """Render a secret as 8 groups of 4 Crockford base32 characters, with a 16-bit checksum inside."""
+    raw = secret + hashlib.sha256(secret).digest()[:_RECOVERY_CHECK_LEN]
+    number = int.from_bytes(raw, "big")
+    chars = [_CROCKFORD[(number >> shift) & 31] for shift in range(len(raw) * 8 - 5, -1, -5)]
+    code = "".join(chars)
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def parse_recovery_code(code: str) -> bytes:
+    """Read a recovery code forgivingly (case, spaces, hyphens, O/I/L) and return its secret."""
+    cleaned = "".join(ch for ch in code.upper() if ch not in " -\t\n")
+    total = RECOVERY_SECRET_LEN + _RECOVERY_CHECK_LEN
+    if len(cleaned) != total * 8 // 5:
+        raise InvalidRecoveryCode("a recovery code has 32 letters and digits")
+    number = 0
+    for ch in cleaned:
+        if ch not in _CROCKFORD_READ:
+            raise InvalidRecoveryCode("a recovery code uses only digits and the letters it was printed with")
+        number = (number << 5) | _CROCKFORD_READ[ch]
+    raw = number.to_bytes(total, "big")
+    secret, check = raw[:RECOVERY_SECRET_LEN], raw[RECOVERY_SECRET_LEN:]
+    if hashlib.sha256(secret).digest()[:_RECOVERY_CHECK_LEN] != check:
+        raise InvalidRecoveryCode("the code's checksum does not match")
+    return secret
+
+
+def recovery_kek(secret: bytes, salt: bytes) -> bytes:
+    return hkdf_sha256(secret, salt=salt, info=b"recovery-journal/v1/recovery-code")

@@ -1,0 +1,1 @@
+"""The built-in sample story and the throwaway journal `recovery-journal demo` shows it in."""

@@ -1,0 +1,63 @@
+"""The sample journal behind `recovery-journal demo`: a short built-in story, written through the service."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..entry import EntryChanges
+from ..journal import Journal, local_now
+from ..paths import JournalPaths
+from ..settings import Settings
+
+PASSPHRASE = "a throwaway passphrase for the demo"
+
+
+@dataclass(frozen=True)
+class Sample:
+    journal: Journal
+    story: dict[str, Any]
+    edited_id: int
+
+
+def load_story() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("story.json").read_text(encoding="utf-8")
+    story: dict[str, Any] = json.loads(text)
+    return story
+
+
+def _moment(now: datetime, days_ago: int, clock: str) -> datetime:
+    hour, minute = (int(x) for x in clock.split(":"))
+    return (now - timedelta(days=days_ago)).replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+def build(home: Path, template: Settings, now: datetime | None = None) -> Sample:
+    """Create a journal in `home` and write the sample story into it, dated back from `now`."""
+    now = now or local_now()
+    settings = Settings(paths=JournalPaths(home), scratch=template.scratch, lock_timeout=template.lock_timeout,
+                        kdf=template.kdf, env={})
+    story = load_story()
+    journal, _code = Journal.create(settings, PASSPHRASE)
+    written = []
+    for item in story["entries"]:
+        moment = _moment(now, item["days_ago"], item["time"])
+        journal.now = lambda moment=moment: moment
+        written.append(journal.write(item["text"], title=item.get("title") or "", tags=item.get("tags", []),
+                                     mood=item.get("mood"), date=moment))
+    # One entry gets a second look a few days later, so `history` has something to show.
+    target = written[len(written) // 3]
+    journal.now = lambda: target.date + timedelta(days=3)
+    journal.edit(target.id, EntryChanges(text=target.text + "\n\nReading this back a few days later: "
+                                         "I was kinder to myself than I felt at the time."))
+    journal.now = local_now
+    return Sample(journal=journal, story=story, edited_id=target.id)
+
+
+def plaintext_hits(paths: JournalPaths, words: list[str]) -> dict[str, int]:
+    """How often each word appears, as raw bytes, in the journal's files on disk."""
+    blobs = [p.read_bytes() for p in [paths.db, *paths.sidecars()] if p.exists()]
+    return {w: sum(b.lower().count(w.lower().encode()) for b in blobs) for w in words}

@@ -1,0 +1,110 @@
+"""Sealed drafts: words that could not be saved as an entry, kept encrypted until the person decides.
+
+File format: "Drafts" in docs/encryption.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from .crypto import FieldCipher, InvalidCiphertext, field_ad
+from .store import fsync_folder, os_error, secure_folder
+
+MAGIC = b"RJDRAFT"
+VERSION = 1
+SUFFIX = ".rjdraft"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Words kept safe after a save could not finish."""
+
+    uuid: str
+    text: str
+    saved: datetime
+    reason: str
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    mood: int | None = None
+    date: str | None = None
+    entry_uuid: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+
+def _ad(journal_id: str, draft_uuid: str) -> bytes:
+    return field_ad("drafts", "content", journal_id, draft_uuid)
+
+
+def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Path:
+    """Seal a draft into its own file, written whole or not at all."""
+    payload = {
+        "text": draft.text,
+        "title": draft.title,
+        "tags": list(draft.tags),
+        "mood": draft.mood,
+        "date": draft.date,
+        "saved": draft.saved.isoformat(timespec="seconds"),
+        "reason": draft.reason,
+        "entry_uuid": draft.entry_uuid,
+    }
+    sealed = cipher.seal_json(payload, _ad(journal_id, draft.uuid))
+    blob = MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
+    secure_folder(folder)
+    final = folder / f"{draft.uuid}{SUFFIX}"
+    tmp = folder / f".{draft.uuid}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            os.write(fd, blob)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, final)
+        fsync_folder(folder)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise os_error(exc, folder) from None
+    return final
+
+
+def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
+    """Open one draft file; InvalidCiphertext if it is damaged, foreign or edited."""
+    blob = path.read_bytes()
+    header = len(MAGIC) + 1 + 16
+    if len(blob) < header or not blob.startswith(MAGIC) or blob[len(MAGIC)] != VERSION:
+        raise InvalidCiphertext("not a draft of a known version")
+    draft_uuid = str(uuidlib.UUID(bytes=blob[len(MAGIC) + 1 : header]))
+    raw: Any = cipher.open_json(blob[header:], _ad(journal_id, draft_uuid))
+    try:
+        return Draft(
+            uuid=draft_uuid,
+            text=str(raw["text"]),
+            saved=datetime.fromisoformat(raw["saved"]),
+            reason=str(raw["reason"]),
+            title=str(raw.get("title") or ""),
+            tags=tuple(str(t) for t in raw.get("tags") or ()),
+            mood=raw.get("mood"),
+            date=raw.get("date"),
+            entry_uuid=raw.get("entry_uuid"),
+            path=path,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCiphertext("draft does not decode") from exc
+
+
+def files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX) and not p.name.startswith("."))
+
+
+def new(text: str, reason: str, now: datetime, **details: Any) -> Draft:
+    return Draft(uuid=str(uuidlib.uuid4()), text=text, saved=now, reason=reason, **details)

@@ -1,0 +1,188 @@
+"""Editing text in the person's own editor, without leaving plaintext behind.
+
+The file lives in a fresh 0700 folder inside a per-user 0700 scratch folder (memory-backed where the system
+has one), is created 0600, and the whole folder is removed when editing ends, even on error or Ctrl-C.
+Folders left by a crash are found at the next start, so their words can be sealed into drafts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import shutil
+import signal
+import stat
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import EditorFailed, StorageProblem
+
+FILE_NAME = "entry.md"
+_FALLBACK_EDITORS = ("nano", "vim", "vi")
+# Keep vim and neovim from writing swap, backup, undo or viminfo files with the text in them.
+_VIM_PRIVATE = ["-n", "-i", "NONE", "--cmd", "set nobackup nowritebackup noundofile viminfo="]
+
+
+@dataclass(frozen=True)
+class Edited:
+    """What the buffer held when the editor closed, and how the editor exited."""
+
+    text: str
+    status: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 0
+
+
+@dataclass(frozen=True)
+class Leftover:
+    """An editor folder from a session that ended without cleaning up (a crash or a closed terminal)."""
+
+    folder: Path
+    text: str
+
+    def discard(self) -> None:
+        _remove(self.folder)
+
+
+def editor_command(env: Mapping[str, str]) -> list[str]:
+    """$VISUAL, else $EDITOR, else the first of nano, vim, vi on PATH; with privacy flags for vim."""
+    for name in ("VISUAL", "EDITOR"):
+        value = env.get(name, "").strip()
+        if value:
+            argv = shlex.split(value)
+            break
+    else:
+        found = next((e for e in _FALLBACK_EDITORS if shutil.which(e, path=env.get("PATH"))), None)
+        if found is None:
+            raise EditorFailed(
+                "No text editor was found.",
+                hint="Set $EDITOR (for example: export EDITOR=nano), or pipe text in: "
+                "echo '...' | recovery-journal write",
+            )
+        argv = [found]
+    if Path(argv[0]).name in ("vim", "nvim") and shutil.which(argv[0], path=env.get("PATH")):
+        argv = [argv[0], *_VIM_PRIVATE, *argv[1:]]
+    return argv
+
+
+def private_root(root: Path) -> Path:
+    """Create (or check) the per-user scratch folder: ours, not a symlink, 0700."""
+    try:
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = root.lstat()
+        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+            raise StorageProblem(f"{root} isn't a plain folder, so it isn't safe for editing.",
+                                 hint="Remove it and try again.")
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise StorageProblem(f"{root} belongs to someone else, so it isn't safe for editing.",
+                                 hint="Set XDG_RUNTIME_DIR to a private folder, or remove that folder.")
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            root.chmod(0o700)
+    except OSError as exc:
+        raise StorageProblem(f"A private folder for editing couldn't be made at {root}.",
+                             hint="Check the disk, or set XDG_RUNTIME_DIR to a private folder.") from exc
+    return root
+
+
+class Session:
+    """One editing session: a private folder holding one file, removed when the session ends."""
+
+    def __init__(self, folder: Path, env: Mapping[str, str]) -> None:
+        self.folder = folder
+        self.path = folder / FILE_NAME
+        self.env = env
+        self.kept = False
+
+    def run(self, initial: str) -> Edited:
+        """Open the editor on `initial`; return what was in the buffer when it closed."""
+        argv = editor_command(self.env)
+        if not self.path.exists():
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(initial)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the editor now
+        try:
+            status = subprocess.call([*argv, str(self.path)])  # noqa: S603 - the person's own editor
+        except OSError:
+            raise EditorFailed(
+                f"The editor '{argv[0]}' couldn't be started.",
+                hint="Check $VISUAL / $EDITOR, or pipe text in: echo '...' | recovery-journal write",
+            ) from None
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        return Edited(text=_read(self.path), status=status)
+
+    def keep(self) -> Path:
+        """Leave the file in place: the last resort when the words could be saved nowhere else."""
+        self.kept = True
+        return self.path
+
+
+@contextlib.contextmanager
+def session(root: Path, tag: str, env: Mapping[str, str]) -> Iterator[Session]:
+    """A private editing session for the journal named by `tag`; cleaned up however it ends."""
+    folder = Path(tempfile.mkdtemp(prefix=f"edit-{tag}-{os.getpid()}-", dir=private_root(root)))
+    current = Session(folder, env)
+    try:
+        yield current
+    finally:
+        if not current.kept:
+            _remove(folder)
+
+
+def _read(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return ""
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def leftovers(root: Path, tag: str) -> list[Leftover]:
+    """Editor folders of this journal whose process is gone; empty ones are removed on the spot."""
+    if not root.is_dir():
+        return []
+    found: list[Leftover] = []
+    for folder in root.glob(f"edit-{tag}-*"):
+        parts = folder.name.split("-")
+        if len(parts) < 4 or not parts[2].isdigit() or _alive(int(parts[2])):
+            continue
+        text = _read(folder / FILE_NAME)
+        if text.strip():
+            found.append(Leftover(folder=folder, text=text))
+        else:
+            _remove(folder)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove(folder: Path) -> None:
+    """Overwrite, then delete, every file in an editor folder (swap and backup files included)."""
+    if not folder.exists():
+        return
+    for child in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            if child.is_file() and not child.is_symlink():
+                size = child.stat().st_size
+                with child.open("r+b") as handle:
+                    handle.write(b"\0" * size)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+    shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,144 @@
+"""What an entry is, what a change to one is, and the limits every entry keeps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .errors import EmptyEntry, InvalidEncoding, InvalidInput, InvalidMood, TooLarge
+
+MAX_TEXT_BYTES = 1024 * 1024
+MAX_TITLE_CHARS = 200
+MAX_TAGS = 20
+MAX_TAG_CHARS = 40
+MOOD_MIN, MOOD_MAX = 1, 10
+
+_TAG_OK = re.compile(r"^[\w][\w\-.']*$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One journal entry, opened."""
+
+    id: int
+    uuid: str
+    date: datetime
+    created: datetime
+    updated: datetime
+    title: str
+    text: str
+    tags: tuple[str, ...]
+    mood: int | None
+    revisions: int = 0
+
+
+@dataclass(frozen=True)
+class Revision:
+    """An earlier version of an entry, as it was before a change."""
+
+    number: int
+    uuid: str
+    replaced: datetime
+    date: datetime
+    title: str
+    text: str
+    tags: tuple[str, ...]
+    mood: int | None
+
+
+@dataclass(frozen=True)
+class EntryChanges:
+    """Validated new values for an entry; None means "leave as it is"."""
+
+    text: str | None = None
+    title: str | None = None
+    tags: tuple[str, ...] | None = None
+    mood: int | None = None
+    clear_mood: bool = False
+    date: datetime | None = None
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in (self.text, self.title, self.tags, self.mood, self.date)) and not self.clear_mood
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries a listing or search wants."""
+
+    since: date | None = None
+    until: date | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+    limit: int | None = None
+    newest_first: bool = False
+
+    def wants(self, day: date) -> bool:
+        return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
+
+
+def _check_encodable(value: str, what: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidEncoding(
+            f"The {what} has bytes that aren't valid UTF-8 text, so nothing was saved.",
+            hint="Save it as UTF-8 (most editors offer this under 'Save with encoding') and try again.",
+        ) from None
+
+
+def clean_text(text: str) -> str:
+    """Trim blank lines around the entry and trailing spaces at its end; refuse empty or oversized text."""
+    _check_encodable(text, "entry")
+    cleaned = text.lstrip("\r\n").rstrip()
+    if not cleaned.strip():
+        raise EmptyEntry(
+            "The entry was empty, so nothing was saved.",
+            hint="Write a few words and save the file, or pipe text in: echo '...' | recovery-journal write",
+        )
+    size = len(cleaned.encode("utf-8"))
+    if size > MAX_TEXT_BYTES:
+        raise TooLarge(
+            f"That entry is {size / 1024 / 1024:.1f} MiB; one entry can hold up to {MAX_TEXT_BYTES // 1024 // 1024} MiB.",
+            hint="Split it into a few entries.",
+        )
+    return cleaned
+
+
+def clean_title(title: str) -> str:
+    _check_encodable(title, "title")
+    cleaned = " ".join(title.split())
+    if len(cleaned) > MAX_TITLE_CHARS:
+        raise InvalidInput(
+            f"That title is {len(cleaned)} characters; titles can be up to {MAX_TITLE_CHARS}.",
+            hint="Keep the title short and put the rest in the entry.",
+        )
+    return cleaned
+
+
+def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Lower-case, drop a leading # or @, keep first-seen order without repeats."""
+    seen: dict[str, None] = {}
+    for raw in tags:
+        _check_encodable(raw, "tag")
+        for part in raw.split(","):
+            tag = part.strip().lstrip("#@").strip().lower()
+            if not tag:
+                continue
+            if len(tag) > MAX_TAG_CHARS or not _TAG_OK.match(tag):
+                raise InvalidInput(
+                    f"The tag '{tag[:MAX_TAG_CHARS]}' can't be used as it is.",
+                    hint=f"Tags are single words up to {MAX_TAG_CHARS} characters: letters, digits, - _ . '",
+                )
+            seen[tag] = None
+    if len(seen) > MAX_TAGS:
+        raise InvalidInput(f"An entry can have up to {MAX_TAGS} tags.", hint="Keep the ones that matter most.")
+    return tuple(seen)
+
+
+def check_mood(mood: int | None) -> int | None:
+    if mood is not None and not MOOD_MIN <= mood <= MOOD_MAX:
+        raise InvalidMood(
+            f"Mood is a number from {MOOD_MIN} to {MOOD_MAX}; {mood} is outside that.",
+            hint=f"{MOOD_MIN} is the heaviest day, {MOOD_MAX} the lightest. Leave --mood out to skip it.",
+        )
+    return mood

@@ -1,0 +1,413 @@
+"""The journal's operations: the one service the commands call. No prompts, no printing, no exits."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid as uuidlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from . import codec, drafts, queries, search, vault
+from .crypto import InvalidCiphertext
+from .entry import Entry, EntryChanges, EntryFilter, Revision, check_mood, clean_tags, clean_text, clean_title
+from .errors import InvalidInput, NotFound, Tampered
+from .settings import Settings
+from .store import Store
+
+Clock = Callable[[], datetime]
+
+
+def local_now() -> datetime:
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Entries that opened, in order, and the ids of any that did not."""
+
+    entries: list[Entry]
+    unreadable: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    entry: Entry
+    excerpts: list[search.Excerpt]
+    title_spans: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[SearchHit]
+    unreadable: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EditResult:
+    entry: Entry
+    changed: bool
+    changed_elsewhere: bool = False
+
+
+@dataclass(frozen=True)
+class DraftList:
+    drafts: list[drafts.Draft]
+    unreadable: list[Path] = field(default_factory=list)
+
+
+class Journal:
+    """An unlocked journal. Every change is one transaction."""
+
+    def __init__(self, store: Store, keys: vault.Keys, settings: Settings, clock: Clock | None = None) -> None:
+        self.store = store
+        self.keys = keys
+        self.settings = settings
+        self.cipher = keys.fields()
+        self.now: Clock = clock or local_now
+
+    # --- opening and keys -------------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, settings: Settings, passphrase: str, clock: Clock | None = None) -> tuple[Journal, str]:
+        """Make a new journal; return it and its recovery code (to be shown once)."""
+        vault.check_passphrase(passphrase)
+        made: dict[str, tuple[vault.Keys, str]] = {}
+
+        def build(con: sqlite3.Connection) -> None:
+            made["keys"] = vault.initialise(con, passphrase, settings.kdf)
+
+        store = Store.create(settings.paths, settings.lock_timeout, build)
+        keys, code = made["keys"]
+        return cls(store, keys, settings, clock), code
+
+    @classmethod
+    def unlock(cls, settings: Settings, passphrase: str, clock: Clock | None = None) -> Journal:
+        store = Store.open(settings.paths, settings.lock_timeout)
+        try:
+            with store.read() as con:
+                keys = vault.unlock(con, passphrase)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, keys, settings, clock)
+
+    @classmethod
+    def unlock_with_recovery_code(cls, settings: Settings, code: str, clock: Clock | None = None) -> Journal:
+        store = Store.open(settings.paths, settings.lock_timeout)
+        try:
+            with store.read() as con:
+                keys = vault.unlock_with_recovery_code(con, code)
+        except BaseException:
+            store.close()
+            raise
+        return cls(store, keys, settings, clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def change_passphrase(self, new_passphrase: str) -> None:
+        """Rewrap the data key under a new passphrase; no entry is touched."""
+        with self.store.write() as con:
+            vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
+
+    def reset_after_recovery(self, new_passphrase: str) -> str:
+        """Set a new passphrase and replace the used recovery code; return the new code."""
+        with self.store.write() as con:
+            vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
+            return vault.new_recovery_code(con, self.keys)
+
+    def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
+        """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code)."""
+        if drafts.files(self.settings.paths.drafts):
+            raise InvalidInput(
+                "There are kept drafts; rotating the key would leave them unreadable.",
+                hint="Save or discard them first (`recovery-journal drafts`), then rotate.",
+            )
+        vault.check_passphrase(new_passphrase)
+        new_keys = vault.Keys(journal_id=self.keys.journal_id, data_key=vault.crypto.new_key())
+        new_cipher = new_keys.fields()
+        fields = queries.ENTRY_FIELDS
+        with self.store.write() as con:
+            rows = queries.entry_columns(con, fields)
+            for row in rows:
+                entry = codec.open_entry(self.cipher, row, fields)
+                queries.update_entry(con, entry.id, codec.seal_fields(new_cipher, entry.uuid, _values(entry)))
+            for rid, ruuid, eid, euuid, sealed in queries.all_revisions(con):
+                try:
+                    raw = self.cipher.open(sealed, codec.snapshot_ad(ruuid, euuid))
+                except InvalidCiphertext:
+                    raise codec.tampered(eid, "An earlier version of entry") from None
+                queries.update_revision(con, rid, new_cipher.seal(raw, codec.snapshot_ad(ruuid, euuid)))
+            vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
+            code = vault.new_recovery_code(con, new_keys)
+        self.keys, self.cipher = new_keys, new_cipher
+        return len(rows), code
+
+    # --- writing ----------------------------------------------------------------------------------------
+
+    def write(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        tags: Iterable[str] = (),
+        mood: int | None = None,
+        date: datetime | None = None,
+    ) -> Entry:
+        """Save a new entry in one transaction."""
+        now = self.now()
+        values = {
+            "date": date or now,
+            "created": now,
+            "updated": now,
+            "title": clean_title(title),
+            "text": clean_text(text),
+            "tags": clean_tags(tuple(tags)),
+            "mood": check_mood(mood),
+        }
+        entry_uuid = str(uuidlib.uuid4())
+        sealed = codec.seal_fields(self.cipher, entry_uuid, values)
+        with self.store.write() as con:
+            entry_id = queries.insert_entry(con, entry_uuid, sealed)
+        return Entry(id=entry_id, uuid=entry_uuid, **values)
+
+    def edit(self, entry_id: int, changes: EntryChanges, *, seen_updated: datetime | None = None) -> EditResult:
+        """Apply changes, keeping the previous version as a revision. Nothing changes if nothing differs."""
+        now = self.now()
+        with self.store.write() as con:
+            current = self._load(con, entry_id)
+            new = _apply(current, changes)
+            if _values(new) == _values(current):
+                return EditResult(entry=current, changed=False)
+            revision_uuid = str(uuidlib.uuid4())
+            queries.insert_revision(
+                con, revision_uuid, entry_id, codec.seal_snapshot(self.cipher, revision_uuid, current, now)
+            )
+            new = replace(new, updated=now, revisions=current.revisions + 1)
+            differing = {k: v for k, v in _values(new).items() if _values(current)[k] != v}
+            differing["updated"] = now
+            queries.update_entry(con, entry_id, codec.seal_fields(self.cipher, current.uuid, differing))
+        elsewhere = seen_updated is not None and current.updated != seen_updated
+        return EditResult(entry=new, changed=True, changed_elsewhere=elsewhere)
+
+    def delete(self, entry_id: int) -> None:
+        """Remove an entry and its earlier versions for good."""
+        with self.store.write() as con:
+            if not queries.delete_entry(con, entry_id):
+                raise _not_found(entry_id)
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def entry(self, entry_id: int) -> Entry:
+        with self.store.read() as con:
+            return self._load(con, entry_id)
+
+    def history(self, entry_id: int) -> tuple[Entry, list[Revision]]:
+        """The entry and every earlier version of it, oldest first."""
+        with self.store.read() as con:
+            entry = self._load(con, entry_id)
+            rows = queries.revisions_of(con, entry_id)
+        revisions = []
+        for number, (_rid, ruuid, sealed) in enumerate(rows, start=1):
+            try:
+                revisions.append(codec.open_snapshot(self.cipher, number, ruuid, entry.uuid, sealed))
+            except InvalidCiphertext:
+                raise Tampered(
+                    f"Version {number} of entry {entry_id} couldn't be opened: it was changed outside "
+                    "recovery-journal, or damaged.",
+                    hint=codec.TAMPERED_HINT,
+                ) from None
+        return entry, revisions
+
+    def entries(self, wanted: EntryFilter | None = None) -> Listing:
+        """Entries matching the filter, oldest first (or newest first), opening only what is shown."""
+        wanted = wanted or EntryFilter()
+        with self.store.read() as con:
+            dated, bad = self._dates(con, None)
+            return self._select(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad)
+
+    def search(self, query: str, wanted: EntryFilter | None = None) -> SearchResult:
+        """Entries whose text, title or tags contain `query`, ignoring case."""
+        wanted = wanted or EntryFilter()
+        needle = search.fold(query.strip())
+        if not needle:
+            raise InvalidInput("There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary")
+        bad: list[int] = []
+        matched: list[int] = []
+        with self.store.read() as con:
+            for entry_id, entry_uuid, title, text, tags in queries.entry_columns(con, ("title", "text", "tags")):
+                try:
+                    fields = [codec.open_field(self.cipher, str(entry_uuid), n, v)
+                              for n, v in (("text", text), ("title", title))]
+                    tag_list = codec.open_field(self.cipher, str(entry_uuid), "tags", tags)
+                except InvalidCiphertext:
+                    bad.append(int(entry_id))
+                    continue
+                if any(needle in search.fold(f) for f in fields) or any(needle in search.fold(t) for t in tag_list):
+                    matched.append(int(entry_id))
+            dated, bad_dates = self._dates(con, matched)
+            listing = self._select(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad + bad_dates)
+        hits = [
+            SearchHit(entry=e, excerpts=search.excerpts(e.text, query.strip()), title_spans=search.hit_spans(e.title, query.strip()))
+            for e in listing.entries
+        ]
+        return SearchResult(query=query.strip(), hits=hits, unreadable=listing.unreadable)
+
+    def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
+        """Every tag with how many entries carry it, most used first; and unreadable entry ids."""
+        counts: Counter[str] = Counter()
+        bad: list[int] = []
+        with self.store.read() as con:
+            for entry_id, entry_uuid, sealed in queries.entry_columns(con, ("tags",)):
+                try:
+                    counts.update(codec.open_field(self.cipher, str(entry_uuid), "tags", sealed))
+                except InvalidCiphertext:
+                    bad.append(int(entry_id))
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), sorted(bad)
+
+    def count(self) -> int:
+        with self.store.read() as con:
+            return queries.entry_count(con)
+
+    # --- drafts -----------------------------------------------------------------------------------------
+
+    def keep_draft(self, text: str, reason: str, **details: object) -> drafts.Draft:
+        """Seal words that could not be saved into a draft file."""
+        draft = drafts.new(text, reason, self.now(), **details)
+        path = drafts.save(self.settings.paths.drafts, self.cipher, self.keys.journal_id, draft)
+        return replace(draft, path=path)
+
+    def drafts(self) -> DraftList:
+        kept: list[drafts.Draft] = []
+        bad: list[Path] = []
+        for path in drafts.files(self.settings.paths.drafts):
+            try:
+                kept.append(drafts.load(path, self.cipher, self.keys.journal_id))
+            except (InvalidCiphertext, OSError, ValueError):
+                bad.append(path)
+        kept.sort(key=lambda d: (d.saved, d.uuid))
+        return DraftList(drafts=kept, unreadable=bad)
+
+    def draft(self, number: int) -> drafts.Draft:
+        kept = self.drafts().drafts
+        if not 1 <= number <= len(kept):
+            raise NotFound(
+                f"There's no draft {number}.",
+                hint="`recovery-journal drafts` lists the kept drafts and their numbers.",
+            )
+        return kept[number - 1]
+
+    def save_draft(self, number: int) -> Entry:
+        """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft."""
+        draft = self.draft(number)
+        from .dates import parse_moment
+
+        date = parse_moment(draft.date, self.now()) if draft.date else None
+        target = self._id_for_uuid(draft.entry_uuid) if draft.entry_uuid else None
+        if target is not None:
+            entry = self.edit(target, EntryChanges(text=clean_text(draft.text))).entry
+        else:
+            entry = self.write(draft.text, title=draft.title, tags=draft.tags, mood=draft.mood, date=date)
+        self.discard_draft(number, draft)
+        return entry
+
+    def discard_draft(self, number: int, draft: drafts.Draft | None = None) -> None:
+        draft = draft or self.draft(number)
+        if draft.path is not None:
+            draft.path.unlink(missing_ok=True)
+
+    # --- internals --------------------------------------------------------------------------------------
+
+    def _load(self, con: sqlite3.Connection, entry_id: int) -> Entry:
+        row = queries.entry_by_id(con, entry_id)
+        if row is None:
+            raise _not_found(entry_id)
+        count = queries.revision_counts(con, [entry_id]).get(entry_id, 0)
+        return codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS, count)
+
+    def _id_for_uuid(self, entry_uuid: str) -> int | None:
+        with self.store.read() as con:
+            row = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def _dates(self, con: sqlite3.Connection, ids: list[int] | None) -> tuple[list[tuple[datetime, int]], list[int]]:
+        rows = (
+            queries.entry_columns(con, ("date",))
+            if ids is None
+            else queries.entries_by_id(con, ids, ("date",))
+        )
+        dated: list[tuple[datetime, int]] = []
+        bad: list[int] = []
+        for entry_id, entry_uuid, sealed in rows:
+            try:
+                dated.append((codec.open_field(self.cipher, str(entry_uuid), "date", sealed), int(entry_id)))
+            except InvalidCiphertext:
+                bad.append(int(entry_id))
+        return dated, bad
+
+    def _select(self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]) -> Listing:
+        if wanted.tags:
+            tagged = set()
+            for entry_id, entry_uuid, sealed in queries.entries_by_id(con, [i for _, i in chosen], ("tags",)):
+                try:
+                    if set(codec.open_field(self.cipher, str(entry_uuid), "tags", sealed)) & set(wanted.tags):
+                        tagged.add(int(entry_id))
+                except InvalidCiphertext:
+                    bad.append(int(entry_id))
+            chosen = [(d, i) for d, i in chosen if i in tagged]
+        chosen.sort()
+        if wanted.limit is not None:
+            chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []
+        ids = [i for _, i in chosen]
+        counts = queries.revision_counts(con, ids)
+        opened: dict[int, Entry] = {}
+        for row in queries.entries_by_id(con, ids):
+            entry_id = int(row[0])
+            try:
+                opened[entry_id] = codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS, counts.get(entry_id, 0))
+            except Tampered:
+                bad.append(entry_id)
+        entries = [opened[i] for i in ids if i in opened]
+        if wanted.newest_first:
+            entries.reverse()
+        return Listing(entries=entries, unreadable=sorted(set(bad)))
+
+
+def _not_found(entry_id: int) -> NotFound:
+    return NotFound(
+        f"There's no entry {entry_id}.",
+        hint="`recovery-journal list` shows the entries and their numbers.",
+    )
+
+
+def _values(entry: Entry) -> dict[str, object]:
+    return {
+        "date": entry.date,
+        "created": entry.created,
+        "updated": entry.updated,
+        "title": entry.title,
+        "text": entry.text,
+        "tags": entry.tags,
+        "mood": entry.mood,
+    }
+
+
+def _apply(entry: Entry, changes: EntryChanges) -> Entry:
+    return replace(
+        entry,
+        text=entry.text if changes.text is None else clean_text(changes.text),
+        title=entry.title if changes.title is None else clean_title(changes.title),
+        tags=entry.tags if changes.tags is None else clean_tags(changes.tags),
+        mood=None if changes.clear_mood else (entry.mood if changes.mood is None else check_mood(changes.mood)),
+        date=entry.date if changes.date is None else changes.date,
+    )

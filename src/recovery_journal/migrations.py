@@ -1,0 +1,102 @@
+"""Ordered, named schema migrations, each applied in its own transaction and recorded in the journal.
+
+Add a migration by appending a function to MIGRATIONS; never edit or reorder one that has shipped.
+models.py declares the schema these produce, and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+class NewerSchema(Exception):
+    """The journal records migrations this version does not know."""
+
+
+def m0001_initial(con: sqlite3.Connection) -> None:
+    """Meta, key slots, entries and their revisions: everything sealed except ids."""
+    con.execute("CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL)")
+    con.execute(
+        "CREATE TABLE key_slots ("
+        " id INTEGER PRIMARY KEY,"
+        " kind TEXT NOT NULL UNIQUE,"
+        " kdf TEXT NOT NULL,"
+        " salt BLOB NOT NULL,"
+        " wrapped BLOB NOT NULL)"
+    )
+    con.execute(
+        "CREATE TABLE entries ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " uuid TEXT NOT NULL UNIQUE,"
+        " date BLOB NOT NULL,"
+        " created BLOB NOT NULL,"
+        " updated BLOB NOT NULL,"
+        " title BLOB NOT NULL,"
+        " text BLOB NOT NULL,"
+        " tags BLOB NOT NULL,"
+        " mood BLOB NOT NULL)"
+    )
+    con.execute(
+        "CREATE TABLE revisions ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " uuid TEXT NOT NULL UNIQUE,"
+        " entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,"
+        " snapshot BLOB NOT NULL)"
+    )
+    con.execute("CREATE INDEX revisions_entry_id ON revisions(entry_id)")
+
+
+MIGRATIONS: list[tuple[str, Migration]] = [
+    ("0001_initial", m0001_initial),
+]
+
+
+def latest_version() -> int:
+    return len(MIGRATIONS)
+
+
+def current_version(con: sqlite3.Connection) -> int | None:
+    """The highest applied migration; 0 for a blank database, None when it is some other database."""
+    tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables:
+        return 0
+    if "schema_migrations" not in tables:
+        return None
+    row = con.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def upgrade(con: sqlite3.Connection, target: int | None = None) -> list[str]:
+    """Apply every pending migration up to `target` (default: all), one transaction each."""
+    target = latest_version() if target is None else target
+    version = current_version(con)
+    if version is None:
+        raise sqlite3.DatabaseError("file is not a database")
+    if version > latest_version():
+        raise NewerSchema(version)
+    applied: list[str] = []
+    for number, (name, migrate) in enumerate(MIGRATIONS, start=1):
+        if number <= version or number > target:
+            continue
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if number == 1:
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations"
+                    " (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL)"
+                )
+            # Re-check inside the lock: another process may have migrated while we waited.
+            if (current_version(con) or 0) >= number:
+                con.execute("ROLLBACK")
+                continue
+            migrate(con)
+            con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", (number, name))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied

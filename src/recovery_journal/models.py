@@ -1,0 +1,115 @@
+"""The journal's schema, declared with SQLModel: what migrations.py builds, row by row.
+
+The everyday commands read and write through store.py and queries.py with the standard library's sqlite3,
+because importing SQLModel (and pydantic and SQLAlchemy behind it) costs more than everything else a command
+does after unlocking. This declaration is the readable reference for the tables; `doctor` and the test suite
+compare a real journal's schema with it, so the migrations and this file cannot drift apart silently.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import Integer, LargeBinary, String
+from sqlmodel import Field, SQLModel
+
+
+class Meta(SQLModel, table=True):
+    """Plaintext facts about the file: format name, format version, the journal's random id."""
+
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class SchemaMigration(SQLModel, table=True):
+    """One applied migration, by number and name."""
+
+    __tablename__ = "schema_migrations"
+    version: int = Field(primary_key=True)
+    name: str
+
+
+class KeySlot(SQLModel, table=True):
+    """The data key wrapped under a key derived from a passphrase or a recovery code."""
+
+    __tablename__ = "key_slots"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(unique=True)
+    kdf: str
+    salt: bytes
+    wrapped: bytes
+
+
+class EntryRow(SQLModel, table=True):
+    """An entry: a short number and a UUID in the clear, every other field sealed."""
+
+    __tablename__ = "entries"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    date: bytes
+    created: bytes
+    updated: bytes
+    title: bytes
+    text: bytes
+    tags: bytes
+    mood: bytes
+
+
+class RevisionRow(SQLModel, table=True):
+    """An earlier version of an entry, sealed as one snapshot."""
+
+    __tablename__ = "revisions"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    entry_id: int = Field(foreign_key="entries.id", index=True, ondelete="CASCADE")
+    snapshot: bytes
+
+
+def _affinity(column_type: object) -> str:
+    column_type = getattr(column_type, "impl_instance", column_type)  # SQLModel's AutoString wraps String
+    for kind, name in ((Integer, "INTEGER"), (LargeBinary, "BLOB"), (String, "TEXT")):
+        if isinstance(column_type, kind):
+            return name
+    raise TypeError(f"no SQLite type for {column_type!r}")
+
+
+
+def expected_columns() -> dict[str, dict[str, tuple[str, bool]]]:
+    """table -> column -> (SQLite type, nullable), as declared above."""
+    tables: dict[str, dict[str, tuple[str, bool]]] = {}
+    for table in SQLModel.metadata.sorted_tables:
+        tables[table.name] = {
+            column.name: (_affinity(column.type), bool(column.nullable) and not column.primary_key)
+            for column in table.columns
+        }
+    return tables
+
+
+def actual_columns(con: sqlite3.Connection) -> dict[str, dict[str, tuple[str, bool]]]:
+    """table -> column -> (SQLite type, nullable), as the database has them."""
+    tables: dict[str, dict[str, tuple[str, bool]]] = {}
+    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for name in names:
+        if name.startswith("sqlite_"):
+            continue
+        info = con.execute(f'PRAGMA table_info("{name}")').fetchall()
+        tables[name] = {row[1]: (str(row[2]).upper(), not row[3] and not row[5]) for row in info}
+    return tables
+
+
+def schema_differences(con: sqlite3.Connection) -> list[str]:
+    """Plain descriptions of how the database's tables differ from this declaration; empty when they match."""
+    expected, actual = expected_columns(), actual_columns(con)
+    problems = [f"table {t} is missing" for t in sorted(set(expected) - set(actual))]
+    problems += [f"table {t} is unexpected" for t in sorted(set(actual) - set(expected))]
+    for table in sorted(set(expected) & set(actual)):
+        want, have = expected[table], actual[table]
+        problems += [f"{table}.{c} is missing" for c in sorted(set(want) - set(have))]
+        problems += [f"{table}.{c} is unexpected" for c in sorted(set(have) - set(want))]
+        problems += [
+            f"{table}.{c} is {have[c]}, expected {want[c]}" for c in sorted(set(want) & set(have)) if want[c] != have[c]
+        ]
+    return problems

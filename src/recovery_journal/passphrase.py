@@ -1,0 +1,88 @@
+"""Passphrases from the environment, for automation: a file, a command, or a variable. Never argv.
+
+Interactive prompting lives in the CLI; this module only reads the non-interactive sources.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from collections.abc import Mapping
+from pathlib import Path
+
+from .errors import PassphraseProblem, UsageProblem
+
+PREFIX = "RECOVERY_JOURNAL_"
+CURRENT = ("PASSPHRASE_FILE", "PASSPHRASE_COMMAND", "PASSPHRASE")
+NEW = ("NEW_PASSPHRASE_FILE", "NEW_PASSPHRASE_COMMAND", "NEW_PASSPHRASE")
+RECOVERY_CODE_ENV = PREFIX + "RECOVERY_CODE"
+COMMAND_TIMEOUT = 120
+
+
+def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRENT) -> str | None:
+    """The passphrase from the one configured source, or None when none is set."""
+    file_var, command_var, value_var = (PREFIX + n for n in names)
+    # An empty file or command variable means "not set"; an empty passphrase variable is an empty passphrase.
+    chosen = [name for name in (file_var, command_var) if env.get(name)] + [n for n in (value_var,) if n in env]
+    if len(chosen) > 1:
+        raise UsageProblem(
+            f"More than one passphrase source is set ({', '.join(chosen)}).",
+            hint="Keep just one of them, so it's clear which passphrase is meant.",
+        )
+    if not chosen:
+        return None
+    name = chosen[0]
+    if name == file_var:
+        return _from_file(Path(env[name]).expanduser(), name)
+    if name == command_var:
+        return _from_command(env[name], name)
+    return env[name]
+
+
+def _strip_newline(value: str) -> str:
+    if value.endswith("\r\n"):
+        return value[:-2]
+    return value[:-1] if value.endswith("\n") else value
+
+
+def _from_file(path: Path, var: str) -> str:
+    try:
+        return _strip_newline(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise PassphraseProblem(f"The passphrase file named by {var} doesn't exist: {path}",
+                                hint="Check the path, or unset it to be asked instead.") from None
+    except UnicodeDecodeError:
+        raise PassphraseProblem(f"The passphrase file {path} isn't UTF-8 text.",
+                                hint="Save it as UTF-8 and try again.") from None
+    except OSError:
+        raise PassphraseProblem(f"The passphrase file {path} couldn't be read.",
+                                hint="Check it exists and belongs to you.") from None
+
+
+def _from_command(command: str, var: str) -> str:
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        argv = []
+    if not argv:
+        raise PassphraseProblem(f"{var} isn't a command that can be run.", hint="Check its quoting.")
+    try:
+        done = subprocess.run(  # noqa: S603 - the person's own configured command
+            argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT, check=False
+        )
+    except FileNotFoundError:
+        raise PassphraseProblem(f"The passphrase command '{argv[0]}' wasn't found.",
+                                hint=f"Check {var}.") from None
+    except (OSError, subprocess.TimeoutExpired):
+        raise PassphraseProblem(f"The passphrase command '{argv[0]}' didn't finish.",
+                                hint=f"Check {var}.") from None
+    if done.returncode != 0:
+        raise PassphraseProblem(
+            f"The passphrase command '{argv[0]}' stopped with status {done.returncode}.",
+            hint=f"Run it by hand to see why, or check {var}.",
+        )
+    try:
+        return _strip_newline(done.stdout.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PassphraseProblem(f"The passphrase command '{argv[0]}' didn't print UTF-8 text.",
+                                hint=f"Check {var}.") from None

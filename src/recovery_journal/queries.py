@@ -1,0 +1,122 @@
+"""The SQL the journal runs: rows of ids and sealed bytes in, rows out. No keys, no plaintext."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+# Sealed columns of `entries`, in the order rows carry them after (id, uuid).
+ENTRY_FIELDS: tuple[str, ...] = ("date", "created", "updated", "title", "text", "tags", "mood")
+
+Row = tuple[Any, ...]
+
+_CHUNK = 500
+
+
+def _check_fields(fields: Iterable[str]) -> str:
+    names = list(fields)
+    unknown = set(names) - set(ENTRY_FIELDS)
+    if unknown:  # column names go into SQL text, so only known names may pass
+        raise ValueError(f"unknown entry fields: {sorted(unknown)}")
+    return ", ".join(names)
+
+
+def meta(con: sqlite3.Connection) -> dict[str, str]:
+    return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
+
+
+def put_meta(con: sqlite3.Connection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def key_slot(con: sqlite3.Connection, kind: str) -> tuple[str, bytes, bytes] | None:
+    row = con.execute("SELECT kdf, salt, wrapped FROM key_slots WHERE kind = ?", (kind,)).fetchone()
+    return None if row is None else (str(row[0]), bytes(row[1]), bytes(row[2]))
+
+
+def put_key_slot(con: sqlite3.Connection, kind: str, kdf: str, salt: bytes, wrapped: bytes) -> None:
+    con.execute(
+        "INSERT INTO key_slots (kind, kdf, salt, wrapped) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(kind) DO UPDATE SET kdf = excluded.kdf, salt = excluded.salt, wrapped = excluded.wrapped",
+        (kind, kdf, salt, wrapped),
+    )
+
+
+def entry_columns(con: sqlite3.Connection, fields: Sequence[str]) -> list[Row]:
+    """(id, uuid, *fields) for every entry."""
+    return con.execute(f"SELECT id, uuid, {_check_fields(fields)} FROM entries").fetchall()  # noqa: S608
+
+
+def entries_by_id(con: sqlite3.Connection, ids: Sequence[int], fields: Sequence[str] = ENTRY_FIELDS) -> list[Row]:
+    """(id, uuid, *fields) for the given entry ids that exist."""
+    columns = _check_fields(fields)
+    rows: list[Row] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows += con.execute(
+            f"SELECT id, uuid, {columns} FROM entries WHERE id IN ({marks})", chunk  # noqa: S608
+        ).fetchall()
+    return rows
+
+
+def entry_by_id(con: sqlite3.Connection, entry_id: int) -> Row | None:
+    rows = entries_by_id(con, [entry_id])
+    return rows[0] if rows else None
+
+
+def insert_entry(con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes]) -> int:
+    names = _check_fields(sealed)
+    marks = ",".join("?" * (len(sealed) + 1))
+    cursor = con.execute(
+        f"INSERT INTO entries (uuid, {names}) VALUES ({marks})", (uuid, *sealed.values())  # noqa: S608
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def update_entry(con: sqlite3.Connection, entry_id: int, sealed: dict[str, bytes]) -> None:
+    _check_fields(sealed)
+    assignments = ", ".join(f"{name} = ?" for name in sealed)
+    con.execute(f"UPDATE entries SET {assignments} WHERE id = ?", (*sealed.values(), entry_id))  # noqa: S608
+
+
+def delete_entry(con: sqlite3.Connection, entry_id: int) -> bool:
+    return con.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount > 0
+
+
+def revision_counts(con: sqlite3.Connection, ids: Sequence[int]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        query = f"SELECT entry_id, COUNT(*) FROM revisions WHERE entry_id IN ({marks}) GROUP BY entry_id"  # noqa: S608
+        counts.update({int(e): int(n) for e, n in con.execute(query, chunk)})
+    return counts
+
+
+def revisions_of(con: sqlite3.Connection, entry_id: int) -> list[tuple[int, str, bytes]]:
+    rows = con.execute(
+        "SELECT id, uuid, snapshot FROM revisions WHERE entry_id = ? ORDER BY id", (entry_id,)
+    ).fetchall()
+    return [(int(i), str(u), bytes(s)) for i, u, s in rows]
+
+
+def all_revisions(con: sqlite3.Connection) -> Iterator[tuple[int, str, int, str, bytes]]:
+    """(revision id, revision uuid, entry id, entry uuid, snapshot) for every revision."""
+    for rid, ruuid, eid, euuid, snap in con.execute(
+        "SELECT r.id, r.uuid, r.entry_id, e.uuid, r.snapshot FROM revisions r JOIN entries e ON e.id = r.entry_id"
+    ):
+        yield int(rid), str(ruuid), int(eid), str(euuid), bytes(snap)
+
+
+def insert_revision(con: sqlite3.Connection, uuid: str, entry_id: int, snapshot: bytes) -> None:
+    con.execute("INSERT INTO revisions (uuid, entry_id, snapshot) VALUES (?, ?, ?)", (uuid, entry_id, snapshot))
+
+
+def update_revision(con: sqlite3.Connection, revision_id: int, snapshot: bytes) -> None:
+    con.execute("UPDATE revisions SET snapshot = ? WHERE id = ?", (snapshot, revision_id))
+
+
+def entry_count(con: sqlite3.Connection) -> int:
+    return int(con.execute("SELECT COUNT(*) FROM entries").fetchone()[0])

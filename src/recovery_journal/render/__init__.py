@@ -1,0 +1,1 @@
+"""Turning results into what people see: Rich on a terminal, plain text when piped, JSON on request."""

@@ -1,0 +1,253 @@
+"""How entries, search hits, earlier versions and tags look: a Rich view and a plain one for each."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..entry import Entry, Revision
+from ..journal import SearchHit, SearchResult
+from .output import neutralise, user_text
+
+SUMMARY_CHARS = 60
+
+
+def when(moment: datetime) -> str:
+    """A calm, unambiguous date: Tue 25 Nov 2026 21:04."""
+    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
+
+
+def stamp(moment: datetime) -> str:
+    """A sortable date for plain output: 2026-11-25 21:04."""
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def summary(entry: Entry | Revision, width: int = SUMMARY_CHARS) -> str:
+    """The title, or the first words of the text when there is none."""
+    source = entry.title or " ".join(entry.text.split())
+    return source if len(source) <= width else source[: width - 1].rstrip() + "…"
+
+
+def tag_line(tags: tuple[str, ...]) -> str:
+    return " ".join(f"#{t}" for t in tags)
+
+
+def _meta(entry: Entry | Revision) -> list[str]:
+    parts = []
+    if entry.mood is not None:
+        parts.append(f"mood {entry.mood}/10")
+    if entry.tags:
+        parts.append(tag_line(entry.tags))
+    return parts
+
+
+# --- lists ----------------------------------------------------------------------------------------------
+
+
+def entry_table(entries: list[Entry]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("#", justify="right", style="bold", no_wrap=True)
+    table.add_column("When", no_wrap=True, style="cyan")
+    table.add_column("Entry", overflow="fold", ratio=1)
+    table.add_column("Tags", style="magenta", overflow="fold")
+    table.add_column("Mood", justify="right", no_wrap=True)
+    for entry in entries:
+        table.add_row(
+            str(entry.id),
+            when(entry.date),
+            user_text(summary(entry)),
+            user_text(tag_line(entry.tags)),
+            "" if entry.mood is None else str(entry.mood),
+        )
+    return table
+
+
+def entry_lines(entries: list[Entry]) -> list[str]:
+    lines = []
+    for entry in entries:
+        line = f"{entry.id:>4}  {stamp(entry.date)}  {summary(entry)}"
+        if entry.tags:
+            line += "  " + tag_line(entry.tags)
+        lines.append(line)
+    return lines
+
+
+# --- one entry ------------------------------------------------------------------------------------------
+
+
+def _heading(entry: Entry) -> Text:
+    heading = Text()
+    heading.append(f"Entry {entry.id}", style="bold")
+    heading.append(f"  {when(entry.date)}", style="cyan")
+    for part in _meta(entry):
+        heading.append("  ·  ", style="dim")
+        heading.append(neutralise(part), style="magenta" if part.startswith("#") else "")
+    return heading
+
+
+def entry_view(entry: Entry) -> RenderableType:
+    parts: list[RenderableType] = [_heading(entry)]
+    if entry.title:
+        parts.append(user_text(entry.title, style="bold"))
+    parts += [Text(""), user_text(entry.text)]
+    if entry.revisions:
+        parts += [Text(""), Text(_edited_note(entry), style="dim")]
+    return Group(*parts)
+
+
+def entry_plain(entry: Entry) -> list[str]:
+    lines = ["  ·  ".join([f"Entry {entry.id}", stamp(entry.date), *_meta(entry)])]
+    if entry.title:
+        lines.append(entry.title)
+    lines += ["", entry.text]
+    if entry.revisions:
+        lines += ["", _edited_note(entry)]
+    return lines
+
+
+def _edited_note(entry: Entry) -> str:
+    times = "once" if entry.revisions == 1 else f"{entry.revisions} times"
+    return f"Edited {times}; `recovery-journal history {entry.id}` shows the earlier words."
+
+
+# --- search ---------------------------------------------------------------------------------------------
+
+
+def _highlighted(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> Text:
+    out = user_text(text)
+    for start, end in spans:
+        out.stylize("bold reverse", start, end)
+    return out
+
+
+def _excerpt_text(hit: SearchHit) -> list[Text]:
+    rows = []
+    for excerpt in hit.excerpts:
+        line = Text("    ")
+        if excerpt.starts_mid:
+            line.append("…")
+        line.append_text(_highlighted(excerpt.text, excerpt.spans))
+        if excerpt.ends_mid:
+            line.append("…")
+        rows.append(line)
+    return rows
+
+
+def search_view(result: SearchResult) -> RenderableType:
+    parts: list[RenderableType] = []
+    for hit in result.hits:
+        head = Text()
+        head.append(f"{hit.entry.id:>4}  ", style="bold")
+        head.append(when(hit.entry.date), style="cyan")
+        head.append("  ")
+        if hit.entry.title:
+            head.append_text(_highlighted(hit.entry.title, hit.title_spans))
+        if hit.entry.tags:
+            head.append("  " + neutralise(tag_line(hit.entry.tags)), style="magenta")
+        parts += [head, *_excerpt_text(hit)]
+    return Group(*parts)
+
+
+def search_lines(result: SearchResult) -> list[str]:
+    lines = []
+    for hit in result.hits:
+        head = f"{hit.entry.id:>4}  {stamp(hit.entry.date)}"
+        if hit.entry.title:
+            head += f"  {hit.entry.title}"
+        if hit.entry.tags:
+            head += "  " + tag_line(hit.entry.tags)
+        lines.append(head)
+        for line in _excerpt_text(hit):
+            lines.append(line.plain)
+    return lines
+
+
+# --- history --------------------------------------------------------------------------------------------
+
+
+def history_view(entry: Entry, revisions: list[Revision]) -> RenderableType:
+    parts: list[RenderableType] = []
+    for revision in revisions:
+        head = Text()
+        head.append(f"Version {revision.number}", style="bold")
+        head.append(f"  written before {when(revision.replaced)}", style="dim")
+        parts.append(head)
+        if revision.title:
+            parts.append(user_text(revision.title, style="bold"))
+        meta = "  ·  ".join([when(revision.date), *_meta(revision)])
+        parts += [user_text(meta, style="cyan"), user_text(revision.text), Text("")]
+    parts += [Text(f"Now (version {len(revisions) + 1})", style="bold"), entry_view(entry)]
+    return Group(*parts)
+
+
+def history_plain(entry: Entry, revisions: list[Revision]) -> list[str]:
+    lines: list[str] = []
+    for revision in revisions:
+        lines.append(f"Version {revision.number}  (written before {stamp(revision.replaced)})")
+        if revision.title:
+            lines.append(revision.title)
+        lines += ["  ·  ".join([stamp(revision.date), *_meta(revision)]), revision.text, ""]
+    lines.append(f"Now (version {len(revisions) + 1})")
+    return lines + entry_plain(entry)
+
+
+# --- tags -----------------------------------------------------------------------------------------------
+
+
+def tags_table(tags: list[tuple[str, int]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Tag", style="magenta")
+    table.add_column("Entries", justify="right")
+    for tag, count in tags:
+        table.add_row(user_text(f"#{tag}"), str(count))
+    return table
+
+
+def tags_lines(tags: list[tuple[str, int]]) -> list[str]:
+    return [f"{count:>5}  #{tag}" for tag, count in tags]
+
+
+# --- JSON -----------------------------------------------------------------------------------------------
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def entry_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "uuid": entry.uuid,
+        "date": iso(entry.date),
+        "created": iso(entry.created),
+        "updated": iso(entry.updated),
+        "title": entry.title or None,
+        "text": entry.text,
+        "tags": list(entry.tags),
+        "mood": entry.mood,
+        "revisions": entry.revisions,
+    }
+
+
+def revision_json(revision: Revision) -> dict[str, Any]:
+    return {
+        "version": revision.number,
+        "uuid": revision.uuid,
+        "replaced": iso(revision.replaced),
+        "date": iso(revision.date),
+        "title": revision.title or None,
+        "text": revision.text,
+        "tags": list(revision.tags),
+        "mood": revision.mood,
+    }
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    doc = entry_json(hit.entry)
+    doc["excerpts"] = [e.text for e in hit.excerpts]
+    return doc

@@ -1,0 +1,75 @@
+"""How doctor's report and kept drafts look."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from ..doctor import Check, Report
+from ..drafts import Draft
+from .entries import iso, stamp, when
+from .output import user_text
+
+_MARK = {"ok": ("✓", "green"), "note": ("•", "yellow"), "problem": ("!", "bold yellow")}
+
+
+def report_view(report: Report) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    for check in report.checks:
+        mark, style = _MARK[check.status]
+        table.add_row(Text(mark, style=style), check.name, user_text(check.detail))
+    return table
+
+
+def report_lines(report: Report) -> list[str]:
+    return [f"{_MARK[c.status][0]} {c.name}: {c.detail}" for c in report.checks]
+
+
+def check_json(check: Check) -> dict[str, Any]:
+    return {"name": check.name, "status": check.status, "detail": check.detail}
+
+
+def _first_words(draft: Draft, width: int = 50) -> str:
+    words = " ".join(draft.text.split())
+    return words if len(words) <= width else words[: width - 1] + "…"
+
+
+def drafts_table(kept: list[Draft]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("#", justify="right", style="bold")
+    table.add_column("Kept", style="cyan", no_wrap=True)
+    table.add_column("Begins", overflow="fold")
+    table.add_column("Why", style="dim", overflow="fold")
+    for number, draft in enumerate(kept, 1):
+        table.add_row(str(number), when(draft.saved), user_text(_first_words(draft)), user_text(draft.reason))
+    return table
+
+
+def drafts_lines(kept: list[Draft]) -> list[str]:
+    return [f"{n:>3}  {stamp(d.saved)}  {_first_words(d)}" for n, d in enumerate(kept, 1)]
+
+
+def draft_plain(number: int, draft: Draft) -> list[str]:
+    head = f"Draft {number}  ·  kept {stamp(draft.saved)}  ·  {draft.reason}"
+    return [head, *( [draft.title] if draft.title else [] ), "", draft.text]
+
+
+def draft_json(number: int, draft: Draft) -> dict[str, Any]:
+    return {
+        "number": number,
+        "uuid": draft.uuid,
+        "saved": iso(draft.saved),
+        "reason": draft.reason,
+        "title": draft.title or None,
+        "text": draft.text,
+        "tags": list(draft.tags),
+        "mood": draft.mood,
+        "date": draft.date,
+        "edits_entry": draft.entry_uuid,
+    }

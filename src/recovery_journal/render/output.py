@@ -1,0 +1,85 @@
+"""Where output goes: data on stdout, messages on stderr; Rich on a terminal, plain text when piped.
+
+User text is never read as Rich markup (markup is off, and it is passed as Text), and terminal control
+characters in it are shown as visible symbols, so an entry cannot restyle or clear the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from rich.console import Console, RenderableType
+from rich.text import Text
+
+JSON_VERSION = 1
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode control pictures: ESC shows as ␛
+    if code == 0x7F:
+        return "\u2421"
+    return f"\\x{code:02x}"
+
+
+def neutralise(text: str) -> str:
+    """Show control characters (except tab and newline) as harmless visible symbols."""
+    return _CONTROL.sub(_visible, text)
+
+
+def user_text(text: str, style: str = "") -> Text:
+    """Text written by the person, safe to print: no markup, no control sequences."""
+    return Text(neutralise(text), style=style)
+
+
+def _console(stderr: bool) -> Console:
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+class Output:
+    """One command's view of stdout and stderr."""
+
+    def __init__(self, json_mode: bool = False) -> None:
+        self.json_mode = json_mode
+        self.out = _console(stderr=False)
+        self.err = _console(stderr=True)
+
+    @property
+    def rich(self) -> bool:
+        """True when stdout is a terminal and the picture is worth drawing."""
+        return self.out.is_terminal
+
+    def show(self, renderable: RenderableType) -> None:
+        """A Rich picture on stdout (callers use `lines` when not on a terminal)."""
+        self.out.print(renderable)
+
+    def view(self, renderable: RenderableType, lines: list[str]) -> None:
+        """The Rich picture on a terminal, the plain lines otherwise."""
+        if self.rich:
+            self.show(renderable)
+        else:
+            self.lines(lines)
+
+    def lines(self, lines: list[str]) -> None:
+        """Plain lines on stdout, neutralised, never wrapped or styled."""
+        for line in lines:
+            sys.stdout.write(neutralise(line) + "\n")
+
+    def say(self, message: str | Text, style: str = "") -> None:
+        """A message for the person, on stderr, so stdout stays clean for data."""
+        text = message if isinstance(message, Text) else Text(message, style=style)
+        if self.err.is_terminal:
+            self.err.print(text)
+        else:
+            sys.stderr.write(text.plain + "\n")
+
+    def document(self, kind: str, **payload: Any) -> None:
+        """One versioned JSON document on stdout."""
+        doc = {"version": JSON_VERSION, "kind": kind, **payload}
+        sys.stdout.write(json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n")

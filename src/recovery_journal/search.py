@@ -1,0 +1,112 @@
+"""Finding words in opened entries: case- and Unicode-form-insensitive matching, and excerpts around hits."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+CONTEXT_CHARS = 40
+MAX_EXCERPTS = 3
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A short piece of an entry around one or more hits; spans index into `text`."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+    starts_mid: bool
+    ends_mid: bool
+
+
+def fold(value: str) -> str:
+    """The form both the query and the text are compared in."""
+    if value.isascii():
+        return value.lower()
+    return unicodedata.normalize("NFKD", value).casefold()
+
+
+def _fold_with_origin(text: str) -> tuple[str, list[int] | None]:
+    if text.isascii():
+        return text.lower(), None
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        folded = unicodedata.normalize("NFKD", char).casefold()
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(pieces), origin
+
+
+def hit_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Where the query occurs in `text`, as (start, end) indexes into the original text."""
+    needle = fold(query)
+    if not needle:
+        return []
+    folded, origin = _fold_with_origin(text)
+    spans: list[tuple[int, int]] = []
+    at = folded.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        if origin is None:
+            spans.append((at, end))
+        else:
+            spans.append((origin[at], origin[end - 1] + 1))
+        at = folded.find(needle, end)
+    return spans
+
+
+def excerpts(text: str, query: str, *, context: int = CONTEXT_CHARS, limit: int = MAX_EXCERPTS) -> list[Excerpt]:
+    """Up to `limit` excerpts around the hits, whitespace collapsed, near hits sharing one excerpt."""
+    spans = hit_spans(text, query)
+    windows: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if windows and span[0] - windows[-1][-1][1] <= 2 * context:
+            windows[-1].append(span)
+        else:
+            windows.append([span])
+    result: list[Excerpt] = []
+    for group in windows[:limit]:
+        start = _snap_left(text, max(0, group[0][0] - context))
+        end = _snap_right(text, min(len(text), group[-1][1] + context))
+        result.append(_build(text, start, end, group))
+    return result
+
+
+def _snap_left(text: str, at: int) -> int:
+    if at == 0:
+        return 0
+    space = text.find(" ", at, at + 15)
+    return space + 1 if space >= 0 else at
+
+
+def _snap_right(text: str, at: int) -> int:
+    if at >= len(text):
+        return len(text)
+    space = text.rfind(" ", max(0, at - 15), at)
+    return space if space > 0 else at
+
+
+def _squash(piece: str) -> str:
+    squashed = " ".join(piece.split())
+    if piece[:1].isspace() and squashed:
+        squashed = " " + squashed
+    if piece[-1:].isspace() and squashed:
+        squashed += " "
+    return squashed or (" " if piece else "")
+
+
+def _build(text: str, start: int, end: int, group: list[tuple[int, int]]) -> Excerpt:
+    out = ""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for hit_start, hit_end in group:
+        out += _squash(text[cursor:hit_start])
+        if not spans:
+            out = out.lstrip()
+        begin = len(out)
+        out += " ".join(text[hit_start:hit_end].split())
+        spans.append((begin, len(out)))
+        cursor = hit_end
+    out += _squash(text[cursor:end]).rstrip()
+    return Excerpt(text=out, spans=tuple(spans), starts_mid=start > 0, ends_mid=end < len(text))

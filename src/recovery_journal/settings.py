@@ -1,0 +1,54 @@
+"""Settings read from the environment once, at the edge, and passed down to everything that needs them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .crypto import DEFAULT_ARGON2, TESTONLY_WEAK_ARGON2, Argon2Params
+from .errors import UsageProblem
+from .paths import JournalPaths, resolve_home, scratch_root
+
+LOCK_TIMEOUT_ENV = "RECOVERY_JOURNAL_LOCK_TIMEOUT"
+WEAK_KDF_ENV = "RECOVERY_JOURNAL_TESTONLY_WEAK_KDF"
+DEFAULT_LOCK_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the environment decides about one run."""
+
+    paths: JournalPaths
+    scratch: Path
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    kdf: Argon2Params = DEFAULT_ARGON2
+    env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_env(cls, journal: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        return cls(
+            paths=resolve_home(journal, env),
+            scratch=scratch_root(env),
+            lock_timeout=_lock_timeout(env),
+            kdf=TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2,
+            env=env,
+        )
+
+
+def _lock_timeout(env: Mapping[str, str]) -> float:
+    raw = env.get(LOCK_TIMEOUT_ENV)
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 3600:
+        raise UsageProblem(
+            f"{LOCK_TIMEOUT_ENV} should be a number of seconds between 0 and 3600.",
+            hint=f"Unset it to wait the default {DEFAULT_LOCK_TIMEOUT:g} seconds.",
+        )
+    return value

@@ -1,0 +1,277 @@
+"""SQLite storage: file checks, one connection, explicit transactions, and SQLite failures in plain words.
+
+Uses the standard library's sqlite3 directly: importing SQLModel costs more than everything else a command
+does after the key derivation, so it stays off the everyday path (see models.py and docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from . import migrations
+from .errors import (
+    AlreadyExists,
+    Damaged,
+    JournalError,
+    Locked,
+    NewerVersion,
+    NoJournal,
+    NotAJournal,
+    StorageProblem,
+)
+from .paths import JournalPaths
+
+APPLICATION_ID = 0x524A4E4C  # "RJNL"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HEADER_LEN = 100
+
+_PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA temp_store = MEMORY",
+    "PRAGMA trusted_schema = OFF",
+    "PRAGMA cell_size_check = ON",
+    "PRAGMA journal_size_limit = 1048576",
+)
+
+_DAMAGED_HINT = "Run `recovery-journal doctor` to see what can still be read; a backup holds a good copy."
+
+
+def check_journal_file(db: Path) -> None:
+    """Refuse anything that is not a recovery-journal database, without opening or changing it."""
+    try:
+        with db.open("rb") as handle:
+            header = handle.read(HEADER_LEN)
+    except FileNotFoundError:
+        raise NoJournal(
+            f"There's no journal at {db.parent} yet.",
+            hint="Create one with `recovery-journal init`, or point --journal at the folder that has yours.",
+        ) from None
+    except IsADirectoryError:
+        raise NotAJournal(f"{db} is a folder, not a journal file.") from None
+    except OSError as exc:
+        raise os_error(exc, db) from None
+    if len(header) < HEADER_LEN and header and SQLITE_MAGIC.startswith(header[: len(SQLITE_MAGIC)]):
+        raise Damaged(f"The journal file at {db} is cut short (only {len(header)} bytes).", hint=_DAMAGED_HINT)
+    if len(header) < HEADER_LEN or not header.startswith(SQLITE_MAGIC):
+        raise NotAJournal(
+            f"{db} isn't a recovery-journal file"
+            + (" (it's empty)." if not header else "."),
+            hint="Nothing was changed. Point --journal at the folder that holds your journal.",
+        )
+    if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
+        raise NotAJournal(
+            f"{db} is a database, but not one made by recovery-journal.",
+            hint="Nothing was changed. Point --journal at the folder that holds your journal.",
+        )
+
+
+def translate(exc: sqlite3.Error, *, timeout: float = 0.0, where: Path | None = None) -> JournalError:
+    """Turn a SQLite failure into the error a person can act on."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    place = f" at {where}" if where else ""
+    if primary in (5, 6) or "locked" in text or "busy" in text:
+        return Locked(
+            f"The journal is busy in another window, and stayed busy for {timeout:g} seconds.",
+            hint="Let the other recovery-journal finish, then try again "
+            "(RECOVERY_JOURNAL_LOCK_TIMEOUT sets how long to wait).",
+        )
+    if primary == 13 or "disk is full" in text:
+        return StorageProblem(
+            f"The disk{place} is full, so the journal couldn't be saved.",
+            hint="Free some space, then try again. Nothing already saved was touched.",
+        )
+    if primary == 8 or "readonly" in text or "read-only" in text:
+        return StorageProblem(
+            f"The journal{place} can't be written to right now (read-only).",
+            hint="Check the disk isn't mounted read-only and the folder belongs to you.",
+        )
+    if primary == 11 or "malformed" in text:
+        return Damaged(f"The journal file{place} is damaged and can't be read as it is.", hint=_DAMAGED_HINT)
+    if primary == 26 or "not a database" in text:
+        return NotAJournal(f"The file{place} isn't a recovery-journal file.", hint="Nothing was changed.")
+    return StorageProblem(
+        f"The disk reported a problem with the journal{place}.",
+        hint="Check the disk and try again; `recovery-journal doctor` checks the journal.",
+    )
+
+
+def os_error(exc: OSError, where: Path) -> JournalError:
+    """Turn a filesystem failure into the error a person can act on."""
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return StorageProblem(f"The disk holding {where} is full.", hint="Free some space, then try again.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageProblem(
+            f"{where} can't be written to (read-only or not yours).",
+            hint="Check the disk isn't read-only and the folder belongs to you.",
+        )
+    return StorageProblem(f"The disk reported a problem with {where}.", hint="Check the disk and try again.")
+
+
+def secure_folder(path: Path) -> None:
+    """Create a folder only its owner can enter, and tighten it if it is looser."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise os_error(exc, path) from None
+
+
+def tighten(paths: JournalPaths) -> None:
+    """Make the journal folder 0700 and its database files 0600, whatever the umask was."""
+    secure_folder(paths.home)
+    for file in [paths.db, *paths.sidecars()]:
+        with contextlib.suppress(FileNotFoundError):
+            if stat.S_IMODE(file.stat().st_mode) & 0o077:
+                file.chmod(0o600)
+
+
+def _connect(db: Path, timeout: float) -> sqlite3.Connection:
+    con = sqlite3.connect(f"{db.absolute().as_uri()}?mode=rw", uri=True, timeout=timeout, isolation_level=None)
+    for pragma in _PRAGMAS:
+        con.execute(pragma)
+    return con
+
+
+class Store:
+    """An open journal database. Writes go through `write()`, reads through `read()`."""
+
+    def __init__(self, con: sqlite3.Connection, paths: JournalPaths, timeout: float) -> None:
+        self.con = con
+        self.paths = paths
+        self.timeout = timeout
+
+    @classmethod
+    def create(
+        cls, paths: JournalPaths, timeout: float, build: Callable[[sqlite3.Connection], None]
+    ) -> Store:
+        """Build a new journal in a temporary file and move it into place whole, or not at all."""
+        if paths.db.exists():
+            raise AlreadyExists(
+                f"There's already a journal at {paths.home}.",
+                hint="Nothing was changed. Use --journal to make a second journal somewhere else.",
+            )
+        secure_folder(paths.home)
+        tmp = paths.home / f".journal.db.new-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            con = _connect(tmp, timeout)
+            try:
+                con.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                con.execute("PRAGMA journal_mode = WAL")
+                migrations.upgrade(con)
+                con.execute("BEGIN IMMEDIATE")
+                build(con)
+                con.execute("COMMIT")
+            finally:
+                con.close()
+            _publish(tmp, paths.db)
+        except sqlite3.Error as exc:
+            raise translate(exc, timeout=timeout, where=paths.home) from None
+        except OSError as exc:
+            raise os_error(exc, paths.home) from None
+        finally:
+            for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+        return cls.open(paths, timeout)
+
+    @classmethod
+    def open(cls, paths: JournalPaths, timeout: float) -> Store:
+        """Open an existing journal, upgrading its schema if this version knows newer migrations."""
+        if paths.home.exists() and not paths.home.is_dir():
+            raise NotAJournal(f"{paths.home} is a file; --journal takes the folder that holds a journal.")
+        check_journal_file(paths.db)
+        tighten(paths)
+        con: sqlite3.Connection | None = None
+        try:
+            con = _connect(paths.db, timeout)
+            if migrations.current_version(con) is None:
+                raise NotAJournal(f"{paths.db} isn't a complete recovery-journal file.")
+            migrations.upgrade(con)
+            tighten(paths)
+        except sqlite3.Error as exc:
+            if con is not None:
+                con.close()
+            raise translate(exc, timeout=timeout, where=paths.home) from None
+        except migrations.NewerSchema:
+            if con is not None:
+                con.close()
+            raise NewerVersion(
+                "This journal was made by a newer recovery-journal than this one.",
+                hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
+            ) from None
+        except JournalError:
+            if con is not None:
+                con.close()
+            raise
+        return cls(con, paths, timeout)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.con.close()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside is saved together, or nothing is."""
+        try:
+            self.con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc, timeout=self.timeout, where=self.paths.home) from None
+        try:
+            yield self.con
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, timeout=self.timeout, where=self.paths.home) from None
+            raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A read with one consistent view of the journal."""
+        try:
+            self.con.execute("BEGIN")
+            yield self.con
+        except sqlite3.Error as exc:
+            raise translate(exc, timeout=self.timeout, where=self.paths.home) from None
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.con.execute("COMMIT")
+
+
+def _publish(tmp: Path, final: Path) -> None:
+    """Move a finished file into place without ever replacing an existing journal."""
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        raise AlreadyExists(
+            f"There's already a journal at {final.parent}.", hint="Nothing was changed."
+        ) from None
+    except OSError:
+        if final.exists():
+            raise AlreadyExists(f"There's already a journal at {final.parent}.") from None
+        os.replace(tmp, final)
+    fsync_folder(final.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort where the platform cannot)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,153 @@
+"""Keys and key slots: create them, unlock with a passphrase or recovery code, rewrap, rotate.
+
+Implements "Key slots" in docs/encryption.md. Prompts live in the CLI; this module only takes secrets in.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+
+from . import crypto, queries
+from .errors import Damaged, PassphraseProblem, WrongSecret
+
+FORMAT = "recovery-journal"
+FORMAT_VERSION = "1"
+PASSPHRASE = "passphrase"
+RECOVERY = "recovery"
+
+_DAMAGED_HINT = "Nothing was changed. A backup of the journal can be restored; `recovery-journal doctor` says more."
+
+
+@dataclass(frozen=True)
+class Keys:
+    """An unlocked journal's keys. Held in memory only, for one run."""
+
+    journal_id: str
+    data_key: bytes
+
+    def fields(self) -> crypto.FieldCipher:
+        return crypto.FieldCipher(crypto.record_key(self.data_key))
+
+
+def check_passphrase(passphrase: str) -> str:
+    """Refuse passphrases that cannot protect anything; return it unchanged otherwise."""
+    if not passphrase or not passphrase.strip():
+        raise PassphraseProblem(
+            "An empty passphrase can't protect a journal.",
+            hint="Choose a few words only you would think of; a short sentence works well.",
+        )
+    return passphrase
+
+
+def initialise(con: sqlite3.Connection, passphrase: str, params: crypto.Argon2Params) -> tuple[Keys, str]:
+    """Write the meta rows and both key slots of a new journal; return its keys and recovery code."""
+    keys = Keys(journal_id=str(uuid.uuid4()), data_key=crypto.new_key())
+    queries.put_meta(con, "format", FORMAT)
+    queries.put_meta(con, "format_version", FORMAT_VERSION)
+    queries.put_meta(con, "journal_id", keys.journal_id)
+    set_passphrase(con, keys, passphrase, params)
+    code = new_recovery_code(con, keys)
+    return keys, code
+
+
+def journal_id(con: sqlite3.Connection) -> str:
+    meta = queries.meta(con)
+    if meta.get("format") != FORMAT or "journal_id" not in meta:
+        raise Damaged("The journal's identity record is missing or damaged.", hint=_DAMAGED_HINT)
+    if meta.get("format_version") != FORMAT_VERSION:
+        from .errors import NewerVersion
+
+        raise NewerVersion(
+            "This journal uses a file format this recovery-journal doesn't know.",
+            hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
+        )
+    return meta["journal_id"]
+
+
+def set_passphrase(con: sqlite3.Connection, keys: Keys, passphrase: str, params: crypto.Argon2Params) -> None:
+    """(Re)write the passphrase slot: a fresh salt, the given cost, the same data key."""
+    check_passphrase(passphrase)
+    salt = crypto.new_salt()
+    kdf = params.to_json()
+    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
+    wrapped = crypto.wrap_key(kek, keys.data_key, crypto.slot_ad(keys.journal_id, PASSPHRASE, kdf))
+    queries.put_key_slot(con, PASSPHRASE, kdf, salt, wrapped)
+
+
+def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
+    """Replace the recovery slot with a new single-use code; return the code to show once."""
+    secret = crypto.new_recovery_secret()
+    salt = crypto.new_salt()
+    kdf = crypto.HKDF_RECOVERY_JSON
+    wrapped = crypto.wrap_key(
+        crypto.recovery_kek(secret, salt), keys.data_key, crypto.slot_ad(keys.journal_id, RECOVERY, kdf)
+    )
+    queries.put_key_slot(con, RECOVERY, kdf, salt, wrapped)
+    return crypto.format_recovery_code(secret)
+
+
+def _slot(con: sqlite3.Connection, kind: str) -> tuple[str, crypto.Argon2Params | None, bytes, bytes]:
+    found = queries.key_slot(con, kind)
+    if found is None:
+        raise Damaged(f"The journal's {kind} key slot is missing.", hint=_DAMAGED_HINT)
+    kdf, salt, wrapped = found
+    try:
+        params = crypto.parse_kdf(kdf)
+    except crypto.InvalidKdfParams:
+        raise Damaged(
+            f"The journal's {kind} key slot has settings this version won't use (damaged or edited).",
+            hint=_DAMAGED_HINT,
+        ) from None
+    if len(salt) != crypto.SALT_LEN or len(wrapped) != crypto.WRAPPED_LEN:
+        raise Damaged(f"The journal's {kind} key slot is damaged.", hint=_DAMAGED_HINT)
+    expected_hkdf = kind == RECOVERY
+    if (params is None) != expected_hkdf:
+        raise Damaged(f"The journal's {kind} key slot is damaged.", hint=_DAMAGED_HINT)
+    return kdf, params, salt, wrapped
+
+
+def passphrase_params(con: sqlite3.Connection) -> crypto.Argon2Params:
+    params = _slot(con, PASSPHRASE)[1]
+    assert params is not None  # noqa: S101 - _slot checked the kind
+    return params
+
+
+def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
+    """Open the data key with the passphrase; WrongSecret if it does not unwrap."""
+    jid = journal_id(con)
+    kdf, params, salt, wrapped = _slot(con, PASSPHRASE)
+    assert params is not None  # noqa: S101 - _slot checked the kind
+    check_passphrase(passphrase)
+    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
+    try:
+        data_key = crypto.unwrap_key(kek, wrapped, crypto.slot_ad(jid, PASSPHRASE, kdf))
+    except crypto.InvalidCiphertext:
+        raise WrongSecret(
+            "That passphrase didn't open this journal.",
+            hint="Check Caps Lock and try again. If it's forgotten, "
+            "`recovery-journal recover` opens the journal with your recovery code.",
+        ) from None
+    return Keys(journal_id=jid, data_key=data_key)
+
+
+def unlock_with_recovery_code(con: sqlite3.Connection, code: str) -> Keys:
+    """Open the data key with a recovery code; WrongSecret for a typo or a code that does not fit."""
+    jid = journal_id(con)
+    try:
+        secret = crypto.parse_recovery_code(code)
+    except crypto.InvalidRecoveryCode as exc:
+        raise WrongSecret(
+            f"That doesn't read as a recovery code: {exc}.",
+            hint="Check it against the copy you kept; groups of four, like 7KQ2-M9XA-...",
+        ) from None
+    kdf, _, salt, wrapped = _slot(con, RECOVERY)
+    try:
+        data_key = crypto.unwrap_key(crypto.recovery_kek(secret, salt), wrapped, crypto.slot_ad(jid, RECOVERY, kdf))
+    except crypto.InvalidCiphertext:
+        raise WrongSecret(
+            "That recovery code didn't open this journal.",
+            hint="Each code opens one journal, and is replaced once used. Check you have this journal's newest code.",
+        ) from None
+    return Keys(journal_id=jid, data_key=data_key)

@@ -1,0 +1,92 @@
+"""Every test gets its own journal home, scratch folder and environment; none can touch real data."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from recovery_journal.cli import app
+from recovery_journal.journal import Journal
+from recovery_journal.settings import Settings
+
+PASSPHRASE = "correct horse battery staple"
+HELPERS = Path(__file__).parent / "helpers"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the journal home and the editor scratch folder into tmp_path; use the test-only fast KDF."""
+    for name in list(os.environ):
+        if name.startswith("RECOVERY_JOURNAL_") or name in ("VISUAL", "EDITOR", "NO_COLOR", "FORCE_COLOR"):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "journal"
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("RECOVERY_JOURNAL_HOME", str(home))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", "1")
+    monkeypatch.setenv("RECOVERY_JOURNAL_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("RECOVERY_JOURNAL_LOCK_TIMEOUT", "2")
+    return home
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings.from_env()
+
+
+@pytest.fixture
+def journal(settings: Settings) -> Iterator[Journal]:
+    created, _code = Journal.create(settings, PASSPHRASE)
+    with created:
+        yield created
+
+
+@dataclass
+class Ran:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., Ran]
+
+
+@pytest.fixture
+def cli() -> Cli:
+    """Run the command in-process; stdout and stderr are kept apart."""
+
+    def run(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None) -> Ran:
+        result = CliRunner().invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        return Ran(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+@pytest.fixture
+def initialised(cli: Cli) -> Ran:
+    ran = cli("init")
+    assert ran.exit_code == 0, ran.stderr
+    return ran
+
+
+@pytest.fixture
+def fake_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
+    """Make $EDITOR a script that writes given text (and records what it saw) instead of a person typing."""
+
+    def configure(text: str | None = None, status: int = 0, append: bool = False) -> Path:
+        log = tmp_path / "editor-log.json"
+        spec = tmp_path / "editor-spec.json"
+        import json
+
+        spec.write_text(json.dumps({"text": text, "status": status, "append": append, "log": str(log)}))
+        monkeypatch.setenv("EDITOR", f"{sys.executable} {HELPERS / 'fake_editor.py'} {spec}")
+        return log
+
+    return configure

@@ -1,0 +1,297 @@
+"""The command line through CliRunner: stdout, stderr and exit codes checked separately."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from recovery_journal.commands import _shared
+from recovery_journal.errors import ExitCode
+
+from .conftest import PASSPHRASE, Cli, Ran
+
+
+def write(cli: Cli, text: str, *args: str) -> Ran:
+    return cli("write", *args, input=text)
+
+
+def doc(ran: Ran) -> dict:
+    return json.loads(ran.stdout)
+
+
+@pytest.fixture
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behave as if a person is at a terminal (CliRunner feeds prompts from `input`)."""
+    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(_shared, "can_ask_secret", lambda: True)
+
+
+def test_init_shows_a_recovery_code_once(cli: Cli, isolated: Path) -> None:
+    ran = cli("init")
+    assert ran.exit_code == 0
+    assert "Your recovery code:" in ran.stdout
+    assert "Your journal is ready" in ran.stderr
+    assert (isolated / "journal.db").exists()
+
+
+def test_init_asks_twice_and_refuses_a_mismatch(cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch,
+                                                isolated: Path) -> None:
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    ran = cli("init", input="first try\nsecond try\n")
+    assert ran.exit_code == ExitCode.PASSPHRASE_PROBLEM
+    assert "didn't match" in ran.stderr and "nothing was changed" in ran.stderr
+    assert not (isolated / "journal.db").exists()
+    assert cli("init", input="same words\nsame words\n").exit_code == 0
+    assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "same words"}).exit_code == 0
+
+
+def test_write_list_show_round_trip(cli: Cli, initialised: Ran) -> None:
+    ran = write(cli, "Today I noticed the pattern again.\n", "--tag", "therapy", "--mood", "4", "--title", "Noticing")
+    assert ran.exit_code == 0 and ran.stdout == ""
+    assert "Saved entry 1" in ran.stderr
+    listed = cli("list")
+    assert listed.exit_code == 0
+    assert "Noticing" in listed.stdout and "#therapy" in listed.stdout
+    shown = cli("show", "1")
+    assert "Today I noticed the pattern again." in shown.stdout and "mood 4/10" in shown.stdout
+
+
+def test_json_output_is_one_versioned_document(cli: Cli, initialised: Ran) -> None:
+    write(cli, "First.", "--date", "2024-03-01")
+    write(cli, "Second.", "--tag", "work")
+    listed = doc(cli("list", "--json"))
+    assert listed["version"] == 1 and listed["kind"] == "entries"
+    assert [e["text"] for e in listed["entries"]] == ["First.", "Second."]
+    assert listed["entries"][0]["date"].startswith("2024-03-01T")
+    assert set(listed["entries"][1]) >= {"id", "uuid", "date", "title", "text", "tags", "mood", "revisions"}
+    written = doc(cli("write", "--json", input="Third."))
+    assert written["entry"]["id"] == 3
+    assert doc(cli("show", "3", "--json"))["entry"]["text"] == "Third."
+    assert doc(cli("tags", "--json"))["tags"] == [{"entries": 1, "tag": "work"}]
+
+
+def test_list_filters(cli: Cli, initialised: Ran) -> None:
+    write(cli, "Old one.", "--date", "2024-01-10")
+    write(cli, "Middle.", "--date", "2024-02-10", "--tag", "work")
+    write(cli, "Recent.", "--date", "2024-03-10")
+    texts = lambda *args: [e["text"] for e in doc(cli("list", "--json", *args))["entries"]]  # noqa: E731
+    assert texts("--from", "2024-02-01") == ["Middle.", "Recent."]
+    assert texts("--to", "2024-02-10") == ["Old one.", "Middle."]
+    assert texts("--on", "2024-02-10") == ["Middle."]
+    assert texts("--tag", "work") == ["Middle."]
+    assert texts("--limit", "1") == ["Recent."]
+    assert texts("--reverse") == ["Recent.", "Middle.", "Old one."]
+
+
+def test_search_finds_and_highlights(cli: Cli, initialised: Ran) -> None:
+    write(cli, "I held a Boundary with my mother today and the world didn't end.")
+    write(cli, "Quiet day.")
+    ran = cli("search", "boundary")
+    assert ran.exit_code == 0
+    assert "Boundary with my mother" in ran.stdout and "Quiet" not in ran.stdout
+    assert doc(cli("search", "BOUNDARY", "--json"))["entries"][0]["id"] == 1
+    assert "No entries contain that" in cli("search", "lighthouse").stderr
+
+
+def test_edit_history_and_delete(cli: Cli, initialised: Ran) -> None:
+    write(cli, "First words.")
+    assert cli("edit", "1", input="Second words.").exit_code == 0
+    assert cli("edit", "1", "--mood", "8").exit_code == 0
+    history = doc(cli("history", "1", "--json"))
+    assert [r["text"] for r in history["revisions"]] == ["First words.", "Second words."]
+    assert history["entry"]["mood"] == 8
+    assert "First words." in cli("history", "1").stdout
+    assert cli("delete", "1", "--yes").exit_code == 0
+    assert cli("show", "1").exit_code == ExitCode.NOT_FOUND
+
+
+def test_delete_asks_first(cli: Cli, initialised: Ran, request: pytest.FixtureRequest) -> None:
+    write(cli, "Keep or not.")
+    request.getfixturevalue("terminal")
+    kept = cli("delete", "1", input="n\n")
+    assert kept.exit_code == 0 and "Nothing was deleted" in kept.stderr
+    assert cli("show", "1").exit_code == 0
+    assert cli("delete", "1", input="y\n").exit_code == 0
+    assert cli("show", "1").exit_code == ExitCode.NOT_FOUND
+
+
+def test_delete_without_a_terminal_needs_yes(cli: Cli, initialised: Ran) -> None:
+    write(cli, "Keep me.")
+    ran = cli("delete", "1")
+    assert ran.exit_code == ExitCode.USAGE and "--yes" in ran.stderr
+    assert cli("show", "1").exit_code == 0
+
+
+def test_entry_words_on_the_command_line_are_refused(cli: Cli, initialised: Ran) -> None:
+    ran = cli("write", "my", "private", "words")
+    assert ran.exit_code == ExitCode.USAGE
+    assert "shell history" in ran.stderr and "private" not in ran.stderr
+    assert doc(cli("list", "--json"))["entries"] == []
+
+
+def _one_line_error(ran: Ran, code: ExitCode) -> None:
+    assert ran.exit_code == code, ran.stderr
+    lines = ran.stderr.strip().splitlines()
+    assert lines[0].startswith("recovery-journal: ") and lines[-1].startswith("  hint: ")
+    assert len(lines) == 2
+    assert "Traceback" not in ran.stderr and ran.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "code"),
+    [
+        (("--date", "2021-02-30"), "words", ExitCode.INVALID_DATE),
+        (("--date", "blah"), "words", ExitCode.INVALID_DATE),
+        (("--date", "2999-01-01"), "words", ExitCode.INVALID_DATE),
+        (("--mood", "11"), "words", ExitCode.INVALID_MOOD),
+        (("--mood", "0"), "words", ExitCode.INVALID_MOOD),
+        ((), "", ExitCode.EMPTY_ENTRY),
+        ((), "  \n\n ", ExitCode.EMPTY_ENTRY),
+        ((), b"caf\xe9 latin-1 bytes", ExitCode.INVALID_ENCODING),
+        ((), "x" * (1024 * 1024 + 1), ExitCode.TOO_LARGE),
+        (("--tag", "not a tag"), "words", ExitCode.INVALID_INPUT),
+    ],
+    ids=["feb-30", "blah", "future", "mood-11", "mood-0", "empty", "blank", "latin-1", "too-large", "bad-tag"],
+)
+def test_bad_input_is_one_calm_line_and_saves_nothing(cli: Cli, initialised: Ran, args: tuple[str, ...],
+                                                       stdin: str | bytes, code: ExitCode) -> None:
+    _one_line_error(cli("write", *args, input=stdin), code)
+    assert doc(cli("list", "--json"))["entries"] == []
+
+
+def test_invalid_date_says_why(cli: Cli, initialised: Ran) -> None:
+    ran = cli("write", "--date", "2021-02-30", input="words")
+    assert "February 2021 has 28 days" in ran.stderr
+
+
+def test_wrong_passphrase(cli: Cli, initialised: Ran) -> None:
+    _one_line_error(cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "wrong"}), ExitCode.WRONG_SECRET)
+
+
+def test_no_journal_yet(cli: Cli) -> None:
+    _one_line_error(cli("list"), ExitCode.NO_JOURNAL)
+
+
+def test_no_passphrase_source_without_a_terminal(cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    monkeypatch.setattr(_shared, "can_ask_secret", lambda: False)
+    _one_line_error(cli("list"), ExitCode.PASSPHRASE_PROBLEM)
+
+
+def test_two_passphrase_sources_are_ambiguous(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    secret = tmp_path / "pass"
+    secret.write_text(PASSPHRASE + "\n")
+    _one_line_error(cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_FILE": str(secret)}), ExitCode.USAGE)
+
+
+def test_passphrase_file_and_command(cli: Cli, initialised: Ran, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    secret = tmp_path / "pass"
+    secret.write_text(PASSPHRASE + "\n")
+    assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_FILE": str(secret)}).exit_code == 0
+    assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_COMMAND": f"cat {secret}"}).exit_code == 0
+    _one_line_error(cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_COMMAND": "false"}), ExitCode.PASSPHRASE_PROBLEM)
+
+
+def test_empty_passphrase_is_refused(cli: Cli) -> None:
+    _one_line_error(cli("init", env={"RECOVERY_JOURNAL_PASSPHRASE": ""}), ExitCode.PASSPHRASE_PROBLEM)
+
+
+def test_not_a_journal(cli: Cli, isolated: Path) -> None:
+    isolated.mkdir()
+    (isolated / "journal.db").write_bytes(b"")
+    _one_line_error(cli("list"), ExitCode.NOT_A_JOURNAL)
+
+
+def test_tampered_entry_is_named_and_the_rest_still_listed(cli: Cli, initialised: Ran, isolated: Path) -> None:
+    for text in ("one", "two", "three"):
+        write(cli, text)
+    con = sqlite3.connect(isolated / "journal.db")
+    blob = bytearray(con.execute("SELECT text FROM entries WHERE id = 2").fetchone()[0])
+    blob[20] ^= 0xFF
+    con.execute("UPDATE entries SET text = ? WHERE id = 2", (bytes(blob),))
+    con.commit()
+    con.close()
+    listed = cli("list")
+    assert listed.exit_code == ExitCode.TAMPERED
+    assert "one" in listed.stdout and "three" in listed.stdout
+    assert "Entry 2 couldn't be opened" in listed.stderr
+    _one_line_error(cli("show", "2"), ExitCode.TAMPERED)
+    assert cli("show", "3").exit_code == 0
+    doctor = cli("doctor")
+    assert doctor.exit_code == ExitCode.TAMPERED and "2" in doctor.stdout
+
+
+def test_locked_journal_keeps_the_words_as_a_draft(cli: Cli, initialised: Ran, isolated: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECOVERY_JOURNAL_LOCK_TIMEOUT", "0.2")
+    other = sqlite3.connect(isolated / "journal.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        ran = cli("write", input="Words that must not be lost.")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert ran.exit_code == ExitCode.LOCKED
+    assert "kept safe (encrypted) as draft 1" in ran.stderr
+    assert "Words that must not be lost" not in ran.stderr
+    drafts = doc(cli("drafts", "--json"))["drafts"]
+    assert [d["text"] for d in drafts] == ["Words that must not be lost."]
+    saved = cli("drafts", "save", "1")
+    assert saved.exit_code == 0 and "entry 1" in saved.stderr
+    assert [e["text"] for e in doc(cli("list", "--json"))["entries"]] == ["Words that must not be lost."]
+    assert doc(cli("drafts", "--json"))["drafts"] == []
+
+
+def test_passwd_and_rotation(cli: Cli, initialised: Ran) -> None:
+    write(cli, "Still mine.")
+    ran = cli("passwd", env={"RECOVERY_JOURNAL_NEW_PASSPHRASE": "second passphrase"})
+    assert ran.exit_code == 0 and "recovery code still works" in ran.stderr
+    assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "second passphrase"}).exit_code == 0
+    rotated = cli("passwd", "--rotate-data-key", env={"RECOVERY_JOURNAL_PASSPHRASE": "second passphrase",
+                                                       "RECOVERY_JOURNAL_NEW_PASSPHRASE": "third passphrase"})
+    assert rotated.exit_code == 0
+    assert "new recovery code" in rotated.stdout.lower() and "old passphrase" in rotated.stderr
+    shown = cli("show", "1", env={"RECOVERY_JOURNAL_PASSPHRASE": "third passphrase"})
+    assert "Still mine." in shown.stdout
+
+
+def test_recover_with_the_code(cli: Cli, isolated: Path) -> None:
+    code = cli("init").stdout.split("Your recovery code: ")[1].split()[0]
+    write(cli, "Safe.")
+    wrong = cli("recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": "0000-0000-0000-0000-0000-0000-0000-0000",
+                                "RECOVERY_JOURNAL_NEW_PASSPHRASE": "new"})
+    _one_line_error(wrong, ExitCode.WRONG_SECRET)
+    ran = cli("recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": code.lower(),
+                              "RECOVERY_JOURNAL_NEW_PASSPHRASE": "brand new passphrase"})
+    assert ran.exit_code == 0 and "new recovery code" in ran.stdout.lower()
+    assert "Safe." in cli("show", "1", env={"RECOVERY_JOURNAL_PASSPHRASE": "brand new passphrase"}).stdout
+    again = cli("recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": code, "RECOVERY_JOURNAL_NEW_PASSPHRASE": "x"})
+    assert again.exit_code == ExitCode.WRONG_SECRET
+
+
+def test_doctor_on_a_healthy_journal(cli: Cli, initialised: Ran) -> None:
+    write(cli, "Fine.")
+    ran = cli("doctor", "--json")
+    assert ran.exit_code == 0
+    checks = {c["name"]: c["status"] for c in doc(ran)["checks"]}
+    assert checks["integrity"] == checks["entries"] == checks["schema"] == "ok"
+    assert checks["key settings"] == "note"  # the test-only weak KDF is flagged
+
+
+def test_markup_and_control_sequences_print_literally(cli: Cli, initialised: Ran) -> None:
+    text = "[bold]not bold[/] [link=https://example.com]x[/link] \x1b[2J cleared?"
+    write(cli, text)
+    shown = cli("show", "1").stdout
+    assert "[bold]not bold[/]" in shown and "[link=https://example.com]" in shown
+    assert "\x1b" not in shown and "␛[2J" in shown
+    assert doc(cli("show", "1", "--json"))["entry"]["text"] == text
+
+
+def test_version_and_help(cli: Cli) -> None:
+    assert cli("--version").stdout.startswith("recovery-journal ")
+    assert "write" in cli("--help").stdout
