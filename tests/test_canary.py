@@ -1,0 +1,90 @@
+"""A unique word goes through every command; it must never appear in any file the tool leaves on disk."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from recovery_journal.commands import _shared
+from recovery_journal.journal import Journal
+from recovery_journal.settings import Settings
+
+from .conftest import PASSPHRASE, Cli
+
+CANARY = "Zqxjvkcanary"
+
+
+def leaks(root: Path, skip: set[Path]) -> list[str]:
+    """Every file under root holding the canary, in any case, as UTF-8 or UTF-16."""
+    forms = {CANARY, CANARY.lower(), CANARY.upper()}
+    needles = [f.encode(enc) for f in forms for enc in ("utf-8", "utf-16-le", "utf-16-be")]
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file() and path not in skip:
+            data = path.read_bytes()
+            if any(n in data for n in needles):
+                found.append(str(path.relative_to(root)))
+    return found
+
+
+def test_canary_never_reaches_disk(cli: Cli, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch,
+                                   fake_editor: Callable[..., Path]) -> None:
+    def run(*args: str, **kwargs: object) -> None:
+        ran = cli(*args, **kwargs)
+        assert ran.exit_code == 0, (args, ran.stderr)
+
+    run("init")
+    run("write", "--title", f"{CANARY} title", "--tag", CANARY, "--mood", "3", input=f"Piped {CANARY} text.")
+    run("write", "--date", "3 days ago", input=f"Second {CANARY}.")
+    run("edit", "1", "--title", f"New {CANARY} title", "--tag", f"{CANARY}2")
+    run("search", CANARY)
+    run("list", "--tag", CANARY.lower())
+    run("show", "1")
+    run("history", "1")
+    run("tags")
+    run("doctor")
+
+    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(_shared, "can_ask_secret", lambda: True)
+    log = fake_editor(f"Written in the editor: {CANARY}.")
+    run("write")
+    fake_editor(f" And edited: {CANARY}.", append=True)
+    run("edit", "2")
+    fake_editor(f"A crash with {CANARY} in the buffer.", status=1)
+    assert cli("write").exit_code != 0  # kept as a sealed draft
+    run("drafts")
+    run("drafts", "show", "1")
+    run("drafts", "save", "1")
+    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: False)
+
+    # While a connection is open, the WAL holds the latest writes: scan it then too.
+    with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:
+        journal.write(f"Held open {CANARY}.")
+        assert any(p.exists() for p in journal.settings.paths.sidecars())
+        assert leaks(isolated, set()) == []
+
+    run("passwd", env={"RECOVERY_JOURNAL_NEW_PASSPHRASE": "second"})
+    run("passwd", "--rotate-data-key", env={"RECOVERY_JOURNAL_PASSPHRASE": "second",
+                                             "RECOVERY_JOURNAL_NEW_PASSPHRASE": "third"})
+    run("delete", "2", "--yes", env={"RECOVERY_JOURNAL_PASSPHRASE": "third"})
+
+    test_files = {log, tmp_path / "editor-spec.json"}
+    assert leaks(tmp_path, test_files) == []
+    assert leaks(tmp_path / "runtime", set()) == []
+
+
+def test_deleted_words_are_overwritten_not_just_unlinked(cli: Cli, isolated: Path) -> None:
+    """secure_delete: the deleted entry's ciphertext does not linger in free pages."""
+    cli("init")
+    cli("write", input=f"To be deleted {CANARY} " * 50)
+    con = sqlite3.connect(isolated / "journal.db")
+    sealed = bytes(con.execute("SELECT text FROM entries WHERE id = 1").fetchone()[0])
+    con.close()
+    assert cli("delete", "1", "--yes").exit_code == 0
+    raw = (isolated / "journal.db").read_bytes()
+    assert sealed[13:60] not in raw
+    assert json.loads(cli("list", "--json").stdout)["entries"] == []
