@@ -31,8 +31,13 @@ def leaks(root: Path, skip: set[Path]) -> list[str]:
     return found
 
 
-def test_canary_never_reaches_disk(cli: Cli, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch,
-                                   fake_editor: Callable[..., Path]) -> None:
+def test_canary_never_reaches_disk(
+    cli: Cli,
+    tmp_path: Path,
+    isolated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_editor: Callable[..., Path],
+) -> None:
     def run(*args: str, **kwargs: object) -> None:
         ran = cli(*args, **kwargs)
         assert ran.exit_code == 0, (args, ran.stderr)
@@ -68,8 +73,11 @@ def test_canary_never_reaches_disk(cli: Cli, tmp_path: Path, isolated: Path, mon
         assert leaks(isolated, set()) == []
 
     run("passwd", env={"RECOVERY_JOURNAL_NEW_PASSPHRASE": "second"})
-    run("passwd", "--rotate-data-key", env={"RECOVERY_JOURNAL_PASSPHRASE": "second",
-                                             "RECOVERY_JOURNAL_NEW_PASSPHRASE": "third"})
+    run(
+        "passwd",
+        "--rotate-data-key",
+        env={"RECOVERY_JOURNAL_PASSPHRASE": "second", "RECOVERY_JOURNAL_NEW_PASSPHRASE": "third"},
+    )
     run("delete", "2", "--yes", env={"RECOVERY_JOURNAL_PASSPHRASE": "third"})
 
     test_files = {log, tmp_path / "editor-spec.json"}

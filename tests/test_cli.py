@@ -37,8 +37,9 @@ def test_init_shows_a_recovery_code_once(cli: Cli, isolated: Path) -> None:
     assert (isolated / "journal.db").exists()
 
 
-def test_init_asks_twice_and_refuses_a_mismatch(cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch,
-                                                isolated: Path) -> None:
+def test_init_asks_twice_and_refuses_a_mismatch(
+    cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
     monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
     ran = cli("init", input="first try\nsecond try\n")
     assert ran.exit_code == ExitCode.PASSPHRASE_PROBLEM
@@ -49,7 +50,9 @@ def test_init_asks_twice_and_refuses_a_mismatch(cli: Cli, terminal: None, monkey
 
 
 def test_write_list_show_round_trip(cli: Cli, initialised: Ran) -> None:
-    ran = write(cli, "Today I noticed the pattern again.\n", "--tag", "therapy", "--mood", "4", "--title", "Noticing")
+    ran = write(
+        cli, "Today I noticed the pattern again.\n", "--tag", "therapy", "--mood", "4", "--title", "Noticing"
+    )
     assert ran.exit_code == 0 and ran.stdout == ""
     assert "Saved entry 1" in ran.stderr
     listed = cli("list")
@@ -154,10 +157,22 @@ def _one_line_error(ran: Ran, code: ExitCode) -> None:
         ((), "x" * (1024 * 1024 + 1), ExitCode.TOO_LARGE),
         (("--tag", "not a tag"), "words", ExitCode.INVALID_INPUT),
     ],
-    ids=["feb-30", "blah", "future", "mood-11", "mood-0", "empty", "blank", "latin-1", "too-large", "bad-tag"],
+    ids=[
+        "feb-30",
+        "blah",
+        "future",
+        "mood-11",
+        "mood-0",
+        "empty",
+        "blank",
+        "latin-1",
+        "too-large",
+        "bad-tag",
+    ],
 )
-def test_bad_input_is_one_calm_line_and_saves_nothing(cli: Cli, initialised: Ran, args: tuple[str, ...],
-                                                       stdin: str | bytes, code: ExitCode) -> None:
+def test_bad_input_is_one_calm_line_and_saves_nothing(
+    cli: Cli, initialised: Ran, args: tuple[str, ...], stdin: str | bytes, code: ExitCode
+) -> None:
     _one_line_error(cli("write", *args, input=stdin), code)
     assert doc(cli("list", "--json"))["entries"] == []
 
@@ -175,7 +190,9 @@ def test_no_journal_yet(cli: Cli) -> None:
     _one_line_error(cli("list"), ExitCode.NO_JOURNAL)
 
 
-def test_no_passphrase_source_without_a_terminal(cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_passphrase_source_without_a_terminal(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
     monkeypatch.setattr(_shared, "can_ask_secret", lambda: False)
     _one_line_error(cli("list"), ExitCode.PASSPHRASE_PROBLEM)
@@ -187,14 +204,17 @@ def test_two_passphrase_sources_are_ambiguous(cli: Cli, initialised: Ran, tmp_pa
     _one_line_error(cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_FILE": str(secret)}), ExitCode.USAGE)
 
 
-def test_passphrase_file_and_command(cli: Cli, initialised: Ran, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_passphrase_file_and_command(
+    cli: Cli, initialised: Ran, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
     secret = tmp_path / "pass"
     secret.write_text(PASSPHRASE + "\n")
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_FILE": str(secret)}).exit_code == 0
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_COMMAND": f"cat {secret}"}).exit_code == 0
-    _one_line_error(cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_COMMAND": "false"}), ExitCode.PASSPHRASE_PROBLEM)
+    _one_line_error(
+        cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE_COMMAND": "false"}), ExitCode.PASSPHRASE_PROBLEM
+    )
 
 
 def test_empty_passphrase_is_refused(cli: Cli) -> None:
@@ -207,7 +227,9 @@ def test_not_a_journal(cli: Cli, isolated: Path) -> None:
     _one_line_error(cli("list"), ExitCode.NOT_A_JOURNAL)
 
 
-def test_tampered_entry_is_named_and_the_rest_still_listed(cli: Cli, initialised: Ran, isolated: Path) -> None:
+def test_tampered_entry_is_named_and_the_rest_still_listed(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
     for text in ("one", "two", "three"):
         write(cli, text)
     con = sqlite3.connect(isolated / "journal.db")
@@ -226,8 +248,9 @@ def test_tampered_entry_is_named_and_the_rest_still_listed(cli: Cli, initialised
     assert doctor.exit_code == ExitCode.TAMPERED and "2" in doctor.stdout
 
 
-def test_locked_journal_keeps_the_words_as_a_draft(cli: Cli, initialised: Ran, isolated: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_journal_keeps_the_words_as_a_draft(
+    cli: Cli, initialised: Ran, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RECOVERY_JOURNAL_LOCK_TIMEOUT", "0.2")
     other = sqlite3.connect(isolated / "journal.db", isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
@@ -252,8 +275,14 @@ def test_passwd_and_rotation(cli: Cli, initialised: Ran) -> None:
     ran = cli("passwd", env={"RECOVERY_JOURNAL_NEW_PASSPHRASE": "second passphrase"})
     assert ran.exit_code == 0 and "recovery code still works" in ran.stderr
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "second passphrase"}).exit_code == 0
-    rotated = cli("passwd", "--rotate-data-key", env={"RECOVERY_JOURNAL_PASSPHRASE": "second passphrase",
-                                                       "RECOVERY_JOURNAL_NEW_PASSPHRASE": "third passphrase"})
+    rotated = cli(
+        "passwd",
+        "--rotate-data-key",
+        env={
+            "RECOVERY_JOURNAL_PASSPHRASE": "second passphrase",
+            "RECOVERY_JOURNAL_NEW_PASSPHRASE": "third passphrase",
+        },
+    )
     assert rotated.exit_code == 0
     assert "new recovery code" in rotated.stdout.lower() and "old passphrase" in rotated.stderr
     shown = cli("show", "1", env={"RECOVERY_JOURNAL_PASSPHRASE": "third passphrase"})
@@ -263,14 +292,26 @@ def test_passwd_and_rotation(cli: Cli, initialised: Ran) -> None:
 def test_recover_with_the_code(cli: Cli, isolated: Path) -> None:
     code = cli("init").stdout.split("Your recovery code: ")[1].split()[0]
     write(cli, "Safe.")
-    wrong = cli("recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": "0000-0000-0000-0000-0000-0000-0000-0000",
-                                "RECOVERY_JOURNAL_NEW_PASSPHRASE": "new"})
+    wrong = cli(
+        "recover",
+        env={
+            "RECOVERY_JOURNAL_RECOVERY_CODE": "0000-0000-0000-0000-0000-0000-0000-0000",
+            "RECOVERY_JOURNAL_NEW_PASSPHRASE": "new",
+        },
+    )
     _one_line_error(wrong, ExitCode.WRONG_SECRET)
-    ran = cli("recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": code.lower(),
-                              "RECOVERY_JOURNAL_NEW_PASSPHRASE": "brand new passphrase"})
+    ran = cli(
+        "recover",
+        env={
+            "RECOVERY_JOURNAL_RECOVERY_CODE": code.lower(),
+            "RECOVERY_JOURNAL_NEW_PASSPHRASE": "brand new passphrase",
+        },
+    )
     assert ran.exit_code == 0 and "new recovery code" in ran.stdout.lower()
     assert "Safe." in cli("show", "1", env={"RECOVERY_JOURNAL_PASSPHRASE": "brand new passphrase"}).stdout
-    again = cli("recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": code, "RECOVERY_JOURNAL_NEW_PASSPHRASE": "x"})
+    again = cli(
+        "recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": code, "RECOVERY_JOURNAL_NEW_PASSPHRASE": "x"}
+    )
     assert again.exit_code == ExitCode.WRONG_SECRET
 
 

@@ -39,12 +39,17 @@ def test_two_processes_writing_200_entries_each_lose_none(settings: Settings, tm
     Journal.create(settings, PASSPHRASE)[0].close()
     env = {**os.environ, "RECOVERY_JOURNAL_LOCK_TIMEOUT": "30"}
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, name, "200", PASSPHRASE, str(tmp_path)], env=env,
-                         stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, name, "200", PASSPHRASE, str(tmp_path)],
+            env=env,
+            stderr=subprocess.PIPE,
+        )
         for name in ("left", "right")
     ]
     deadline = time.monotonic() + 60
-    while not all((tmp_path / f"ready-{n}").exists() for n in ("left", "right")) and time.monotonic() < deadline:
+    while (
+        not all((tmp_path / f"ready-{n}").exists() for n in ("left", "right")) and time.monotonic() < deadline
+    ):
         time.sleep(0.01)
     (tmp_path / "go").touch()
     for writer in writers:

@@ -1,4 +1,4 @@
-"""The crypto checklist: round trips, fresh salts and nonces, wrong keys, tampering, truncation, old formats."""
+"""The crypto checklist: round trips, fresh salts and nonces, wrong keys, tampering, truncation, versions."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ KEY = bytes(range(32))
 AD = crypto.field_ad("entries", "text", "8a1c3f9e-0000-4000-8000-000000000001")
 
 
-@given(plaintext=st.binary(max_size=5000), table=st.sampled_from(["entries", "revisions"]), column=st.text(
-    alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12), row=st.uuids())
+@given(
+    plaintext=st.binary(max_size=5000),
+    table=st.sampled_from(["entries", "revisions"]),
+    column=st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12),
+    row=st.uuids(),
+)
 def test_sealed_field_round_trips(plaintext: bytes, table: str, column: str, row: object) -> None:
     cipher = crypto.FieldCipher(KEY)
     ad = crypto.field_ad(table, column, str(row))
@@ -107,7 +111,7 @@ def test_short_values_share_one_length() -> None:
 
 
 def test_padme_rounds_as_specified() -> None:
-    # L=9: E=3, S=2, one low bit cleared -> 10.  L=100: E=6, S=3, three bits -> 104.  L=1000: E=9, S=4 -> 1024.
+    # L=9: E=3, S=2, one low bit cleared -> 10. L=100: E=6, S=3, three bits -> 104. L=1000: E=9 -> 1024.
     assert [crypto.padme(n) for n in (1, 2, 9, 100, 1000)] == [1, 2, 10, 104, 1024]
 
 
@@ -117,7 +121,10 @@ def test_key_wrap_round_trip_and_binding() -> None:
     wrapped = crypto.wrap_key(kek, key, ad)
     assert len(wrapped) == crypto.WRAPPED_LEN
     assert crypto.unwrap_key(kek, wrapped, ad) == key
-    for other in (crypto.slot_ad("journal-2", "passphrase", "{}"), crypto.slot_ad("journal-1", "recovery", "{}")):
+    for other in (
+        crypto.slot_ad("journal-2", "passphrase", "{}"),
+        crypto.slot_ad("journal-1", "recovery", "{}"),
+    ):
         with pytest.raises(crypto.InvalidCiphertext):
             crypto.unwrap_key(kek, wrapped, other)
     with pytest.raises(crypto.InvalidCiphertext):

@@ -34,8 +34,9 @@ def doc(ran: Ran) -> dict:
     return json.loads(ran.stdout)
 
 
-def test_write_in_the_editor_uses_private_files_and_removes_them(cli: Cli, initialised: Ran, fake_editor: Editor,
-                                                                 tmp_path: Path) -> None:
+def test_write_in_the_editor_uses_private_files_and_removes_them(
+    cli: Cli, initialised: Ran, fake_editor: Editor, tmp_path: Path
+) -> None:
     log = fake_editor("Written in my editor.\n")
     ran = cli("write", "--tag", "editor")
     assert ran.exit_code == 0, ran.stderr
@@ -55,8 +56,9 @@ def test_an_emptied_buffer_saves_nothing(cli: Cli, initialised: Ran, fake_editor
     assert doc(cli("list", "--json"))["entries"] == []
 
 
-def test_edit_opens_the_current_text_and_keeps_history(cli: Cli, initialised: Ran, fake_editor: Editor,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_edit_opens_the_current_text_and_keeps_history(
+    cli: Cli, initialised: Ran, fake_editor: Editor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: False)
     cli("write", input="The first version.")
     monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
@@ -68,8 +70,9 @@ def test_edit_opens_the_current_text_and_keeps_history(cli: Cli, initialised: Ra
     assert [r["text"] for r in history["revisions"]] == ["The first version."]
 
 
-def test_an_unchanged_or_emptied_edit_changes_nothing(cli: Cli, initialised: Ran, fake_editor: Editor,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unchanged_or_emptied_edit_changes_nothing(
+    cli: Cli, initialised: Ran, fake_editor: Editor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: False)
     cli("write", input="Leave me be.")
     monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
@@ -82,8 +85,9 @@ def test_an_unchanged_or_emptied_edit_changes_nothing(cli: Cli, initialised: Ran
     assert doc(cli("history", "1", "--json"))["revisions"] == []
 
 
-def test_editor_failure_keeps_the_words_as_a_draft(cli: Cli, initialised: Ran, fake_editor: Editor,
-                                                   tmp_path: Path) -> None:
+def test_editor_failure_keeps_the_words_as_a_draft(
+    cli: Cli, initialised: Ran, fake_editor: Editor, tmp_path: Path
+) -> None:
     fake_editor("Words typed before the editor crashed.", status=3)
     ran = cli("write", "--mood", "5")
     assert ran.exit_code == ExitCode.EDITOR_FAILED
@@ -101,8 +105,9 @@ def test_editor_that_cannot_start(cli: Cli, initialised: Ran, monkeypatch: pytes
     assert ran.exit_code == ExitCode.EDITOR_FAILED and "couldn't be started" in ran.stderr
 
 
-def test_words_left_by_a_crashed_session_are_sealed_into_a_draft(cli: Cli, initialised: Ran, tmp_path: Path,
-                                                                 isolated: Path) -> None:
+def test_words_left_by_a_crashed_session_are_sealed_into_a_draft(
+    cli: Cli, initialised: Ran, tmp_path: Path, isolated: Path
+) -> None:
     from recovery_journal.paths import JournalPaths
 
     tag = JournalPaths(isolated).tag
@@ -121,9 +126,14 @@ def test_words_left_by_a_crashed_session_are_sealed_into_a_draft(cli: Cli, initi
     assert [d["text"] for d in doc(cli("drafts", "--json"))["drafts"]] == ["Words from before the power cut."]
 
 
-def test_when_nothing_else_works_the_editor_file_is_kept_and_named(cli: Cli, initialised: Ran, fake_editor: Editor,
-                                                                   tmp_path: Path, isolated: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_nothing_else_works_the_editor_file_is_kept_and_named(
+    cli: Cli,
+    initialised: Ran,
+    fake_editor: Editor,
+    tmp_path: Path,
+    isolated: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import sqlite3
 
     fake_editor("Irreplaceable words.")

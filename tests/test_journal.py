@@ -33,8 +33,9 @@ def at(day: int, hour: int = 20) -> datetime:
 
 
 def test_written_entry_reads_back_with_every_field(journal: Journal) -> None:
-    written = journal.write("I noticed it again today.", title="Noticing", tags=["Therapy", "#sleep"], mood=4,
-                            date=at(3))
+    written = journal.write(
+        "I noticed it again today.", title="Noticing", tags=["Therapy", "#sleep"], mood=4, date=at(3)
+    )
     again = journal.entry(written.id)
     assert again == written
     assert (again.title, again.tags, again.mood, again.date) == ("Noticing", ("therapy", "sleep"), 4, at(3))
@@ -51,7 +52,7 @@ def test_listing_filters_sorts_and_limits(journal: Journal) -> None:
     for day, tag in [(5, "work"), (1, "family"), (9, "work"), (3, "")]:
         journal.write(f"day {day}", tags=[tag] if tag else [], date=at(day))
     assert [e.text for e in journal.entries().entries] == ["day 1", "day 3", "day 5", "day 9"]
-    assert [e.text for e in journal.entries(EntryFilter(newest_first=True)).entries][0] == "day 9"
+    assert journal.entries(EntryFilter(newest_first=True)).entries[0].text == "day 9"
     assert [e.text for e in journal.entries(EntryFilter(limit=2)).entries] == ["day 5", "day 9"]
     ranged = journal.entries(EntryFilter(since=date(2026, 3, 3), until=date(2026, 3, 5))).entries
     assert [e.text for e in ranged] == ["day 3", "day 5"]
@@ -189,7 +190,9 @@ def test_rotating_the_data_key_re_encrypts_everything(settings: Settings) -> Non
 
 
 def _raw(journal: Journal, column: str, entry_id: int) -> bytes:
-    return bytes(journal.store.con.execute(f"SELECT {column} FROM entries WHERE id = ?", (entry_id,)).fetchone()[0])
+    return bytes(
+        journal.store.con.execute(f"SELECT {column} FROM entries WHERE id = ?", (entry_id,)).fetchone()[0]
+    )
 
 
 def _set(journal: Journal, column: str, entry_id: int, value: bytes) -> None:
@@ -252,7 +255,9 @@ def test_slot_copied_from_another_journal_does_not_open(tmp_path: object, settin
     created.close()
     other = Settings.from_env(journal=settings.paths.home.parent / "other")
     second, _ = Journal.create(other, PASSPHRASE)
-    slot = second.store.con.execute("SELECT kdf, salt, wrapped FROM key_slots WHERE kind = 'passphrase'").fetchone()
+    slot = second.store.con.execute(
+        "SELECT kdf, salt, wrapped FROM key_slots WHERE kind = 'passphrase'"
+    ).fetchone()
     second.close()
     con = sqlite3.connect(settings.paths.db)
     con.execute("UPDATE key_slots SET kdf = ?, salt = ?, wrapped = ? WHERE kind = 'passphrase'", slot)
@@ -274,14 +279,21 @@ def test_real_default_key_derivation(monkeypatch: pytest.MonkeyPatch) -> None:
     assert kdf == '{"alg":"argon2id","m":65536,"p":4,"t":3}'
 
 
-_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300).filter(lambda t: t.strip())
+_texts = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300).filter(
+    lambda t: t.strip()
+)
 
 
-@given(text=_texts, title=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=40),
-       mood=st.none() | st.integers(1, 10), days=st.integers(0, 4000))
+@given(
+    text=_texts,
+    title=st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=40),
+    mood=st.none() | st.integers(1, 10),
+    days=st.integers(0, 4000),
+)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-def test_any_entry_round_trips_through_the_store(journal: Journal, text: str, title: str, mood: int | None,
-                                                 days: int) -> None:
+def test_any_entry_round_trips_through_the_store(
+    journal: Journal, text: str, title: str, mood: int | None, days: int
+) -> None:
     when = datetime(2014, 1, 1, 8, 30, tzinfo=UTC) + timedelta(days=days)
     written = journal.write(text, title=title, mood=mood, date=when)
     read = journal.entry(written.id)

@@ -1,4 +1,4 @@
-"""The database file: permissions, what is and isn't a journal, migrations, locks, full and read-only disks."""
+"""The database file: permissions, what is or isn't a journal, migrations, locks, full and read-only disks."""
 
 from __future__ import annotations
 
@@ -119,18 +119,16 @@ def test_truncated_journal_is_damaged(settings: Settings, keep: float) -> None:
     raw = _made(settings)
     cut = int(len(raw) * keep) if isinstance(keep, float) else keep
     settings.paths.db.write_bytes(raw[:cut])
-    with pytest.raises(Damaged):
-        with Journal.unlock(settings, PASSPHRASE) as journal:
-            journal.entries()
+    with pytest.raises(Damaged), Journal.unlock(settings, PASSPHRASE) as journal:
+        journal.entries()
 
 
 def test_corrupted_pages_are_damaged(settings: Settings) -> None:
     raw = bytearray(_made(settings))
     raw[4096:8192] = os.urandom(4096)
     settings.paths.db.write_bytes(bytes(raw))
-    with pytest.raises((Damaged, NotAJournal)):
-        with Journal.unlock(settings, PASSPHRASE) as journal:
-            journal.entries()
+    with pytest.raises((Damaged, NotAJournal)), Journal.unlock(settings, PASSPHRASE) as journal:
+        journal.entries()
 
 
 def test_journal_from_a_newer_version_is_refused_untouched(settings: Settings) -> None:
@@ -161,7 +159,9 @@ def test_each_migration_is_recorded_by_name(tmp_path: Path) -> None:
     assert recorded == [(n, name) for n, (name, _) in enumerate(migrations.MIGRATIONS, start=1)]
 
 
-def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_migration_leaves_the_database_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     con = sqlite3.connect(tmp_path / "blank.db", isolation_level=None)
     migrations.upgrade(con)
 
@@ -184,7 +184,7 @@ def test_journal_made_by_version_0_1_opens_and_upgrades(tmp_path: Path) -> None:
     old = Settings.from_env(journal=home)
     with Journal.unlock(old, "fixture passphrase") as journal:
         listing = journal.entries()
-        entry, revisions = journal.history(2)
+        _, revisions = journal.history(2)
         assert migrations.current_version(journal.store.con) == migrations.latest_version()
         assert models.schema_differences(journal.store.con) == []
     assert [e.text for e in listing.entries] == [
@@ -196,16 +196,16 @@ def test_journal_made_by_version_0_1_opens_and_upgrades(tmp_path: Path) -> None:
     assert listing.entries[2].tags == ("fixture",) and listing.entries[2].mood == 6
 
 
-def test_busy_journal_past_the_timeout_is_locked_and_unchanged(settings: Settings,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_busy_journal_past_the_timeout_is_locked_and_unchanged(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     Journal.create(settings, PASSPHRASE)[0].close()
     monkeypatch.setenv("RECOVERY_JOURNAL_LOCK_TIMEOUT", "0.2")
     other = sqlite3.connect(settings.paths.db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     try:
-        with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:
-            with pytest.raises(Locked):
-                journal.write("words")
+        with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal, pytest.raises(Locked):
+            journal.write("words")
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -213,8 +213,9 @@ def test_busy_journal_past_the_timeout_is_locked_and_unchanged(settings: Setting
         assert journal.count() == 0
 
 
-def test_full_disk_is_a_storage_problem_and_changes_nothing(settings: Settings,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_full_disk_is_a_storage_problem_and_changes_nothing(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     created, _ = Journal.create(settings, PASSPHRASE)
     created.write("already saved")
     pages = created.store.con.execute("PRAGMA page_count").fetchone()[0]

@@ -54,7 +54,8 @@ class JournalGroup(TyperGroup):
             ctx.exit(int(ExitCode.INTERRUPTED))
         except BrokenPipeError:
             # The reader went away (e.g. `| head`); quietly stop writing.
-            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - keeps Python from complaining at exit
+            # Point stdout at /dev/null so the interpreter's final flush doesn't fail again.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(int(ExitCode.OK))
         except Exception as exc:
             report_unexpected(exc)
@@ -81,11 +82,19 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    journal: Annotated[Path | None, typer.Option(
-        "--journal", "-j", metavar="FOLDER", show_default=False,
-        help="Use the journal in FOLDER (default: $RECOVERY_JOURNAL_HOME, else your data folder).")] = None,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and stop.")] = False,
+    journal: Annotated[
+        Path | None,
+        typer.Option(
+            "--journal",
+            "-j",
+            metavar="FOLDER",
+            show_default=False,
+            help="Use the journal in FOLDER (default: $RECOVERY_JOURNAL_HOME, else your data folder).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and stop.")
+    ] = False,
 ) -> None:
     """A private, encrypted journal for the terminal, for healing at your own pace.
 

@@ -11,7 +11,8 @@ from .entry import Entry, Revision
 from .errors import Tampered
 
 TAMPERED_HINT = (
-    "The other entries are fine. `recovery-journal doctor` lists every affected record; a backup holds a good copy."
+    "The other entries are fine. `recovery-journal doctor` lists every affected record; "
+    "a backup holds a good copy."
 )
 
 
@@ -97,7 +98,9 @@ def seal_snapshot(cipher: FieldCipher, revision_uuid: str, entry: Entry, replace
     return cipher.seal_json(snapshot, snapshot_ad(revision_uuid, entry.uuid))
 
 
-def open_snapshot(cipher: FieldCipher, number: int, revision_uuid: str, entry_uuid: str, sealed: bytes) -> Revision:
+def open_snapshot(
+    cipher: FieldCipher, number: int, revision_uuid: str, entry_uuid: str, sealed: bytes
+) -> Revision:
     """Open an earlier version; InvalidCiphertext if it fails authentication or is malformed."""
     raw = cipher.open_json(sealed, snapshot_ad(revision_uuid, entry_uuid))
     try:

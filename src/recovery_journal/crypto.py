@@ -51,7 +51,9 @@ class Argon2Params:
     MAX_LANES = 64
 
     def to_json(self) -> str:
-        return canonical_json({"alg": "argon2id", "m": self.memory_kib, "t": self.iterations, "p": self.lanes})
+        return canonical_json(
+            {"alg": "argon2id", "m": self.memory_kib, "t": self.iterations, "p": self.lanes}
+        )
 
     @property
     def is_weak(self) -> bool:
@@ -164,9 +166,7 @@ def unwrap_key(kek: bytes, wrapped: bytes, ad: bytes) -> bytes:
 
 
 def slot_ad(journal_id: str, kind: str, kdf_json: str) -> bytes:
-    return SEP.join(
-        [b"recovery-journal/v1/key-slot", journal_id.encode(), kind.encode(), kdf_json.encode()]
-    )
+    return SEP.join([b"recovery-journal/v1/key-slot", journal_id.encode(), kind.encode(), kdf_json.encode()])
 
 
 # --- sealed fields ----------------------------------------------------------------------------------------

@@ -8,14 +8,26 @@ from datetime import date, datetime, timedelta
 
 from .errors import InvalidDate
 
-HINT = 'Dates look like 2024-03-01 or 2024-03-01 21:30, or words: "today", "yesterday", "3 days ago", "last friday".'
+HINT = 'Dates look like 2024-03-01 or 2024-03-01 21:30, or "today", "yesterday", "3 days ago", "last friday".'
 
 _WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)} | {
     name[:3]: i for i, name in enumerate(calendar.day_name)
 }
 _WEEKDAYS = {k.lower(): v for k, v in _WEEKDAYS.items()}
-_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 _AGO = re.compile(r"^(\d+|[a-z]+)\s+(day|week|fortnight|month|year)s?\s+ago$")
 _WEEKDAY = re.compile(r"^(?:(last|this|on)\s+)?([a-z]+)$")
 _LAST_UNIT = re.compile(r"^last\s+(week|month|year)$")

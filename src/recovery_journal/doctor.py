@@ -44,7 +44,7 @@ class Report:
 def permission_checks(paths: JournalPaths, report: Report) -> None:
     """Report anyone-but-you access to the folder or files; run before opening tightens them."""
     loose: list[str] = []
-    for path, wanted in [(paths.home, 0o700), (paths.db, 0o600), *[(p, 0o600) for p in paths.sidecars()]]:
+    for path in [paths.home, paths.db, *paths.sidecars()]:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
@@ -52,8 +52,11 @@ def permission_checks(paths: JournalPaths, report: Report) -> None:
         if mode & 0o077:
             loose.append(f"{path.name} was {mode:o}")
     if loose:
-        report.add("permissions", "note",
-                   f"Others could read some files ({', '.join(loose)}); tightened to you-only.")
+        report.add(
+            "permissions",
+            "note",
+            f"Others could read some files ({', '.join(loose)}); tightened to you-only.",
+        )
     else:
         report.add("permissions", "ok", "Only you can read the journal folder and its files.")
 
@@ -65,44 +68,73 @@ def journal_checks(journal: Journal, report: Report) -> None:
     if result == ["ok"]:
         report.add("integrity", "ok", "SQLite's integrity check passed.")
     else:
-        report.add("integrity", "problem", f"SQLite found {len(result)} problem(s) in the file.", ExitCode.DAMAGED)
+        report.add(
+            "integrity", "problem", f"SQLite found {len(result)} problem(s) in the file.", ExitCode.DAMAGED
+        )
 
     from .models import schema_differences  # SQLModel is imported only here, off the everyday path
 
     differences = schema_differences(con)
     if differences:
-        report.add("schema", "problem", "The tables differ from what this version expects: "
-                   + "; ".join(differences), ExitCode.DAMAGED)
+        report.add(
+            "schema",
+            "problem",
+            "The tables differ from what this version expects: " + "; ".join(differences),
+            ExitCode.DAMAGED,
+        )
     else:
         report.add("schema", "ok", "The tables are as this version expects.")
 
     with journal.store.read():
         params = vault.passphrase_params(con)
     if params.is_weak:
-        report.add("key settings", "note",
-                   f"The passphrase slot uses weak key settings (m={params.memory_kib} KiB, t={params.iterations}), "
-                   "as made for tests. `recovery-journal passwd` rewrites it with the strong defaults.")
+        report.add(
+            "key settings",
+            "note",
+            f"The passphrase slot uses weak key settings (m={params.memory_kib} KiB, t={params.iterations}), "
+            "as made for tests. `recovery-journal passwd` rewrites it with the strong defaults.",
+        )
     else:
-        report.add("key settings", "ok", f"Argon2id with {params.memory_kib // 1024} MiB, {params.iterations} passes.")
+        report.add(
+            "key settings",
+            "ok",
+            f"Argon2id with {params.memory_kib // 1024} MiB, {params.iterations} passes.",
+        )
 
     _sealed_checks(journal, report)
 
     kept = journal.drafts()
     if kept.unreadable:
-        report.add("drafts", "problem", f"{len(kept.unreadable)} draft file(s) couldn't be opened: "
-                   + ", ".join(p.name for p in kept.unreadable), ExitCode.TAMPERED)
+        report.add(
+            "drafts",
+            "problem",
+            f"{len(kept.unreadable)} draft file(s) couldn't be opened: "
+            + ", ".join(p.name for p in kept.unreadable),
+            ExitCode.TAMPERED,
+        )
     elif kept.drafts:
-        report.add("drafts", "note", f"{len(kept.drafts)} kept draft(s) are waiting; `recovery-journal drafts` "
-                   "shows them.")
+        report.add(
+            "drafts",
+            "note",
+            f"{len(kept.drafts)} kept draft(s) are waiting; `recovery-journal drafts` shows them.",
+        )
 
     unfinished = leftover_files(journal.settings.paths.home)
     if unfinished:
-        report.add("unfinished files", "note", "A journal creation was interrupted and left "
-                   + ", ".join(p.name for p in unfinished) + "; it holds no entries and can be deleted.")
+        report.add(
+            "unfinished files",
+            "note",
+            "A journal creation was interrupted and left "
+            + ", ".join(p.name for p in unfinished)
+            + "; it holds no entries and can be deleted.",
+        )
 
     if editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
-        report.add("editor files", "note", "An editor session left words behind; opening the journal "
-                   "seals them into a draft.")
+        report.add(
+            "editor files",
+            "note",
+            "An editor session left words behind; opening the journal seals them into a draft.",
+        )
 
 
 def _sealed_checks(journal: Journal, report: Report) -> None:
@@ -123,13 +155,25 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
         except InvalidCiphertext:
             bad_revisions.add(eid)
     if bad_entries:
-        report.add("entries", "problem", f"{len(bad_entries)} of {len(rows)} entries couldn't be opened: "
-                   + ", ".join(map(str, sorted(bad_entries))) + ". The others are fine.", ExitCode.TAMPERED)
+        report.add(
+            "entries",
+            "problem",
+            f"{len(bad_entries)} of {len(rows)} entries couldn't be opened: "
+            + ", ".join(map(str, sorted(bad_entries)))
+            + ". The others are fine.",
+            ExitCode.TAMPERED,
+        )
     else:
         report.add("entries", "ok", f"All {len(rows)} entries open and check out.")
     if bad_revisions:
-        report.add("history", "problem", "Earlier versions of entries "
-                   + ", ".join(map(str, sorted(bad_revisions))) + " couldn't be opened.", ExitCode.TAMPERED)
+        report.add(
+            "history",
+            "problem",
+            "Earlier versions of entries "
+            + ", ".join(map(str, sorted(bad_revisions)))
+            + " couldn't be opened.",
+            ExitCode.TAMPERED,
+        )
     else:
         report.add("history", "ok", f"All {len(revisions)} earlier versions open and check out.")
 

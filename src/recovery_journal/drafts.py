@@ -66,7 +66,7 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, final)
+        tmp.replace(final)
         fsync_folder(folder)
     except OSError as exc:
         with contextlib.suppress(OSError):

@@ -77,16 +77,21 @@ def private_root(root: Path) -> Path:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = root.lstat()
         if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            raise StorageProblem(f"{root} isn't a plain folder, so it isn't safe for editing.",
-                                 hint="Remove it and try again.")
+            raise StorageProblem(
+                f"{root} isn't a plain folder, so it isn't safe for editing.", hint="Remove it and try again."
+            )
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise StorageProblem(f"{root} belongs to someone else, so it isn't safe for editing.",
-                                 hint="Set XDG_RUNTIME_DIR to a private folder, or remove that folder.")
+            raise StorageProblem(
+                f"{root} belongs to someone else, so it isn't safe for editing.",
+                hint="Set XDG_RUNTIME_DIR to a private folder, or remove that folder.",
+            )
         if stat.S_IMODE(info.st_mode) != 0o700:
             root.chmod(0o700)
     except OSError as exc:
-        raise StorageProblem(f"A private folder for editing couldn't be made at {root}.",
-                             hint="Check the disk, or set XDG_RUNTIME_DIR to a private folder.") from exc
+        raise StorageProblem(
+            f"A private folder for editing couldn't be made at {root}.",
+            hint="Check the disk, or set XDG_RUNTIME_DIR to a private folder.",
+        ) from exc
     return root
 
 

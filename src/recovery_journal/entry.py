@@ -59,7 +59,10 @@ class EntryChanges:
     date: datetime | None = None
 
     def is_empty(self) -> bool:
-        return all(v is None for v in (self.text, self.title, self.tags, self.mood, self.date)) and not self.clear_mood
+        return (
+            all(v is None for v in (self.text, self.title, self.tags, self.mood, self.date))
+            and not self.clear_mood
+        )
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def clean_text(text: str) -> str:
     size = len(cleaned.encode("utf-8"))
     if size > MAX_TEXT_BYTES:
         raise TooLarge(
-            f"That entry is {size / 1024 / 1024:.1f} MiB; one entry can hold up to {MAX_TEXT_BYTES // 1024 // 1024} MiB.",
+            f"That entry is {size / 1024 / 1024:.1f} MiB; "
+            f"one entry can hold up to {MAX_TEXT_BYTES // 1024 // 1024} MiB.",
             hint="Split it into a few entries.",
         )
     return cleaned
@@ -131,7 +135,9 @@ def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
                 )
             seen[tag] = None
     if len(seen) > MAX_TAGS:
-        raise InvalidInput(f"An entry can have up to {MAX_TAGS} tags.", hint="Keep the ones that matter most.")
+        raise InvalidInput(
+            f"An entry can have up to {MAX_TAGS} tags.", hint="Keep the ones that matter most."
+        )
     return tuple(seen)
 
 

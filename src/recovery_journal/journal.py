@@ -10,8 +10,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from . import codec, drafts, queries, search, vault
+from . import codec, crypto, queries, search, vault
+from . import drafts as draft_files
 from .crypto import InvalidCiphertext
+from .drafts import Draft
 from .entry import Entry, EntryChanges, EntryFilter, Revision, check_mood, clean_tags, clean_text, clean_title
 from .errors import InvalidInput, NotFound, Tampered
 from .settings import Settings
@@ -55,14 +57,16 @@ class EditResult:
 
 @dataclass(frozen=True)
 class DraftList:
-    drafts: list[drafts.Draft]
+    drafts: list[Draft]
     unreadable: list[Path] = field(default_factory=list)
 
 
 class Journal:
     """An unlocked journal. Every change is one transaction."""
 
-    def __init__(self, store: Store, keys: vault.Keys, settings: Settings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, store: Store, keys: vault.Keys, settings: Settings, clock: Clock | None = None
+    ) -> None:
         self.store = store
         self.keys = keys
         self.settings = settings
@@ -128,13 +132,13 @@ class Journal:
 
     def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
         """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code)."""
-        if drafts.files(self.settings.paths.drafts):
+        if draft_files.files(self.settings.paths.drafts):
             raise InvalidInput(
                 "There are kept drafts; rotating the key would leave them unreadable.",
                 hint="Save or discard them first (`recovery-journal drafts`), then rotate.",
             )
         vault.check_passphrase(new_passphrase)
-        new_keys = vault.Keys(journal_id=self.keys.journal_id, data_key=vault.crypto.new_key())
+        new_keys = vault.Keys(journal_id=self.keys.journal_id, data_key=crypto.new_key())
         new_cipher = new_keys.fields()
         fields = queries.ENTRY_FIELDS
         with self.store.write() as con:
@@ -166,22 +170,25 @@ class Journal:
     ) -> Entry:
         """Save a new entry in one transaction."""
         now = self.now()
-        values = {
-            "date": date or now,
-            "created": now,
-            "updated": now,
-            "title": clean_title(title),
-            "text": clean_text(text),
-            "tags": clean_tags(tuple(tags)),
-            "mood": check_mood(mood),
-        }
-        entry_uuid = str(uuidlib.uuid4())
-        sealed = codec.seal_fields(self.cipher, entry_uuid, values)
+        entry = Entry(
+            id=0,
+            uuid=str(uuidlib.uuid4()),
+            date=date or now,
+            created=now,
+            updated=now,
+            title=clean_title(title),
+            text=clean_text(text),
+            tags=clean_tags(tuple(tags)),
+            mood=check_mood(mood),
+        )
+        sealed = codec.seal_fields(self.cipher, entry.uuid, _values(entry))
         with self.store.write() as con:
-            entry_id = queries.insert_entry(con, entry_uuid, sealed)
-        return Entry(id=entry_id, uuid=entry_uuid, **values)
+            entry_id = queries.insert_entry(con, entry.uuid, sealed)
+        return replace(entry, id=entry_id)
 
-    def edit(self, entry_id: int, changes: EntryChanges, *, seen_updated: datetime | None = None) -> EditResult:
+    def edit(
+        self, entry_id: int, changes: EntryChanges, *, seen_updated: datetime | None = None
+    ) -> EditResult:
         """Apply changes, keeping the previous version as a revision. Nothing changes if nothing differs."""
         now = self.now()
         with self.store.write() as con:
@@ -241,24 +248,39 @@ class Journal:
         wanted = wanted or EntryFilter()
         needle = search.fold(query.strip())
         if not needle:
-            raise InvalidInput("There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary")
+            raise InvalidInput(
+                "There's nothing to search for.",
+                hint="Give a word or phrase: recovery-journal search boundary",
+            )
         bad: list[int] = []
         matched: list[int] = []
         with self.store.read() as con:
-            for entry_id, entry_uuid, title, text, tags in queries.entry_columns(con, ("title", "text", "tags")):
+            for entry_id, entry_uuid, title, text, tags in queries.entry_columns(
+                con, ("title", "text", "tags")
+            ):
                 try:
-                    fields = [codec.open_field(self.cipher, str(entry_uuid), n, v)
-                              for n, v in (("text", text), ("title", title))]
+                    fields = [
+                        codec.open_field(self.cipher, str(entry_uuid), n, v)
+                        for n, v in (("text", text), ("title", title))
+                    ]
                     tag_list = codec.open_field(self.cipher, str(entry_uuid), "tags", tags)
                 except InvalidCiphertext:
                     bad.append(int(entry_id))
                     continue
-                if any(needle in search.fold(f) for f in fields) or any(needle in search.fold(t) for t in tag_list):
+                if any(needle in search.fold(f) for f in fields) or any(
+                    needle in search.fold(t) for t in tag_list
+                ):
                     matched.append(int(entry_id))
             dated, bad_dates = self._dates(con, matched)
-            listing = self._select(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad + bad_dates)
+            listing = self._select(
+                con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad + bad_dates
+            )
         hits = [
-            SearchHit(entry=e, excerpts=search.excerpts(e.text, query.strip()), title_spans=search.hit_spans(e.title, query.strip()))
+            SearchHit(
+                entry=e,
+                excerpts=search.excerpts(e.text, query.strip()),
+                title_spans=search.hit_spans(e.title, query.strip()),
+            )
             for e in listing.entries
         ]
         return SearchResult(query=query.strip(), hits=hits, unreadable=listing.unreadable)
@@ -281,24 +303,24 @@ class Journal:
 
     # --- drafts -----------------------------------------------------------------------------------------
 
-    def keep_draft(self, text: str, reason: str, **details: object) -> drafts.Draft:
+    def keep_draft(self, text: str, reason: str, **details: object) -> Draft:
         """Seal words that could not be saved into a draft file."""
-        draft = drafts.new(text, reason, self.now(), **details)
-        path = drafts.save(self.settings.paths.drafts, self.cipher, self.keys.journal_id, draft)
+        draft = draft_files.new(text, reason, self.now(), **details)
+        path = draft_files.save(self.settings.paths.drafts, self.cipher, self.keys.journal_id, draft)
         return replace(draft, path=path)
 
     def drafts(self) -> DraftList:
-        kept: list[drafts.Draft] = []
+        kept: list[Draft] = []
         bad: list[Path] = []
-        for path in drafts.files(self.settings.paths.drafts):
+        for path in draft_files.files(self.settings.paths.drafts):
             try:
-                kept.append(drafts.load(path, self.cipher, self.keys.journal_id))
+                kept.append(draft_files.load(path, self.cipher, self.keys.journal_id))
             except (InvalidCiphertext, OSError, ValueError):
                 bad.append(path)
         kept.sort(key=lambda d: (d.saved, d.uuid))
         return DraftList(drafts=kept, unreadable=bad)
 
-    def draft(self, number: int) -> drafts.Draft:
+    def draft(self, number: int) -> Draft:
         kept = self.drafts().drafts
         if not 1 <= number <= len(kept):
             raise NotFound(
@@ -321,7 +343,7 @@ class Journal:
         self.discard_draft(number, draft)
         return entry
 
-    def discard_draft(self, number: int, draft: drafts.Draft | None = None) -> None:
+    def discard_draft(self, number: int, draft: Draft | None = None) -> None:
         draft = draft or self.draft(number)
         if draft.path is not None:
             draft.path.unlink(missing_ok=True)
@@ -340,7 +362,9 @@ class Journal:
             row = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
         return None if row is None else int(row[0])
 
-    def _dates(self, con: sqlite3.Connection, ids: list[int] | None) -> tuple[list[tuple[datetime, int]], list[int]]:
+    def _dates(
+        self, con: sqlite3.Connection, ids: list[int] | None
+    ) -> tuple[list[tuple[datetime, int]], list[int]]:
         rows = (
             queries.entry_columns(con, ("date",))
             if ids is None
@@ -355,7 +379,9 @@ class Journal:
                 bad.append(int(entry_id))
         return dated, bad
 
-    def _select(self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]) -> Listing:
+    def _select(
+        self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
+    ) -> Listing:
         if wanted.tags:
             tagged = set()
             for entry_id, entry_uuid, sealed in queries.entries_by_id(con, [i for _, i in chosen], ("tags",)):
@@ -374,7 +400,9 @@ class Journal:
         for row in queries.entries_by_id(con, ids):
             entry_id = int(row[0])
             try:
-                opened[entry_id] = codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS, counts.get(entry_id, 0))
+                opened[entry_id] = codec.open_entry(
+                    self.cipher, row, queries.ENTRY_FIELDS, counts.get(entry_id, 0)
+                )
             except Tampered:
                 bad.append(entry_id)
         entries = [opened[i] for i in ids if i in opened]
@@ -408,6 +436,8 @@ def _apply(entry: Entry, changes: EntryChanges) -> Entry:
         text=entry.text if changes.text is None else clean_text(changes.text),
         title=entry.title if changes.title is None else clean_title(changes.title),
         tags=entry.tags if changes.tags is None else clean_tags(changes.tags),
-        mood=None if changes.clear_mood else (entry.mood if changes.mood is None else check_mood(changes.mood)),
+        mood=None
+        if changes.clear_mood
+        else (entry.mood if changes.mood is None else check_mood(changes.mood)),
         date=entry.date if changes.date is None else changes.date,
     )

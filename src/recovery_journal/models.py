@@ -76,7 +76,6 @@ def _affinity(column_type: object) -> str:
     raise TypeError(f"no SQLite type for {column_type!r}")
 
 
-
 def expected_columns() -> dict[str, dict[str, tuple[str, bool]]]:
     """table -> column -> (SQLite type, nullable), as declared above."""
     tables: dict[str, dict[str, tuple[str, bool]]] = {}
@@ -110,6 +109,8 @@ def schema_differences(con: sqlite3.Connection) -> list[str]:
         problems += [f"{table}.{c} is missing" for c in sorted(set(want) - set(have))]
         problems += [f"{table}.{c} is unexpected" for c in sorted(set(have) - set(want))]
         problems += [
-            f"{table}.{c} is {have[c]}, expected {want[c]}" for c in sorted(set(want) & set(have)) if want[c] != have[c]
+            f"{table}.{c} is {have[c]}, expected {want[c]}"
+            for c in sorted(set(want) & set(have))
+            if want[c] != have[c]
         ]
     return problems

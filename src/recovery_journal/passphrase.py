@@ -23,7 +23,9 @@ def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRE
     """The passphrase from the one configured source, or None when none is set."""
     file_var, command_var, value_var = (PREFIX + n for n in names)
     # An empty file or command variable means "not set"; an empty passphrase variable is an empty passphrase.
-    chosen = [name for name in (file_var, command_var) if env.get(name)] + [n for n in (value_var,) if n in env]
+    chosen = [name for name in (file_var, command_var) if env.get(name)] + [
+        n for n in (value_var,) if n in env
+    ]
     if len(chosen) > 1:
         raise UsageProblem(
             f"More than one passphrase source is set ({', '.join(chosen)}).",
@@ -49,14 +51,18 @@ def _from_file(path: Path, var: str) -> str:
     try:
         return _strip_newline(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise PassphraseProblem(f"The passphrase file named by {var} doesn't exist: {path}",
-                                hint="Check the path, or unset it to be asked instead.") from None
+        raise PassphraseProblem(
+            f"The passphrase file named by {var} doesn't exist: {path}",
+            hint="Check the path, or unset it to be asked instead.",
+        ) from None
     except UnicodeDecodeError:
-        raise PassphraseProblem(f"The passphrase file {path} isn't UTF-8 text.",
-                                hint="Save it as UTF-8 and try again.") from None
+        raise PassphraseProblem(
+            f"The passphrase file {path} isn't UTF-8 text.", hint="Save it as UTF-8 and try again."
+        ) from None
     except OSError:
-        raise PassphraseProblem(f"The passphrase file {path} couldn't be read.",
-                                hint="Check it exists and belongs to you.") from None
+        raise PassphraseProblem(
+            f"The passphrase file {path} couldn't be read.", hint="Check it exists and belongs to you."
+        ) from None
 
 
 def _from_command(command: str, var: str) -> str:
@@ -71,11 +77,13 @@ def _from_command(command: str, var: str) -> str:
             argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT, check=False
         )
     except FileNotFoundError:
-        raise PassphraseProblem(f"The passphrase command '{argv[0]}' wasn't found.",
-                                hint=f"Check {var}.") from None
+        raise PassphraseProblem(
+            f"The passphrase command '{argv[0]}' wasn't found.", hint=f"Check {var}."
+        ) from None
     except (OSError, subprocess.TimeoutExpired):
-        raise PassphraseProblem(f"The passphrase command '{argv[0]}' didn't finish.",
-                                hint=f"Check {var}.") from None
+        raise PassphraseProblem(
+            f"The passphrase command '{argv[0]}' didn't finish.", hint=f"Check {var}."
+        ) from None
     if done.returncode != 0:
         raise PassphraseProblem(
             f"The passphrase command '{argv[0]}' stopped with status {done.returncode}.",
@@ -84,5 +92,6 @@ def _from_command(command: str, var: str) -> str:
     try:
         return _strip_newline(done.stdout.decode("utf-8"))
     except UnicodeDecodeError:
-        raise PassphraseProblem(f"The passphrase command '{argv[0]}' didn't print UTF-8 text.",
-                                hint=f"Check {var}.") from None
+        raise PassphraseProblem(
+            f"The passphrase command '{argv[0]}' didn't print UTF-8 text.", hint=f"Check {var}."
+        ) from None

@@ -38,7 +38,8 @@ def key_slot(con: sqlite3.Connection, kind: str) -> tuple[str, bytes, bytes] | N
 def put_key_slot(con: sqlite3.Connection, kind: str, kdf: str, salt: bytes, wrapped: bytes) -> None:
     con.execute(
         "INSERT INTO key_slots (kind, kdf, salt, wrapped) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(kind) DO UPDATE SET kdf = excluded.kdf, salt = excluded.salt, wrapped = excluded.wrapped",
+        " ON CONFLICT(kind) DO UPDATE SET"
+        " kdf = excluded.kdf, salt = excluded.salt, wrapped = excluded.wrapped",
         (kind, kdf, salt, wrapped),
     )
 
@@ -48,7 +49,9 @@ def entry_columns(con: sqlite3.Connection, fields: Sequence[str]) -> list[Row]:
     return con.execute(f"SELECT id, uuid, {_check_fields(fields)} FROM entries").fetchall()  # noqa: S608
 
 
-def entries_by_id(con: sqlite3.Connection, ids: Sequence[int], fields: Sequence[str] = ENTRY_FIELDS) -> list[Row]:
+def entries_by_id(
+    con: sqlite3.Connection, ids: Sequence[int], fields: Sequence[str] = ENTRY_FIELDS
+) -> list[Row]:
     """(id, uuid, *fields) for the given entry ids that exist."""
     columns = _check_fields(fields)
     rows: list[Row] = []
@@ -56,7 +59,8 @@ def entries_by_id(con: sqlite3.Connection, ids: Sequence[int], fields: Sequence[
         chunk = list(ids[start : start + _CHUNK])
         marks = ",".join("?" * len(chunk))
         rows += con.execute(
-            f"SELECT id, uuid, {columns} FROM entries WHERE id IN ({marks})", chunk  # noqa: S608
+            f"SELECT id, uuid, {columns} FROM entries WHERE id IN ({marks})",  # noqa: S608
+            chunk,
         ).fetchall()
     return rows
 
@@ -70,7 +74,8 @@ def insert_entry(con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes]) -
     names = _check_fields(sealed)
     marks = ",".join("?" * (len(sealed) + 1))
     cursor = con.execute(
-        f"INSERT INTO entries (uuid, {names}) VALUES ({marks})", (uuid, *sealed.values())  # noqa: S608
+        f"INSERT INTO entries (uuid, {names}) VALUES ({marks})",  # noqa: S608
+        (uuid, *sealed.values()),
     )
     return int(cursor.lastrowid or 0)
 
@@ -105,13 +110,16 @@ def revisions_of(con: sqlite3.Connection, entry_id: int) -> list[tuple[int, str,
 def all_revisions(con: sqlite3.Connection) -> Iterator[tuple[int, str, int, str, bytes]]:
     """(revision id, revision uuid, entry id, entry uuid, snapshot) for every revision."""
     for rid, ruuid, eid, euuid, snap in con.execute(
-        "SELECT r.id, r.uuid, r.entry_id, e.uuid, r.snapshot FROM revisions r JOIN entries e ON e.id = r.entry_id"
+        "SELECT r.id, r.uuid, r.entry_id, e.uuid, r.snapshot"
+        " FROM revisions r JOIN entries e ON e.id = r.entry_id"
     ):
         yield int(rid), str(ruuid), int(eid), str(euuid), bytes(snap)
 
 
 def insert_revision(con: sqlite3.Connection, uuid: str, entry_id: int, snapshot: bytes) -> None:
-    con.execute("INSERT INTO revisions (uuid, entry_id, snapshot) VALUES (?, ?, ?)", (uuid, entry_id, snapshot))
+    con.execute(
+        "INSERT INTO revisions (uuid, entry_id, snapshot) VALUES (?, ?, ?)", (uuid, entry_id, snapshot)
+    )
 
 
 def update_revision(con: sqlite3.Connection, revision_id: int, snapshot: bytes) -> None:

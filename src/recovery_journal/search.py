@@ -56,7 +56,9 @@ def hit_spans(text: str, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-def excerpts(text: str, query: str, *, context: int = CONTEXT_CHARS, limit: int = MAX_EXCERPTS) -> list[Excerpt]:
+def excerpts(
+    text: str, query: str, *, context: int = CONTEXT_CHARS, limit: int = MAX_EXCERPTS
+) -> list[Excerpt]:
     """Up to `limit` excerpts around the hits, whitespace collapsed, near hits sharing one excerpt."""
     spans = hit_spans(text, query)
     windows: list[list[tuple[int, int]]] = []

@@ -60,11 +60,12 @@ def check_journal_file(db: Path) -> None:
     except OSError as exc:
         raise os_error(exc, db) from None
     if len(header) < HEADER_LEN and header and SQLITE_MAGIC.startswith(header[: len(SQLITE_MAGIC)]):
-        raise Damaged(f"The journal file at {db} is cut short (only {len(header)} bytes).", hint=_DAMAGED_HINT)
+        raise Damaged(
+            f"The journal file at {db} is cut short (only {len(header)} bytes).", hint=_DAMAGED_HINT
+        )
     if len(header) < HEADER_LEN or not header.startswith(SQLITE_MAGIC):
         raise NotAJournal(
-            f"{db} isn't a recovery-journal file"
-            + (" (it's empty)." if not header else "."),
+            f"{db} isn't a recovery-journal file" + (" (it's empty)." if not header else "."),
             hint="Nothing was changed. Point --journal at the folder that holds your journal.",
         )
     if int.from_bytes(header[68:72], "big") != APPLICATION_ID:
@@ -138,7 +139,9 @@ def tighten(paths: JournalPaths) -> None:
 
 
 def _connect(db: Path, timeout: float) -> sqlite3.Connection:
-    con = sqlite3.connect(f"{db.absolute().as_uri()}?mode=rw", uri=True, timeout=timeout, isolation_level=None)
+    con = sqlite3.connect(
+        f"{db.absolute().as_uri()}?mode=rw", uri=True, timeout=timeout, isolation_level=None
+    )
     for pragma in _PRAGMAS:
         con.execute(pragma)
     return con
@@ -263,7 +266,7 @@ def _publish(tmp: Path, final: Path) -> None:
     except OSError:
         if final.exists():
             raise AlreadyExists(f"There's already a journal at {final.parent}.") from None
-        os.replace(tmp, final)
+        tmp.replace(final)
     fsync_folder(final.parent)
 
 

@@ -14,10 +14,12 @@ from .errors import Damaged, PassphraseProblem, WrongSecret
 
 FORMAT = "recovery-journal"
 FORMAT_VERSION = "1"
-PASSPHRASE = "passphrase"
-RECOVERY = "recovery"
+SLOT_PASSPHRASE = "passphrase"  # noqa: S105 - the name of a key slot, not a secret
+SLOT_RECOVERY = "recovery"
 
-_DAMAGED_HINT = "Nothing was changed. A backup of the journal can be restored; `recovery-journal doctor` says more."
+_DAMAGED_HINT = (
+    "Nothing was changed. A backup of the journal can be restored; `recovery-journal doctor` says more."
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ def set_passphrase(con: sqlite3.Connection, keys: Keys, passphrase: str, params:
     salt = crypto.new_salt()
     kdf = params.to_json()
     kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
-    wrapped = crypto.wrap_key(kek, keys.data_key, crypto.slot_ad(keys.journal_id, PASSPHRASE, kdf))
-    queries.put_key_slot(con, PASSPHRASE, kdf, salt, wrapped)
+    wrapped = crypto.wrap_key(kek, keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_PASSPHRASE, kdf))
+    queries.put_key_slot(con, SLOT_PASSPHRASE, kdf, salt, wrapped)
 
 
 def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
@@ -82,9 +84,9 @@ def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
     salt = crypto.new_salt()
     kdf = crypto.HKDF_RECOVERY_JSON
     wrapped = crypto.wrap_key(
-        crypto.recovery_kek(secret, salt), keys.data_key, crypto.slot_ad(keys.journal_id, RECOVERY, kdf)
+        crypto.recovery_kek(secret, salt), keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_RECOVERY, kdf)
     )
-    queries.put_key_slot(con, RECOVERY, kdf, salt, wrapped)
+    queries.put_key_slot(con, SLOT_RECOVERY, kdf, salt, wrapped)
     return crypto.format_recovery_code(secret)
 
 
@@ -102,14 +104,14 @@ def _slot(con: sqlite3.Connection, kind: str) -> tuple[str, crypto.Argon2Params 
         ) from None
     if len(salt) != crypto.SALT_LEN or len(wrapped) != crypto.WRAPPED_LEN:
         raise Damaged(f"The journal's {kind} key slot is damaged.", hint=_DAMAGED_HINT)
-    expected_hkdf = kind == RECOVERY
+    expected_hkdf = kind == SLOT_RECOVERY
     if (params is None) != expected_hkdf:
         raise Damaged(f"The journal's {kind} key slot is damaged.", hint=_DAMAGED_HINT)
     return kdf, params, salt, wrapped
 
 
 def passphrase_params(con: sqlite3.Connection) -> crypto.Argon2Params:
-    params = _slot(con, PASSPHRASE)[1]
+    params = _slot(con, SLOT_PASSPHRASE)[1]
     assert params is not None  # noqa: S101 - _slot checked the kind
     return params
 
@@ -117,12 +119,12 @@ def passphrase_params(con: sqlite3.Connection) -> crypto.Argon2Params:
 def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
     """Open the data key with the passphrase; WrongSecret if it does not unwrap."""
     jid = journal_id(con)
-    kdf, params, salt, wrapped = _slot(con, PASSPHRASE)
+    kdf, params, salt, wrapped = _slot(con, SLOT_PASSPHRASE)
     assert params is not None  # noqa: S101 - _slot checked the kind
     check_passphrase(passphrase)
     kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
     try:
-        data_key = crypto.unwrap_key(kek, wrapped, crypto.slot_ad(jid, PASSPHRASE, kdf))
+        data_key = crypto.unwrap_key(kek, wrapped, crypto.slot_ad(jid, SLOT_PASSPHRASE, kdf))
     except crypto.InvalidCiphertext:
         raise WrongSecret(
             "That passphrase didn't open this journal.",
@@ -142,12 +144,15 @@ def unlock_with_recovery_code(con: sqlite3.Connection, code: str) -> Keys:
             f"That doesn't read as a recovery code: {exc}.",
             hint="Check it against the copy you kept; groups of four, like 7KQ2-M9XA-...",
         ) from None
-    kdf, _, salt, wrapped = _slot(con, RECOVERY)
+    kdf, _, salt, wrapped = _slot(con, SLOT_RECOVERY)
     try:
-        data_key = crypto.unwrap_key(crypto.recovery_kek(secret, salt), wrapped, crypto.slot_ad(jid, RECOVERY, kdf))
+        data_key = crypto.unwrap_key(
+            crypto.recovery_kek(secret, salt), wrapped, crypto.slot_ad(jid, SLOT_RECOVERY, kdf)
+        )
     except crypto.InvalidCiphertext:
         raise WrongSecret(
             "That recovery code didn't open this journal.",
-            hint="Each code opens one journal, and is replaced once used. Check you have this journal's newest code.",
+            hint="Each code opens one journal, and is replaced once used. "
+            "Check you have this journal's newest code.",
         ) from None
     return Keys(journal_id=jid, data_key=data_key)

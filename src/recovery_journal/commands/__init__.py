@@ -1,1 +1,1 @@
-"""One module per group of commands. Each command collects input, calls the service, hands results to render."""
+"""One module per group of commands: each collects input, calls the service, hands the result to render."""

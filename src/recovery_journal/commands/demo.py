@@ -15,6 +15,7 @@ from rich.text import Text
 from ..demo import sample
 from ..entry import EntryFilter
 from ..errors import AlreadyExists
+from ..journal import Journal
 from ..render import entries as view
 from ..render.output import Output
 from . import _shared
@@ -24,8 +25,15 @@ SEARCH_WORD = "boundary"
 
 def demo(
     ctx: typer.Context,
-    keep: Annotated[Path | None, typer.Option("--keep", metavar="DIR", show_default=False,
-                                              help="Keep the demo journal in DIR to look around afterwards.")] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option(
+            "--keep",
+            metavar="DIR",
+            show_default=False,
+            help="Keep the demo journal in DIR to look around afterwards.",
+        ),
+    ] = None,
 ) -> None:
     """Show what recovery-journal does, on a throwaway journal with a sample story.
 
@@ -43,8 +51,10 @@ def demo(
         if keep is None:
             shutil.rmtree(home, ignore_errors=True)
     if keep is not None:
-        out.say(f"The demo journal is kept in {keep}. Look around with:\n"
-                f"  RECOVERY_JOURNAL_PASSPHRASE='{sample.PASSPHRASE}' recovery-journal --journal {keep} list")
+        out.say(
+            f"The demo journal is kept in {keep}. Look around with:\n"
+            f"  RECOVERY_JOURNAL_PASSPHRASE='{sample.PASSPHRASE}' recovery-journal --journal {keep} list"
+        )
     else:
         out.say("The demo journal has been removed. Nothing touched your own journal.")
 
@@ -58,15 +68,17 @@ def _section(out: Output, title: str, command: str) -> None:
         out.lines(["", f"== {title}", f"$ {command}"])
 
 
-def _tour(out: Output, journal: sample.Journal, built: sample.Sample) -> None:
+def _tour(out: Output, journal: Journal, built: sample.Sample) -> None:
     count = journal.count()
-    intro = (f"This is a throwaway journal holding a short sample story: {count} entries over about six months, "
-             "written by someone leaving a controlling relationship. Nothing here touches your own journal.")
+    intro = (
+        f"This is a throwaway journal holding a short sample story: {count} entries over about six months, "
+        "written by someone leaving a controlling relationship. Nothing here touches your own journal."
+    )
     out.view(Panel(Text(intro), title="recovery-journal demo", expand=False), [intro])
 
     _section(out, "The latest entries", "recovery-journal list --limit 6")
     latest = journal.entries(EntryFilter(limit=6)).entries
-    out.view(view.entry_table(latest), view.entry_lines(latest))
+    out.view(view.entry_table(latest, out.out.width), view.entry_lines(latest))
 
     shown = latest[-1]
     _section(out, "One entry in full", f"recovery-journal show {shown.id}")
@@ -88,9 +100,15 @@ def _tour(out: Output, journal: sample.Journal, built: sample.Sample) -> None:
     hits = sample.plaintext_hits(journal.settings.paths, words)
     _section(out, "What someone who copies the file sees", "grep -c WORD journal.db")
     report = [f"'{w}' appears {n} times in the files on disk." for w, n in hits.items()]
-    report.append("Every entry, title, tag, mood and date is encrypted; only entry numbers and counts are not.")
+    report.append(
+        "Every entry, title, tag, mood and date is encrypted; only entry numbers and counts are not."
+    )
     out.lines(report)
 
     _section(out, "Your own journal", "recovery-journal init")
-    out.lines(["`recovery-journal init` creates your journal and a recovery code; "
-               "`recovery-journal write` opens your editor. Go at your own pace."])
+    out.lines(
+        [
+            "`recovery-journal init` creates your journal and a recovery code; "
+            "`recovery-journal write` opens your editor. Go at your own pace."
+        ]
+    )

@@ -11,6 +11,7 @@ from ..errors import AlreadyExists, PassphraseProblem
 from ..journal import Journal
 from ..render import keys as view
 from ..render.output import Output
+from ..store import check_journal_file
 from . import _shared
 from ._shared import JsonOpt
 
@@ -24,33 +25,52 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     current = _shared.settings(ctx)
     if current.paths.db.exists():
-        raise AlreadyExists(f"There's already a journal at {current.paths.home}.",
-                            hint="Nothing was changed. Use --journal FOLDER to keep a second journal elsewhere.")
+        raise AlreadyExists(
+            f"There's already a journal at {current.paths.home}.",
+            hint="Nothing was changed. Use --journal FOLDER to keep a second journal elsewhere.",
+        )
     out = Output(as_json)
-    secret = _shared.ask_new_passphrase(current.env, sources.CURRENT, label="Choose a passphrase",
-                                        intro=f"Creating a journal at {current.paths.home}")
+    secret = _shared.ask_new_passphrase(
+        current.env,
+        sources.CURRENT,
+        label="Choose a passphrase",
+        intro=f"Creating a journal at {current.paths.home}",
+    )
     journal, code = Journal.create(current, secret)
     journal.close()
     if as_json:
-        out.document("init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak)
+        out.document(
+            "init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak
+        )
         return
     view.show_recovery_code(out, code, first=True)
     if len(secret) < SHORT_PASSPHRASE:
-        out.say("A longer passphrase is harder to guess; a few unrelated words work well. "
-                "`recovery-journal passwd` changes it any time.")
+        out.say(
+            "A longer passphrase is harder to guess; a few unrelated words work well. "
+            "`recovery-journal passwd` changes it any time."
+        )
     if current.kdf.is_weak:
-        out.say("Note: this journal uses the test-only weak key settings (RECOVERY_JOURNAL_TESTONLY_WEAK_KDF).",
-                style="yellow")
-    out.say(f"Your journal is ready at {current.paths.home}. `recovery-journal write` opens your editor "
-            "for a first entry.", style="green")
+        out.say(
+            "Note: this journal uses the test-only weak key settings (RECOVERY_JOURNAL_TESTONLY_WEAK_KDF).",
+            style="yellow",
+        )
+    out.say(
+        f"Your journal is ready at {current.paths.home}. `recovery-journal write` opens your editor "
+        "for a first entry.",
+        style="green",
+    )
 
 
 def passwd(
     ctx: typer.Context,
-    rotate_data_key: Annotated[bool, typer.Option(
-        "--rotate-data-key",
-        help="Also re-encrypt every entry under a new key and issue a new recovery code, "
-        "for when the old passphrase may be known to someone.")] = False,
+    rotate_data_key: Annotated[
+        bool,
+        typer.Option(
+            "--rotate-data-key",
+            help="Also re-encrypt every entry under a new key and issue a new recovery code, "
+            "for when the old passphrase may be known to someone.",
+        ),
+    ] = False,
 ) -> None:
     """Change your passphrase.
 
@@ -65,10 +85,14 @@ def passwd(
             return
         count, code = journal.rotate_data_key(secret)
     view.show_recovery_code(out, code, first=False)
-    out.say(f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
-            style="green")
-    out.say("Backups or copies made before now still open with the old passphrase; "
-            "make a fresh backup and delete the old ones if that matters.")
+    out.say(
+        f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
+        style="green",
+    )
+    out.say(
+        "Backups or copies made before now still open with the old passphrase; "
+        "make a fresh backup and delete the old ones if that matters."
+    )
 
 
 def recover(ctx: typer.Context) -> None:
@@ -78,12 +102,14 @@ def recover(ctx: typer.Context) -> None:
     """
     out = Output()
     current = _shared.settings(ctx)
-    _shared.check_journal_file(current.paths.db)
+    check_journal_file(current.paths.db)
     code = current.env.get(sources.RECOVERY_CODE_ENV)
     if not code:
         if not _shared.stdin_is_terminal():
-            raise PassphraseProblem("There's no terminal to ask for the recovery code in.",
-                                    hint=f"Run this in a terminal, or set {sources.RECOVERY_CODE_ENV}.")
+            raise PassphraseProblem(
+                "There's no terminal to ask for the recovery code in.",
+                hint=f"Run this in a terminal, or set {sources.RECOVERY_CODE_ENV}.",
+            )
         out.say("The code is replaced once it's used, so it's fine for it to show as you type.")
         code = str(typer.prompt("Recovery code", err=True))
     with Journal.unlock_with_recovery_code(current, code) as journal:

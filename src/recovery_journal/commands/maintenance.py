@@ -11,6 +11,7 @@ from ..errors import UsageProblem
 from ..render import maintenance as view
 from ..render.entries import entry_json
 from ..render.output import Output
+from ..store import check_journal_file
 from . import _shared
 from ._shared import JsonOpt
 
@@ -25,12 +26,14 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     report = checks.Report()
     current = _shared.settings(ctx)
-    _shared.check_journal_file(current.paths.db)
+    check_journal_file(current.paths.db)
     checks.permission_checks(current.paths, report)
     with _shared.open_journal(ctx, out) as journal:
         checks.journal_checks(journal, report)
     if as_json:
-        out.document("doctor", checks=[view.check_json(c) for c in report.checks], exit_code=int(report.exit_code))
+        out.document(
+            "doctor", checks=[view.check_json(c) for c in report.checks], exit_code=int(report.exit_code)
+        )
     elif out.rich:
         out.show(view.report_view(report))
     else:
@@ -54,8 +57,11 @@ def drafts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with _shared.open_journal(ctx, out) as journal:
         kept = journal.drafts()
     if as_json:
-        out.document("drafts", drafts=[view.draft_json(i, d) for i, d in enumerate(kept.drafts, 1)],
-                     unreadable=[p.name for p in kept.unreadable])
+        out.document(
+            "drafts",
+            drafts=[view.draft_json(i, d) for i, d in enumerate(kept.drafts, 1)],
+            unreadable=[p.name for p in kept.unreadable],
+        )
     elif not kept.drafts:
         out.say("No drafts are waiting. Everything you wrote was saved.")
     elif out.rich:
@@ -103,11 +109,15 @@ def discard_draft(
     """
     out = Output()
     if not yes and not _shared.stdin_is_terminal():
-        raise UsageProblem("Discarding asks first, and there's no terminal to ask in.",
-                           hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes")
+        raise UsageProblem(
+            "Discarding asks first, and there's no terminal to ask in.",
+            hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes",
+        )
     with _shared.open_journal(ctx, out) as journal:
         journal.draft(number)
-        if not yes and not typer.confirm(f"Discard draft {number}? This can't be undone.", default=False, err=True):
+        if not yes and not typer.confirm(
+            f"Discard draft {number}? This can't be undone.", default=False, err=True
+        ):
             out.say("Kept it.")
             return
         journal.discard_draft(number)

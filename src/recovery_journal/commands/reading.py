@@ -15,25 +15,39 @@ from ..render.output import Output
 from . import _shared
 from ._shared import JsonOpt, TagOpt
 
-FromOpt = Annotated[str | None, typer.Option("--from", help="From this day on (2024-03-01, \"last month\").",
-                                             show_default=False)]
+FromOpt = Annotated[
+    str | None,
+    typer.Option("--from", help='From this day on (2024-03-01, "last month").', show_default=False),
+]
 ToOpt = Annotated[str | None, typer.Option("--to", help="Up to and including this day.", show_default=False)]
-LimitOpt = Annotated[int | None, typer.Option("--limit", "-n", min=0, help="Only the most recent N.",
-                                              show_default=False)]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="Only the most recent N.", show_default=False)
+]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 
 
-def _filter(since: str | None, until: str | None, on: str | None, tags: list[str] | None,
-            limit: int | None, newest_first: bool) -> EntryFilter:
+def _filter(
+    since: str | None,
+    until: str | None,
+    on: str | None,
+    tags: list[str] | None,
+    limit: int | None,
+    newest_first: bool,
+) -> EntryFilter:
     now = local_now()
     if on is not None and (since or until):
-        raise InvalidInput("--on picks one day, so it can't be combined with --from or --to.",
-                           hint="Use --on alone, or --from and --to for a range.")
-    first = parse_day(on or since, now) if (on or since) else None
-    last = parse_day(on or until, now) if (on or until) else None
+        raise InvalidInput(
+            "--on picks one day, so it can't be combined with --from or --to.",
+            hint="Use --on alone, or --from and --to for a range.",
+        )
+    start, end = on or since, on or until
+    first = parse_day(start, now) if start else None
+    last = parse_day(end, now) if end else None
     if first and last and first > last:
         raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
-    return EntryFilter(since=first, until=last, tags=clean_tags(tags or []), limit=limit, newest_first=newest_first)
+    return EntryFilter(
+        since=first, until=last, tags=clean_tags(tags or []), limit=limit, newest_first=newest_first
+    )
 
 
 def _unreadable_note(ids: list[int]) -> None:
@@ -42,7 +56,8 @@ def _unreadable_note(ids: list[int]) -> None:
         return
     one = len(ids) == 1
     raise Tampered(
-        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (changed outside "
+        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (changed "
+        "outside "
         f"recovery-journal, or damaged), so {'it is' if one else 'they are'} not shown.",
         hint="Everything else is shown. `recovery-journal doctor` checks the whole journal.",
     )
@@ -67,12 +82,17 @@ def list_entries(
     with _shared.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)
     if as_json:
-        out.document("entries", entries=[view.entry_json(e) for e in listing.entries], unreadable=listing.unreadable)
+        out.document(
+            "entries", entries=[view.entry_json(e) for e in listing.entries], unreadable=listing.unreadable
+        )
     elif not listing.entries:
-        out.say("No entries here yet. When you're ready, `recovery-journal write` opens your editor."
-                if wanted == EntryFilter(newest_first=reverse) else "No entries match that.")
+        out.say(
+            "No entries here yet. When you're ready, `recovery-journal write` opens your editor."
+            if wanted == EntryFilter(newest_first=reverse)
+            else "No entries match that."
+        )
     elif out.rich:
-        out.show(view.entry_table(listing.entries))
+        out.show(view.entry_table(listing.entries, out.out.width))
     else:
         out.lines(view.entry_lines(listing.entries))
     _unreadable_note(listing.unreadable)
@@ -103,7 +123,9 @@ def history(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> No
     with _shared.open_journal(ctx, out) as journal:
         entry, revisions = journal.history(entry_id)
     if as_json:
-        out.document("history", entry=view.entry_json(entry), revisions=[view.revision_json(r) for r in revisions])
+        out.document(
+            "history", entry=view.entry_json(entry), revisions=[view.revision_json(r) for r in revisions]
+        )
         return
     if not revisions:
         out.say(f"Entry {entry_id} hasn't been changed since it was written.")
@@ -115,8 +137,10 @@ def history(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> No
 
 def search_entries(
     ctx: typer.Context,
-    words: Annotated[list[str] | None, typer.Argument(metavar="[TEXT]...", help="What to look for; asked if left out.",
-                                                      show_default=False)] = None,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[TEXT]...", help="What to look for; asked if left out.", show_default=False),
+    ] = None,
     since: FromOpt = None,
     until: ToOpt = None,
     tag: TagOpt = None,
@@ -132,13 +156,19 @@ def search_entries(
     wanted = _filter(since, until, None, tag, limit, False)
     out = Output(as_json)
     if not words and not _shared.stdin_is_terminal():
-        raise InvalidInput("There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary")
+        raise InvalidInput(
+            "There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary"
+        )
     query = " ".join(words) if words else str(typer.prompt("Search for", err=True))
     with _shared.open_journal(ctx, out) as journal:
         result = journal.search(query, wanted)
     if as_json:
-        out.document("search", query=result.query, entries=[view.hit_json(h) for h in result.hits],
-                     unreadable=result.unreadable)
+        out.document(
+            "search",
+            query=result.query,
+            entries=[view.hit_json(h) for h in result.hits],
+            unreadable=result.unreadable,
+        )
     elif not result.hits:
         out.say("No entries contain that.")
     elif out.rich:

@@ -20,7 +20,6 @@ from . import _shared
 from ._shared import DateOpt, JsonOpt, MoodOpt, TagOpt, TitleOpt
 
 
-
 def _date(value: str | None) -> datetime | None:
     return None if value is None else not_in_future(parse_moment(value, local_now()), local_now())
 
@@ -30,7 +29,9 @@ def _maybe_session(journal: Journal, wanted: bool) -> Iterator[editor.Session | 
     if not wanted:
         yield None
         return
-    with editor.session(journal.settings.scratch, journal.settings.paths.tag, journal.settings.env) as session:
+    with editor.session(
+        journal.settings.scratch, journal.settings.paths.tag, journal.settings.env
+    ) as session:
         yield session
 
 
@@ -42,7 +43,9 @@ def _from_editor(session: editor.Session, journal: Journal, initial: str, **deta
     failure = EditorFailed(f"The editor closed with an error (status {edited.status}).")
     if edited.text.strip() and edited.text != initial:
         raise _shared.keep_unsaved(journal, failure, edited.text, session, **details)
-    raise EditorFailed(f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again.")
+    raise EditorFailed(
+        f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again."
+    )
 
 
 def write(
@@ -72,7 +75,9 @@ def write(
         try:
             entry = journal.write(text, date=moment, **details)  # type: ignore[arg-type]
         except TooLarge as exc:
-            raise _shared.keep_unsaved(journal, exc, text, session, **draft_details) if session else exc from None
+            raise (
+                _shared.keep_unsaved(journal, exc, text, session, **draft_details) if session else exc
+            ) from None
         except _shared.SAVE_FAILURES as exc:
             raise _shared.keep_unsaved(journal, exc, text, session, **draft_details) from None
     if as_json:
@@ -119,7 +124,8 @@ def edit(
                 if not text.strip():
                     raise EmptyEntry(
                         f"The text came back empty, so entry {entry_id} was left as it was.",
-                        hint=f"An empty edit never deletes. To remove the entry: recovery-journal delete {entry_id}",
+                        hint="An empty edit never deletes. To remove the entry: "
+                        f"recovery-journal delete {entry_id}",
                     )
                 changes = EntryChanges(text=text)
             try:
@@ -149,16 +155,23 @@ def delete(
     """
     out = Output()
     if not yes and not _shared.stdin_is_terminal():
-        raise UsageProblem("Deleting asks first, and there's no terminal to ask in.",
-                           hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes")
+        raise UsageProblem(
+            "Deleting asks first, and there's no terminal to ask in.",
+            hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes",
+        )
     with _shared.open_journal(ctx, out) as journal:
         entry = journal.entry(entry_id)
         if not yes:
-            versions = f" and its {entry.revisions} earlier version{'s' if entry.revisions != 1 else ''}" if entry.revisions else ""
+            versions = (
+                f" and its {entry.revisions} earlier version{'s' if entry.revisions != 1 else ''}"
+                if entry.revisions
+                else ""
+            )
             try:
                 sure = typer.confirm(
                     f"Delete entry {entry_id} from {when(entry.date)}{versions}? This can't be undone.",
-                    default=False, err=True,
+                    default=False,
+                    err=True,
                 )
             except typer.Abort:
                 raise Interrupted("Stopped. Nothing was deleted.") from None

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from ..entry import EntryChanges
-from ..journal import Journal, local_now
+from ..journal import Clock, Journal, local_now
 from ..paths import JournalPaths
 from ..settings import Settings
 
-PASSPHRASE = "a throwaway passphrase for the demo"
+PASSPHRASE = "a throwaway passphrase for the demo"  # noqa: S105 - shown to the person, opens only the demo
 
 
 @dataclass(frozen=True)
@@ -35,24 +35,45 @@ def _moment(now: datetime, days_ago: int, clock: str) -> datetime:
     return (now - timedelta(days=days_ago)).replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
+def _fixed(moment: datetime) -> Clock:
+    return lambda: moment
+
+
 def build(home: Path, template: Settings, now: datetime | None = None) -> Sample:
     """Create a journal in `home` and write the sample story into it, dated back from `now`."""
     now = now or local_now()
-    settings = Settings(paths=JournalPaths(home), scratch=template.scratch, lock_timeout=template.lock_timeout,
-                        kdf=template.kdf, env={})
+    settings = Settings(
+        paths=JournalPaths(home),
+        scratch=template.scratch,
+        lock_timeout=template.lock_timeout,
+        kdf=template.kdf,
+        env={},
+    )
     story = load_story()
     journal, _code = Journal.create(settings, PASSPHRASE)
     written = []
     for item in story["entries"]:
         moment = _moment(now, item["days_ago"], item["time"])
-        journal.now = lambda moment=moment: moment
-        written.append(journal.write(item["text"], title=item.get("title") or "", tags=item.get("tags", []),
-                                     mood=item.get("mood"), date=moment))
+        journal.now = _fixed(moment)
+        written.append(
+            journal.write(
+                item["text"],
+                title=item.get("title") or "",
+                tags=item.get("tags", []),
+                mood=item.get("mood"),
+                date=moment,
+            )
+        )
     # One entry gets a second look a few days later, so `history` has something to show.
     target = written[len(written) // 3]
-    journal.now = lambda: target.date + timedelta(days=3)
-    journal.edit(target.id, EntryChanges(text=target.text + "\n\nReading this back a few days later: "
-                                         "I was kinder to myself than I felt at the time."))
+    journal.now = _fixed(target.date + timedelta(days=3))
+    journal.edit(
+        target.id,
+        EntryChanges(
+            text=target.text + "\n\nReading this back a few days later: "
+            "I was kinder to myself than I felt at the time."
+        ),
+    )
     journal.now = local_now
     return Sample(journal=journal, story=story, edited_id=target.id)
 

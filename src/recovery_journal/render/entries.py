@@ -49,21 +49,31 @@ def _meta(entry: Entry | Revision) -> list[str]:
 # --- lists ----------------------------------------------------------------------------------------------
 
 
-def entry_table(entries: list[Entry]) -> Table:
+WIDE, NARROW = 100, 60
+
+
+def entry_table(entries: list[Entry], width: int = 80) -> Table:
+    """The list view, fitted to the terminal: fewer, shorter columns as it narrows."""
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     table.add_column("#", justify="right", style="bold", no_wrap=True)
     table.add_column("When", no_wrap=True, style="cyan")
     table.add_column("Entry", overflow="fold", ratio=1)
-    table.add_column("Tags", style="magenta", overflow="fold")
-    table.add_column("Mood", justify="right", no_wrap=True)
+    separate = width >= NARROW
+    if separate:
+        table.add_column("Tags", style="magenta", overflow="fold")
+        table.add_column("Mood", justify="right", no_wrap=True)
     for entry in entries:
-        table.add_row(
-            str(entry.id),
-            when(entry.date),
-            user_text(summary(entry)),
-            user_text(tag_line(entry.tags)),
-            "" if entry.mood is None else str(entry.mood),
-        )
+        if width >= WIDE:
+            moment = when(entry.date)
+        else:
+            moment = stamp(entry.date) if separate else f"{entry.date:%Y-%m-%d}"
+        text = user_text(summary(entry))
+        if not separate and entry.tags:
+            text.append("  " + tag_line(entry.tags), style="magenta")
+        row: list[RenderableType] = [str(entry.id), moment, text]
+        if separate:
+            row += [user_text(tag_line(entry.tags)), "" if entry.mood is None else str(entry.mood)]
+        table.add_row(*row)
     return table
 
 

@@ -23,4 +23,7 @@ def show_recovery_code(out: Output, code: str, *, first: bool) -> None:
         body.append("\n\n" + KEEP_IT + ("" if first else "\nThe old code no longer works."))
         out.show(Panel(body, title=title, expand=False, padding=(1, 2)))
     else:
-        out.lines([f"{title}: {code}", KEEP_IT.replace("\n", " ")] + ([] if first else ["The old code no longer works."]))
+        out.lines(
+            [f"{title}: {code}", KEEP_IT.replace("\n", " ")]
+            + ([] if first else ["The old code no longer works."])
+        )

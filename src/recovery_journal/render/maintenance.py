@@ -57,7 +57,7 @@ def drafts_lines(kept: list[Draft]) -> list[str]:
 
 def draft_plain(number: int, draft: Draft) -> list[str]:
     head = f"Draft {number}  ·  kept {stamp(draft.saved)}  ·  {draft.reason}"
-    return [head, *( [draft.title] if draft.title else [] ), "", draft.text]
+    return [head, *([draft.title] if draft.title else []), "", draft.text]
 
 
 def draft_json(number: int, draft: Draft) -> dict[str, Any]:
