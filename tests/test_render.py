@@ -23,8 +23,18 @@ def render(thing: RenderableType, width: int = 80) -> str:
 
 
 def entry(text: str = "Body text.", **changes: object) -> Entry:
-    base = dict(id=12, uuid="u", date=WHEN, created=WHEN, updated=WHEN, title="A title", text=text,
-                tags=("therapy", "sleep"), mood=6, revisions=0)
+    base = dict(
+        id=12,
+        uuid="u",
+        date=WHEN,
+        created=WHEN,
+        updated=WHEN,
+        title="A title",
+        text=text,
+        tags=("therapy", "sleep"),
+        mood=6,
+        revisions=0,
+    )
     base.update(changes)
     return Entry(**base)  # type: ignore[arg-type]
 
@@ -74,8 +84,9 @@ def test_hit_spans_map_back_through_unicode_folding() -> None:
 
 
 def test_history_view_shows_each_version_then_now() -> None:
-    old = Revision(number=1, uuid="r", replaced=WHEN, date=WHEN, title="", text="What I wrote first.",
-                   tags=(), mood=None)
+    old = Revision(
+        number=1, uuid="r", replaced=WHEN, date=WHEN, title="", text="What I wrote first.", tags=(), mood=None
+    )
     out = render(view.history_view(entry(text="What it says now.", revisions=1), [old]))
     assert out.index("Version 1") < out.index("What I wrote first.") < out.index("Now (version 2)")
     assert "What it says now." in out

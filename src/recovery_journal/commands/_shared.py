@@ -31,18 +31,28 @@ DateOpt = Annotated[
     typer.Option(
         "--date",
         "-d",
+        metavar="WHEN",
         help='When it is about: 2024-03-01, "yesterday", "3 days ago", "last friday".',
         show_default=False,
     ),
 ]
 TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", "-t", help="A tag; repeat for more.", show_default=False)
+    list[str] | None,
+    typer.Option("--tag", "-t", metavar="TAG", help="A tag; repeat for more.", show_default=False),
 ]
 MoodOpt = Annotated[
     int | None,
-    typer.Option("--mood", "-m", help="How the day felt, 1 (heaviest) to 10 (lightest).", show_default=False),
+    typer.Option(
+        "--mood",
+        "-m",
+        metavar="1-10",
+        help="How the day felt, 1 (heaviest) to 10 (lightest).",
+        show_default=False,
+    ),
 ]
-TitleOpt = Annotated[str | None, typer.Option("--title", help="A short title.", show_default=False)]
+TitleOpt = Annotated[
+    str | None, typer.Option("--title", metavar="TITLE", help="A short title.", show_default=False)
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")]
 
 # A failed save is one of these; the words are then kept as a draft, or their location is given.

@@ -17,11 +17,16 @@ from ._shared import JsonOpt, TagOpt
 
 FromOpt = Annotated[
     str | None,
-    typer.Option("--from", help='From this day on (2024-03-01, "last month").', show_default=False),
+    typer.Option(
+        "--from", metavar="DAY", help='From this day on (2024-03-01, "last month").', show_default=False
+    ),
 ]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Up to and including this day.", show_default=False)]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", metavar="DAY", help="Up to and including this day.", show_default=False)
+]
 LimitOpt = Annotated[
-    int | None, typer.Option("--limit", "-n", min=0, help="Only the most recent N.", show_default=False)
+    int | None,
+    typer.Option("--limit", "-n", min=0, metavar="N", help="Only the most recent N.", show_default=False),
 ]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 
@@ -67,7 +72,9 @@ def list_entries(
     ctx: typer.Context,
     since: FromOpt = None,
     until: ToOpt = None,
-    on: Annotated[str | None, typer.Option("--on", help="Just this day.", show_default=False)] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DAY", help="Just this day.", show_default=False)
+    ] = None,
     tag: TagOpt = None,
     limit: LimitOpt = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
@@ -139,7 +146,7 @@ def search_entries(
     ctx: typer.Context,
     words: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[TEXT]...", help="What to look for; asked if left out.", show_default=False),
+        typer.Argument(metavar="TEXT", help="What to look for; asked if left out.", show_default=False),
     ] = None,
     since: FromOpt = None,
     until: ToOpt = None,

@@ -55,13 +55,12 @@ def write(
     mood: MoodOpt = None,
     title: TitleOpt = None,
     as_json: JsonOpt = False,
-    words: Annotated[list[str] | None, typer.Argument(hidden=True)] = None,
 ) -> None:
     """Write a new entry in your editor, or from text piped in.
 
     Example: recovery-journal write --tag therapy --mood 6
     """
-    _shared.refuse_words_on_command_line(words)
+    _shared.refuse_words_on_command_line(ctx.args)
     details = {"title": clean_title(title or ""), "tags": clean_tags(tag or []), "mood": check_mood(mood)}
     moment = _date(date)
     out = Output(as_json)
