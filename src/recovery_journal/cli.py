@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,6 +33,8 @@ def report_unexpected(exc: BaseException) -> None:
         f"{DEBUG_ENV}=1 adds where it happened (file and line only).\n"
     )
     if os.environ.get(DEBUG_ENV) == "1":
+        import traceback
+
         for frame in traceback.extract_tb(exc.__traceback__):
             sys.stderr.write(f"    {frame.filename}:{frame.lineno} in {frame.name}\n")
 

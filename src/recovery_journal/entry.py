@@ -48,6 +48,17 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class NewEntry:
+    """An entry to be written; checked by the service when it is written."""
+
+    text: str
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    mood: int | None = None
+    date: datetime | None = None
+
+
+@dataclass(frozen=True)
 class EntryChanges:
     """Validated new values for an entry; None means "leave as it is"."""
 

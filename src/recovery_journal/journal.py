@@ -14,7 +14,17 @@ from . import codec, crypto, queries, search, vault
 from . import drafts as draft_files
 from .crypto import InvalidCiphertext
 from .drafts import Draft
-from .entry import Entry, EntryChanges, EntryFilter, Revision, check_mood, clean_tags, clean_text, clean_title
+from .entry import (
+    Entry,
+    EntryChanges,
+    EntryFilter,
+    NewEntry,
+    Revision,
+    check_mood,
+    clean_tags,
+    clean_text,
+    clean_title,
+)
 from .errors import InvalidInput, NotFound, Tampered
 from .settings import Settings
 from .store import Store
@@ -169,22 +179,30 @@ class Journal:
         date: datetime | None = None,
     ) -> Entry:
         """Save a new entry in one transaction."""
+        new = NewEntry(text=text, title=title, tags=tuple(tags), mood=mood, date=date)
+        return self.write_many([new])[0]
+
+    def write_many(self, new_entries: Iterable[NewEntry]) -> list[Entry]:
+        """Save several entries in one transaction: all of them, or (on any error) none."""
         now = self.now()
-        entry = Entry(
-            id=0,
-            uuid=str(uuidlib.uuid4()),
-            date=date or now,
-            created=now,
-            updated=now,
-            title=clean_title(title),
-            text=clean_text(text),
-            tags=clean_tags(tuple(tags)),
-            mood=check_mood(mood),
-        )
-        sealed = codec.seal_fields(self.cipher, entry.uuid, _values(entry))
+        prepared = [
+            Entry(
+                id=0,
+                uuid=str(uuidlib.uuid4()),
+                date=new.date or now,
+                created=now,
+                updated=now,
+                title=clean_title(new.title),
+                text=clean_text(new.text),
+                tags=clean_tags(new.tags),
+                mood=check_mood(new.mood),
+            )
+            for new in new_entries
+        ]
+        sealed = [codec.seal_fields(self.cipher, e.uuid, _values(e)) for e in prepared]
         with self.store.write() as con:
-            entry_id = queries.insert_entry(con, entry.uuid, sealed)
-        return replace(entry, id=entry_id)
+            ids = [queries.insert_entry(con, e.uuid, s) for e, s in zip(prepared, sealed, strict=True)]
+        return [replace(e, id=i) for e, i in zip(prepared, ids, strict=True)]
 
     def edit(
         self, entry_id: int, changes: EntryChanges, *, seen_updated: datetime | None = None

@@ -5,20 +5,17 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.panel import Panel
-from rich.rule import Rule
-from rich.text import Text
 
-from ..demo import sample
-from ..entry import EntryFilter
 from ..errors import AlreadyExists
-from ..journal import Journal
-from ..render import entries as view
 from ..render.output import Output
 from . import _shared
+
+if TYPE_CHECKING:
+    from ..demo.sample import Sample
+    from ..journal import Journal
 
 SEARCH_WORD = "boundary"
 
@@ -39,6 +36,8 @@ def demo(
 
     Example: recovery-journal demo
     """
+    from ..demo import sample  # the story and its builder load only when the demo runs
+
     out = Output()
     if keep is not None and (keep / "journal.db").exists():
         raise AlreadyExists(f"There's already a journal in {keep}.", hint="Pick an empty folder for --keep.")
@@ -60,6 +59,9 @@ def demo(
 
 
 def _section(out: Output, title: str, command: str) -> None:
+    from rich.rule import Rule
+    from rich.text import Text
+
     if out.rich:
         out.show(Text(""))
         out.show(Rule(Text(title, style="bold"), align="left"))
@@ -68,7 +70,14 @@ def _section(out: Output, title: str, command: str) -> None:
         out.lines(["", f"== {title}", f"$ {command}"])
 
 
-def _tour(out: Output, journal: Journal, built: sample.Sample) -> None:
+def _tour(out: Output, journal: Journal, built: Sample) -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from ..demo import sample
+    from ..entry import EntryFilter
+    from ..render import entries as view
+
     count = journal.count()
     intro = (
         f"This is a throwaway journal holding a short sample story: {count} entries over about six months, "

@@ -9,13 +9,18 @@ import typer
 from .. import passphrase as sources
 from ..errors import AlreadyExists, PassphraseProblem
 from ..journal import Journal
-from ..render import keys as view
 from ..render.output import Output
 from ..store import check_journal_file
 from . import _shared
 from ._shared import JsonOpt
 
 SHORT_PASSPHRASE = 8
+
+
+def show_recovery_code(out: Output, code: str, *, first: bool) -> None:
+    from ..render.keys import show_recovery_code as show  # Rich's Panel, loaded only when a code is shown
+
+    show(out, code, first=first)
 
 
 def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -43,7 +48,7 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             "init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak
         )
         return
-    view.show_recovery_code(out, code, first=True)
+    show_recovery_code(out, code, first=True)
     if len(secret) < SHORT_PASSPHRASE:
         out.say(
             "A longer passphrase is harder to guess; a few unrelated words work well. "
@@ -84,7 +89,7 @@ def passwd(
             out.say("Passphrase changed. Your recovery code still works.", style="green")
             return
         count, code = journal.rotate_data_key(secret)
-    view.show_recovery_code(out, code, first=False)
+    show_recovery_code(out, code, first=False)
     out.say(
         f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
         style="green",
@@ -116,5 +121,5 @@ def recover(ctx: typer.Context) -> None:
         out.say("That code opened the journal.", style="green")
         secret = _shared.ask_new_passphrase(current.env)
         new_code = journal.reset_after_recovery(secret)
-    view.show_recovery_code(out, new_code, first=False)
+    show_recovery_code(out, new_code, first=False)
     out.say("Your new passphrase is set, and the code you used no longer works.", style="green")

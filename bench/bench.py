@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Time recovery-journal's everyday commands on journals of 1k and 10k entries.
+
+    python bench/bench.py                       # sizes 1000,10000, 7 runs each, markdown to stdout
+    python bench/bench.py --sizes 1000,10000,50000 --runs 5 --json out.json
+    python bench/bench.py --gen ../shared/bench/gen_entries.py   # the entries jrnl is timed on
+
+Each command runs as a whole process (interpreter start, imports, unlocking, the work), the way a person
+runs it; the figure is the median wall time. The key derivation (Argon2id, 64 MiB, t=3, p=4) is timed on
+its own, and "after unlock" figures time the same work in-process with the key already derived, so the cost
+of the KDF is shown apart from everything else. Speed is measured here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from recovery_journal.crypto import DEFAULT_ARGON2, argon2id, new_salt  # noqa: E402
+from recovery_journal.entry import EntryFilter, NewEntry  # noqa: E402
+from recovery_journal.journal import Journal  # noqa: E402
+from recovery_journal.paths import JournalPaths  # noqa: E402
+from recovery_journal.settings import Settings  # noqa: E402
+
+PASSPHRASE = "benchmark passphrase"
+SHARED_GEN = ROOT.parent / "shared" / "bench" / "gen_entries.py"
+
+
+def entries(count: int, gen: Path | None) -> list[dict[str, object]]:
+    """The shared seeded generator's entries when available (what jrnl is timed on), else a simple fallback."""
+    if gen is not None and gen.exists():
+        out = subprocess.run([sys.executable, str(gen), "--count", str(count)], capture_output=True, check=True)
+        return [json.loads(line) for line in out.stdout.decode().splitlines()]
+    rng = random.Random(42)
+    words = "today felt heavy but I walked by the sea and called a friend who listened".split()
+    start = datetime(2021, 1, 1, 21, 0)
+    rows = []
+    for n in range(count):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(80, 120)))
+        if rng.random() < 0.05:
+            text += " serenity"
+        if rng.random() < 0.005:
+            text += " lighthouse"
+        rows.append({"date": (start + timedelta(hours=5 * n)).isoformat(), "text": text, "tags": ["bench"]})
+    return rows
+
+
+def build(home: Path, rows: list[dict[str, object]]) -> None:
+    settings = Settings(paths=JournalPaths(home), scratch=home / "scratch")
+    journal, _ = Journal.create(settings, PASSPHRASE)
+    with journal:
+        for start in range(0, len(rows), 2000):
+            journal.write_many(
+                NewEntry(
+                    text=str(r["text"]),
+                    tags=tuple(r.get("tags") or ()),  # type: ignore[arg-type]
+                    date=datetime.fromisoformat(str(r["date"])).astimezone(),
+                )
+                for r in rows[start : start + 2000]
+            )
+
+
+def wall(argv: list[str], env: dict[str, str], runs: int, stdin: bytes | None = None) -> float:
+    """Median wall seconds of a whole process, after one untimed warm-up run."""
+    times = []
+    for attempt in range(runs + 1):
+        began = time.perf_counter()
+        done = subprocess.run(argv, input=stdin, env=env, capture_output=True)
+        elapsed = time.perf_counter() - began
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()}")
+        if attempt:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def inproc(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def kdf_seconds(runs: int) -> float:
+    salt = new_salt()
+    return inproc(lambda: argon2id(b"benchmark passphrase", salt, DEFAULT_ARGON2), runs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--gen", type=Path, default=SHARED_GEN, help="gen_entries.py (default: ../shared/bench)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    command = [sys.executable, "-m", "recovery_journal"]
+    results: dict[str, object] = {"kdf_s": kdf_seconds(5), "sizes": {}}
+    print(f"Argon2id (64 MiB, t=3, p=4), once per command: {results['kdf_s']:.3f} s", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="rj-bench-") as scratch:
+        for size in sizes:
+            home = Path(scratch) / f"j{size}"
+            print(f"building {size} entries...", file=sys.stderr)
+            build(home, entries(size, args.gen))
+            env = {**os.environ, "RECOVERY_JOURNAL_HOME": str(home), "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE,
+                   "PYTHONPATH": str(ROOT / "src")}
+            env.pop("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", None)
+            figures = {
+                "write": wall([*command, "write"], env, args.runs, stdin=b"A new entry for the benchmark."),
+                "list --limit 10": wall([*command, "list", "--limit", "10"], env, args.runs),
+                "search lighthouse": wall([*command, "search", "lighthouse"], env, args.runs),
+                "search serenity": wall([*command, "search", "serenity"], env, args.runs),
+            }
+            settings = Settings(paths=JournalPaths(home), scratch=home / "scratch")
+            with Journal.unlock(settings, PASSPHRASE) as journal:
+                after = {
+                    "write": inproc(lambda j=journal: j.write("After unlock."), args.runs),
+                    "list --limit 10": inproc(lambda j=journal: j.entries(EntryFilter(limit=10)), args.runs),
+                    "search lighthouse": inproc(lambda j=journal: j.search("lighthouse"), args.runs),
+                    "search serenity": inproc(lambda j=journal: j.search("serenity"), args.runs),
+                }
+            results["sizes"][size] = {"process": figures, "after_unlock": after}  # type: ignore[index]
+    print(table(results, sizes))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, sort_keys=True))
+    return 0
+
+
+def table(results: dict[str, object], sizes: list[int]) -> str:
+    per_size = results["sizes"]
+    ops = list(per_size[sizes[0]]["process"])  # type: ignore[index]
+    head = "| command | " + " | ".join(f"{s:,} entries (after unlock)" for s in sizes) + " |"
+    lines = [head, "|---|" + "---|" * len(sizes)]
+    for op in ops:
+        cells = [
+            f"{per_size[s]['process'][op]:.2f} s ({per_size[s]['after_unlock'][op] * 1000:.0f} ms)"  # type: ignore[index]
+            for s in sizes
+        ]
+        lines.append(f"| `{op}` | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append(f"Key derivation alone (Argon2id, 64 MiB, t=3, p=4): {results['kdf_s']:.2f} s per command.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
