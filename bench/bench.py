@@ -40,12 +40,14 @@ SHARED_GEN = ROOT.parent / "shared" / "bench" / "gen_entries.py"
 
 
 def entries(count: int, gen: Path | None) -> list[dict[str, object]]:
-    """The shared seeded generator's entries when available (what jrnl is timed on), else a simple fallback."""
+    """The shared seeded generator's entries (what jrnl is timed on) when present, else a simple fallback."""
     if gen is not None and gen.exists():
-        out = subprocess.run([sys.executable, str(gen), "--count", str(count)], capture_output=True, check=True)
+        out = subprocess.run(
+            [sys.executable, str(gen), "--count", str(count)], capture_output=True, check=True
+        )
         return [json.loads(line) for line in out.stdout.decode().splitlines()]
     rng = random.Random(42)
-    words = "today felt heavy but I walked by the sea and called a friend who listened".split()
+    words = "today felt heavy but I walked by the sea and called a friend who listened".split()  # noqa: SIM905
     start = datetime(2021, 1, 1, 21, 0)
     rows = []
     for n in range(count):
@@ -105,7 +107,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--gen", type=Path, default=SHARED_GEN, help="gen_entries.py (default: ../shared/bench)")
+    parser.add_argument(
+        "--gen", type=Path, default=SHARED_GEN, help="gen_entries.py (default: ../shared/bench)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -117,8 +121,12 @@ def main() -> int:
             home = Path(scratch) / f"j{size}"
             print(f"building {size} entries...", file=sys.stderr)
             build(home, entries(size, args.gen))
-            env = {**os.environ, "RECOVERY_JOURNAL_HOME": str(home), "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE,
-                   "PYTHONPATH": str(ROOT / "src")}
+            env = {
+                **os.environ,
+                "RECOVERY_JOURNAL_HOME": str(home),
+                "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE,
+                "PYTHONPATH": str(ROOT / "src"),
+            }
             env.pop("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", None)
             figures = {
                 "write": wall([*command, "write"], env, args.runs, stdin=b"A new entry for the benchmark."),
