@@ -20,7 +20,9 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_finds_nothing() -> None:
-    done = subprocess.run([_tool("ruff"), "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [_tool("ruff"), "check", "src", "tests", "bench"], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
