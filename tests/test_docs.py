@@ -34,7 +34,8 @@ def test_every_command_has_help_with_an_example() -> None:
         help_text = getattr(command, "help", None) or ""
         assert help_text.strip(), f"{path} has no help"
         if not getattr(command, "commands", None):
-            assert "Example: recovery-journal " in help_text, f"{path} has no example"
+            example = help_text.split("Example:", 1)[-1] if "Example:" in help_text else ""
+            assert f"recovery-journal {path}" in example, f"{path} has no example"
 
 
 def test_every_command_is_in_the_usage_guide() -> None:

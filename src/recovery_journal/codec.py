@@ -9,6 +9,7 @@ from typing import Any
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 from .entry import Entry, Revision
 from .errors import Tampered
+from .stages.record import StageRecord
 
 TAMPERED_HINT = (
     "The other entries are fine. `recovery-journal doctor` lists every affected record; "
@@ -33,12 +34,14 @@ def _encode(field: str, value: Any) -> bytes:
     raise ValueError(field)
 
 
-def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[str, bytes]:
-    """Seal the given entry fields of the entry `uuid`."""
-    sealed: dict[str, bytes] = {}
+def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[str, bytes | None]:
+    """Seal the given entry fields of the entry `uuid` (a stage not yet known stays NULL)."""
+    sealed: dict[str, bytes | None] = {}
     for name, value in values.items():
         ad = field_ad("entries", name, uuid)
-        if name == "tags":
+        if name == "stage":
+            sealed[name] = None if value is None else cipher.seal_json(value.to_json(), ad)
+        elif name == "tags":
             sealed[name] = cipher.seal_json(list(value), ad)
         else:
             sealed[name] = cipher.seal(_encode(name, value), ad)
@@ -47,9 +50,16 @@ def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[
 
 def open_field(cipher: FieldCipher, uuid: str, name: str, sealed: object) -> Any:
     """Open one sealed entry field; InvalidCiphertext if it fails authentication or does not decode."""
+    if name == "stage" and sealed is None:
+        return None
     if not isinstance(sealed, bytes):
         raise InvalidCiphertext("not a sealed value")
     ad = field_ad("entries", name, uuid)
+    if name == "stage":
+        try:
+            return StageRecord.from_json(cipher.open_json(sealed, ad))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidCiphertext("stage does not decode") from exc
     if name == "tags":
         tags = cipher.open_json(sealed, ad)
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):

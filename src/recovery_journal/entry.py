@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from .errors import EmptyEntry, InvalidEncoding, InvalidInput, InvalidMood, TooLarge
+from .stages.record import StageRecord
 
 MAX_TEXT_BYTES = 1024 * 1024
 MAX_TITLE_CHARS = 200
@@ -31,6 +32,7 @@ class Entry:
     tags: tuple[str, ...]
     mood: int | None
     revisions: int = 0
+    stage: StageRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class EntryFilter:
     since: date | None = None
     until: date | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    stages: tuple[str, ...] = field(default_factory=tuple)
     limit: int | None = None
     newest_first: bool = False
 

@@ -27,6 +27,7 @@ from .entry import (
 )
 from .errors import InvalidInput, NotFound, Tampered
 from .settings import Settings
+from .stagebook import StageBook
 from .store import Store
 
 Clock = Callable[[], datetime]
@@ -82,6 +83,7 @@ class Journal:
         self.settings = settings
         self.cipher = keys.fields()
         self.now: Clock = clock or local_now
+        self.stages = StageBook(self)
 
     # --- opening and keys -------------------------------------------------------------------------------
 
@@ -185,20 +187,23 @@ class Journal:
     def write_many(self, new_entries: Iterable[NewEntry]) -> list[Entry]:
         """Save several entries in one transaction: all of them, or (on any error) none."""
         now = self.now()
-        prepared = [
-            Entry(
-                id=0,
-                uuid=str(uuidlib.uuid4()),
-                date=new.date or now,
-                created=now,
-                updated=now,
-                title=clean_title(new.title),
-                text=clean_text(new.text),
-                tags=clean_tags(new.tags),
-                mood=check_mood(new.mood),
+        prepared = []
+        for new in new_entries:
+            text = clean_text(new.text)
+            prepared.append(
+                Entry(
+                    id=0,
+                    uuid=str(uuidlib.uuid4()),
+                    date=new.date or now,
+                    created=now,
+                    updated=now,
+                    title=clean_title(new.title),
+                    text=text,
+                    tags=clean_tags(new.tags),
+                    mood=check_mood(new.mood),
+                    stage=self.stages.guess(text),
+                )
             )
-            for new in new_entries
-        ]
         sealed = [codec.seal_fields(self.cipher, e.uuid, _values(e)) for e in prepared]
         with self.store.write() as con:
             ids = [queries.insert_entry(con, e.uuid, s) for e, s in zip(prepared, sealed, strict=True)]
@@ -214,6 +219,8 @@ class Journal:
             new = _apply(current, changes)
             if _values(new) == _values(current):
                 return EditResult(entry=current, changed=False)
+            if new.text != current.text and not (current.stage and current.stage.by_writer):
+                new = replace(new, stage=self.stages.guess(new.text))
             revision_uuid = str(uuidlib.uuid4())
             queries.insert_revision(
                 con, revision_uuid, entry_id, codec.seal_snapshot(self.cipher, revision_uuid, current, now)
@@ -409,6 +416,19 @@ class Journal:
                 except InvalidCiphertext:
                     bad.append(int(entry_id))
             chosen = [(d, i) for d, i in chosen if i in tagged]
+        if wanted.stages:
+            staged = set()
+            for entry_id, entry_uuid, sealed in queries.entries_by_id(
+                con, [i for _, i in chosen], ("stage",)
+            ):
+                try:
+                    record = codec.open_field(self.cipher, str(entry_uuid), "stage", sealed)
+                except InvalidCiphertext:
+                    bad.append(int(entry_id))
+                    continue
+                if record is not None and record.stage is not None and record.stage.value in wanted.stages:
+                    staged.add(int(entry_id))
+            chosen = [(d, i) for d, i in chosen if i in staged]
         chosen.sort()
         if wanted.limit is not None:
             chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []
@@ -445,6 +465,7 @@ def _values(entry: Entry) -> dict[str, object]:
         "text": entry.text,
         "tags": entry.tags,
         "mood": entry.mood,
+        "stage": entry.stage,
     }
 
 

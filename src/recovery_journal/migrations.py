@@ -49,8 +49,18 @@ def m0001_initial(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX revisions_entry_id ON revisions(entry_id)")
 
 
+def m0002_stages(con: sqlite3.Connection) -> None:
+    """A sealed stage per entry (filled in when the journal next opens) and the writer's personal model."""
+    con.execute("ALTER TABLE entries ADD COLUMN stage BLOB")
+    con.execute(
+        "CREATE TABLE personal_model"
+        " (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL, model BLOB NOT NULL)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
+    ("0002_stages", m0002_stages),
 ]
 
 

@@ -55,6 +55,16 @@ class EntryRow(SQLModel, table=True):
     text: bytes
     tags: bytes
     mood: bytes
+    stage: bytes | None = None  # sealed StageRecord; empty only until the journal is next opened
+
+
+class PersonalModelRow(SQLModel, table=True):
+    """The writer's personal stage model, learned from their corrections, sealed as one value."""
+
+    __tablename__ = "personal_model"
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str
+    model: bytes
 
 
 class RevisionRow(SQLModel, table=True):

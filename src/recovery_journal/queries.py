@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 # Sealed columns of `entries`, in the order rows carry them after (id, uuid).
-ENTRY_FIELDS: tuple[str, ...] = ("date", "created", "updated", "title", "text", "tags", "mood")
+ENTRY_FIELDS: tuple[str, ...] = ("date", "created", "updated", "title", "text", "tags", "mood", "stage")
 
 Row = tuple[Any, ...]
 
@@ -70,7 +70,7 @@ def entry_by_id(con: sqlite3.Connection, entry_id: int) -> Row | None:
     return rows[0] if rows else None
 
 
-def insert_entry(con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes]) -> int:
+def insert_entry(con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes | None]) -> int:
     names = _check_fields(sealed)
     marks = ",".join("?" * (len(sealed) + 1))
     cursor = con.execute(
@@ -80,7 +80,7 @@ def insert_entry(con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes]) -
     return int(cursor.lastrowid or 0)
 
 
-def update_entry(con: sqlite3.Connection, entry_id: int, sealed: dict[str, bytes]) -> None:
+def update_entry(con: sqlite3.Connection, entry_id: int, sealed: dict[str, bytes | None]) -> None:
     _check_fields(sealed)
     assignments = ", ".join(f"{name} = ?" for name in sealed)
     con.execute(f"UPDATE entries SET {assignments} WHERE id = ?", (*sealed.values(), entry_id))  # noqa: S608
@@ -124,6 +124,20 @@ def insert_revision(con: sqlite3.Connection, uuid: str, entry_id: int, snapshot:
 
 def update_revision(con: sqlite3.Connection, revision_id: int, snapshot: bytes) -> None:
     con.execute("UPDATE revisions SET snapshot = ? WHERE id = ?", (snapshot, revision_id))
+
+
+def unstaged_ids(con: sqlite3.Connection) -> list[int]:
+    """Entries written before stages existed (or whose stage could not be stored yet)."""
+    return [int(r[0]) for r in con.execute("SELECT id FROM entries WHERE stage IS NULL")]
+
+
+def personal_model(con: sqlite3.Connection) -> tuple[str, bytes] | None:
+    row = con.execute("SELECT uuid, model FROM personal_model WHERE id = 1").fetchone()
+    return None if row is None else (str(row[0]), bytes(row[1]))
+
+
+def put_personal_model(con: sqlite3.Connection, uuid: str, sealed: bytes) -> None:
+    con.execute("INSERT OR REPLACE INTO personal_model (id, uuid, model) VALUES (1, ?, ?)", (uuid, sealed))
 
 
 def entry_count(con: sqlite3.Connection) -> int:

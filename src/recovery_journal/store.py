@@ -244,7 +244,10 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        """A read with one consistent view of the journal."""
+        """A read with one consistent view of the journal (inside a write, it simply joins that write)."""
+        if self.con.in_transaction:
+            yield self.con
+            return
         try:
             self.con.execute("BEGIN")
             yield self.con

@@ -133,7 +133,12 @@ def open_journal(ctx: typer.Context, out: Output) -> Journal:
     current = settings(ctx)
     check_journal_file(current.paths.db)  # "no journal yet" before asking for anything
     journal = Journal.unlock(current, ask_passphrase(current.env))
-    rescue_leftovers(journal, out)
+    try:
+        rescue_leftovers(journal, out)
+        journal.stages.backfill()
+    except BaseException:
+        journal.close()
+        raise
     return journal
 
 

@@ -28,6 +28,16 @@ LimitOpt = Annotated[
     int | None,
     typer.Option("--limit", "-n", min=0, metavar="N", help="Only the most recent N.", show_default=False),
 ]
+StageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stage",
+        "-s",
+        metavar="STAGE",
+        help="Only entries in this stage; repeat for more.",
+        show_default=False,
+    ),
+]
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 
 
@@ -38,6 +48,7 @@ def _filter(
     tags: list[str] | None,
     limit: int | None,
     newest_first: bool,
+    stages: list[str] | None = None,
 ) -> EntryFilter:
     now = local_now()
     if on is not None and (since or until):
@@ -50,8 +61,20 @@ def _filter(
     last = parse_day(end, now) if end else None
     if first and last and first > last:
         raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
+    from .stage import parse_stage
+
+    chosen = [parse_stage(s) for s in stages or []]
+    if None in chosen:
+        raise InvalidInput(
+            "'auto' isn't a stage to filter by.", hint="Use recognition, acceptance or recovery."
+        )
     return EntryFilter(
-        since=first, until=last, tags=clean_tags(tags or []), limit=limit, newest_first=newest_first
+        since=first,
+        until=last,
+        tags=clean_tags(tags or []),
+        stages=tuple(s.value for s in chosen if s is not None),
+        limit=limit,
+        newest_first=newest_first,
     )
 
 
@@ -76,6 +99,7 @@ def list_entries(
         str | None, typer.Option("--on", metavar="DAY", help="Just this day.", show_default=False)
     ] = None,
     tag: TagOpt = None,
+    stage: StageOpt = None,
     limit: LimitOpt = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     as_json: JsonOpt = False,
@@ -84,7 +108,7 @@ def list_entries(
 
     Example: recovery-journal list --from "last month" --tag therapy
     """
-    wanted = _filter(since, until, on, tag, limit, reverse)
+    wanted = _filter(since, until, on, tag, limit, reverse, stage)
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)
@@ -151,6 +175,7 @@ def search_entries(
     since: FromOpt = None,
     until: ToOpt = None,
     tag: TagOpt = None,
+    stage: StageOpt = None,
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -160,7 +185,7 @@ def search_entries(
 
     Example: recovery-journal search boundary --from 2024-01-01
     """
-    wanted = _filter(since, until, None, tag, limit, False)
+    wanted = _filter(since, until, None, tag, limit, False, stage)
     out = Output(as_json)
     if not words and not _shared.stdin_is_terminal():
         raise InvalidInput(

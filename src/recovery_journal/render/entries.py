@@ -241,6 +241,9 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "tags": list(entry.tags),
         "mood": entry.mood,
         "revisions": entry.revisions,
+        "stage": None if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value,
+        "stage_confidence": None if entry.stage is None else round(entry.stage.guess.confidence, 4),
+        "stage_source": None if entry.stage is None else entry.stage.source,
     }
 
 

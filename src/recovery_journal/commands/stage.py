@@ -1,0 +1,180 @@
+"""The stage commands: where you are, why an entry has its stage, and telling the model it got one wrong."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..entry import MAX_TEXT_BYTES
+from ..errors import InvalidInput
+from ..render import stages as view
+from ..render.output import Output
+from ..stages.model import Stage
+from . import _shared
+from ._shared import JsonOpt
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
+CHOICES = "recognition, acceptance, recovery (or auto)"
+
+stage_app = typer.Typer(help="Healing stages: where your writing is, and how it has moved.")
+
+
+def parse_stage(value: str) -> Stage | None:
+    """A stage name (or its first letter, or 'auto' for the model's guess)."""
+    cleaned = value.strip().lower()
+    if cleaned in ("auto", "model"):
+        return None
+    for stage in Stage:
+        if cleaned in (stage.value, stage.value[:3], stage.value[0]):
+            return stage
+    raise InvalidInput(f"'{value}' isn't a stage.", hint=f"Use one of: {CHOICES}.")
+
+
+@stage_app.callback(invoke_without_command=True)
+def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Show where your writing is now, for how long, and how it has moved.
+
+    Example: recovery-journal stage
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        journey = journal.stages.journey()
+    if as_json:
+        out.document("stage", **view.journey_json(journey))
+    else:
+        out.view(view.journey_view(journey), view.journey_lines(journey))
+
+
+@stage_app.command("show")
+def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
+    """Explain an entry's stage: the cues behind it, every stage's score, how sure.
+
+    Example: recovery-journal stage show 12
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        entry = journal.stages.explain(entry_id)
+    if as_json:
+        out.document("stage", id=entry.id, stage=view.record_json(entry))
+    else:
+        out.view(view.explain_view(entry), view.explain_lines(entry))
+
+
+@stage_app.command("set")
+def set_stage(
+    ctx: typer.Context,
+    entry_id: IdArg,
+    stage: Annotated[str, typer.Argument(metavar="STAGE", help=CHOICES)],
+) -> None:
+    """Set an entry's stage yourself; your word wins, and later guesses learn from it.
+
+    Example: recovery-journal stage set 12 acceptance
+    """
+    chosen = parse_stage(stage)
+    out = Output()
+    with _shared.open_journal(ctx, out) as journal:
+        entry = journal.stages.set(entry_id, chosen)
+    if chosen is None:
+        label = "not clear" if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value
+        out.say(f"Entry {entry_id} is back to the model's guess: {label}.")
+    else:
+        out.say(
+            f"Entry {entry_id} is now {chosen.value}. Later guesses will take this into account.",
+            style="green",
+        )
+
+
+@stage_app.command("relearn")
+def relearn(ctx: typer.Context) -> None:
+    """Rebuild your personal model from all your corrections and guess the other entries again.
+
+    Example: recovery-journal stage relearn
+    """
+    out = Output()
+    with _shared.open_journal(ctx, out) as journal:
+        done = journal.stages.relearn()
+    out.say(
+        f"Learned from {done.corrections} correction{'s' if done.corrections != 1 else ''}; "
+        f"guessed {done.reguessed} entr{'y' if done.reguessed == 1 else 'ies'} again, "
+        f"{done.changed} changed. Stages you set yourself stay as you set them."
+    )
+
+
+@stage_app.command("guess")
+def guess(
+    ctx: typer.Context,
+    personal: Annotated[
+        bool, typer.Option("--personal", help="Include what your corrections taught (opens the journal).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Guess the stage of text read from stdin; nothing is stored.
+
+    Example: echo "I finally said no to her." | recovery-journal stage guess
+    """
+    out = Output(as_json)
+    if _shared.stdin_is_terminal():
+        out.say("Type or paste the text, then press Ctrl-D.")
+    text = _shared.read_stdin_text(MAX_TEXT_BYTES)
+    if not text.strip():
+        raise InvalidInput(
+            "There's no text to guess from.", hint="Pipe some in: echo '...' | recovery-journal stage guess"
+        )
+    if personal:
+        with _shared.open_journal(ctx, out) as journal:
+            result = journal.stages.guess(text).guess
+    else:
+        from ..stages import classify
+
+        result = classify(text)
+    if as_json:
+        out.document("guess", **result.to_json())
+    else:
+        out.view(view.guess_view(result), view.guess_lines(result))
+
+
+@stage_app.command("review")
+def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Go through entries whose stage is unsure and say which fits (each can be skipped).
+
+    Example: recovery-journal stage review
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        unsure = journal.stages.uncertain()
+        if as_json or not _shared.stdin_is_terminal():
+            listed = [{"id": e.id, "stage": view.record_json(e)} for e in unsure]
+            if as_json:
+                out.document("review", entries=listed)
+            else:
+                out.lines([f"{e.id:>4}  {e.date:%Y-%m-%d}  {view.summary_of(e)}" for e in unsure])
+            return
+        if not unsure:
+            out.say("Every entry's stage is clear. Nothing to review.")
+            return
+        out.say(
+            f"{len(unsure)} entr{'y is' if len(unsure) == 1 else 'ies are'} unsure. For each: "
+            "r = recognition, a = acceptance, v = recovery, Enter = skip, q = stop."
+        )
+        changed = 0
+        for entry in unsure:
+            out.view(view.review_view(entry), view.review_lines(entry))
+            answer = (
+                str(typer.prompt("Which stage fits?", default="", show_default=False, err=True))
+                .strip()
+                .lower()
+            )
+            if answer in ("q", "quit"):
+                break
+            choice = {"r": Stage.RECOGNITION, "a": Stage.ACCEPTANCE, "v": Stage.RECOVERY}.get(answer[:1])
+            if choice is None and answer:
+                choice = parse_stage(answer)
+            if choice is not None:
+                journal.stages.set(entry.id, choice)
+                changed += 1
+        out.say(
+            f"Thank you. {changed} entr{'y' if changed == 1 else 'ies'} updated; the rest stay as they were."
+        )

@@ -1,0 +1,228 @@
+"""How stages look: an entry's stage explained, a guess, and the journey so far, in calm words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from ..entry import Entry
+from ..stages.journey import Journey
+from ..stages.model import STAGES, Stage, StageGuess
+from .entries import when
+from .output import user_text
+
+COLOURS = {Stage.RECOGNITION: "cyan", Stage.ACCEPTANCE: "magenta", Stage.RECOVERY: "green"}
+MEANING = {
+    Stage.RECOGNITION: "noticing and naming what happened",
+    Stage.ACCEPTANCE: "feeling and processing it",
+    Stage.RECOVERY: "rebuilding your life and yourself",
+}
+HELPS = {
+    Stage.RECOGNITION: "learning about these patterns, and people who believe you",
+    Stage.ACCEPTANCE: "therapy, support groups, and room for the feelings",
+    Stage.RECOVERY: "self-care, and boundaries you keep for yourself",
+}
+BAR = 20
+
+
+def stage_text(stage: Stage | None) -> Text:
+    if stage is None:
+        return Text("not clear yet", style="dim")
+    return Text(stage.label, style=f"bold {COLOURS[stage]}")
+
+
+def _span(days: int) -> str:
+    if days < 1:
+        return "today"
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 60:
+        return f"{days // 7} weeks"
+    if days < 730:
+        return f"{round(days / 30.4)} months"
+    return f"{days / 365:.1f} years".replace(".0 ", " ")
+
+
+def _bars(scores: dict[Stage, float]) -> Table:
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column(justify="right", no_wrap=True)
+    for stage in STAGES:
+        share = scores.get(stage, 0.0)
+        filled = round(share * BAR)
+        table.add_row(
+            stage.label, Text("█" * filled + "·" * (BAR - filled), style=COLOURS[stage]), f"{share:.0%}"
+        )
+    return table
+
+
+def guess_lines(guess: StageGuess) -> list[str]:
+    if guess.stage is None:
+        return ["Nothing in this text points to a stage yet."]
+    sure = "not sure" if guess.uncertain else f"{guess.confidence:.0%} sure"
+    lines = [f"{guess.stage.label} ({sure}): {MEANING[guess.stage]}"]
+    if guess.cues:
+        lines.append("Because of: " + ", ".join(f"“{c}”" for c in guess.cues))
+    lines += [f"  {s.label:<12} {guess.scores.get(s, 0.0):.0%}" for s in STAGES]
+    return lines
+
+
+def guess_view(guess: StageGuess) -> RenderableType:
+    if guess.stage is None:
+        return Text("Nothing in this text points to a stage yet.")
+    head = stage_text(guess.stage)
+    head.append(f"  {'not sure' if guess.uncertain else f'{guess.confidence:.0%} sure'}", style="dim")
+    head.append(f"  ·  {MEANING[guess.stage]}")
+    parts: list[RenderableType] = [head]
+    if guess.cues:
+        cues = Text("Because of: ", style="dim")
+        cues.append_text(user_text(", ".join(f"“{c}”" for c in guess.cues)))
+        parts.append(cues)
+    parts.append(_bars(guess.scores))
+    return Group(*parts)
+
+
+def _source_note(entry: Entry) -> str | None:
+    record = entry.stage
+    if record is None:
+        return None
+    if record.by_writer:
+        earlier = record.model_guess
+        guessed = (
+            ""
+            if earlier is None or earlier.stage is None
+            else f" (the model had guessed {earlier.stage.value})"
+        )
+        return f"You set this stage yourself{guessed}. Your word stands."
+    if record.guess.uncertain:
+        return (
+            f"The model isn't sure about this one. If you'd like, tell it: "
+            f"recovery-journal stage set {entry.id} recognition|acceptance|recovery"
+        )
+    return None
+
+
+def explain_view(entry: Entry) -> RenderableType:
+    assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
+    head = Text(f"Entry {entry.id}  ", style="bold")
+    head.append(when(entry.date), style="cyan")
+    parts: list[RenderableType] = [head, guess_view(entry.stage.guess)]
+    note = _source_note(entry)
+    if note:
+        parts.append(Text(note, style="dim"))
+    return Group(*parts)
+
+
+def explain_lines(entry: Entry) -> list[str]:
+    assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
+    lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(entry.stage.guess)]
+    note = _source_note(entry)
+    return [*lines, note] if note else lines
+
+
+def summary_of(entry: Entry) -> str:
+    from .entries import summary
+
+    return summary(entry)
+
+
+def review_lines(entry: Entry) -> list[str]:
+    guess = entry.stage.guess if entry.stage is not None else None
+    excerpt = " ".join(entry.text.split())
+    excerpt = excerpt if len(excerpt) <= 400 else excerpt[:399] + "…"
+    lines = ["", f"Entry {entry.id}  {when(entry.date)}", excerpt]
+    if guess is not None and guess.stage is not None:
+        lines.append(f"The model leans {guess.stage.value} ({guess.confidence:.0%}), but isn't sure.")
+    return lines
+
+
+def review_view(entry: Entry) -> RenderableType:
+    lines = review_lines(entry)
+    parts: list[RenderableType] = [Text(""), Text(lines[1], style="bold"), user_text(lines[2])]
+    if len(lines) > 3:
+        parts.append(Text(lines[3], style="dim"))
+    return Group(*parts)
+
+
+def record_json(entry: Entry) -> dict[str, Any] | None:
+    record = entry.stage
+    if record is None:
+        return None
+    return {
+        **record.guess.to_json(),
+        "source": record.source,
+        "model_guess": None if record.model_guess is None else record.model_guess.to_json(),
+    }
+
+
+# --- the journey ----------------------------------------------------------------------------------------
+
+
+def journey_lines(journey: Journey) -> list[str]:
+    """Where you are and how you got here, in words; the same text on a terminal and in a pipe."""
+    current = journey.current
+    if current is None:
+        return [
+            "There are no entries with a stage yet. Once you've written a few, this shows where your "
+            "writing is and how it has moved."
+        ]
+    lines = [
+        f"Right now your writing is mostly in {current.stage.value}: {MEANING[current.stage]}.",
+        f"That has been so since {current.start.day} {current.start:%B %Y} "
+        f"({_span((journey.periods[-1].end - current.start).days)}, "
+        f"{current.entries} entr{'y' if current.entries == 1 else 'ies'}).",
+        f"Often helpful here: {HELPS[current.stage]}.",
+    ]
+    if len(journey.periods) > 1:
+        lines.append("")
+        lines.append("How it has moved:")
+        for period in journey.periods:
+            lines.append(
+                f"  {period.start.day:>2} {period.start:%b %Y}  {period.stage.label:<12} "
+                f"{_span(period.days):>10}, "
+                f"{period.entries} entr{'y' if period.entries == 1 else 'ies'}"
+            )
+        back = sum(not m.forward for m in journey.moves)
+        forward = len(journey.moves) - back
+        lines.append("")
+        summary = f"{forward} step{'s' if forward != 1 else ''} forward"
+        if back:
+            summary += f" and {back} step{'s' if back != 1 else ''} back"
+            lines.append(f"{summary}. Going back for a while is a normal part of healing, not a failure.")
+        else:
+            lines.append(f"{summary}.")
+    return lines
+
+
+def journey_view(journey: Journey) -> RenderableType:
+    current = journey.current
+    if current is None:
+        return Text("\n".join(journey_lines(journey)))
+    head = Text("Right now: ")
+    head.append_text(stage_text(current.stage))
+    head.append(f"  ·  {MEANING[current.stage]}")
+    rest = journey_lines(journey)[1:]
+    return Group(head, Text("\n".join(rest)), _bars(journey.shares))
+
+
+def journey_json(journey: Journey) -> dict[str, Any]:
+    return {
+        "current": None if journey.current is None else journey.current.stage.value,
+        "since": None if journey.current is None else journey.current.start.isoformat(timespec="seconds"),
+        "shares": {s.value: round(v, 4) for s, v in journey.shares.items()},
+        "periods": [
+            {"stage": p.stage.value, "start": p.start.isoformat(timespec="seconds"),
+             "end": p.end.isoformat(timespec="seconds"), "entries": p.entries,
+             "mix": {s.value: n for s, n in p.mix.items()}}
+            for p in journey.periods
+        ],
+        "moves": [
+            {"when": m.when.isoformat(timespec="seconds"), "from": m.source.value, "to": m.target.value,
+             "forward": m.forward}
+            for m in journey.moves
+        ],
+    }  # fmt: skip

@@ -1,0 +1,171 @@
+"""The journal's stage operations: guess at write time, explain, correct, relearn, review, and the journey.
+
+Reached as `journal.stages`. The writer's word always wins: a stage they set is never replaced by a guess.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from . import codec, queries
+from .crypto import InvalidCiphertext, field_ad
+from .entry import Entry
+from .errors import Tampered
+from .stages.journey import Journey, Point, journey
+from .stages.model import PersonalModel, Stage, classify_with, shipped
+from .stages.record import StageRecord
+
+if TYPE_CHECKING:
+    from .journal import Journal
+
+_PERSONAL_AD = ("personal_model", "model")
+
+
+@dataclass(frozen=True)
+class Relearned:
+    corrections: int
+    reguessed: int
+    changed: int
+
+
+class StageBook:
+    """Stage operations on one unlocked journal."""
+
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self._personal: PersonalModel | None = None
+
+    # --- guessing ---------------------------------------------------------------------------------------
+
+    def personal(self) -> PersonalModel:
+        """The writer's personal model (empty until they correct a stage)."""
+        if self._personal is None:
+            with self.journal.store.read() as con:
+                found = queries.personal_model(con)
+            if found is None:
+                self._personal = PersonalModel()
+            else:
+                model_uuid, sealed = found
+                try:
+                    raw = self.journal.cipher.open_json(sealed, field_ad(*_PERSONAL_AD, model_uuid))
+                    self._personal = PersonalModel.from_json(raw)
+                except (InvalidCiphertext, KeyError, TypeError, ValueError):
+                    raise Tampered(
+                        "The personal stage model couldn't be opened "
+                        "(changed outside recovery-journal, or damaged).",
+                        hint="`recovery-journal stage relearn` rebuilds it from your corrections.",
+                    ) from None
+        return self._personal
+
+    def guess(self, text: str) -> StageRecord:
+        model = shipped()
+        return StageRecord.from_model(classify_with(model, text, self.personal()), model.name)
+
+    def backfill(self) -> int:
+        """Give every entry without a stage (written before stages existed) its guess; return how many."""
+        with self.journal.store.read() as con:
+            ids = queries.unstaged_ids(con)
+        if not ids:
+            return 0
+        with self.journal.store.write() as con:
+            for row in queries.entries_by_id(con, ids):
+                entry = codec.open_entry(self.journal.cipher, row, queries.ENTRY_FIELDS)
+                sealed = codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": self.guess(entry.text)})
+                queries.update_entry(con, entry.id, sealed)
+        return len(ids)
+
+    # --- the writer's word ------------------------------------------------------------------------------
+
+    def set(self, entry_id: int, stage: Stage | None) -> Entry:
+        """Set an entry's stage and relearn the personal model; None hands the entry back to the model."""
+        with self.journal.store.write() as con:
+            entry = self.journal._load(con, entry_id)
+            record = (
+                None
+                if stage is None
+                else (entry.stage or self.guess(entry.text)).corrected(stage, self.journal.now())
+            )
+            queries.update_entry(
+                con, entry_id, codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": record})
+            )
+        self.rebuild_personal()
+        if record is None:  # guessed afresh, without this entry's old correction in the personal model
+            record = self.guess(entry.text)
+            with self.journal.store.write() as con:
+                sealed = codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": record})
+                queries.update_entry(con, entry_id, sealed)
+        return replace(entry, stage=record)
+
+    def rebuild_personal(self) -> PersonalModel:
+        """Learn the personal model afresh from every entry whose stage the writer set."""
+        personal = PersonalModel()
+        for entry in self._corrected():
+            assert entry.stage is not None and entry.stage.stage is not None  # noqa: S101 - _corrected checks
+            personal.learn(entry.text, entry.stage.stage)
+        model_uuid = str(uuidlib.uuid4())
+        sealed = self.journal.cipher.seal_json(personal.to_json(), field_ad(*_PERSONAL_AD, model_uuid))
+        with self.journal.store.write() as con:
+            queries.put_personal_model(con, model_uuid, sealed)
+        self._personal = personal
+        return personal
+
+    def relearn(self) -> Relearned:
+        """Rebuild the personal model from all corrections; guess again every entry the writer didn't set."""
+        personal = self.rebuild_personal()
+        changed = reguessed = 0
+        with self.journal.store.write() as con:
+            for row in queries.entry_columns(con, queries.ENTRY_FIELDS):
+                entry = codec.open_entry(self.journal.cipher, row, queries.ENTRY_FIELDS)
+                if entry.stage is not None and entry.stage.by_writer:
+                    continue
+                record = self.guess(entry.text)
+                reguessed += 1
+                changed += entry.stage is None or entry.stage.stage != record.stage
+                sealed = codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": record})
+                queries.update_entry(con, entry.id, sealed)
+        return Relearned(corrections=personal.corrections, reguessed=reguessed, changed=changed)
+
+    # --- reading ----------------------------------------------------------------------------------------
+
+    def explain(self, entry_id: int) -> Entry:
+        entry = self.journal.entry(entry_id)
+        return entry if entry.stage is not None else replace(entry, stage=self.guess(entry.text))
+
+    def uncertain(self) -> list[Entry]:
+        """Entries whose guessed stage is unsure or missing, oldest first; the writer's choices excluded."""
+        return [e for e in self.journal.entries().entries if e.stage is None or _unsure(e.stage)]
+
+    def points(self) -> list[Point]:
+        """Each entry's date and stage, opening only those two fields (fast on large journals)."""
+        cipher = self.journal.cipher
+        points: list[Point] = []
+        with self.journal.store.read() as con:
+            for entry_id, entry_uuid, date, stage in queries.entry_columns(con, ("date", "stage")):
+                try:
+                    when = codec.open_field(cipher, entry_uuid, "date", date)
+                    record = codec.open_field(cipher, entry_uuid, "stage", stage)
+                except InvalidCiphertext:
+                    continue  # listed as unreadable by the commands that show entries
+                if record is not None and record.stage is not None:
+                    points.append(
+                        Point(
+                            when=when,
+                            stage=record.stage,
+                            confidence=record.guess.confidence,
+                            entry_id=int(entry_id),
+                        )
+                    )
+        return points
+
+    def journey(self) -> Journey:
+        """The journal's stage over time, from every entry that has one."""
+        return journey(self.points())
+
+    def _corrected(self) -> list[Entry]:
+        return [e for e in self.journal.entries().entries if e.stage is not None and e.stage.by_writer]
+
+
+def _unsure(record: StageRecord) -> bool:
+    return not record.by_writer and (record.guess.uncertain or record.stage is None)

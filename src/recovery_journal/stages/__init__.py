@@ -1,0 +1,11 @@
+"""Healing stages: an explainable, offline classifier, and the movement between stages over time.
+
+>>> from recovery_journal.stages import classify
+>>> guess = classify("Signed up for the pottery class I always wanted. Held my boundary with him too.")
+>>> guess.stage.value, guess.cues[:2]
+('recovery', ('signed up', 'held my boundary'))
+"""
+
+from .model import STAGES, Stage, StageGuess, classify
+
+__all__ = ["STAGES", "Stage", "StageGuess", "classify"]

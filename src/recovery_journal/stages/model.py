@@ -1,0 +1,302 @@
+"""The stage classifier: a naive Bayes model over words and word pairs, plus the cue lexicon, scored sentence
+by sentence and combined; optionally adjusted by a personal model learned from the writer's corrections.
+
+Pure standard library, deterministic, and explainable: every guess carries the cues that drove it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from . import lexicon
+from .text import Sentence, features, sentences
+
+MODEL_FILE = "model.json"
+MODEL_FORMAT = 1
+
+
+class Stage(str, Enum):
+    """The three healing stages, in the order people usually meet them (though healing is not linear)."""
+
+    RECOGNITION = "recognition"
+    ACCEPTANCE = "acceptance"
+    RECOVERY = "recovery"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+
+
+@dataclass(frozen=True)
+class StageGuess:
+    """A stage for a piece of writing, with how sure, why, and the score of every stage.
+
+    `stage` is None when nothing in the text points anywhere (then `confidence` is 0).
+    """
+
+    stage: Stage | None
+    confidence: float
+    cues: tuple[str, ...]
+    scores: dict[Stage, float]
+    uncertain: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stage": None if self.stage is None else self.stage.value,
+            "confidence": round(self.confidence, 4),
+            "cues": list(self.cues),
+            "scores": {s.value: round(v, 4) for s, v in self.scores.items()},
+            "uncertain": self.uncertain,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> StageGuess:
+        stage = raw.get("stage")
+        return cls(
+            stage=None if stage is None else Stage(stage),
+            confidence=float(raw["confidence"]),
+            cues=tuple(str(c) for c in raw.get("cues", ())),
+            scores={Stage(k): float(v) for k, v in raw.get("scores", {}).items()},
+            uncertain=bool(raw.get("uncertain", True)),
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How evidence is weighed; chosen by cross-validation on the training files (docs/stages.md)."""
+
+    alpha: float = 0.5  # Laplace smoothing
+    min_count: int = 2  # features seen fewer times in training are dropped
+    temperature: float = 6.0  # words of evidence per unit of log-odds
+    lexicon_scale: float = 1.0
+    looking_back: float = lexicon.LOOKING_BACK_WEIGHT
+    uncertain_below: float = 0.55
+    min_evidence: float = 2.0  # fewer known words than this and no cue: "nothing fires"
+
+
+@dataclass
+class Model:
+    """Log-probabilities of each feature under each stage, and the stage priors."""
+
+    name: str
+    prior: dict[Stage, float]
+    logp: dict[str, tuple[float, float, float]]
+    settings: Settings = field(default_factory=Settings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "name": self.name,
+            "prior": {s.value: round(v, 6) for s, v in self.prior.items()},
+            "settings": self.settings.__dict__,
+            "logp": {f: [round(x, 5) for x in v] for f, v in sorted(self.logp.items())},
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> Model:
+        if raw.get("format") != MODEL_FORMAT:
+            raise ValueError("unknown stage-model format")
+        return cls(
+            name=str(raw["name"]),
+            prior={Stage(k): float(v) for k, v in raw["prior"].items()},
+            logp={f: (float(v[0]), float(v[1]), float(v[2])) for f, v in raw["logp"].items()},
+            settings=Settings(**raw["settings"]),
+        )
+
+
+Weights = defaultdict[str, float]
+
+
+def _weights() -> Weights:
+    return defaultdict(float)
+
+
+def _weighted_features(parsed: list[Sentence], looking_back: float) -> Weights:
+    counts = _weights()
+    for sentence in parsed:
+        weight = looking_back if sentence.looking_back else 1.0
+        for feature in features(sentence):
+            counts[feature] += weight
+    return counts
+
+
+def train(
+    examples: Iterable[tuple[str, Stage]], settings: Settings | None = None, name: str = "seed"
+) -> Model:
+    """Fit the naive Bayes part on labelled texts. Deterministic for the same examples in the same order."""
+    settings = settings or Settings()
+    per_stage: dict[Stage, Weights] = {s: _weights() for s in STAGES}
+    docs: Counter[Stage] = Counter()
+    for text, stage in examples:
+        for feature, weight in _weighted_features(sentences(text), settings.looking_back).items():
+            per_stage[stage][feature] += weight
+        docs[stage] += 1
+    totals = _weights()
+    for counts in per_stage.values():
+        for feature, weight in counts.items():
+            totals[feature] += weight
+    vocab = sorted(f for f, n in totals.items() if n >= settings.min_count)
+    size = len(vocab)
+    logp: dict[str, tuple[float, float, float]] = {}
+    denominators = {s: sum(per_stage[s][f] for f in vocab) + settings.alpha * size for s in STAGES}
+    for feature in vocab:
+        r, a, v = (math.log((per_stage[s][feature] + settings.alpha) / denominators[s]) for s in STAGES)
+        logp[feature] = (r, a, v)
+    n_docs = sum(docs.values()) or 1
+    prior = {s: math.log((docs[s] + 1) / (n_docs + len(STAGES))) for s in STAGES}
+    return Model(name=name, prior=prior, logp=logp, settings=settings)
+
+
+@dataclass
+class PersonalModel:
+    """What the writer's corrections teach: feature counts per stage, from the entries they re-labelled."""
+
+    counts: dict[Stage, Weights] = field(default_factory=lambda: {s: _weights() for s in STAGES})
+    corrections: int = 0
+
+    def learn(self, text: str, stage: Stage) -> None:
+        for feature, weight in _weighted_features(sentences(text), lexicon.LOOKING_BACK_WEIGHT).items():
+            self.counts[stage][feature] += weight
+        self.corrections += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": MODEL_FORMAT,
+            "corrections": self.corrections,
+            "counts": {s.value: dict(sorted(c.items())) for s, c in self.counts.items()},
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> PersonalModel:
+        model = cls(corrections=int(raw.get("corrections", 0)))
+        for stage, counts in raw.get("counts", {}).items():
+            model.counts[Stage(stage)].update({str(k): float(v) for k, v in counts.items()})
+        return model
+
+    def adjustments(self, counts: Mapping[str, float]) -> tuple[list[float], list[tuple[float, str]]]:
+        """Log-odds to add per stage for this text, and the features that carried them."""
+        if not self.corrections:
+            return [0.0, 0.0, 0.0], []
+        vocab = set().union(*(c.keys() for c in self.counts.values()))
+        totals = [sum(self.counts[s].values()) + len(vocab) for s in STAGES]
+        # Trust grows with the number of corrections; a single one nudges, a dozen speak clearly.
+        trust = min(1.5, 0.5 + 0.1 * self.corrections)
+        shift = [0.0, 0.0, 0.0]
+        carried: list[tuple[float, str]] = []
+        for feature, weight in counts.items():
+            if feature not in vocab:
+                continue
+            logs = [math.log((self.counts[s][feature] + 1) / totals[i]) for i, s in enumerate(STAGES)]
+            mean = sum(logs) / 3
+            for i in range(3):
+                shift[i] += trust * weight * (logs[i] - mean)
+            carried.append((max(logs) - mean, feature))
+        return shift, carried
+
+
+def _softmax(values: list[float]) -> list[float]:
+    top = max(values)
+    exps = [math.exp(v - top) for v in values]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def classify_with(model: Model, text: str, personal: PersonalModel | None = None) -> StageGuess:
+    """Score each sentence, combine them into one guess, and say which cues drove it."""
+    settings = model.settings
+    parsed = sentences(text)
+    nb = [0.0, 0.0, 0.0]
+    cue_scores = [0.0, 0.0, 0.0]
+    evidence = 0.0
+    cue_weights: dict[str, float] = defaultdict(float)
+    counts = _weights()
+    contributions: dict[str, tuple[float, ...]] = {}
+    shown: dict[str, str] = {}
+    for sentence in parsed:
+        weight = settings.looking_back if sentence.looking_back else 1.0
+        for feature in features(sentence):
+            counts[feature] += weight
+            logs = model.logp.get(feature)
+            if logs is None:
+                continue
+            evidence += weight
+            mean = sum(logs) / 3
+            for i in range(3):
+                nb[i] += weight * (logs[i] - mean)
+            if feature not in contributions and not feature.startswith("__"):
+                contributions[feature] = logs
+                shown[feature] = sentence.shown(feature)
+        for hit in lexicon.match(sentence):
+            cue_scores[STAGES.index(Stage(hit.cue.stage))] += hit.weight * settings.lexicon_scale
+            cue_weights[hit.cue.phrase] += hit.weight
+    personal_shift, personal_features = (personal or PersonalModel()).adjustments(counts)
+    if not cue_weights and evidence < settings.min_evidence and not personal_features:
+        return StageGuess(
+            stage=None, confidence=0.0, cues=(), scores={s: 0.0 for s in STAGES}, uncertain=True
+        )
+    # Naive Bayes log-odds grow with length; dividing by a temperature that grows with the square root of the
+    # evidence keeps a long entry from sounding far surer than a short one saying the same thing.
+    scale = settings.temperature * max(1.0, math.sqrt(evidence / settings.temperature))
+    totals = [
+        model.prior[s] + nb[i] / scale + cue_scores[i] + personal_shift[i] for i, s in enumerate(STAGES)
+    ]
+    probabilities = [round(p, 4) for p in _softmax(totals)]  # as stored, so a guess reads back identical
+    best = max(range(3), key=lambda i: probabilities[i])
+    stage = STAGES[best]
+    return StageGuess(
+        stage=stage,
+        confidence=probabilities[best],
+        cues=_explain(stage, best, cue_weights, contributions, shown, personal_features),
+        scores={s: probabilities[i] for i, s in enumerate(STAGES)},
+        uncertain=probabilities[best] < settings.uncertain_below,
+    )
+
+
+def _explain(
+    stage: Stage,
+    best: int,
+    cue_weights: Mapping[str, float],
+    contributions: Mapping[str, tuple[float, ...]],
+    shown: Mapping[str, str],
+    personal: list[tuple[float, str]],
+    limit: int = 8,
+) -> tuple[str, ...]:
+    """The lexicon cues for the chosen stage first, then the words the model leaned on most."""
+    stage_of = lexicon.stage_of_phrase()
+    cues = [
+        p for p, _ in sorted(cue_weights.items(), key=lambda kv: -kv[1]) if stage_of.get(p) == stage.value
+    ]
+    leaning = sorted(
+        (
+            (logs[best] - max(v for i, v in enumerate(logs) if i != best), f)
+            for f, logs in contributions.items()
+        ),
+        reverse=True,
+    )
+    words = [shown[f] for gain, f in leaning if gain > 0.7][:4]
+    mine = [f.removeprefix("not_") for _, f in sorted(personal, reverse=True)[:2] if " " not in f]
+    ordered = list(dict.fromkeys([*cues, *words, *mine]))
+    return tuple(ordered[:limit])
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Model:
+    """The model trained on the seed corpus and shipped with the package (stages/model.json)."""
+    raw = resources.files(__package__).joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return Model.from_json(json.loads(raw))
+
+
+def classify(text: str) -> StageGuess:
+    """Guess the healing stage of a piece of writing with the shipped model. Pure, offline, deterministic."""
+    return classify_with(shipped(), text)
