@@ -1,0 +1,219 @@
+"""Stage mapping: the public classify(), cues with negation and tense, the writer's corrections, review."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recovery_journal.commands import _shared
+from recovery_journal.entry import EntryChanges
+from recovery_journal.errors import ExitCode
+from recovery_journal.journal import Journal
+from recovery_journal.settings import Settings
+from recovery_journal.stages import Stage, StageGuess, classify, lexicon
+from recovery_journal.stages.text import MAX_CHARS, sentences
+
+from .conftest import Cli, Ran
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def cues_in(text: str) -> dict[str, float]:
+    return {hit.cue.phrase: hit.weight for s in sentences(text) for hit in lexicon.match(s)}
+
+
+# --- the public function ----------------------------------------------------------------------------------
+
+
+def test_classify_returns_an_explained_guess() -> None:
+    guess = classify("I signed up for the pottery class I always wanted, and I held my boundary with him.")
+    assert isinstance(guess, StageGuess)
+    assert guess.stage is Stage.RECOVERY and guess.stage.value == "recovery"
+    assert 0.0 <= guess.confidence <= 1.0 and set(guess.scores) == set(Stage)
+    assert abs(sum(guess.scores.values()) - 1.0) < 0.01
+    assert "signed up" in guess.cues or "held my boundary" in guess.cues
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t ", "asdf qwerty zxcv", "🌧️🌧️"])
+def test_nothing_to_go_on_says_so_instead_of_picking_a_stage(text: str) -> None:
+    guess = classify(text)
+    assert guess.stage is None and guess.confidence == 0.0 and guess.uncertain
+
+
+def test_huge_text_is_bounded() -> None:
+    huge = "I keep wondering whether it is me. " * 100_000
+    assert len(huge) > 10 * MAX_CHARS
+    assert classify(huge).stage is Stage.RECOGNITION
+
+
+@given(text=st.text(max_size=500))
+@settings(max_examples=200, deadline=None)
+def test_any_unicode_is_handled(text: str) -> None:
+    guess = classify(text)
+    assert guess.stage is None or guess.stage in Stage
+
+
+@given(text=st.text(alphabet=string.ascii_letters + " .,!?'\n", max_size=300))
+@settings(max_examples=100, deadline=None)
+def test_classify_is_deterministic(text: str) -> None:
+    assert classify(text) == classify(text)
+
+
+# --- cues, negation and tense ------------------------------------------------------------------------------
+
+
+def test_negated_cues_do_not_fire() -> None:
+    assert "feel guilty" in cues_in("I feel guilty about all of it.")
+    assert "feel guilty" not in cues_in("I don't feel guilty anymore.")
+    assert "guilt" not in cues_in("No guilt today.")
+    assert "proud of myself" in cues_in("I was proud of myself.")
+
+
+def test_looking_back_discounts_a_cue() -> None:
+    now = cues_in("I apologise for everything.")
+    then = cues_in("I used to apologise for everything.")
+    assert now["apologise"] > then["apologise"] > 0
+    assert sentences("A year ago I didn't know the word gaslighting.")[0].looking_back
+
+
+def test_a_mostly_recovery_entry_that_mentions_therapy_once_stays_recovery() -> None:
+    text = (
+        "Signed up for the evening pottery class and loved it. I've kept no contact for four months now. "
+        "My new routine is working: up early, a run, breakfast I actually enjoy. Therapy was on Tuesday. "
+        "I'm making plans for a weekend away with new friends, and I feel like myself again."
+    )
+    assert classify(text).stage is Stage.RECOVERY
+
+
+def test_looking_back_from_recovery_is_not_recognition() -> None:
+    text = (
+        "Two years ago I didn't even know the word gaslighting and I used to apologise for everything. "
+        "Today I taught the new members of the group how to hold a boundary, and I felt proud of myself."
+    )
+    assert classify(text).stage is Stage.RECOVERY
+
+
+# --- stored stages, corrections, the personal model -----------------------------------------------------------
+
+
+def test_every_entry_gets_a_stage_when_written(journal: Journal) -> None:
+    entry = journal.write("I cried for the years I lost. The grief comes in waves.")
+    assert entry.stage is not None and entry.stage.source == "model"
+    assert journal.entry(entry.id).stage == entry.stage
+    assert entry.stage.stage is Stage.ACCEPTANCE
+
+
+def test_the_writers_word_wins_and_is_kept_as_a_correction(journal: Journal) -> None:
+    entry = journal.write("I cried for the years I lost. The grief comes in waves.")
+    corrected = journal.stages.set(entry.id, Stage.RECOVERY)
+    assert corrected.stage is not None and corrected.stage.by_writer
+    assert corrected.stage.model_guess is not None and corrected.stage.model_guess.stage is Stage.ACCEPTANCE
+    journal.stages.relearn()
+    journal.edit(entry.id, EntryChanges(text="I cried again. More grief."))
+    assert journal.entry(entry.id).stage.stage is Stage.RECOVERY  # type: ignore[union-attr]
+    back = journal.stages.set(entry.id, None)
+    assert back.stage is not None and not back.stage.by_writer
+
+
+def test_corrections_change_later_guesses(journal: Journal) -> None:
+    probe = "Kintsugi evening at the Halden studio again."
+    assert journal.stages.guess(probe).stage is None  # words the seed model has never seen
+    for text in ("Kintsugi at Halden tonight.", "Another Kintsugi evening, the Halden crowd is lovely."):
+        entry = journal.write(text)
+        journal.stages.set(entry.id, Stage.RECOVERY)
+    later = journal.write(probe)
+    assert later.stage is not None and later.stage.stage is Stage.RECOVERY
+    assert any("kintsugi" in cue or "halden" in cue for cue in later.stage.guess.cues)
+    assert journal.stages.personal().corrections == 2
+
+
+def test_personal_model_is_stored_encrypted(journal: Journal) -> None:
+    entry = journal.write("Zzyzzyva tonight with Morwenna.")
+    journal.stages.set(entry.id, Stage.ACCEPTANCE)
+    journal.store.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = journal.settings.paths.db.read_bytes()
+    assert b"zzyzzyva" not in raw.lower() and b"morwenna" not in raw.lower()
+
+
+def test_relearn_never_overrides_the_writer(journal: Journal) -> None:
+    mine = journal.write("The grief is heavy and I cried all day.")
+    journal.stages.set(mine.id, Stage.RECOGNITION)
+    other = journal.write("Signed up for a choir and held my boundary.")
+    done = journal.stages.relearn()
+    assert done.corrections == 1 and done.reguessed == 1
+    assert journal.entry(mine.id).stage.stage is Stage.RECOGNITION  # type: ignore[union-attr]
+    assert journal.entry(other.id).stage.stage is Stage.RECOVERY  # type: ignore[union-attr]
+
+
+def test_unsure_entries_are_listed_for_review(journal: Journal) -> None:
+    clear = journal.write("Signed up for a choir, held my boundary, so proud of myself.")
+    vague = journal.write("Tuesday. Bus was late.")
+    unsure_ids = [e.id for e in journal.stages.uncertain()]
+    assert vague.id in unsure_ids and clear.id not in unsure_ids
+
+
+def test_older_journals_get_their_stages_when_opened(tmp_path: Path, cli: Cli) -> None:
+    home = tmp_path / "old"
+    shutil.copytree(FIXTURES / "journal-v1", home)
+    ran = cli(
+        "--journal", str(home), "list", "--json", env={"RECOVERY_JOURNAL_PASSPHRASE": "fixture passphrase"}
+    )
+    assert ran.exit_code == 0, ran.stderr
+    assert all(e["stage_source"] == "model" for e in json.loads(ran.stdout)["entries"])
+    with Journal.unlock(Settings.from_env(journal=home), "fixture passphrase") as journal:
+        assert (
+            journal.store.con.execute("SELECT COUNT(*) FROM entries WHERE stage IS NULL").fetchone()[0] == 0
+        )
+
+
+# --- the commands -----------------------------------------------------------------------------------------
+
+
+def doc(ran: Ran) -> dict:
+    return json.loads(ran.stdout)
+
+
+def test_stage_commands_end_to_end(cli: Cli, initialised: Ran) -> None:
+    cli("write", "--date", "2026-01-02", input="Is it me? He says I'm too sensitive and I doubt my memory.")
+    cli("write", "--date", "2026-02-02", input="I cried for the years I lost; the grief comes in waves.")
+    cli("write", "--date", "2026-03-02", input="Signed up for pottery and held my boundary. Proud of myself.")
+    shown = doc(cli("stage", "show", "2", "--json"))
+    assert shown["stage"]["stage"] == "acceptance" and shown["stage"]["cues"]
+    assert [e["id"] for e in doc(cli("list", "--stage", "recovery", "--json"))["entries"]] == [3]
+    assert [e["id"] for e in doc(cli("search", "the", "-s", "a", "--json"))["entries"]] == [2]
+    assert cli("stage", "set", "2", "recognition").exit_code == 0
+    assert doc(cli("list", "--on", "2026-02-02", "--json"))["entries"][0]["stage_source"] == "writer"
+    overview = doc(cli("stage", "--json"))
+    assert overview["current"] in ("recognition", "recovery") and overview["periods"]
+    text = cli("stage").stdout
+    assert "Right now your writing is mostly in" in text
+    guessed = cli("stage", "guess", "--json", input="I finally said no to her and held my boundary.")
+    assert doc(guessed)["stage"] == "recovery"
+    assert cli("stage", "relearn").exit_code == 0
+
+
+def test_stage_set_rejects_unknown_stages(cli: Cli, initialised: Ran) -> None:
+    cli("write", input="words")
+    ran = cli("stage", "set", "1", "denial")
+    assert ran.exit_code == ExitCode.INVALID_INPUT and "isn't a stage" in ran.stderr
+
+
+def test_stage_guess_needs_text(cli: Cli) -> None:
+    assert cli("stage", "guess", input="  ").exit_code == ExitCode.INVALID_INPUT
+
+
+def test_review_asks_and_applies(cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("write", input="Tuesday. Bus was late.")
+    cli("write", input="Wednesday. Rain.")
+    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    ran = cli("stage", "review", input="a\n\n")
+    assert ran.exit_code == 0 and "1 entry updated" in ran.stderr
+    entries = doc(cli("list", "--json"))["entries"]
+    assert entries[0]["stage"] == "acceptance" and entries[0]["stage_source"] == "writer"
+    assert entries[1]["stage_source"] == "model"
