@@ -99,7 +99,7 @@ def test_looking_back_from_recovery_is_not_recognition() -> None:
     assert classify(text).stage is Stage.RECOVERY
 
 
-# --- stored stages, corrections, the personal model -----------------------------------------------------------
+# --- stored stages, corrections, the personal model ---------------------------------------------------
 
 
 def test_every_entry_gets_a_stage_when_written(journal: Journal) -> None:
