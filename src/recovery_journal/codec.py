@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -9,10 +10,11 @@ from typing import Any
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 from .entry import Entry, Revision
 from .errors import Tampered
+from .queries import all_revisions as queries_all_revisions
 from .stages.record import StageRecord
 
 TAMPERED_HINT = (
-    "The other entries are fine. `recovery-journal doctor` lists every affected record; "
+    "Everything else is fine. `recovery-journal doctor` lists every affected record; "
     "a backup holds a good copy."
 )
 
@@ -41,6 +43,8 @@ def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[
         ad = field_ad("entries", name, uuid)
         if name == "stage":
             sealed[name] = None if value is None else cipher.seal_json(value.to_json(), ad)
+        elif name == "flags":
+            sealed[name] = cipher.seal_json({"tender": bool(value[0]), "starred": bool(value[1])}, ad)
         elif name == "tags":
             sealed[name] = cipher.seal_json(list(value), ad)
         else:
@@ -52,6 +56,8 @@ def open_field(cipher: FieldCipher, uuid: str, name: str, sealed: object) -> Any
     """Open one sealed entry field; InvalidCiphertext if it fails authentication or does not decode."""
     if name == "stage" and sealed is None:
         return None
+    if name == "flags" and sealed is None:
+        return (False, False)
     if not isinstance(sealed, bytes):
         raise InvalidCiphertext("not a sealed value")
     ad = field_ad("entries", name, uuid)
@@ -60,6 +66,11 @@ def open_field(cipher: FieldCipher, uuid: str, name: str, sealed: object) -> Any
             return StageRecord.from_json(cipher.open_json(sealed, ad))
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidCiphertext("stage does not decode") from exc
+    if name == "flags":
+        flags = cipher.open_json(sealed, ad)
+        if not isinstance(flags, dict):
+            raise InvalidCiphertext("flags are not an object")
+        return (bool(flags.get("tender")), bool(flags.get("starred")))
     if name == "tags":
         tags = cipher.open_json(sealed, ad)
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
@@ -88,7 +99,8 @@ def open_entry(cipher: FieldCipher, row: Sequence[Any], fields: Sequence[str], r
         values = {name: open_field(cipher, uuid, name, row[2 + i]) for i, name in enumerate(fields)}
     except InvalidCiphertext:
         raise tampered(entry_id) from None
-    return Entry(id=entry_id, uuid=uuid, revisions=revisions, **values)
+    tender, starred = values.pop("flags", (False, False))
+    return Entry(id=entry_id, uuid=uuid, revisions=revisions, tender=tender, starred=starred, **values)
 
 
 def snapshot_ad(revision_uuid: str, entry_uuid: str) -> bytes:
@@ -129,3 +141,82 @@ def open_snapshot(
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidCiphertext("snapshot does not decode") from exc
+
+
+# Every table whose columns are sealed with ad = (table, column, row uuid); revisions are sealed differently.
+SEALED_TABLES: dict[str, tuple[str, ...]] = {
+    "entries": ("date", "created", "updated", "title", "text", "tags", "mood", "stage", "flags"),
+    "milestones": ("date", "kind", "text", "note", "created"),
+    "counters": ("name", "state"),
+    "personal_model": ("model",),
+}
+
+
+def _rows(con: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    return con.execute(f"SELECT id, uuid, {', '.join(columns)} FROM {table}").fetchall()  # noqa: S608 - fixed names
+
+
+def reseal_all(con: sqlite3.Connection, old: FieldCipher, new: FieldCipher) -> int:
+    """Re-encrypt every sealed value under a new key, inside the caller's transaction; return rows done.
+
+    Raises Tampered (naming the record) if anything fails to open, so the caller's transaction rolls back.
+    """
+    done = 0
+    for table, columns in SEALED_TABLES.items():
+        for row in _rows(con, table, columns):
+            row_id, row_uuid = int(row[0]), str(row[1])
+            values: dict[str, bytes | None] = {}
+            for column, sealed in zip(columns, row[2:], strict=True):
+                if sealed is None:
+                    values[column] = None
+                    continue
+                ad = field_ad(table, column, row_uuid)
+                try:
+                    values[column] = new.seal(old.open(bytes(sealed), ad), ad)
+                except InvalidCiphertext:
+                    raise Tampered(
+                        f"{_label(table)} {row_id} couldn't be opened, so nothing was re-encrypted.",
+                        hint=TAMPERED_HINT,
+                    ) from None
+            assignments = ", ".join(f"{c} = ?" for c in columns)
+            con.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values.values(), row_id))  # noqa: S608
+            done += 1
+    for rid, ruuid, eid, euuid, sealed_snapshot in list(queries_all_revisions(con)):
+        ad = snapshot_ad(ruuid, euuid)
+        try:
+            raw = old.open(sealed_snapshot, ad)
+        except InvalidCiphertext:
+            raise Tampered(
+                f"An earlier version of entry {eid} couldn't be opened, so nothing was re-encrypted.",
+                hint=TAMPERED_HINT,
+            ) from None
+        con.execute("UPDATE revisions SET snapshot = ? WHERE id = ?", (new.seal(raw, ad), rid))
+    return done
+
+
+def unreadable(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, list[int]]:
+    """Every record that fails to open, by table (revisions listed by their entry's number)."""
+    bad: dict[str, list[int]] = {}
+    for table, columns in SEALED_TABLES.items():
+        for row in _rows(con, table, columns):
+            for column, sealed in zip(columns, row[2:], strict=True):
+                if sealed is None and column in ("stage", "flags"):
+                    continue
+                try:
+                    if table == "entries":
+                        open_field(cipher, str(row[1]), column, sealed)
+                    else:
+                        cipher.open(bytes(sealed), field_ad(table, column, str(row[1])))
+                except (InvalidCiphertext, TypeError):
+                    bad.setdefault(table, []).append(int(row[0]))
+                    break
+    for _rid, ruuid, eid, euuid, sealed_snapshot in queries_all_revisions(con):
+        try:
+            open_snapshot(cipher, 0, ruuid, euuid, sealed_snapshot)
+        except InvalidCiphertext:
+            bad.setdefault("revisions", []).append(eid)
+    return bad
+
+
+def _label(table: str) -> str:
+    return {"entries": "Entry", "milestones": "Milestone", "counters": "Counter"}.get(table, "A record of")

@@ -33,6 +33,8 @@ class Entry:
     mood: int | None
     revisions: int = 0
     stage: StageRecord | None = None
+    tender: bool = False  # painful: never resurfaced unasked, collapsed in timelines
+    starred: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ class NewEntry:
     tags: tuple[str, ...] = ()
     mood: int | None = None
     date: datetime | None = None
+    tender: bool = False
+    starred: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,12 @@ class EntryChanges:
     mood: int | None = None
     clear_mood: bool = False
     date: datetime | None = None
+    tender: bool | None = None
+    starred: bool | None = None
 
     def is_empty(self) -> bool:
-        return (
-            all(v is None for v in (self.text, self.title, self.tags, self.mood, self.date))
-            and not self.clear_mood
-        )
+        values = (self.text, self.title, self.tags, self.mood, self.date, self.tender, self.starred)
+        return all(v is None for v in values) and not self.clear_mood
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import codec, crypto, queries, search, vault
 from . import drafts as draft_files
+from .counters import CounterBook
 from .crypto import InvalidCiphertext
 from .drafts import Draft
 from .entry import (
@@ -26,6 +27,7 @@ from .entry import (
     clean_title,
 )
 from .errors import InvalidInput, NotFound, Tampered
+from .milestones import MilestoneBook
 from .settings import Settings
 from .stagebook import StageBook
 from .store import Store
@@ -84,6 +86,8 @@ class Journal:
         self.cipher = keys.fields()
         self.now: Clock = clock or local_now
         self.stages = StageBook(self)
+        self.milestones = MilestoneBook(self)
+        self.counters = CounterBook(self)
 
     # --- opening and keys -------------------------------------------------------------------------------
 
@@ -152,22 +156,13 @@ class Journal:
         vault.check_passphrase(new_passphrase)
         new_keys = vault.Keys(journal_id=self.keys.journal_id, data_key=crypto.new_key())
         new_cipher = new_keys.fields()
-        fields = queries.ENTRY_FIELDS
         with self.store.write() as con:
-            rows = queries.entry_columns(con, fields)
-            for row in rows:
-                entry = codec.open_entry(self.cipher, row, fields)
-                queries.update_entry(con, entry.id, codec.seal_fields(new_cipher, entry.uuid, _values(entry)))
-            for rid, ruuid, eid, euuid, sealed in queries.all_revisions(con):
-                try:
-                    raw = self.cipher.open(sealed, codec.snapshot_ad(ruuid, euuid))
-                except InvalidCiphertext:
-                    raise codec.tampered(eid, "An earlier version of entry") from None
-                queries.update_revision(con, rid, new_cipher.seal(raw, codec.snapshot_ad(ruuid, euuid)))
+            count = queries.entry_count(con)
+            codec.reseal_all(con, self.cipher, new_cipher)
             vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
             code = vault.new_recovery_code(con, new_keys)
         self.keys, self.cipher = new_keys, new_cipher
-        return len(rows), code
+        return count, code
 
     # --- writing ----------------------------------------------------------------------------------------
 
@@ -179,9 +174,10 @@ class Journal:
         tags: Iterable[str] = (),
         mood: int | None = None,
         date: datetime | None = None,
+        tender: bool = False,
     ) -> Entry:
         """Save a new entry in one transaction."""
-        new = NewEntry(text=text, title=title, tags=tuple(tags), mood=mood, date=date)
+        new = NewEntry(text=text, title=title, tags=tuple(tags), mood=mood, date=date, tender=tender)
         return self.write_many([new])[0]
 
     def write_many(self, new_entries: Iterable[NewEntry]) -> list[Entry]:
@@ -202,6 +198,8 @@ class Journal:
                     tags=clean_tags(new.tags),
                     mood=check_mood(new.mood),
                     stage=self.stages.guess(text),
+                    tender=new.tender,
+                    starred=new.starred,
                 )
             )
         sealed = [codec.seal_fields(self.cipher, e.uuid, _values(e)) for e in prepared]
@@ -466,6 +464,7 @@ def _values(entry: Entry) -> dict[str, object]:
         "tags": entry.tags,
         "mood": entry.mood,
         "stage": entry.stage,
+        "flags": (entry.tender, entry.starred),
     }
 
 
@@ -479,4 +478,6 @@ def _apply(entry: Entry, changes: EntryChanges) -> Entry:
         if changes.clear_mood
         else (entry.mood if changes.mood is None else check_mood(changes.mood)),
         date=entry.date if changes.date is None else changes.date,
+        tender=entry.tender if changes.tender is None else changes.tender,
+        starred=entry.starred if changes.starred is None else changes.starred,
     )

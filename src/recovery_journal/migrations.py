@@ -58,9 +58,32 @@ def m0002_stages(con: sqlite3.Connection) -> None:
     )
 
 
+def m0003_milestones_counters_flags(con: sqlite3.Connection) -> None:
+    """Milestones and counters, every field sealed; per-entry flags (tender, starred) as one sealed value."""
+    con.execute("ALTER TABLE entries ADD COLUMN flags BLOB")
+    con.execute(
+        "CREATE TABLE milestones ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " uuid TEXT NOT NULL UNIQUE,"
+        " date BLOB NOT NULL,"
+        " kind BLOB NOT NULL,"
+        " text BLOB NOT NULL,"
+        " note BLOB NOT NULL,"
+        " created BLOB NOT NULL)"
+    )
+    con.execute(
+        "CREATE TABLE counters ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        " uuid TEXT NOT NULL UNIQUE,"
+        " name BLOB NOT NULL,"
+        " state BLOB NOT NULL)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_stages", m0002_stages),
+    ("0003_milestones_counters_flags", m0003_milestones_counters_flags),
 ]
 
 

@@ -56,6 +56,34 @@ class EntryRow(SQLModel, table=True):
     tags: bytes
     mood: bytes
     stage: bytes | None = None  # sealed StageRecord; empty only until the journal is next opened
+    flags: bytes | None = (
+        None  # sealed {"tender": bool, "starred": bool}; empty means none, until next opened
+    )
+
+
+class MilestoneRow(SQLModel, table=True):
+    """A milestone: every field sealed."""
+
+    __tablename__ = "milestones"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    date: bytes
+    kind: bytes
+    text: bytes
+    note: bytes
+    created: bytes
+
+
+class CounterRow(SQLModel, table=True):
+    """A counter of days since something: its name and its runs, sealed."""
+
+    __tablename__ = "counters"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(unique=True)
+    name: bytes
+    state: bytes
 
 
 class PersonalModelRow(SQLModel, table=True):

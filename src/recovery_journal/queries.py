@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 # Sealed columns of `entries`, in the order rows carry them after (id, uuid).
-ENTRY_FIELDS: tuple[str, ...] = ("date", "created", "updated", "title", "text", "tags", "mood", "stage")
+ENTRY_FIELDS: tuple[str, ...] = (
+    "date", "created", "updated", "title", "text", "tags", "mood", "stage", "flags"
+)  # fmt: skip
 
 Row = tuple[Any, ...]
 
@@ -126,9 +128,9 @@ def update_revision(con: sqlite3.Connection, revision_id: int, snapshot: bytes) 
     con.execute("UPDATE revisions SET snapshot = ? WHERE id = ?", (snapshot, revision_id))
 
 
-def unstaged_ids(con: sqlite3.Connection) -> list[int]:
-    """Entries written before stages existed (or whose stage could not be stored yet)."""
-    return [int(r[0]) for r in con.execute("SELECT id FROM entries WHERE stage IS NULL")]
+def unfilled_ids(con: sqlite3.Connection) -> list[int]:
+    """Entries written before stages and flags existed (filled in when the journal next opens)."""
+    return [int(r[0]) for r in con.execute("SELECT id FROM entries WHERE stage IS NULL OR flags IS NULL")]
 
 
 def personal_model(con: sqlite3.Connection) -> tuple[str, bytes] | None:

@@ -64,16 +64,19 @@ class StageBook:
         return StageRecord.from_model(classify_with(model, text, self.personal()), model.name)
 
     def backfill(self) -> int:
-        """Give every entry without a stage (written before stages existed) its guess; return how many."""
+        """Fill in entries written before stages and flags existed: a stage guess, default flags."""
         with self.journal.store.read() as con:
-            ids = queries.unstaged_ids(con)
+            ids = queries.unfilled_ids(con)
         if not ids:
             return 0
         with self.journal.store.write() as con:
             for row in queries.entries_by_id(con, ids):
                 entry = codec.open_entry(self.journal.cipher, row, queries.ENTRY_FIELDS)
-                sealed = codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": self.guess(entry.text)})
-                queries.update_entry(con, entry.id, sealed)
+                record = entry.stage or self.guess(entry.text)
+                values = {"stage": record, "flags": (entry.tender, entry.starred)}
+                queries.update_entry(
+                    con, entry.id, codec.seal_fields(self.journal.cipher, entry.uuid, values)
+                )
         return len(ids)
 
     # --- the writer's word ------------------------------------------------------------------------------
