@@ -35,6 +35,7 @@ class Draft:
     mood: int | None = None
     date: str | None = None
     entry_uuid: str | None = None
+    tender: bool = False
     path: Path | None = field(default=None, compare=False)
 
 
@@ -53,6 +54,7 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
         "saved": draft.saved.isoformat(timespec="seconds"),
         "reason": draft.reason,
         "entry_uuid": draft.entry_uuid,
+        "tender": draft.tender,
     }
     sealed = cipher.seal_json(payload, _ad(journal_id, draft.uuid))
     blob = MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
@@ -94,6 +96,7 @@ def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
             mood=raw.get("mood"),
             date=raw.get("date"),
             entry_uuid=raw.get("entry_uuid"),
+            tender=bool(raw.get("tender", False)),
             path=path,
         )
     except (KeyError, TypeError, ValueError) as exc:

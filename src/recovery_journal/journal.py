@@ -362,7 +362,14 @@ class Journal:
         if target is not None:
             entry = self.edit(target, EntryChanges(text=clean_text(draft.text))).entry
         else:
-            entry = self.write(draft.text, title=draft.title, tags=draft.tags, mood=draft.mood, date=date)
+            entry = self.write(
+                draft.text,
+                title=draft.title,
+                tags=draft.tags,
+                mood=draft.mood,
+                date=date,
+                tender=draft.tender,
+            )
         self.discard_draft(number, draft)
         return entry
 

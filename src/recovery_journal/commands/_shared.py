@@ -53,6 +53,14 @@ MoodOpt = Annotated[
 TitleOpt = Annotated[
     str | None, typer.Option("--title", metavar="TITLE", help="A short title.", show_default=False)
 ]
+TenderOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--tender/--not-tender",
+        help="Mark as painful: never brought back unasked (on-this-day), shown folded in timelines.",
+        show_default=False,
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")]
 
 # A failed save is one of these; the words are then kept as a draft, or their location is given.

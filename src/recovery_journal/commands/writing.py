@@ -17,7 +17,7 @@ from ..journal import Journal, local_now
 from ..render.entries import entry_json, when
 from ..render.output import Output
 from . import _shared
-from ._shared import DateOpt, JsonOpt, MoodOpt, TagOpt, TitleOpt
+from ._shared import DateOpt, JsonOpt, MoodOpt, TagOpt, TenderOpt, TitleOpt
 
 
 def _date(value: str | None) -> datetime | None:
@@ -54,6 +54,7 @@ def write(
     tag: TagOpt = None,
     mood: MoodOpt = None,
     title: TitleOpt = None,
+    tender: TenderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a new entry in your editor, or from text piped in.
@@ -61,7 +62,12 @@ def write(
     Example: recovery-journal write --tag therapy --mood 6
     """
     _shared.refuse_words_on_command_line(ctx.args)
-    details = {"title": clean_title(title or ""), "tags": clean_tags(tag or []), "mood": check_mood(mood)}
+    details = {
+        "title": clean_title(title or ""),
+        "tags": clean_tags(tag or []),
+        "mood": check_mood(mood),
+        "tender": bool(tender),
+    }
     moment = _date(date)
     out = Output(as_json)
     piped = not _shared.stdin_is_terminal()
@@ -94,6 +100,7 @@ def edit(
     mood: MoodOpt = None,
     clear_mood: Annotated[bool, typer.Option("--clear-mood", help="Remove the mood.")] = False,
     title: TitleOpt = None,
+    tender: TenderOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an entry; the earlier words are kept in its history.
@@ -110,6 +117,7 @@ def edit(
         mood=check_mood(mood),
         clear_mood=clear_mood,
         date=_date(date),
+        tender=tender,
     )
     out = Output(as_json)
     piped = changes.is_empty() and not _shared.stdin_is_terminal()
