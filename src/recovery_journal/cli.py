@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import demo, keys, maintenance, marks, reading, stage, writing
+from .commands import demo, keys, maintenance, marks, overview, reading, stage, writing
 from .errors import ExitCode, Interrupted, JournalError
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
@@ -120,6 +120,10 @@ app.command("tags")(reading.tags)
 app.add_typer(stage.stage_app, name="stage")
 app.add_typer(marks.milestone_app, name="milestone")
 app.add_typer(marks.counter_app, name="counter")
+app.command("timeline")(overview.timeline)
+app.command("progress")(overview.progress)
+app.command("calendar")(overview.calendar)
+app.command("on-this-day")(overview.on_this_day)
 app.command("passwd")(keys.passwd)
 app.command("recover")(keys.recover)
 app.command("doctor")(maintenance.doctor)

@@ -7,7 +7,7 @@ import uuid as uuidlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from . import codec, crypto, queries, search, vault
@@ -308,6 +308,24 @@ class Journal:
         ]
         return SearchResult(query=query.strip(), hits=hits, unreadable=listing.unreadable)
 
+    def on_this_day(self, day: date, *, include_tender: bool = False) -> tuple[list[Entry], int, list[int]]:
+        """Entries from this month and day in earlier years, newest first; tender ones only when asked.
+
+        Returns (entries, tender entries left out, unreadable ids). On 28 February of a year without a 29th,
+        entries from 29 February are included too.
+        """
+        wanted = {(day.month, day.day)}
+        if (day.month, day.day) == (2, 28) and not _leap(day.year):
+            wanted.add((2, 29))
+        with self.store.read() as con:
+            dated, bad = self._dates(con, None)
+            ids = [i for d, i in dated if (d.month, d.day) in wanted and d.year < day.year]
+            listing = self._select(
+                con, [(d, i) for d, i in dated if i in set(ids)], EntryFilter(newest_first=True), bad
+            )
+        shown = [e for e in listing.entries if include_tender or not e.tender]
+        return shown, len(listing.entries) - len(shown), listing.unreadable
+
     def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
         """Every tag with how many entries carry it, most used first; and unreadable entry ids."""
         counts: Counter[str] = Counter()
@@ -452,6 +470,10 @@ class Journal:
         if wanted.newest_first:
             entries.reverse()
         return Listing(entries=entries, unreadable=sorted(set(bad)))
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def _not_found(entry_id: int) -> NotFound:

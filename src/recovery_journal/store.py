@@ -281,3 +281,26 @@ def fsync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename)."""
+    folder = path.parent
+    if not overwrite and path.exists():
+        raise AlreadyExists(
+            f"{path} already exists.", hint="Nothing was written. Choose another name, or --force."
+        )
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            os.write(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        tmp.replace(path)
+        fsync_folder(folder)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise os_error(exc, folder) from None

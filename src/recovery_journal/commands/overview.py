@@ -1,0 +1,196 @@
+"""The overview commands: timeline, progress, calendar, on-this-day. One decrypting pass each."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console, Group
+from rich.text import Text
+
+from .. import facts
+from .. import progress as progress_model
+from .. import timeline as timeline_model
+from ..dates import parse_day
+from ..errors import Tampered
+from ..journal import local_now
+from ..render import entries as entry_view
+from ..render import overview as view
+from ..render.output import Output
+from ..store import write_private
+from ..yearmap import year_map
+from . import _shared
+from ._shared import JsonOpt
+
+FromOpt = Annotated[
+    str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Start on this day.")
+]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", metavar="DAY", show_default=False, help="End on this day.")
+]
+PictureOpt = Annotated[Path | None, typer.Option(metavar="FILE", show_default=False, dir_okay=False)]
+PICTURE_WIDTH = 100
+REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
+
+
+def _show(out: Output, lines: list[Text]) -> None:
+    if out.rich:
+        out.show(Group(*lines))
+    else:
+        out.lines([line.plain for line in lines])
+
+
+def _save_picture(out: Output, lines: list[Text], svg: Path | None, html: Path | None, title: str) -> None:
+    """Record the same picture to SVG or HTML (Rich's console export), written privately."""
+    for path, kind in ((svg, "svg"), (html, "html")):
+        if path is None:
+            continue
+        recorder = Console(
+            record=True,
+            width=PICTURE_WIDTH,
+            force_terminal=True,
+            color_system="truecolor",
+            file=io.StringIO(),
+            markup=False,
+            highlight=False,
+        )
+        recorder.print(Group(*lines))
+        picture = recorder.export_svg(title=title) if kind == "svg" else recorder.export_html()
+        # Rich's SVG asks a web font from a CDN; opening the file must not reach the network.
+        picture = REMOTE_FONT.sub("", picture)
+        write_private(path.expanduser(), picture.encode("utf-8"))
+        out.say(
+            f"Saved the picture to {path}. It isn't encrypted: it shows stages, counts and milestone names."
+        )
+
+
+def timeline(
+    ctx: typer.Context,
+    since: FromOpt = None,
+    until: ToOpt = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            metavar="PERIOD",
+            show_default=False,
+            help="week, month or quarter (default: chosen from the range).",
+        ),
+    ] = None,
+    svg: PictureOpt = None,
+    html: PictureOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show your story over time: stages, entries, mood and milestones by week, month or quarter.
+
+    Also --svg FILE / --html FILE to save the picture.
+
+    Example: recovery-journal timeline --from "6 months ago"
+    """
+    now = local_now()
+    first = parse_day(since, now) if since else None
+    last = parse_day(until, now) if until else None
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        built = timeline_model.build(facts.snapshot(journal), first, last, by)
+    if as_json:
+        out.document("timeline", **view.timeline_json(built))
+        return
+    lines = view.timeline_lines(built, out.out.width)
+    _show(out, lines)
+    _save_picture(out, view.timeline_lines(built, PICTURE_WIDTH), svg, html, "recovery-journal timeline")
+
+
+def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Sum up how far you've come: stages, movement, writing rhythm, mood, counters, milestones.
+
+    Example: recovery-journal progress
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        summary = progress_model.build(facts.snapshot(journal, with_signals=True))
+    if as_json:
+        out.document("progress", **view.progress_json(summary))
+    else:
+        _show(out, view.progress_lines(summary))
+
+
+def calendar(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", metavar="YEAR", show_default=False, help="Which year (default this year)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a year of writing days, each coloured by the stage you were writing in.
+
+    Example: recovery-journal calendar --year 2025
+    """
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        snapshot = facts.snapshot(journal)
+    days = year_map(snapshot, year or snapshot.today.year)
+    if as_json:
+        out.document("calendar", **view.calendar_json(days))
+    else:
+        _show(out, view.calendar_lines(days, snapshot.today, out.out.width))
+
+
+def on_this_day(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None,
+        typer.Option("--date", "-d", metavar="DAY", show_default=False, help="Another day than today."),
+    ] = None,
+    include_tender: Annotated[
+        bool, typer.Option("--include-tender", help="Also show entries you marked as tender.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show entries written on this day in earlier years (tender ones only if you ask).
+
+    Example: recovery-journal on-this-day
+    """
+    day = parse_day(when, local_now()) if when else local_now().date()
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        entries, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)
+    if as_json:
+        out.document(
+            "on-this-day",
+            date=day.isoformat(),
+            entries=[entry_view.entry_json(e) for e in entries],
+            tender_not_shown=folded,
+            unreadable=unreadable,
+        )
+        return
+    if not entries:
+        out.say(f"Nothing from {day.day} {day:%B} in earlier years." + _folded(folded))
+        return
+    for entry in entries:
+        years = day.year - entry.date.year
+        heading = Text(f"{years} year{'s' if years != 1 else ''} ago", style="bold")
+        out.view(
+            Group(Text(""), heading, entry_view.entry_view(entry)),
+            ["", heading.plain, *entry_view.entry_plain(entry)],
+        )
+    if folded:
+        out.say(_folded(folded).strip())
+    if unreadable:
+        raise Tampered(
+            f"Entries {', '.join(map(str, unreadable))} couldn't be opened, so they aren't shown.",
+            hint="`recovery-journal doctor` checks the journal.",
+        )
+
+
+def _folded(count: int) -> str:
+    if not count:
+        return ""
+    return (
+        f" {count} tender entr{'y' if count == 1 else 'ies'} from this day stay{'s' if count == 1 else ''} "
+        "folded away; --include-tender shows them."
+    )
