@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import demo, keys, maintenance, marks, overview, reading, stage, writing
+from .commands import demo, keys, maintenance, marks, overview, portability, reading, stage, writing
 from .errors import ExitCode, Interrupted, JournalError
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
@@ -124,6 +124,9 @@ app.command("timeline")(overview.timeline)
 app.command("progress")(overview.progress)
 app.command("calendar")(overview.calendar)
 app.command("on-this-day")(overview.on_this_day)
+app.add_typer(portability.backup_app, name="backup")
+app.command("export")(portability.export)
+app.add_typer(portability.import_app, name="import")
 app.command("passwd")(keys.passwd)
 app.command("recover")(keys.recover)
 app.command("doctor")(maintenance.doctor)

@@ -6,13 +6,14 @@ as milestones in the current run.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .codec import tampered
-from .crypto import InvalidCiphertext, field_ad
+from .crypto import FieldCipher, InvalidCiphertext, field_ad
 from .errors import AlreadyExists, InvalidDate, InvalidInput, NotFound
 from .search import fold
 
@@ -113,6 +114,42 @@ def check_name(name: str) -> str:
     return cleaned
 
 
+def open_row(cipher: FieldCipher, row: tuple[Any, ...]) -> Counter:
+    """Open a (id, uuid, name, state) row; Tampered names the counter if it fails."""
+    counter_id, counter_uuid, name, state = int(row[0]), str(row[1]), row[2], row[3]
+    try:
+        raw = cipher.open_json(state, field_ad("counters", "state", counter_uuid))
+        return Counter(
+            id=counter_id,
+            uuid=counter_uuid,
+            name=cipher.open_text(name, field_ad("counters", "name", counter_uuid)),
+            runs=tuple(
+                Run(
+                    start=date.fromisoformat(r["start"]),
+                    end=None if r["end"] is None else date.fromisoformat(r["end"]),
+                )
+                for r in raw["runs"]
+            ),
+            offered=tuple(int(x) for x in raw.get("offered", ())),
+        )
+    except (InvalidCiphertext, KeyError, TypeError, ValueError):
+        raise tampered(counter_id, "Counter") from None
+
+
+def insert(con: sqlite3.Connection, cipher: FieldCipher, counter: Counter, keep_id: bool = False) -> int:
+    state = _State(runs=list(counter.runs), offered=list(counter.offered))
+    cursor = con.execute(
+        "INSERT INTO counters (id, uuid, name, state) VALUES (?, ?, ?, ?)",
+        (
+            counter.id if keep_id else None,
+            counter.uuid,
+            cipher.seal_text(counter.name, field_ad("counters", "name", counter.uuid)),
+            cipher.seal_json(state.to_json(), field_ad("counters", "state", counter.uuid)),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
 class CounterBook:
     """Counter operations on one unlocked journal (reached as `journal.counters`)."""
 
@@ -120,25 +157,7 @@ class CounterBook:
         self.journal = journal
 
     def _open(self, row: tuple[Any, ...]) -> Counter:
-        counter_id, counter_uuid, name, state = int(row[0]), str(row[1]), row[2], row[3]
-        cipher = self.journal.cipher
-        try:
-            raw = cipher.open_json(state, field_ad("counters", "state", counter_uuid))
-            return Counter(
-                id=counter_id,
-                uuid=counter_uuid,
-                name=cipher.open_text(name, field_ad("counters", "name", counter_uuid)),
-                runs=tuple(
-                    Run(
-                        start=date.fromisoformat(r["start"]),
-                        end=None if r["end"] is None else date.fromisoformat(r["end"]),
-                    )
-                    for r in raw["runs"]
-                ),
-                offered=tuple(int(x) for x in raw.get("offered", ())),
-            )
-        except (InvalidCiphertext, KeyError, TypeError, ValueError):
-            raise tampered(counter_id, "Counter") from None
+        return open_row(self.journal.cipher, row)
 
     def _save(self, counter: Counter) -> None:
         state = _State(runs=list(counter.runs), offered=list(counter.offered))

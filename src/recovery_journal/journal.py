@@ -92,13 +92,24 @@ class Journal:
     # --- opening and keys -------------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, settings: Settings, passphrase: str, clock: Clock | None = None) -> tuple[Journal, str]:
-        """Make a new journal; return it and its recovery code (to be shown once)."""
+    def create(
+        cls,
+        settings: Settings,
+        passphrase: str,
+        clock: Clock | None = None,
+        fill: Callable[[sqlite3.Connection, crypto.FieldCipher], None] | None = None,
+    ) -> tuple[Journal, str]:
+        """Make a new journal; return it and its recovery code (to be shown once).
+
+        `fill` writes initial contents (a restore) inside the same transaction: the journal appears whole.
+        """
         vault.check_passphrase(passphrase)
         made: dict[str, tuple[vault.Keys, str]] = {}
 
         def build(con: sqlite3.Connection) -> None:
             made["keys"] = vault.initialise(con, passphrase, settings.kdf)
+            if fill is not None:
+                fill(con, made["keys"][0].fields())
 
         store = Store.create(settings.paths, settings.lock_timeout, build)
         keys, code = made["keys"]

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from .codec import tampered
-from .crypto import InvalidCiphertext, field_ad
+from .crypto import FieldCipher, InvalidCiphertext, field_ad
 from .errors import InvalidDate, InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -66,39 +66,54 @@ def check_day(day: date, today: date) -> date:
     return day
 
 
+def seal(cipher: FieldCipher, milestone: Milestone, names: tuple[str, ...] = _FIELDS) -> dict[str, bytes]:
+    """Seal a milestone's fields, each bound to its row."""
+    sealed = {}
+    for name in names:
+        value = getattr(milestone, name)
+        raw = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+        sealed[name] = cipher.seal_text(raw, field_ad("milestones", name, milestone.uuid))
+    return sealed
+
+
+def insert(con: sqlite3.Connection, cipher: FieldCipher, milestone: Milestone, keep_id: bool = False) -> int:
+    sealed = seal(cipher, milestone)
+    cursor = con.execute(
+        "INSERT INTO milestones (id, uuid, date, kind, text, note, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (milestone.id if keep_id else None, milestone.uuid, *(sealed[n] for n in _FIELDS)),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def open_row(cipher: FieldCipher, row: tuple[Any, ...]) -> Milestone:
+    """Open a (id, uuid, date, kind, text, note, created) row; Tampered names the milestone if it fails."""
+    milestone_id, milestone_uuid = int(row[0]), str(row[1])
+    try:
+        raw = {
+            n: cipher.open_text(row[2 + i], field_ad("milestones", n, milestone_uuid))
+            for i, n in enumerate(_FIELDS)
+        }
+        return Milestone(
+            id=milestone_id,
+            uuid=milestone_uuid,
+            date=date.fromisoformat(raw["date"]),
+            kind=raw["kind"],
+            text=raw["text"],
+            note=raw["note"],
+            created=datetime.fromisoformat(raw["created"]),
+        )
+    except (InvalidCiphertext, ValueError, TypeError):
+        raise tampered(milestone_id, "Milestone") from None
+
+
 class MilestoneBook:
     """Milestone operations on one unlocked journal (reached as `journal.milestones`)."""
 
     def __init__(self, journal: Journal) -> None:
         self.journal = journal
 
-    def _seal(self, milestone_uuid: str, values: dict[str, Any]) -> dict[str, bytes]:
-        cipher = self.journal.cipher
-        sealed = {}
-        for name, value in values.items():
-            raw = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
-            sealed[name] = cipher.seal_text(raw, field_ad("milestones", name, milestone_uuid))
-        return sealed
-
     def _open(self, row: tuple[Any, ...]) -> Milestone:
-        milestone_id, milestone_uuid = int(row[0]), str(row[1])
-        cipher = self.journal.cipher
-        try:
-            raw = {
-                n: cipher.open_text(row[2 + i], field_ad("milestones", n, milestone_uuid))
-                for i, n in enumerate(_FIELDS)
-            }
-            return Milestone(
-                id=milestone_id,
-                uuid=milestone_uuid,
-                date=date.fromisoformat(raw["date"]),
-                kind=raw["kind"],
-                text=raw["text"],
-                note=raw["note"],
-                created=datetime.fromisoformat(raw["created"]),
-            )
-        except (InvalidCiphertext, ValueError, TypeError):
-            raise tampered(milestone_id, "Milestone") from None
+        return open_row(self.journal.cipher, row)
 
     def add(self, text: str, *, day: date | None = None, kind: str = "other", note: str = "") -> Milestone:
         now = self.journal.now()
@@ -111,14 +126,9 @@ class MilestoneBook:
             note=check_note(note),
             created=now,
         )
-        values = {n: getattr(milestone, n) for n in _FIELDS}
-        sealed = self._seal(milestone.uuid, values)
         with self.journal.store.write() as con:
-            cursor = con.execute(
-                "INSERT INTO milestones (uuid, date, kind, text, note, created) VALUES (?, ?, ?, ?, ?, ?)",
-                (milestone.uuid, *(sealed[n] for n in _FIELDS)),
-            )
-        return replace(milestone, id=int(cursor.lastrowid or 0))
+            new_id = insert(con, self.journal.cipher, milestone)
+        return replace(milestone, id=new_id)
 
     def all(self) -> list[Milestone]:
         """Every milestone, oldest first; raises Tampered naming the first that fails to open."""
@@ -159,8 +169,7 @@ class MilestoneBook:
                 kind=current.kind if kind is None else check_kind(kind),
                 note=current.note if note is None else check_note(note),
             )
-            values = {n: getattr(new, n) for n in ("date", "kind", "text", "note")}
-            sealed = self._seal(new.uuid, values)
+            sealed = seal(self.journal.cipher, new, ("date", "kind", "text", "note"))
             con.execute(
                 "UPDATE milestones SET date = ?, kind = ?, text = ?, note = ? WHERE id = ?",
                 (sealed["date"], sealed["kind"], sealed["text"], sealed["note"], milestone_id),

@@ -35,7 +35,7 @@ def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRE
         return None
     name = chosen[0]
     if name == file_var:
-        return _from_file(Path(env[name]).expanduser(), name)
+        return read_file(Path(env[name]).expanduser(), name)
     if name == command_var:
         return _from_command(env[name], name)
     return env[name]
@@ -47,7 +47,8 @@ def _strip_newline(value: str) -> str:
     return value[:-1] if value.endswith("\n") else value
 
 
-def _from_file(path: Path, var: str) -> str:
+def read_file(path: Path, var: str) -> str:
+    """A passphrase from a file (one trailing newline dropped); `var` names where the path came from."""
     try:
         return _strip_newline(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:

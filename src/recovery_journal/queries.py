@@ -8,8 +8,16 @@ from typing import Any
 
 # Sealed columns of `entries`, in the order rows carry them after (id, uuid).
 ENTRY_FIELDS: tuple[str, ...] = (
-    "date", "created", "updated", "title", "text", "tags", "mood", "stage", "flags"
-)  # fmt: skip
+    "date",
+    "created",
+    "updated",
+    "title",
+    "text",
+    "tags",
+    "mood",
+    "stage",
+    "flags",
+)
 
 Row = tuple[Any, ...]
 
@@ -72,12 +80,15 @@ def entry_by_id(con: sqlite3.Connection, entry_id: int) -> Row | None:
     return rows[0] if rows else None
 
 
-def insert_entry(con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes | None]) -> int:
+def insert_entry(
+    con: sqlite3.Connection, uuid: str, sealed: dict[str, bytes | None], entry_id: int | None = None
+) -> int:
+    """Insert an entry; `entry_id` keeps a given number (a restore), otherwise the next one is used."""
     names = _check_fields(sealed)
-    marks = ",".join("?" * (len(sealed) + 1))
+    marks = ",".join("?" * (len(sealed) + 2))
     cursor = con.execute(
-        f"INSERT INTO entries (uuid, {names}) VALUES ({marks})",  # noqa: S608
-        (uuid, *sealed.values()),
+        f"INSERT INTO entries (id, uuid, {names}) VALUES ({marks})",  # noqa: S608
+        (entry_id, uuid, *sealed.values()),
     )
     return int(cursor.lastrowid or 0)
 

@@ -227,7 +227,13 @@ class Store:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: everything inside is saved together, or nothing is."""
+        """One write transaction: everything inside is saved together, or nothing is.
+
+        Inside another write it joins that one, so a larger operation (a restore) stays a single transaction.
+        """
+        if self.con.in_transaction:
+            yield self.con
+            return
         try:
             self.con.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:

@@ -138,16 +138,22 @@ def ask_new_passphrase(
 
 def open_journal(ctx: typer.Context, out: Output) -> Journal:
     """Ask for the passphrase and unlock; then seal any words a crashed editor left behind."""
+    return open_journal_with_passphrase(ctx, out)[0]
+
+
+def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> tuple[Journal, str]:
+    """As open_journal, also returning the passphrase (a backup is protected by it by default)."""
     current = settings(ctx)
     check_journal_file(current.paths.db)  # "no journal yet" before asking for anything
-    journal = Journal.unlock(current, ask_passphrase(current.env))
+    secret = ask_passphrase(current.env)
+    journal = Journal.unlock(current, secret)
     try:
         rescue_leftovers(journal, out)
         journal.stages.backfill()
     except BaseException:
         journal.close()
         raise
-    return journal
+    return journal, secret
 
 
 def rescue_leftovers(journal: Journal, out: Output) -> None:

@@ -58,8 +58,15 @@ def milestones_lines(milestones: list[Milestone]) -> list[str]:
 
 
 def milestone_json(m: Milestone) -> dict[str, Any]:
-    return {"id": m.id, "uuid": m.uuid, "date": m.date.isoformat(), "kind": m.kind, "text": m.text,
-            "note": m.note or None, "created": m.created.isoformat(timespec="seconds")}  # fmt: skip
+    return {
+        "id": m.id,
+        "uuid": m.uuid,
+        "date": m.date.isoformat(),
+        "kind": m.kind,
+        "text": m.text,
+        "note": m.note or None,
+        "created": m.created.isoformat(timespec="seconds"),
+    }
 
 
 # --- counters -------------------------------------------------------------------------------------------
@@ -114,9 +121,15 @@ def counter_json(c: Counter, today: date) -> dict[str, Any]:
         "next_round": next_round(now),
         "longest": c.longest(today),
         "total": c.total(today),
-        "runs": [{"start": r.start.isoformat(), "end": None if r.end is None else r.end.isoformat(),
-                  "days": r.days(today)} for r in c.runs],
-    }  # fmt: skip
+        "runs": [
+            {
+                "start": r.start.isoformat(),
+                "end": None if r.end is None else r.end.isoformat(),
+                "days": r.days(today),
+            }
+            for r in c.runs
+        ],
+    }
 
 
 def reset_message(counter: Counter, ended: Run, today: date) -> str:

@@ -119,14 +119,23 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
                 "stage": None if b.dominant is None else b.dominant.value,
                 "mix": {s.value: round(v, 3) for s, v in b.mix.items()},
                 "mood": None if b.mood is None else round(b.mood, 2),
-                "milestones": [{"id": m.id, "date": m.date.isoformat(), "kind": m.kind, "text": m.text}
-                               for m in b.milestones],
-                "moves": [{"when": m.when.isoformat(timespec="seconds"), "from": m.source.value,
-                           "to": m.target.value, "forward": m.forward} for m in b.moves],
+                "milestones": [
+                    {"id": m.id, "date": m.date.isoformat(), "kind": m.kind, "text": m.text}
+                    for m in b.milestones
+                ],
+                "moves": [
+                    {
+                        "when": m.when.isoformat(timespec="seconds"),
+                        "from": m.source.value,
+                        "to": m.target.value,
+                        "forward": m.forward,
+                    }
+                    for m in b.moves
+                ],
             }
             for b in timeline.buckets
         ],
-    }  # fmt: skip
+    }
 
 
 # --- progress -------------------------------------------------------------------------------------------
@@ -218,12 +227,14 @@ def progress_json(p: Progress) -> dict[str, Any]:
         "moves": {"forward": p.forward, "back": p.back},
         "streak": {"current": p.current_streak, "longest": p.longest_streak},
         "entries_per_week": {"recent": round(p.per_week_recent, 2), "overall": round(p.per_week_overall, 2)},
-        "mood": {"recent": None if p.mood_recent is None else round(p.mood_recent, 2),
-                 "before": None if p.mood_before is None else round(p.mood_before, 2)},
+        "mood": {
+            "recent": None if p.mood_recent is None else round(p.mood_recent, 2),
+            "before": None if p.mood_before is None else round(p.mood_before, 2),
+        },
         "counters": [{"name": c.name, "days": c.days(p.today)} for c in p.counters],
         "milestones": {"this_month": len(p.milestones_this_month), "this_year": len(p.milestones_this_year)},
         "signals": [{"key": s.key, "text": s.text} for s in p.signals],
-    }  # fmt: skip
+    }
 
 
 # --- calendar -------------------------------------------------------------------------------------------
@@ -234,9 +245,11 @@ def calendar_lines(days_of_year: list[Day], today: date, width: int) -> list[Tex
     year = days_of_year[0].day.year
     lines = [Text(f"Writing days in {year}", style="bold")]
     written = sum(1 for d in days_of_year if d.entries)
-    halves = [days_of_year] if width >= 62 else [
-        [d for d in days_of_year if d.day.month <= 6], [d for d in days_of_year if d.day.month > 6]
-    ]  # fmt: skip
+    halves = (
+        [days_of_year]
+        if width >= 62
+        else [[d for d in days_of_year if d.day.month <= 6], [d for d in days_of_year if d.day.month > 6]]
+    )
     for half in halves:
         start = half[0].day - timedelta(days=half[0].day.weekday())
         weeks = (half[-1].day - start).days // 7 + 1
@@ -283,4 +296,4 @@ def calendar_json(days_of_year: list[Day]) -> dict[str, Any]:
             for d in days_of_year
             if d.entries
         ],
-    }  # fmt: skip
+    }

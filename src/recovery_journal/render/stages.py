@@ -215,14 +215,22 @@ def journey_json(journey: Journey) -> dict[str, Any]:
         "since": None if journey.current is None else journey.current.start.isoformat(timespec="seconds"),
         "shares": {s.value: round(v, 4) for s, v in journey.shares.items()},
         "periods": [
-            {"stage": p.stage.value, "start": p.start.isoformat(timespec="seconds"),
-             "end": p.end.isoformat(timespec="seconds"), "entries": p.entries,
-             "mix": {s.value: n for s, n in p.mix.items()}}
+            {
+                "stage": p.stage.value,
+                "start": p.start.isoformat(timespec="seconds"),
+                "end": p.end.isoformat(timespec="seconds"),
+                "entries": p.entries,
+                "mix": {s.value: n for s, n in p.mix.items()},
+            }
             for p in journey.periods
         ],
         "moves": [
-            {"when": m.when.isoformat(timespec="seconds"), "from": m.source.value, "to": m.target.value,
-             "forward": m.forward}
+            {
+                "when": m.when.isoformat(timespec="seconds"),
+                "from": m.source.value,
+                "to": m.target.value,
+                "forward": m.forward,
+            }
             for m in journey.moves
         ],
-    }  # fmt: skip
+    }

@@ -1,0 +1,205 @@
+"""The backup file format ("Backup files" in docs/encryption.md): a header, then a STREAM of AES-GCM chunks.
+
+Writing streams records through zlib into fixed-size chunks; reading authenticates every chunk, in order, and
+refuses truncation, reordering and trailing bytes. Errors are JournalErrors with calm words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from . import crypto
+from .errors import Damaged, NewerVersion, NotAJournal, WrongSecret
+
+MAGIC = b"RJBACKUP"
+VERSION = 1
+CHUNK = 64 * 1024
+TAG = 16
+MAX_HEADER = 64 * 1024
+_PREFIX = len(MAGIC) + 1 + 4
+
+_DAMAGED_HINT = (
+    "The backup can't be trusted as it is; use another copy if you have one. The journal wasn't touched."
+)
+
+
+def _damaged(why: str) -> Damaged:
+    return Damaged(f"This backup is damaged: {why}.", hint=_DAMAGED_HINT)
+
+
+def _key_ad(kdf: str, salt_hex: str) -> bytes:
+    return crypto.SEP.join([b"recovery-journal/v1/backup-key", kdf.encode(), salt_hex.encode()])
+
+
+def _subkeys(file_key: bytes) -> tuple[bytes, bytes]:
+    header = crypto.hkdf_sha256(file_key, info=b"recovery-journal/v1/backup-header")
+    payload = crypto.hkdf_sha256(file_key, info=b"recovery-journal/v1/backup-payload")
+    return header, payload
+
+
+def _nonce(counter: int, last: bool) -> bytes:
+    return counter.to_bytes(11, "big") + (b"\x01" if last else b"\x00")
+
+
+def write(
+    out: BinaryIO, passphrase: str, records: Iterable[dict[str, Any]], params: crypto.Argon2Params
+) -> None:
+    """Write a whole backup of `records` to `out`."""
+    salt = crypto.new_salt()
+    kdf = params.to_json()
+    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
+    file_key = crypto.new_key()
+    header = crypto.canonical_json(
+        {
+            "kdf": kdf,
+            "salt": salt.hex(),
+            "chunk": CHUNK,
+            "wrapped": crypto.wrap_key(kek, file_key, _key_ad(kdf, salt.hex())).hex(),
+        }
+    ).encode()
+    header_key, payload_key = _subkeys(file_key)
+    prefix = MAGIC + bytes((VERSION,)) + len(header).to_bytes(4, "big") + header
+    out.write(prefix + hmac.new(header_key, prefix, hashlib.sha256).digest())
+    aead = AESGCM(payload_key)
+    squeeze = zlib.compressobj(6)
+    pending = b""
+    counter = 0
+    for record in records:
+        pending += squeeze.compress((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode())
+        while len(pending) > CHUNK:  # keep at least one byte back: the final chunk must not be empty
+            out.write(aead.encrypt(_nonce(counter, False), pending[:CHUNK], None))
+            pending = pending[CHUNK:]
+            counter += 1
+    pending += squeeze.flush()
+    while len(pending) > CHUNK:
+        out.write(aead.encrypt(_nonce(counter, False), pending[:CHUNK], None))
+        pending = pending[CHUNK:]
+        counter += 1
+    out.write(aead.encrypt(_nonce(counter, True), pending, None))
+
+
+def _header(data: BinaryIO) -> tuple[bytes, dict[str, Any]]:
+    prefix = data.read(_PREFIX)
+    if not prefix:
+        raise NotAJournal(
+            "That file is empty, so it isn't a backup.", hint="Check the file name; nothing was changed."
+        )
+    if not prefix.startswith(MAGIC[: len(prefix)]) or len(prefix) < len(MAGIC):
+        raise NotAJournal(
+            "That file isn't a recovery-journal backup.", hint="Check the file name; nothing was changed."
+        )
+    if len(prefix) < _PREFIX:
+        raise _damaged("it ends inside its header")
+    version = prefix[len(MAGIC)]
+    if version > VERSION:
+        raise NewerVersion(
+            "This backup was made by a newer recovery-journal than this one.",
+            hint="Upgrade with `pip install --upgrade recovery-journal`, then try again.",
+        )
+    if version != VERSION:
+        raise _damaged(f"it claims format version {version}, which has never existed")
+    size = int.from_bytes(prefix[-4:], "big")
+    if not 0 < size <= MAX_HEADER:
+        raise _damaged("its header length is impossible")
+    raw = data.read(size)
+    if len(raw) != size:
+        raise _damaged("it ends inside its header")
+    try:
+        header = json.loads(raw)
+    except ValueError:
+        raise _damaged("its header isn't readable") from None
+    if not isinstance(header, dict) or set(header) != {"kdf", "salt", "wrapped", "chunk"}:
+        raise _damaged("its header has the wrong fields")
+    return prefix + raw, header
+
+
+def read(data: BinaryIO, passphrase: str) -> Iterator[dict[str, Any]]:
+    """Yield the backup's records, authenticating as it goes; raises on any damage, at the point it is met.
+
+    Callers that must not act on a partly read backup collect every record first.
+    """
+    prefix, header = _header(data)
+    try:
+        params = crypto.parse_kdf(str(header["kdf"]))
+        salt = bytes.fromhex(str(header["salt"]))
+        wrapped = bytes.fromhex(str(header["wrapped"]))
+    except (crypto.InvalidKdfParams, ValueError):
+        raise _damaged("its key settings are invalid or out of bounds") from None
+    if params is None or len(salt) != crypto.SALT_LEN or header["chunk"] != CHUNK:
+        raise _damaged("its key settings are invalid or out of bounds")
+    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
+    try:
+        file_key = crypto.unwrap_key(kek, wrapped, _key_ad(str(header["kdf"]), str(header["salt"])))
+    except crypto.InvalidCiphertext:
+        raise WrongSecret(
+            "That passphrase didn't open this backup (or its header was changed).",
+            hint="Backups open with the passphrase the journal had when the backup was made, "
+            "or the one given with --passphrase-file.",
+        ) from None
+    header_key, payload_key = _subkeys(file_key)
+    expected = hmac.new(header_key, prefix, hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, data.read(32)):
+        raise _damaged("its header was changed")
+    yield from _records(_chunks(data, AESGCM(payload_key)))
+
+
+def _chunks(data: BinaryIO, aead: AESGCM) -> Iterator[bytes]:
+    counter = 0
+    current = data.read(CHUNK + TAG)
+    while True:
+        following = data.read(CHUNK + TAG)
+        last = not following
+        if len(current) < TAG:
+            raise _damaged("it is cut short")
+        try:
+            yield aead.decrypt(_nonce(counter, last), current, None)
+        except InvalidTag:
+            raise _damaged(_why(aead, counter, current, last)) from None
+        if last:
+            return
+        counter += 1
+        current = following
+
+
+def _why(aead: AESGCM, counter: int, chunk: bytes, last: bool) -> str:
+    """Tell a cut-short or over-long file from a changed one, for a clearer message."""
+    try:
+        aead.decrypt(_nonce(counter, not last), chunk, None)
+    except InvalidTag:
+        return "a part of it was changed, reordered or cut off"
+    return "it is cut short" if last else "there are extra bytes after its end"
+
+
+def _records(chunks: Iterator[bytes]) -> Iterator[dict[str, Any]]:
+    unzip = zlib.decompressobj()
+    buffered = b""
+    for chunk in chunks:
+        try:
+            buffered += unzip.decompress(chunk)
+        except zlib.error:
+            raise _damaged("its contents don't decompress") from None
+        *lines, buffered = buffered.split(b"\n")
+        for line in lines:
+            yield _record(line)
+    if not unzip.eof or unzip.unused_data:
+        raise _damaged("its contents end unexpectedly")
+    if buffered.strip():
+        yield _record(buffered)
+
+
+def _record(line: bytes) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        raise _damaged("a record in it isn't readable") from None
+    if not isinstance(record, dict) or "type" not in record:
+        raise _damaged("a record in it has no type")
+    return record

@@ -1,0 +1,437 @@
+"""Moving words in and out: encrypted backups (create, verify, restore), plain exports, and imports."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import backup as backups
+from .. import importers, portable
+from ..errors import AlreadyExists, PassphraseProblem, UsageProblem, WrongSecret
+from ..merge import MergeReport
+from ..passphrase import read_file
+from ..render import exports
+from ..render.output import Output
+from ..store import check_journal_file, write_private
+from . import _shared
+from ._shared import JsonOpt, TagOpt
+
+backup_app = typer.Typer(help="Encrypted backups: one file that opens anywhere with its passphrase.")
+import_app = typer.Typer(help="Bring entries in from a recovery-journal JSON export, jrnl or Day One.")
+
+FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The backup file.")]
+PassFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--passphrase-file",
+        metavar="FILE",
+        show_default=False,
+        help="Read the backup's passphrase from FILE instead of using the journal's.",
+    ),
+]
+NOT_ENCRYPTED = (
+    "Note: this export is not encrypted. Keep it somewhere private, and delete it when you're done."
+)
+
+
+def _passphrase_from(path: Path) -> str:
+    return read_file(path.expanduser(), "--passphrase-file")
+
+
+def _backup_passphrase(ctx: typer.Context, given: Path | None, label: str = "Backup passphrase") -> str:
+    """--passphrase-file, else the usual passphrase sources, else ask."""
+    if given is not None:
+        return _passphrase_from(given)
+    current = _shared.settings(ctx)
+    from .. import passphrase as sources
+
+    found = sources.from_environment(current.env)
+    if found is not None:
+        return found
+    if not _shared.can_ask_secret():
+        raise PassphraseProblem(
+            "There's no terminal to ask for the backup's passphrase in.",
+            hint="Use --passphrase-file, or set RECOVERY_JOURNAL_PASSPHRASE_FILE.",
+        )
+    return str(typer.prompt(label, hide_input=True, err=True))
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MiB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KiB"
+
+
+def _plural(n: int, word: str) -> str:
+    return (
+        f"{n} {word}{'' if n == 1 else 's'}"
+        if not word.endswith("y")
+        else f"{n} {word[:-1]}{'y' if n == 1 else 'ies'}"
+    )
+
+
+@backup_app.command("create")
+def create(
+    ctx: typer.Context,
+    target: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Where to write the backup ('-' for stdout).")
+    ],
+    passphrase_file: PassFileOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write an encrypted backup of the whole journal to one file.
+
+    Example: recovery-journal backup create ~/journal-2026-11.rjbackup
+    """
+    out = Output(as_json)
+    to_stdout = str(target) == "-"
+    if to_stdout and sys.stdout.isatty():
+        raise UsageProblem(
+            "A backup is binary, so it isn't written to the terminal.",
+            hint="Give a file name, or redirect it: backup create - > journal.rjbackup",
+        )
+    journal, secret = _shared.open_journal_with_passphrase(ctx, out)
+    with journal:
+        protect = _passphrase_from(passphrase_file) if passphrase_file else secret
+        if to_stdout:
+            backups.write_to(sys.stdout.buffer, journal, protect, journal.settings.kdf)
+            out.say("Backup written to stdout.")
+            return
+        progress = _progress_bar(out, journal.count())
+        with progress or contextlib.nullcontext():
+            summary = backups.create(
+                journal,
+                target,
+                protect,
+                journal.settings.kdf,
+                force=force,
+                progress=progress.update_to if progress else None,
+            )
+    if as_json:
+        out.document(
+            "backup",
+            file=str(target),
+            entries=summary.entries,
+            milestones=summary.milestones,
+            counters=summary.counters,
+            revisions=summary.revisions,
+            bytes=summary.size,
+        )
+        return
+    out.say(
+        f"Backed up {_plural(summary.entries, 'entry')}, {_plural(summary.milestones, 'milestone')} and "
+        f"{_plural(summary.counters, 'counter')} to {target} ({_size(summary.size)}), checked after writing.",
+        style="green",
+    )
+    other = "the passphrase in " + str(passphrase_file) if passphrase_file else "the journal's passphrase"
+    out.say(f"It opens with {other}, on any computer: recovery-journal backup restore {target}")
+
+
+@backup_app.command("verify")
+def verify(
+    ctx: typer.Context, file: FileArg, passphrase_file: PassFileOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Check a backup opens and is whole, without touching any journal.
+
+    Example: recovery-journal backup verify ~/journal-2026-11.rjbackup
+    """
+    out = Output(as_json)
+    incoming = backups.read(file, _backup_passphrase(ctx, passphrase_file))
+    summary = backups.summary_of(incoming, file.stat().st_size)
+    if as_json:
+        out.document(
+            "backup-verify",
+            file=str(file),
+            ok=True,
+            created=summary.created,
+            entries=summary.entries,
+            revisions=summary.revisions,
+            milestones=summary.milestones,
+            counters=summary.counters,
+        )
+        return
+    out.say(
+        f"The backup is whole and opens: {_plural(summary.entries, 'entry')} ({summary.revisions} earlier "
+        f"versions), {_plural(summary.milestones, 'milestone')}, {_plural(summary.counters, 'counter')}, "
+        f"made {summary.created}.",
+        style="green",
+    )
+
+
+@backup_app.command("restore")
+def restore(
+    ctx: typer.Context,
+    file: FileArg,
+    merge: Annotated[bool, typer.Option("--merge", help="Merge into the existing journal.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+    ] = False,
+    passphrase_file: PassFileOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Restore a backup into a new journal, or --merge it into this one.
+
+    Example: recovery-journal backup restore ~/journal-2026-11.rjbackup --merge
+    """
+    out = Output(as_json)
+    current = _shared.settings(ctx)
+    exists = current.paths.db.exists()
+    if exists and not merge:
+        raise AlreadyExists(
+            f"There's already a journal at {current.paths.home}.",
+            hint="Add --merge to merge the backup into it (nothing is ever deleted), "
+            "or use --journal FOLDER for a new one.",
+        )
+    if not exists:
+        secret = _backup_passphrase(ctx, passphrase_file)
+        incoming = backups.read(file, secret)
+        if dry_run:
+            _report(
+                out,
+                MergeReport(
+                    entries_added=len(incoming.entries),
+                    milestones_added=len(incoming.milestones),
+                    counters_added=len(incoming.counters),
+                ),
+                dry_run=True,
+                as_json=as_json,
+            )
+            return
+        journal, code, report = backups.restore_new(current, secret, incoming)
+        journal.close()
+        from .keys import show_recovery_code
+
+        _report(out, report, dry_run=False, as_json=as_json)
+        if not as_json:
+            show_recovery_code(out, code, first=True)
+            out.say(f"The new journal at {current.paths.home} opens with the backup's passphrase.")
+        return
+    check_journal_file(current.paths.db)
+    journal, secret = _shared.open_journal_with_passphrase(ctx, out)
+    with journal:
+        incoming = _read_trying(ctx, file, passphrase_file, secret)
+        report = backups.merge(journal, incoming, dry_run=True)
+        if dry_run or not report.changed:
+            _report(out, report, dry_run=dry_run, as_json=as_json)
+            return
+        saved = backups.snapshot(journal)
+        report = backups.merge(journal, incoming)
+    _report(out, report, dry_run=False, as_json=as_json, snapshot=str(saved))
+
+
+def _read_trying(
+    ctx: typer.Context, file: Path, passphrase_file: Path | None, journal_secret: str
+) -> portable.Incoming:
+    """The backup opens with --passphrase-file, or the journal's passphrase, or (asked) an older one."""
+    if passphrase_file is not None:
+        return backups.read(file, _passphrase_from(passphrase_file))
+    try:
+        return backups.read(file, journal_secret)
+    except WrongSecret:
+        if not _shared.can_ask_secret() or not _shared.stdin_is_terminal():
+            raise
+        Output().say(
+            "The journal's passphrase doesn't open this backup; it may have been made with an older one."
+        )
+        return backups.read(file, str(typer.prompt("Backup passphrase", hide_input=True, err=True)))
+
+
+def _report(
+    out: Output,
+    report: MergeReport,
+    *,
+    dry_run: bool,
+    as_json: bool,
+    snapshot: str | None = None,
+    skipped: int = 0,
+) -> None:
+    if as_json:
+        out.document(
+            "restore" if not skipped else "import",
+            dry_run=dry_run,
+            snapshot=snapshot,
+            entries_added=report.entries_added,
+            entries_updated=report.entries_updated,
+            entries_unchanged=report.entries_unchanged,
+            conflicts=report.conflicts,
+            revisions_added=report.revisions_added,
+            milestones_added=report.milestones_added,
+            counters_added=report.counters_added,
+            stages_taken=report.stages_taken,
+            skipped_empty=skipped,
+        )
+        return
+    added = [
+        part
+        for part in (
+            _plural(report.entries_added, "entry") if report.entries_added else "",
+            _plural(report.milestones_added, "milestone") if report.milestones_added else "",
+            _plural(report.counters_added, "counter") if report.counters_added else "",
+        )
+        if part
+    ]
+    line = f"{'Would add' if dry_run else 'Added'} {_join(added)}." if added else "Nothing new to add."
+    if report.entries_updated:
+        moved = "would move" if dry_run else "moved"
+        line += f" {_plural(report.entries_updated, 'entry')} {moved} to a newer version."
+    if report.entries_unchanged:
+        verb = "is" if report.entries_unchanged == 1 else "are"
+        line += f" {_plural(report.entries_unchanged, 'entry')} {verb} already here."
+    out.say(line, style="green" if added and not dry_run else "")
+    if report.conflicts:
+        listed = ", ".join(map(str, report.conflicts))
+        out.say(
+            f"Entries {listed} had been changed differently in both places; both versions "
+            f"{'would be' if dry_run else 'are'} kept (see `recovery-journal history ID`)."
+        )
+    if report.milestones_differing or report.counters_differing:
+        out.say("Some milestones or counters differ between the two; the ones here were kept as they are.")
+    if skipped:
+        out.say(f"{_plural(skipped, 'empty entry')} {'would be' if dry_run else 'were'} skipped.")
+    if snapshot:
+        out.say(f"A copy of the journal from just before is at {snapshot}.")
+    if dry_run:
+        out.say("Dry run: nothing was changed.")
+
+
+# --- export and import ----------------------------------------------------------------------------------
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, json or txt.")
+    ] = "markdown",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            show_default=False,
+            help="Write to FILE (readable only by you) instead of stdout.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    since: Annotated[str | None, typer.Option("--from", metavar="DAY", show_default=False)] = None,
+    until: Annotated[str | None, typer.Option("--to", metavar="DAY", show_default=False)] = None,
+    stage: Annotated[
+        list[str] | None, typer.Option("--stage", "-s", metavar="STAGE", show_default=False)
+    ] = None,
+    tag: TagOpt = None,
+) -> None:
+    """Export your entries as plain Markdown, JSON or text (not encrypted).
+
+    Example: recovery-journal export --format markdown -o journal.md
+    """
+    from .reading import _filter
+
+    if fmt not in exports.FORMATS:
+        raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
+    wanted = _filter(since, until, None, tag, None, False, stage)
+    out = Output()
+    with _shared.open_journal(ctx, out) as journal:
+        entries = journal.entries(wanted).entries
+        now = journal.now()
+        if fmt == "json":
+            revisions = backups._revisions_by_entry(journal)
+            text = exports.as_json(
+                [(e, revisions.get(e.id, [])) for e in entries],
+                journal.milestones.all(),
+                journal.counters.all(),
+                now,
+            )
+        elif fmt == "markdown":
+            text = exports.as_markdown(entries, journal.milestones.all(), now)
+        else:
+            text = exports.as_text(entries)
+    if output is not None:
+        write_private(output.expanduser(), text.encode("utf-8"), overwrite=force)
+        out.say(f"Exported {_plural(len(entries), 'entry')} to {output}.", style="green")
+    else:
+        sys.stdout.write(text)
+    out.say(NOT_ENCRYPTED)
+
+
+def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
+    out = Output(as_json)
+    with _shared.open_journal(ctx, out) as journal:
+        report = backups.merge(journal, read.incoming, dry_run=True)
+        snapshot = None
+        if report.changed and not dry_run:  # a safety copy only when something will change
+            snapshot = str(backups.snapshot(journal))
+            report = backups.merge(journal, read.incoming)
+    _report(out, report, dry_run=dry_run, as_json=as_json, snapshot=snapshot, skipped=read.skipped_empty)
+    if not as_json and report.entries_added and not dry_run:
+        out.say(
+            "Every new entry has been given a healing stage; `recovery-journal stage review` goes through "
+            "the unsure ones."
+        )
+
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")]
+ImportFile = Annotated[Path, typer.Argument(metavar="FILE", help="The file to import.")]
+
+
+@import_app.command("json")
+def import_json(
+    ctx: typer.Context, file: ImportFile, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Import a recovery-journal JSON export (entries, earlier versions, milestones, counters).
+
+    Example: recovery-journal import json journal-export.json
+    """
+    _import(ctx, importers.own_json(file), dry_run, as_json)
+
+
+@import_app.command("jrnl")
+def import_jrnl(
+    ctx: typer.Context, file: ImportFile, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Import a jrnl journal: its plain-text file, or its JSON export (jrnl --format json).
+
+    Example: recovery-journal import jrnl ~/.local/share/jrnl/journal.txt
+    """
+    _import(ctx, importers.jrnl(file), dry_run, as_json)
+
+
+@import_app.command("dayone")
+def import_dayone(
+    ctx: typer.Context, file: ImportFile, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+) -> None:
+    """Import a Day One export (the JSON file, or the zip Day One makes).
+
+    Example: recovery-journal import dayone "Day One Export.zip"
+    """
+    _import(ctx, importers.dayone(file), dry_run, as_json)
+
+
+class _Bar:
+    """A Rich progress bar on stderr for big journals (a terminal only)."""
+
+    def __init__(self, total: int) -> None:
+        from rich.progress import Progress
+
+        self._progress = Progress(transient=True, console=Output().err)
+        self._task = self._progress.add_task("Backing up", total=total)
+
+    def __enter__(self) -> _Bar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def update_to(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+
+def _progress_bar(out: Output, entries: int) -> _Bar | None:
+    return _Bar(entries) if entries >= 2000 and out.err.is_terminal and not out.json_mode else None

@@ -1,0 +1,283 @@
+"""Reading other journals: jrnl (its plain-text journal and its JSON export), Day One (JSON export, or the zip
+it comes in), and recovery-journal's own JSON export. Each becomes portable.Incoming, ready to merge.
+
+Entries from tools without UUIDs get one derived from their date and words, so importing the same file twice
+adds nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid as uuidlib
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from . import portable
+from .entry import MAX_TEXT_BYTES, Entry, clean_tags
+from .errors import EmptyEntry, InvalidInput, JournalError, NotAJournal, TooLarge
+
+MAX_FILE = 512 * 1024 * 1024
+_NS = uuidlib.UUID("0e3c2a4b-8f61-4c1e-a1d5-6a0b9f3e7c21")
+_JRNL_HEADER = re.compile(
+    r"^(?:\[(?P<bracketed>[^\]]+)\]"
+    r"|(?P<plain>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?))"
+    r" ?(?P<title>.*)$"
+)
+_TAG = re.compile(r"(?<![\w@#])[@#]([^\W\d_][\w-]*)")
+_DAYONE_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+_DAYONE_MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:/+[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Imported:
+    incoming: portable.Incoming
+    skipped_empty: int = 0
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise TooLarge(
+                f"{path} is {size // 1024 // 1024} MiB, more than an import can take.",
+                hint="Split it into smaller files.",
+            )
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise NotAJournal(
+            f"There's no file at {path}.", hint="Check the path; nothing was changed."
+        ) from None
+    except IsADirectoryError:
+        raise NotAJournal(f"{path} is a folder.", hint="Give the exported file itself.") from None
+
+
+def _text(raw: bytes, path: Path) -> str:
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
+        ) from None
+
+
+def _json(raw: bytes, path: Path) -> Any:
+    try:
+        return json.loads(_text(raw, path))
+    except ValueError:
+        raise InvalidInput(
+            f"{path} isn't a JSON file this can read.", hint="Check the file; nothing was changed."
+        ) from None
+
+
+def _derived_uuid(kind: str, when: datetime, text: str) -> str:
+    return str(uuidlib.uuid5(_NS, f"{kind}\n{when.isoformat(timespec='minutes')}\n{text}"))
+
+
+def _entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool = False) -> Entry | None:
+    """An incoming entry, or None when it's empty. Oversized text is refused (nothing is half-imported)."""
+    cleaned = text.lstrip("\r\n").rstrip()
+    if not cleaned.strip():
+        return None
+    if len(cleaned.encode("utf-8")) > MAX_TEXT_BYTES:
+        raise TooLarge(
+            f"An entry from {when:%Y-%m-%d} is over 1 MiB, more than one entry can hold.",
+            hint="Nothing was imported. Split that entry in the source first.",
+        )
+    try:
+        tag_set = clean_tags([t.lstrip("@#") for t in tags if t.strip()])
+    except JournalError:
+        tag_set = ()
+    return Entry(
+        id=0,
+        uuid=uuid,
+        date=when,
+        created=when,
+        updated=when,
+        title="",
+        text=cleaned,
+        tags=tag_set,
+        mood=None,
+        starred=starred,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def _collect(entries: list[Entry | None]) -> Imported:
+    kept = [e for e in entries if e is not None]
+    unique: dict[str, Entry] = {}
+    for entry in kept:  # the same entry twice in one file is one entry
+        unique.setdefault(entry.uuid, entry)
+    incoming = portable.Incoming(entries=[(e, []) for e in unique.values()])
+    return Imported(incoming=incoming, skipped_empty=len(entries) - len(kept))
+
+
+# --- jrnl -----------------------------------------------------------------------------------------------
+
+
+def jrnl(path: Path) -> Imported:
+    """jrnl's plain-text journal ("[date] title" lines), or its `--format json` export."""
+    raw = _read(path)
+    if raw.lstrip()[:1] == b"{":
+        return _jrnl_json(_json(raw, path), path)
+    if raw.startswith(b"gAAAAA") or raw[:1] in (b"\x00",) or b"\x00" in raw[:512]:
+        raise InvalidInput(
+            f"{path} looks encrypted (a jrnl encrypted journal).",
+            hint="Decrypt it with jrnl first (jrnl --decrypt), or export it: jrnl --format json",
+        )
+    return _jrnl_text(_text(raw, path), path)
+
+
+def _jrnl_date(text: str) -> datetime | None:
+    from dateutil import parser
+
+    try:
+        return _aware(parser.parse(text))
+    except (ValueError, OverflowError):
+        return None
+
+
+def _jrnl_text(text: str, path: Path) -> Imported:
+    entries: list[Entry | None] = []
+    current: tuple[datetime, list[str], bool] | None = None
+
+    def close() -> None:
+        if current is not None:
+            when, lines, starred = current
+            body = "\n".join(lines)
+            entries.append(
+                _entry(_derived_uuid("jrnl", when, body.strip()), when, body, _TAG.findall(body), starred)
+            )
+
+    for line in text.splitlines():
+        match = _JRNL_HEADER.match(line)
+        when = _jrnl_date(match.group("bracketed") or match.group("plain")) if match else None
+        if match and when is not None:
+            close()
+            title = match.group("title").rstrip()
+            starred = title.endswith(" *") or title == "*"
+            current = (when, [title.removesuffix("*").rstrip()], starred)
+        elif current is not None:
+            current[1].append(line)
+    close()
+    if not entries:
+        raise InvalidInput(
+            f"No jrnl entries were found in {path}.",
+            hint='jrnl entries start with a line like "[2024-03-01 09:00] Title".',
+        )
+    return _collect(entries)
+
+
+def _jrnl_json(data: Any, path: Path) -> Imported:
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise InvalidInput(f"{path} isn't a jrnl JSON export.", hint='It should have an "entries" list.')
+    entries: list[Entry | None] = []
+    for item in data["entries"]:
+        try:
+            when = _aware(datetime.fromisoformat(f"{item['date']}T{item.get('time') or '00:00'}"))
+            title, body = str(item.get("title") or ""), str(item.get("body") or "")
+            text = title + ("\n" + body if body.strip() else "")
+            uuid = (
+                str(uuidlib.UUID(item["uuid"]))
+                if item.get("uuid")
+                else _derived_uuid("jrnl", when, text.strip())
+            )
+            entries.append(
+                _entry(uuid, when, text, [str(t) for t in item.get("tags") or []], bool(item.get("starred")))
+            )
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(
+                f"An entry in {path} doesn't look like jrnl's JSON.",
+                hint="Nothing was imported. Export again with: jrnl --format json",
+            ) from None
+    return _collect(entries)
+
+
+# --- Day One --------------------------------------------------------------------------------------------
+
+
+def dayone(path: Path) -> Imported:
+    """A Day One JSON export, or the zip Day One exports it in (every journal file inside is read)."""
+    raw = _read(path)
+    documents: list[Any] = []
+    if raw[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    if name.lower().endswith(".json") and "/" not in name.strip("/"):
+                        documents.append(_json(archive.read(name), Path(name)))
+        except zipfile.BadZipFile:
+            raise InvalidInput(
+                f"{path} isn't a zip file this can read.", hint="Export again from Day One."
+            ) from None
+    else:
+        documents.append(_json(raw, path))
+    entries: list[Entry | None] = []
+    for document in documents:
+        if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
+            raise InvalidInput(f"{path} isn't a Day One export.", hint='It should have an "entries" list.')
+        for item in document["entries"]:
+            entries.append(_dayone_entry(item, path))
+    return _collect(entries)
+
+
+def _dayone_entry(item: Any, path: Path) -> Entry | None:
+    try:
+        created = datetime.fromisoformat(str(item["creationDate"]).replace("Z", "+00:00"))
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=timezone.utc)
+        zone = item.get("timeZone")
+        if zone:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                created = created.astimezone(ZoneInfo(str(zone)))
+            except (ZoneInfoNotFoundError, ValueError):
+                created = created.astimezone()
+        else:
+            created = created.astimezone()
+        text = _DAYONE_MEDIA.sub("[photo]", str(item.get("text") or ""))
+        text = _DAYONE_ESCAPE.sub(r"\1", text)
+        raw_uuid = str(item.get("uuid") or "")
+        uuid = str(uuidlib.UUID(raw_uuid)) if raw_uuid else _derived_uuid("dayone", created, text.strip())
+        return _entry(
+            uuid, created, text, [str(t) for t in item.get("tags") or []], bool(item.get("starred"))
+        )
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            f"An entry in {path} doesn't look like Day One's export.",
+            hint="Nothing was imported. Export again from Day One as JSON.",
+        ) from None
+
+
+# --- recovery-journal's own JSON export --------------------------------------------------------------------
+
+
+def own_json(path: Path) -> Imported:
+    """`recovery-journal export --format json`, read back exactly (UUIDs, revisions, stages, milestones)."""
+    data = _json(_read(path), path)
+    if not isinstance(data, dict) or data.get("format") != "recovery-journal-export":
+        raise InvalidInput(
+            f"{path} isn't a recovery-journal JSON export.",
+            hint="For jrnl or Day One files use `import jrnl` or `import dayone`.",
+        )
+    if int(data.get("version", 0)) > portable.FORMAT:
+        raise InvalidInput(
+            f"{path} was exported by a newer recovery-journal.",
+            hint="Upgrade with `pip install --upgrade recovery-journal`.",
+        )
+    records: list[dict[str, Any]] = []
+    for key, kind in (("entries", "entry"), ("milestones", "milestone"), ("counters", "counter")):
+        records += [{**item, "type": kind} for item in data.get(key) or []]
+    try:
+        return Imported(incoming=portable.collect(records, expect_end=False))
+    except portable.BadRecord as exc:
+        raise portable.refuse(str(path), str(exc)) from None
+    except EmptyEntry:
+        raise InvalidInput(f"{path} has an empty entry.", hint="Nothing was imported.") from None

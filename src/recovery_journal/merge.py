@@ -1,0 +1,272 @@
+"""Bringing entries in: a restore into a new journal, or a merge into an existing one (restores and imports).
+
+A merge matches entries by UUID, never deletes, and is idempotent: applying the same records twice adds
+nothing. When the same entry was changed differently on both sides, both versions are kept (the incoming one
+joins the entry's history) and the entry is listed as a conflict. Everything happens inside the caller's one
+transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from . import codec, counters, milestones, queries
+from .crypto import FieldCipher, field_ad
+from .entry import Entry, Revision
+from .portable import Incoming
+from .stages.record import StageRecord
+
+Guess = Callable[[str], StageRecord]
+_CONFLICT_NS = uuidlib.UUID("5c7e1f0e-6f0a-4a53-9b65-3d1f5b0f2a77")
+
+
+@dataclass
+class MergeReport:
+    entries_added: int = 0
+    entries_updated: int = 0
+    entries_unchanged: int = 0
+    conflicts: list[int] = field(default_factory=list)
+    revisions_added: int = 0
+    milestones_added: int = 0
+    milestones_differing: list[int] = field(default_factory=list)
+    counters_added: int = 0
+    counters_differing: list[str] = field(default_factory=list)
+    stages_taken: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.entries_added
+            or self.entries_updated
+            or self.conflicts
+            or self.revisions_added
+            or self.milestones_added
+            or self.counters_added
+            or self.stages_taken
+        )
+
+
+def _content(item: Entry | Revision) -> tuple[Any, ...]:
+    return (item.date.isoformat(timespec="seconds"), item.title, item.text, tuple(item.tags), item.mood)
+
+
+def _as_entry(revision: Revision, entry_uuid: str) -> Entry:
+    return Entry(
+        id=0,
+        uuid=entry_uuid,
+        date=revision.date,
+        created=revision.replaced,
+        updated=revision.replaced,
+        title=revision.title,
+        text=revision.text,
+        tags=revision.tags,
+        mood=revision.mood,
+    )
+
+
+def _add_revision(
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    entry_id: int,
+    entry_uuid: str,
+    revision_uuid: str,
+    content: Entry,
+    replaced: datetime,
+) -> None:
+    snapshot = codec.seal_snapshot(cipher, revision_uuid, replace(content, uuid=entry_uuid), replaced)
+    queries.insert_revision(con, revision_uuid, entry_id, snapshot)
+
+
+def _values(entry: Entry) -> dict[str, object]:
+    return {
+        "date": entry.date,
+        "created": entry.created,
+        "updated": entry.updated,
+        "title": entry.title,
+        "text": entry.text,
+        "tags": entry.tags,
+        "mood": entry.mood,
+        "stage": entry.stage,
+        "flags": (entry.tender, entry.starred),
+    }
+
+
+def _insert_entry(
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    entry: Entry,
+    revisions: list[Revision],
+    guess: Guess,
+    keep_id: bool,
+) -> int:
+    if entry.stage is None:
+        entry = replace(entry, stage=guess(entry.text))
+    entry_id = queries.insert_entry(
+        con,
+        entry.uuid,
+        codec.seal_fields(cipher, entry.uuid, _values(entry)),
+        entry.id if keep_id and entry.id else None,
+    )
+    for revision in revisions:
+        _add_revision(
+            con,
+            cipher,
+            entry_id,
+            entry.uuid,
+            revision.uuid,
+            _as_entry(revision, entry.uuid),
+            revision.replaced,
+        )
+    return entry_id
+
+
+def restore_into_new(
+    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, guess: Guess
+) -> MergeReport:
+    """Fill a brand-new journal, keeping entry and milestone numbers as they were."""
+    report = MergeReport()
+    for entry, revisions in incoming.entries:
+        _insert_entry(con, cipher, entry, revisions, guess, keep_id=True)
+        report.entries_added += 1
+        report.revisions_added += len(revisions)
+    for milestone in incoming.milestones:
+        milestones.insert(con, cipher, milestone, keep_id=True)
+        report.milestones_added += 1
+    for counter in incoming.counters:
+        counters.insert(con, cipher, counter, keep_id=True)
+        report.counters_added += 1
+    if incoming.personal_model is not None:
+        model_uuid = str(uuidlib.uuid4())
+        sealed = cipher.seal_json(incoming.personal_model, field_ad("personal_model", "model", model_uuid))
+        queries.put_personal_model(con, model_uuid, sealed)
+    return report
+
+
+def _local_entries(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, tuple[Entry, list[Revision]]]:
+    local: dict[str, tuple[Entry, list[Revision]]] = {}
+    for row in queries.entry_columns(con, queries.ENTRY_FIELDS):
+        entry = codec.open_entry(cipher, row, queries.ENTRY_FIELDS)
+        revisions = [
+            codec.open_snapshot(cipher, n, ruuid, entry.uuid, sealed)
+            for n, (_rid, ruuid, sealed) in enumerate(queries.revisions_of(con, entry.id), start=1)
+        ]
+        local[entry.uuid] = (entry, revisions)
+    return local
+
+
+def merge_into(
+    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, guess: Guess, now: datetime
+) -> MergeReport:
+    """Merge records into an existing journal by UUID. Never deletes; idempotent."""
+    report = MergeReport()
+    local = _local_entries(con, cipher)
+    for entry, revisions in incoming.entries:
+        found = local.get(entry.uuid)
+        if found is None:
+            _insert_entry(con, cipher, entry, revisions, guess, keep_id=False)
+            report.entries_added += 1
+            report.revisions_added += len(revisions)
+            continue
+        _merge_entry(con, cipher, found, entry, revisions, now, report)
+    known_milestones = {m.uuid: m for m in _all_milestones(con, cipher)}
+    for milestone in incoming.milestones:
+        mine = known_milestones.get(milestone.uuid)
+        if mine is None:
+            milestones.insert(con, cipher, milestone)
+            report.milestones_added += 1
+        elif (mine.date, mine.kind, mine.text, mine.note) != (
+            milestone.date,
+            milestone.kind,
+            milestone.text,
+            milestone.note,
+        ):
+            report.milestones_differing.append(mine.id)
+    known_counters = {c.uuid: c for c in _all_counters(con, cipher)}
+    for counter in incoming.counters:
+        existing = known_counters.get(counter.uuid)
+        if existing is None:
+            counters.insert(con, cipher, counter)
+            report.counters_added += 1
+        elif existing.runs != counter.runs:
+            report.counters_differing.append(existing.name)
+    return report
+
+
+def _merge_entry(
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    found: tuple[Entry, list[Revision]],
+    entry: Entry,
+    revisions: list[Revision],
+    now: datetime,
+    report: MergeReport,
+) -> None:
+    mine, my_revisions = found
+    known_revision_uuids = {r.uuid for r in my_revisions}
+    my_history = {_content(r) for r in my_revisions}
+    for revision in revisions:  # their history joins mine, once (the same words are never kept twice)
+        if revision.uuid not in known_revision_uuids and _content(revision) not in my_history:
+            _add_revision(
+                con,
+                cipher,
+                mine.id,
+                mine.uuid,
+                revision.uuid,
+                _as_entry(revision, mine.uuid),
+                revision.replaced,
+            )
+            known_revision_uuids.add(revision.uuid)
+            my_history.add(_content(revision))
+            report.revisions_added += 1
+    theirs, ours = _content(entry), _content(mine)
+    updates: dict[str, object] = {}
+    if (
+        entry.stage is not None
+        and entry.stage.by_writer
+        and not (mine.stage is not None and mine.stage.by_writer)
+    ):
+        updates["stage"] = entry.stage
+        report.stages_taken += 1
+    if (entry.tender or mine.tender, entry.starred or mine.starred) != (mine.tender, mine.starred):
+        updates["flags"] = (entry.tender or mine.tender, entry.starred or mine.starred)
+    if theirs == ours or theirs in my_history:
+        report.entries_unchanged += 1
+    elif ours in {_content(r) for r in revisions}:  # they have my version in their history: theirs is newer
+        revision_uuid = str(uuidlib.uuid4())
+        _add_revision(con, cipher, mine.id, mine.uuid, revision_uuid, mine, now)
+        updates.update(
+            date=entry.date,
+            updated=entry.updated,
+            title=entry.title,
+            text=entry.text,
+            tags=entry.tags,
+            mood=entry.mood,
+        )
+        if "stage" not in updates and not (mine.stage is not None and mine.stage.by_writer):
+            updates["stage"] = entry.stage  # None is filled in with a fresh guess when the journal next opens
+        report.entries_updated += 1
+    else:  # changed differently on both sides: keep mine current, keep theirs in the history
+        digest = hashlib.sha256(repr(theirs).encode()).hexdigest()
+        revision_uuid = str(uuidlib.uuid5(_CONFLICT_NS, f"{entry.uuid}:{digest}"))
+        if revision_uuid not in known_revision_uuids:
+            _add_revision(con, cipher, mine.id, mine.uuid, revision_uuid, entry, entry.updated)
+            report.revisions_added += 1
+        report.conflicts.append(mine.id)
+    if updates:
+        queries.update_entry(con, mine.id, codec.seal_fields(cipher, mine.uuid, updates))
+
+
+def _all_milestones(con: sqlite3.Connection, cipher: FieldCipher) -> list[milestones.Milestone]:
+    rows = con.execute("SELECT id, uuid, date, kind, text, note, created FROM milestones").fetchall()
+    return [milestones.open_row(cipher, r) for r in rows]
+
+
+def _all_counters(con: sqlite3.Connection, cipher: FieldCipher) -> list[counters.Counter]:
+    rows = con.execute("SELECT id, uuid, name, state FROM counters").fetchall()
+    return [counters.open_row(cipher, r) for r in rows]

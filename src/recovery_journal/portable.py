@@ -1,0 +1,235 @@
+"""Portable records: a journal's entries, earlier versions, milestones and counters as plain JSON objects.
+
+The same shapes go into backups (inside the encryption) and `export --format json` (outside it), and come back
+through restore and `import json`. Reading is strict: a record that doesn't fit is refused, never guessed.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .counters import Counter, Run
+from .entry import Entry, Revision, check_mood, clean_tags, clean_text, clean_title
+from .errors import InvalidInput
+from .milestones import KINDS, Milestone
+from .stages.record import StageRecord
+
+FORMAT = 1
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def entry_record(entry: Entry, revisions: list[Revision]) -> dict[str, Any]:
+    return {
+        "type": "entry",
+        "id": entry.id,
+        "uuid": entry.uuid,
+        "date": _iso(entry.date),
+        "created": _iso(entry.created),
+        "updated": _iso(entry.updated),
+        "title": entry.title,
+        "text": entry.text,
+        "tags": list(entry.tags),
+        "mood": entry.mood,
+        "tender": entry.tender,
+        "starred": entry.starred,
+        "stage": None if entry.stage is None else entry.stage.to_json(),
+        "revisions": [
+            {
+                "uuid": r.uuid,
+                "replaced": _iso(r.replaced),
+                "date": _iso(r.date),
+                "title": r.title,
+                "text": r.text,
+                "tags": list(r.tags),
+                "mood": r.mood,
+            }
+            for r in revisions
+        ],
+    }
+
+
+def milestone_record(m: Milestone) -> dict[str, Any]:
+    return {
+        "type": "milestone",
+        "id": m.id,
+        "uuid": m.uuid,
+        "date": m.date.isoformat(),
+        "kind": m.kind,
+        "text": m.text,
+        "note": m.note,
+        "created": _iso(m.created),
+    }
+
+
+def counter_record(c: Counter) -> dict[str, Any]:
+    return {
+        "type": "counter",
+        "id": c.id,
+        "uuid": c.uuid,
+        "name": c.name,
+        "offered": list(c.offered),
+        "runs": [
+            {"start": r.start.isoformat(), "end": None if r.end is None else r.end.isoformat()}
+            for r in c.runs
+        ],
+    }
+
+
+# --- reading back ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Incoming:
+    """Everything read from a backup or an import, checked, ready to restore or merge."""
+
+    entries: list[tuple[Entry, list[Revision]]] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    counters: list[Counter] = field(default_factory=list)
+    personal_model: dict[str, Any] | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "entries": len(self.entries),
+            "revisions": sum(len(r) for _, r in self.entries),
+            "milestones": len(self.milestones),
+            "counters": len(self.counters),
+        }
+
+
+class BadRecord(ValueError):
+    """A record that doesn't have the shape this version reads."""
+
+
+def _uuid(value: Any) -> str:
+    try:
+        return str(uuidlib.UUID(str(value)))
+    except ValueError:
+        raise BadRecord("uuid") from None
+
+
+def _moment(value: Any) -> datetime:
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment
+
+
+def read_entry(raw: dict[str, Any]) -> tuple[Entry, list[Revision]]:
+    try:
+        mood = raw.get("mood")
+        entry = Entry(
+            id=int(raw.get("id") or 0),
+            uuid=_uuid(raw["uuid"]),
+            date=_moment(raw["date"]),
+            created=_moment(raw.get("created") or raw["date"]),
+            updated=_moment(raw.get("updated") or raw.get("created") or raw["date"]),
+            title=clean_title(str(raw.get("title") or "")),
+            text=clean_text(str(raw["text"])),
+            tags=clean_tags([str(t) for t in raw.get("tags") or []]),
+            mood=check_mood(None if mood is None else int(mood)),
+            tender=bool(raw.get("tender", False)),
+            starred=bool(raw.get("starred", False)),
+            stage=None if not raw.get("stage") else StageRecord.from_json(raw["stage"]),
+        )
+        revisions = [
+            Revision(
+                number=n,
+                uuid=_uuid(r["uuid"]),
+                replaced=_moment(r["replaced"]),
+                date=_moment(r["date"]),
+                title=str(r.get("title") or ""),
+                text=str(r["text"]),
+                tags=tuple(str(t) for t in r.get("tags") or []),
+                mood=None if r.get("mood") is None else int(r["mood"]),
+            )
+            for n, r in enumerate(raw.get("revisions") or [], start=1)
+        ]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise BadRecord(f"entry: {exc.__class__.__name__}") from None
+    return entry, revisions
+
+
+def read_milestone(raw: dict[str, Any]) -> Milestone:
+    try:
+        kind = str(raw["kind"])
+        if kind not in KINDS:
+            raise BadRecord("kind")
+        return Milestone(
+            id=int(raw.get("id") or 0),
+            uuid=_uuid(raw["uuid"]),
+            date=date.fromisoformat(raw["date"]),
+            kind=kind,
+            text=str(raw["text"]),
+            note=str(raw.get("note") or ""),
+            created=_moment(raw.get("created") or raw["date"] + "T00:00:00"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadRecord(f"milestone: {exc.__class__.__name__}") from None
+
+
+def read_counter(raw: dict[str, Any]) -> Counter:
+    try:
+        runs = tuple(
+            Run(
+                start=date.fromisoformat(r["start"]),
+                end=None if r.get("end") is None else date.fromisoformat(r["end"]),
+            )
+            for r in raw["runs"]
+        )
+        if not runs:
+            raise BadRecord("runs")
+        return Counter(
+            id=int(raw.get("id") or 0),
+            uuid=_uuid(raw["uuid"]),
+            name=str(raw["name"]),
+            runs=runs,
+            offered=tuple(int(x) for x in raw.get("offered") or ()),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadRecord(f"counter: {exc.__class__.__name__}") from None
+
+
+def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incoming:
+    """Check and gather records; with `expect_end`, the closing counts must match what was read."""
+    incoming = Incoming()
+    ended: dict[str, int] | None = None
+    for raw in records:
+        kind = raw.get("type")
+        if ended is not None:
+            raise BadRecord("records after the end")
+        if kind == "backup":
+            if int(raw.get("format", 0)) > FORMAT:
+                raise BadRecord("newer format")
+            incoming.meta = raw
+        elif kind == "entry":
+            incoming.entries.append(read_entry(raw))
+        elif kind == "milestone":
+            incoming.milestones.append(read_milestone(raw))
+        elif kind == "counter":
+            incoming.counters.append(read_counter(raw))
+        elif kind == "personal_model":
+            incoming.personal_model = dict(raw.get("model") or {})
+        elif kind == "end":
+            ended = {str(k): int(v) for k, v in (raw.get("counts") or {}).items()}
+        else:
+            raise BadRecord(f"unknown record type {kind!r}")
+    if expect_end and ended != incoming.counts():
+        raise BadRecord("the closing counts don't match")
+    uuids = [e.uuid for e, _ in incoming.entries]
+    if len(uuids) != len(set(uuids)):
+        raise BadRecord("the same entry appears twice")
+    return incoming
+
+
+def refuse(what: str, reason: str) -> InvalidInput:
+    return InvalidInput(
+        f"{what} has a record this version can't read ({reason}).",
+        hint="Nothing was changed. Check it's the right file.",
+    )

@@ -1,0 +1,81 @@
+"""Plain exports: Markdown, JSON and text. Unencrypted on purpose, for people who want their words out."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from ..counters import Counter
+from ..entry import Entry, Revision
+from ..milestones import Milestone
+from ..portable import FORMAT, counter_record, entry_record, milestone_record
+from .entries import stamp, tag_line, when
+
+FORMATS = ("markdown", "json", "txt")
+
+
+def _strip_type(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "type"}
+
+
+def as_json(
+    entries: list[tuple[Entry, list[Revision]]],
+    milestones: list[Milestone],
+    counters: list[Counter],
+    exported: datetime,
+) -> str:
+    """The documented export shape (docs/usage.md), read back by `import json`."""
+    document = {
+        "format": "recovery-journal-export",
+        "version": FORMAT,
+        "exported": exported.isoformat(timespec="seconds"),
+        "entries": [_strip_type(entry_record(e, r)) for e, r in entries],
+        "milestones": [_strip_type(milestone_record(m)) for m in milestones],
+        "counters": [_strip_type(counter_record(c)) for c in counters],
+    }
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+def as_markdown(entries: list[Entry], milestones: list[Milestone], exported: datetime) -> str:
+    lines = [
+        "# Journal",
+        "",
+        f"_Exported from recovery-journal on {when(exported)}. This file is not encrypted._",
+        "",
+    ]
+    for entry in entries:
+        heading = f"## {when(entry.date)}"
+        if entry.title:
+            heading += f": {entry.title}"
+        lines += [heading, ""]
+        details = [
+            part
+            for part in (
+                tag_line(entry.tags),
+                "" if entry.mood is None else f"mood {entry.mood}/10",
+                "" if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value,
+            )
+            if part
+        ]
+        if details:
+            lines += ["_" + " · ".join(details) + "_", ""]
+        lines += [entry.text, "", "---", ""]
+    if milestones:
+        lines += ["## Milestones", ""]
+        lines += [
+            f"- {m.date}: {m.text} ({m.kind})" + (f"  \n  {m.note}" if m.note else "") for m in milestones
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def as_text(entries: list[Entry]) -> str:
+    """jrnl's plain-text layout, so the export also reads back with `import jrnl` (or into jrnl itself)."""
+    blocks = []
+    for entry in entries:
+        first, _, rest = entry.text.partition("\n")
+        header = f"[{stamp(entry.date)}] {entry.title or first}"
+        body = entry.text if entry.title else rest
+        blocks.append(header + ("\n" + body if body.strip() else ""))
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
