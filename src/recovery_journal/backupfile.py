@@ -174,7 +174,7 @@ def _why(aead: AESGCM, counter: int, chunk: bytes, last: bool) -> str:
     try:
         aead.decrypt(_nonce(counter, not last), chunk, None)
     except InvalidTag:
-        return "a part of it was changed, reordered or cut off"
+        return "a part of it was changed, reordered, cut off or added to"
     return "it is cut short" if last else "there are extra bytes after its end"
 
 

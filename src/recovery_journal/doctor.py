@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import codec, editor, vault
-from .errors import ExitCode
+from .errors import ExitCode, JournalError, WrongSecret
 from .journal import Journal
 from .paths import JournalPaths
 
@@ -154,6 +154,8 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
                 + ". The others are fine.",
                 ExitCode.TAMPERED,
             )
+        elif totals[table] == 1:
+            report.add(label, "ok", f"The one {label[:-1].replace('entrie', 'entry')} opens and checks out.")
         elif totals[table] or table == "entries":
             report.add(label, "ok", f"All {totals[table]} {label} open and check out.")
     failed_history = sorted(set(bad.get("revisions", [])))
@@ -178,6 +180,30 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
             "`recovery-journal stage relearn` rebuilds it from your corrections.",
             ExitCode.TAMPERED,
         )
+
+
+def backup_check(path: Path, passphrase: str, report: Report) -> None:
+    """Authenticate and decode a whole backup with the journal's current passphrase."""
+    from . import backup
+
+    name = f"backup {path.name}"
+    try:
+        incoming = backup.read(path, passphrase)
+    except WrongSecret:
+        report.add(
+            name,
+            "note",
+            "Doesn't open with the journal's current passphrase (it may be from before a "
+            "change); `recovery-journal backup verify` can try another.",
+        )
+        return
+    except JournalError as error:
+        report.add(name, "problem", error.message, error.exit_code)
+        return
+    counts = incoming.counts()
+    report.add(
+        name, "ok", f"Opens and is whole: {counts['entries']} entries, made {incoming.meta.get('created')}."
+    )
 
 
 def leftover_files(home: Path) -> list[Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,18 +19,28 @@ from ._shared import JsonOpt
 NumberArg = Annotated[int, typer.Argument(metavar="N", help="The draft's number (see `drafts`).")]
 
 
-def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Check the journal: file, permissions, keys, and that every record opens.
+def doctor(
+    ctx: typer.Context,
+    backups: Annotated[
+        list[Path] | None,
+        typer.Argument(metavar="[BACKUP]...", show_default=False, help="Backup files to check as well."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the journal: file, permissions, keys, every record, and any backups named.
 
-    Example: recovery-journal doctor
+    Example: recovery-journal doctor ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
     report = checks.Report()
     current = _shared.settings(ctx)
     check_journal_file(current.paths.db)
     checks.permission_checks(current.paths, report)
-    with _shared.open_journal(ctx, out) as journal:
+    journal, secret = _shared.open_journal_with_passphrase(ctx, out)
+    with journal:
         checks.journal_checks(journal, report)
+    for path in backups or []:
+        checks.backup_check(path, secret, report)
     if as_json:
         out.document(
             "doctor", checks=[view.check_json(c) for c in report.checks], exit_code=int(report.exit_code)

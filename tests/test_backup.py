@@ -1,0 +1,522 @@
+"""Backups, restore and merge, exports and imports: every field comes back, and every damage is refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import zipfile
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from recovery_journal import backup, backupfile, crypto, importers
+from recovery_journal.entry import EntryChanges
+from recovery_journal.errors import (
+    AlreadyExists,
+    Damaged,
+    ExitCode,
+    NewerVersion,
+    NotAJournal,
+    StorageProblem,
+    WrongSecret,
+)
+from recovery_journal.journal import Journal
+from recovery_journal.settings import Settings
+from recovery_journal.stages.model import Stage
+
+from .conftest import PASSPHRASE, Cli, Ran
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WEAK = crypto.TESTONLY_WEAK_ARGON2
+UTC = timezone.utc
+
+
+def fill(journal: Journal) -> None:
+    first = journal.write(
+        "Is it me? He says I'm too sensitive.",
+        tags=["family"],
+        mood=3,
+        date=datetime(2026, 3, 1, 21, 0, tzinfo=UTC),
+    )
+    journal.edit(first.id, EntryChanges(text="Is it me? He says I'm too sensitive. I wrote it down."))
+    journal.write("I cried for the years I lost.", title="Grief", tender=True)
+    third = journal.write("Signed up for pottery and held my boundary.", mood=8)
+    journal.stages.set(third.id, Stage.RECOVERY)
+    journal.milestones.add("First boundary held", day=date(2026, 3, 5), kind="boundary", note="Said no.")
+    journal.counters.start("no contact", date(2026, 2, 1))
+    journal.counters.reset("no contact", date(2026, 3, 1))
+
+
+def everything(journal: Journal) -> list[dict]:  # type: ignore[type-arg]
+    """Every record of a journal, without the numbers that may legitimately differ."""
+    out = []
+    for record in backup.records(journal):
+        if record["type"] == "backup":
+            continue
+        out.append(record)
+    return out
+
+
+@pytest.fixture
+def made(journal: Journal, tmp_path: Path) -> Path:
+    fill(journal)
+    target = tmp_path / "journal.rjbackup"
+    backup.create(journal, target, PASSPHRASE, WEAK)
+    return target
+
+
+# --- round trips ------------------------------------------------------------------------------------------
+
+
+def test_restore_into_a_new_journal_reproduces_every_field(
+    journal: Journal, made: Path, tmp_path: Path
+) -> None:
+    other = Settings.from_env(journal=tmp_path / "elsewhere")
+    restored, code, report = backup.restore_new(other, PASSPHRASE, backup.read(made, PASSPHRASE))
+    assert report.entries_added == 3 and report.milestones_added == 1 and report.counters_added == 1
+    assert everything(restored) == everything(journal)
+    assert restored.stages.personal().corrections == 1
+    restored.close()
+    Journal.unlock_with_recovery_code(other, code).close()
+
+
+def test_restoring_twice_adds_nothing(journal: Journal, made: Path) -> None:
+    before = everything(journal)
+    report = backup.merge(journal, backup.read(made, PASSPHRASE))
+    assert not report.changed and report.entries_unchanged == 3
+    assert everything(journal) == before
+
+
+def test_merge_adds_new_keeps_local_and_never_deletes(journal: Journal, made: Path, tmp_path: Path) -> None:
+    other = Settings.from_env(journal=tmp_path / "laptop")
+    laptop, _, _ = backup.restore_new(other, PASSPHRASE, backup.read(made, PASSPHRASE))
+    laptop.write("Written on the laptop only.")
+    journal.write("Written on the desktop only.")
+    laptop.edit(
+        3, EntryChanges(text="Signed up for pottery, held my boundary, and went again.")
+    )  # a newer version
+    laptop.edit(1, EntryChanges(text="Laptop words for entry one."))
+    journal.edit(1, EntryChanges(text="Desktop words for entry one."))  # changed differently on both sides
+    target = tmp_path / "laptop.rjbackup"
+    backup.create(laptop, target, PASSPHRASE, WEAK)
+    report = backup.merge(journal, backup.read(target, PASSPHRASE))
+    texts = [e.text for e in journal.entries().entries]
+    assert "Written on the desktop only." in texts and "Written on the laptop only." in texts
+    assert report.entries_added == 1 and report.entries_updated == 1 and report.conflicts == [1]
+    assert journal.entry(3).text.endswith("went again.")
+    entry, history = journal.history(1)
+    assert entry.text == "Desktop words for entry one."
+    assert "Laptop words for entry one." in [r.text for r in history]
+    assert not backup.merge(journal, backup.read(target, PASSPHRASE)).changed, "idempotent"
+
+
+def test_dry_run_changes_nothing(journal: Journal, tmp_path: Path) -> None:
+    other = Settings.from_env(journal=tmp_path / "other")
+    source, _ = Journal.create(other, PASSPHRASE)
+    source.write("Only in the other journal.")
+    target = tmp_path / "other.rjbackup"
+    backup.create(source, target, PASSPHRASE, WEAK)
+    report = backup.merge(journal, backup.read(target, PASSPHRASE), dry_run=True)
+    assert report.entries_added == 1 and journal.count() == 0
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=200).filter(
+    lambda t: t.strip()
+)
+
+
+@given(
+    items=st.lists(
+        st.tuples(
+            _text,
+            st.none() | st.integers(1, 10),
+            st.lists(st.sampled_from(["work", "sleep", "family"]), max_size=2),
+            st.booleans(),
+            st.integers(0, 2000),
+            st.lists(_text, max_size=2),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    milestone=st.text(
+        st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=40
+    ).filter(lambda t: t.strip()),
+)
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_journal_round_trips_through_a_backup(
+    tmp_path_factory: pytest.TempPathFactory,
+    items: list,  # type: ignore[type-arg]
+    milestone: str,
+) -> None:
+    root = tmp_path_factory.mktemp("prop")
+    source, _ = Journal.create(Settings.from_env(journal=root / "a"), PASSPHRASE)
+    for text, mood, tags, tender, days, edits in items:
+        entry = source.write(
+            text,
+            mood=mood,
+            tags=tags,
+            tender=tender,
+            date=datetime(2020, 1, 1, tzinfo=UTC) + timedelta(days=days),
+        )
+        for edit in edits:
+            source.edit(entry.id, EntryChanges(text=edit))
+    source.milestones.add(milestone, day=date(2021, 1, 1), kind="first")
+    source.counters.start("a counter", date(2021, 1, 1))
+    target = root / "b.rjbackup"
+    backup.create(source, target, PASSPHRASE, WEAK)
+    restored, _, _ = backup.restore_new(
+        Settings.from_env(journal=root / "c"), PASSPHRASE, backup.read(target, PASSPHRASE)
+    )
+    assert everything(restored) == everything(source)
+    source.close()
+    restored.close()
+
+
+# --- damage of every kind is refused ------------------------------------------------------------
+
+
+def _records(raw: bytes, passphrase: str = PASSPHRASE) -> list[dict]:  # type: ignore[type-arg]
+    return list(backupfile.read(io.BytesIO(raw), passphrase))
+
+
+@given(position=st.integers(min_value=0), bit=st.integers(min_value=0, max_value=7))
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_flipped_bit_is_refused(made: Path, position: int, bit: int) -> None:
+    raw = bytearray(made.read_bytes())
+    raw[position % len(raw)] ^= 1 << bit
+    with pytest.raises((Damaged, WrongSecret, NotAJournal, NewerVersion)):
+        _records(bytes(raw))
+
+
+def _big_backup(journal: Journal, tmp_path: Path) -> bytes:
+    for n in range(150):
+        journal.write(os.urandom(1500).hex() + f" entry {n}")  # barely compressible, so several chunks
+    target = tmp_path / "big.rjbackup"
+    backup.create(journal, target, PASSPHRASE, WEAK)
+    return target.read_bytes()
+
+
+def _chunk_bounds(raw: bytes) -> tuple[int, int]:
+    header_len = int.from_bytes(raw[9:13], "big")
+    start = 13 + header_len + 32
+    return start, backupfile.CHUNK + backupfile.TAG
+
+
+def test_truncation_reordering_duplication_and_trailing_bytes(journal: Journal, tmp_path: Path) -> None:
+    raw = _big_backup(journal, tmp_path)
+    start, size = _chunk_bounds(raw)
+    assert len(raw) > start + 2 * size, "the payload spans several chunks"
+    chunks = [raw[i : i + size] for i in range(start, len(raw), size)]
+    cases = {
+        "cut at a chunk boundary": raw[: start + size],
+        "cut mid-chunk": raw[: start + size + 100],
+        "cut inside the header": raw[: start - 10],
+        "chunks swapped": raw[:start] + chunks[1] + chunks[0] + b"".join(chunks[2:]),
+        "a chunk duplicated": raw[:start] + chunks[0] + chunks[0] + b"".join(chunks[1:]),
+        "trailing bytes": raw + b"extra",
+        "trailing chunk": raw + chunks[0],
+    }
+    for name, damaged in cases.items():
+        with pytest.raises(Damaged) as caught:
+            _records(damaged)
+        assert caught.value.exit_code == ExitCode.DAMAGED, name
+    with pytest.raises(Damaged, match="cut short"):
+        _records(raw[: start + size])
+    with pytest.raises(Damaged, match="added to"):
+        _records(raw + b"\x00" * 50)
+
+
+def test_header_edits_and_wrong_passphrase(made: Path) -> None:
+    raw = made.read_bytes()
+    with pytest.raises(WrongSecret):
+        _records(raw, "not the passphrase")
+    newer = raw[:8] + bytes([2]) + raw[9:]
+    with pytest.raises(NewerVersion):
+        _records(newer)
+    with pytest.raises(Damaged):
+        _records(raw[:8] + bytes([0]) + raw[9:])
+    edited_kdf = (
+        raw.replace(b'"t\\":1', b'"t\\":2') if b'"t\\":1' in raw else raw.replace(b'\\"t\\":1', b'\\"t\\":2')
+    )
+    assert edited_kdf != raw
+    with pytest.raises((WrongSecret, Damaged)):
+        _records(edited_kdf)
+
+
+def test_absurd_kdf_parameters_are_refused_before_deriving(
+    made: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = made.read_bytes()
+    header_len = int.from_bytes(raw[9:13], "big")
+    header = json.loads(raw[13 : 13 + header_len])
+    header["kdf"] = '{"alg":"argon2id","m":4194304,"p":4,"t":3}'
+    new_header = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    edited = raw[:9] + len(new_header).to_bytes(4, "big") + new_header + raw[13 + header_len :]
+
+    def never(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("derived a key from absurd parameters")
+
+    monkeypatch.setattr(crypto, "argon2id", never)
+    with pytest.raises(Damaged, match="key settings"):
+        _records(edited)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", os.urandom(3000), b"RJBACK", b"not a backup at all"],
+    ids=["zero-byte", "random", "short-magic", "text"],
+)
+def test_foreign_and_empty_files_are_refused(content: bytes) -> None:
+    with pytest.raises((NotAJournal, Damaged)):
+        _records(content)
+
+
+def test_golden_backup_from_version_0_1_stays_readable() -> None:
+    incoming = backup.read(FIXTURES / "backup-v1.rjbackup", "fixture passphrase")
+    assert incoming.counts() == {"entries": 3, "revisions": 1, "milestones": 1, "counters": 1}
+    texts = [e.text for e, _ in incoming.entries]
+    assert texts == [
+        "Is it me? He says I'm too sensitive.",
+        "I cried for the years I lost. Then I slept.",
+        "Signed up for pottery and held my boundary.",
+    ]
+    grief, revisions = incoming.entries[1]
+    assert (
+        grief.title == "Grief"
+        and grief.tender
+        and [r.text for r in revisions] == ["I cried for the years I lost."]
+    )
+    assert incoming.entries[2][0].stage is not None and incoming.entries[2][0].stage.by_writer
+    assert incoming.milestones[0].text == "First boundary held" and incoming.counters[0].name == "no contact"
+
+
+# --- writing safely -----------------------------------------------------------------------------------------
+
+
+def test_create_refuses_to_overwrite_and_leaves_no_partial_file(journal: Journal, made: Path) -> None:
+    before = made.read_bytes()
+    with pytest.raises(AlreadyExists):
+        backup.create(journal, made, PASSPHRASE, WEAK)
+    assert made.read_bytes() == before
+    backup.create(journal, made, PASSPHRASE, WEAK, force=True)
+    assert [p.name for p in made.parent.iterdir() if p.name.endswith(".partial")] == []
+    assert made.stat().st_mode & 0o077 == 0
+
+
+def test_full_disk_while_writing_leaves_nothing_behind(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.write("words")
+    real_write = backupfile.write
+
+    def full_disk(out: object, *args: object, **kwargs: object) -> None:
+        real_write(out, *args, **kwargs)  # type: ignore[arg-type]
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backupfile, "write", full_disk)
+    with pytest.raises(StorageProblem, match="full"):
+        backup.create(journal, tmp_path / "b.rjbackup", PASSPHRASE, WEAK)
+    assert list(tmp_path.glob("*b.rjbackup*")) == []
+
+
+KILLER = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from recovery_journal import backup, queries
+    from recovery_journal.journal import Journal
+    from recovery_journal.settings import Settings
+
+    real = queries.insert_entry
+    count = 0
+
+    def insert_then_die(*args, **kwargs):
+        global count
+        count += 1
+        if count == 25:
+            os.kill(os.getpid(), signal.SIGKILL)  # a kill -9 in the middle of the restore's transaction
+        return real(*args, **kwargs)
+
+    queries.insert_entry = insert_then_die
+    with Journal.unlock(Settings.from_env(), sys.argv[2]) as journal:
+        backup.merge(journal, backup.read(Path(sys.argv[1]), sys.argv[2]))
+    """
+)
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_merge_leaves_the_journal_as_it_was(journal: Journal, tmp_path: Path) -> None:
+    other = Settings.from_env(journal=tmp_path / "other")
+    source, _ = Journal.create(other, PASSPHRASE)
+    for n in range(60):
+        source.write(f"entry {n} from the other journal")
+    target = tmp_path / "other.rjbackup"
+    backup.create(source, target, PASSPHRASE, WEAK)
+    journal.write("mine")
+    before = everything(journal)
+    journal.close()
+    done = subprocess.run([sys.executable, "-c", KILLER, str(target), PASSPHRASE], env=os.environ.copy())
+    assert done.returncode == -signal.SIGKILL
+    with Journal.unlock(Settings.from_env(), PASSPHRASE) as reopened:
+        assert everything(reopened) == before
+        assert reopened.store.con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+# --- exports and imports ----------------------------------------------------------------------------------
+
+
+def test_json_export_round_trips_through_import(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    cli("write", "--tag", "work", "--mood", "4", "--title", "A day", input="Words with ünïcödé and [markup].")
+    cli("edit", "1", input="Changed words.")
+    cli("milestone", "add", "First boundary held", "--kind", "boundary")
+    exported = cli("export", "--format", "json", "-o", str(tmp_path / "out.json"))
+    assert exported.exit_code == 0 and "not encrypted" in exported.stderr
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert data["format"] == "recovery-journal-export" and data["version"] == 1
+    assert data["entries"][0]["revisions"][0]["text"] == "Words with ünïcödé and [markup]."
+    fresh = tmp_path / "fresh"
+    env = {"RECOVERY_JOURNAL_HOME": str(fresh)}
+    assert cli("init", env=env).exit_code == 0
+    assert cli("import", "json", str(tmp_path / "out.json"), env=env).exit_code == 0
+    again = json.loads(cli("export", "--format", "json", env=env).stdout)
+    strip = lambda doc: [{k: v for k, v in e.items() if k not in ("id",)} for e in doc["entries"]]  # noqa: E731
+    assert strip(again) == strip(data) and again["milestones"] == data["milestones"]
+    assert "Nothing new to add" in cli("import", "json", str(tmp_path / "out.json"), env=env).stderr
+
+
+def test_markdown_and_text_exports(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    cli("write", "--title", "Morning", "--tag", "sleep", input="Slept through the night.")
+    markdown = cli("export").stdout
+    assert "## " in markdown and "Morning" in markdown and "Slept through the night." in markdown
+    assert "not encrypted" in markdown
+    text = cli("export", "--format", "txt").stdout
+    assert text.startswith("[") and "] Morning\nSlept through the night." in text
+    assert cli("export", "--format", "pdf").exit_code == ExitCode.USAGE
+    target = tmp_path / "x.md"
+    target.write_text("mine")
+    assert cli("export", "-o", str(target)).exit_code == ExitCode.ALREADY_EXISTS
+    assert target.read_text() == "mine"
+
+
+JRNL_TEXT = """[2019-01-02 01:26:11 AM] Long shift at work and I am more tired than I expected.
+Named a new @trigger today. He twisted my words again and I doubted my memory.
+
+[2019-01-02 09:18 PM] Held my boundary tonight. *
+Signed up for the pottery class. @boundaries
+
+2019-01-05 08:00 An old-style jrnl entry without brackets.
+"""
+
+
+def test_import_jrnl_text_and_json(tmp_path: Path, journal: Journal) -> None:
+    source = tmp_path / "journal.txt"
+    source.write_text(JRNL_TEXT)
+    read = importers.jrnl(source)
+    entries = [e for e, _ in read.incoming.entries]
+    assert [e.date.date() for e in entries] == [date(2019, 1, 2), date(2019, 1, 2), date(2019, 1, 5)]
+    assert entries[0].tags == ("trigger",) and entries[1].starred and not entries[0].starred
+    assert entries[0].text.startswith("Long shift at work") and "doubted my memory" in entries[0].text
+    assert importers.jrnl(source).incoming.entries[0][0].uuid == entries[0].uuid, (
+        "the same file gives the same ids"
+    )
+    report = backup.merge(journal, read.incoming)
+    assert report.entries_added == 3
+    assert all(e.stage is not None for e in journal.entries().entries), "every imported entry gets a stage"
+    assert not backup.merge(journal, importers.jrnl(source).incoming).changed
+    exported = tmp_path / "jrnl.json"
+    exported.write_text(
+        json.dumps(
+            {
+                "tags": {"@x": 1},
+                "entries": [
+                    {
+                        "title": "A title.",
+                        "body": "The body @x.",
+                        "date": "2020-05-01",
+                        "time": "09:30",
+                        "tags": ["@x"],
+                        "starred": True,
+                    }
+                ],
+            }
+        )
+    )
+    ((entry, _),) = importers.jrnl(exported).incoming.entries
+    assert entry.text == "A title.\nThe body @x." and entry.tags == ("x",) and entry.starred
+    encrypted = tmp_path / "enc.txt"
+    encrypted.write_bytes(b"gAAAAABh" + os.urandom(64))
+    with pytest.raises(Exception, match="encrypted"):
+        importers.jrnl(encrypted)
+
+
+DAYONE = {
+    "metadata": {"version": "1.0"},
+    "entries": [
+        {
+            "uuid": "81F0F3CA693F484792F76359E9E2ACE8",
+            "creationDate": "2017-12-25T03:04:32Z",
+            "timeZone": "Asia/Bangkok",
+            "text": "A day in the caf\u00e9\\.\n\n"
+            "![](dayone-moment://68D729369ED84A8B91B5D348E4592EFE)\n\nStill here\\!",
+            "tags": ["Travel"],
+            "starred": True,
+        },
+        {"uuid": "12F0F3CA693F484792F76359E9E2ACE8", "creationDate": "2018-01-01T10:00:00Z", "text": "   "},
+    ],
+}
+
+
+def test_import_day_one_json_and_zip(tmp_path: Path, journal: Journal) -> None:
+    plain = tmp_path / "Journal.json"
+    plain.write_text(json.dumps(DAYONE))
+    read = importers.dayone(plain)
+    ((entry, _),) = read.incoming.entries
+    assert read.skipped_empty == 1
+    assert entry.uuid == "81f0f3ca-693f-4847-92f7-6359e9e2ace8"
+    assert entry.date.isoformat() == "2017-12-25T10:04:32+07:00"
+    assert entry.text == "A day in the café.\n\n[photo]\n\nStill here!"
+    assert entry.tags == ("travel",) and entry.starred
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("Journal.json", json.dumps(DAYONE))
+        z.writestr("photos/x.jpeg", b"\xff\xd8")
+    assert importers.dayone(archive).incoming.entries[0][0] == entry
+    backup.merge(journal, read.incoming)
+    assert not backup.merge(journal, importers.dayone(archive).incoming).changed
+
+
+def test_backup_commands(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    cli("write", input="Words to keep.")
+    target = tmp_path / "b.rjbackup"
+    made = cli("backup", "create", str(target))
+    assert made.exit_code == 0 and "Backed up 1 entry" in made.stderr
+    assert cli("backup", "create", str(target)).exit_code == ExitCode.ALREADY_EXISTS
+    verified = cli("backup", "verify", str(target), "--json")
+    assert json.loads(verified.stdout)["entries"] == 1
+    wrong = cli("backup", "verify", str(target), env={"RECOVERY_JOURNAL_PASSPHRASE": "nope"})
+    assert wrong.exit_code == ExitCode.WRONG_SECRET
+    assert cli("backup", "restore", str(target)).exit_code == ExitCode.ALREADY_EXISTS
+    merged = cli("backup", "restore", str(target), "--merge")
+    assert merged.exit_code == 0 and "already here" in merged.stderr
+    fresh = {"RECOVERY_JOURNAL_HOME": str(tmp_path / "new")}
+    restored = cli("backup", "restore", str(target), env=fresh)
+    assert restored.exit_code == 0 and "recovery code" in restored.stdout.lower()
+    assert "Words to keep." in cli("show", "1", env=fresh).stdout
+    other_pass = tmp_path / "pass"
+    other_pass.write_text("a different passphrase\n")
+    separate = tmp_path / "sep.rjbackup"
+    assert cli("backup", "create", str(separate), "--passphrase-file", str(other_pass)).exit_code == 0
+    assert cli("backup", "verify", str(separate)).exit_code == ExitCode.WRONG_SECRET
+    assert cli("backup", "verify", str(separate), "--passphrase-file", str(other_pass)).exit_code == 0
+    damaged = tmp_path / "damaged.rjbackup"
+    damaged.write_bytes(target.read_bytes()[:-5])
+    doctor = cli("doctor", str(target), str(damaged))
+    assert doctor.exit_code == ExitCode.DAMAGED and "b.rjbackup" in doctor.stdout
