@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from recovery_journal import backup, facts, progress, timeline  # noqa: E402
 from recovery_journal.crypto import DEFAULT_ARGON2, argon2id, new_salt  # noqa: E402
 from recovery_journal.entry import EntryFilter, NewEntry  # noqa: E402
 from recovery_journal.journal import Journal  # noqa: E402
@@ -98,6 +99,46 @@ def inproc(fn: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
+def backup_figures(journal: Journal, scratch: Path) -> dict[str, float]:
+    """In-process seconds for backup create (with its read-back check), verify, and restore into a new one.
+
+    Each includes one Argon2id derivation (two for create: writing, then checking).
+    """
+    target = scratch / "bench.rjbackup"
+    began = time.perf_counter()
+    backup.create(journal, target, PASSPHRASE, DEFAULT_ARGON2, force=True)
+    created = time.perf_counter() - began
+    began = time.perf_counter()
+    incoming = backup.read(target, PASSPHRASE)
+    verified = time.perf_counter() - began
+    began = time.perf_counter()
+    fresh = Settings(paths=JournalPaths(scratch / "restored"), scratch=scratch / "s")
+    restored, _, _ = backup.restore_new(fresh, PASSPHRASE, incoming)
+    restored.close()
+    restored_s = time.perf_counter() - began
+    return {
+        "create": created,
+        "verify": verified,
+        "restore": restored_s,
+        "bytes": float(target.stat().st_size),
+    }
+
+
+def classify_throughput(texts: list[str]) -> tuple[float, float]:
+    """(entries per second, median milliseconds per entry) for the shipped stage model."""
+    from recovery_journal.stages import classify
+
+    classify(texts[0])  # load the model once, as a command does
+    each = []
+    began = time.perf_counter()
+    for text in texts:
+        start = time.perf_counter()
+        classify(text)
+        each.append(time.perf_counter() - start)
+    total = time.perf_counter() - began
+    return len(texts) / total, statistics.median(each) * 1000
+
+
 def kdf_seconds(runs: int) -> float:
     salt = new_salt()
     return inproc(lambda: argon2id(b"benchmark passphrase", salt, DEFAULT_ARGON2), runs)
@@ -111,8 +152,15 @@ def main() -> int:
         "--gen", type=Path, default=SHARED_GEN, help="gen_entries.py (default: ../shared/bench)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--backup-sizes", default="10000", help="sizes at which to time backup create/verify/restore"
+    )
+    parser.add_argument(
+        "--classify", type=int, default=10000, help="entries to classify for throughput (0: skip)"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    args.backup_sizes = [int(s) for s in args.backup_sizes.split(",") if s]
     command = [sys.executable, "-m", "recovery_journal"]
     results: dict[str, object] = {"kdf_s": kdf_seconds(5), "sizes": {}}
     print(f"Argon2id (64 MiB, t=3, p=4), once per command: {results['kdf_s']:.3f} s", file=sys.stderr)
@@ -133,6 +181,9 @@ def main() -> int:
                 "list --limit 10": wall([*command, "list", "--limit", "10"], env, args.runs),
                 "search lighthouse": wall([*command, "search", "lighthouse"], env, args.runs),
                 "search serenity": wall([*command, "search", "serenity"], env, args.runs),
+                "stage": wall([*command, "stage"], env, args.runs),
+                "timeline": wall([*command, "timeline"], env, args.runs),
+                "progress": wall([*command, "progress"], env, args.runs),
             }
             settings = Settings(paths=JournalPaths(home), scratch=home / "scratch")
             with Journal.unlock(settings, PASSPHRASE) as journal:
@@ -141,8 +192,19 @@ def main() -> int:
                     "list --limit 10": inproc(lambda j=journal: j.entries(EntryFilter(limit=10)), args.runs),
                     "search lighthouse": inproc(lambda j=journal: j.search("lighthouse"), args.runs),
                     "search serenity": inproc(lambda j=journal: j.search("serenity"), args.runs),
+                    "stage": inproc(lambda j=journal: j.stages.journey(), args.runs),
+                    "timeline": inproc(lambda j=journal: timeline.build(facts.snapshot(j)), args.runs),
+                    "progress": inproc(
+                        lambda j=journal: progress.build(facts.snapshot(j, with_signals=True)), args.runs
+                    ),
                 }
+                if size in args.backup_sizes:
+                    results.setdefault("backup", {})[size] = backup_figures(journal, Path(scratch))  # type: ignore[union-attr]
             results["sizes"][size] = {"process": figures, "after_unlock": after}  # type: ignore[index]
+    if args.classify:
+        texts = [str(r["text"]) for r in entries(args.classify, args.gen)]
+        rate, each_ms = classify_throughput(texts)
+        results["classify"] = {"entries": len(texts), "per_second": rate, "median_ms": each_ms}
     print(table(results, sizes))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True))
@@ -162,6 +224,19 @@ def table(results: dict[str, object], sizes: list[int]) -> str:
         lines.append(f"| `{op}` | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append(f"Key derivation alone (Argon2id, 64 MiB, t=3, p=4): {results['kdf_s']:.2f} s per command.")
+    for size, fig in (results.get("backup") or {}).items():  # type: ignore[attr-defined]
+        lines.append(
+            f"Backup at {size:,} entries ({fig['bytes'] / 1024 / 1024:.1f} MiB): "
+            f"create {fig['create']:.2f} s "
+            f"(with its read-back check), verify {fig['verify']:.2f} s, restore into a new journal "
+            f"{fig['restore']:.2f} s; each includes the key derivation."
+        )
+    if "classify" in results:
+        c = results["classify"]
+        lines.append(
+            f"Stage classification: {c['per_second']:,.0f} entries/s over {c['entries']:,} entries "  # type: ignore[index]
+            f"(median {c['median_ms']:.2f} ms per entry)."  # type: ignore[index]
+        )
     return "\n".join(lines)
 
 

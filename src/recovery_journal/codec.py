@@ -11,6 +11,7 @@ from .crypto import FieldCipher, InvalidCiphertext, field_ad
 from .entry import Entry, Revision
 from .errors import Tampered
 from .queries import all_revisions as queries_all_revisions
+from .stages.model import Stage
 from .stages.record import StageRecord
 
 TAMPERED_HINT = (
@@ -90,6 +91,20 @@ def open_field(cipher: FieldCipher, uuid: str, name: str, sealed: object) -> Any
     except ValueError as exc:
         raise InvalidCiphertext(f"{name} does not decode") from exc
     raise ValueError(name)
+
+
+def open_stage_brief(cipher: FieldCipher, uuid: str, sealed: object) -> tuple[Stage | None, float]:
+    """Just the stage and its confidence, without building the whole record (the overviews' fast path)."""
+    if sealed is None:
+        return None, 0.0
+    if not isinstance(sealed, bytes):
+        raise InvalidCiphertext("not a sealed value")
+    raw = cipher.open_json(sealed, field_ad("entries", "stage", uuid))
+    try:
+        guess = raw["guess"]
+        return (None if guess["stage"] is None else Stage(guess["stage"])), float(guess["confidence"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCiphertext("stage does not decode") from exc
 
 
 def open_entry(cipher: FieldCipher, row: Sequence[Any], fields: Sequence[str], revisions: int = 0) -> Entry:

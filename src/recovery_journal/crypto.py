@@ -10,6 +10,7 @@ import json
 import os
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -172,9 +173,14 @@ def slot_ad(journal_id: str, kind: str, kdf_json: str) -> bytes:
 # --- sealed fields ----------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)
+def _ad_prefix(table: str, column: str) -> bytes:
+    return SEP.join([b"rj1", table.encode(), column.encode()]) + SEP
+
+
 def field_ad(table: str, column: str, *ids: str) -> bytes:
     """Associated data binding a sealed value to its table, column and row ids."""
-    return SEP.join([b"rj1", table.encode(), column.encode(), *(i.encode() for i in ids)])
+    return _ad_prefix(table, column) + SEP.join([i.encode() for i in ids])
 
 
 def padme(length: int) -> int:
@@ -193,10 +199,10 @@ def pad(plaintext: bytes) -> bytes:
 
 
 def unpad(padded: bytes) -> bytes:
-    end = padded.rfind(b"\x80")
-    if end < 0 or padded[end + 1 :].strip(b"\x00"):
+    stripped = padded.rstrip(b"\x00")  # the 0x80 marker stops this before any zeros of the plaintext
+    if not stripped.endswith(b"\x80"):
         raise InvalidCiphertext("bad padding")
-    return padded[:end]
+    return stripped[:-1]
 
 
 class FieldCipher:

@@ -6,6 +6,7 @@ text), so they stay fast on large journals. Entry text itself never leaves this 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -20,8 +21,9 @@ from .stages.model import Stage
 if TYPE_CHECKING:
     from .journal import Journal
 
-BOUNDARY_WORDS = ("boundar", "said no", "no contact", "blocked")
-ANXIETY_WORDS = ("anxious", "anxiety", "panic", "on edge", "dread", "eggshells", "scared")
+BOUNDARY_WORDS = re.compile(r"boundar|said no|no contact|blocked")
+SIGNAL_DAYS = 130  # progress compares the last two months with the two before (see progress.py)
+ANXIETY_WORDS = re.compile(r"anxious|anxiety|panic|on edge|dread|eggshells|scared")
 
 
 @dataclass(frozen=True)
@@ -52,41 +54,43 @@ class Snapshot:
     unreadable: list[int] = field(default_factory=list)
 
 
-def _mentions(text: str, words: tuple[str, ...]) -> bool:
-    folded = fold(text)
-    return any(w in folded for w in words)
+def _mentions(text: str, words: re.Pattern[str]) -> bool:
+    return words.search(fold(text)) is not None
 
 
 def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
     """Facts about every entry, oldest first, plus milestones and counters."""
     cipher = journal.cipher
-    fields = ("date", "stage", "mood", "tags", "flags", *(("text",) if with_signals else ()))
+    today = journal.now().date()
+    fields = ("date", "mood", "tags", "flags")
     facts: list[Fact] = []
     bad: list[int] = []
     with journal.store.read() as con:
-        rows = queries.entry_columns(con, fields)
+        rows = queries.entry_columns(con, ("stage", "text", *fields))
     for row in rows:
         entry_id, entry_uuid = int(row[0]), str(row[1])
         try:
+            stage, confidence = codec.open_stage_brief(cipher, entry_uuid, row[2])
             values = {
-                name: codec.open_field(cipher, entry_uuid, name, row[2 + i]) for i, name in enumerate(fields)
+                name: codec.open_field(cipher, entry_uuid, name, row[4 + i]) for i, name in enumerate(fields)
             }
+            # Word signals only look at recent months, so only recent entries' text is opened.
+            recent = with_signals and (today - values["date"].date()).days <= SIGNAL_DAYS
+            text = codec.open_field(cipher, entry_uuid, "text", row[3]) if recent else ""
         except InvalidCiphertext:
             bad.append(entry_id)
             continue
-        record = values["stage"]
-        text = values.get("text") or ""
         facts.append(
             Fact(
                 id=entry_id,
                 when=values["date"],
-                stage=None if record is None else record.stage,
-                confidence=0.0 if record is None else record.guess.confidence,
+                stage=stage,
+                confidence=confidence,
                 mood=values["mood"],
                 tags=values["tags"],
                 tender=values["flags"][0],
-                boundaries=with_signals and _mentions(text, BOUNDARY_WORDS),
-                anxiety=with_signals and _mentions(text, ANXIETY_WORDS),
+                boundaries=bool(text) and _mentions(text, BOUNDARY_WORDS),
+                anxiety=bool(text) and _mentions(text, ANXIETY_WORDS),
             )
         )
     facts.sort(key=lambda f: (f.when, f.id))
@@ -94,6 +98,6 @@ def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
         facts=facts,
         milestones=journal.milestones.all(),
         counters=journal.counters.all(),
-        today=journal.now().date(),
+        today=today,
         unreadable=sorted(bad),
     )
