@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from ..errors import AlreadyExists
 from ..render.output import Output
@@ -97,6 +98,8 @@ def _tour(out: Output, journal: Journal, built: Sample) -> None:
     found = journal.search(SEARCH_WORD, EntryFilter(limit=4))
     out.view(view.search_view(found), view.search_lines(found))
 
+    _stages_tour(out, journal)
+
     entry, revisions = journal.history(built.edited_id)
     _section(out, "Edits keep the earlier words", f"recovery-journal history {entry.id}")
     out.view(view.history_view(entry, revisions), view.history_plain(entry, revisions))
@@ -121,3 +124,36 @@ def _tour(out: Output, journal: Journal, built: Sample) -> None:
             "`recovery-journal write` opens your editor. Go at your own pace."
         ]
     )
+
+
+def _stages_tour(out: Output, journal: Journal) -> None:
+    """The healing-stage views: where the writer is, why one entry got its stage, and the story over time."""
+    from rich.console import Group
+
+    from .. import facts, progress, timeline
+    from ..render import marks
+    from ..render import overview as overview_view
+    from ..render import stages as stage_view
+
+    def lines(texts: list[Text]) -> None:
+        out.view(Group(*texts), [t.plain for t in texts])
+
+    _section(out, "Where you are, and how you have moved", "recovery-journal stage")
+    trip = journal.stages.journey()
+    out.view(stage_view.journey_view(trip), stage_view.journey_lines(trip))
+
+    explained = journal.stages.explain(journal.count())
+    _section(out, "Why an entry got its stage", f"recovery-journal stage show {explained.id}")
+    out.view(stage_view.explain_view(explained), stage_view.explain_lines(explained))
+
+    snapshot = facts.snapshot(journal, with_signals=True)
+    _section(out, "The story over time", "recovery-journal timeline")
+    lines(overview_view.timeline_lines(timeline.build(snapshot, None, None, None), out.out.width))
+
+    _section(out, "How far you've come", "recovery-journal progress")
+    lines(overview_view.progress_lines(progress.build(snapshot)))
+
+    counters = journal.counters.all()
+    today = journal.now().date()
+    _section(out, "Days since", "recovery-journal counter list")
+    out.view(marks.counters_table(counters, today), marks.counters_lines(counters, today))

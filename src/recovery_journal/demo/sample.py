@@ -62,8 +62,18 @@ def build(home: Path, template: Settings, now: datetime | None = None) -> Sample
                 tags=item.get("tags", []),
                 mood=item.get("mood"),
                 date=moment,
+                tender=bool(item.get("tender")),
             )
         )
+    for item in story["milestones"]:
+        journal.now = _fixed(_moment(now, item["days_ago"], "21:00"))
+        day = (now - timedelta(days=item["days_ago"])).date()
+        journal.milestones.add(item["text"], day=day, kind=item["kind"], note=item.get("note") or "")
+    journal.now = _fixed(now)
+    for item in story["counters"]:
+        journal.counters.start(item["name"], (now - timedelta(days=item["start_days_ago"])).date())
+        for days_ago in item["resets_days_ago"]:
+            journal.counters.reset(item["name"], (now - timedelta(days=days_ago)).date())
     # One entry gets a second look a few days later, so `history` has something to show.
     target = written[len(written) // 3]
     journal.now = _fixed(target.date + timedelta(days=3))

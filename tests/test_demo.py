@@ -1,0 +1,54 @@
+"""`recovery-journal demo`: the whole tour on a throwaway journal, which leaves nothing behind."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from recovery_journal.demo import sample
+
+from .conftest import Cli
+
+
+def _demo_homes() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("recovery-journal-demo-*"))
+
+
+def test_demo_tours_the_main_job_and_removes_its_journal(cli: Cli, isolated: Path) -> None:
+    before = _demo_homes()
+    ran = cli("demo")
+    assert ran.exit_code == 0, ran.stderr
+    for heading in (
+        "The latest entries",
+        "One entry in full",
+        "Searching",
+        "Where you are",
+        "Why an entry got its stage",
+        "The story over time",
+        "How far you've come",
+        "Days since",
+        "Edits keep the earlier words",
+        "What someone who copies the file sees",
+    ):
+        assert heading in ran.stdout, heading
+    assert "no contact:" in ran.stdout
+    assert "Thirty days no contact" in ran.stdout  # a milestone, marked on the timeline
+    assert "appears 0 times in the files on disk" in ran.stdout
+    assert "Traceback" not in ran.stdout + ran.stderr
+    assert not isolated.exists(), "the demo never touches the person's own journal"
+    assert _demo_homes() == before, "the throwaway journal is removed"
+
+
+def test_demo_keep_leaves_a_journal_that_opens(cli: Cli, tmp_path: Path) -> None:
+    kept = tmp_path / "kept"
+    ran = cli("demo", "--keep", str(kept))
+    assert ran.exit_code == 0, ran.stderr
+    assert sample.PASSPHRASE in ran.stderr
+    env = {"RECOVERY_JOURNAL_PASSPHRASE": sample.PASSPHRASE}
+    listed = cli("--journal", str(kept), "milestone", "list", env=env)
+    assert listed.exit_code == 0, listed.stderr
+    assert "First therapy session" in listed.stdout
+    again = cli("demo", "--keep", str(kept))
+    assert again.exit_code == 4
+    assert "already a journal" in again.stderr
+
