@@ -174,3 +174,49 @@ def test_scratch_folder_owned_by_someone_else_is_refused(tmp_path: Path) -> None
     os.chown(shared, 12345, 12345)
     with pytest.raises(StorageProblem, match="someone else"):
         editor.private_root(shared)
+
+
+def _program(folder: Path, name: str, body: str = "#!/bin/sh\n") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(body)
+    path.chmod(0o755)
+    return path
+
+
+def test_vim_behind_the_name_vi_gets_the_privacy_flags_too(tmp_path: Path) -> None:
+    """Debian's vi is a link to vim.basic: the flags follow the link, not the name typed."""
+    real = _program(tmp_path / "real", "vim.basic")
+    links = tmp_path / "bin"
+    links.mkdir()
+    (links / "vi").symlink_to(real)
+    argv = editor.editor_command({"EDITOR": "vi", "PATH": str(links)})
+    assert argv[0] == "vi" and "-n" in argv and "NONE" in argv
+
+
+def test_a_vi_binary_that_says_it_is_vim_gets_the_flags(tmp_path: Path) -> None:
+    _program(tmp_path / "bin", "vi", "#!/bin/sh\necho 'VIM - Vi IMproved 9.0'\n")
+    assert "-n" in editor.editor_command({"EDITOR": "vi", "PATH": str(tmp_path / "bin")})
+
+
+def test_a_vi_that_is_not_vim_is_run_as_it_is(tmp_path: Path) -> None:
+    """nvi and BSD vi keep no history files and would refuse vim's flags."""
+    _program(tmp_path / "bin", "vi", "#!/bin/sh\necho 'Version 1.81.6'\n")
+    assert editor.editor_command({"EDITOR": "vi", "PATH": str(tmp_path / "bin")}) == ["vi"]
+
+
+def test_ctrl_c_stops_an_editor_and_saves_nothing_as_an_entry(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The editor gets the default Ctrl-C (ours only waits); a stopped editor's buffer becomes a draft."""
+    stops = _program(
+        tmp_path / "bin",
+        "stops",
+        '#!/bin/sh\nprintf "Half a thought" > "$1"\nkill -INT $$\nsleep 5\n',
+    )
+    monkeypatch.setenv("EDITOR", str(stops))
+    ran = cli("write")
+    assert ran.exit_code == ExitCode.INTERRUPTED, ran.stderr
+    assert "stopped" in ran.stderr and "draft 1" in ran.stderr
+    assert "Half a thought" not in cli("list").stdout
+    assert "Half a thought" in cli("drafts", "show", "1").stdout

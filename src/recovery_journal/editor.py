@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -25,6 +26,8 @@ FILE_NAME = "entry.md"
 _FALLBACK_EDITORS = ("nano", "vim", "vi")
 # Keep vim and neovim from writing swap, backup, undo or viminfo files with the text in them.
 _VIM_PRIVATE = ["-n", "-i", "NONE", "--cmd", "set nobackup nowritebackup noundofile viminfo="]
+# Names vim and neovim go by, directly or behind a link ("vi" is vim on most Linux systems).
+_VIM_NAMES = re.compile(r"^(n?vim|[gmr]vim|r?view|vimdiff|vim\.[a-z0-9]+)$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,11 @@ class Edited:
     @property
     def ok(self) -> bool:
         return self.status == 0
+
+    @property
+    def interrupted(self) -> bool:
+        """The editor was stopped by Ctrl-C rather than closed."""
+        return self.status in (-signal.SIGINT, 128 + signal.SIGINT)
 
 
 @dataclass(frozen=True)
@@ -66,9 +74,33 @@ def editor_command(env: Mapping[str, str]) -> list[str]:
                 "echo '...' | recovery-journal write",
             )
         argv = [found]
-    if Path(argv[0]).name in ("vim", "nvim") and shutil.which(argv[0], path=env.get("PATH")):
+    if _is_vim(argv[0], env):
         argv = [argv[0], *_VIM_PRIVATE, *argv[1:]]
     return argv
+
+
+def _is_vim(program: str, env: Mapping[str, str]) -> bool:
+    """Whether `program` is vim or neovim under any of their names, following links (vi -> vim.basic)."""
+    found = shutil.which(program, path=env.get("PATH"))
+    if found is None:
+        return False
+    real = Path(os.path.realpath(found)).name
+    if _VIM_NAMES.match(real):
+        return True
+    # A binary called vi may be vim (macOS, some distributions) or a vi that keeps no history and knows none
+    # of vim's flags (nvi, BSD vi; busybox shows up as "busybox" above): ask it.
+    return real == "vi" and _says_vim(found)
+
+
+def _says_vim(path: str) -> bool:
+    """A binary installed under the name vi: is it vim? (Its --version says so.)"""
+    try:
+        done = subprocess.run(  # noqa: S603 - the person's own editor, asked only its version
+            [path, "--version"], capture_output=True, timeout=2, check=False, stdin=subprocess.DEVNULL
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.stdout.startswith((b"VIM - Vi IMproved", b"NVIM"))
 
 
 def private_root(root: Path) -> Path:
@@ -111,7 +143,9 @@ class Session:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(initial)
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C belongs to the editor now
+        # Ctrl-C belongs to the editor now: ours only notes it. A caught signal (unlike an ignored one) is
+        # reset for the editor when it starts, so an editor that doesn't handle Ctrl-C itself can be stopped.
+        previous = signal.signal(signal.SIGINT, _note_interrupt)
         try:
             status = subprocess.call([*argv, str(self.path)])  # noqa: S603 - the person's own editor
         except OSError:
@@ -139,6 +173,10 @@ def session(root: Path, tag: str, env: Mapping[str, str]) -> Iterator[Session]:
     finally:
         if not current.kept:
             _remove(folder)
+
+
+def _note_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C while the editor runs: the editor decides what it means; we wait for it to close."""
 
 
 def _read(path: Path) -> str:

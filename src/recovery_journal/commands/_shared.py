@@ -200,7 +200,8 @@ def keep_unsaved(
             where = session.keep()
             return type(failure)(
                 f"{failure.message} Your words weren't saved, and are still in {where}",
-                hint="Copy them somewhere safe; the file is removed after the next successful save.",
+                hint="Copy them somewhere safe. The next time the journal opens, they are sealed into an "
+                "encrypted draft and that file is removed.",
             )
         return type(failure)(
             f"{failure.message} Nothing was saved.",

@@ -40,6 +40,14 @@ def _from_editor(session: editor.Session, journal: Journal, initial: str, **deta
     edited = session.run(initial)
     if edited.ok:
         return edited.text
+    if edited.interrupted:
+        stopped = Interrupted("The editor was stopped (Ctrl-C), so this wasn't saved as an entry.")
+        if edited.text.strip() and edited.text != initial:
+            raise _shared.keep_unsaved(journal, stopped, edited.text, session, **details)
+        raise Interrupted(
+            "The editor was stopped (Ctrl-C). Nothing was changed.",
+            hint="Run the command again whenever you like.",
+        )
     failure = EditorFailed(f"The editor closed with an error (status {edited.status}).")
     if edited.text.strip() and edited.text != initial:
         raise _shared.keep_unsaved(journal, failure, edited.text, session, **details)
