@@ -248,3 +248,19 @@ def test_interrupted_init_leaves_no_journal(settings: Settings, monkeypatch: pyt
         Journal.create(settings, PASSPHRASE)
     assert not settings.paths.db.exists()
     assert list(settings.paths.home.iterdir()) == []
+
+
+def test_sealed_sizes_do_not_tell_tender_or_corrected_entries_apart(journal: Journal) -> None:
+    """Someone with the file can't pick out the painful entries, or the ones whose stage was corrected."""
+    from recovery_journal.stages import Stage
+
+    plain = journal.write("The grief came in waves today and I cried in the car.")
+    tender = journal.write("The grief came in waves today and I cried in the car.", tender=True)
+    corrected = journal.write("Signed up for the choir and held my boundary with him, so proud of myself.")
+    journal.stages.set(corrected.id, Stage.ACCEPTANCE)
+    sizes = dict(
+        (row[0], row[1:])
+        for row in journal.store.con.execute("SELECT id, length(flags), length(stage) FROM entries")
+    )
+    assert sizes[plain.id][0] == sizes[tender.id][0]
+    assert sizes[plain.id][1] == sizes[tender.id][1] == sizes[corrected.id][1]

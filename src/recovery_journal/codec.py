@@ -7,12 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from .crypto import FieldCipher, InvalidCiphertext, field_ad
+from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad
 from .entry import Entry, Revision
 from .errors import Tampered
 from .queries import all_revisions as queries_all_revisions
 from .stages.model import Stage
 from .stages.record import StageRecord
+
+# Padded sizes for fields whose length would otherwise say something: how many cues a stage has or whether the
+# writer corrected it, and whether an entry is tender (true is one byte shorter than false).
+STAGE_PADDED = 768
+FLAGS_PADDED = 64
+_PADDED = {("entries", "stage"): STAGE_PADDED, ("entries", "flags"): FLAGS_PADDED}
 
 TAMPERED_HINT = (
     "Everything else is fine. `recovery-journal doctor` lists every affected record; "
@@ -43,9 +49,10 @@ def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[
     for name, value in values.items():
         ad = field_ad("entries", name, uuid)
         if name == "stage":
-            sealed[name] = None if value is None else cipher.seal_json(value.to_json(), ad)
+            sealed[name] = None if value is None else cipher.seal_json(value.to_json(), ad, STAGE_PADDED)
         elif name == "flags":
-            sealed[name] = cipher.seal_json({"tender": bool(value[0]), "starred": bool(value[1])}, ad)
+            flags = {"tender": bool(value[0]), "starred": bool(value[1])}
+            sealed[name] = cipher.seal_json(flags, ad, FLAGS_PADDED)
         elif name == "tags":
             sealed[name] = cipher.seal_json(list(value), ad)
         else:
@@ -187,7 +194,8 @@ def reseal_all(con: sqlite3.Connection, old: FieldCipher, new: FieldCipher) -> i
                     continue
                 ad = field_ad(table, column, row_uuid)
                 try:
-                    values[column] = new.seal(old.open(bytes(sealed), ad), ad)
+                    plain = old.open(bytes(sealed), ad)
+                    values[column] = new.seal(plain, ad, _PADDED.get((table, column), MIN_PADDED))
                 except InvalidCiphertext:
                     raise Tampered(
                         f"{_label(table)} {row_id} couldn't be opened, so nothing was re-encrypted.",

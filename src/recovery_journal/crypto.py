@@ -193,8 +193,10 @@ def padme(length: int) -> int:
     return (length + mask) & ~mask
 
 
-def pad(plaintext: bytes) -> bytes:
-    size = max(MIN_PADDED, padme(len(plaintext) + 1))
+def pad(plaintext: bytes, minimum: int = MIN_PADDED) -> bytes:
+    """Padmé padding after a 0x80 marker, to at least `minimum` bytes (fields whose size would say too much
+    ask for more: a stage record's cues, a flag's true/false)."""
+    size = max(minimum, padme(len(plaintext) + 1))
     return plaintext + b"\x80" + b"\x00" * (size - len(plaintext) - 1)
 
 
@@ -213,9 +215,9 @@ class FieldCipher:
     def __init__(self, key: bytes) -> None:
         self._aead = AESGCM(key)
 
-    def seal(self, plaintext: bytes, ad: bytes) -> bytes:
+    def seal(self, plaintext: bytes, ad: bytes, minimum: int = MIN_PADDED) -> bytes:
         nonce = os.urandom(NONCE_LEN)
-        return bytes((SEALED_VERSION,)) + nonce + self._aead.encrypt(nonce, pad(plaintext), ad)
+        return bytes((SEALED_VERSION,)) + nonce + self._aead.encrypt(nonce, pad(plaintext, minimum), ad)
 
     def open(self, sealed: bytes, ad: bytes) -> bytes:
         if not isinstance(sealed, bytes) or len(sealed) < 1 + NONCE_LEN + TAG_LEN:
@@ -237,8 +239,8 @@ class FieldCipher:
         except UnicodeDecodeError as exc:
             raise InvalidCiphertext("sealed text is not UTF-8") from exc
 
-    def seal_json(self, value: Any, ad: bytes) -> bytes:
-        return self.seal(canonical_json(value).encode("utf-8"), ad)
+    def seal_json(self, value: Any, ad: bytes, minimum: int = MIN_PADDED) -> bytes:
+        return self.seal(canonical_json(value).encode("utf-8"), ad, minimum)
 
     def open_json(self, sealed: bytes, ad: bytes) -> Any:
         try:
