@@ -58,7 +58,7 @@ def fill(journal: Journal) -> None:
 def everything(journal: Journal) -> list[dict]:  # type: ignore[type-arg]
     """Every record of a journal, without the numbers that may legitimately differ."""
     out = []
-    for record in backup.records(journal):
+    for record in backup.records(journal, backup.contents(journal)):
         if record["type"] == "backup":
             continue
         out.append(record)

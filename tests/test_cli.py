@@ -248,6 +248,40 @@ def test_tampered_entry_is_named_and_the_rest_still_listed(
     assert doctor.exit_code == ExitCode.TAMPERED and "2" in doctor.stdout
 
 
+def test_a_damaged_entry_does_not_trap_the_rest(
+    cli: Cli, initialised: Ran, isolated: Path, tmp_path: Path
+) -> None:
+    """Backups and exports name it and, if asked, carry the rest; it can be deleted; relearn goes on."""
+    for text in ("one", "two", "three"):
+        write(cli, text)
+    con = sqlite3.connect(isolated / "journal.db")
+    blob = bytearray(con.execute("SELECT text FROM entries WHERE id = 2").fetchone()[0])
+    blob[20] ^= 0xFF
+    con.execute("UPDATE entries SET text = ? WHERE id = 2", (bytes(blob),))
+    con.commit()
+    con.close()
+    target = tmp_path / "rest.rjbackup"
+    refused = cli("backup", "create", str(target))
+    _one_line_error(refused, ExitCode.TAMPERED)
+    assert "Entry 2" in refused.stderr and "--skip-damaged" in refused.stderr and not target.exists()
+    made = cli("backup", "create", str(target), "--skip-damaged")
+    assert made.exit_code == 0, made.stderr
+    assert "Backed up 2 entries" in made.stderr and "Left out" in made.stderr and "entry 2" in made.stderr
+    assert cli("backup", "verify", str(target)).exit_code == 0
+    _one_line_error(cli("export", "--format", "txt"), ExitCode.TAMPERED)
+    exported = cli("export", "--format", "txt", "--skip-damaged")
+    assert exported.exit_code == 0 and "one" in exported.stdout and "three" in exported.stdout
+    assert "entry 2" in exported.stderr
+    relearned = cli("stage", "relearn")
+    assert relearned.exit_code == 0 and "entry 2" in relearned.stderr
+    rotate = cli("passwd", "--rotate-data-key", env={"RECOVERY_JOURNAL_NEW_PASSPHRASE": "a new passphrase"})
+    assert rotate.exit_code == ExitCode.TAMPERED and "--skip-damaged" in rotate.stderr
+    deleted = cli("delete", "2", "--yes")
+    assert deleted.exit_code == 0, deleted.stderr
+    assert cli("list").exit_code == 0
+    assert cli("backup", "create", str(tmp_path / "whole.rjbackup")).exit_code == 0
+
+
 def test_locked_journal_keeps_the_words_as_a_draft(
     cli: Cli, initialised: Ran, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

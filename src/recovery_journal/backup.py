@@ -10,14 +10,14 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from . import __version__, backupfile, codec, migrations, portable, queries
 from .crypto import Argon2Params, InvalidCiphertext
-from .entry import Revision
-from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, StorageProblem
+from .entry import Entry, EntryFilter, Revision
+from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, StorageProblem, Tampered
 from .journal import Journal
 from .merge import MergeReport, merge_into, restore_into_new
 from .settings import Settings
@@ -35,29 +35,58 @@ class Summary:
     counters: int
     size: int = 0
     created: str | None = None
+    damaged: tuple[int, ...] = ()  # entries left out because they couldn't be opened
 
 
-def _revisions_by_entry(journal: Journal) -> dict[int, list[Revision]]:
+@dataclass(frozen=True)
+class Contents:
+    """The entries (with their earlier versions) that open, and the numbers of those that don't."""
+
+    entries: list[Entry]
+    revisions: dict[int, list[Revision]]
+    damaged: list[int]
+
+
+def contents(journal: Journal, wanted: EntryFilter | None = None, *, skip_damaged: bool = False) -> Contents:
+    """Everything a backup or an export carries.
+
+    A damaged entry or earlier version stops it, naming the entries, unless `skip_damaged`: then the rest is
+    carried and the damaged ones are listed, never dropped silently.
+    """
+    listing = journal.entries(wanted)
+    damaged = set(listing.unreadable)
+    wanted_ids = {e.id for e in listing.entries}
     grouped: dict[int, list[Revision]] = {}
     with journal.store.read() as con:
         rows = sorted(queries.all_revisions(con))
-    for rid, ruuid, eid, euuid, sealed in rows:
-        del rid
+    for _rid, ruuid, eid, euuid, sealed in rows:
+        if eid not in wanted_ids:
+            continue
         number = len(grouped.get(eid, [])) + 1
         try:
             revision = codec.open_snapshot(journal.cipher, number, ruuid, euuid, sealed)
         except InvalidCiphertext:
-            raise codec.tampered(eid, "An earlier version of entry") from None
+            damaged.add(eid)
+            continue
         grouped.setdefault(eid, []).append(revision)
-    return grouped
+    if damaged and not skip_damaged:
+        raise Tampered(
+            f"{_entries(sorted(damaged))} couldn't be opened (changed outside recovery-journal, or "
+            "damaged), so nothing was written.",
+            hint="Add --skip-damaged to carry everything else; `recovery-journal doctor` lists what is "
+            "damaged.",
+        )
+    return Contents(entries=listing.entries, revisions=grouped, damaged=sorted(damaged))
 
 
-def records(journal: Journal, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
+def _entries(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:10])) + (" and more" if len(numbers) > 10 else "")
+    return f"Entr{'y' if len(numbers) == 1 else 'ies'} {shown} (or an earlier version of it)"
+
+
+def records(journal: Journal, found: Contents, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
     """Everything in the journal as portable records, ending with the counts a reader checks."""
-    listing = journal.entries()
-    if listing.unreadable:
-        raise codec.tampered(listing.unreadable[0])
-    revisions = _revisions_by_entry(journal)
+    listing, revisions = found.entries, found.revisions
     with journal.store.read() as con:
         schema = migrations.current_version(con)
     yield {
@@ -68,8 +97,8 @@ def records(journal: Journal, progress: Progress | None = None) -> Iterator[dict
         "schema": schema,
         "app": __version__,
     }
-    total = len(listing.entries)
-    for done, entry in enumerate(listing.entries, start=1):
+    total = len(listing)
+    for done, entry in enumerate(listing, start=1):
         yield portable.entry_record(entry, revisions.get(entry.id, []))
         if progress is not None and done % 250 == 0:
             progress(done, total)
@@ -136,6 +165,7 @@ def create(
     params: Argon2Params,
     *,
     force: bool = False,
+    skip_damaged: bool = False,
     progress: Progress | None = None,
 ) -> Summary:
     """Write a backup file whole or not at all: temporary file, fsync, verify, rename, fsync the folder."""
@@ -149,12 +179,13 @@ def create(
         raise NotAJournal(
             f"{target} is a folder.", hint="Give a file name for the backup, e.g. journal.rjbackup"
         )
+    found = contents(journal, skip_damaged=skip_damaged)
     folder = target.parent
     tmp = folder / f".{target.name}.{secrets.token_hex(4)}.partial"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            backupfile.write(handle, passphrase, records(journal, progress), params)
+            backupfile.write(handle, passphrase, records(journal, found, progress), params)
             handle.flush()
             os.fsync(handle.fileno())
         checked = read(tmp, passphrase)
@@ -165,13 +196,19 @@ def create(
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    return summary_of(checked, target.stat().st_size)
+    return replace(summary_of(checked, target.stat().st_size), damaged=tuple(found.damaged))
 
 
-def write_to(stream: Any, journal: Journal, passphrase: str, params: Argon2Params) -> None:
-    """Write a backup to an already-open binary stream (stdout); the caller has refused a terminal."""
-    backupfile.write(stream, passphrase, records(journal), params)
+def write_to(
+    stream: Any, journal: Journal, passphrase: str, params: Argon2Params, *, skip_damaged: bool = False
+) -> list[int]:
+    """Write a backup to an already-open binary stream (stdout); the caller has refused a terminal.
+
+    Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
+    found = contents(journal, skip_damaged=skip_damaged)
+    backupfile.write(stream, passphrase, records(journal, found), params)
     stream.flush()
+    return found.damaged
 
 
 def snapshot(journal: Journal) -> Path:

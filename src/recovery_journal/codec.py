@@ -21,8 +21,13 @@ FLAGS_PADDED = 64
 _PADDED = {("entries", "stage"): STAGE_PADDED, ("entries", "flags"): FLAGS_PADDED}
 
 TAMPERED_HINT = (
-    "Everything else is fine. `recovery-journal doctor` lists every affected record; "
-    "a backup holds a good copy."
+    "Every entry is sealed on its own, so the others still open. `recovery-journal doctor` lists every "
+    "affected record; a backup holds a good copy."
+)
+
+RESEAL_HINT = (
+    "Keep a backup of the rest first (`recovery-journal backup create FILE --skip-damaged`), then delete "
+    "what is damaged (`recovery-journal doctor` lists it) and try again."
 )
 
 
@@ -199,7 +204,7 @@ def reseal_all(con: sqlite3.Connection, old: FieldCipher, new: FieldCipher) -> i
                 except InvalidCiphertext:
                     raise Tampered(
                         f"{_label(table)} {row_id} couldn't be opened, so nothing was re-encrypted.",
-                        hint=TAMPERED_HINT,
+                        hint=RESEAL_HINT,
                     ) from None
             assignments = ", ".join(f"{c} = ?" for c in columns)
             con.execute(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values.values(), row_id))  # noqa: S608
@@ -211,7 +216,7 @@ def reseal_all(con: sqlite3.Connection, old: FieldCipher, new: FieldCipher) -> i
         except InvalidCiphertext:
             raise Tampered(
                 f"An earlier version of entry {eid} couldn't be opened, so nothing was re-encrypted.",
-                hint=TAMPERED_HINT,
+                hint=RESEAL_HINT,
             ) from None
         con.execute("UPDATE revisions SET snapshot = ? WHERE id = ?", (new.seal(raw, ad), rid))
     return done

@@ -28,6 +28,7 @@ class Relearned:
     corrections: int
     reguessed: int
     changed: int
+    skipped: tuple[int, ...] = ()  # entries that couldn't be opened, left as they were
 
 
 class StageBook:
@@ -118,9 +119,14 @@ class StageBook:
         """Rebuild the personal model from all corrections; guess again every entry the writer didn't set."""
         personal = self.rebuild_personal()
         changed = reguessed = 0
+        skipped: list[int] = []
         with self.journal.store.write() as con:
             for row in queries.entry_columns(con, queries.ENTRY_FIELDS):
-                entry = codec.open_entry(self.journal.cipher, row, queries.ENTRY_FIELDS)
+                try:
+                    entry = codec.open_entry(self.journal.cipher, row, queries.ENTRY_FIELDS)
+                except Tampered:
+                    skipped.append(int(row[0]))  # damaged: left exactly as it is
+                    continue
                 if entry.stage is not None and entry.stage.by_writer:
                     continue
                 record = self.guess(entry.text)
@@ -128,7 +134,9 @@ class StageBook:
                 changed += entry.stage is None or entry.stage.stage != record.stage
                 sealed = codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": record})
                 queries.update_entry(con, entry.id, sealed)
-        return Relearned(corrections=personal.corrections, reguessed=reguessed, changed=changed)
+        return Relearned(
+            corrections=personal.corrections, reguessed=reguessed, changed=changed, skipped=tuple(skipped)
+        )
 
     # --- reading ----------------------------------------------------------------------------------------
 

@@ -33,6 +33,13 @@ PassFileOpt = Annotated[
         help="Read the backup's passphrase from FILE instead of using the journal's.",
     ),
 ]
+SkipDamagedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-damaged",
+        help="Carry everything that opens, leaving out (and naming) entries that can't be opened.",
+    ),
+]
 NOT_ENCRYPTED = (
     "Note: this export is not encrypted. Keep it somewhere private, and delete it when you're done."
 )
@@ -84,6 +91,7 @@ def create(
     ],
     passphrase_file: PassFileOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    skip_damaged: SkipDamagedOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Write an encrypted backup of the whole journal to one file.
@@ -101,8 +109,11 @@ def create(
     with journal:
         protect = _passphrase_from(passphrase_file) if passphrase_file else secret
         if to_stdout:
-            backups.write_to(sys.stdout.buffer, journal, protect, journal.settings.kdf)
+            left_out = backups.write_to(
+                sys.stdout.buffer, journal, protect, journal.settings.kdf, skip_damaged=skip_damaged
+            )
             out.say("Backup written to stdout.")
+            _say_left_out(out, left_out)
             return
         progress = _progress_bar(out, journal.count())
         with progress or contextlib.nullcontext():
@@ -112,6 +123,7 @@ def create(
                 protect,
                 journal.settings.kdf,
                 force=force,
+                skip_damaged=skip_damaged,
                 progress=progress.update_to if progress else None,
             )
     if as_json:
@@ -123,6 +135,7 @@ def create(
             counters=summary.counters,
             revisions=summary.revisions,
             bytes=summary.size,
+            left_out_damaged=list(summary.damaged),
         )
         return
     out.say(
@@ -132,6 +145,20 @@ def create(
     )
     other = "the passphrase in " + str(passphrase_file) if passphrase_file else "the journal's passphrase"
     out.say(f"It opens with {other}, on any computer: recovery-journal backup restore {target}")
+    _say_left_out(out, list(summary.damaged))
+
+
+def _say_left_out(out: Output, damaged: list[int]) -> None:
+    if damaged:
+        out.say(
+            f"Left out because they couldn't be opened: {_numbers(damaged)} "
+            "(`recovery-journal doctor` says more)."
+        )
+
+
+def _numbers(numbers: list[int]) -> str:
+    word = "entry" if len(numbers) == 1 else "entries"
+    return f"{word} {', '.join(map(str, numbers))}"
 
 
 @backup_app.command("verify")
@@ -326,6 +353,7 @@ def export(
         list[str] | None, typer.Option("--stage", "-s", metavar="STAGE", show_default=False)
     ] = None,
     tag: TagOpt = None,
+    skip_damaged: SkipDamagedOpt = False,
 ) -> None:
     """Export your entries as plain Markdown, JSON or text (not encrypted).
 
@@ -338,12 +366,12 @@ def export(
     wanted = _filter(since, until, None, tag, None, False, stage)
     out = Output()
     with _shared.open_journal(ctx, out) as journal:
-        entries = journal.entries(wanted).entries
+        found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
+        entries = found.entries
         now = journal.now()
         if fmt == "json":
-            revisions = backups._revisions_by_entry(journal)
             text = exports.as_json(
-                [(e, revisions.get(e.id, [])) for e in entries],
+                [(e, found.revisions.get(e.id, [])) for e in entries],
                 journal.milestones.all(),
                 journal.counters.all(),
                 now,
@@ -358,6 +386,7 @@ def export(
     else:
         sys.stdout.write(text)
     out.say(NOT_ENCRYPTED)
+    _say_left_out(out, found.damaged)
 
 
 def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:

@@ -101,6 +101,10 @@ def relearn(ctx: typer.Context) -> None:
         f"guessed {done.reguessed} entr{'y' if done.reguessed == 1 else 'ies'} again, "
         f"{done.changed} changed. Stages you set yourself stay as you set them."
     )
+    if done.skipped:
+        word = "entry" if len(done.skipped) == 1 else "entries"
+        numbers = ", ".join(map(str, done.skipped))
+        out.say(f"Left as they were, because they couldn't be opened: {word} {numbers}.")
 
 
 @stage_app.command("guess")

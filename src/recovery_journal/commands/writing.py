@@ -12,7 +12,7 @@ import typer
 from .. import editor
 from ..dates import not_in_future, parse_moment
 from ..entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
-from ..errors import EditorFailed, EmptyEntry, Interrupted, TooLarge, UsageProblem
+from ..errors import EditorFailed, EmptyEntry, Interrupted, Tampered, TooLarge, UsageProblem
 from ..journal import Journal, local_now
 from ..render.entries import entry_json, when
 from ..render.output import Output
@@ -159,6 +159,10 @@ def edit(
             out.say("It had also changed in another window meanwhile; that version is in its history too.")
 
 
+def _versions(count: int) -> str:
+    return f" and its {count} earlier version{'s' if count != 1 else ''}" if count else ""
+
+
 def delete(
     ctx: typer.Context,
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's number.")],
@@ -175,19 +179,14 @@ def delete(
             hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes",
         )
     with _shared.open_journal(ctx, out) as journal:
-        entry = journal.entry(entry_id)
+        try:
+            entry = journal.entry(entry_id)
+            what = f"entry {entry_id} from {when(entry.date)}" + _versions(entry.revisions)
+        except Tampered:  # a damaged entry can still be removed; only its number is known
+            what = f"entry {entry_id} (it can't be opened, so its date isn't known)"
         if not yes:
-            versions = (
-                f" and its {entry.revisions} earlier version{'s' if entry.revisions != 1 else ''}"
-                if entry.revisions
-                else ""
-            )
             try:
-                sure = typer.confirm(
-                    f"Delete entry {entry_id} from {when(entry.date)}{versions}? This can't be undone.",
-                    default=False,
-                    err=True,
-                )
+                sure = typer.confirm(f"Delete {what}? This can't be undone.", default=False, err=True)
             except typer.Abort:
                 raise Interrupted("Stopped. Nothing was deleted.") from None
             if not sure:
