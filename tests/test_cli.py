@@ -358,6 +358,27 @@ def test_doctor_on_a_healthy_journal(cli: Cli, initialised: Ran) -> None:
     assert checks["key settings"] == "note"  # the test-only weak KDF is flagged
 
 
+@pytest.mark.parametrize("keep", [0.5, 0.9])
+def test_doctor_reports_a_damaged_file_and_the_way_back(
+    cli: Cli, initialised: Ran, isolated: Path, keep: float
+) -> None:
+    for n in range(40):
+        write(cli, f"Entry {n}. " + "words " * 300)
+    checkpoint = sqlite3.connect(isolated / "journal.db")
+    checkpoint.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    checkpoint.close()
+    db = isolated / "journal.db"
+    db.write_bytes(db.read_bytes()[: int(db.stat().st_size * keep)])
+    listed = cli("list")
+    assert listed.exit_code == ExitCode.DAMAGED and "doctor" in listed.stderr
+    ran = cli("doctor", "--json")
+    assert ran.exit_code == ExitCode.DAMAGED
+    checks = {c["name"]: c for c in doc(ran)["checks"]}
+    assert checks["file"]["status"] == "problem" and "damaged" in checks["file"]["detail"]
+    assert "backup restore" in checks["what now"]["detail"]
+    assert "Traceback" not in ran.stderr
+
+
 def test_markup_and_control_sequences_print_literally(cli: Cli, initialised: Ran) -> None:
     text = "[bold]not bold[/] [link=https://example.com]x[/link] \x1b[2J cleared?"
     write(cli, text)

@@ -60,6 +60,17 @@ def permission_checks(paths: JournalPaths, report: Report) -> None:
         report.add("permissions", "ok", "Only you can read the journal folder and its files.")
 
 
+def damaged_file_checks(paths: JournalPaths, problem: JournalError, report: Report) -> None:
+    """A journal file SQLite can't read: the finding, and the ways back, without touching the file."""
+    report.add("file", "problem", f"{problem.message} Nothing was changed.", ExitCode.DAMAGED)
+    report.add(
+        "what now",
+        "note",
+        "Keep this file as it is, and copy it somewhere safe. Your latest backup can be restored into a "
+        f"new folder beside it: recovery-journal --journal {paths.home}-restored backup restore FILE",
+    )
+
+
 def journal_checks(journal: Journal, report: Report) -> None:
     con = journal.store.con
     with journal.store.read():

@@ -42,7 +42,7 @@ _PRAGMAS = (
     "PRAGMA journal_size_limit = 1048576",
 )
 
-_DAMAGED_HINT = "Run `recovery-journal doctor` to see what can still be read; a backup holds a good copy."
+_DAMAGED_HINT = "`recovery-journal doctor` says what can still be done; a backup holds a good copy."
 
 
 def check_journal_file(db: Path) -> None:

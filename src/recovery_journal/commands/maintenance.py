@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import doctor as checks
-from ..errors import UsageProblem
+from ..errors import Damaged, UsageProblem
 from ..render import maintenance as view
 from ..render.entries import entry_json
 from ..render.output import Output
@@ -34,12 +34,18 @@ def doctor(
     out = Output(as_json)
     report = checks.Report()
     current = _shared.settings(ctx)
-    check_journal_file(current.paths.db)
-    checks.permission_checks(current.paths, report)
-    journal, secret = _shared.open_journal_with_passphrase(ctx, out)
-    with journal:
-        checks.journal_checks(journal, report)
+    secret: str | None = None
+    try:
+        check_journal_file(current.paths.db)
+        checks.permission_checks(current.paths, report)
+        journal, secret = _shared.open_journal_with_passphrase(ctx, out)
+    except Damaged as exc:  # a file SQLite can't read: say so as a finding, and what can still be done
+        checks.damaged_file_checks(current.paths, exc, report)
+    else:
+        with journal:
+            checks.journal_checks(journal, report)
     for path in backups or []:
+        secret = secret if secret is not None else _shared.ask_passphrase(current.env)
         checks.backup_check(path, secret, report)
     if as_json:
         out.document(
