@@ -217,3 +217,44 @@ def test_review_asks_and_applies(cli: Cli, initialised: Ran, monkeypatch: pytest
     entries = doc(cli("list", "--json"))["entries"]
     assert entries[0]["stage"] == "acceptance" and entries[0]["stage_source"] == "writer"
     assert entries[1]["stage_source"] == "model"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("recognition", Stage.RECOGNITION),
+        ("Recog", Stage.RECOGNITION),
+        ("1", Stage.RECOGNITION),
+        ("a", Stage.ACCEPTANCE),
+        ("2", Stage.ACCEPTANCE),
+        ("recov", Stage.RECOVERY),
+        ("recovery", Stage.RECOVERY),
+        ("3", Stage.RECOVERY),
+    ],
+)
+def test_a_stage_can_be_named_any_unambiguous_way(typed: str, meant: Stage) -> None:
+    from recovery_journal.commands.stage import parse_stage
+
+    assert parse_stage(typed) is meant
+
+
+@pytest.mark.parametrize("typed", ["r", "rec", "reco"])
+def test_a_start_shared_by_two_stages_is_refused_not_guessed(cli: Cli, initialised: Ran, typed: str) -> None:
+    cli("write", input="words")
+    ran = cli("stage", "set", "1", typed)
+    assert ran.exit_code == ExitCode.INVALID_INPUT
+    assert "could be recognition or recovery" in ran.stderr
+    assert cli("list", "--stage", typed).exit_code == ExitCode.INVALID_INPUT
+
+
+def test_review_reads_the_whole_answer_and_asks_again_after_a_typo(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing 'recovery' must never set recognition, and a typo is not the end of the review."""
+    cli("write", input="Tuesday. Bus was late.")
+    cli("write", input="Wednesday. Rain.")
+    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    ran = cli("stage", "review", input="recovery\nx\n3\n")
+    assert ran.exit_code == 0, ran.stderr
+    assert "isn't a stage" in ran.stderr and "2 entries updated" in ran.stderr
+    assert [e["stage"] for e in doc(cli("list", "--json"))["entries"]] == ["recovery", "recovery"]

@@ -64,10 +64,6 @@ def _filter(
     from .stage import parse_stage
 
     chosen = [parse_stage(s) for s in stages or []]
-    if None in chosen:
-        raise InvalidInput(
-            "'auto' isn't a stage to filter by.", hint="Use recognition, acceptance or recovery."
-        )
     return EntryFilter(
         since=first,
         until=last,

@@ -15,20 +15,29 @@ from . import _shared
 from ._shared import JsonOpt
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
-CHOICES = "recognition, acceptance, recovery (or auto)"
+CHOICES = "recognition, acceptance or recovery (or 1, 2, 3)"
 
 stage_app = typer.Typer(help="Healing stages: where your writing is, and how it has moved.")
 
 
-def parse_stage(value: str) -> Stage | None:
-    """A stage name (or its first letter, or 'auto' for the model's guess)."""
+def parse_stage(value: str, *, auto: bool = False) -> Stage | None:
+    """A stage by name, by an unambiguous start of it ("acc", "recov"), or by number (1, 2, 3).
+
+    With `auto`, also 'auto' (hand the entry back to the model), which returns None.
+    """
     cleaned = value.strip().lower()
-    if cleaned in ("auto", "model"):
+    if auto and cleaned in ("auto", "model"):
         return None
-    for stage in Stage:
-        if cleaned in (stage.value, stage.value[:3], stage.value[0]):
-            return stage
-    raise InvalidInput(f"'{value}' isn't a stage.", hint=f"Use one of: {CHOICES}.")
+    if cleaned in ("1", "2", "3"):
+        return list(Stage)[int(cleaned) - 1]
+    matches = [stage for stage in Stage if cleaned and stage.value.startswith(cleaned)]
+    if len(matches) == 1:
+        return matches[0]
+    also = " (or auto, to let the model guess again)" if auto else ""
+    if len(matches) > 1:
+        names = " or ".join(m.value for m in matches)
+        raise InvalidInput(f"'{value}' could be {names}.", hint=f"Use one of: {CHOICES}{also}.")
+    raise InvalidInput(f"'{value}' isn't a stage.", hint=f"Use one of: {CHOICES}{also}.")
 
 
 @stage_app.callback(invoke_without_command=True)
@@ -67,13 +76,15 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
 def set_stage(
     ctx: typer.Context,
     entry_id: IdArg,
-    stage: Annotated[str, typer.Argument(metavar="STAGE", help=CHOICES)],
+    stage: Annotated[
+        str, typer.Argument(metavar="STAGE", help=f"{CHOICES}; auto hands it back to the model.")
+    ],
 ) -> None:
     """Set an entry's stage yourself; your word wins, and later guesses learn from it.
 
     Example: recovery-journal stage set 12 acceptance
     """
-    chosen = parse_stage(stage)
+    chosen = parse_stage(stage, auto=True)
     out = Output()
     with _shared.open_journal(ctx, out) as journal:
         entry = journal.stages.set(entry_id, chosen)
@@ -161,24 +172,34 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             return
         out.say(
             f"{len(unsure)} entr{'y is' if len(unsure) == 1 else 'ies are'} unsure. For each: "
-            "r = recognition, a = acceptance, v = recovery, Enter = skip, q = stop."
+            "1 = recognition, 2 = acceptance, 3 = recovery (or the name), Enter = skip, q = stop."
         )
         changed = 0
         for entry in unsure:
             out.view(view.review_view(entry), view.review_lines(entry))
-            answer = (
-                str(typer.prompt("Which stage fits?", default="", show_default=False, err=True))
-                .strip()
-                .lower()
-            )
-            if answer in ("q", "quit"):
+            choice = _ask_stage(out)
+            if choice == "stop":
                 break
-            choice = {"r": Stage.RECOGNITION, "a": Stage.ACCEPTANCE, "v": Stage.RECOVERY}.get(answer[:1])
-            if choice is None and answer:
-                choice = parse_stage(answer)
-            if choice is not None:
+            if isinstance(choice, Stage):
                 journal.stages.set(entry.id, choice)
                 changed += 1
         out.say(
             f"Thank you. {changed} entr{'y' if changed == 1 else 'ies'} updated; the rest stay as they were."
         )
+
+
+def _ask_stage(out: Output) -> Stage | str:
+    """One review answer: a stage, "skip" (Enter) or "stop" (q); asks again, gently, after a typo."""
+    while True:
+        answer = str(typer.prompt("Which stage fits?", default="", show_default=False, err=True)).strip()
+        if not answer:
+            return "skip"
+        if answer.lower() in ("q", "quit", "stop"):
+            return "stop"
+        try:
+            chosen = parse_stage(answer)
+        except InvalidInput as exc:
+            out.say(f"{exc.message} Try 1, 2 or 3, Enter to skip, or q to stop.")
+            continue
+        assert chosen is not None  # noqa: S101 - 'auto' is not accepted here
+        return chosen
