@@ -358,6 +358,53 @@ def test_doctor_on_a_healthy_journal(cli: Cli, initialised: Ran) -> None:
     assert checks["key settings"] == "note"  # the test-only weak KDF is flagged
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "abc"),
+        ("show",),
+        ("show", "1", "--yes"),
+        ("write", "--mood", "x"),
+        ("list", "-n", "-1"),
+        ("frobnicate",),
+        ("stage", "set", "1"),
+    ],
+)
+def test_command_line_mistakes_are_two_calm_lines_too(
+    cli: Cli, initialised: Ran, args: tuple[str, ...]
+) -> None:
+    ran = cli(*args)
+    _one_line_error(ran, ExitCode.USAGE)
+    assert "--help` shows what it takes" in ran.stderr and "Usage:" not in ran.stderr
+
+
+def test_bare_command_shows_the_help(cli: Cli) -> None:
+    ran = cli()
+    assert ran.exit_code == 0 and "Usage: recovery-journal" in ran.stdout and "write" in ran.stdout
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", HUGE),
+        ("edit", HUGE, "--mood", "3"),
+        ("history", HUGE),
+        ("delete", HUGE, "--yes"),
+        ("stage", "show", HUGE),
+        ("milestone", "delete", HUGE, "--yes"),
+    ],
+)
+def test_a_number_too_big_for_any_entry_is_simply_not_there(
+    cli: Cli, initialised: Ran, args: tuple[str, ...]
+) -> None:
+    ran = cli(*args)
+    _one_line_error(ran, ExitCode.NOT_FOUND)
+    assert "There's no" in ran.stderr
+
+
 @pytest.mark.parametrize("keep", [0.5, 0.9])
 def test_doctor_reports_a_damaged_file_and_the_way_back(
     cli: Cli, initialised: Ran, isolated: Path, keep: float

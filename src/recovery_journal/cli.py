@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,7 +13,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .commands import demo, keys, maintenance, marks, overview, portability, reading, stage, writing
-from .errors import ExitCode, Interrupted, JournalError
+from .errors import ExitCode, Interrupted, JournalError, UsageProblem
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
 
@@ -39,8 +40,56 @@ def report_unexpected(exc: BaseException) -> None:
             sys.stderr.write(f"    {frame.filename}:{frame.lineno} in {frame.name}\n")
 
 
+# Click's words for a value it can't use, in plainer ones.
+_PLAINER = (
+    (re.compile(r"is not a valid int(eger)?"), "isn't a whole number"),
+    (re.compile(r"is not in the range x>=(\d+)"), r"can't be less than \1"),
+    (re.compile(r"is not a valid float"), "isn't a number"),
+)
+
+
+def report_usage(exc: Exception) -> None:
+    """A mistake in the command line itself (an unknown option, a word where a number goes): two lines."""
+    message = str(exc.format_message()).strip().rstrip(".")  # type: ignore[attr-defined]
+    for pattern, plainer in _PLAINER:
+        message = pattern.sub(plainer, message)
+    context = getattr(exc, "ctx", None)
+    where = context.command_path if context is not None else "recovery-journal"
+    report(UsageProblem(f"{message}.", hint=f"`{where} --help` shows what it takes."))
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """Typer's vendored Click raises these while reading the command line, before any command runs."""
+    return hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)
+
+
 class JournalGroup(TyperGroup):
     """The root group: every command runs inside this one error boundary."""
+
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **kwargs: Any
+    ) -> Any:
+        """Run the command line; usage mistakes are shown as calmly as any other error."""
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **kwargs)
+        except JournalError as error:  # raised while reading options (e.g. a date that can't be read)
+            report(error)
+            code = int(error.exit_code)
+        except typer.Abort:
+            report(Interrupted("Stopped. Nothing more was changed."))
+            code = int(ExitCode.INTERRUPTED)
+        except Exception as exc:
+            if not _is_usage_error(exc):
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `recovery-journal`: the help, kindly
+                sys.stdout.write(str(exc.format_message()) + "\n")  # type: ignore[attr-defined]
+                code = int(ExitCode.OK)
+            else:
+                report_usage(exc)
+                code = int(ExitCode.USAGE)
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .codec import tampered
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 from .errors import InvalidDate, InvalidInput, NotFound
+from .queries import storable
 
 if TYPE_CHECKING:
     from .journal import Journal
@@ -141,13 +142,12 @@ class MilestoneBook:
             return self._get(con, milestone_id)
 
     def _get(self, con: sqlite3.Connection, milestone_id: int) -> Milestone:
-        row = con.execute(
-            "SELECT id, uuid, date, kind, text, note, created FROM milestones WHERE id = ?", (milestone_id,)
-        ).fetchone()
+        row = None
+        if storable(milestone_id):
+            query = "SELECT id, uuid, date, kind, text, note, created FROM milestones WHERE id = ?"
+            row = con.execute(query, (milestone_id,)).fetchone()
         if row is None:
-            raise NotFound(
-                f"There's no milestone {milestone_id}.", hint="`recovery-journal milestone list` shows them."
-            )
+            raise _no_milestone(milestone_id)
         return self._open(row)
 
     def edit(
@@ -178,8 +178,14 @@ class MilestoneBook:
 
     def delete(self, milestone_id: int) -> None:
         with self.journal.store.write() as con:
-            if con.execute("DELETE FROM milestones WHERE id = ?", (milestone_id,)).rowcount == 0:
-                raise NotFound(
-                    f"There's no milestone {milestone_id}.",
-                    hint="`recovery-journal milestone list` shows them.",
-                )
+            deleted = storable(milestone_id) and (
+                con.execute("DELETE FROM milestones WHERE id = ?", (milestone_id,)).rowcount > 0
+            )
+            if not deleted:
+                raise _no_milestone(milestone_id)
+
+
+def _no_milestone(milestone_id: int) -> NotFound:
+    return NotFound(
+        f"There's no milestone {milestone_id}.", hint="`recovery-journal milestone list` shows them."
+    )

@@ -75,7 +75,14 @@ def entries_by_id(
     return rows
 
 
+def storable(number: int) -> bool:
+    """Whether a number someone typed can be a row id at all (SQLite ids are signed 64-bit)."""
+    return 0 < number < 2**63
+
+
 def entry_by_id(con: sqlite3.Connection, entry_id: int) -> Row | None:
+    if not storable(entry_id):
+        return None
     rows = entries_by_id(con, [entry_id])
     return rows[0] if rows else None
 
@@ -100,6 +107,8 @@ def update_entry(con: sqlite3.Connection, entry_id: int, sealed: dict[str, bytes
 
 
 def delete_entry(con: sqlite3.Connection, entry_id: int) -> bool:
+    if not storable(entry_id):
+        return False
     return con.execute("DELETE FROM entries WHERE id = ?", (entry_id,)).rowcount > 0
 
 
