@@ -71,3 +71,12 @@ def test_unsure_guesses_count_for_less() -> None:
     unsure = points([R] * 6) + [Point(START + timedelta(days=40 + i), A, 0.2, 100 + i) for i in range(2)]
     assert journey(sure).shares[A] > journey(unsure).shares[A]
     assert journey(unsure).current.stage == R  # type: ignore[union-attr]
+
+
+def test_time_in_the_current_stage_runs_to_today_not_to_the_last_entry() -> None:
+    from recovery_journal.render.stages import journey_lines
+
+    trip = journey(points([V, V, V]))  # three entries over six days, from 1 January
+    lines = journey_lines(trip, today=(START + timedelta(days=60)).date())
+    assert "since 1 January 2026 (2 months, 3 entries)" in lines[1]
+    assert "today" not in " ".join(lines)

@@ -140,7 +140,8 @@ def _stages_tour(out: Output, journal: Journal) -> None:
 
     _section(out, "Where you are, and how you have moved", "recovery-journal stage")
     trip = journal.stages.journey()
-    out.view(stage_view.journey_view(trip), stage_view.journey_lines(trip))
+    today = journal.now().date()
+    out.view(stage_view.journey_view(trip, today), stage_view.journey_lines(trip, today))
 
     explained = journal.stages.explain(journal.count())
     _section(out, "Why an entry got its stage", f"recovery-journal stage show {explained.id}")
@@ -154,6 +155,5 @@ def _stages_tour(out: Output, journal: Journal) -> None:
     lines(overview_view.progress_lines(progress.build(snapshot)))
 
     counters = journal.counters.all()
-    today = journal.now().date()
     _section(out, "Days since", "recovery-journal counter list")
     out.view(marks.counters_table(counters, today), marks.counters_lines(counters, today))

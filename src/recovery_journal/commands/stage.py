@@ -51,10 +51,11 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
         journey = journal.stages.journey()
+        today = journal.now().date()
     if as_json:
         out.document("stage", **view.journey_json(journey))
     else:
-        out.view(view.journey_view(journey), view.journey_lines(journey))
+        out.view(view.journey_view(journey, today), view.journey_lines(journey, today))
 
 
 @stage_app.command("show")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -36,7 +37,7 @@ def stage_text(stage: Stage | None) -> Text:
 
 def _span(days: int) -> str:
     if days < 1:
-        return "today"
+        return "under a day"
     if days < 14:
         return f"{days} day{'s' if days != 1 else ''}"
     if days < 60:
@@ -162,7 +163,7 @@ def record_json(entry: Entry) -> dict[str, Any] | None:
 # --- the journey ----------------------------------------------------------------------------------------
 
 
-def journey_lines(journey: Journey) -> list[str]:
+def journey_lines(journey: Journey, today: date) -> list[str]:
     """Where you are and how you got here, in words; the same text on a terminal and in a pipe."""
     current = journey.current
     if current is None:
@@ -173,7 +174,7 @@ def journey_lines(journey: Journey) -> list[str]:
     lines = [
         f"Right now your writing is mostly in {current.stage.value}: {MEANING[current.stage]}.",
         f"That has been so since {current.start.day} {current.start:%B %Y} "
-        f"({_span((journey.periods[-1].end - current.start).days)}, "
+        f"({_since(current.start.date(), today)}, "
         f"{current.entries} entr{'y' if current.entries == 1 else 'ies'}).",
         f"Often helpful here: {HELPS[current.stage]}.",
     ]
@@ -181,9 +182,10 @@ def journey_lines(journey: Journey) -> list[str]:
         lines.append("")
         lines.append("How it has moved:")
         for period in journey.periods:
+            days = (today - period.start.date()).days if period is current else period.days
             lines.append(
                 f"  {period.start.day:>2} {period.start:%b %Y}  {period.stage.label:<12} "
-                f"{_span(period.days):>10}, "
+                f"{_span(days):>11}, "
                 f"{period.entries} entr{'y' if period.entries == 1 else 'ies'}"
             )
         back = sum(not m.forward for m in journey.moves)
@@ -198,14 +200,19 @@ def journey_lines(journey: Journey) -> list[str]:
     return lines
 
 
-def journey_view(journey: Journey) -> RenderableType:
+def _since(start: date, today: date) -> str:
+    days = (today - start).days
+    return "today" if days < 1 else _span(days)
+
+
+def journey_view(journey: Journey, today: date) -> RenderableType:
     current = journey.current
     if current is None:
-        return Text("\n".join(journey_lines(journey)))
+        return Text("\n".join(journey_lines(journey, today)))
     head = Text("Right now: ")
     head.append_text(stage_text(current.stage))
     head.append(f"  ·  {MEANING[current.stage]}")
-    rest = journey_lines(journey)[1:]
+    rest = journey_lines(journey, today)[1:]
     return Group(head, Text("\n".join(rest)), _bars(journey.shares))
 
 
