@@ -438,3 +438,26 @@ def test_markup_and_control_sequences_print_literally(cli: Cli, initialised: Ran
 def test_version_and_help(cli: Cli) -> None:
     assert cli("--version").stdout.startswith("recovery-journal ")
     assert "write" in cli("--help").stdout
+
+
+def test_edit_takes_piped_words_and_options_together(cli: Cli, initialised: Ran) -> None:
+    write(cli, "First words.", "--mood", "3")
+    ran = cli("edit", "1", "--mood", "6", input="Better words.")
+    assert ran.exit_code == 0, ran.stderr
+    entry = doc(cli("show", "1", "--json"))["entry"]
+    assert entry["text"] == "Better words." and entry["mood"] == 6
+    only_mood = cli("edit", "1", "--mood", "7", input="")  # an empty pipe with options: just the options
+    assert only_mood.exit_code == 0
+    assert doc(cli("show", "1", "--json"))["entry"]["text"] == "Better words."
+
+
+def test_edit_refuses_tag_with_clear_tags_rather_than_dropping_one(cli: Cli, initialised: Ran) -> None:
+    write(cli, "Words.", "--tag", "old")
+    _one_line_error(cli("edit", "1", "--tag", "new", "--clear-tags"), ExitCode.USAGE)
+    assert doc(cli("show", "1", "--json"))["entry"]["tags"] == ["old"]
+
+
+def test_edit_date_alone_keeps_the_time_of_day(cli: Cli, initialised: Ran) -> None:
+    write(cli, "Words.", "--date", "2026-03-04 21:15")
+    assert cli("edit", "1", "--date", "2026-03-02").exit_code == 0
+    assert doc(cli("show", "1", "--json"))["entry"]["date"].startswith("2026-03-02T21:15")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
@@ -20,8 +21,20 @@ from . import _shared
 from ._shared import DateOpt, JsonOpt, MoodOpt, TagOpt, TenderOpt, TitleOpt
 
 
-def _date(value: str | None) -> datetime | None:
-    return None if value is None else not_in_future(parse_moment(value, local_now()), local_now())
+def _date(value: str | None, keep_time_of: datetime | None = None) -> datetime | None:
+    """A --date value; for an edit, a day given without a time keeps the entry's own time of day."""
+    if value is None:
+        return None
+    now = local_now()
+    reference = now
+    if keep_time_of is not None and value.strip().lower() != "now":
+        reference = now.replace(
+            hour=keep_time_of.hour, minute=keep_time_of.minute, second=keep_time_of.second, microsecond=0
+        )
+    moment = parse_moment(value, reference)
+    if keep_time_of is not None and moment > now and moment.date() == now.date():
+        moment = now  # today, at a time of day not reached yet: now is as late as an entry can be
+    return not_in_future(moment, now)
 
 
 @contextlib.contextmanager
@@ -119,20 +132,29 @@ def edit(
     """
     if mood is not None and clear_mood:
         raise UsageProblem("--mood and --clear-mood ask for different things.", hint="Use one of them.")
+    if tag and clear_tags:
+        raise UsageProblem(
+            "--tag already replaces the tags, so --clear-tags isn't needed with it.", hint="Use one of them."
+        )
     changes = EntryChanges(
         title=None if title is None else clean_title(title),
         tags=() if clear_tags else (None if tag is None else clean_tags(tag)),
         mood=check_mood(mood),
         clear_mood=clear_mood,
-        date=_date(date),
         tender=tender,
     )
     out = Output(as_json)
-    piped = changes.is_empty() and not _shared.stdin_is_terminal()
+    details_only = not changes.is_empty() or date is not None
+    piped = not _shared.stdin_is_terminal()
+    # Piped text replaces the words; with options it comes along too, and an empty pipe then changes nothing.
     text = _shared.read_stdin_text(MAX_TEXT_BYTES) if piped else None
+    if details_only and text is not None and not text.strip():
+        text = None
     with _shared.open_journal(ctx, out) as journal:
         before = journal.entry(entry_id)
-        with _maybe_session(journal, changes.is_empty() and not piped) as session:
+        if date is not None:
+            changes = replace(changes, date=_date(date, keep_time_of=before.date))
+        with _maybe_session(journal, not details_only and not piped) as session:
             if session is not None:
                 text = _from_editor(session, journal, before.text + "\n", entry_uuid=before.uuid)
             if text is not None:
@@ -142,7 +164,7 @@ def edit(
                         hint="An empty edit never deletes. To remove the entry: "
                         f"recovery-journal delete {entry_id}",
                     )
-                changes = EntryChanges(text=text)
+                changes = replace(changes, text=text)
             try:
                 result = journal.edit(entry_id, changes, seen_updated=before.updated)
             except _shared.SAVE_FAILURES as exc:
