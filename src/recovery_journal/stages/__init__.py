@@ -3,7 +3,7 @@
 >>> from recovery_journal.stages import classify
 >>> guess = classify("Signed up for the pottery class I always wanted. Held my boundary with him too.")
 >>> guess.stage.value, guess.cues[:2]
-('recovery', ('signed up', 'held my boundary'))
+('recovery', ('signed up', 'pottery'))
 """
 
 from .model import STAGES, Stage, StageGuess, classify

@@ -476,6 +476,6 @@ def match(sentence: Sentence) -> list[Hit]:
 
 
 @lru_cache(maxsize=1)
-def stage_of_phrase() -> dict[str, str]:
-    """Which stage each cue phrase points to."""
-    return {cue.phrase: cue.stage for cue in _index()[0].values()}
+def cues() -> tuple[Cue, ...]:
+    """Every cue once, in a fixed order (the strongest listing of a phrase written twice)."""
+    return tuple(sorted(_index()[0].values(), key=lambda c: c.phrase))

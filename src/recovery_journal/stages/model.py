@@ -20,7 +20,8 @@ from . import lexicon
 from .text import Sentence, features, sentences
 
 MODEL_FILE = "model.json"
-MODEL_FORMAT = 1
+MODEL_FORMAT = 2  # 2: cue weights learned from the corpus, stored beside the word log-probabilities
+PERSONAL_FORMAT = 1
 
 
 class Stage(str, Enum):
@@ -76,23 +77,34 @@ class StageGuess:
 class Settings:
     """How evidence is weighed; chosen by cross-validation on the training files (docs/stages.md)."""
 
-    alpha: float = 0.5  # Laplace smoothing
+    alpha: float = 0.25  # Laplace smoothing
     min_count: int = 2  # features seen fewer times in training are dropped
-    temperature: float = 6.0  # words of evidence per unit of log-odds
-    lexicon_scale: float = 1.0
+    temperature: float = 4.0  # words of evidence per unit of log-odds
+    lexicon_scale: float = 0.1  # how much the cue lexicon counts beside the word model
+    cue_prior: float = 6.0  # pseudo-entries backing a cue's listed stage, per unit of its strength
     looking_back: float = lexicon.LOOKING_BACK_WEIGHT
-    uncertain_below: float = 0.55
-    min_evidence: float = 2.0  # fewer known words than this and no cue: "nothing fires"
+    sharpness: float = 2.5  # calibrates confidence: a 0.8 guess should be right about 8 times in 10
+    uncertain_below: float = 0.6
+    min_evidence: float = 2.0  # fewer telling words than this and no cue: "nothing fires"
+    telling: float = 1.0  # a word is telling when its log-probability differs this much between stages
+
+
+Vector = tuple[float, float, float]
 
 
 @dataclass
 class Model:
-    """Log-probabilities of each feature under each stage, and the stage priors."""
+    """Log-probabilities of each feature under each stage, the stage priors, and the learned cue weights.
+
+    `cues` maps a lexicon phrase to how far it moves each stage's log-odds (centred, so they sum to 0): the
+    lexicon says which stage a phrase points to, and the corpus says how far to trust it.
+    """
 
     name: str
     prior: dict[Stage, float]
-    logp: dict[str, tuple[float, float, float]]
+    logp: dict[str, Vector]
     settings: Settings = field(default_factory=Settings)
+    cues: dict[str, Vector] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +112,7 @@ class Model:
             "name": self.name,
             "prior": {s.value: round(v, 6) for s, v in self.prior.items()},
             "settings": self.settings.__dict__,
+            "cues": {c: [round(x, 4) for x in v] for c, v in sorted(self.cues.items())},
             "logp": {f: [round(x, 5) for x in v] for f, v in sorted(self.logp.items())},
         }
 
@@ -110,9 +123,19 @@ class Model:
         return cls(
             name=str(raw["name"]),
             prior={Stage(k): float(v) for k, v in raw["prior"].items()},
-            logp={f: (float(v[0]), float(v[1]), float(v[2])) for f, v in raw["logp"].items()},
+            logp={f: _vector(v) for f, v in raw["logp"].items()},
             settings=Settings(**raw["settings"]),
+            cues={c: _vector(v) for c, v in raw.get("cues", {}).items()},
         )
+
+
+def _vector(raw: Any) -> Vector:
+    return (float(raw[0]), float(raw[1]), float(raw[2]))
+
+
+def _centred(values: list[float]) -> Vector:
+    mean = sum(values) / 3
+    return (values[0] - mean, values[1] - mean, values[2] - mean)
 
 
 Weights = defaultdict[str, float]
@@ -137,10 +160,18 @@ def train(
     """Fit the naive Bayes part on labelled texts. Deterministic for the same examples in the same order."""
     settings = settings or Settings()
     per_stage: dict[Stage, Weights] = {s: _weights() for s in STAGES}
+    cue_hits: dict[Stage, Weights] = {s: _weights() for s in STAGES}
     docs: Counter[Stage] = Counter()
     for text, stage in examples:
-        for feature, weight in _weighted_features(sentences(text), settings.looking_back).items():
+        parsed = sentences(text)
+        for feature, weight in _weighted_features(parsed, settings.looking_back).items():
             per_stage[stage][feature] += weight
+        fired: Weights = _weights()
+        for sentence in parsed:
+            for hit in lexicon.match(sentence):
+                fired[hit.cue.phrase] = max(fired[hit.cue.phrase], hit.weight / hit.cue.weight)
+        for phrase, weight in fired.items():
+            cue_hits[stage][phrase] += weight
         docs[stage] += 1
     totals = _weights()
     for counts in per_stage.values():
@@ -155,7 +186,27 @@ def train(
         logp[feature] = (r, a, v)
     n_docs = sum(docs.values()) or 1
     prior = {s: math.log((docs[s] + 1) / (n_docs + len(STAGES))) for s in STAGES}
-    return Model(name=name, prior=prior, logp=logp, settings=settings)
+    return Model(name=name, prior=prior, logp=logp, settings=settings, cues=_cue_weights(cue_hits, settings))
+
+
+def _cue_weights(hits: Mapping[Stage, Mapping[str, float]], settings: Settings) -> dict[str, Vector]:
+    """Each cue's pull on the three stages: its listed stage as a prior, corrected by where it fired.
+
+    A cue counts the entries it fired in per stage, plus `cue_prior` x its strength pseudo-entries for the
+    stage the lexicon lists it under. A cue the corpus never saw keeps the lexicon's word; one the corpus
+    contradicts (it fires as often elsewhere) fades toward zero or turns.
+    """
+    weights: dict[str, Vector] = {}
+    for cue in lexicon.cues():
+        counts = [
+            hits[s].get(cue.phrase, 0.0)
+            + (settings.cue_prior * cue.weight if s.value == cue.stage else 0.0)
+            + settings.alpha
+            for s in STAGES
+        ]
+        total = sum(counts)
+        weights[cue.phrase] = _centred([math.log(c / total) for c in counts])
+    return weights
 
 
 @dataclass
@@ -172,7 +223,7 @@ class PersonalModel:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "format": MODEL_FORMAT,
+            "format": PERSONAL_FORMAT,
             "corrections": self.corrections,
             "counts": {s.value: dict(sorted(c.items())) for s, c in self.counts.items()},
         }
@@ -218,7 +269,8 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     parsed = sentences(text)
     nb = [0.0, 0.0, 0.0]
     cue_scores = [0.0, 0.0, 0.0]
-    evidence = 0.0
+    evidence = 0.0  # known words, weighted
+    telling = 0.0  # known words that tell the stages apart
     cue_weights: dict[str, float] = defaultdict(float)
     counts = _weights()
     contributions: dict[str, tuple[float, ...]] = {}
@@ -231,6 +283,8 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
             if logs is None:
                 continue
             evidence += weight
+            if max(logs) - min(logs) >= settings.telling:
+                telling += weight
             mean = sum(logs) / 3
             for i in range(3):
                 nb[i] += weight * (logs[i] - mean)
@@ -238,10 +292,15 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
                 contributions[feature] = logs
                 shown[feature] = sentence.shown(feature)
         for hit in lexicon.match(sentence):
-            cue_scores[STAGES.index(Stage(hit.cue.stage))] += hit.weight * settings.lexicon_scale
-            cue_weights[hit.cue.phrase] += hit.weight
+            pull = model.cues.get(hit.cue.phrase)
+            if pull is None:
+                continue
+            factor = settings.lexicon_scale * hit.weight / hit.cue.weight  # the looking-back discount
+            for i in range(3):
+                cue_scores[i] += factor * pull[i]
+            cue_weights[hit.cue.phrase] += factor * pull[STAGES.index(Stage(hit.cue.stage))]
     personal_shift, personal_features = (personal or PersonalModel()).adjustments(counts)
-    if not cue_weights and evidence < settings.min_evidence and not personal_features:
+    if not cue_weights and telling < settings.min_evidence and not personal_features:
         return StageGuess(
             stage=None, confidence=0.0, cues=(), scores={s: 0.0 for s in STAGES}, uncertain=True
         )
@@ -249,7 +308,8 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     # evidence keeps a long entry from sounding far surer than a short one saying the same thing.
     scale = settings.temperature * max(1.0, math.sqrt(evidence / settings.temperature))
     totals = [
-        model.prior[s] + nb[i] / scale + cue_scores[i] + personal_shift[i] for i, s in enumerate(STAGES)
+        settings.sharpness * (model.prior[s] + nb[i] / scale + cue_scores[i] + personal_shift[i])
+        for i, s in enumerate(STAGES)
     ]
     probabilities = [round(p, 4) for p in _softmax(totals)]  # as stored, so a guess reads back identical
     best = max(range(3), key=lambda i: probabilities[i])
@@ -257,14 +317,14 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     return StageGuess(
         stage=stage,
         confidence=probabilities[best],
-        cues=_explain(stage, best, cue_weights, contributions, shown, personal_features),
+        cues=_explain(model, best, cue_weights, contributions, shown, personal_features),
         scores={s: probabilities[i] for i, s in enumerate(STAGES)},
         uncertain=probabilities[best] < settings.uncertain_below,
     )
 
 
 def _explain(
-    stage: Stage,
+    model: Model,
     best: int,
     cue_weights: Mapping[str, float],
     contributions: Mapping[str, tuple[float, ...]],
@@ -272,11 +332,9 @@ def _explain(
     personal: list[tuple[float, str]],
     limit: int = 8,
 ) -> tuple[str, ...]:
-    """The lexicon cues for the chosen stage first, then the words the model leaned on most."""
-    stage_of = lexicon.stage_of_phrase()
-    cues = [
-        p for p, _ in sorted(cue_weights.items(), key=lambda kv: -kv[1]) if stage_of.get(p) == stage.value
-    ]
+    """The lexicon cues that pulled toward the chosen stage first, then the words the model leaned on most."""
+    pulling = {p: model.cues[p][best] * abs(w) for p, w in cue_weights.items() if model.cues[p][best] > 0.3}
+    cues = [p for p, _ in sorted(pulling.items(), key=lambda kv: (-kv[1], kv[0]))]
     leaning = sorted(
         (
             (logs[best] - max(v for i, v in enumerate(logs) if i != best), f)
