@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
 from recovery_journal.demo import sample
+from recovery_journal.stages import classify
 
 from .conftest import Cli
 
@@ -52,3 +54,19 @@ def test_demo_keep_leaves_a_journal_that_opens(cli: Cli, tmp_path: Path) -> None
     assert again.exit_code == 4
     assert "already a journal" in again.stderr
 
+
+def test_the_sample_story_mostly_reads_as_its_writer_labelled_it() -> None:
+    """The story is not in the corpus: a model that stopped generalising would fail here first."""
+    story = sample.load_story()["entries"]
+    matching = sum(classify(item["text"]).stage == item["stage"] for item in story)
+    assert matching >= 0.7 * len(story), f"{matching} of {len(story)}"
+
+
+def test_where_the_model_differs_the_demo_writer_sets_the_stage(cli: Cli, tmp_path: Path) -> None:
+    kept = tmp_path / "kept"
+    assert cli("demo", "--keep", str(kept)).exit_code == 0
+    env = {"RECOVERY_JOURNAL_PASSPHRASE": sample.PASSPHRASE}
+    listed = json.loads(cli("--journal", str(kept), "list", "--json", env=env).stdout)["entries"]
+    story = sample.load_story()["entries"]
+    assert [e["stage"] for e in listed] == [item["stage"] for item in story]
+    assert any(e["stage_source"] == "writer" for e in listed)

@@ -98,7 +98,7 @@ def _tour(out: Output, journal: Journal, built: Sample) -> None:
     found = journal.search(SEARCH_WORD, EntryFilter(limit=4))
     out.view(view.search_view(found), view.search_lines(found))
 
-    _stages_tour(out, journal)
+    _stages_tour(out, journal, built)
 
     entry, revisions = journal.history(built.edited_id)
     _section(out, "Edits keep the earlier words", f"recovery-journal history {entry.id}")
@@ -126,7 +126,7 @@ def _tour(out: Output, journal: Journal, built: Sample) -> None:
     )
 
 
-def _stages_tour(out: Output, journal: Journal) -> None:
+def _stages_tour(out: Output, journal: Journal, built: Sample) -> None:
     """The healing-stage views: where the writer is, why one entry got its stage, and the story over time."""
     from rich.console import Group
 
@@ -142,6 +142,15 @@ def _stages_tour(out: Output, journal: Journal) -> None:
     trip = journal.stages.journey()
     today = journal.now().date()
     out.view(stage_view.journey_view(trip, today), stage_view.journey_lines(trip, today))
+    numbers = ", ".join(map(str, built.corrected))
+    out.lines(
+        [
+            "",
+            "Each entry's stage was guessed as it was written; the writer set "
+            f"{len(built.corrected)} of them differently ({numbers}) with "
+            "`recovery-journal stage set ID STAGE`. Their word always wins.",
+        ]
+    )
 
     explained = journal.stages.explain(journal.count())
     _section(out, "Why an entry got its stage", f"recovery-journal stage show {explained.id}")

@@ -13,6 +13,7 @@ from ..entry import EntryChanges
 from ..journal import Clock, Journal, local_now
 from ..paths import JournalPaths
 from ..settings import Settings
+from ..stages import Stage
 
 PASSPHRASE = "a throwaway passphrase for the demo"  # noqa: S105 - shown to the person, opens only the demo
 
@@ -22,6 +23,7 @@ class Sample:
     journal: Journal
     story: dict[str, Any]
     edited_id: int
+    corrected: list[int]  # entries whose stage the writer set, where the model read them otherwise
 
 
 def load_story() -> dict[str, Any]:
@@ -84,8 +86,15 @@ def build(home: Path, template: Settings, now: datetime | None = None) -> Sample
             "I was kinder to myself than I felt at the time."
         ),
     )
+    # The writer knows best: where the model read an entry differently, they set its stage themselves.
+    corrected = []
+    for entry, item in zip(written, story["entries"], strict=True):
+        told = Stage(item["stage"])
+        if entry.stage is None or entry.stage.stage is not told:
+            journal.stages.set(entry.id, told)
+            corrected.append(entry.id)
     journal.now = local_now
-    return Sample(journal=journal, story=story, edited_id=target.id)
+    return Sample(journal=journal, story=story, edited_id=target.id, corrected=corrected)
 
 
 def plaintext_hits(paths: JournalPaths, words: list[str]) -> dict[str, int]:
