@@ -461,3 +461,23 @@ def test_edit_date_alone_keeps_the_time_of_day(cli: Cli, initialised: Ran) -> No
     write(cli, "Words.", "--date", "2026-03-04 21:15")
     assert cli("edit", "1", "--date", "2026-03-02").exit_code == 0
     assert doc(cli("show", "1", "--json"))["entry"]["date"].startswith("2026-03-02T21:15")
+
+
+def test_init_over_a_file_that_is_not_a_journal_says_so(cli: Cli, isolated: Path) -> None:
+    isolated.mkdir()
+    (isolated / "journal.db").write_bytes(b"")
+    ran = cli("init")
+    _one_line_error(ran, ExitCode.NOT_A_JOURNAL)
+    assert "already a journal" not in ran.stderr
+    assert (isolated / "journal.db").read_bytes() == b""
+
+
+def test_path_mistakes_name_the_mistake_not_the_disk(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    missing = cli("backup", "create", str(tmp_path / "no" / "such" / "folder" / "x.rjbackup"))
+    _one_line_error(missing, ExitCode.NOT_FOUND)
+    assert "doesn't exist" in missing.stderr and "disk" not in missing.stderr
+    a_file = tmp_path / "plain.txt"
+    a_file.write_text("hello")
+    _one_line_error(cli("--journal", str(a_file), "list"), ExitCode.NOT_A_JOURNAL)
+    _one_line_error(cli("--journal", str(a_file), "init"), ExitCode.NOT_A_JOURNAL)
+    _one_line_error(cli("backup", "verify", str(tmp_path / "absent.rjbackup")), ExitCode.NOT_FOUND)

@@ -17,7 +17,7 @@ from typing import Any
 from . import __version__, backupfile, codec, migrations, portable, queries
 from .crypto import Argon2Params, InvalidCiphertext
 from .entry import Entry, EntryFilter, Revision
-from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, StorageProblem, Tampered
+from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
 from .journal import Journal
 from .merge import MergeReport, merge_into, restore_into_new
 from .settings import Settings
@@ -128,9 +128,7 @@ def read(path: Path, passphrase: str) -> portable.Incoming:
         with path.open("rb") as handle:
             raw_records = list(backupfile.read(handle, passphrase))
     except FileNotFoundError:
-        raise NotAJournal(
-            f"There's no file at {path}.", hint="Check the path; nothing was changed."
-        ) from None
+        raise NotFound(f"There's no file at {path}.", hint="Check the path; nothing was changed.") from None
     except IsADirectoryError:
         raise NotAJournal(
             f"{path} is a folder, not a backup file.", hint="Give the backup file itself."

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import portable
 from .entry import MAX_TEXT_BYTES, Entry, clean_tags
-from .errors import EmptyEntry, InvalidInput, JournalError, NotAJournal, TooLarge
+from .errors import EmptyEntry, InvalidInput, JournalError, NotAJournal, NotFound, TooLarge
 
 MAX_FILE = 512 * 1024 * 1024
 _NS = uuidlib.UUID("0e3c2a4b-8f61-4c1e-a1d5-6a0b9f3e7c21")
@@ -48,9 +48,7 @@ def _read(path: Path) -> bytes:
             )
         return path.read_bytes()
     except FileNotFoundError:
-        raise NotAJournal(
-            f"There's no file at {path}.", hint="Check the path; nothing was changed."
-        ) from None
+        raise NotFound(f"There's no file at {path}.", hint="Check the path; nothing was changed.") from None
     except IsADirectoryError:
         raise NotAJournal(f"{path} is a folder.", hint="Give the exported file itself.") from None
 

@@ -24,7 +24,9 @@ from .errors import (
     NewerVersion,
     NoJournal,
     NotAJournal,
+    NotFound,
     StorageProblem,
+    UsageProblem,
 )
 from .paths import JournalPaths
 
@@ -57,6 +59,11 @@ def check_journal_file(db: Path) -> None:
         ) from None
     except IsADirectoryError:
         raise NotAJournal(f"{db} is a folder, not a journal file.") from None
+    except NotADirectoryError:
+        raise NotAJournal(
+            f"{db.parent} is a file; --journal takes the folder that holds a journal.",
+            hint="Nothing was changed. Point --journal at a folder.",
+        ) from None
     except OSError as exc:
         raise os_error(exc, db) from None
     if len(header) < HEADER_LEN and header and SQLITE_MAGIC.startswith(header[: len(SQLITE_MAGIC)]):
@@ -72,6 +79,21 @@ def check_journal_file(db: Path) -> None:
         raise NotAJournal(
             f"{db} is a database, but not one made by recovery-journal.",
             hint="Nothing was changed. Point --journal at the folder that holds your journal.",
+        )
+
+
+def check_new_home(paths: JournalPaths) -> None:
+    """Refuse to create a journal where one (or some other file) already is, before asking for anything."""
+    if paths.home.exists() and not paths.home.is_dir():
+        raise NotAJournal(
+            f"{paths.home} is a file; --journal takes a folder to keep the journal in.",
+            hint="Nothing was changed. Give a folder that doesn't exist yet, or an empty one.",
+        )
+    if paths.db.exists():
+        check_journal_file(paths.db)  # a file that is not a journal says so, not "already a journal"
+        raise AlreadyExists(
+            f"There's already a journal at {paths.home}.",
+            hint="Nothing was changed. Use --journal FOLDER to keep a second journal elsewhere.",
         )
 
 
@@ -115,6 +137,14 @@ def os_error(exc: OSError, where: Path) -> JournalError:
         return StorageProblem(
             f"{where} can't be written to (read-only or not yours).",
             hint="Check the disk isn't read-only and the folder belongs to you.",
+        )
+    if exc.errno == errno.ENOENT:
+        return NotFound(
+            f"The folder for {where} doesn't exist.", hint="Check the path, or create the folder first."
+        )
+    if exc.errno == errno.ENOTDIR:
+        return UsageProblem(
+            f"Part of the path {where} is a file where a folder should be.", hint="Check the path."
         )
     return StorageProblem(f"The disk reported a problem with {where}.", hint="Check the disk and try again.")
 
@@ -160,11 +190,7 @@ class Store:
         cls, paths: JournalPaths, timeout: float, build: Callable[[sqlite3.Connection], None]
     ) -> Store:
         """Build a new journal in a temporary file and move it into place whole, or not at all."""
-        if paths.db.exists():
-            raise AlreadyExists(
-                f"There's already a journal at {paths.home}.",
-                hint="Nothing was changed. Use --journal to make a second journal somewhere else.",
-            )
+        check_new_home(paths)
         secure_folder(paths.home)
         tmp = paths.home / f".journal.db.new-{os.getpid()}-{secrets.token_hex(4)}"
         try:

@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from .. import passphrase as sources
-from ..errors import AlreadyExists, PassphraseProblem
+from ..errors import PassphraseProblem
 from ..journal import Journal
 from ..render.output import Output
-from ..store import check_journal_file
+from ..store import check_journal_file, check_new_home
 from . import _shared
 from ._shared import JsonOpt
 
@@ -29,11 +29,7 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: recovery-journal init
     """
     current = _shared.settings(ctx)
-    if current.paths.db.exists():
-        raise AlreadyExists(
-            f"There's already a journal at {current.paths.home}.",
-            hint="Nothing was changed. Use --journal FOLDER to keep a second journal elsewhere.",
-        )
+    check_new_home(current.paths)
     out = Output(as_json)
     secret = _shared.ask_new_passphrase(
         current.env,
