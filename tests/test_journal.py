@@ -299,3 +299,21 @@ def test_any_entry_round_trips_through_the_store(
     read = journal.entry(written.id)
     assert read.text == text.lstrip("\r\n").rstrip()
     assert (read.title, read.mood, read.date) == (" ".join(title.split()), mood, when)
+
+
+def test_draft_numbers_stay_put_and_damaged_drafts_are_listed(journal: Journal) -> None:
+    first = journal.keep_draft("First kept words.", reason="test")
+    second = journal.keep_draft("Second kept words.", reason="test")
+    third = journal.keep_draft("Third kept words.", reason="test")
+    assert (first.number, second.number, third.number) == (1, 2, 3)
+    journal.discard_draft(1)
+    assert journal.draft(3).text == "Third kept words.", "a message that said 'draft 3' still means it"
+    assert third.path is not None
+    third.path.write_bytes(third.path.read_bytes()[:-5])  # damaged
+    listed = journal.drafts()
+    assert [d.number for d in listed.drafts] == [2] and [n for n, _ in listed.unreadable] == [3]
+    with pytest.raises(Tampered):
+        journal.draft(3)
+    journal.discard_draft(3)
+    assert journal.drafts().unreadable == []
+    assert journal.keep_draft("Fourth.", reason="test").number == 3

@@ -118,8 +118,9 @@ def journal_checks(journal: Journal, report: Report) -> None:
         report.add(
             "drafts",
             "problem",
-            f"{len(kept.unreadable)} draft file(s) couldn't be opened: "
-            + ", ".join(p.name for p in kept.unreadable),
+            f"{len(kept.unreadable)} draft(s) couldn't be opened: "
+            + ", ".join(str(n) for n, _ in kept.unreadable)
+            + ". `recovery-journal drafts discard N` removes one.",
             ExitCode.TAMPERED,
         )
     elif kept.drafts:

@@ -37,6 +37,7 @@ class Draft:
     entry_uuid: str | None = None
     tender: bool = False
     path: Path | None = field(default=None, compare=False)
+    number: int = field(default=0, compare=False)  # stable: it stays the draft's number until discarded
 
 
 def _ad(journal_id: str, draft_uuid: str) -> bytes:
@@ -59,7 +60,6 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
     sealed = cipher.seal_json(payload, _ad(journal_id, draft.uuid))
     blob = MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
     secure_folder(folder)
-    final = folder / f"{draft.uuid}{SUFFIX}"
     tmp = folder / f".{draft.uuid}.{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -68,7 +68,15 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
             os.fsync(fd)
         finally:
             os.close(fd)
-        tmp.replace(final)
+        number = max([n for n, _ in numbered(folder)], default=0) + 1
+        while True:  # claim the next free number; a link never replaces a file, so two windows can't collide
+            final = folder / f"{number}{SUFFIX}"
+            try:
+                os.link(tmp, final)
+                break
+            except FileExistsError:
+                number += 1
+        tmp.unlink()
         fsync_folder(folder)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -98,15 +106,22 @@ def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
             entry_uuid=raw.get("entry_uuid"),
             tender=bool(raw.get("tender", False)),
             path=path,
+            number=int(path.name.removesuffix(SUFFIX)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidCiphertext("draft does not decode") from exc
 
 
-def files(folder: Path) -> list[Path]:
+def numbered(folder: Path) -> list[tuple[int, Path]]:
+    """Every draft file with its number (from its name, `N.rjdraft`), in order."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith(SUFFIX) and not p.name.startswith("."))
+    found = []
+    for path in folder.iterdir():
+        stem = path.name.removesuffix(SUFFIX)
+        if path.name.endswith(SUFFIX) and stem.isdigit():
+            found.append((int(stem), path))
+    return sorted(found)
 
 
 def new(text: str, reason: str, now: datetime, **details: Any) -> Draft:

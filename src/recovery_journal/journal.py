@@ -71,7 +71,9 @@ class EditResult:
 @dataclass(frozen=True)
 class DraftList:
     drafts: list[Draft]
-    unreadable: list[Path] = field(default_factory=list)
+    unreadable: list[tuple[int, Path]] = field(
+        default_factory=list
+    )  # (number, file) of drafts that don't open
 
 
 class Journal:
@@ -159,7 +161,7 @@ class Journal:
 
     def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
         """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code)."""
-        if draft_files.files(self.settings.paths.drafts):
+        if draft_files.numbered(self.settings.paths.drafts):
             raise InvalidInput(
                 "There are kept drafts; rotating the key would leave them unreadable.",
                 hint="Save or discard them first (`recovery-journal drafts`), then rotate.",
@@ -356,30 +358,36 @@ class Journal:
     # --- drafts -----------------------------------------------------------------------------------------
 
     def keep_draft(self, text: str, reason: str, **details: object) -> Draft:
-        """Seal words that could not be saved into a draft file."""
+        """Seal words that could not be saved into a draft file; it keeps its number until discarded."""
         draft = draft_files.new(text, reason, self.now(), **details)
         path = draft_files.save(self.settings.paths.drafts, self.cipher, self.keys.journal_id, draft)
-        return replace(draft, path=path)
+        return replace(draft, path=path, number=int(path.name.removesuffix(draft_files.SUFFIX)))
 
     def drafts(self) -> DraftList:
         kept: list[Draft] = []
-        bad: list[Path] = []
-        for path in draft_files.files(self.settings.paths.drafts):
+        bad: list[tuple[int, Path]] = []
+        for number, path in draft_files.numbered(self.settings.paths.drafts):
             try:
                 kept.append(draft_files.load(path, self.cipher, self.keys.journal_id))
             except (InvalidCiphertext, OSError, ValueError):
-                bad.append(path)
-        kept.sort(key=lambda d: (d.saved, d.uuid))
+                bad.append((number, path))
         return DraftList(drafts=kept, unreadable=bad)
 
     def draft(self, number: int) -> Draft:
-        kept = self.drafts().drafts
-        if not 1 <= number <= len(kept):
-            raise NotFound(
-                f"There's no draft {number}.",
-                hint="`recovery-journal drafts` lists the kept drafts and their numbers.",
+        """The draft with this number; Tampered if its file is there but can't be opened."""
+        listed = self.drafts()
+        for draft in listed.drafts:
+            if draft.number == number:
+                return draft
+        if any(n == number for n, _ in listed.unreadable):
+            raise Tampered(
+                f"Draft {number} couldn't be opened (damaged, or kept by another journal).",
+                hint=f"`recovery-journal drafts discard {number}` removes it.",
             )
-        return kept[number - 1]
+        raise NotFound(
+            f"There's no draft {number}.",
+            hint="`recovery-journal drafts` lists the kept drafts and their numbers.",
+        )
 
     def save_draft(self, number: int) -> Entry:
         """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft."""
@@ -403,7 +411,15 @@ class Journal:
         return entry
 
     def discard_draft(self, number: int, draft: Draft | None = None) -> None:
-        draft = draft or self.draft(number)
+        """Remove a draft, including one whose file can't be opened."""
+        if draft is None:
+            try:
+                draft = self.draft(number)
+            except Tampered:
+                for n, path in self.drafts().unreadable:
+                    if n == number:
+                        path.unlink(missing_ok=True)
+                return
         if draft.path is not None:
             draft.path.unlink(missing_ok=True)
 

@@ -193,8 +193,7 @@ def keep_unsaved(
 ) -> JournalError:
     """After a failed save: seal the words into a draft, or say exactly where they still are."""
     try:
-        draft = journal.keep_draft(text, reason=failure.message, **details)
-        number = [d.uuid for d in journal.drafts().drafts].index(draft.uuid) + 1
+        number = journal.keep_draft(text, reason=failure.message, **details).number
     except (JournalError, ValueError, OSError):
         if session is not None:
             where = session.keep()

@@ -76,15 +76,15 @@ def drafts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         out.document(
             "drafts",
-            drafts=[view.draft_json(i, d) for i, d in enumerate(kept.drafts, 1)],
-            unreadable=[p.name for p in kept.unreadable],
+            drafts=[view.draft_json(d.number, d) for d in kept.drafts],
+            unreadable=[n for n, _ in kept.unreadable],
         )
-    elif not kept.drafts:
+    elif not kept.drafts and not kept.unreadable:
         out.say("No drafts are waiting. Everything you wrote was saved.")
     elif out.rich:
-        out.show(view.drafts_table(kept.drafts))
+        out.show(view.drafts_table(kept))
     else:
-        out.lines(view.drafts_lines(kept.drafts))
+        out.lines(view.drafts_lines(kept))
 
 
 @drafts_app.command("show")
@@ -131,7 +131,8 @@ def discard_draft(
             hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes",
         )
     with _shared.open_journal(ctx, out) as journal:
-        journal.draft(number)
+        if not any(number == n for n, _ in journal.drafts().unreadable):
+            journal.draft(number)  # "no such draft" before asking
         if not yes and not typer.confirm(
             f"Discard draft {number}? This can't be undone.", default=False, err=True
         ):

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..doctor import Check, Report
 from ..drafts import Draft
+from ..journal import DraftList
 from .entries import iso, stamp, when
 from .output import user_text
 
@@ -40,19 +41,30 @@ def _first_words(draft: Draft, width: int = 50) -> str:
     return words if len(words) <= width else words[: width - 1] + "…"
 
 
-def drafts_table(kept: list[Draft]) -> Table:
+UNREADABLE = "(can't be opened: damaged, or kept by another journal)"
+
+
+def drafts_table(listed: DraftList) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", style="bold")
     table.add_column("Kept", style="cyan", no_wrap=True)
     table.add_column("Begins", overflow="fold")
     table.add_column("Why", style="dim", overflow="fold")
-    for number, draft in enumerate(kept, 1):
-        table.add_row(str(number), when(draft.saved), user_text(_first_words(draft)), user_text(draft.reason))
+    rows = [(d.number, d) for d in listed.drafts] + [(n, None) for n, _ in listed.unreadable]
+    for number, draft in sorted(rows, key=lambda r: r[0]):
+        if draft is None:
+            table.add_row(str(number), "", Text(UNREADABLE, style="yellow"), "")
+        else:
+            table.add_row(
+                str(number), when(draft.saved), user_text(_first_words(draft)), user_text(draft.reason)
+            )
     return table
 
 
-def drafts_lines(kept: list[Draft]) -> list[str]:
-    return [f"{n:>3}  {stamp(d.saved)}  {_first_words(d)}" for n, d in enumerate(kept, 1)]
+def drafts_lines(listed: DraftList) -> list[str]:
+    rows = [(d.number, f"{stamp(d.saved)}  {_first_words(d)}") for d in listed.drafts]
+    rows += [(n, UNREADABLE) for n, _ in listed.unreadable]
+    return [f"{n:>3}  {line}" for n, line in sorted(rows)]
 
 
 def draft_plain(number: int, draft: Draft) -> list[str]:
