@@ -15,6 +15,7 @@ from recovery_journal import migrations, models, store
 from recovery_journal.errors import (
     AlreadyExists,
     Damaged,
+    ExitCode,
     Locked,
     NewerVersion,
     NoJournal,
@@ -24,7 +25,7 @@ from recovery_journal.errors import (
 from recovery_journal.journal import Journal
 from recovery_journal.settings import Settings
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, Cli, Ran
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -264,3 +265,23 @@ def test_sealed_sizes_do_not_tell_tender_or_corrected_entries_apart(journal: Jou
     )
     assert sizes[plain.id][0] == sizes[tender.id][0]
     assert sizes[plain.id][1] == sizes[tender.id][1] == sizes[corrected.id][1]
+
+
+def test_a_read_only_journal_can_still_be_read(
+    cli: Cli, initialised: Ran, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A journal on a read-only backup drive (or a folder not yours to change) opens for reading."""
+    cli("write", input="Words kept on an old drive.")
+    cli("write", input="More words.")
+    before = {p.name: p.read_bytes() for p in isolated.iterdir() if p.is_file()}
+    monkeypatch.setattr(store, "writable", lambda paths: False)
+    listed = cli("list")
+    assert listed.exit_code == 0, listed.stderr
+    assert "Words kept on an old drive." in listed.stdout
+    assert cli("search", "drive").exit_code == 0
+    assert cli("timeline").exit_code == 0
+    refused = cli("write", input="New words.")
+    assert refused.exit_code == ExitCode.STORAGE and "read-only" in refused.stderr
+    assert "draft" in refused.stderr or "Nothing" in refused.stderr
+    after = {p.name: p.read_bytes() for p in isolated.iterdir() if p.is_file()}
+    assert after == before, "reading a read-only journal changes no file"

@@ -82,6 +82,11 @@ def check_journal_file(db: Path) -> None:
         )
 
 
+def writable(paths: JournalPaths) -> bool:
+    """Whether the journal's folder and file can be changed (not a read-only disk or someone else's)."""
+    return os.access(paths.home, os.W_OK) and os.access(paths.db, os.W_OK)
+
+
 def check_new_home(paths: JournalPaths) -> None:
     """Refuse to create a journal where one (or some other file) already is, before asking for anything."""
     if paths.home.exists() and not paths.home.is_dir():
@@ -168,10 +173,14 @@ def tighten(paths: JournalPaths) -> None:
                 file.chmod(0o600)
 
 
-def _connect(db: Path, timeout: float) -> sqlite3.Connection:
-    con = sqlite3.connect(
-        f"{db.absolute().as_uri()}?mode=rw", uri=True, timeout=timeout, isolation_level=None
-    )
+def _connect(db: Path, timeout: float, read_only: bool = False) -> sqlite3.Connection:
+    mode = "mode=rw"
+    if read_only:
+        # Nothing can change a file on a read-only disk, so SQLite may skip its locks, unless a write-ahead
+        # log was left behind (a journal copied while open): then it must read that too.
+        wal = db.with_name(db.name + "-wal")
+        mode = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
+    con = sqlite3.connect(f"{db.absolute().as_uri()}?{mode}", uri=True, timeout=timeout, isolation_level=None)
     for pragma in _PRAGMAS:
         con.execute(pragma)
     return con
@@ -180,10 +189,13 @@ def _connect(db: Path, timeout: float) -> sqlite3.Connection:
 class Store:
     """An open journal database. Writes go through `write()`, reads through `read()`."""
 
-    def __init__(self, con: sqlite3.Connection, paths: JournalPaths, timeout: float) -> None:
+    def __init__(
+        self, con: sqlite3.Connection, paths: JournalPaths, timeout: float, read_only: bool = False
+    ) -> None:
         self.con = con
         self.paths = paths
         self.timeout = timeout
+        self.read_only = read_only  # a read-only disk or folder: reading works, any write is refused
 
     @classmethod
     def create(
@@ -222,14 +234,26 @@ class Store:
         if paths.home.exists() and not paths.home.is_dir():
             raise NotAJournal(f"{paths.home} is a file; --journal takes the folder that holds a journal.")
         check_journal_file(paths.db)
-        tighten(paths)
+        read_only = not writable(paths)
+        if not read_only:
+            tighten(paths)
         con: sqlite3.Connection | None = None
         try:
-            con = _connect(paths.db, timeout)
-            if migrations.current_version(con) is None:
-                raise NotAJournal(f"{paths.db} isn't a complete recovery-journal file.")
-            migrations.upgrade(con)
-            tighten(paths)
+            con = _connect(paths.db, timeout, read_only)
+            version = migrations.current_version(con)
+            if version is None:
+                raise NotAJournal(
+                    f"{paths.db} isn't a complete recovery-journal file.",
+                    hint="Nothing was changed. `recovery-journal doctor` looks closer.",
+                )
+            if read_only and version < migrations.latest_version():
+                raise StorageProblem(
+                    f"The journal at {paths.home} needs a small upgrade to open, and it's read-only.",
+                    hint="Copy the journal folder somewhere you can write, and open the copy.",
+                )
+            if not read_only:
+                migrations.upgrade(con)
+                tighten(paths)
         except sqlite3.Error as exc:
             if con is not None:
                 con.close()
@@ -245,7 +269,7 @@ class Store:
             if con is not None:
                 con.close()
             raise
-        return cls(con, paths, timeout)
+        return cls(con, paths, timeout, read_only)
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -260,6 +284,11 @@ class Store:
         if self.con.in_transaction:
             yield self.con
             return
+        if self.read_only:
+            raise StorageProblem(
+                f"The journal at {self.paths.home} is on a read-only disk or folder, so it can only be read.",
+                hint="Reading works as usual. To change it, copy the journal folder somewhere you can write.",
+            )
         try:
             self.con.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:

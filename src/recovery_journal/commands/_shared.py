@@ -157,6 +157,8 @@ def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> tuple[Journ
 
 
 def rescue_leftovers(journal: Journal, out: Output) -> None:
+    if journal.store.read_only:
+        return  # no drafts can be written there; the words wait in the private folder for a writable open
     for leftover in editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
         journal.keep_draft(leftover.text, reason="an editor session ended before it was saved")
         leftover.discard()
