@@ -285,3 +285,14 @@ def test_a_read_only_journal_can_still_be_read(
     assert "draft" in refused.stderr or "Nothing" in refused.stderr
     after = {p.name: p.read_bytes() for p in isolated.iterdir() if p.is_file()}
     assert after == before, "reading a read-only journal changes no file"
+
+
+def test_files_a_killed_restore_or_backup_left_are_swept_next_time(tmp_path: Path) -> None:
+    dead = 2**22 + 12345  # above the usual pid range: no such process
+    leftovers = [tmp_path / f".journal.db.new-{dead}-abcd", tmp_path / f".journal.db.new-{dead}-abcd-wal"]
+    running = tmp_path / f".journal.db.new-{os.getpid()}-beef"
+    for path in [*leftovers, running]:
+        path.write_bytes(b"encrypted, unfinished")
+    store.sweep_unfinished(tmp_path, ".journal.db.new-")
+    assert not any(p.exists() for p in leftovers)
+    assert running.exists(), "a file another live process is still writing is left alone"

@@ -21,7 +21,7 @@ from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound,
 from .journal import Journal
 from .merge import MergeReport, merge_into, restore_into_new
 from .settings import Settings
-from .store import fsync_folder, os_error, secure_folder
+from .store import fsync_folder, os_error, secure_folder, sweep_unfinished
 
 Progress = Callable[[int, int], None]
 SNAPSHOTS_KEPT = 5
@@ -179,7 +179,8 @@ def create(
         )
     found = contents(journal, skip_damaged=skip_damaged)
     folder = target.parent
-    tmp = folder / f".{target.name}.{secrets.token_hex(4)}.partial"
+    sweep_unfinished(folder, f".{target.name}.partial-")
+    tmp = folder / f".{target.name}.partial-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "wb") as handle:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EditorFailed, StorageProblem
+from .store import process_alive
 
 FILE_NAME = "entry.md"
 _FALLBACK_EDITORS = ("nano", "vim", "vi")
@@ -194,7 +195,7 @@ def leftovers(root: Path, tag: str) -> list[Leftover]:
     found: list[Leftover] = []
     for folder in root.glob(f"edit-{tag}-*"):
         parts = folder.name.split("-")
-        if len(parts) < 4 or not parts[2].isdigit() or _alive(int(parts[2])):
+        if len(parts) < 4 or not parts[2].isdigit() or process_alive(int(parts[2])):
             continue
         text = _read(folder / FILE_NAME)
         if text.strip():
@@ -202,18 +203,6 @@ def leftovers(root: Path, tag: str) -> list[Leftover]:
         else:
             _remove(folder)
     return found
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _remove(folder: Path) -> None:

@@ -82,6 +82,33 @@ def check_journal_file(db: Path) -> None:
         )
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id is running (ours, or someone's we may not signal)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_unfinished(folder: Path, prefix: str) -> None:
+    """Remove files named `<prefix><pid>-...` (with their -wal/-shm) that a killed process left behind.
+
+    They hold no plaintext (a new journal or backup is encrypted as it is written); they only take space.
+    """
+    if not folder.is_dir():
+        return
+    for path in folder.glob(f"{prefix}*"):
+        pid = path.name.removeprefix(prefix).split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
 def writable(paths: JournalPaths) -> bool:
     """Whether the journal's folder and file can be changed (not a read-only disk or someone else's)."""
     return os.access(paths.home, os.W_OK) and os.access(paths.db, os.W_OK)
@@ -204,6 +231,7 @@ class Store:
         """Build a new journal in a temporary file and move it into place whole, or not at all."""
         check_new_home(paths)
         secure_folder(paths.home)
+        sweep_unfinished(paths.home, ".journal.db.new-")
         tmp = paths.home / f".journal.db.new-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
