@@ -283,3 +283,19 @@ def test_overview_commands_run(cli: Cli, initialised: Ran) -> None:
     today = cli("on-this-day")
     assert today.exit_code == 0 and "painful" not in today.stdout and "tender" in today.stderr
     assert "painful" in cli("on-this-day", "--include-tender").stdout
+
+
+def test_calendar_year_zero_is_refused_not_silently_this_year(cli: Cli, initialised: Ran) -> None:
+    ran = cli("calendar", "--year", "0")
+    assert ran.exit_code == ExitCode.INVALID_DATE and "from 1900 to" in ran.stderr
+
+
+def test_pictures_are_not_replaced_without_force(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    cli("write", input="Signed up for pottery and held my boundary.")
+    picture = tmp_path / "timeline.svg"
+    picture.write_text("mine")
+    refused = cli("timeline", "--svg", str(picture))
+    assert refused.exit_code == ExitCode.ALREADY_EXISTS and picture.read_text() == "mine"
+    assert refused.stdout == "", "nothing is shown or done before the refusal"
+    assert cli("timeline", "--svg", str(picture), "--force").exit_code == 0
+    assert picture.read_text().startswith("<svg")

@@ -41,7 +41,8 @@ class Report:
 
 
 def permission_checks(paths: JournalPaths, report: Report) -> None:
-    """Report anyone-but-you access to the folder or files; run before opening tightens them."""
+    """Say where the journal is; report anyone-but-you access to it (run before opening tightens it)."""
+    report.add("location", "ok", f"The journal is in {paths.home}.")
     loose: list[str] = []
     for path in [paths.home, paths.db, *paths.sidecars()]:
         try:

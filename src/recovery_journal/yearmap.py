@@ -22,7 +22,8 @@ def year_map(snapshot: Snapshot, year: int) -> list[Day]:
     """Every day of `year`, in order (days after today have no entries and are shown as ahead)."""
     if not 1900 <= year <= snapshot.today.year:
         raise InvalidDate(
-            f"{year} isn't a year this journal can show.", hint=f"Choose a year up to {snapshot.today.year}."
+            f"{year} isn't a year this journal can show.",
+            hint=f"Choose a year from 1900 to {snapshot.today.year}.",
         )
     counts: Counter[date] = Counter()
     stages: dict[date, Counter[Stage]] = {}

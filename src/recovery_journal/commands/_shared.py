@@ -98,7 +98,7 @@ def can_ask_secret() -> bool:
 def _no_terminal(what: str, env_hint: str) -> PassphraseProblem:
     return PassphraseProblem(
         f"There's no terminal to ask for the {what} in.",
-        hint=f"Run this in a terminal, or set {env_hint} (see `recovery-journal --help`).",
+        hint=f"Run this in a terminal, or set {env_hint} (docs/usage.md lists each way).",
     )
 
 

@@ -75,6 +75,9 @@ def passwd(
 ) -> None:
     """Change your passphrase.
 
+    Without a terminal, the new one comes from RECOVERY_JOURNAL_NEW_PASSPHRASE_FILE,
+    RECOVERY_JOURNAL_NEW_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_NEW_PASSPHRASE.
+
     Example: recovery-journal passwd
     """
     out = Output()

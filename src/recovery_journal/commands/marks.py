@@ -107,7 +107,12 @@ def milestone_edit(
     text: Annotated[
         str | None, typer.Option("--text", metavar="TEXT", show_default=False, help="New words for it.")
     ] = None,
-    when: WhenOpt = None,
+    when: Annotated[
+        str | None,
+        typer.Option(
+            "--date", "-d", metavar="DAY", show_default=False, help='A new day: 2024-03-01, "last friday".'
+        ),
+    ] = None,
     kind: KindOpt = None,
     note: NoteOpt = None,
 ) -> None:

@@ -15,7 +15,7 @@ from .. import facts
 from .. import progress as progress_model
 from .. import timeline as timeline_model
 from ..dates import parse_day
-from ..errors import Tampered
+from ..errors import AlreadyExists, Tampered
 from ..journal import local_now
 from ..render import entries as entry_view
 from ..render import overview as view
@@ -31,7 +31,18 @@ FromOpt = Annotated[
 ToOpt = Annotated[
     str | None, typer.Option("--to", metavar="DAY", show_default=False, help="End on this day.")
 ]
-PictureOpt = Annotated[Path | None, typer.Option(metavar="FILE", show_default=False, dir_okay=False)]
+SvgOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--svg", metavar="FILE", show_default=False, dir_okay=False, help="Also save the picture as SVG."
+    ),
+]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--html", metavar="FILE", show_default=False, dir_okay=False, help="Also save the picture as HTML."
+    ),
+]
 PICTURE_WIDTH = 100
 REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
 
@@ -41,6 +52,16 @@ def _show(out: Output, lines: list[Text]) -> None:
         out.show(Group(*lines))
     else:
         out.lines([line.plain for line in lines])
+
+
+def _check_pictures(force: bool, *paths: Path | None) -> None:
+    """Refuse to replace a file before any work is done, as exports and backups do."""
+    for path in paths:
+        if path is not None and path.expanduser().exists() and not force:
+            raise AlreadyExists(
+                f"{path} already exists, so it was left alone.",
+                hint="Choose another name, or add --force to replace it.",
+            )
 
 
 def _save_picture(out: Output, lines: list[Text], svg: Path | None, html: Path | None, title: str) -> None:
@@ -80,8 +101,9 @@ def timeline(
             help="week, month or quarter (default: chosen from the range).",
         ),
     ] = None,
-    svg: PictureOpt = None,
-    html: PictureOpt = None,
+    svg: SvgOpt = None,
+    html: HtmlOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a picture file that exists.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Show your story over time: stages, entries, mood and milestones by week, month or quarter.
@@ -90,6 +112,7 @@ def timeline(
 
     Example: recovery-journal timeline --from "6 months ago"
     """
+    _check_pictures(force, svg, html)
     now = local_now()
     first = parse_day(since, now) if since else None
     last = parse_day(until, now) if until else None
@@ -133,7 +156,7 @@ def calendar(
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal)
-    days = year_map(snapshot, year or snapshot.today.year)
+    days = year_map(snapshot, snapshot.today.year if year is None else year)
     if as_json:
         out.document("calendar", **view.calendar_json(days))
     else:

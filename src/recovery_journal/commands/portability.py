@@ -347,10 +347,17 @@ def export(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
-    since: Annotated[str | None, typer.Option("--from", metavar="DAY", show_default=False)] = None,
-    until: Annotated[str | None, typer.Option("--to", metavar="DAY", show_default=False)] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Entries from this day.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--to", metavar="DAY", show_default=False, help="Entries up to this day.")
+    ] = None,
     stage: Annotated[
-        list[str] | None, typer.Option("--stage", "-s", metavar="STAGE", show_default=False)
+        list[str] | None,
+        typer.Option(
+            "--stage", "-s", metavar="STAGE", show_default=False, help="Only this stage (repeatable)."
+        ),
     ] = None,
     tag: TagOpt = None,
     skip_damaged: SkipDamagedOpt = False,

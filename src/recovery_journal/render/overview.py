@@ -282,7 +282,9 @@ def calendar_lines(days_of_year: list[Day], today: date, width: int) -> list[Tex
         Text(
             f"{written} day{'s' if written != 1 else ''} with writing.  "
             f"{SHADE[Stage.RECOGNITION]} recognition  {SHADE[Stage.ACCEPTANCE]} acceptance  "
-            f"{SHADE[Stage.RECOVERY]} recovery  · no entry"
+            f"{SHADE[Stage.RECOVERY]} recovery  "
+            + ("■ stage not clear  " if any(d.entries and d.stage is None for d in days_of_year) else "")
+            + "· no entry"
         )
     )
     return lines
