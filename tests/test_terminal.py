@@ -93,7 +93,10 @@ def test_init_and_write_in_a_real_terminal(tmp_path: Path) -> None:
     code, screen = run_in_terminal(["list"], [("Passphrase", "my secret words")], env)
     assert code == 0, screen
     assert "Typed in a real editor session." in screen and "#pty" in screen
-    code, screen = run_in_terminal(["list"], [("Passphrase", "wrong words")], env)
+    slip = [("Passphrase", "wrong words"), ("Passphrase", "my secret words")]
+    code, screen = run_in_terminal(["list"], slip, env)
+    assert code == 0 and "try again" in screen, "a mistyped passphrase at the prompt gets another go"
+    code, screen = run_in_terminal(["list"], [("Passphrase", "wrong words")] * 3, env)
     assert code == 5, screen
     assert "didn't open" in screen and "Traceback" not in screen
 

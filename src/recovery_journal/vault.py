@@ -121,7 +121,11 @@ def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
     jid = journal_id(con)
     kdf, params, salt, wrapped = _slot(con, SLOT_PASSPHRASE)
     assert params is not None  # noqa: S101 - _slot checked the kind
-    check_passphrase(passphrase)
+    if not passphrase.strip():
+        raise PassphraseProblem(
+            "The passphrase was empty, so the journal stayed locked.",
+            hint="Type the passphrase you chose; if it comes from a file or a command, check it gives one.",
+        )
     kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
     try:
         data_key = crypto.unwrap_key(kek, wrapped, crypto.slot_ad(jid, SLOT_PASSPHRASE, kdf))

@@ -20,6 +20,7 @@ from ..errors import (
     StorageProblem,
     TooLarge,
     UsageProblem,
+    WrongSecret,
 )
 from ..journal import Journal
 from ..render.output import Output
@@ -145,8 +146,7 @@ def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> tuple[Journ
     """As open_journal, also returning the passphrase (a backup is protected by it by default)."""
     current = settings(ctx)
     check_journal_file(current.paths.db)  # "no journal yet" before asking for anything
-    secret = ask_passphrase(current.env)
-    journal = Journal.unlock(current, secret)
+    journal, secret = _unlock(current)
     try:
         rescue_leftovers(journal, out)
         journal.stages.backfill()
@@ -154,6 +154,25 @@ def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> tuple[Journ
         journal.close()
         raise
     return journal, secret
+
+
+PROMPT_TRIES = 3
+
+
+def _unlock(current: Settings) -> tuple[Journal, str]:
+    """Unlock with the passphrase; typed at a prompt, a slip of the fingers gets another try or two."""
+    found = passphrase.from_environment(current.env)  # a command is run once, never twice
+    if found is not None:
+        return Journal.unlock(current, found), found
+    for attempt in range(1, PROMPT_TRIES + 1):
+        secret = ask_passphrase(current.env)
+        try:
+            return Journal.unlock(current, secret), secret
+        except (WrongSecret, PassphraseProblem):
+            if attempt == PROMPT_TRIES:
+                raise
+            Output().say("That didn't open it. Take your time, and try again.")
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def rescue_leftovers(journal: Journal, out: Output) -> None:
@@ -169,7 +188,7 @@ def rescue_leftovers(journal: Journal, out: Output) -> None:
         )
 
 
-def read_stdin_text(limit: int) -> str:
+def read_stdin_text(limit: int, outcome: str = "nothing was saved") -> str:
     """Read the piped entry: refuse more than `limit` bytes or anything that isn't UTF-8."""
     data = sys.stdin.buffer.read(limit + 1)
     if len(data) > limit:
@@ -181,8 +200,9 @@ def read_stdin_text(limit: int) -> str:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise InvalidEncoding(
-            "The text piped in isn't valid UTF-8, so nothing was saved.",
-            hint="Convert it first, for example: iconv -f latin1 -t utf-8 file.txt | recovery-journal write",
+            f"The text piped in isn't UTF-8, so {outcome}.",
+            hint="Save the file as UTF-8 first (most editors offer it under Save As or Encoding), "
+            "then pipe it in again.",
         ) from None
 
 

@@ -314,9 +314,10 @@ def _report(
     out.say(line, style="green" if added and not dry_run else "")
     if report.conflicts:
         listed = ", ".join(map(str, report.conflicts))
+        many = len(report.conflicts) > 1
         out.say(
-            f"Entries {listed} had been changed differently in both places; both versions "
-            f"{'would be' if dry_run else 'are'} kept (see `recovery-journal history ID`)."
+            f"{'Entries' if many else 'Entry'} {listed} had been changed differently in both places; both "
+            f"versions {'would be' if dry_run else 'are'} kept (see `recovery-journal history ID`)."
         )
     if report.milestones_differing or report.counters_differing:
         out.say("Some milestones or counters differ between the two; the ones here were kept as they are.")

@@ -134,7 +134,7 @@ def guess(
     out = Output(as_json)
     if _shared.stdin_is_terminal():
         out.say("Type or paste the text, then press Ctrl-D.")
-    text = _shared.read_stdin_text(MAX_TEXT_BYTES)
+    text = _shared.read_stdin_text(MAX_TEXT_BYTES, outcome="it wasn't read")
     if not text.strip():
         raise InvalidInput(
             "There's no text to guess from.", hint="Pipe some in: echo '...' | recovery-journal stage guess"

@@ -147,7 +147,7 @@ def edit(
     details_only = not changes.is_empty() or date is not None
     piped = not _shared.stdin_is_terminal()
     # Piped text replaces the words; with options it comes along too, and an empty pipe then changes nothing.
-    text = _shared.read_stdin_text(MAX_TEXT_BYTES) if piped else None
+    text = _shared.read_stdin_text(MAX_TEXT_BYTES, outcome="the entry was left as it was") if piped else None
     if details_only and text is not None and not text.strip():
         text = None
     with _shared.open_journal(ctx, out) as journal:

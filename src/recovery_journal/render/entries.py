@@ -185,7 +185,7 @@ def history_view(entry: Entry, revisions: list[Revision]) -> RenderableType:
     for revision in revisions:
         head = Text()
         head.append(f"Version {revision.number}", style="bold")
-        head.append(f"  written before {when(revision.replaced)}", style="dim")
+        head.append(f"  replaced {when(revision.replaced)}", style="dim")
         parts.append(head)
         if revision.title:
             parts.append(user_text(revision.title, style="bold"))
@@ -198,7 +198,7 @@ def history_view(entry: Entry, revisions: list[Revision]) -> RenderableType:
 def history_plain(entry: Entry, revisions: list[Revision]) -> list[str]:
     lines: list[str] = []
     for revision in revisions:
-        lines.append(f"Version {revision.number}  (written before {stamp(revision.replaced)})")
+        lines.append(f"Version {revision.number}  (replaced {stamp(revision.replaced)})")
         if revision.title:
             lines.append(revision.title)
         lines += ["  ·  ".join([stamp(revision.date), *_meta(revision)]), revision.text, ""]
