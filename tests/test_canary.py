@@ -96,3 +96,38 @@ def test_deleted_words_are_overwritten_not_just_unlinked(cli: Cli, isolated: Pat
     raw = (isolated / "journal.db").read_bytes()
     assert sealed[13:60] not in raw
     assert json.loads(cli("list", "--json").stdout)["entries"] == []
+
+
+def test_canary_in_milestones_counters_stages_and_backups_never_reaches_disk(
+    cli: Cli, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Later features write their own rows, a personal model, snapshots and backup files: scan them all."""
+
+    def run(*args: str, **kwargs: object) -> None:
+        ran = cli(*args, **kwargs)
+        assert ran.exit_code == 0, (args, ran.stderr)
+
+    run("init")
+    run("write", "--tender", input=f"A {CANARY} day at the studio, and I held my boundary.")
+    run("write", input=f"Another {CANARY} evening; so proud of myself.")
+    run("stage", "set", "1", "recovery")  # teaches the personal model the canary word
+    run("stage", "relearn")
+    run("stage", "show", "2")
+    run("milestone", "add", f"First {CANARY} boundary", "--kind", "boundary", "--note", f"{CANARY} note")
+    run("milestone", "edit", "1", "--text", f"Held {CANARY}")
+    run("counter", "start", f"no {CANARY} contact", "--since", "10 days ago")
+    run("counter", "reset", f"no {CANARY} contact")
+    for view in ("timeline", "progress", "calendar", "on-this-day", "counter", "milestone"):
+        run(*view.split(), *(["list"] if view in ("counter", "milestone") else []))
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    run("backup", "create", str(backups / "one.rjbackup"))
+    run("backup", "verify", str(backups / "one.rjbackup"))
+    run("write", input=f"Written after the backup, {CANARY}.")
+    run("delete", "2", "--yes")
+    run("backup", "restore", str(backups / "one.rjbackup"), "--merge")  # brings 2 back, after a snapshot
+    assert list((isolated / "snapshots").glob("*.db")), "the merge kept its safety copy"
+    run("doctor", str(backups / "one.rjbackup"))
+    assert leaks(isolated, set()) == []
+    assert leaks(backups, set()) == []
+    assert leaks(tmp_path / "runtime", set()) == []
