@@ -161,7 +161,8 @@ def _stages_tour(out: Output, journal: Journal, built: Sample) -> None:
     lines(overview_view.timeline_lines(timeline.build(snapshot, None, None, None), out.out.width))
 
     _section(out, "How far you've come", "recovery-journal progress")
-    lines(overview_view.progress_lines(progress.build(snapshot)))
+    summary = progress.build(snapshot)
+    out.view(overview_view.progress_view(summary), [t.plain for t in overview_view.progress_lines(summary)])
 
     counters = journal.counters.all()
     _section(out, "Days since", "recovery-journal counter list")

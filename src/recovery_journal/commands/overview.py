@@ -138,7 +138,7 @@ def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         out.document("progress", **view.progress_json(summary))
     else:
-        _show(out, view.progress_lines(summary))
+        out.view(view.progress_view(summary), [line.plain for line in view.progress_lines(summary)])
 
 
 def calendar(

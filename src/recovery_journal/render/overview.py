@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from ..counters import next_round, round_label
@@ -150,22 +152,44 @@ def _span(n: int) -> str:
 
 
 def progress_lines(p: Progress) -> list[Text]:
+    """The summary as lines: a heading, then one labelled line per topic (the same words as the view)."""
+    heading, rows = _progress_rows(p)
+    if not rows:
+        return [heading]
+    lines = [heading, Text("")]
+    for label, body in rows:
+        line = Text(f"{label:<12}", style="bold")
+        line.append_text(body)
+        lines.append(line)
+    return lines
+
+
+def progress_view(p: Progress) -> RenderableType:
+    """The summary on a terminal: labels in a column, each topic wrapping beside its label."""
+    heading, rows = _progress_rows(p)
+    if not rows:
+        return heading
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True, min_width=11)
+    grid.add_column(overflow="fold")
+    for label, body in rows:
+        grid.add_row(label, body)
+    return Group(heading, Text(""), grid)
+
+
+def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
     if not p.entries:
-        return [Text("Your progress shows here once you've written a little. There's no hurry.")]
+        return Text("Your progress shows here once you've written a little. There's no hurry."), []
     assert p.first is not None  # noqa: S101 - there are entries
-    lines = [
-        Text(
-            f"Your progress since {day(p.first)}: {p.entries} entr{'y' if p.entries == 1 else 'ies'} "
-            f"over {_span((p.today - p.first).days + 1)}.",
-            style="bold",
-        ),
-        Text(""),
-    ]
+    heading = Text(
+        f"Your progress since {day(p.first)}: {p.entries} entr{'y' if p.entries == 1 else 'ies'} "
+        f"over {_span((p.today - p.first).days + 1)}.",
+        style="bold",
+    )
+    rows: list[tuple[str, Text]] = []
 
     def row(label: str, body: Text | str) -> None:
-        line = Text(f"{label:<12}", style="bold")
-        line.append_text(body if isinstance(body, Text) else Text(body))
-        lines.append(line)
+        rows.append((label, body if isinstance(body, Text) else Text(body)))
 
     current = p.journey.current
     stages = Text()
@@ -202,20 +226,21 @@ def progress_lines(p: Progress) -> list[Text]:
                 mood += ", much as the month before"
         row("Mood", mood + ".")
     for counter in p.counters:
-        now = counter.days(p.today)
+        now, ahead = counter.days(p.today), next_round(counter.days(p.today))
         row(
-            "Counter",
-            f"{counter.name}: {days(now)}; {round_label(next_round(now))} in {days(next_round(now) - now)}.",
+            "Counter", user_text(f"{counter.name}: {days(now)}; {round_label(ahead)} in {days(ahead - now)}.")
         )
     if p.milestones_this_year:
         names = ", ".join(f"{m.text} ({day(m.date)})" for m in p.milestones_this_year[-3:])
         row(
             "Milestones",
-            f"{len(p.milestones_this_month)} this month, {len(p.milestones_this_year)} this year: {names}",
+            user_text(
+                f"{len(p.milestones_this_month)} this month, {len(p.milestones_this_year)} this year: {names}"
+            ),
         )
     for signal in p.signals:
         row("Noticed", signal.text)
-    return lines
+    return heading, rows
 
 
 def progress_json(p: Progress) -> dict[str, Any]:
