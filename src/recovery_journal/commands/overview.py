@@ -215,5 +215,5 @@ def _folded(count: int) -> str:
         return ""
     return (
         f" {count} tender entr{'y' if count == 1 else 'ies'} from this day stay{'s' if count == 1 else ''} "
-        "folded away; --include-tender shows them."
+        f"folded away; --include-tender shows {'it' if count == 1 else 'them'}."
     )
