@@ -227,9 +227,8 @@ def test_not_a_journal(cli: Cli, isolated: Path) -> None:
     _one_line_error(cli("list"), ExitCode.NOT_A_JOURNAL)
 
 
-def test_tampered_entry_is_named_and_the_rest_still_listed(
-    cli: Cli, initialised: Ran, isolated: Path
-) -> None:
+def _three_entries_the_second_damaged(cli: Cli, isolated: Path) -> None:
+    """Write "one", "two", "three", then flip a byte of entry 2's sealed text, as damage on disk would."""
     for text in ("one", "two", "three"):
         write(cli, text)
     con = sqlite3.connect(isolated / "journal.db")
@@ -238,6 +237,12 @@ def test_tampered_entry_is_named_and_the_rest_still_listed(
     con.execute("UPDATE entries SET text = ? WHERE id = 2", (bytes(blob),))
     con.commit()
     con.close()
+
+
+def test_tampered_entry_is_named_and_the_rest_still_listed(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
+    _three_entries_the_second_damaged(cli, isolated)
     listed = cli("list")
     assert listed.exit_code == ExitCode.TAMPERED
     assert "one" in listed.stdout and "three" in listed.stdout
@@ -252,14 +257,7 @@ def test_a_damaged_entry_does_not_trap_the_rest(
     cli: Cli, initialised: Ran, isolated: Path, tmp_path: Path
 ) -> None:
     """Backups and exports name it and, if asked, carry the rest; it can be deleted; relearn goes on."""
-    for text in ("one", "two", "three"):
-        write(cli, text)
-    con = sqlite3.connect(isolated / "journal.db")
-    blob = bytearray(con.execute("SELECT text FROM entries WHERE id = 2").fetchone()[0])
-    blob[20] ^= 0xFF
-    con.execute("UPDATE entries SET text = ? WHERE id = 2", (bytes(blob),))
-    con.commit()
-    con.close()
+    _three_entries_the_second_damaged(cli, isolated)
     target = tmp_path / "rest.rjbackup"
     refused = cli("backup", "create", str(target))
     _one_line_error(refused, ExitCode.TAMPERED)
