@@ -479,3 +479,23 @@ def test_path_mistakes_name_the_mistake_not_the_disk(cli: Cli, initialised: Ran,
     _one_line_error(cli("--journal", str(a_file), "list"), ExitCode.NOT_A_JOURNAL)
     _one_line_error(cli("--journal", str(a_file), "init"), ExitCode.NOT_A_JOURNAL)
     _one_line_error(cli("backup", "verify", str(tmp_path / "absent.rjbackup")), ExitCode.NOT_FOUND)
+
+
+def test_output_to_a_full_disk_is_a_storage_error_not_a_bug(cli: Cli, initialised: Ran) -> None:
+    """`export > /dev/full`: the person learns the output is incomplete, calmly, with exit 12."""
+    import subprocess
+    import sys
+
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    write(cli, "Words to export.")
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "recovery_journal", "export", "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert done.returncode == ExitCode.STORAGE, done.stderr
+    assert "couldn't be written in full" in done.stderr and "Traceback" not in done.stderr

@@ -296,3 +296,41 @@ def test_files_a_killed_restore_or_backup_left_are_swept_next_time(tmp_path: Pat
     store.sweep_unfinished(tmp_path, ".journal.db.new-")
     assert not any(p.exists() for p in leftovers)
     assert running.exists(), "a file another live process is still writing is left alone"
+
+
+def _nearly_full_disk(monkeypatch: pytest.MonkeyPatch, room: int) -> None:
+    """os.write as on a nearly full disk: a short write while room lasts, then ENOSPC."""
+    import errno
+
+    real_write = os.write
+    left = {"room": room}
+
+    def write(fd: int, data: bytes) -> int:
+        if left["room"] <= 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        n = real_write(fd, bytes(data[: left["room"]]))
+        left["room"] -= n
+        return n
+
+    monkeypatch.setattr(os, "write", write)
+
+
+def test_a_draft_that_does_not_fit_is_not_reported_as_kept(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A short write must fail loudly: the caller then keeps the plain editor file instead of deleting it."""
+    _nearly_full_disk(monkeypatch, room=200)
+    with pytest.raises(StorageProblem, match="full"):
+        journal.keep_draft("Words that must not be lost. " * 100, reason="test")
+    monkeypatch.undo()
+    assert journal.drafts().drafts == [] and journal.drafts().unreadable == []
+
+
+def test_an_export_that_does_not_fit_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    _nearly_full_disk(monkeypatch, room=100)
+    with pytest.raises(StorageProblem, match="full"):
+        store.write_private(folder / "export.json", b"x" * 10_000)
+    monkeypatch.undo()
+    assert list(folder.iterdir()) == []

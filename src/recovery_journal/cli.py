@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import sys
@@ -13,7 +14,7 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .commands import demo, keys, maintenance, marks, overview, portability, reading, stage, writing
-from .errors import ExitCode, Interrupted, JournalError, UsageProblem
+from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
 
@@ -63,6 +64,16 @@ def _is_usage_error(exc: Exception) -> bool:
     return hasattr(exc, "format_message") and isinstance(getattr(exc, "exit_code", None), int)
 
 
+_OUTPUT_FAILED = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+
+
+def _output_failed() -> StorageProblem:
+    return StorageProblem(
+        "The output couldn't be written in full (the disk it goes to may be full).",
+        hint="Free some space, or send it somewhere else, and run the command again.",
+    )
+
+
 class JournalGroup(TyperGroup):
     """The root group: every command runs inside this one error boundary."""
 
@@ -87,6 +98,14 @@ class JournalGroup(TyperGroup):
             else:
                 report_usage(exc)
                 code = int(ExitCode.USAGE)
+        try:  # what is still buffered for stdout must arrive whole, or the person is told
+            sys.stdout.flush()
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_FAILED:
+                raise
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            report(_output_failed())
+            code = int(ExitCode.STORAGE)
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
@@ -107,6 +126,12 @@ class JournalGroup(TyperGroup):
             # Point stdout at /dev/null so the interpreter's final flush doesn't fail again.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(int(ExitCode.OK))
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_FAILED:
+                report_unexpected(exc)
+                ctx.exit(int(ExitCode.UNEXPECTED))
+            report(_output_failed())
+            ctx.exit(int(ExitCode.STORAGE))
         except Exception as exc:
             report_unexpected(exc)
             ctx.exit(int(ExitCode.UNEXPECTED))

@@ -6,6 +6,7 @@ File format: "Drafts" in docs/encryption.md.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import uuid as uuidlib
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
-from .store import fsync_folder, os_error, secure_folder
+from .store import fsync_folder, os_error, secure_folder, write_all
 
 MAGIC = b"RJDRAFT"
 VERSION = 1
@@ -64,10 +65,12 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         try:
-            os.write(fd, blob)
+            write_all(fd, blob)
             os.fsync(fd)
         finally:
             os.close(fd)
+        if tmp.read_bytes() != blob:  # read back before anyone deletes the plain words this replaces
+            raise OSError(errno.EIO, "the draft did not read back as written")
         number = max([n for n, _ in numbered(folder)], default=0) + 1
         while True:  # claim the next free number; a link never replaces a file, so two windows can't collide
             final = folder / f"{number}{SUFFIX}"

@@ -372,6 +372,16 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte, or raise: os.write may write less than asked when a disk is nearly full."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "no space left on device")
+        view = view[written:]
+
+
 def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename)."""
     folder = path.parent
@@ -383,7 +393,7 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> None:
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         try:
-            os.write(fd, data)
+            write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
