@@ -520,3 +520,18 @@ def test_backup_commands(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
     damaged.write_bytes(target.read_bytes()[:-5])
     doctor = cli("doctor", str(target), str(damaged))
     assert doctor.exit_code == ExitCode.DAMAGED and "b.rjbackup" in doctor.stdout
+
+
+def test_a_passphrase_change_removes_safety_copies_the_old_passphrase_opens(
+    cli: Cli, initialised: Ran, isolated: Path, tmp_path: Path
+) -> None:
+    cli("write", input="One.")
+    target = tmp_path / "b.rjbackup"
+    assert cli("backup", "create", str(target)).exit_code == 0
+    cli("delete", "1", "--yes")
+    assert cli("backup", "restore", str(target), "--merge").exit_code == 0
+    assert list((isolated / "snapshots").glob("*.db"))
+    changed = cli("passwd", env={"RECOVERY_JOURNAL_NEW_PASSPHRASE": "a brand new passphrase"})
+    assert changed.exit_code == 0, changed.stderr
+    assert "safety copy" in changed.stderr and "removed" in changed.stderr
+    assert list((isolated / "snapshots").glob("*")) == []

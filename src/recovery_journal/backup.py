@@ -212,7 +212,7 @@ def write_to(
 
 def snapshot(journal: Journal) -> Path:
     """Copy the journal file (still encrypted) aside before a merge, keeping the last few."""
-    folder = journal.settings.paths.home / "snapshots"
+    folder = journal.settings.paths.snapshots
     secure_folder(folder)
     stamp = journal.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"before-restore-{stamp}-{secrets.token_hex(2)}.db"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import uuid as uuidlib
 from collections import Counter
@@ -158,6 +159,18 @@ class Journal:
         with self.store.write() as con:
             vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
             return vault.new_recovery_code(con, self.keys)
+
+    def remove_old_copies(self) -> int:
+        """Delete the safety copies kept before merges; return how many. They hold the key slots of their
+        time, so after a passphrase change they would still open with the old passphrase or recovery code."""
+        removed = 0
+        folder = self.settings.paths.snapshots
+        for copy in sorted(folder.glob("*.db")) if folder.is_dir() else []:
+            for part in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+                with contextlib.suppress(FileNotFoundError):
+                    part.unlink()
+            removed += 1
+        return removed
 
     def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
         """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code)."""

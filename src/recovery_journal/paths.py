@@ -28,6 +28,11 @@ class JournalPaths:
         return self.home / "drafts"
 
     @property
+    def snapshots(self) -> Path:
+        """Safety copies of the journal made before a merge (encrypted, as the journal was then)."""
+        return self.home / "snapshots"
+
+    @property
     def tag(self) -> str:
         """A short name for this journal in shared places (editor files), derived from its location."""
         return hashlib.sha256(str(self.home).encode("utf-8", "surrogateescape")).hexdigest()[:12]

@@ -86,17 +86,29 @@ def passwd(
         if not rotate_data_key:
             journal.change_passphrase(secret)
             out.say("Passphrase changed. Your recovery code still works.", style="green")
+            _say_removed(out, journal.remove_old_copies())
             return
         count, code = journal.rotate_data_key(secret)
+        removed = journal.remove_old_copies()
     show_recovery_code(out, code, first=False)
     out.say(
         f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
         style="green",
     )
+    _say_removed(out, removed)
     out.say(
         "Backups or copies made before now still open with the old passphrase; "
         "make a fresh backup and delete the old ones if that matters."
     )
+
+
+def _say_removed(out: Output, removed: int) -> None:
+    if removed:
+        copies = "safety copy" if removed == 1 else "safety copies"
+        out.say(
+            f"The {removed} {copies} kept before earlier merges would still have opened with the old "
+            f"passphrase, so {'it was' if removed == 1 else 'they were'} removed."
+        )
 
 
 def recover(ctx: typer.Context) -> None:
@@ -120,5 +132,7 @@ def recover(ctx: typer.Context) -> None:
         out.say("That code opened the journal.", style="green")
         secret = _shared.ask_new_passphrase(current.env)
         new_code = journal.reset_after_recovery(secret)
+        removed = journal.remove_old_copies()
     show_recovery_code(out, new_code, first=False)
+    _say_removed(out, removed)
     out.say("Your new passphrase is set, and the code you used no longer works.", style="green")
