@@ -535,3 +535,29 @@ def test_a_passphrase_change_removes_safety_copies_the_old_passphrase_opens(
     assert changed.exit_code == 0, changed.stderr
     assert "safety copy" in changed.stderr and "removed" in changed.stderr
     assert list((isolated / "snapshots").glob("*")) == []
+
+
+def test_a_backup_is_never_protected_by_an_empty_passphrase(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty-passphrase"
+    empty.write_text("   \n")
+    target = tmp_path / "b.rjbackup"
+    ran = cli("backup", "create", str(target), "--passphrase-file", str(empty))
+    assert ran.exit_code == ExitCode.PASSPHRASE_PROBLEM and not target.exists()
+    assert "empty passphrase" in ran.stderr
+
+
+def test_a_backup_onto_a_read_only_disk_is_a_calm_storage_error(
+    journal: Journal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(os, "open", refuse)
+    monkeypatch.setattr(Path, "unlink", refuse)  # even the clean-up is refused on such a disk
+    with pytest.raises(StorageProblem, match="read-only"):
+        backup.create(journal, tmp_path / "b.rjbackup", PASSPHRASE, journal.settings.kdf)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, backupfile, codec, migrations, portable, queries
+from . import __version__, backupfile, codec, migrations, portable, queries, vault
 from .crypto import Argon2Params, InvalidCiphertext
 from .entry import Entry, EntryFilter, Revision
 from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
@@ -177,6 +177,7 @@ def create(
         raise NotAJournal(
             f"{target} is a folder.", hint="Give a file name for the backup, e.g. journal.rjbackup"
         )
+    vault.check_passphrase(passphrase)
     found = contents(journal, skip_damaged=skip_damaged)
     folder = target.parent
     sweep_unfinished(folder, f".{target.name}.partial-")
@@ -193,7 +194,7 @@ def create(
     except OSError as exc:
         raise os_error(exc, folder) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # absent, or on a disk that refuses even that
             tmp.unlink()
     return replace(summary_of(checked, target.stat().st_size), damaged=tuple(found.damaged))
 
@@ -204,6 +205,7 @@ def write_to(
     """Write a backup to an already-open binary stream (stdout); the caller has refused a terminal.
 
     Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
+    vault.check_passphrase(passphrase)
     found = contents(journal, skip_damaged=skip_damaged)
     backupfile.write(stream, passphrase, records(journal, found), params)
     stream.flush()

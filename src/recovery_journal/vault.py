@@ -37,7 +37,7 @@ def check_passphrase(passphrase: str) -> str:
     """Refuse passphrases that cannot protect anything; return it unchanged otherwise."""
     if not passphrase or not passphrase.strip():
         raise PassphraseProblem(
-            "An empty passphrase can't protect a journal.",
+            "An empty passphrase can't protect anything.",
             hint="Choose a few words only you would think of; a short sentence works well.",
         )
     return passphrase
