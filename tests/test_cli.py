@@ -499,3 +499,23 @@ def test_output_to_a_full_disk_is_a_storage_error_not_a_bug(cli: Cli, initialise
         )
     assert done.returncode == ExitCode.STORAGE, done.stderr
     assert "couldn't be written in full" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--format", "markdown", "-o", "{home}/journal.db", "--force"),
+        ("backup", "create", "{home}/journal.db", "--force"),
+        ("backup", "create", "{home}/drafts/b.rjbackup"),
+        ("timeline", "--svg", "{home}/picture.svg"),
+    ],
+)
+def test_nothing_is_written_into_the_journals_own_folder(
+    cli: Cli, initialised: Ran, isolated: Path, args: tuple[str, ...]
+) -> None:
+    """An export there would put plain text beside the encrypted journal, or replace the journal itself."""
+    write(cli, "Words.")
+    before = (isolated / "journal.db").read_bytes()
+    _one_line_error(cli(*(a.format(home=isolated) for a in args)), ExitCode.USAGE)
+    assert (isolated / "journal.db").read_bytes() == before
+    assert not (isolated / "picture.svg").exists()

@@ -21,7 +21,7 @@ from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound,
 from .journal import Journal
 from .merge import MergeReport, merge_into, restore_into_new
 from .settings import Settings
-from .store import fsync_folder, os_error, secure_folder, sweep_unfinished
+from .store import check_outside, fsync_folder, os_error, secure_folder, sweep_unfinished
 
 Progress = Callable[[int, int], None]
 SNAPSHOTS_KEPT = 5
@@ -168,6 +168,7 @@ def create(
 ) -> Summary:
     """Write a backup file whole or not at all: temporary file, fsync, verify, rename, fsync the folder."""
     target = target.expanduser().absolute()
+    check_outside(journal.settings.paths.home, target)
     if target.exists() and not force:
         raise AlreadyExists(
             f"{target} already exists, so it was left alone.",

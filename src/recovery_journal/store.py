@@ -372,6 +372,19 @@ def fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def check_outside(home: Path, target: Path) -> None:
+    """Refuse to write a backup, export or picture into the journal's own folder (or over its file)."""
+    try:
+        inside = target.expanduser().resolve().is_relative_to(home.resolve())
+    except OSError:
+        inside = False
+    if inside:
+        raise UsageProblem(
+            f"{target} is inside the journal's own folder, so nothing was written there.",
+            hint="Choose a place outside it; that folder holds only the encrypted journal.",
+        )
+
+
 def write_all(fd: int, data: bytes) -> None:
     """Write every byte, or raise: os.write may write less than asked when a disk is nearly full."""
     view = memoryview(data)

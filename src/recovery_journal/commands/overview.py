@@ -20,7 +20,7 @@ from ..journal import local_now
 from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
-from ..store import write_private
+from ..store import check_outside, write_private
 from ..yearmap import year_map
 from . import _shared
 from ._shared import JsonOpt
@@ -113,6 +113,10 @@ def timeline(
     Example: recovery-journal timeline --from "6 months ago"
     """
     _check_pictures(force, svg, html)
+    home = _shared.settings(ctx).paths.home
+    for picture in (svg, html):
+        if picture is not None:
+            check_outside(home, picture)
     now = local_now()
     first = parse_day(since, now) if since else None
     last = parse_day(until, now) if until else None

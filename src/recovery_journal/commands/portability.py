@@ -16,7 +16,7 @@ from ..merge import MergeReport
 from ..passphrase import read_file
 from ..render import exports
 from ..render.output import Output
-from ..store import check_journal_file, write_private
+from ..store import check_journal_file, check_outside, write_private
 from . import _shared
 from ._shared import JsonOpt, TagOpt
 
@@ -372,6 +372,8 @@ def export(
     if fmt not in exports.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
     wanted = _filter(since, until, None, tag, None, False, stage)
+    if output is not None:
+        check_outside(_shared.settings(ctx).paths.home, output)
     out = Output()
     with _shared.open_journal(ctx, out) as journal:
         found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
