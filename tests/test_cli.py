@@ -519,3 +519,13 @@ def test_nothing_is_written_into_the_journals_own_folder(
     _one_line_error(cli(*(a.format(home=isolated) for a in args)), ExitCode.USAGE)
     assert (isolated / "journal.db").read_bytes() == before
     assert not (isolated / "picture.svg").exists()
+
+
+def test_confirmations_quoting_the_persons_words_never_pass_control_sequences(
+    cli: Cli, initialised: Ran
+) -> None:
+    added = cli("milestone", "add", "Held it \x1b[2J together", "--kind", "boundary")
+    started = cli("counter", "start", "no \x1b[2J contact")
+    for ran in (added, started):
+        assert ran.exit_code == 0, ran.stderr
+        assert "\x1b" not in ran.stderr + ran.stdout and "␛[2J" in ran.stderr + ran.stdout

@@ -15,15 +15,16 @@ from typer.core import TyperGroup
 from . import __version__
 from .commands import demo, keys, maintenance, marks, overview, portability, reading, stage, writing
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
+from .render.output import neutralise
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
 
 
 def report(error: JournalError) -> None:
     """Print an error as two calm lines on stderr: what happened, and what to do."""
-    sys.stderr.write(f"recovery-journal: {error.message}\n")
+    sys.stderr.write(f"recovery-journal: {neutralise(error.message)}\n")
     if error.hint:
-        sys.stderr.write(f"  hint: {error.hint}\n")
+        sys.stderr.write(f"  hint: {neutralise(error.hint)}\n")
 
 
 def report_unexpected(exc: BaseException) -> None:

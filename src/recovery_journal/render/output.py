@@ -72,12 +72,15 @@ class Output:
             sys.stdout.write(neutralise(line) + "\n")
 
     def say(self, message: str | Text, style: str = "") -> None:
-        """A message for the person, on stderr, so stdout stays clean for data."""
-        text = message if isinstance(message, Text) else Text(message, style=style)
+        """A message for the person, on stderr, so stdout stays clean for data.
+
+        Messages often quote the person's words (a milestone, a counter's name), so they are neutralised too.
+        """
+        text = message if isinstance(message, Text) else Text(neutralise(message), style=style)
         if self.err.is_terminal:
             self.err.print(text)
         else:
-            sys.stderr.write(text.plain + "\n")
+            sys.stderr.write(neutralise(text.plain) + "\n")
 
     def document(self, kind: str, **payload: Any) -> None:
         """One versioned JSON document on stdout."""
