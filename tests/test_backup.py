@@ -118,6 +118,28 @@ def test_merge_adds_new_keeps_local_and_never_deletes(journal: Journal, made: Pa
     assert not backup.merge(journal, backup.read(target, PASSPHRASE)).changed, "idempotent"
 
 
+def test_an_edit_made_on_one_side_only_fast_forwards_with_one_history(
+    journal: Journal, made: Path, tmp_path: Path
+) -> None:
+    """Two machines restored from one backup: an edit on the laptop arrives once, and histories converge."""
+    laptop, _, _ = backup.restore_new(
+        Settings.from_env(journal=tmp_path / "laptop"), PASSPHRASE, backup.read(made, PASSPHRASE)
+    )
+    desktop, _, _ = backup.restore_new(
+        Settings.from_env(journal=tmp_path / "desktop"), PASSPHRASE, backup.read(made, PASSPHRASE)
+    )
+    before = desktop.entry(2).text
+    laptop.edit(2, EntryChanges(text="Edited on the laptop, once."))
+    target = tmp_path / "laptop.rjbackup"
+    backup.create(laptop, target, PASSPHRASE, WEAK)
+    report = backup.merge(desktop, backup.read(target, PASSPHRASE))
+    assert report.entries_updated == 1 and report.conflicts == []
+    entry, history = desktop.history(2)
+    assert entry.text == "Edited on the laptop, once."
+    assert [r.text for r in history] == [before], "the old words are kept once, not twice"
+    assert [r.uuid for r in history] == [r.uuid for r in laptop.history(2)[1]]
+
+
 def test_dry_run_changes_nothing(journal: Journal, tmp_path: Path) -> None:
     other = Settings.from_env(journal=tmp_path / "other")
     source, _ = Journal.create(other, PASSPHRASE)

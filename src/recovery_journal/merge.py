@@ -238,8 +238,8 @@ def _merge_entry(
     if theirs == ours or theirs in my_history:
         report.entries_unchanged += 1
     elif ours in {_content(r) for r in revisions}:  # they have my version in their history: theirs is newer
-        revision_uuid = str(uuidlib.uuid4())
-        _add_revision(con, cipher, mine.id, mine.uuid, revision_uuid, mine, now)
+        if ours not in my_history:  # usually their history, merged in above, already holds my version
+            _add_revision(con, cipher, mine.id, mine.uuid, str(uuidlib.uuid4()), mine, now)
         updates.update(
             date=entry.date,
             updated=entry.updated,
