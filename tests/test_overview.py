@@ -185,11 +185,23 @@ def test_timeline_fits_40_columns_and_reads_without_colour(fixed: Journal) -> No
     assert "\x1b[" in render(view.timeline_lines(built, 80), colour=True)
 
 
+@pytest.mark.parametrize("width", [40, 50, 64, 80, 120])
+def test_every_timeline_line_fits_its_width_without_wrapping(fixed: Journal, width: int) -> None:
+    """Measured before any console wraps them: rows, moves and legend all fit (milestone names may not)."""
+    story(fixed)
+    built = timeline.build(facts.snapshot(fixed), by="month")
+    lines = view.timeline_lines(built, width)
+    milestones = {m.text for b in built.buckets for m in b.milestones}
+    for line in lines:
+        if not any(name in line.plain for name in milestones):
+            assert len(line.plain) <= width, (width, line.plain)
+
+
 def test_timeline_folds_tender_entries(fixed: Journal) -> None:
     story(fixed)
     built = timeline.build(facts.snapshot(fixed), by="month")
     out = render(view.timeline_lines(built, 100), width=100)
-    assert "1 tender, folded" in out and "don't want to see" not in out
+    assert "(1 tender)" in out and "don't want to see" not in out
 
 
 def test_empty_journal_gets_a_kind_empty_state(fixed: Journal) -> None:

@@ -27,11 +27,11 @@ SHADE = {Stage.RECOGNITION: "░", Stage.ACCEPTANCE: "▒", Stage.RECOVERY: "▓
 NARROW = 60
 
 
-def legend() -> Text:
-    text = Text("  ")
-    for stage in STAGES:
-        text.append(SHADE[stage] * 2, style=COLOURS[stage])
-        text.append(f" {stage.value}   ")
+def legend(narrow: bool = False) -> Text:
+    text = Text("" if narrow else "  ")
+    for i, stage in enumerate(STAGES):
+        text.append(SHADE[stage] * (1 if narrow else 2), style=COLOURS[stage])
+        text.append(f" {stage.value}" + ("" if i == len(STAGES) - 1 else " " if narrow else "   "))
     return text
 
 
@@ -68,9 +68,18 @@ def timeline_lines(timeline: Timeline, width: int) -> list[Text]:
                 "entries were in, how many, your mood, and the milestones you mark."
             )
         ]
-    narrow = width < NARROW
     label_width = max(len(b.label) for b in timeline.buckets)
-    band_width = max(8, min(40, width - label_width - (12 if narrow else 36)))
+    # What sits right of the band: the stage (11), the count (" 12 entries"), the mood, the folded note.
+    right = 2 + 11 + 12
+    if any(b.mood is not None for b in timeline.buckets):
+        right += 12
+    if any(b.tender for b in timeline.buckets):
+        right += 12
+    narrow = width - label_width - 2 - right < 12  # no room for a useful band beside all that: counts only
+    if narrow:
+        right = 4
+    band_width = max(8, min(40, width - label_width - 2 - right))
+    short_moves = width < 80
     first, last = timeline.buckets[0], timeline.buckets[-1]
     lines = [Text(f"Timeline by {timeline.by}, {first.label} to {last.label}", style="bold")]
     previous_mood: float | None = None
@@ -86,25 +95,25 @@ def timeline_lines(timeline: Timeline, width: int) -> list[Text]:
             if bucket.mood is not None:
                 row.append(f"  mood {bucket.mood:.1f} {_arrow(bucket.mood, previous_mood)}")
             if bucket.tender:
-                row.append(f"  ({bucket.tender} tender, folded)", style="dim")
+                row.append(f"  ({bucket.tender} tender)", style="dim")
         lines.append(row)
         if bucket.mood is not None:
             previous_mood = bucket.mood
-        indent = " " * (label_width + 2)
+        indent = "  " if short_moves else " " * (label_width + 2)
         for milestone in bucket.milestones:
             mark = Text(f"{indent}{KIND_MARK[milestone.kind]} {day(milestone.date)}  ", style="yellow")
             mark.append_text(user_text(milestone.text))
             lines.append(mark)
         for move in bucket.moves:
+            when = day(move.when.date())
             if move.forward:
-                words = f"→ moved into {move.target.value}, {day(move.when.date())}"
+                words = f"→ {'into' if short_moves else 'moved into'} {move.target.value}, {when}"
+            elif short_moves:
+                words = f"↺ back to {move.target.value}, {when}"
             else:
-                words = (
-                    f"↺ back into {move.target.value} for a while, {day(move.when.date())}; "
-                    "that's part of healing"
-                )
+                words = f"↺ back into {move.target.value} for a while, {when}: part of healing"
             lines.append(Text(f"{indent}{words}", style=COLOURS[move.target]))
-    lines.append(legend())
+    lines.append(legend(narrow))
     return lines
 
 
@@ -209,9 +218,7 @@ def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
         if p.back:
             movement += f", {p.back} back; going back for a while is part of healing"
         row("Movement", movement + ".")
-    rhythm = (
-        f"{p.current_streak}-day streak" if p.current_streak > 1 else "No streak right now, and that's fine"
-    )
+    rhythm = f"{p.current_streak}-day streak" if p.current_streak else "No streak right now, and that's fine"
     rhythm += f" (longest {days(p.longest_streak)}). About {p.per_week_recent:.1f} entries a week lately, "
     rhythm += f"{p.per_week_overall:.1f} on average."
     row("Writing", rhythm)
