@@ -311,3 +311,14 @@ def test_pictures_are_not_replaced_without_force(cli: Cli, initialised: Ran, tmp
     assert refused.stdout == "", "nothing is shown or done before the refusal"
     assert cli("timeline", "--svg", str(picture), "--force").exit_code == 0
     assert picture.read_text().startswith("<svg")
+
+
+def test_counters_on_a_narrow_terminal_keep_the_name_and_the_days(fixed: Journal) -> None:
+    from recovery_journal.render import marks
+
+    fixed.counters.start("no contact with my brother", TODAY.date() - timedelta(days=2526))
+    counters = fixed.counters.all()
+    console = Console(width=40, file=io.StringIO(), color_system=None, force_terminal=False)
+    console.print(marks.counters_view(counters, TODAY.date(), 40))
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "no contact with my brother" in " ".join(out.split()) and "2526 days" in out

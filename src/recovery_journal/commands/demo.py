@@ -166,4 +166,4 @@ def _stages_tour(out: Output, journal: Journal, built: Sample) -> None:
 
     counters = journal.counters.all()
     _section(out, "Days since", "recovery-journal counter list")
-    out.view(marks.counters_table(counters, today), marks.counters_lines(counters, today))
+    out.view(marks.counters_view(counters, today, out.out.width), marks.counters_lines(counters, today))

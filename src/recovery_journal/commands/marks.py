@@ -220,7 +220,7 @@ def counter_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         if not counters:
             out.say('No counters yet. To start one: recovery-journal counter start "no contact"')
             return
-        out.view(view.counters_table(counters, today), view.counters_lines(counters, today))
+        out.view(view.counters_view(counters, today, out.out.width), view.counters_lines(counters, today))
         for counter in counters:
             offer_rounds(journal, counter, out, today)
 

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 
 from ..counters import Counter, Run, next_round, round_label
@@ -72,6 +73,9 @@ def milestone_json(m: Milestone) -> dict[str, Any]:
 # --- counters -------------------------------------------------------------------------------------------
 
 
+TABLE_WIDTH = 72  # below this the counters table would squeeze names and days out of sight
+
+
 def counter_line(counter: Counter, today: date) -> str:
     """One calm sentence: how long this run has been, what's next, what came before."""
     now = counter.days(today)
@@ -83,6 +87,13 @@ def counter_line(counter: Counter, today: date) -> str:
     if len(counter.runs) > 1:
         line += f" Longest run {days(counter.longest(today))}; {days(counter.total(today))} in all."
     return line
+
+
+def counters_view(counters: list[Counter], today: date, width: int) -> RenderableType:
+    """A table where there is room for its six columns; otherwise one sentence per counter."""
+    if width >= TABLE_WIDTH:
+        return counters_table(counters, today)
+    return Group(*(user_text(counter_line(c, today)) for c in counters))
 
 
 def counters_table(counters: list[Counter], today: date) -> Table:
