@@ -515,6 +515,26 @@ def test_import_day_one_json_and_zip(tmp_path: Path, journal: Journal) -> None:
     assert not backup.merge(journal, importers.dayone(archive).incoming).changed
 
 
+def test_imported_tags_this_journal_cant_hold_as_they_are_are_adapted_not_dropped(tmp_path: Path) -> None:
+    source = tmp_path / "Journal.json"
+    one = {**DAYONE["entries"][0], "tags": ["Walks", "self care", "100%!"]}  # type: ignore[dict-item]
+    source.write_text(json.dumps({"metadata": {}, "entries": [one]}))
+    ((entry, _),) = importers.dayone(source).incoming.entries
+    assert entry.tags == ("walks", "self-care", "100")
+
+
+def test_a_bracketed_date_inside_a_jrnl_body_does_not_start_an_entry(tmp_path: Path) -> None:
+    source = tmp_path / "journal.txt"
+    source.write_text(
+        "[2024-03-01 09:00] Planning the move.\n"
+        "[2024-03-04] is when I go, and I'm ready.\n\n"
+        "[2024-03-02 21:30] Packed the books.\n"
+    )
+    entries = [e for e, _ in importers.jrnl(source).incoming.entries]
+    assert len(entries) == 2
+    assert "[2024-03-04] is when I go" in entries[0].text
+
+
 def test_backup_commands(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
     cli("write", input="Words to keep.")
     target = tmp_path / "b.rjbackup"

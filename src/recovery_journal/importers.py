@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import portable
-from .entry import MAX_TEXT_BYTES, Entry, clean_tags
+from .entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags
 from .errors import EmptyEntry, InvalidInput, JournalError, NotAJournal, NotFound, TooLarge
 
 MAX_FILE = 512 * 1024 * 1024
@@ -27,6 +27,7 @@ _JRNL_HEADER = re.compile(
     r"|(?P<plain>\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?))"
     r" ?(?P<title>.*)$"
 )
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 _TAG = re.compile(r"(?<![\w@#])[@#]([^\W\d_][\w-]*)")
 _DAYONE_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _DAYONE_MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:/+[^)]*\)")
@@ -75,6 +76,19 @@ def _derived_uuid(kind: str, when: datetime, text: str) -> str:
     return str(uuidlib.uuid5(_NS, f"{kind}\n{when.isoformat(timespec='minutes')}\n{text}"))
 
 
+def _import_tags(tags: list[str]) -> tuple[str, ...]:
+    """Other journals allow tags this one doesn't ("self care"): join words with '-', drop the rest, and keep
+    every tag that can be kept rather than losing all of them for one."""
+    kept: list[str] = []
+    for raw in tags:
+        tag = re.sub(r"[^\w\-.']+", "-", raw.strip().lstrip("@#").strip()).strip("-.'")
+        try:
+            kept.extend(clean_tags([tag]) if tag else ())
+        except JournalError:
+            continue
+    return tuple(dict.fromkeys(kept))[:MAX_TAGS]
+
+
 def _entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool = False) -> Entry | None:
     """An incoming entry, or None when it's empty. Oversized text is refused (nothing is half-imported)."""
     cleaned = text.lstrip("\r\n").rstrip()
@@ -85,10 +99,7 @@ def _entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool 
             f"An entry from {when:%Y-%m-%d} is over 1 MiB, more than one entry can hold.",
             hint="Nothing was imported. Split that entry in the source first.",
         )
-    try:
-        tag_set = clean_tags([t.lstrip("@#") for t in tags if t.strip()])
-    except JournalError:
-        tag_set = ()
+    tag_set = _import_tags(tags)
     return Entry(
         id=0,
         uuid=uuid,
@@ -153,10 +164,14 @@ def _jrnl_text(text: str, path: Path) -> Imported:
                 _entry(_derived_uuid("jrnl", when, body.strip()), when, body, _TAG.findall(body), starred)
             )
 
+    timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
     for line in text.splitlines():
         match = _JRNL_HEADER.match(line)
         when = _jrnl_date(match.group("bracketed") or match.group("plain")) if match else None
-        if match and when is not None:
+        has_time = bool(match and _HAS_TIME.search(match.group("bracketed") or match.group("plain") or ""))
+        if match and when is not None and timed is None:
+            timed = has_time
+        if match and when is not None and has_time == timed:  # a body line like "[2024-03-04] is..." stays
             close()
             title = match.group("title").rstrip()
             starred = title.endswith(" *") or title == "*"
