@@ -529,3 +529,20 @@ def test_confirmations_quoting_the_persons_words_never_pass_control_sequences(
     for ran in (added, started):
         assert ran.exit_code == 0, ran.stderr
         assert "\x1b" not in ran.stderr + ran.stdout and "␛[2J" in ran.stderr + ran.stdout
+
+
+@pytest.mark.parametrize("view", ["timeline", "progress", "calendar", "stage"])
+def test_overviews_say_when_an_entry_was_left_out(
+    cli: Cli, initialised: Ran, isolated: Path, view: str
+) -> None:
+    for text in ("one", "two", "three"):
+        write(cli, text)
+    con = sqlite3.connect(isolated / "journal.db")
+    blob = bytearray(con.execute("SELECT date FROM entries WHERE id = 2").fetchone()[0])
+    blob[20] ^= 0xFF
+    con.execute("UPDATE entries SET date = ? WHERE id = 2", (bytes(blob),))
+    con.commit()
+    con.close()
+    ran = cli(view)
+    assert ran.exit_code == ExitCode.TAMPERED and "Entry 2 couldn't be opened" in ran.stderr
+    assert ran.stdout, "the rest is still shown"

@@ -150,17 +150,20 @@ class StageBook:
         """Entries whose guessed stage is unsure or missing, oldest first; the writer's choices excluded."""
         return [e for e in self.journal.entries().entries if e.stage is None or _unsure(e.stage)]
 
-    def points(self) -> list[Point]:
-        """Each entry's date and stage, opening only those two fields (fast on large journals)."""
+    def points(self) -> tuple[list[Point], list[int]]:
+        """Each entry's date and stage, opening only those two fields (fast on large journals); and the
+        numbers of entries whose date or stage couldn't be opened, left out."""
         cipher = self.journal.cipher
         points: list[Point] = []
+        unreadable: list[int] = []
         with self.journal.store.read() as con:
             for entry_id, entry_uuid, date, stage in queries.entry_columns(con, ("date", "stage")):
                 try:
                     when = codec.open_field(cipher, entry_uuid, "date", date)
                     record = codec.open_field(cipher, entry_uuid, "stage", stage)
                 except InvalidCiphertext:
-                    continue  # listed as unreadable by the commands that show entries
+                    unreadable.append(int(entry_id))
+                    continue
                 if record is not None and record.stage is not None:
                     points.append(
                         Point(
@@ -170,11 +173,13 @@ class StageBook:
                             entry_id=int(entry_id),
                         )
                     )
-        return points
+        return points, unreadable
 
-    def journey(self) -> Journey:
-        """The journal's stage over time, from every entry that has one."""
-        return journey(self.points())
+    def journey(self) -> tuple[Journey, list[int]]:
+        """The journal's stage over time, from every entry that has one; and the entries left out because
+        their date or stage couldn't be opened."""
+        points, unreadable = self.points()
+        return journey(points), unreadable
 
     def _corrected(self) -> list[Entry]:
         return [e for e in self.journal.entries().entries if e.stage is not None and e.stage.by_writer]

@@ -18,6 +18,7 @@ from ..errors import (
     Locked,
     PassphraseProblem,
     StorageProblem,
+    Tampered,
     TooLarge,
     UsageProblem,
     WrongSecret,
@@ -245,3 +246,15 @@ def refuse_words_on_command_line(words: list[str] | None) -> None:
 
 def iso_or_none(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def left_out(ids: list[int]) -> None:
+    """Entries that failed to open were left out of what was shown: say which, ending with exit code 9."""
+    if not ids:
+        return
+    one = len(ids) == 1
+    raise Tampered(
+        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (changed "
+        f"outside recovery-journal, or damaged), so {'it is' if one else 'they are'} not included.",
+        hint="Everything else is shown. `recovery-journal doctor` checks the whole journal.",
+    )

@@ -139,7 +139,7 @@ def _stages_tour(out: Output, journal: Journal, built: Sample) -> None:
         out.view(Group(*texts), [t.plain for t in texts])
 
     _section(out, "Where you are, and how you have moved", "recovery-journal stage")
-    trip = journal.stages.journey()
+    trip, _ = journal.stages.journey()
     today = journal.now().date()
     out.view(stage_view.journey_view(trip, today), stage_view.journey_lines(trip, today))
     numbers = ", ".join(map(str, built.corrected))

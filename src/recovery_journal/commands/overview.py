@@ -122,13 +122,14 @@ def timeline(
     last = parse_day(until, now) if until else None
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
-        built = timeline_model.build(facts.snapshot(journal), first, last, by)
+        snapshot = facts.snapshot(journal)
+        built = timeline_model.build(snapshot, first, last, by)
     if as_json:
-        out.document("timeline", **view.timeline_json(built))
-        return
-    lines = view.timeline_lines(built, out.out.width)
-    _show(out, lines)
-    _save_picture(out, view.timeline_lines(built, PICTURE_WIDTH), svg, html, "recovery-journal timeline")
+        out.document("timeline", **view.timeline_json(built), unreadable=snapshot.unreadable)
+    else:
+        _show(out, view.timeline_lines(built, out.out.width))
+        _save_picture(out, view.timeline_lines(built, PICTURE_WIDTH), svg, html, "recovery-journal timeline")
+    _shared.left_out(snapshot.unreadable)
 
 
 def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -138,11 +139,13 @@ def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
-        summary = progress_model.build(facts.snapshot(journal, with_signals=True))
+        snapshot = facts.snapshot(journal, with_signals=True)
+        summary = progress_model.build(snapshot)
     if as_json:
-        out.document("progress", **view.progress_json(summary))
+        out.document("progress", **view.progress_json(summary), unreadable=snapshot.unreadable)
     else:
         out.view(view.progress_view(summary), [line.plain for line in view.progress_lines(summary)])
+    _shared.left_out(snapshot.unreadable)
 
 
 def calendar(
@@ -162,9 +165,10 @@ def calendar(
         snapshot = facts.snapshot(journal)
     days = year_map(snapshot, snapshot.today.year if year is None else year)
     if as_json:
-        out.document("calendar", **view.calendar_json(days))
+        out.document("calendar", **view.calendar_json(days), unreadable=snapshot.unreadable)
     else:
         _show(out, view.calendar_lines(days, snapshot.today, out.out.width))
+    _shared.left_out(snapshot.unreadable)
 
 
 def on_this_day(

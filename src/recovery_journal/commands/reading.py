@@ -8,7 +8,7 @@ import typer
 
 from ..dates import parse_day
 from ..entry import EntryFilter, clean_tags
-from ..errors import InvalidDate, InvalidInput, Tampered
+from ..errors import InvalidDate, InvalidInput
 from ..journal import local_now
 from ..render import entries as view
 from ..render.output import Output
@@ -74,19 +74,6 @@ def _filter(
     )
 
 
-def _unreadable_note(ids: list[int]) -> None:
-    """Entries that failed to open were left out; say which, and end with the tampered exit code."""
-    if not ids:
-        return
-    one = len(ids) == 1
-    raise Tampered(
-        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (changed "
-        "outside "
-        f"recovery-journal, or damaged), so {'it is' if one else 'they are'} not shown.",
-        hint="Everything else is shown. `recovery-journal doctor` checks the whole journal.",
-    )
-
-
 def list_entries(
     ctx: typer.Context,
     since: FromOpt = None,
@@ -122,7 +109,7 @@ def list_entries(
         out.show(view.entry_table(listing.entries, out.out.width))
     else:
         out.lines(view.entry_lines(listing.entries))
-    _unreadable_note(listing.unreadable)
+    _shared.left_out(listing.unreadable)
 
 
 def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
@@ -203,7 +190,7 @@ def search_entries(
         out.show(view.search_view(result))
     else:
         out.lines(view.search_lines(result))
-    _unreadable_note(result.unreadable)
+    _shared.left_out(result.unreadable)
 
 
 def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -222,4 +209,4 @@ def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         out.show(view.tags_table(counted))
     else:
         out.lines(view.tags_lines(counted))
-    _unreadable_note(unreadable)
+    _shared.left_out(unreadable)

@@ -50,12 +50,13 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
-        journey = journal.stages.journey()
+        journey, unreadable = journal.stages.journey()
         today = journal.now().date()
     if as_json:
-        out.document("stage", **view.journey_json(journey))
+        out.document("stage", **view.journey_json(journey), unreadable=unreadable)
     else:
         out.view(view.journey_view(journey, today), view.journey_lines(journey, today))
+    _shared.left_out(unreadable)
 
 
 @stage_app.command("show")
