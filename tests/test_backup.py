@@ -603,3 +603,14 @@ def test_a_backup_onto_a_read_only_disk_is_a_calm_storage_error(
     monkeypatch.setattr(Path, "unlink", refuse)  # even the clean-up is refused on such a disk
     with pytest.raises(StorageProblem, match="read-only"):
         backup.create(journal, tmp_path / "b.rjbackup", PASSPHRASE, journal.settings.kdf)
+
+
+def test_moving_from_jrnl_is_one_command_even_with_no_journal_yet(
+    cli: Cli, tmp_path: Path, isolated: Path
+) -> None:
+    source = tmp_path / "journal.txt"
+    source.write_text(JRNL_TEXT)
+    moved = cli("import", "jrnl", str(source), env={"RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE})
+    assert moved.exit_code == 0, moved.stderr
+    assert (isolated / "journal.db").exists() and "recovery code" in (moved.stdout + moved.stderr).lower()
+    assert len(json.loads(cli("list", "--json").stdout)["entries"]) == 3

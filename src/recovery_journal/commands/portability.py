@@ -11,11 +11,14 @@ import typer
 
 from .. import backup as backups
 from .. import importers, portable
+from .. import passphrase as sources
 from ..errors import AlreadyExists, PassphraseProblem, UsageProblem, WrongSecret
+from ..journal import Journal
 from ..merge import MergeReport
 from ..passphrase import read_file
 from ..render import exports
 from ..render.output import Output
+from ..settings import Settings
 from ..store import check_journal_file, check_outside, write_private
 from . import _shared
 from ._shared import JsonOpt, TagOpt
@@ -401,6 +404,10 @@ def export(
 
 def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
     out = Output(as_json)
+    current = _shared.settings(ctx)
+    if not current.paths.db.exists() and not dry_run:
+        _import_into_new(current, read, out, as_json)
+        return
     with _shared.open_journal(ctx, out) as journal:
         report = backups.merge(journal, read.incoming, dry_run=True)
         snapshot = None
@@ -412,6 +419,28 @@ def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json
         out.say(
             "Every new entry has been given a healing stage; `recovery-journal stage review` goes through "
             "the unsure ones."
+        )
+
+
+def _import_into_new(current: Settings, read: importers.Imported, out: Output, as_json: bool) -> None:
+    """Moving from another journal with no journal here yet: create one, then bring everything in."""
+    from .keys import show_recovery_code
+
+    secret = _shared.ask_new_passphrase(
+        current.env,
+        sources.CURRENT,
+        label="Choose a passphrase",
+        intro=f"There's no journal here yet, so one is created at {current.paths.home} for these entries.",
+    )
+    journal, code = Journal.create(current, secret)
+    with journal:
+        report = backups.merge(journal, read.incoming)
+    _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty)
+    if not as_json:
+        show_recovery_code(out, code, first=True)
+        out.say(
+            "Every entry has been given a healing stage; `recovery-journal stage review` goes through the "
+            "unsure ones."
         )
 
 
