@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import uuid as uuidlib
 import zipfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -614,3 +615,36 @@ def test_moving_from_jrnl_is_one_command_even_with_no_journal_yet(
     assert moved.exit_code == 0, moved.stderr
     assert (isolated / "journal.db").exists() and "recovery code" in (moved.stdout + moved.stderr).lower()
     assert len(json.loads(cli("list", "--json").stdout)["entries"]) == 3
+
+
+def _one(**fields: object) -> dict[str, object]:
+    """An exported entry, with some fields changed (None leaves one out)."""
+    entry = {"uuid": str(uuidlib.uuid4()), "date": "2024-01-01T09:00:00+00:00", "text": "Words.", **fields}
+    return {k: v for k, v in entry.items() if v is not None}
+
+
+@pytest.mark.parametrize(
+    ("document", "code", "words"),
+    [
+        ({"entries": ["x"]}, ExitCode.INVALID_INPUT, "list of objects"),
+        ({"entries": [_one(text=None)]}, ExitCode.INVALID_INPUT, "missing 'text'"),
+        ({"entries": [_one(mood=42)]}, ExitCode.INVALID_INPUT, "Mood is a number"),
+        ({"version": 99, "entries": []}, ExitCode.NEWER_VERSION, "newer"),
+    ],
+)
+def test_import_json_names_what_is_wrong_in_words(
+    cli: Cli, initialised: Ran, tmp_path: Path, document: dict[str, object], code: ExitCode, words: str
+) -> None:
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps({"format": "recovery-journal-export", "version": 1, **document}))
+    ran = cli("import", "json", str(source))
+    assert ran.exit_code == code, ran.stderr
+    assert words in ran.stderr and "Error" not in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_import_of_a_file_that_isnt_utf8_is_an_encoding_error(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    source = tmp_path / "export.json"
+    source.write_bytes(b'{"format": "caf\xe9"}')
+    assert cli("import", "json", str(source)).exit_code == ExitCode.INVALID_ENCODING

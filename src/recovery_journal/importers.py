@@ -18,7 +18,16 @@ from typing import Any
 
 from . import portable
 from .entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags
-from .errors import EmptyEntry, InvalidInput, JournalError, NotAJournal, NotFound, TooLarge
+from .errors import (
+    EmptyEntry,
+    InvalidEncoding,
+    InvalidInput,
+    JournalError,
+    NewerVersion,
+    NotAJournal,
+    NotFound,
+    TooLarge,
+)
 
 MAX_FILE = 512 * 1024 * 1024
 _NS = uuidlib.UUID("0e3c2a4b-8f61-4c1e-a1d5-6a0b9f3e7c21")
@@ -58,7 +67,7 @@ def _text(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise InvalidInput(
+        raise InvalidEncoding(
             f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
         ) from None
 
@@ -281,13 +290,16 @@ def own_json(path: Path) -> Imported:
             hint="For jrnl or Day One files use `import jrnl` or `import dayone`.",
         )
     if int(data.get("version", 0)) > portable.FORMAT:
-        raise InvalidInput(
+        raise NewerVersion(
             f"{path} was exported by a newer recovery-journal.",
             hint="Upgrade with `pip install --upgrade recovery-journal`.",
         )
     records: list[dict[str, Any]] = []
     for key, kind in (("entries", "entry"), ("milestones", "milestone"), ("counters", "counter")):
-        records += [{**item, "type": kind} for item in data.get(key) or []]
+        items = data.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise portable.refuse(str(path), f"'{key}' should be a list of objects")
+        records += [{**item, "type": kind} for item in items]
     try:
         return Imported(incoming=portable.collect(records, expect_end=False))
     except portable.BadRecord as exc:

@@ -13,7 +13,7 @@ from typing import Any
 
 from .counters import Counter, Run
 from .entry import Entry, Revision, check_mood, clean_tags, clean_text, clean_title
-from .errors import InvalidInput
+from .errors import InvalidInput, JournalError
 from .milestones import KINDS, Milestone
 from .stages.record import StageRecord
 
@@ -151,8 +151,12 @@ def read_entry(raw: dict[str, Any]) -> tuple[Entry, list[Revision]]:
             )
             for n, r in enumerate(raw.get("revisions") or [], start=1)
         ]
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise BadRecord(f"entry: {exc.__class__.__name__}") from None
+    except KeyError as exc:
+        raise BadRecord(f"an entry is missing {exc.args[0]!r}") from None
+    except JournalError as exc:  # a value this journal wouldn't accept from a person either
+        raise BadRecord(f"a value in an entry doesn't fit: {exc.message.rstrip('.')}") from None
+    except (TypeError, ValueError, AttributeError):
+        raise BadRecord("an entry has a value of the wrong kind (a date, a number or a list)") from None
     return entry, revisions
 
 
@@ -201,6 +205,8 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incomin
     incoming = Incoming()
     ended: dict[str, int] | None = None
     for raw in records:
+        if not isinstance(raw, dict):
+            raise BadRecord("a record that isn't a JSON object")
         kind = raw.get("type")
         if ended is not None:
             raise BadRecord("records after the end")
@@ -209,7 +215,10 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incomin
                 raise BadRecord("newer format")
             incoming.meta = raw
         elif kind == "entry":
-            incoming.entries.append(read_entry(raw))
+            try:
+                incoming.entries.append(read_entry(raw))
+            except BadRecord as exc:
+                raise BadRecord(f"{exc} (entry {raw.get('uuid') or len(incoming.entries) + 1})") from None
         elif kind == "milestone":
             incoming.milestones.append(read_milestone(raw))
         elif kind == "counter":
