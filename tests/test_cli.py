@@ -473,7 +473,7 @@ def test_init_over_a_file_that_is_not_a_journal_says_so(cli: Cli, isolated: Path
 def test_path_mistakes_name_the_mistake_not_the_disk(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
     missing = cli("backup", "create", str(tmp_path / "no" / "such" / "folder" / "x.rjbackup"))
     _one_line_error(missing, ExitCode.NOT_FOUND)
-    assert "doesn't exist" in missing.stderr and "disk" not in missing.stderr
+    assert "There's no folder" in missing.stderr and "disk" not in missing.stderr
     a_file = tmp_path / "plain.txt"
     a_file.write_text("hello")
     _one_line_error(cli("--journal", str(a_file), "list"), ExitCode.NOT_A_JOURNAL)

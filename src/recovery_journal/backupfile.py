@@ -140,7 +140,7 @@ def read(data: BinaryIO, passphrase: str) -> Iterator[dict[str, Any]]:
         file_key = crypto.unwrap_key(kek, wrapped, _key_ad(str(header["kdf"]), str(header["salt"])))
     except crypto.InvalidCiphertext:
         raise WrongSecret(
-            "That passphrase didn't open this backup (or its header was changed).",
+            "That passphrase didn't open this backup.",
             hint="Backups open with the passphrase the journal had when the backup was made, "
             "or the one given with --passphrase-file.",
         ) from None

@@ -54,7 +54,7 @@ def read_file(path: Path, var: str) -> str:
     except FileNotFoundError:
         raise PassphraseProblem(
             f"The passphrase file named by {var} doesn't exist: {path}",
-            hint="Check the path, or unset it to be asked instead.",
+            hint=f"Check the path, or remove {var} from your environment to be asked instead.",
         ) from None
     except UnicodeDecodeError:
         raise PassphraseProblem(

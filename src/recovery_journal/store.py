@@ -172,7 +172,7 @@ def os_error(exc: OSError, where: Path) -> JournalError:
         )
     if exc.errno == errno.ENOENT:
         return NotFound(
-            f"The folder for {where} doesn't exist.", hint="Check the path, or create the folder first."
+            f"There's no folder at {where}.", hint="Check the path, or create the folder first."
         )
     if exc.errno == errno.ENOTDIR:
         return UsageProblem(

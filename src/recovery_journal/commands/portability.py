@@ -188,8 +188,9 @@ def verify(
         )
         return
     out.say(
-        f"The backup is whole and opens: {_plural(summary.entries, 'entry')} ({summary.revisions} earlier "
-        f"versions), {_plural(summary.milestones, 'milestone')}, {_plural(summary.counters, 'counter')}, "
+        f"The backup is whole and opens: {_plural(summary.entries, 'entry')} "
+        f"({_plural(summary.revisions, 'earlier version')}), {_plural(summary.milestones, 'milestone')}, "
+        f"{_plural(summary.counters, 'counter')}, "
         f"made {summary.created}.",
         style="green",
     )
@@ -325,7 +326,8 @@ def _report(
     if report.milestones_differing or report.counters_differing:
         out.say("Some milestones or counters differ between the two; the ones here were kept as they are.")
     if skipped:
-        out.say(f"{_plural(skipped, 'empty entry')} {'would be' if dry_run else 'were'} skipped.")
+        verb = "would be" if dry_run else ("was" if skipped == 1 else "were")
+        out.say(f"{_plural(skipped, 'empty entry')} {verb} skipped.")
     if snapshot:
         out.say(f"A copy of the journal from just before is at {snapshot}.")
     if dry_run:
