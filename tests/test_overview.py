@@ -322,3 +322,11 @@ def test_counters_on_a_narrow_terminal_keep_the_name_and_the_days(fixed: Journal
     console.print(marks.counters_view(counters, TODAY.date(), 40))
     out = console.file.getvalue()  # type: ignore[attr-defined]
     assert "no contact with my brother" in " ".join(out.split()) and "2526 days" in out
+
+
+def test_a_reset_on_the_day_a_run_began_adds_no_empty_run(cli: Cli, initialised: Ran) -> None:
+    assert cli("counter", "start", "no contact").exit_code == 0
+    again = cli("counter", "reset", "no contact")
+    assert again.exit_code == 0 and "0 days" not in again.stderr and "begins again" in again.stderr
+    listed = json.loads(cli("counter", "list", "--json").stdout)["counters"][0]
+    assert len(listed["runs"]) == 1

@@ -224,6 +224,8 @@ class CounterBook:
                 hint="Choose a day on or after the start of the current run.",
             )
         ended = Run(start=counter.current.start, end=on)
+        if on == counter.current.start:  # the run began that same day: nothing to close, it simply goes on
+            return counter, ended
         updated = Counter(
             id=counter.id,
             uuid=counter.uuid,

@@ -146,6 +146,9 @@ def counter_json(c: Counter, today: date) -> dict[str, Any]:
 def reset_message(counter: Counter, ended: Run, today: date) -> str:
     """Said when a run ends: the days before still count, and so does starting again."""
     before = ended.days(today)
+    if not before:
+        since = day(counter.current.start)
+        return f"'{counter.name}' begins again from {since}. Starting again takes courage."
     return (
         f"A new run of '{counter.name}' starts {day(counter.current.start)}. "
         f"The {days(before)} before it still count: they stay in your history, "
