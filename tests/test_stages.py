@@ -258,3 +258,14 @@ def test_review_reads_the_whole_answer_and_asks_again_after_a_typo(
     assert ran.exit_code == 0, ran.stderr
     assert "isn't a stage" in ran.stderr and "2 entries updated" in ran.stderr
     assert [e["stage"] for e in doc(cli("list", "--json"))["entries"]] == ["recovery", "recovery"]
+
+
+def test_review_never_shows_the_words_of_a_tender_entry(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli("write", "--tender", input="Tuesday. Bus was late. Zqxjv words.")
+    listed = cli("stage", "review")  # no terminal: it lists them
+    assert "Zqxjv" not in listed.stdout and "tender" in listed.stdout
+    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    asked = cli("stage", "review", input="\n")
+    assert "Zqxjv" not in asked.stdout + asked.stderr

@@ -125,16 +125,21 @@ def explain_lines(entry: Entry) -> list[str]:
     return [*lines, note] if note else lines
 
 
+TENDER_FOLDED = "(marked tender, so its words stay folded; `recovery-journal show {id}` opens it)"
+
+
 def summary_of(entry: Entry) -> str:
     from .entries import summary
 
-    return summary(entry)
+    return TENDER_FOLDED.format(id=entry.id) if entry.tender else summary(entry)
 
 
 def review_lines(entry: Entry) -> list[str]:
     guess = entry.stage.guess if entry.stage is not None else None
     excerpt = " ".join(entry.text.split())
     excerpt = excerpt if len(excerpt) <= 400 else excerpt[:399] + "…"
+    if entry.tender:  # never resurfaced unasked, here either
+        excerpt = TENDER_FOLDED.format(id=entry.id)
     lines = ["", f"Entry {entry.id}  {when(entry.date)}", excerpt]
     if guess is not None and guess.stage is not None:
         lines.append(f"The model leans {guess.stage.value} ({guess.confidence:.0%}), but isn't sure.")
