@@ -330,3 +330,10 @@ def test_a_reset_on_the_day_a_run_began_adds_no_empty_run(cli: Cli, initialised:
     assert again.exit_code == 0 and "0 days" not in again.stderr and "begins again" in again.stderr
     listed = json.loads(cli("counter", "list", "--json").stdout)["counters"][0]
     assert len(listed["runs"]) == 1
+
+
+def test_an_empty_range_in_a_full_journal_says_so_rather_than_welcoming(fixed: Journal) -> None:
+    story(fixed)
+    built = timeline.build(facts.snapshot(fixed), date(2020, 1, 1), date(2020, 2, 1))
+    out = render(view.timeline_lines(built, 80))
+    assert "No entries or milestones between" in out and "As you write" not in out

@@ -57,6 +57,7 @@ class Timeline:
     by: By
     buckets: list[Bucket]
     journey: Journey
+    journal_empty: bool = True  # False when there are entries or milestones, just none in this range
 
     @property
     def empty(self) -> bool:
@@ -137,4 +138,4 @@ def build(
         bucket = bucket_for(move.when.date())
         if bucket is not None:
             bucket.moves.append(move)
-    return Timeline(by=chosen, buckets=buckets, journey=whole)
+    return Timeline(by=chosen, buckets=buckets, journey=whole, journal_empty=not known)

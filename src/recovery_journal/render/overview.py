@@ -61,6 +61,9 @@ def _arrow(now: float | None, before: float | None) -> str:
 
 def timeline_lines(timeline: Timeline, width: int) -> list[Text]:
     """One row per period, with milestones and moves beneath; fits `width` columns (40 and up)."""
+    if timeline.empty and not timeline.journal_empty:
+        first, last = timeline.buckets[0], timeline.buckets[-1]
+        return [Text(f"No entries or milestones between {day(first.start)} and {day(last.end)}.")]
     if timeline.empty:
         return [
             Text(
