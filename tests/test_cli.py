@@ -546,3 +546,13 @@ def test_overviews_say_when_an_entry_was_left_out(
     ran = cli(view)
     assert ran.exit_code == ExitCode.TAMPERED and "Entry 2 couldn't be opened" in ran.stderr
     assert ran.stdout, "the rest is still shown"
+
+
+def test_starred_entries_are_shown_found_and_changed(cli: Cli, initialised: Ran) -> None:
+    write(cli, "A day to remember.", "--star")
+    write(cli, "An ordinary day.")
+    assert "★" in cli("list").stdout and "★ starred" in cli("show", "1").stdout
+    only = doc(cli("list", "--starred", "--json"))["entries"]
+    assert [e["id"] for e in only] == [1] and only[0]["starred"] is True
+    assert cli("edit", "2", "--star").exit_code == 0 and cli("edit", "1", "--unstar").exit_code == 0
+    assert [e["id"] for e in doc(cli("list", "--starred", "--json"))["entries"]] == [2]

@@ -37,6 +37,7 @@ class Draft:
     date: str | None = None
     entry_uuid: str | None = None
     tender: bool = False
+    starred: bool = False
     path: Path | None = field(default=None, compare=False)
     number: int = field(default=0, compare=False)  # stable: it stays the draft's number until discarded
 
@@ -57,6 +58,7 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
         "reason": draft.reason,
         "entry_uuid": draft.entry_uuid,
         "tender": draft.tender,
+        "starred": draft.starred,
     }
     sealed = cipher.seal_json(payload, _ad(journal_id, draft.uuid))
     blob = MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
@@ -108,6 +110,7 @@ def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
             date=raw.get("date"),
             entry_uuid=raw.get("entry_uuid"),
             tender=bool(raw.get("tender", False)),
+            starred=bool(raw.get("starred", False)),
             path=path,
             number=int(path.name.removesuffix(SUFFIX)),
         )

@@ -90,6 +90,7 @@ class EntryFilter:
     until: date | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
     stages: tuple[str, ...] = field(default_factory=tuple)
+    starred: bool = False  # only starred entries
     limit: int | None = None
     newest_first: bool = False
 

@@ -201,9 +201,12 @@ class Journal:
         mood: int | None = None,
         date: datetime | None = None,
         tender: bool = False,
+        starred: bool = False,
     ) -> Entry:
         """Save a new entry in one transaction."""
-        new = NewEntry(text=text, title=title, tags=tuple(tags), mood=mood, date=date, tender=tender)
+        new = NewEntry(
+            text=text, title=title, tags=tuple(tags), mood=mood, date=date, tender=tender, starred=starred
+        )
         return self.write_many([new])[0]
 
     def write_many(self, new_entries: Iterable[NewEntry]) -> list[Entry]:
@@ -419,6 +422,7 @@ class Journal:
                 mood=draft.mood,
                 date=date,
                 tender=draft.tender,
+                starred=draft.starred,
             )
         self.discard_draft(number, draft)
         return entry
@@ -492,6 +496,17 @@ class Journal:
                 if record is not None and record.stage is not None and record.stage.value in wanted.stages:
                     staged.add(int(entry_id))
             chosen = [(d, i) for d, i in chosen if i in staged]
+        if wanted.starred:
+            starred = set()
+            for entry_id, entry_uuid, sealed in queries.entries_by_id(
+                con, [i for _, i in chosen], ("flags",)
+            ):
+                try:
+                    if codec.open_field(self.cipher, str(entry_uuid), "flags", sealed)[1]:
+                        starred.add(int(entry_id))
+                except InvalidCiphertext:
+                    bad.append(int(entry_id))
+            chosen = [(d, i) for d, i in chosen if i in starred]
         chosen.sort()
         if wanted.limit is not None:
             chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []

@@ -171,9 +171,7 @@ def os_error(exc: OSError, where: Path) -> JournalError:
             hint="Check the disk isn't read-only and the folder belongs to you.",
         )
     if exc.errno == errno.ENOENT:
-        return NotFound(
-            f"There's no folder at {where}.", hint="Check the path, or create the folder first."
-        )
+        return NotFound(f"There's no folder at {where}.", hint="Check the path, or create the folder first.")
     if exc.errno == errno.ENOTDIR:
         return UsageProblem(
             f"Part of the path {where} is a file where a folder should be.", hint="Check the path."

@@ -55,6 +55,12 @@ MoodOpt = Annotated[
 TitleOpt = Annotated[
     str | None, typer.Option("--title", metavar="TITLE", help="A short title.", show_default=False)
 ]
+StarOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--star/--unstar", help="Star it, to find it again easily (list --starred).", show_default=False
+    ),
+]
 TenderOpt = Annotated[
     bool | None,
     typer.Option(

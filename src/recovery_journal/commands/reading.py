@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -85,13 +86,14 @@ def list_entries(
     stage: StageOpt = None,
     limit: LimitOpt = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    starred: Annotated[bool, typer.Option("--starred", help="Only starred entries.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List entries, oldest first.
 
     Example: recovery-journal list --from "last month" --tag therapy
     """
-    wanted = _filter(since, until, on, tag, limit, reverse, stage)
+    wanted = replace(_filter(since, until, on, tag, limit, reverse, stage), starred=starred)
     out = Output(as_json)
     with _shared.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)

@@ -18,7 +18,7 @@ from ..journal import Journal, local_now
 from ..render.entries import entry_json, when
 from ..render.output import Output
 from . import _shared
-from ._shared import DateOpt, JsonOpt, MoodOpt, TagOpt, TenderOpt, TitleOpt
+from ._shared import DateOpt, JsonOpt, MoodOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
 
 
 def _date(value: str | None, keep_time_of: datetime | None = None) -> datetime | None:
@@ -76,6 +76,7 @@ def write(
     mood: MoodOpt = None,
     title: TitleOpt = None,
     tender: TenderOpt = None,
+    star: StarOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a new entry in your editor, or from text piped in.
@@ -88,6 +89,7 @@ def write(
         "tags": clean_tags(tag or []),
         "mood": check_mood(mood),
         "tender": bool(tender),
+        "starred": bool(star),
     }
     moment = _date(date)
     out = Output(as_json)
@@ -122,6 +124,7 @@ def edit(
     clear_mood: Annotated[bool, typer.Option("--clear-mood", help="Remove the mood.")] = False,
     title: TitleOpt = None,
     tender: TenderOpt = None,
+    star: StarOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change an entry; the earlier words are kept in its history.
@@ -142,6 +145,7 @@ def edit(
         mood=check_mood(mood),
         clear_mood=clear_mood,
         tender=tender,
+        starred=star,
     )
     out = Output(as_json)
     details_only = not changes.is_empty() or date is not None

@@ -39,6 +39,10 @@ def tag_line(tags: tuple[str, ...]) -> str:
 
 def _meta(entry: Entry | Revision) -> list[str]:
     parts = []
+    if getattr(entry, "starred", False):
+        parts.append("★ starred")
+    if getattr(entry, "tender", False):
+        parts.append("tender")
     if entry.mood is not None:
         parts.append(f"mood {entry.mood}/10")
     if entry.tags:
@@ -67,7 +71,7 @@ def entry_table(entries: list[Entry], width: int = 80) -> Table:
             moment = when(entry.date)
         else:
             moment = stamp(entry.date) if separate else f"{entry.date:%Y-%m-%d}"
-        text = user_text(summary(entry))
+        text = user_text(("★ " if entry.starred else "") + summary(entry))
         if not separate and entry.tags:
             text.append("  " + tag_line(entry.tags), style="magenta")
         row: list[RenderableType] = [str(entry.id), moment, text]
@@ -80,7 +84,7 @@ def entry_table(entries: list[Entry], width: int = 80) -> Table:
 def entry_lines(entries: list[Entry]) -> list[str]:
     lines = []
     for entry in entries:
-        line = f"{entry.id:>4}  {stamp(entry.date)}  {summary(entry)}"
+        line = f"{entry.id:>4}  {stamp(entry.date)}  {'★ ' if entry.starred else ''}{summary(entry)}"
         if entry.tags:
             line += "  " + tag_line(entry.tags)
         lines.append(line)
@@ -241,6 +245,8 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "tags": list(entry.tags),
         "mood": entry.mood,
         "revisions": entry.revisions,
+        "starred": entry.starred,
+        "tender": entry.tender,
         "stage": None if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value,
         "stage_confidence": None if entry.stage is None else round(entry.stage.guess.confidence, 4),
         "stage_source": None if entry.stage is None else entry.stage.source,
