@@ -227,14 +227,14 @@ def test_not_a_journal(cli: Cli, isolated: Path) -> None:
     _one_line_error(cli("list"), ExitCode.NOT_A_JOURNAL)
 
 
-def _three_entries_the_second_damaged(cli: Cli, isolated: Path) -> None:
-    """Write "one", "two", "three", then flip a byte of entry 2's sealed text, as damage on disk would."""
+def _three_entries_the_second_damaged(cli: Cli, isolated: Path, column: str = "text") -> None:
+    """Write "one", "two", "three", then flip a byte of entry 2's sealed `column`, as damage on disk would."""
     for text in ("one", "two", "three"):
         write(cli, text)
     con = sqlite3.connect(isolated / "journal.db")
-    blob = bytearray(con.execute("SELECT text FROM entries WHERE id = 2").fetchone()[0])
+    blob = bytearray(con.execute(f"SELECT {column} FROM entries WHERE id = 2").fetchone()[0])
     blob[20] ^= 0xFF
-    con.execute("UPDATE entries SET text = ? WHERE id = 2", (bytes(blob),))
+    con.execute(f"UPDATE entries SET {column} = ? WHERE id = 2", (bytes(blob),))
     con.commit()
     con.close()
 
@@ -535,14 +535,7 @@ def test_confirmations_quoting_the_persons_words_never_pass_control_sequences(
 def test_overviews_say_when_an_entry_was_left_out(
     cli: Cli, initialised: Ran, isolated: Path, view: str
 ) -> None:
-    for text in ("one", "two", "three"):
-        write(cli, text)
-    con = sqlite3.connect(isolated / "journal.db")
-    blob = bytearray(con.execute("SELECT date FROM entries WHERE id = 2").fetchone()[0])
-    blob[20] ^= 0xFF
-    con.execute("UPDATE entries SET date = ? WHERE id = 2", (bytes(blob),))
-    con.commit()
-    con.close()
+    _three_entries_the_second_damaged(cli, isolated, column="date")
     ran = cli(view)
     assert ran.exit_code == ExitCode.TAMPERED and "Entry 2 couldn't be opened" in ran.stderr
     assert ran.stdout, "the rest is still shown"
