@@ -213,6 +213,17 @@ def write_to(
     return found.damaged
 
 
+def remove_snapshots(journal: Journal) -> int:
+    """Delete the safety copies kept before merges; return how many. They hold the key slots of their
+    time, so after a passphrase change they would still open with the old passphrase or recovery code."""
+    folder = journal.settings.paths.snapshots
+    copies = sorted(folder.glob("before-restore-*.db")) if folder.is_dir() else []
+    for copy in copies:
+        for part in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+            part.unlink(missing_ok=True)
+    return len(copies)
+
+
 def snapshot(journal: Journal) -> Path:
     """Copy the journal file (still encrypted) aside before a merge, keeping the last few."""
     folder = journal.settings.paths.snapshots

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import uuid as uuidlib
 from collections import Counter
@@ -10,6 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from . import codec, crypto, queries, search, vault
 from . import drafts as draft_files
@@ -72,9 +72,8 @@ class EditResult:
 @dataclass(frozen=True)
 class DraftList:
     drafts: list[Draft]
-    unreadable: list[tuple[int, Path]] = field(
-        default_factory=list
-    )  # (number, file) of drafts that don't open
+    # (number, file) of drafts whose file doesn't open
+    unreadable: list[tuple[int, Path]] = field(default_factory=list)
 
 
 class Journal:
@@ -159,18 +158,6 @@ class Journal:
         with self.store.write() as con:
             vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
             return vault.new_recovery_code(con, self.keys)
-
-    def remove_old_copies(self) -> int:
-        """Delete the safety copies kept before merges; return how many. They hold the key slots of their
-        time, so after a passphrase change they would still open with the old passphrase or recovery code."""
-        removed = 0
-        folder = self.settings.paths.snapshots
-        for copy in sorted(folder.glob("*.db")) if folder.is_dir() else []:
-            for part in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
-                with contextlib.suppress(FileNotFoundError):
-                    part.unlink()
-            removed += 1
-        return removed
 
     def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
         """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code)."""
@@ -391,19 +378,14 @@ class Journal:
 
     def draft(self, number: int) -> Draft:
         """The draft with this number; Tampered if its file is there but can't be opened."""
-        listed = self.drafts()
-        for draft in listed.drafts:
-            if draft.number == number:
-                return draft
-        if any(n == number for n, _ in listed.unreadable):
+        path = self.draft_file(number)
+        try:
+            return draft_files.load(path, self.cipher, self.keys.journal_id)
+        except (InvalidCiphertext, OSError, ValueError):
             raise Tampered(
                 f"Draft {number} couldn't be opened (damaged, or kept by another journal).",
                 hint=f"`recovery-journal drafts discard {number}` removes it.",
-            )
-        raise NotFound(
-            f"There's no draft {number}.",
-            hint="`recovery-journal drafts` lists the kept drafts and their numbers.",
-        )
+            ) from None
 
     def save_draft(self, number: int) -> Entry:
         """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft."""
@@ -424,21 +406,22 @@ class Journal:
                 tender=draft.tender,
                 starred=draft.starred,
             )
-        self.discard_draft(number, draft)
+        self.discard_draft(number)
         return entry
 
-    def discard_draft(self, number: int, draft: Draft | None = None) -> None:
+    def draft_file(self, number: int) -> Path:
+        """The file of draft `number`, whether or not it opens; NotFound if there's none."""
+        for n, path in draft_files.numbered(self.settings.paths.drafts):
+            if n == number:
+                return path
+        raise NotFound(
+            f"There's no draft {number}.",
+            hint="`recovery-journal drafts` lists the kept drafts and their numbers.",
+        )
+
+    def discard_draft(self, number: int) -> None:
         """Remove a draft, including one whose file can't be opened."""
-        if draft is None:
-            try:
-                draft = self.draft(number)
-            except Tampered:
-                for n, path in self.drafts().unreadable:
-                    if n == number:
-                        path.unlink(missing_ok=True)
-                return
-        if draft.path is not None:
-            draft.path.unlink(missing_ok=True)
+        self.draft_file(number).unlink(missing_ok=True)
 
     # --- internals --------------------------------------------------------------------------------------
 
@@ -471,42 +454,41 @@ class Journal:
                 bad.append(int(entry_id))
         return dated, bad
 
+    def _keep(
+        self,
+        con: sqlite3.Connection,
+        chosen: list[tuple[datetime, int]],
+        column: str,
+        test: Callable[[Any], bool],
+        bad: list[int],
+    ) -> list[tuple[datetime, int]]:
+        """The chosen entries whose `column` passes `test`, opening only that column (failures go to bad)."""
+        kept = set()
+        for entry_id, entry_uuid, sealed in queries.entries_by_id(con, [i for _, i in chosen], (column,)):
+            try:
+                if test(codec.open_field(self.cipher, str(entry_uuid), column, sealed)):
+                    kept.add(int(entry_id))
+            except InvalidCiphertext:
+                bad.append(int(entry_id))
+        return [(d, i) for d, i in chosen if i in kept]
+
     def _select(
         self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
     ) -> Listing:
         if wanted.tags:
-            tagged = set()
-            for entry_id, entry_uuid, sealed in queries.entries_by_id(con, [i for _, i in chosen], ("tags",)):
-                try:
-                    if set(codec.open_field(self.cipher, str(entry_uuid), "tags", sealed)) & set(wanted.tags):
-                        tagged.add(int(entry_id))
-                except InvalidCiphertext:
-                    bad.append(int(entry_id))
-            chosen = [(d, i) for d, i in chosen if i in tagged]
+            chosen = self._keep(con, chosen, "tags", lambda tags: bool(set(tags) & set(wanted.tags)), bad)
         if wanted.stages:
-            staged = set()
-            for entry_id, entry_uuid, sealed in queries.entries_by_id(
-                con, [i for _, i in chosen], ("stage",)
-            ):
-                try:
-                    record = codec.open_field(self.cipher, str(entry_uuid), "stage", sealed)
-                except InvalidCiphertext:
-                    bad.append(int(entry_id))
-                    continue
-                if record is not None and record.stage is not None and record.stage.value in wanted.stages:
-                    staged.add(int(entry_id))
-            chosen = [(d, i) for d, i in chosen if i in staged]
+            chosen = self._keep(
+                con,
+                chosen,
+                "stage",
+                lambda record: (
+                    record is not None and record.stage is not None and record.stage.value in wanted.stages
+                ),
+                bad,
+            )
         if wanted.starred:
-            starred = set()
-            for entry_id, entry_uuid, sealed in queries.entries_by_id(
-                con, [i for _, i in chosen], ("flags",)
-            ):
-                try:
-                    if codec.open_field(self.cipher, str(entry_uuid), "flags", sealed)[1]:
-                        starred.add(int(entry_id))
-                except InvalidCiphertext:
-                    bad.append(int(entry_id))
-            chosen = [(d, i) for d, i in chosen if i in starred]
+            chosen = self._keep(con, chosen, "flags", lambda flags: bool(flags[1]), bad)
         chosen.sort()
         if wanted.limit is not None:
             chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from .. import passphrase as sources
+from ..backup import remove_snapshots
 from ..errors import PassphraseProblem
 from ..journal import Journal
 from ..render.output import Output
@@ -86,10 +87,10 @@ def passwd(
         if not rotate_data_key:
             journal.change_passphrase(secret)
             out.say("Passphrase changed. Your recovery code still works.", style="green")
-            _say_removed(out, journal.remove_old_copies())
+            _say_removed(out, remove_snapshots(journal))
             return
         count, code = journal.rotate_data_key(secret)
-        removed = journal.remove_old_copies()
+        removed = remove_snapshots(journal)
     show_recovery_code(out, code, first=False)
     out.say(
         f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
@@ -132,7 +133,7 @@ def recover(ctx: typer.Context) -> None:
         out.say("That code opened the journal.", style="green")
         secret = _shared.ask_new_passphrase(current.env)
         new_code = journal.reset_after_recovery(secret)
-        removed = journal.remove_old_copies()
+        removed = remove_snapshots(journal)
     show_recovery_code(out, new_code, first=False)
     _say_removed(out, removed)
     out.say("Your new passphrase is set, and the code you used no longer works.", style="green")

@@ -131,8 +131,7 @@ def discard_draft(
             hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes",
         )
     with _shared.open_journal(ctx, out) as journal:
-        if not any(number == n for n, _ in journal.drafts().unreadable):
-            journal.draft(number)  # "no such draft" before asking
+        journal.draft_file(number)  # "no such draft" before asking
         if not yes and not typer.confirm(
             f"Discard draft {number}? This can't be undone.", default=False, err=True
         ):

@@ -54,10 +54,13 @@ def _show(out: Output, lines: list[Text]) -> None:
         out.lines([line.plain for line in lines])
 
 
-def _check_pictures(force: bool, *paths: Path | None) -> None:
-    """Refuse to replace a file before any work is done, as exports and backups do."""
+def _check_pictures(home: Path, force: bool, *paths: Path | None) -> None:
+    """Before any work: never into the journal's folder, and never over a file without --force."""
     for path in paths:
-        if path is not None and path.expanduser().exists() and not force:
+        if path is None:
+            continue
+        check_outside(home, path)
+        if path.expanduser().exists() and not force:
             raise AlreadyExists(
                 f"{path} already exists, so it was left alone.",
                 hint="Choose another name, or add --force to replace it.",
@@ -112,11 +115,7 @@ def timeline(
 
     Example: recovery-journal timeline --from "6 months ago"
     """
-    _check_pictures(force, svg, html)
-    home = _shared.settings(ctx).paths.home
-    for picture in (svg, html):
-        if picture is not None:
-            check_outside(home, picture)
+    _check_pictures(_shared.settings(ctx).paths.home, force, svg, html)
     now = local_now()
     first = parse_day(since, now) if since else None
     last = parse_day(until, now) if until else None
