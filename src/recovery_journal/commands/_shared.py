@@ -144,6 +144,13 @@ def ask_new_passphrase(
     return first
 
 
+def create_journal(current: Settings, intro: str) -> tuple[Journal, str, str]:
+    """A new journal, passphrase chosen now (after `intro`): (open journal, recovery code, passphrase)."""
+    secret = ask_new_passphrase(current.env, passphrase.CURRENT, label="Choose a passphrase", intro=intro)
+    journal, code = Journal.create(current, secret)
+    return journal, code, secret
+
+
 def open_journal(ctx: typer.Context, out: Output) -> Journal:
     """Ask for the passphrase and unlock; then seal any words a crashed editor left behind."""
     return open_journal_with_passphrase(ctx, out)[0]

@@ -32,13 +32,7 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     current = _shared.settings(ctx)
     check_new_home(current.paths)
     out = Output(as_json)
-    secret = _shared.ask_new_passphrase(
-        current.env,
-        sources.CURRENT,
-        label="Choose a passphrase",
-        intro=f"Creating a journal at {current.paths.home}",
-    )
-    journal, code = Journal.create(current, secret)
+    journal, code, secret = _shared.create_journal(current, f"Creating a journal at {current.paths.home}")
     journal.close()
     if as_json:
         out.document(

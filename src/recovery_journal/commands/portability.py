@@ -13,7 +13,6 @@ from .. import backup as backups
 from .. import importers, portable
 from .. import passphrase as sources
 from ..errors import AlreadyExists, PassphraseProblem, UsageProblem, WrongSecret
-from ..journal import Journal
 from ..merge import MergeReport
 from ..passphrase import read_file
 from ..render import exports
@@ -57,7 +56,6 @@ def _backup_passphrase(ctx: typer.Context, given: Path | None, label: str = "Bac
     if given is not None:
         return _passphrase_from(given)
     current = _shared.settings(ctx)
-    from .. import passphrase as sources
 
     found = sources.from_environment(current.env)
     if found is not None:
@@ -428,13 +426,8 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
     """Moving from another journal with no journal here yet: create one, then bring everything in."""
     from .keys import show_recovery_code
 
-    secret = _shared.ask_new_passphrase(
-        current.env,
-        sources.CURRENT,
-        label="Choose a passphrase",
-        intro=f"There's no journal here yet, so one is created at {current.paths.home} for these entries.",
-    )
-    journal, code = Journal.create(current, secret)
+    intro = f"There's no journal here yet, so one is created at {current.paths.home} for these entries."
+    journal, code, _secret = _shared.create_journal(current, intro)
     with journal:
         report = backups.merge(journal, read.incoming)
     _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty)
