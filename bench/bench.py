@@ -29,11 +29,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from recovery_journal import backup, facts, progress, timeline  # noqa: E402
-from recovery_journal.crypto import DEFAULT_ARGON2, argon2id, new_salt  # noqa: E402
-from recovery_journal.entry import EntryFilter, NewEntry  # noqa: E402
-from recovery_journal.journal import Journal  # noqa: E402
+from recovery_journal.domain.entry import EntryFilter, NewEntry  # noqa: E402
+from recovery_journal.journal.service import Journal  # noqa: E402
+from recovery_journal.overviews import facts, progress, timeline  # noqa: E402
 from recovery_journal.paths import JournalPaths  # noqa: E402
+from recovery_journal.portability import backup  # noqa: E402
+from recovery_journal.sealing.crypto import DEFAULT_ARGON2, argon2id, new_salt  # noqa: E402
 from recovery_journal.settings import Settings  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"

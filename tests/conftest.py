@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from recovery_journal.cli import app
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 
 PASSPHRASE = "correct horse battery staple"

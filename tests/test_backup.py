@@ -18,8 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recovery_journal import backup, backupfile, crypto, importers
-from recovery_journal.entry import EntryChanges
+from recovery_journal.domain.entry import EntryChanges
 from recovery_journal.errors import (
     AlreadyExists,
     Damaged,
@@ -29,7 +28,9 @@ from recovery_journal.errors import (
     StorageProblem,
     WrongSecret,
 )
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
+from recovery_journal.portability import backup, backupfile, importers
+from recovery_journal.sealing import crypto
 from recovery_journal.settings import Settings
 from recovery_journal.stages.model import Stage
 
@@ -354,8 +355,9 @@ KILLER = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from recovery_journal import backup, queries
-    from recovery_journal.journal import Journal
+    from recovery_journal.portability import backup
+    from recovery_journal.storage import queries
+    from recovery_journal.journal.service import Journal
     from recovery_journal.settings import Settings
 
     real = queries.insert_entry

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from recovery_journal.commands import _shared
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 
 from .conftest import PASSPHRASE, Cli

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 
 from .conftest import PASSPHRASE
@@ -20,7 +20,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from recovery_journal.journal import Journal
+    from recovery_journal.journal.service import Journal
     from recovery_journal.settings import Settings
 
     name, count, barrier = sys.argv[1], int(sys.argv[2]), Path(sys.argv[4])

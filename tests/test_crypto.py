@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery_journal import crypto
+from recovery_journal.sealing import crypto
 
 KEY = bytes(range(32))
 AD = crypto.field_ad("entries", "text", "8a1c3f9e-0000-4000-8000-000000000001")

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from recovery_journal.dates import not_in_future, parse_day, parse_moment
+from recovery_journal.domain.dates import not_in_future, parse_day, parse_moment
 from recovery_journal.errors import InvalidDate
 
 # Wednesday 25 November 2026, 21:30, UTC+1

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal import drafts as drafts_module
-from recovery_journal import editor
 from recovery_journal.commands import _shared
 from recovery_journal.errors import ExitCode, StorageProblem
+from recovery_journal.journal import editor
+from recovery_journal.sealing import drafts as drafts_module
 
 from .conftest import Cli, Ran
 

@@ -9,8 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recovery_journal import crypto
-from recovery_journal.entry import EntryChanges, EntryFilter
+from recovery_journal.domain.entry import EntryChanges, EntryFilter
 from recovery_journal.errors import (
     EmptyEntry,
     InvalidInput,
@@ -20,7 +19,8 @@ from recovery_journal.errors import (
     TooLarge,
     WrongSecret,
 )
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
+from recovery_journal.sealing import crypto
 from recovery_journal.settings import Settings
 
 from .conftest import PASSPHRASE

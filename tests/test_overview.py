@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from rich.console import Console, Group
 
-from recovery_journal import facts, progress, timeline
-from recovery_journal.counters import next_round, round_label, round_numbers
 from recovery_journal.errors import AlreadyExists, ExitCode, InvalidDate, InvalidInput
-from recovery_journal.journal import Journal
+from recovery_journal.journal.counters import next_round, round_label, round_numbers
+from recovery_journal.journal.service import Journal
+from recovery_journal.overviews import facts, progress, timeline
+from recovery_journal.overviews.calendar import year_map
 from recovery_journal.render import overview as view
 from recovery_journal.settings import Settings
 from recovery_journal.stages.model import Stage
-from recovery_journal.yearmap import year_map
 
 from .conftest import PASSPHRASE, Cli, Ran
 

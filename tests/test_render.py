@@ -7,11 +7,11 @@ from datetime import datetime, timezone
 
 from rich.console import Console, RenderableType
 
-from recovery_journal.entry import Entry, Revision
-from recovery_journal.journal import SearchHit, SearchResult
+from recovery_journal.domain.entry import Entry, Revision
+from recovery_journal.domain.search import excerpts, hit_spans
+from recovery_journal.journal.service import SearchHit, SearchResult
 from recovery_journal.render import entries as view
 from recovery_journal.render.output import neutralise, user_text
-from recovery_journal.search import excerpts, hit_spans
 
 WHEN = datetime(2026, 11, 20, 21, 4, tzinfo=timezone.utc)
 

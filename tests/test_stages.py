@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recovery_journal.commands import _shared
-from recovery_journal.entry import EntryChanges
+from recovery_journal.domain.entry import EntryChanges
 from recovery_journal.errors import ExitCode
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 from recovery_journal.stages import Stage, StageGuess, classify, lexicon
 from recovery_journal.stages.text import MAX_CHARS, sentences

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal import migrations, models, store
 from recovery_journal.errors import (
     AlreadyExists,
     Damaged,
@@ -22,8 +21,9 @@ from recovery_journal.errors import (
     NotAJournal,
     StorageProblem,
 )
-from recovery_journal.journal import Journal
+from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
+from recovery_journal.storage import migrations, models, store
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -239,7 +239,7 @@ def test_read_only_journal_is_a_storage_problem(settings: Settings, monkeypatch:
 
 
 def test_interrupted_init_leaves_no_journal(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    from recovery_journal import vault
+    from recovery_journal.sealing import vault
 
     def crash(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt

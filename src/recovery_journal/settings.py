@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .crypto import DEFAULT_ARGON2, TESTONLY_WEAK_ARGON2, Argon2Params
 from .errors import UsageProblem
 from .paths import JournalPaths, resolve_home, scratch_root
+from .sealing.crypto import DEFAULT_ARGON2, TESTONLY_WEAK_ARGON2, Argon2Params
 
 LOCK_TIMEOUT_ENV = "RECOVERY_JOURNAL_LOCK_TIMEOUT"
 WEAK_KDF_ENV = "RECOVERY_JOURNAL_TESTONLY_WEAK_KDF"

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from .. import editor, passphrase
 from ..errors import (
     InvalidEncoding,
     JournalError,
@@ -23,10 +22,12 @@ from ..errors import (
     UsageProblem,
     WrongSecret,
 )
-from ..journal import Journal
+from ..journal import editor
+from ..journal.service import Journal
 from ..render.output import Output
+from ..sealing import passphrase
 from ..settings import Settings
-from ..store import check_journal_file
+from ..storage.store import check_journal_file
 
 DateOpt = Annotated[
     str | None,

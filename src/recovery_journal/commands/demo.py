@@ -16,7 +16,7 @@ from . import _shared
 
 if TYPE_CHECKING:
     from ..demo.sample import Sample
-    from ..journal import Journal
+    from ..journal.service import Journal
 
 SEARCH_WORD = "boundary"
 
@@ -76,7 +76,7 @@ def _tour(out: Output, journal: Journal, built: Sample) -> None:
     from rich.text import Text
 
     from ..demo import sample
-    from ..entry import EntryFilter
+    from ..domain.entry import EntryFilter
     from ..render import entries as view
 
     count = journal.count()
@@ -130,7 +130,7 @@ def _stages_tour(out: Output, journal: Journal, built: Sample) -> None:
     """The healing-stage views: where the writer is, why one entry got its stage, and the story over time."""
     from rich.console import Group
 
-    from .. import facts, progress, timeline
+    from ..overviews import facts, progress, timeline
     from ..render import marks
     from ..render import overview as overview_view
     from ..render import stages as stage_view

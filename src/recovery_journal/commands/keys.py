@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from .. import passphrase as sources
-from ..backup import remove_snapshots
 from ..errors import PassphraseProblem
-from ..journal import Journal
+from ..journal.service import Journal
+from ..portability.backup import remove_snapshots
 from ..render.output import Output
-from ..store import check_journal_file, check_new_home
+from ..sealing import passphrase as sources
+from ..storage.store import check_journal_file, check_new_home
 from . import _shared
 from ._shared import JsonOpt
 

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from .. import doctor as checks
 from ..errors import Damaged, UsageProblem
+from ..maintenance import doctor as checks
 from ..render import maintenance as view
 from ..render.entries import entry_json
 from ..render.output import Output
-from ..store import check_journal_file
+from ..storage.store import check_journal_file
 from . import _shared
 from ._shared import JsonOpt
 

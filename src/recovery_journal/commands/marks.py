@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from ..counters import Counter, round_label
-from ..dates import parse_day
+from ..domain.dates import parse_day
 from ..errors import UsageProblem
-from ..journal import Journal, local_now
-from ..milestones import KINDS
+from ..journal.counters import Counter, round_label
+from ..journal.milestones import KINDS
+from ..journal.service import Journal, local_now
 from ..render import marks as view
 from ..render.output import Output
 from . import _shared

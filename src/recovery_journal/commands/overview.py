@@ -11,17 +11,17 @@ import typer
 from rich.console import Console, Group
 from rich.text import Text
 
-from .. import facts
-from .. import progress as progress_model
-from .. import timeline as timeline_model
-from ..dates import parse_day
+from ..domain.dates import parse_day
 from ..errors import AlreadyExists, Tampered
-from ..journal import local_now
+from ..journal.service import local_now
+from ..overviews import facts
+from ..overviews import progress as progress_model
+from ..overviews import timeline as timeline_model
+from ..overviews.calendar import year_map
 from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
-from ..store import check_outside, write_private
-from ..yearmap import year_map
+from ..storage.store import check_outside, write_private
 from . import _shared
 from ._shared import JsonOpt
 

@@ -9,16 +9,16 @@ from typing import Annotated
 
 import typer
 
-from .. import backup as backups
-from .. import importers, portable
-from .. import passphrase as sources
 from ..errors import AlreadyExists, PassphraseProblem, UsageProblem, WrongSecret
-from ..merge import MergeReport
-from ..passphrase import read_file
+from ..portability import backup as backups
+from ..portability import importers, portable
+from ..portability.merge import MergeReport
 from ..render import exports
 from ..render.output import Output
+from ..sealing import passphrase as sources
+from ..sealing.passphrase import read_file
 from ..settings import Settings
-from ..store import check_journal_file, check_outside, write_private
+from ..storage.store import check_journal_file, check_outside, write_private
 from . import _shared
 from ._shared import JsonOpt, TagOpt
 

@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-from ..dates import parse_day
-from ..entry import EntryFilter, clean_tags
+from ..domain.dates import parse_day
+from ..domain.entry import EntryFilter, clean_tags
 from ..errors import InvalidDate, InvalidInput
-from ..journal import local_now
+from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
 from . import _shared

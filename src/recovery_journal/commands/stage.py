@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ..entry import MAX_TEXT_BYTES
+from ..domain.entry import MAX_TEXT_BYTES
 from ..errors import InvalidInput
 from ..render import stages as view
 from ..render.output import Output

@@ -10,11 +10,11 @@ from typing import Annotated
 
 import typer
 
-from .. import editor
-from ..dates import not_in_future, parse_moment
-from ..entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
+from ..domain.dates import not_in_future, parse_moment
+from ..domain.entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
 from ..errors import EditorFailed, EmptyEntry, Interrupted, Tampered, TooLarge, UsageProblem
-from ..journal import Journal, local_now
+from ..journal import editor
+from ..journal.service import Journal, local_now
 from ..render.entries import entry_json, when
 from ..render.output import Output
 from . import _shared

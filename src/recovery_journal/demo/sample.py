@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..entry import EntryChanges
-from ..journal import Clock, Journal, local_now
+from ..domain.entry import EntryChanges
+from ..journal.service import Clock, Journal, local_now
 from ..paths import JournalPaths
 from ..settings import Settings
 from ..stages import Stage

@@ -10,8 +10,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..entry import Entry, Revision
-from ..journal import SearchHit, SearchResult
+from ..domain.entry import Entry, Revision
+from ..journal.service import SearchHit, SearchResult
 from .output import neutralise, user_text
 
 SUMMARY_CHARS = 60

@@ -6,10 +6,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from ..counters import Counter
-from ..entry import Entry, Revision
-from ..milestones import Milestone
-from ..portable import FORMAT, counter_record, entry_record, milestone_record
+from ..domain.entry import Entry, Revision
+from ..journal.counters import Counter
+from ..journal.milestones import Milestone
+from ..portability.portable import FORMAT, counter_record, entry_record, milestone_record
 from .entries import stamp, tag_line, when
 
 FORMATS = ("markdown", "json", "txt")

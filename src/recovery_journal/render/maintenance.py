@@ -8,9 +8,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from ..doctor import Check, Report
-from ..drafts import Draft
-from ..journal import DraftList
+from ..journal.service import DraftList
+from ..maintenance.doctor import Check, Report
+from ..sealing.drafts import Draft
 from .entries import iso, stamp, when
 from .output import user_text
 

@@ -9,8 +9,8 @@ from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from ..counters import Counter, Run, next_round, round_label
-from ..milestones import Milestone
+from ..journal.counters import Counter, Run, next_round, round_label
+from ..journal.milestones import Milestone
 from .output import user_text
 
 KIND_MARK = {

@@ -14,11 +14,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..counters import next_round, round_label
-from ..progress import Progress
+from ..journal.counters import next_round, round_label
+from ..overviews.calendar import Day
+from ..overviews.progress import Progress
+from ..overviews.timeline import Bucket, Timeline
 from ..stages.model import STAGES, Stage
-from ..timeline import Bucket, Timeline
-from ..yearmap import Day
 from .marks import KIND_MARK, day, days
 from .output import user_text
 from .stages import COLOURS, MEANING

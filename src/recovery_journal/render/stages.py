@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from ..entry import Entry
+from ..domain.entry import Entry
 from ..stages.journey import Journey
 from ..stages.model import STAGES, Stage, StageGuess
 from .entries import when

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from . import codec, editor, vault
-from .errors import ExitCode, JournalError, WrongSecret
-from .journal import Journal
-from .paths import JournalPaths
+from ..errors import ExitCode, JournalError, WrongSecret
+from ..journal import editor
+from ..journal.service import Journal
+from ..paths import JournalPaths
+from ..sealing import codec, vault
 
 Status = Literal["ok", "note", "problem"]
 
@@ -83,7 +84,7 @@ def journal_checks(journal: Journal, report: Report) -> None:
             "integrity", "problem", f"SQLite found {len(result)} problem(s) in the file.", ExitCode.DAMAGED
         )
 
-    from .models import schema_differences  # SQLModel is imported only here, off the everyday path
+    from ..storage.models import schema_differences  # SQLModel is imported only here, off the everyday path
 
     differences = schema_differences(con)
     if differences:
@@ -199,7 +200,7 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
 
 def backup_check(path: Path, passphrase: str, report: Report) -> None:
     """Authenticate and decode a whole backup with the journal's current passphrase."""
-    from . import backup
+    from ..portability import backup
 
     name = f"backup {path.name}"
     try:

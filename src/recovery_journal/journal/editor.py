@@ -20,8 +20,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EditorFailed, StorageProblem
-from .store import process_alive
+from ..errors import EditorFailed, StorageProblem
+from ..storage.store import process_alive
 
 FILE_NAME = "entry.md"
 _FALLBACK_EDITORS = ("nano", "vim", "vi")

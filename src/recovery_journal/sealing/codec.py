@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from ..domain.entry import Entry, Revision
+from ..errors import Tampered
+from ..stages.model import Stage
+from ..stages.record import StageRecord
+from ..storage.queries import all_revisions as queries_all_revisions
 from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad
-from .entry import Entry, Revision
-from .errors import Tampered
-from .queries import all_revisions as queries_all_revisions
-from .stages.model import Stage
-from .stages.record import StageRecord
 
 # Padded sizes for fields whose length would otherwise say something: how many cues a stage has or whether the
 # writer corrected it, and whether an entry is tender (true is one byte shorter than false).

@@ -9,16 +9,17 @@ import uuid as uuidlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from . import codec, queries
-from .crypto import InvalidCiphertext, field_ad
-from .entry import Entry
-from .errors import Tampered
-from .stages.journey import Journey, Point, journey
-from .stages.model import PersonalModel, Stage, classify_with, shipped
-from .stages.record import StageRecord
+from ..domain.entry import Entry
+from ..errors import Tampered
+from ..sealing import codec
+from ..sealing.crypto import InvalidCiphertext, field_ad
+from ..stages.journey import Journey, Point, journey
+from ..stages.model import PersonalModel, Stage, classify_with, shipped
+from ..stages.record import StageRecord
+from ..storage import queries
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from .service import Journal
 
 _PERSONAL_AD = ("personal_model", "model")
 

@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .errors import InvalidDate
+from ..errors import InvalidDate
+from ..stages.model import STAGES, Stage
 from .facts import Snapshot
-from .stages.model import STAGES, Stage
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from . import codec, crypto, queries, search, vault
-from . import drafts as draft_files
-from .counters import CounterBook
-from .crypto import InvalidCiphertext
-from .drafts import Draft
-from .entry import (
+from ..domain import search
+from ..domain.entry import (
     Entry,
     EntryChanges,
     EntryFilter,
@@ -27,11 +23,17 @@ from .entry import (
     clean_text,
     clean_title,
 )
-from .errors import InvalidInput, NotFound, Tampered
+from ..errors import InvalidInput, NotFound, Tampered
+from ..sealing import codec, crypto, vault
+from ..sealing import drafts as draft_files
+from ..sealing.crypto import InvalidCiphertext
+from ..sealing.drafts import Draft
+from ..settings import Settings
+from ..storage import queries
+from ..storage.store import Store
+from .counters import CounterBook
 from .milestones import MilestoneBook
-from .settings import Settings
 from .stagebook import StageBook
-from .store import Store
 
 Clock = Callable[[], datetime]
 
@@ -390,7 +392,7 @@ class Journal:
     def save_draft(self, number: int) -> Entry:
         """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft."""
         draft = self.draft(number)
-        from .dates import parse_moment
+        from ..domain.dates import parse_moment
 
         date = parse_moment(draft.date, self.now()) if draft.date else None
         target = self._id_for_uuid(draft.entry_uuid) if draft.entry_uuid else None

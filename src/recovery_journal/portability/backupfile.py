@@ -16,8 +16,8 @@ from typing import Any, BinaryIO
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from . import crypto
-from .errors import Damaged, NewerVersion, NotAJournal, WrongSecret
+from ..errors import Damaged, NewerVersion, NotAJournal, WrongSecret
+from ..sealing import crypto
 
 MAGIC = b"RJBACKUP"
 VERSION = 1

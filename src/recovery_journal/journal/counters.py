@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from .codec import tampered
-from .crypto import FieldCipher, InvalidCiphertext, field_ad
-from .errors import AlreadyExists, InvalidDate, InvalidInput, NotFound
-from .search import fold
+from ..domain.search import fold
+from ..errors import AlreadyExists, InvalidDate, InvalidInput, NotFound
+from ..sealing.codec import tampered
+from ..sealing.crypto import FieldCipher, InvalidCiphertext, field_ad
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from .service import Journal
 
 ROUNDS = (7, 30, 60, 90, 180, 365)
 MAX_NAME = 60

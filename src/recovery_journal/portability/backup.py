@@ -14,14 +14,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, backupfile, codec, migrations, portable, queries, vault
-from .crypto import Argon2Params, InvalidCiphertext
-from .entry import Entry, EntryFilter, Revision
-from .errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
-from .journal import Journal
+from .. import __version__
+from ..domain.entry import Entry, EntryFilter, Revision
+from ..errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
+from ..journal.service import Journal
+from ..sealing import codec, vault
+from ..sealing.crypto import Argon2Params, InvalidCiphertext
+from ..settings import Settings
+from ..storage import migrations, queries
+from ..storage.store import check_outside, fsync_folder, os_error, secure_folder, sweep_unfinished
+from . import backupfile, portable
 from .merge import MergeReport, merge_into, restore_into_new
-from .settings import Settings
-from .store import check_outside, fsync_folder, os_error, secure_folder, sweep_unfinished
 
 Progress = Callable[[int, int], None]
 SNAPSHOTS_KEPT = 5
@@ -274,8 +277,8 @@ def restore_new(
     settings: Settings, passphrase: str, incoming: portable.Incoming
 ) -> tuple[Journal, str, MergeReport]:
     """A new journal holding exactly the backup's contents, made whole or not at all."""
-    from .stages.model import shipped
-    from .stages.record import StageRecord
+    from ..stages.model import shipped
+    from ..stages.record import StageRecord
 
     reports: list[MergeReport] = []
 
@@ -283,7 +286,7 @@ def restore_new(
         model = shipped()
 
         def guess(text: str) -> StageRecord:
-            from .stages.model import classify_with
+            from ..stages.model import classify_with
 
             return StageRecord.from_model(classify_with(model, text), model.name)
 

@@ -10,7 +10,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from .errors import PassphraseProblem, UsageProblem
+from ..errors import PassphraseProblem, UsageProblem
 
 PREFIX = "RECOVERY_JOURNAL_"
 CURRENT = ("PASSPHRASE_FILE", "PASSPHRASE_COMMAND", "PASSPHRASE")

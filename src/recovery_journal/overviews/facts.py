@@ -11,15 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from . import codec, queries
-from .counters import Counter
-from .crypto import InvalidCiphertext
-from .milestones import Milestone
-from .search import fold
-from .stages.model import Stage
+from ..domain.search import fold
+from ..journal.counters import Counter
+from ..journal.milestones import Milestone
+from ..sealing import codec
+from ..sealing.crypto import InvalidCiphertext
+from ..stages.model import Stage
+from ..storage import queries
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from ..journal.service import Journal
 
 BOUNDARY_WORDS = re.compile(r"boundar|said no|no contact|blocked")
 SIGNAL_DAYS = 130  # progress compares the last two months with the two before (see progress.py)

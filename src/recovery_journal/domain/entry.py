@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from .errors import EmptyEntry, InvalidEncoding, InvalidInput, InvalidMood, TooLarge
-from .stages.record import StageRecord
+from ..errors import EmptyEntry, InvalidEncoding, InvalidInput, InvalidMood, TooLarge
+from ..stages.record import StageRecord
 
 MAX_TEXT_BYTES = 1024 * 1024
 MAX_TITLE_CHARS = 200

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .counters import Counter
+from ..journal.counters import Counter
+from ..journal.milestones import Milestone
+from ..stages.journey import Journey, Point, journey
+from ..stages.model import STAGES, Stage
 from .facts import Fact, Snapshot
-from .milestones import Milestone
-from .stages.journey import Journey, Point, journey
-from .stages.model import STAGES, Stage
 
 RECENT_DAYS = 30
 SIGNAL_WINDOW = 60

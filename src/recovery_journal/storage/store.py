@@ -15,8 +15,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import migrations
-from .errors import (
+from ..errors import (
     AlreadyExists,
     Damaged,
     JournalError,
@@ -28,7 +27,8 @@ from .errors import (
     StorageProblem,
     UsageProblem,
 )
-from .paths import JournalPaths
+from ..paths import JournalPaths
+from . import migrations
 
 APPLICATION_ID = 0x524A4E4C  # "RJNL"
 SQLITE_MAGIC = b"SQLite format 3\x00"

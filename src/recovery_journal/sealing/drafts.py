@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..storage.store import fsync_folder, os_error, secure_folder, write_all
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
-from .store import fsync_folder, os_error, secure_folder, write_all
 
 MAGIC = b"RJDRAFT"
 VERSION = 1

@@ -6,7 +6,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-from .errors import InvalidDate
+from ..errors import InvalidDate
 
 HINT = 'Dates look like 2024-03-01 or 2024-03-01 21:30, or "today", "yesterday", "3 days ago", "last friday".'
 

@@ -16,9 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from . import portable
-from .entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags
-from .errors import (
+from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags
+from ..errors import (
     EmptyEntry,
     InvalidEncoding,
     InvalidInput,
@@ -28,6 +27,7 @@ from .errors import (
     NotFound,
     TooLarge,
 )
+from . import portable
 
 MAX_FILE = 512 * 1024 * 1024
 _NS = uuidlib.UUID("0e3c2a4b-8f61-4c1e-a1d5-6a0b9f3e7c21")

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .counters import Counter, Run
-from .entry import Entry, Revision, check_mood, clean_tags, clean_text, clean_title
-from .errors import InvalidInput, JournalError
-from .milestones import KINDS, Milestone
-from .stages.record import StageRecord
+from ..domain.entry import Entry, Revision, check_mood, clean_tags, clean_text, clean_title
+from ..errors import InvalidInput, JournalError
+from ..journal.counters import Counter, Run
+from ..journal.milestones import KINDS, Milestone
+from ..stages.record import StageRecord
 
 FORMAT = 1
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .codec import tampered
-from .crypto import FieldCipher, InvalidCiphertext, field_ad
-from .errors import InvalidDate, InvalidInput, NotFound
-from .queries import storable
+from ..errors import InvalidDate, InvalidInput, NotFound
+from ..sealing.codec import tampered
+from ..sealing.crypto import FieldCipher, InvalidCiphertext, field_ad
+from ..storage.queries import storable
 
 if TYPE_CHECKING:
-    from .journal import Journal
+    from .service import Journal
 
 KINDS = ("boundary", "no-contact", "therapy", "first", "celebration", "other")
 MAX_TEXT = 200

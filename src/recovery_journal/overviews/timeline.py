@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
-from .errors import InvalidDate, InvalidInput
+from ..errors import InvalidDate, InvalidInput
+from ..journal.milestones import Milestone
+from ..stages.journey import Journey, Move, Point, journey
+from ..stages.model import STAGES, Stage
 from .facts import Snapshot
-from .milestones import Milestone
-from .stages.journey import Journey, Move, Point, journey
-from .stages.model import STAGES, Stage
 
 By = Literal["week", "month", "quarter"]
 BY_CHOICES: tuple[By, ...] = ("week", "month", "quarter")

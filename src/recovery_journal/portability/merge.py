@@ -16,11 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from . import codec, counters, milestones, queries
-from .crypto import FieldCipher, field_ad
-from .entry import Entry, Revision
+from ..domain.entry import Entry, Revision
+from ..journal import counters, milestones
+from ..sealing import codec
+from ..sealing.crypto import FieldCipher, field_ad
+from ..stages.record import StageRecord
+from ..storage import queries
 from .portable import Incoming
-from .stages.record import StageRecord
 
 Guess = Callable[[str], StageRecord]
 _CONFLICT_NS = uuidlib.UUID("5c7e1f0e-6f0a-4a53-9b65-3d1f5b0f2a77")

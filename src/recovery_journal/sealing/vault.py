@@ -9,8 +9,9 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 
-from . import crypto, queries
-from .errors import Damaged, PassphraseProblem, WrongSecret
+from ..errors import Damaged, PassphraseProblem, WrongSecret
+from ..storage import queries
+from . import crypto
 
 FORMAT = "recovery-journal"
 FORMAT_VERSION = "1"
@@ -59,7 +60,7 @@ def journal_id(con: sqlite3.Connection) -> str:
     if meta.get("format") != FORMAT or "journal_id" not in meta:
         raise Damaged("The journal's identity record is missing or damaged.", hint=_DAMAGED_HINT)
     if meta.get("format_version") != FORMAT_VERSION:
-        from .errors import NewerVersion
+        from ..errors import NewerVersion
 
         raise NewerVersion(
             "This journal uses a file format this recovery-journal doesn't know.",
