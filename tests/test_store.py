@@ -23,7 +23,7 @@ from recovery_journal.errors import (
 )
 from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
-from recovery_journal.storage import migrations, models, store
+from recovery_journal.storage import files, migrations, models, store
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -293,7 +293,7 @@ def test_files_a_killed_restore_or_backup_left_are_swept_next_time(tmp_path: Pat
     running = tmp_path / f".journal.db.new-{os.getpid()}-beef"
     for path in [*leftovers, running]:
         path.write_bytes(b"encrypted, unfinished")
-    store.sweep_unfinished(tmp_path, ".journal.db.new-")
+    files.sweep_unfinished(tmp_path, ".journal.db.new-")
     assert not any(p.exists() for p in leftovers)
     assert running.exists(), "a file another live process is still writing is left alone"
 
@@ -331,6 +331,6 @@ def test_an_export_that_does_not_fit_leaves_no_file(tmp_path: Path, monkeypatch:
     folder.mkdir()
     _nearly_full_disk(monkeypatch, room=100)
     with pytest.raises(StorageProblem, match="full"):
-        store.write_private(folder / "export.json", b"x" * 10_000)
+        files.write_private(folder / "export.json", b"x" * 10_000)
     monkeypatch.undo()
     assert list(folder.iterdir()) == []

@@ -12,16 +12,16 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from ..domain.dates import parse_day
-from ..errors import AlreadyExists, Tampered
+from ..errors import Tampered
 from ..journal.service import local_now
 from ..overviews import facts
 from ..overviews import progress as progress_model
 from ..overviews import timeline as timeline_model
 from ..overviews.calendar import year_map
+from ..portability import outfiles
 from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
-from ..storage.store import check_outside, write_private
 from . import _shared
 from ._shared import JsonOpt
 
@@ -57,14 +57,8 @@ def _show(out: Output, lines: list[Text]) -> None:
 def _check_pictures(home: Path, force: bool, *paths: Path | None) -> None:
     """Before any work: never into the journal's folder, and never over a file without --force."""
     for path in paths:
-        if path is None:
-            continue
-        check_outside(home, path)
-        if path.expanduser().exists() and not force:
-            raise AlreadyExists(
-                f"{path} already exists, so it was left alone.",
-                hint="Choose another name, or add --force to replace it.",
-            )
+        if path is not None:
+            outfiles.check_target(home, path, force=force)
 
 
 def _save_picture(out: Output, lines: list[Text], svg: Path | None, html: Path | None, title: str) -> None:
@@ -85,7 +79,7 @@ def _save_picture(out: Output, lines: list[Text], svg: Path | None, html: Path |
         picture = recorder.export_svg(title=title) if kind == "svg" else recorder.export_html()
         # Rich's SVG asks a web font from a CDN; opening the file must not reach the network.
         picture = REMOTE_FONT.sub("", picture)
-        write_private(path.expanduser(), picture.encode("utf-8"))
+        outfiles.write_text(path, picture, overwrite=True)
         out.say(
             f"Saved the picture to {path}. It isn't encrypted: it shows stages, counts and milestone names."
         )

@@ -11,14 +11,14 @@ import typer
 
 from ..errors import AlreadyExists, PassphraseProblem, UsageProblem, WrongSecret
 from ..portability import backup as backups
-from ..portability import importers, portable
+from ..portability import importers, outfiles, portable
 from ..portability.merge import MergeReport
 from ..render import exports
 from ..render.output import Output
 from ..sealing import passphrase as sources
 from ..sealing.passphrase import read_file
 from ..settings import Settings
-from ..storage.store import check_journal_file, check_outside, write_private
+from ..storage.store import check_journal_file
 from . import _shared
 from ._shared import JsonOpt, TagOpt
 
@@ -376,7 +376,7 @@ def export(
         raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
     wanted = _filter(since, until, None, tag, None, False, stage)
     if output is not None:
-        check_outside(_shared.settings(ctx).paths.home, output)
+        outfiles.check_target(_shared.settings(ctx).paths.home, output, force=force)
     out = Output()
     with _shared.open_journal(ctx, out) as journal:
         found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
@@ -394,7 +394,7 @@ def export(
         else:
             text = exports.as_text(entries)
     if output is not None:
-        write_private(output.expanduser(), text.encode("utf-8"), overwrite=force)
+        outfiles.write_text(output, text, overwrite=force)
         out.say(f"Exported {_plural(len(entries), 'entry')} to {output}.", style="green")
     else:
         sys.stdout.write(text)

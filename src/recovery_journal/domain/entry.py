@@ -1,10 +1,11 @@
-"""What an entry is, what a change to one is, and the limits every entry keeps."""
+"""What an entry is, what a change to one is, the limits every entry keeps, and a draft waiting to be one."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
 from ..errors import EmptyEntry, InvalidEncoding, InvalidInput, InvalidMood, TooLarge
 from ..stages.record import StageRecord
@@ -167,3 +168,22 @@ def check_mood(mood: int | None) -> int | None:
             hint=f"{MOOD_MIN} is the heaviest day, {MOOD_MAX} the lightest. Leave --mood out to skip it.",
         )
     return mood
+
+
+@dataclass(frozen=True)
+class Draft:
+    """Words kept safe after a save could not finish."""
+
+    uuid: str
+    text: str
+    saved: datetime
+    reason: str
+    title: str = ""
+    tags: tuple[str, ...] = ()
+    mood: int | None = None
+    date: str | None = None
+    entry_uuid: str | None = None
+    tender: bool = False
+    starred: bool = False
+    path: Path | None = field(default=None, compare=False)
+    number: int = field(default=0, compare=False)  # stable: it stays the draft's number until discarded

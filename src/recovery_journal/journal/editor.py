@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EditorFailed, StorageProblem
-from ..storage.store import process_alive
+from ..storage.files import process_alive
 
 FILE_NAME = "entry.md"
 _FALLBACK_EDITORS = ("nano", "vim", "vi")

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..domain import search
 from ..domain.entry import (
+    Draft,
     Entry,
     EntryChanges,
     EntryFilter,
@@ -27,7 +28,6 @@ from ..errors import InvalidInput, NotFound, Tampered
 from ..sealing import codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
-from ..sealing.drafts import Draft
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store

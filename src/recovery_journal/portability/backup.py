@@ -16,15 +16,16 @@ from typing import Any
 
 from .. import __version__
 from ..domain.entry import Entry, EntryFilter, Revision
-from ..errors import AlreadyExists, Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
+from ..errors import Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
 from ..journal.service import Journal
 from ..sealing import codec, vault
 from ..sealing.crypto import Argon2Params, InvalidCiphertext
 from ..settings import Settings
 from ..storage import migrations, queries
-from ..storage.store import check_outside, fsync_folder, os_error, secure_folder, sweep_unfinished
+from ..storage.files import fsync_folder, os_error, secure_folder, sweep_unfinished
 from . import backupfile, portable
 from .merge import MergeReport, merge_into, restore_into_new
+from .outfiles import check_target
 
 Progress = Callable[[int, int], None]
 SNAPSHOTS_KEPT = 5
@@ -171,12 +172,7 @@ def create(
 ) -> Summary:
     """Write a backup file whole or not at all: temporary file, fsync, verify, rename, fsync the folder."""
     target = target.expanduser().absolute()
-    check_outside(journal.settings.paths.home, target)
-    if target.exists() and not force:
-        raise AlreadyExists(
-            f"{target} already exists, so it was left alone.",
-            hint="Choose another name, or add --force to replace it.",
-        )
+    check_target(journal.settings.paths.home, target, force=force)
     if target.is_dir():
         raise NotAJournal(
             f"{target} is a folder.", hint="Give a file name for the backup, e.g. journal.rjbackup"

@@ -8,9 +8,9 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from ..domain.entry import Draft
 from ..journal.service import DraftList
 from ..maintenance.doctor import Check, Report
-from ..sealing.drafts import Draft
 from .entries import iso, stamp, when
 from .output import user_text
 

@@ -10,36 +10,17 @@ import errno
 import os
 import secrets
 import uuid as uuidlib
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..storage.store import fsync_folder, os_error, secure_folder, write_all
+from ..domain.entry import Draft
+from ..storage.files import fsync_folder, os_error, secure_folder, write_all
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 
 MAGIC = b"RJDRAFT"
 VERSION = 1
 SUFFIX = ".rjdraft"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """Words kept safe after a save could not finish."""
-
-    uuid: str
-    text: str
-    saved: datetime
-    reason: str
-    title: str = ""
-    tags: tuple[str, ...] = ()
-    mood: int | None = None
-    date: str | None = None
-    entry_uuid: str | None = None
-    tender: bool = False
-    starred: bool = False
-    path: Path | None = field(default=None, compare=False)
-    number: int = field(default=0, compare=False)  # stable: it stays the draft's number until discarded
 
 
 def _ad(journal_id: str, draft_uuid: str) -> bytes:

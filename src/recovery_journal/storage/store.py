@@ -7,7 +7,6 @@ does after the key derivation, so it stays off the everyday path (see models.py 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import secrets
 import sqlite3
@@ -23,12 +22,11 @@ from ..errors import (
     NewerVersion,
     NoJournal,
     NotAJournal,
-    NotFound,
     StorageProblem,
-    UsageProblem,
 )
 from ..paths import JournalPaths
 from . import migrations
+from .files import fsync_folder, os_error, secure_folder, sweep_unfinished
 
 APPLICATION_ID = 0x524A4E4C  # "RJNL"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -82,33 +80,6 @@ def check_journal_file(db: Path) -> None:
         )
 
 
-def process_alive(pid: int) -> bool:
-    """Whether a process with this id is running (ours, or someone's we may not signal)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def sweep_unfinished(folder: Path, prefix: str) -> None:
-    """Remove files named `<prefix><pid>-...` (with their -wal/-shm) that a killed process left behind.
-
-    They hold no plaintext (a new journal or backup is encrypted as it is written); they only take space.
-    """
-    if not folder.is_dir():
-        return
-    for path in folder.glob(f"{prefix}*"):
-        pid = path.name.removeprefix(prefix).split("-", 1)[0]
-        if pid.isdigit() and not process_alive(int(pid)):
-            with contextlib.suppress(OSError):
-                path.unlink()
-
-
 def writable(paths: JournalPaths) -> bool:
     """Whether the journal's folder and file can be changed (not a read-only disk or someone else's)."""
     return os.access(paths.home, os.W_OK) and os.access(paths.db, os.W_OK)
@@ -159,34 +130,6 @@ def translate(exc: sqlite3.Error, *, timeout: float = 0.0, where: Path | None = 
         f"The disk reported a problem with the journal{place}.",
         hint="Check the disk and try again; `recovery-journal doctor` checks the journal.",
     )
-
-
-def os_error(exc: OSError, where: Path) -> JournalError:
-    """Turn a filesystem failure into the error a person can act on."""
-    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return StorageProblem(f"The disk holding {where} is full.", hint="Free some space, then try again.")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return StorageProblem(
-            f"{where} can't be written to (read-only or not yours).",
-            hint="Check the disk isn't read-only and the folder belongs to you.",
-        )
-    if exc.errno == errno.ENOENT:
-        return NotFound(f"There's no folder at {where}.", hint="Check the path, or create the folder first.")
-    if exc.errno == errno.ENOTDIR:
-        return UsageProblem(
-            f"Part of the path {where} is a file where a folder should be.", hint="Check the path."
-        )
-    return StorageProblem(f"The disk reported a problem with {where}.", hint="Check the disk and try again.")
-
-
-def secure_folder(path: Path) -> None:
-    """Create a folder only its owner can enter, and tighten it if it is looser."""
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if stat.S_IMODE(path.stat().st_mode) & 0o077:
-            path.chmod(0o700)
-    except OSError as exc:
-        raise os_error(exc, path) from None
 
 
 def tighten(paths: JournalPaths) -> None:
@@ -358,59 +301,3 @@ def _publish(tmp: Path, final: Path) -> None:
             raise AlreadyExists(f"There's already a journal at {final.parent}.") from None
         tmp.replace(final)
     fsync_folder(final.parent)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename in `folder` durable (best effort where the platform cannot)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def check_outside(home: Path, target: Path) -> None:
-    """Refuse to write a backup, export or picture into the journal's own folder (or over its file)."""
-    try:
-        inside = target.expanduser().resolve().is_relative_to(home.resolve())
-    except OSError:
-        inside = False
-    if inside:
-        raise UsageProblem(
-            f"{target} is inside the journal's own folder, so nothing was written there.",
-            hint="Choose a place outside it; that folder holds only the encrypted journal.",
-        )
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """Write every byte, or raise: os.write may write less than asked when a disk is nearly full."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:
-            raise OSError(errno.ENOSPC, "no space left on device")
-        view = view[written:]
-
-
-def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename)."""
-    folder = path.parent
-    if not overwrite and path.exists():
-        raise AlreadyExists(
-            f"{path} already exists.", hint="Nothing was written. Choose another name, or --force."
-        )
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        tmp.replace(path)
-        fsync_folder(folder)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise os_error(exc, folder) from None

@@ -1,0 +1,113 @@
+"""Files beside the database: private folders, files written whole or not at all, leftovers of killed runs.
+
+Every failure comes back as the error a person can act on (`os_error`), never a bare OSError.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import stat
+from pathlib import Path
+
+from ..errors import AlreadyExists, JournalError, NotFound, StorageProblem, UsageProblem
+
+
+def os_error(exc: OSError, where: Path) -> JournalError:
+    """Turn a filesystem failure into the error a person can act on."""
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return StorageProblem(f"The disk holding {where} is full.", hint="Free some space, then try again.")
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return StorageProblem(
+            f"{where} can't be written to (read-only or not yours).",
+            hint="Check the disk isn't read-only and the folder belongs to you.",
+        )
+    if exc.errno == errno.ENOENT:
+        return NotFound(f"There's no folder at {where}.", hint="Check the path, or create the folder first.")
+    if exc.errno == errno.ENOTDIR:
+        return UsageProblem(
+            f"Part of the path {where} is a file where a folder should be.", hint="Check the path."
+        )
+    return StorageProblem(f"The disk reported a problem with {where}.", hint="Check the disk and try again.")
+
+
+def secure_folder(path: Path) -> None:
+    """Create a folder only its owner can enter, and tighten it if it is looser."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise os_error(exc, path) from None
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort where the platform cannot)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte, or raise: os.write may write less than asked when a disk is nearly full."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, "no space left on device")
+        view = view[written:]
+
+
+def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> None:
+    """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename)."""
+    folder = path.parent
+    if not overwrite and path.exists():
+        raise AlreadyExists(
+            f"{path} already exists.", hint="Nothing was written. Choose another name, or --force."
+        )
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        tmp.replace(path)
+        fsync_folder(folder)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise os_error(exc, folder) from None
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id is running (ours, or someone's we may not signal)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_unfinished(folder: Path, prefix: str) -> None:
+    """Remove files named `<prefix><pid>-...` (with their -wal/-shm) that a killed process left behind.
+
+    They hold no plaintext (a new journal or backup is encrypted as it is written); they only take space.
+    """
+    if not folder.is_dir():
+        return
+    for path in folder.glob(f"{prefix}*"):
+        pid = path.name.removeprefix(prefix).split("-", 1)[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                path.unlink()
