@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal.commands import _shared
+from recovery_journal.commands import terminal as face
 from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 
@@ -53,8 +53,8 @@ def test_canary_never_reaches_disk(
     run("tags")
     run("doctor")
 
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(_shared, "can_ask_secret", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "can_ask_secret", lambda: True)
     log = fake_editor(f"Written in the editor: {CANARY}.")
     run("write")
     fake_editor(f" And edited: {CANARY}.", append=True)
@@ -64,7 +64,7 @@ def test_canary_never_reaches_disk(
     run("drafts")
     run("drafts", "show", "1")
     run("drafts", "save", "1")
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: False)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
 
     # While a connection is open, the WAL holds the latest writes: scan it then too.
     with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal.commands import _shared
+from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode
 
 from .conftest import PASSPHRASE, Cli, Ran
@@ -25,8 +25,8 @@ def doc(ran: Ran) -> dict:
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Behave as if a person is at a terminal (CliRunner feeds prompts from `input`)."""
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(_shared, "can_ask_secret", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "can_ask_secret", lambda: True)
 
 
 def test_init_shows_a_recovery_code_once(cli: Cli, isolated: Path) -> None:
@@ -194,7 +194,7 @@ def test_no_passphrase_source_without_a_terminal(
     cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
-    monkeypatch.setattr(_shared, "can_ask_secret", lambda: False)
+    monkeypatch.setattr(face, "can_ask_secret", lambda: False)
     _one_line_error(cli("list"), ExitCode.PASSPHRASE_PROBLEM)
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from recovery_journal.domain.dates import not_in_future, parse_day, parse_moment
+from recovery_journal.domain.dates import entry_moment, not_in_future, parse_day, parse_moment
 from recovery_journal.errors import InvalidDate
 
 # Wednesday 25 November 2026, 21:30, UTC+1
@@ -72,3 +72,19 @@ def test_future_dates_are_refused_for_entries() -> None:
     with pytest.raises(InvalidDate, match="future"):
         not_in_future(parse_moment("tomorrow", NOW), NOW)
     assert not_in_future(NOW, NOW) == NOW
+
+
+def test_an_entry_moment_never_lies_in_the_future() -> None:
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    with pytest.raises(InvalidDate):
+        entry_moment("tomorrow", now)
+    assert entry_moment("yesterday", now) == now - timedelta(days=1)
+
+
+def test_an_edited_entry_given_a_day_keeps_its_own_time() -> None:
+    now = datetime(2026, 3, 10, 9, 0, tzinfo=timezone.utc)
+    written = datetime(2026, 1, 5, 21, 30, tzinfo=timezone.utc)
+    moved = entry_moment("2026-03-01", now, keep_time_of=written)
+    assert (moved.date(), moved.hour, moved.minute) == (date(2026, 3, 1), 21, 30)
+    today_later = entry_moment("today", now, keep_time_of=written)  # 21:30 today hasn't come yet
+    assert today_later == now

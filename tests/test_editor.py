@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal.commands import _shared
+from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode, StorageProblem
 from recovery_journal.journal import editor
 from recovery_journal.sealing import drafts as drafts_module
@@ -22,8 +22,8 @@ Editor = Callable[..., Path]
 
 @pytest.fixture(autouse=True)
 def at_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
-    monkeypatch.setattr(_shared, "can_ask_secret", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "can_ask_secret", lambda: True)
 
 
 def runtime(tmp_path: Path) -> Path:
@@ -59,9 +59,9 @@ def test_an_emptied_buffer_saves_nothing(cli: Cli, initialised: Ran, fake_editor
 def test_edit_opens_the_current_text_and_keeps_history(
     cli: Cli, initialised: Ran, fake_editor: Editor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: False)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
     cli("write", input="The first version.")
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     log = fake_editor(" Added later.", append=True)
     assert cli("edit", "1").exit_code == 0
     assert json.loads(log.read_text())["initial"] == "The first version.\n"
@@ -73,9 +73,9 @@ def test_edit_opens_the_current_text_and_keeps_history(
 def test_an_unchanged_or_emptied_edit_changes_nothing(
     cli: Cli, initialised: Ran, fake_editor: Editor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: False)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
     cli("write", input="Leave me be.")
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     fake_editor(None)  # closes without touching the file
     unchanged = cli("edit", "1")
     assert unchanged.exit_code == 0 and "No changes" in unchanged.stderr

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recovery_journal.commands import _shared
+from recovery_journal.commands import terminal as face
 from recovery_journal.domain.entry import EntryChanges
 from recovery_journal.errors import ExitCode
 from recovery_journal.journal.service import Journal
@@ -211,7 +211,7 @@ def test_stage_guess_needs_text(cli: Cli) -> None:
 def test_review_asks_and_applies(cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch) -> None:
     cli("write", input="Tuesday. Bus was late.")
     cli("write", input="Wednesday. Rain.")
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     ran = cli("stage", "review", input="a\n\n")
     assert ran.exit_code == 0 and "1 entry updated" in ran.stderr
     entries = doc(cli("list", "--json"))["entries"]
@@ -253,7 +253,7 @@ def test_review_reads_the_whole_answer_and_asks_again_after_a_typo(
     """Typing 'recovery' must never set recognition, and a typo is not the end of the review."""
     cli("write", input="Tuesday. Bus was late.")
     cli("write", input="Wednesday. Rain.")
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     ran = cli("stage", "review", input="recovery\nx\n3\n")
     assert ran.exit_code == 0, ran.stderr
     assert "isn't a stage" in ran.stderr and "2 entries updated" in ran.stderr
@@ -266,6 +266,6 @@ def test_review_never_shows_the_words_of_a_tender_entry(
     cli("write", "--tender", input="Tuesday. Bus was late. Zqxjv words.")
     listed = cli("stage", "review")  # no terminal: it lists them
     assert "Zqxjv" not in listed.stdout and "tender" in listed.stdout
-    monkeypatch.setattr(_shared, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     asked = cli("stage", "review", input="\n")
     assert "Zqxjv" not in asked.stdout + asked.stderr

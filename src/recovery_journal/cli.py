@@ -177,7 +177,7 @@ def root(
     Passphrases are asked for in the terminal, or read from RECOVERY_JOURNAL_PASSPHRASE_FILE,
     RECOVERY_JOURNAL_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_PASSPHRASE (never from the command line).
     """
-    from .commands._shared import AppState
+    from .commands.terminal import AppState
 
     os.umask(0o077)  # anything this process creates is private to you
     ctx.obj = AppState(journal=journal)

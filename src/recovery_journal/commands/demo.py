@@ -12,7 +12,7 @@ from rich.text import Text
 
 from ..errors import AlreadyExists
 from ..render.output import Output
-from . import _shared
+from . import terminal
 
 if TYPE_CHECKING:
     from ..demo.sample import Sample
@@ -44,7 +44,7 @@ def demo(
         raise AlreadyExists(f"There's already a journal in {keep}.", hint="Pick an empty folder for --keep.")
     home = keep if keep is not None else Path(tempfile.mkdtemp(prefix="recovery-journal-demo-"))
     try:
-        built = sample.build(home, _shared.settings(ctx))
+        built = sample.build(home, terminal.settings(ctx))
         with built.journal as journal:
             _tour(out, journal, built)
     finally:

@@ -6,14 +6,11 @@ from typing import Annotated
 
 import typer
 
-from ..errors import PassphraseProblem
-from ..journal.service import Journal
+from ..journal import opening
 from ..portability.backup import remove_snapshots
 from ..render.output import Output
-from ..sealing import passphrase as sources
-from ..storage.store import check_journal_file, check_new_home
-from . import _shared
-from ._shared import JsonOpt
+from . import terminal
+from .options import JsonOpt
 
 SHORT_PASSPHRASE = 8
 
@@ -29,11 +26,11 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: recovery-journal init
     """
-    current = _shared.settings(ctx)
-    check_new_home(current.paths)
+    current = terminal.settings(ctx)
     out = Output(as_json)
-    journal, code, secret = _shared.create_journal(current, f"Creating a journal at {current.paths.home}")
-    journal.close()
+    created = terminal.create_journal(current, f"Creating a journal at {current.paths.home}")
+    created.journal.close()
+    code, secret = created.recovery_code, created.passphrase
     if as_json:
         out.document(
             "init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak
@@ -76,8 +73,8 @@ def passwd(
     Example: recovery-journal passwd
     """
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
-        secret = _shared.ask_new_passphrase(journal.settings.env)
+    with terminal.open_journal(ctx, out) as journal:
+        secret = terminal.ask_new_passphrase(journal.settings)
         if not rotate_data_key:
             journal.change_passphrase(secret)
             out.say("Passphrase changed. Your recovery code still works.", style="green")
@@ -112,20 +109,10 @@ def recover(ctx: typer.Context) -> None:
     Example: recovery-journal recover
     """
     out = Output()
-    current = _shared.settings(ctx)
-    check_journal_file(current.paths.db)
-    code = current.env.get(sources.RECOVERY_CODE_ENV)
-    if not code:
-        if not _shared.stdin_is_terminal():
-            raise PassphraseProblem(
-                "There's no terminal to ask for the recovery code in.",
-                hint=f"Run this in a terminal, or set {sources.RECOVERY_CODE_ENV}.",
-            )
-        out.say("The code is replaced once it's used, so it's fine for it to show as you type.")
-        code = str(typer.prompt("Recovery code", err=True))
-    with Journal.unlock_with_recovery_code(current, code) as journal:
+    current = terminal.settings(ctx)
+    with opening.open_with_recovery_code(current, terminal.recovery_code_prompt()) as journal:
         out.say("That code opened the journal.", style="green")
-        secret = _shared.ask_new_passphrase(current.env)
+        secret = terminal.ask_new_passphrase(current)
         new_code = journal.reset_after_recovery(secret)
         removed = remove_snapshots(journal)
     show_recovery_code(out, new_code, first=False)

@@ -7,14 +7,13 @@ from typing import Annotated
 
 import typer
 
-from ..errors import Damaged, UsageProblem
+from ..errors import UsageProblem
 from ..maintenance import doctor as checks
 from ..render import maintenance as view
 from ..render.entries import entry_json
 from ..render.output import Output
-from ..storage.store import check_journal_file
-from . import _shared
-from ._shared import JsonOpt
+from . import terminal
+from .options import JsonOpt
 
 NumberArg = Annotated[int, typer.Argument(metavar="N", help="The draft's number (see `drafts`).")]
 
@@ -32,21 +31,10 @@ def doctor(
     Example: recovery-journal doctor ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
-    report = checks.Report()
-    current = _shared.settings(ctx)
-    secret: str | None = None
-    try:
-        check_journal_file(current.paths.db)
-        checks.permission_checks(current.paths, report)
-        journal, secret = _shared.open_journal_with_passphrase(ctx, out)
-    except Damaged as exc:  # a file SQLite can't read: say so as a finding, and what can still be done
-        checks.damaged_file_checks(current.paths, exc, report)
-    else:
-        with journal:
-            checks.journal_checks(journal, report)
-    for path in backups or []:
-        secret = secret if secret is not None else _shared.ask_passphrase(current.env)
-        checks.backup_check(path, secret, report)
+    report, rescued = checks.examine(
+        terminal.settings(ctx), backups or [], terminal.passphrase_tries(), terminal.passphrase_prompt()
+    )
+    terminal.say_rescued(out, rescued)
     if as_json:
         out.document(
             "doctor", checks=[view.check_json(c) for c in report.checks], exit_code=int(report.exit_code)
@@ -71,7 +59,7 @@ def drafts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if ctx.invoked_subcommand is not None:
         return
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         kept = journal.drafts()
     if as_json:
         out.document(
@@ -94,7 +82,7 @@ def show_draft(ctx: typer.Context, number: NumberArg) -> None:
     Example: recovery-journal drafts show 1
     """
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         draft = journal.draft(number)
     out.lines(view.draft_plain(number, draft))
 
@@ -106,7 +94,7 @@ def save_draft(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) 
     Example: recovery-journal drafts save 1
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         entry = journal.save_draft(number)
     if as_json:
         out.document("entry", entry=entry_json(entry))
@@ -125,12 +113,12 @@ def discard_draft(
     Example: recovery-journal drafts discard 1
     """
     out = Output()
-    if not yes and not _shared.stdin_is_terminal():
+    if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Discarding asks first, and there's no terminal to ask in.",
             hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes",
         )
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         journal.draft_file(number)  # "no such draft" before asking
         if not yes and not typer.confirm(
             f"Discard draft {number}? This can't be undone.", default=False, err=True

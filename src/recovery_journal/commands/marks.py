@@ -14,8 +14,8 @@ from ..journal.milestones import KINDS
 from ..journal.service import Journal, local_now
 from ..render import marks as view
 from ..render.output import Output
-from . import _shared
-from ._shared import JsonOpt
+from . import terminal
+from .options import JsonOpt
 
 milestone_app = typer.Typer(help="Moments worth marking: a boundary held, a first, a celebration.")
 counter_app = typer.Typer(help='Days since something ("no contact"), with every earlier run kept.')
@@ -68,12 +68,12 @@ def milestone_add(
     day = _day(when)
     out = Output(as_json)
     if text is None:
-        if not _shared.stdin_is_terminal():
+        if not terminal.stdin_is_terminal():
             raise UsageProblem(
                 "A milestone needs a few words.", hint='recovery-journal milestone add "Said no"'
             )
         text = str(typer.prompt("What did you reach", err=True))
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         milestone = journal.milestones.add(text, day=day, kind=kind or "other", note=note or "")
     if as_json:
         out.document("milestone", milestone=view.milestone_json(milestone))
@@ -90,7 +90,7 @@ def milestone_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: recovery-journal milestone list
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         milestones = journal.milestones.all()
     if as_json:
         out.document("milestones", milestones=[view.milestone_json(m) for m in milestones])
@@ -124,7 +124,7 @@ def milestone_edit(
     if text is None and day is None and kind is None and note is None:
         raise UsageProblem("Nothing to change.", hint="Give --text, --date, --kind or --note.")
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         journal.milestones.edit(milestone_id, text=text, day=day, kind=kind, note=note)
     out.say(f"Saved milestone {milestone_id}.", style="green")
 
@@ -140,12 +140,12 @@ def milestone_delete(
     Example: recovery-journal milestone delete 3
     """
     out = Output()
-    if not yes and not _shared.stdin_is_terminal():
+    if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Deleting asks first, and there's no terminal to ask in.",
             hint=f"If you're sure: recovery-journal milestone delete {milestone_id} --yes",
         )
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         milestone = journal.milestones.get(milestone_id)
         if not yes and not typer.confirm(
             f"Delete milestone {milestone_id} ({view.day(milestone.date)})?", default=False, err=True
@@ -165,7 +165,7 @@ def offer_rounds(journal: Journal, counter: Counter, out: Output, today: date) -
     if not due:
         return
     label = f"{round_label(due[-1]).capitalize()} of {counter.name}"
-    if _shared.stdin_is_terminal() and not out.json_mode:
+    if terminal.stdin_is_terminal() and not out.json_mode:
         if typer.confirm(
             f"You've reached {round_label(due[-1])} of {counter.name}. Mark it as a milestone?",
             default=True,
@@ -199,7 +199,7 @@ def counter_start(
     today = local_now().date()
     began = _day(since) or today
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         counter = journal.counters.start(name, began)
     out.say(view.counter_line(counter, today), style="green")
 
@@ -212,7 +212,7 @@ def counter_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """
     today = local_now().date()
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         counters = journal.counters.all()
         if as_json:
             out.document("counters", counters=[view.counter_json(c, today) for c in counters])
@@ -243,7 +243,7 @@ def counter_reset(
     today = local_now().date()
     on = _day(when) or today
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         counter, ended = journal.counters.reset(name, on)
     out.say(view.reset_message(counter, ended, today))
 
@@ -259,12 +259,12 @@ def counter_delete(
     Example: recovery-journal counter delete "no contact"
     """
     out = Output()
-    if not yes and not _shared.stdin_is_terminal():
+    if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Deleting asks first, and there's no terminal to ask in.",
             hint=f'If you\'re sure: recovery-journal counter delete "{name}" --yes',
         )
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         counter = journal.counters.find(name)
         if not yes and not typer.confirm(
             f"Delete the counter '{counter.name}' and its history?", default=False, err=True

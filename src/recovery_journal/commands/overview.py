@@ -22,8 +22,8 @@ from ..portability import outfiles
 from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
-from . import _shared
-from ._shared import JsonOpt
+from . import terminal
+from .options import JsonOpt
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Start on this day.")
@@ -109,12 +109,12 @@ def timeline(
 
     Example: recovery-journal timeline --from "6 months ago"
     """
-    _check_pictures(_shared.settings(ctx).paths.home, force, svg, html)
+    _check_pictures(terminal.settings(ctx).paths.home, force, svg, html)
     now = local_now()
     first = parse_day(since, now) if since else None
     last = parse_day(until, now) if until else None
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal)
         built = timeline_model.build(snapshot, first, last, by)
     if as_json:
@@ -122,7 +122,7 @@ def timeline(
     else:
         _show(out, view.timeline_lines(built, out.out.width))
         _save_picture(out, view.timeline_lines(built, PICTURE_WIDTH), svg, html, "recovery-journal timeline")
-    _shared.left_out(snapshot.unreadable)
+    terminal.left_out(snapshot.unreadable)
 
 
 def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -131,14 +131,14 @@ def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: recovery-journal progress
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal, with_signals=True)
         summary = progress_model.build(snapshot)
     if as_json:
         out.document("progress", **view.progress_json(summary), unreadable=snapshot.unreadable)
     else:
         out.view(view.progress_view(summary), [line.plain for line in view.progress_lines(summary)])
-    _shared.left_out(snapshot.unreadable)
+    terminal.left_out(snapshot.unreadable)
 
 
 def calendar(
@@ -154,14 +154,14 @@ def calendar(
     Example: recovery-journal calendar --year 2025
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal)
     days = year_map(snapshot, snapshot.today.year if year is None else year)
     if as_json:
         out.document("calendar", **view.calendar_json(days), unreadable=snapshot.unreadable)
     else:
         _show(out, view.calendar_lines(days, snapshot.today, out.out.width))
-    _shared.left_out(snapshot.unreadable)
+    terminal.left_out(snapshot.unreadable)
 
 
 def on_this_day(
@@ -181,7 +181,7 @@ def on_this_day(
     """
     day = parse_day(when, local_now()) if when else local_now().date()
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         entries, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)
     if as_json:
         out.document(

@@ -9,18 +9,15 @@ from typing import Annotated
 
 import typer
 
-from ..errors import AlreadyExists, PassphraseProblem, UsageProblem, WrongSecret
+from ..errors import AlreadyExists, UsageProblem
 from ..portability import backup as backups
-from ..portability import importers, outfiles, portable
+from ..portability import importers, outfiles
 from ..portability.merge import MergeReport
 from ..render import exports
 from ..render.output import Output
-from ..sealing import passphrase as sources
-from ..sealing.passphrase import read_file
 from ..settings import Settings
-from ..storage.store import check_journal_file
-from . import _shared
-from ._shared import JsonOpt, TagOpt
+from . import terminal
+from .options import JsonOpt, TagOpt
 
 backup_app = typer.Typer(help="Encrypted backups: one file that opens anywhere with its passphrase.")
 import_app = typer.Typer(help="Bring entries in from a recovery-journal JSON export, jrnl or Day One.")
@@ -47,25 +44,10 @@ NOT_ENCRYPTED = (
 )
 
 
-def _passphrase_from(path: Path) -> str:
-    return read_file(path.expanduser(), "--passphrase-file")
-
-
-def _backup_passphrase(ctx: typer.Context, given: Path | None, label: str = "Backup passphrase") -> str:
-    """--passphrase-file, else the usual passphrase sources, else ask."""
-    if given is not None:
-        return _passphrase_from(given)
-    current = _shared.settings(ctx)
-
-    found = sources.from_environment(current.env)
-    if found is not None:
-        return found
-    if not _shared.can_ask_secret():
-        raise PassphraseProblem(
-            "There's no terminal to ask for the backup's passphrase in.",
-            hint="Use --passphrase-file, or set RECOVERY_JOURNAL_PASSPHRASE_FILE.",
-        )
-    return str(typer.prompt(label, hide_input=True, err=True))
+def _backup_passphrase(ctx: typer.Context, given: Path | None) -> str:
+    return backups.backup_passphrase(
+        terminal.settings(ctx), given, terminal.passphrase_prompt("Backup passphrase")
+    )
 
 
 def _join(parts: list[str]) -> str:
@@ -106,9 +88,9 @@ def create(
             "A backup is binary, so it isn't written to the terminal.",
             hint="Give a file name, or redirect it: backup create - > journal.rjbackup",
         )
-    journal, secret = _shared.open_journal_with_passphrase(ctx, out)
-    with journal:
-        protect = _passphrase_from(passphrase_file) if passphrase_file else secret
+    opened = terminal.open_journal_with_passphrase(ctx, out)
+    with opened.journal as journal:
+        protect = backups.passphrase_from_file(passphrase_file) if passphrase_file else opened.passphrase
         if to_stdout:
             left_out = backups.write_to(
                 sys.stdout.buffer, journal, protect, journal.settings.kdf, skip_damaged=skip_damaged
@@ -210,7 +192,7 @@ def restore(
     Example: recovery-journal backup restore ~/journal-2026-11.rjbackup --merge
     """
     out = Output(as_json)
-    current = _shared.settings(ctx)
+    current = terminal.settings(ctx)
     exists = current.paths.db.exists()
     if exists and not merge:
         raise AlreadyExists(
@@ -242,10 +224,11 @@ def restore(
             show_recovery_code(out, code, first=True)
             out.say(f"The new journal at {current.paths.home} opens with the backup's passphrase.")
         return
-    check_journal_file(current.paths.db)
-    journal, secret = _shared.open_journal_with_passphrase(ctx, out)
-    with journal:
-        incoming = _read_trying(ctx, file, passphrase_file, secret)
+    opened = terminal.open_journal_with_passphrase(ctx, out)
+    with opened.journal as journal:
+        incoming = backups.read_trying(
+            file, passphrase_file, opened.passphrase, terminal.older_backup_prompt()
+        )
         report = backups.merge(journal, incoming, dry_run=True)
         if dry_run or not report.changed:
             _report(out, report, dry_run=dry_run, as_json=as_json)
@@ -253,23 +236,6 @@ def restore(
         saved = backups.snapshot(journal)
         report = backups.merge(journal, incoming)
     _report(out, report, dry_run=False, as_json=as_json, snapshot=str(saved))
-
-
-def _read_trying(
-    ctx: typer.Context, file: Path, passphrase_file: Path | None, journal_secret: str
-) -> portable.Incoming:
-    """The backup opens with --passphrase-file, or the journal's passphrase, or (asked) an older one."""
-    if passphrase_file is not None:
-        return backups.read(file, _passphrase_from(passphrase_file))
-    try:
-        return backups.read(file, journal_secret)
-    except WrongSecret:
-        if not _shared.can_ask_secret() or not _shared.stdin_is_terminal():
-            raise
-        Output().say(
-            "The journal's passphrase doesn't open this backup; it may have been made with an older one."
-        )
-        return backups.read(file, str(typer.prompt("Backup passphrase", hide_input=True, err=True)))
 
 
 def _report(
@@ -370,15 +336,15 @@ def export(
 
     Example: recovery-journal export --format markdown -o journal.md
     """
-    from .reading import _filter
+    from .reading import entry_filter
 
     if fmt not in exports.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
-    wanted = _filter(since, until, None, tag, None, False, stage)
+    wanted = entry_filter(since, until, None, tag, None, False, stage)
     if output is not None:
-        outfiles.check_target(_shared.settings(ctx).paths.home, output, force=force)
+        outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
         entries = found.entries
         now = journal.now()
@@ -404,11 +370,11 @@ def export(
 
 def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
     out = Output(as_json)
-    current = _shared.settings(ctx)
+    current = terminal.settings(ctx)
     if not current.paths.db.exists() and not dry_run:
         _import_into_new(current, read, out, as_json)
         return
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         report = backups.merge(journal, read.incoming, dry_run=True)
         snapshot = None
         if report.changed and not dry_run:  # a safety copy only when something will change
@@ -427,8 +393,9 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
     from .keys import show_recovery_code
 
     intro = f"There's no journal here yet, so one is created at {current.paths.home} for these entries."
-    journal, code, _secret = _shared.create_journal(current, intro)
-    with journal:
+    created = terminal.create_journal(current, intro)
+    code = created.recovery_code
+    with created.journal as journal:
         report = backups.merge(journal, read.incoming)
     _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty)
     if not as_json:

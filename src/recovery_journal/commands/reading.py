@@ -13,8 +13,8 @@ from ..errors import InvalidDate, InvalidInput
 from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
-from . import _shared
-from ._shared import JsonOpt, TagOpt
+from . import terminal
+from .options import JsonOpt, TagOpt
 
 FromOpt = Annotated[
     str | None,
@@ -42,7 +42,7 @@ StageOpt = Annotated[
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 
 
-def _filter(
+def entry_filter(
     since: str | None,
     until: str | None,
     on: str | None,
@@ -51,6 +51,7 @@ def _filter(
     newest_first: bool,
     stages: list[str] | None = None,
 ) -> EntryFilter:
+    """The entries the --from/--to/--on/--tag/--stage/--limit options ask for (export shares it)."""
     now = local_now()
     if on is not None and (since or until):
         raise InvalidInput(
@@ -93,9 +94,9 @@ def list_entries(
 
     Example: recovery-journal list --from "last month" --tag therapy
     """
-    wanted = replace(_filter(since, until, on, tag, limit, reverse, stage), starred=starred)
+    wanted = replace(entry_filter(since, until, on, tag, limit, reverse, stage), starred=starred)
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)
     if as_json:
         out.document(
@@ -111,7 +112,7 @@ def list_entries(
         out.show(view.entry_table(listing.entries, out.out.width))
     else:
         out.lines(view.entry_lines(listing.entries))
-    _shared.left_out(listing.unreadable)
+    terminal.left_out(listing.unreadable)
 
 
 def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
@@ -120,7 +121,7 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
     Example: recovery-journal show 12
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         entry = journal.entry(entry_id)
     if as_json:
         out.document("entry", entry=view.entry_json(entry))
@@ -136,7 +137,7 @@ def history(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> No
     Example: recovery-journal history 12
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         entry, revisions = journal.history(entry_id)
     if as_json:
         out.document(
@@ -170,14 +171,14 @@ def search_entries(
 
     Example: recovery-journal search boundary --from 2024-01-01
     """
-    wanted = _filter(since, until, None, tag, limit, False, stage)
+    wanted = entry_filter(since, until, None, tag, limit, False, stage)
     out = Output(as_json)
-    if not words and not _shared.stdin_is_terminal():
+    if not words and not terminal.stdin_is_terminal():
         raise InvalidInput(
             "There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary"
         )
     query = " ".join(words) if words else str(typer.prompt("Search for", err=True))
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         result = journal.search(query, wanted)
     if as_json:
         out.document(
@@ -192,7 +193,7 @@ def search_entries(
         out.show(view.search_view(result))
     else:
         out.lines(view.search_lines(result))
-    _shared.left_out(result.unreadable)
+    terminal.left_out(result.unreadable)
 
 
 def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -201,7 +202,7 @@ def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: recovery-journal tags
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         counted, unreadable = journal.tags()
     if as_json:
         out.document("tags", tags=[{"tag": t, "entries": n} for t, n in counted], unreadable=unreadable)
@@ -211,4 +212,4 @@ def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         out.show(view.tags_table(counted))
     else:
         out.lines(view.tags_lines(counted))
-    _shared.left_out(unreadable)
+    terminal.left_out(unreadable)

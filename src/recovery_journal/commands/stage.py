@@ -11,8 +11,8 @@ from ..errors import InvalidInput
 from ..render import stages as view
 from ..render.output import Output
 from ..stages.model import Stage
-from . import _shared
-from ._shared import JsonOpt
+from . import terminal
+from .options import JsonOpt
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 CHOICES = "recognition, acceptance or recovery (or 1, 2, 3)"
@@ -49,14 +49,14 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if ctx.invoked_subcommand is not None:
         return
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         journey, unreadable = journal.stages.journey()
         today = journal.now().date()
     if as_json:
         out.document("stage", **view.journey_json(journey), unreadable=unreadable)
     else:
         out.view(view.journey_view(journey, today), view.journey_lines(journey, today))
-    _shared.left_out(unreadable)
+    terminal.left_out(unreadable)
 
 
 @stage_app.command("show")
@@ -66,7 +66,7 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
     Example: recovery-journal stage show 12
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.explain(entry_id)
     if as_json:
         out.document("stage", id=entry.id, stage=view.record_json(entry))
@@ -88,7 +88,7 @@ def set_stage(
     """
     chosen = parse_stage(stage, auto=True)
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.set(entry_id, chosen)
     if chosen is None:
         label = "not clear" if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value
@@ -107,7 +107,7 @@ def relearn(ctx: typer.Context) -> None:
     Example: recovery-journal stage relearn
     """
     out = Output()
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         done = journal.stages.relearn()
     out.say(
         f"Learned from {done.corrections} correction{'s' if done.corrections != 1 else ''}; "
@@ -133,15 +133,15 @@ def guess(
     Example: echo "I finally said no to her." | recovery-journal stage guess
     """
     out = Output(as_json)
-    if _shared.stdin_is_terminal():
+    if terminal.stdin_is_terminal():
         out.say("Type or paste the text, then press Ctrl-D.")
-    text = _shared.read_stdin_text(MAX_TEXT_BYTES, outcome="it wasn't read")
+    text = terminal.read_stdin_text(MAX_TEXT_BYTES, outcome="it wasn't read")
     if not text.strip():
         raise InvalidInput(
             "There's no text to guess from.", hint="Pipe some in: echo '...' | recovery-journal stage guess"
         )
     if personal:
-        with _shared.open_journal(ctx, out) as journal:
+        with terminal.open_journal(ctx, out) as journal:
             result = journal.stages.guess(text).guess
     else:
         from ..stages import classify
@@ -160,9 +160,9 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: recovery-journal stage review
     """
     out = Output(as_json)
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         unsure = journal.stages.uncertain()
-        if as_json or not _shared.stdin_is_terminal():
+        if as_json or not terminal.stdin_is_terminal():
             listed = [{"id": e.id, "stage": view.record_json(e)} for e in unsure]
             if as_json:
                 out.document("review", entries=listed)

@@ -2,71 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from ..domain.dates import not_in_future, parse_moment
+from ..domain.dates import entry_moment
 from ..domain.entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
-from ..errors import EditorFailed, EmptyEntry, Interrupted, Tampered, TooLarge, UsageProblem
-from ..journal import editor
-from ..journal.service import Journal, local_now
+from ..errors import Interrupted, Tampered, UsageProblem
+from ..journal import composing
+from ..journal.service import local_now
 from ..render.entries import entry_json, when
 from ..render.output import Output
-from . import _shared
-from ._shared import DateOpt, JsonOpt, MoodOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
+from . import terminal
+from .options import DateOpt, JsonOpt, MoodOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
 
 
-def _date(value: str | None, keep_time_of: datetime | None = None) -> datetime | None:
-    """A --date value; for an edit, a day given without a time keeps the entry's own time of day."""
-    if value is None:
-        return None
-    now = local_now()
-    reference = now
-    if keep_time_of is not None and value.strip().lower() != "now":
-        reference = now.replace(
-            hour=keep_time_of.hour, minute=keep_time_of.minute, second=keep_time_of.second, microsecond=0
-        )
-    moment = parse_moment(value, reference)
-    if keep_time_of is not None and moment > now and moment.date() == now.date():
-        moment = now  # today, at a time of day not reached yet: now is as late as an entry can be
-    return not_in_future(moment, now)
-
-
-@contextlib.contextmanager
-def _maybe_session(journal: Journal, wanted: bool) -> Iterator[editor.Session | None]:
-    if not wanted:
-        yield None
-        return
-    with editor.session(
-        journal.settings.scratch, journal.settings.paths.tag, journal.settings.env
-    ) as session:
-        yield session
-
-
-def _from_editor(session: editor.Session, journal: Journal, initial: str, **details: object) -> str:
-    """Run the editor; if it fails with words in the buffer, keep them as a draft before saying so."""
-    edited = session.run(initial)
-    if edited.ok:
-        return edited.text
-    if edited.interrupted:
-        stopped = Interrupted("The editor was stopped (Ctrl-C), so this wasn't saved as an entry.")
-        if edited.text.strip() and edited.text != initial:
-            raise _shared.keep_unsaved(journal, stopped, edited.text, session, **details)
-        raise Interrupted(
-            "The editor was stopped (Ctrl-C). Nothing was changed.",
-            hint="Run the command again whenever you like.",
-        )
-    failure = EditorFailed(f"The editor closed with an error (status {edited.status}).")
-    if edited.text.strip() and edited.text != initial:
-        raise _shared.keep_unsaved(journal, failure, edited.text, session, **details)
-    raise EditorFailed(
-        f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again."
-    )
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else entry_moment(value, local_now())
 
 
 def write(
@@ -83,31 +36,23 @@ def write(
 
     Example: recovery-journal write --tag therapy --mood 6
     """
-    _shared.refuse_words_on_command_line(ctx.args)
-    details = {
-        "title": clean_title(title or ""),
-        "tags": clean_tags(tag or []),
-        "mood": check_mood(mood),
-        "tender": bool(tender),
-        "starred": bool(star),
-    }
-    moment = _date(date)
+    terminal.refuse_words_on_command_line(ctx.args)
+    title, tags, mood = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
+    moment = _moment(date)  # a date that can't be read is said before asking for anything
     out = Output(as_json)
-    piped = not _shared.stdin_is_terminal()
-    text = _shared.read_stdin_text(MAX_TEXT_BYTES) if piped else None
-    with _shared.open_journal(ctx, out) as journal, _maybe_session(journal, not piped) as session:
-        draft_details = {**details, "date": _shared.iso_or_none(moment)}
-        if session is not None:
-            text = _from_editor(session, journal, "", **draft_details)
-        assert text is not None  # noqa: S101 - one of the two sources ran
-        try:
-            entry = journal.write(text, date=moment, **details)  # type: ignore[arg-type]
-        except TooLarge as exc:
-            raise (
-                _shared.keep_unsaved(journal, exc, text, session, **draft_details) if session else exc
-            ) from None
-        except _shared.SAVE_FAILURES as exc:
-            raise _shared.keep_unsaved(journal, exc, text, session, **draft_details) from None
+    piped = not terminal.stdin_is_terminal()
+    text = terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None
+    with terminal.open_journal(ctx, out) as journal:
+        entry = composing.write(
+            journal,
+            text,
+            date=moment,
+            title=title,
+            tags=tags,
+            mood=mood,
+            tender=bool(tender),
+            starred=bool(star),
+        )
     if as_json:
         out.document("entry", entry=entry_json(entry))
     else:
@@ -149,32 +94,15 @@ def edit(
     )
     out = Output(as_json)
     details_only = not changes.is_empty() or date is not None
-    piped = not _shared.stdin_is_terminal()
+    piped = not terminal.stdin_is_terminal()
     # Piped text replaces the words; with options it comes along too, and an empty pipe then changes nothing.
-    text = _shared.read_stdin_text(MAX_TEXT_BYTES, outcome="the entry was left as it was") if piped else None
+    text = terminal.read_stdin_text(MAX_TEXT_BYTES, outcome="the entry was left as it was") if piped else None
     if details_only and text is not None and not text.strip():
         text = None
-    with _shared.open_journal(ctx, out) as journal:
-        before = journal.entry(entry_id)
-        if date is not None:
-            changes = replace(changes, date=_date(date, keep_time_of=before.date))
-        with _maybe_session(journal, not details_only and not piped) as session:
-            if session is not None:
-                text = _from_editor(session, journal, before.text + "\n", entry_uuid=before.uuid)
-            if text is not None:
-                if not text.strip():
-                    raise EmptyEntry(
-                        f"The text came back empty, so entry {entry_id} was left as it was.",
-                        hint="An empty edit never deletes. To remove the entry: "
-                        f"recovery-journal delete {entry_id}",
-                    )
-                changes = replace(changes, text=text)
-            try:
-                result = journal.edit(entry_id, changes, seen_updated=before.updated)
-            except _shared.SAVE_FAILURES as exc:
-                if text is None:
-                    raise
-                raise _shared.keep_unsaved(journal, exc, text, session, entry_uuid=before.uuid) from None
+    with terminal.open_journal(ctx, out) as journal:
+        result = composing.edit(
+            journal, entry_id, changes, when=date, text=text, use_editor=not details_only and not piped
+        )
     if as_json:
         out.document("entry", entry=entry_json(result.entry), changed=result.changed)
     elif not result.changed:
@@ -199,12 +127,12 @@ def delete(
     Example: recovery-journal delete 12
     """
     out = Output()
-    if not yes and not _shared.stdin_is_terminal():
+    if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Deleting asks first, and there's no terminal to ask in.",
             hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes",
         )
-    with _shared.open_journal(ctx, out) as journal:
+    with terminal.open_journal(ctx, out) as journal:
         try:
             entry = journal.entry(entry_id)
             what = f"entry {entry_id} from {when(entry.date)}" + _versions(entry.revisions)

@@ -109,6 +109,19 @@ def not_in_future(moment: datetime, now: datetime) -> datetime:
     return moment
 
 
+def entry_moment(value: str, now: datetime, keep_time_of: datetime | None = None) -> datetime:
+    """When an entry is about, from --date; for an edit, a day given without a time keeps the entry's time."""
+    reference = now
+    if keep_time_of is not None and value.strip().lower() != "now":
+        reference = now.replace(
+            hour=keep_time_of.hour, minute=keep_time_of.minute, second=keep_time_of.second, microsecond=0
+        )
+    moment = parse_moment(value, reference)
+    if keep_time_of is not None and moment > now and moment.date() == now.date():
+        moment = now  # today, at a time of day not reached yet: now is as late as an entry can be
+    return not_in_future(moment, now)
+
+
 def _check_calendar(raw: str, year: int, month: int, day: int) -> None:
     if not 1 <= month <= 12:
         raise InvalidDate(f"{raw} isn't a date on the calendar: there's no month {month}.", hint=HINT)

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..errors import ExitCode, JournalError, WrongSecret
-from ..journal import editor
+from ..errors import Damaged, ExitCode, JournalError, WrongSecret
+from ..journal import editor, opening
+from ..journal.opening import Ask, AskTry
 from ..journal.service import Journal
 from ..paths import JournalPaths
 from ..sealing import codec, vault
+from ..settings import Settings
 
 Status = Literal["ok", "note", "problem"]
 
@@ -39,6 +41,29 @@ class Report:
             if worst in codes:
                 return worst
         return codes[0] if codes else ExitCode.OK
+
+
+def examine(
+    settings: Settings, backups: list[Path], ask: AskTry | None, ask_once: Ask | None
+) -> tuple[Report, list[int]]:
+    """Check the journal and any backups named; also return drafts made from a crashed editor's words."""
+    report = Report()
+    secret: str | None = None
+    rescued: list[int] = []
+    try:
+        opening.require_journal(settings)
+        permission_checks(settings.paths, report)
+        opened = opening.open_journal(settings, ask)
+    except Damaged as exc:  # a file SQLite can't read: say so as a finding, and what can still be done
+        damaged_file_checks(settings.paths, exc, report)
+    else:
+        secret, rescued = opened.passphrase, opened.rescued
+        with opened.journal as journal:
+            journal_checks(journal, report)
+    for path in backups:
+        secret = secret if secret is not None else opening.current_passphrase(settings, ask_once)
+        backup_check(path, secret, report)
+    return report, rescued
 
 
 def permission_checks(paths: JournalPaths, report: Report) -> None:

@@ -16,9 +16,19 @@ from typing import Any
 
 from .. import __version__
 from ..domain.entry import Entry, EntryFilter, Revision
-from ..errors import Damaged, JournalError, NotAJournal, NotFound, StorageProblem, Tampered
+from ..errors import (
+    Damaged,
+    JournalError,
+    NotAJournal,
+    NotFound,
+    PassphraseProblem,
+    StorageProblem,
+    Tampered,
+    WrongSecret,
+)
 from ..journal.service import Journal
 from ..sealing import codec, vault
+from ..sealing import passphrase as sources
 from ..sealing.crypto import Argon2Params, InvalidCiphertext
 from ..settings import Settings
 from ..storage import migrations, queries
@@ -124,6 +134,40 @@ def records(journal: Journal, found: Contents, progress: Progress | None = None)
     }
     if progress is not None:
         progress(total, total)
+
+
+def passphrase_from_file(path: Path) -> str:
+    """The backup's passphrase from --passphrase-file."""
+    return sources.read_file(path.expanduser(), "--passphrase-file")
+
+
+def backup_passphrase(settings: Settings, given: Path | None, ask: Callable[[], str] | None) -> str:
+    """--passphrase-file, else the usual passphrase sources, else asked."""
+    if given is not None:
+        return passphrase_from_file(given)
+    found = sources.from_environment(settings.env)
+    if found is not None:
+        return found
+    if ask is None:
+        raise PassphraseProblem(
+            "There's no terminal to ask for the backup's passphrase in.",
+            hint="Use --passphrase-file, or set RECOVERY_JOURNAL_PASSPHRASE_FILE.",
+        )
+    return ask()
+
+
+def read_trying(
+    path: Path, given: Path | None, journal_passphrase: str, ask_older: Callable[[], str] | None
+) -> portable.Incoming:
+    """The backup opens with --passphrase-file, or the journal's passphrase, or (asked) an older one."""
+    if given is not None:
+        return read(path, passphrase_from_file(given))
+    try:
+        return read(path, journal_passphrase)
+    except WrongSecret:
+        if ask_older is None:
+            raise
+        return read(path, ask_older())
 
 
 def read(path: Path, passphrase: str) -> portable.Incoming:

@@ -1,0 +1,50 @@
+"""Options several commands share, declared once so they read and behave the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+DateOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        "-d",
+        metavar="WHEN",
+        help='When it is about: 2024-03-01, "yesterday", "3 days ago", "last friday".',
+        show_default=False,
+    ),
+]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--tag", "-t", metavar="TAG", help="A tag; repeat for more.", show_default=False),
+]
+MoodOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--mood",
+        "-m",
+        metavar="1-10",
+        help="How the day felt, 1 (heaviest) to 10 (lightest).",
+        show_default=False,
+    ),
+]
+TitleOpt = Annotated[
+    str | None, typer.Option("--title", metavar="TITLE", help="A short title.", show_default=False)
+]
+StarOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--star/--unstar", help="Star it, to find it again easily (list --starred).", show_default=False
+    ),
+]
+TenderOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--tender/--not-tender",
+        help="Mark as painful: never brought back unasked (on-this-day), shown folded in timelines.",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")]

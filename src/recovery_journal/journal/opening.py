@@ -1,0 +1,140 @@
+"""Opening a journal: find it, check the file, get the passphrase, unlock, and keep what a crash left behind.
+
+Passphrases come from the environment (sealing/passphrase.py) or from an `ask` callable the face layer passes
+in; `ask` is None when there is no terminal to ask in. Nothing here prompts or prints: what the person should
+hear about (words rescued from a crashed editor) comes back as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..errors import PassphraseProblem, WrongSecret
+from ..sealing import passphrase as sources
+from ..settings import Settings
+from ..storage.store import check_journal_file, check_new_home
+from . import editor
+from .service import Journal
+
+# Asks once; raises (e.g. typer.Abort on Ctrl-C) rather than return nothing.
+Ask = Callable[[], str]
+# Asks for the passphrase, told which try this is (1, 2, 3) so it can say "try again" kindly.
+AskTry = Callable[[int], str]
+
+PROMPT_TRIES = 3
+
+
+@dataclass(frozen=True)
+class Opened:
+    """An unlocked journal, the passphrase that opened it, and drafts made from a crashed editor's words."""
+
+    journal: Journal
+    passphrase: str
+    rescued: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new journal, its recovery code (to be shown once), and the passphrase it was created with."""
+
+    journal: Journal
+    recovery_code: str
+    passphrase: str
+
+
+def require_journal(settings: Settings) -> None:
+    """Refuse early, before asking for anything, when there is no journal file (or not one of ours)."""
+    check_journal_file(settings.paths.db)
+
+
+def open_journal(settings: Settings, ask: AskTry | None) -> Opened:
+    """Unlock the journal; then seal any words a crashed editor left behind, and give new entries a stage."""
+    require_journal(settings)  # "no journal yet" before asking for anything
+    journal, secret = _unlock(settings, ask)
+    try:
+        rescued = _rescue_leftovers(journal)
+        journal.stages.backfill()
+    except BaseException:
+        journal.close()
+        raise
+    return Opened(journal=journal, passphrase=secret, rescued=rescued)
+
+
+def current_passphrase(settings: Settings, ask: Ask | None) -> str:
+    """The journal's passphrase: from the environment if configured, else asked."""
+    found = sources.from_environment(settings.env)
+    if found is not None:
+        return found
+    if ask is None:
+        raise _no_terminal("passphrase", "RECOVERY_JOURNAL_PASSPHRASE_FILE or _PASSPHRASE_COMMAND")
+    return ask()
+
+
+def new_passphrase(settings: Settings, ask: Ask | None, names: tuple[str, str, str] = sources.NEW) -> str:
+    """A new passphrase: from the environment variables `names` if configured, else asked."""
+    found = sources.from_environment(settings.env, names)
+    if found is not None:
+        return found
+    if ask is None:
+        raise _no_terminal("new passphrase", f"{sources.PREFIX}{names[0]}")
+    return ask()
+
+
+def create_journal(settings: Settings, ask_new: Ask | None) -> Created:
+    """Create a journal with a passphrase chosen now; refuse an occupied home before asking."""
+    check_new_home(settings.paths)
+    secret = new_passphrase(settings, ask_new, sources.CURRENT)
+    journal, code = Journal.create(settings, secret)
+    return Created(journal=journal, recovery_code=code, passphrase=secret)
+
+
+def open_with_recovery_code(settings: Settings, ask_code: Ask | None) -> Journal:
+    """Unlock with the recovery code, from the environment or asked."""
+    require_journal(settings)
+    code = settings.env.get(sources.RECOVERY_CODE_ENV)
+    if not code:
+        if ask_code is None:
+            raise PassphraseProblem(
+                "There's no terminal to ask for the recovery code in.",
+                hint=f"Run this in a terminal, or set {sources.RECOVERY_CODE_ENV}.",
+            )
+        code = ask_code()
+    return Journal.unlock_with_recovery_code(settings, code)
+
+
+def _unlock(settings: Settings, ask: AskTry | None) -> tuple[Journal, str]:
+    """Unlock with the passphrase; typed at a prompt, a slip of the fingers gets another try or two."""
+    found = sources.from_environment(settings.env)  # a command is run once, never twice
+    if found is not None:
+        return Journal.unlock(settings, found), found
+    if ask is None:
+        raise _no_terminal("passphrase", "RECOVERY_JOURNAL_PASSPHRASE_FILE or _PASSPHRASE_COMMAND")
+    for attempt in range(1, PROMPT_TRIES + 1):
+        secret = ask(attempt)
+        try:
+            return Journal.unlock(settings, secret), secret
+        except (WrongSecret, PassphraseProblem):
+            if attempt == PROMPT_TRIES:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _rescue_leftovers(journal: Journal) -> list[int]:
+    """Seal words from editor sessions that ended early into drafts; return the drafts' numbers."""
+    if journal.store.read_only:
+        return []  # no drafts can be written there; the words wait in the private folder for a writable open
+    rescued = []
+    for leftover in editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
+        rescued.append(
+            journal.keep_draft(leftover.text, reason="an editor session ended before it was saved").number
+        )
+        leftover.discard()
+    return rescued
+
+
+def _no_terminal(what: str, env_hint: str) -> PassphraseProblem:
+    return PassphraseProblem(
+        f"There's no terminal to ask for the {what} in.",
+        hint=f"Run this in a terminal, or set {env_hint} (docs/usage.md lists each way).",
+    )
