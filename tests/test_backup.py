@@ -644,6 +644,17 @@ def test_import_json_names_what_is_wrong_in_words(
     assert words in ran.stderr and "Error" not in ran.stderr and "Traceback" not in ran.stderr
 
 
+def test_an_import_error_never_quotes_the_persons_own_words(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    source = tmp_path / "export.json"
+    entry = _one(tags=["what he did to me in march!"])
+    source.write_text(json.dumps({"format": "recovery-journal-export", "version": 1, "entries": [entry]}))
+    ran = cli("import", "json", str(source))
+    assert ran.exit_code == ExitCode.INVALID_INPUT and "a tag" in ran.stderr
+    assert "march" not in ran.stderr + ran.stdout
+
+
 def test_import_of_a_file_that_isnt_utf8_is_an_encoding_error(
     cli: Cli, initialised: Ran, tmp_path: Path
 ) -> None:

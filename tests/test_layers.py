@@ -20,6 +20,7 @@ PACKAGE = ROOT / "src" / "recovery_journal"
 # Where the terminal may be used: asking, printing, ending the process.
 FACE = ("cli.py", "commands", "render")
 MOST_MODULES_IN_A_FOLDER = 12
+BUILTINS = {"input", "exit", "quit"}
 
 
 def _lint_imports() -> str:
@@ -49,6 +50,9 @@ def test_every_layer_contract_holds() -> None:
 WRONG_IMPORTS = [
     ("layers", "overviews/facts.py", "from ..render import output"),
     ("layers", "storage/queries.py", "from ..sealing import crypto"),
+    ("layers", "overviews/facts.py", "from ..portability import portable"),  # siblings stay apart
+    ("layers", "stages/model.py", "from ..domain import entry"),
+    ("crypto-pure", "sealing/crypto.py", "from ..storage import queries"),
     ("crypto-pure", "sealing/crypto.py", "from . import codec"),
     ("no-terminal-below-commands", "journal/service.py", "import rich"),
     ("no-terminal-below-commands", "storage/store.py", "import typer"),
@@ -75,16 +79,25 @@ def _face(path: Path) -> bool:
     return path.relative_to(PACKAGE).parts[0] in FACE
 
 
-def test_nothing_below_the_face_asks_with_input() -> None:
-    """input() reads the terminal; below commands, prompts are callables handed down (journal/opening.py)."""
-    asking = [
+def test_nothing_below_the_face_asks_or_ends_the_process() -> None:
+    """input() reads the terminal and exit()/SystemExit end the process; ruff can't ban builtins."""
+    found = [
         f"{path.relative_to(PACKAGE)}:{node.lineno}"
         for path in PACKAGE.rglob("*.py")
-        if not _face(path)
+        if not _face(path) and path.name not in ("train.py", "evaluate.py")  # developer tools, run as scripts
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "input"
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in BUILTINS)
+        or (isinstance(node, ast.Name) and node.id == "SystemExit")
     ]
-    assert asking == []
+    assert found == []
+
+
+def test_a_module_in_no_layer_breaks_the_layer_contract(tmp_path: Path) -> None:
+    copy = tmp_path / "recovery_journal"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("corpus", "*.json", "__pycache__"))
+    (copy / "stray.py").write_text('"""A module nobody placed."""\n', encoding="utf-8")
+    done = _run_contracts(tmp_path, "layers")
+    assert done.returncode != 0 and "recovery_journal.stray" in done.stdout
 
 
 def test_each_folder_is_a_small_room_that_says_what_it_holds_and_may_import() -> None:

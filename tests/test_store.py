@@ -319,18 +319,18 @@ def test_a_draft_that_does_not_fit_is_not_reported_as_kept(
     journal: Journal, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A short write must fail loudly: the caller then keeps the plain editor file instead of deleting it."""
-    _nearly_full_disk(monkeypatch, room=200)
-    with pytest.raises(StorageProblem, match="full"):
-        journal.keep_draft("Words that must not be lost. " * 100, reason="test")
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:  # undo() would also lift the journal-home isolation
+        _nearly_full_disk(patched, room=200)
+        with pytest.raises(StorageProblem, match="full"):
+            journal.keep_draft("Words that must not be lost. " * 100, reason="test")
     assert journal.drafts().drafts == [] and journal.drafts().unreadable == []
 
 
 def test_an_export_that_does_not_fit_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
-    _nearly_full_disk(monkeypatch, room=100)
-    with pytest.raises(StorageProblem, match="full"):
-        files.write_private(folder / "export.json", b"x" * 10_000)
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        _nearly_full_disk(patched, room=100)
+        with pytest.raises(StorageProblem, match="full"):
+            files.write_private(folder / "export.json", b"x" * 10_000)
     assert list(folder.iterdir()) == []

@@ -154,10 +154,18 @@ def read_entry(raw: dict[str, Any]) -> tuple[Entry, list[Revision]]:
     except KeyError as exc:
         raise BadRecord(f"an entry is missing {exc.args[0]!r}") from None
     except JournalError as exc:  # a value this journal wouldn't accept from a person either
-        raise BadRecord(f"a value in an entry doesn't fit: {exc.message.rstrip('.')}") from None
+        # Named by kind only: the value itself (a tag, a title) is the person's words, never put in a message.
+        raise BadRecord(f"a value in an entry doesn't fit: {_kind_of(exc)}") from None
     except (TypeError, ValueError, AttributeError):
         raise BadRecord("an entry has a value of the wrong kind (a date, a number or a list)") from None
     return entry, revisions
+
+
+def _kind_of(exc: JournalError) -> str:
+    """What didn't fit, in words that never quote the person's own (a tag's message would)."""
+    if isinstance(exc, InvalidInput):
+        return "a tag or the title can't be used as it is"
+    return exc.message.rstrip(".")
 
 
 def read_milestone(raw: dict[str, Any]) -> Milestone:
