@@ -80,12 +80,24 @@ def initialised(cli: Cli) -> Ran:
 def fake_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
     """Make $EDITOR a script that writes given text (and records what it saw) instead of a person typing."""
 
-    def configure(text: str | None = None, status: int = 0, append: bool = False) -> Path:
+    def configure(
+        text: str | None = None, status: int = 0, append: bool = False, raw: bytes | None = None
+    ) -> Path:
         log = tmp_path / "editor-log.json"
         spec = tmp_path / "editor-spec.json"
         import json
 
-        spec.write_text(json.dumps({"text": text, "status": status, "append": append, "log": str(log)}))
+        spec.write_text(
+            json.dumps(
+                {
+                    "text": text,
+                    "status": status,
+                    "append": append,
+                    "log": str(log),
+                    "raw_hex": None if raw is None else raw.hex(),
+                }
+            )
+        )
         monkeypatch.setenv("EDITOR", f"{sys.executable} {HELPERS / 'fake_editor.py'} {spec}")
         return log
 

@@ -30,6 +30,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 18
     EDITOR_FAILED = 19
     INVALID_INPUT = 20
+    KEY_CHANGED = 21
     INTERRUPTED = 130
 
 
@@ -124,6 +125,12 @@ class EditorFailed(JournalError):
 
 class InvalidInput(JournalError):
     exit_code = ExitCode.INVALID_INPUT
+
+
+class KeyChanged(JournalError):
+    """Another window rotated the data key since this one unlocked: nothing may be sealed under the old."""
+
+    exit_code = ExitCode.KEY_CHANGED
 
 
 class Interrupted(JournalError):

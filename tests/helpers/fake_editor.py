@@ -18,7 +18,9 @@ seen = {
     "root_mode": stat.S_IMODE(target.parent.parent.stat().st_mode),
     "initial": target.read_text(encoding="utf-8"),
 }
-if spec["text"] is not None:
+if spec.get("raw_hex") is not None:  # bytes as some editors save them: not always UTF-8
+    target.write_bytes(bytes.fromhex(spec["raw_hex"]))
+elif spec["text"] is not None:
     with open(target, "a" if spec["append"] else "w", encoding="utf-8") as handle:
         handle.write(spec["text"])
 # Editors leave swap or backup files beside the one they edit; the session must clean those up too.

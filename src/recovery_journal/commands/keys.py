@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
 
 from ..journal import opening
+from ..journal.service import Journal
 from ..portability.backup import remove_snapshots
 from ..render.output import Output
 from . import terminal
@@ -15,10 +17,13 @@ from .options import JsonOpt
 SHORT_PASSPHRASE = 8
 
 
-def show_recovery_code(out: Output, code: str, *, first: bool) -> None:
+def show_recovery_code(out: Output, code: str, *, first: bool, journal: Journal) -> None:
+    """Show the code; only once it has reached stdout in full is it recorded as shown (docs/encryption.md)."""
     from ..render.keys import show_recovery_code as show  # Rich's Panel, loaded only when a code is shown
 
     show(out, code, first=first)
+    sys.stdout.flush()
+    journal.recovery_code_shown()
 
 
 def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
@@ -29,14 +34,16 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     current = terminal.settings(ctx)
     out = Output(as_json)
     created = terminal.create_journal(current, f"Creating a journal at {current.paths.home}")
-    created.journal.close()
     code, secret = created.recovery_code, created.passphrase
-    if as_json:
-        out.document(
-            "init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak
-        )
-        return
-    show_recovery_code(out, code, first=True)
+    with created.journal as journal:
+        if as_json:
+            out.document(
+                "init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak
+            )
+            sys.stdout.flush()
+            journal.recovery_code_shown()
+            return
+        show_recovery_code(out, code, first=True, journal=journal)
     if len(secret) < SHORT_PASSPHRASE:
         out.say(
             "A longer passphrase is harder to guess; a few unrelated words work well. "
@@ -64,16 +71,28 @@ def passwd(
             "for when the old passphrase may be known to someone.",
         ),
     ] = False,
+    new_recovery_code: Annotated[
+        bool,
+        typer.Option(
+            "--new-recovery-code",
+            help="Replace the recovery code with a new one, shown once (the passphrase stays as it is, "
+            "unless --rotate-data-key is given too).",
+        ),
+    ] = False,
 ) -> None:
-    """Change your passphrase.
+    """Change your passphrase, or get a new recovery code.
 
-    Without a terminal, the new one comes from RECOVERY_JOURNAL_NEW_PASSPHRASE_FILE,
+    Without a terminal, the new passphrase comes from RECOVERY_JOURNAL_NEW_PASSPHRASE_FILE,
     RECOVERY_JOURNAL_NEW_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_NEW_PASSPHRASE.
 
     Example: recovery-journal passwd
     """
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
+        if new_recovery_code and not rotate_data_key:
+            show_recovery_code(out, journal.new_recovery_code(), first=False, journal=journal)
+            out.say("Your passphrase is as it was.", style="green")
+            return
         secret = terminal.ask_new_passphrase(journal.settings)
         if not rotate_data_key:
             journal.change_passphrase(secret)
@@ -82,7 +101,7 @@ def passwd(
             return
         count, code = journal.rotate_data_key(secret)
         removed = remove_snapshots(journal)
-    show_recovery_code(out, code, first=False)
+        show_recovery_code(out, code, first=False, journal=journal)
     out.say(
         f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
         style="green",
@@ -115,6 +134,6 @@ def recover(ctx: typer.Context) -> None:
         secret = terminal.ask_new_passphrase(current)
         new_code = journal.reset_after_recovery(secret)
         removed = remove_snapshots(journal)
-    show_recovery_code(out, new_code, first=False)
+        show_recovery_code(out, new_code, first=False, journal=journal)
     _say_removed(out, removed)
     out.say("Your new passphrase is set, and the code you used no longer works.", style="green")

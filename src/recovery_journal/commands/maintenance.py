@@ -31,10 +31,13 @@ def doctor(
     Example: recovery-journal doctor ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
-    report, rescued = checks.examine(
-        terminal.settings(ctx), backups or [], terminal.passphrase_tries(), terminal.passphrase_prompt()
+    report = checks.examine(
+        terminal.settings(ctx),
+        backups or [],
+        terminal.passphrase_tries(),
+        terminal.passphrase_prompt(),
+        terminal.rescued_teller(out),
     )
-    terminal.say_rescued(out, rescued)
     if as_json:
         out.document(
             "doctor", checks=[view.check_json(c) for c in report.checks], exit_code=int(report.exit_code)
@@ -88,14 +91,27 @@ def show_draft(ctx: typer.Context, number: NumberArg) -> None:
 
 
 @drafts_app.command("save")
-def save_draft(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
+def save_draft(
+    ctx: typer.Context,
+    number: NumberArg,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            metavar="ENCODING",
+            show_default=False,
+            help="For a draft your editor didn't save as UTF-8: the encoding it used (cp1252, latin-1...).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Save a kept draft as an entry (or finish the edit it came from).
 
     Example: recovery-journal drafts save 1
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        entry = journal.save_draft(number)
+        entry = journal.save_draft(number, encoding)
     if as_json:
         out.document("entry", entry=entry_json(entry))
     else:

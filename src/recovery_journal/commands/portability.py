@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import AlreadyExists, UsageProblem
+from ..journal.service import Journal
 from ..portability import backup as backups
 from ..portability import importers, outfiles
 from ..portability.merge import MergeReport
@@ -216,12 +217,10 @@ def restore(
             )
             return
         journal, code, report = backups.restore_new(current, secret, incoming)
-        journal.close()
-        from .keys import show_recovery_code
-
-        _report(out, report, dry_run=False, as_json=as_json)
+        with journal:
+            _report(out, report, dry_run=False, as_json=as_json, recovery_code=code)
+            _show_code(out, journal, code, as_json)
         if not as_json:
-            show_recovery_code(out, code, first=True)
             out.say(f"The new journal at {current.paths.home} opens with the backup's passphrase.")
         return
     opened = terminal.open_journal_with_passphrase(ctx, out)
@@ -238,6 +237,17 @@ def restore(
     _report(out, report, dry_run=False, as_json=as_json, snapshot=str(saved))
 
 
+def _show_code(out: Output, journal: Journal, code: str, as_json: bool) -> None:
+    """A new journal's recovery code: in the JSON document already, or shown now; then recorded as shown."""
+    if as_json:
+        sys.stdout.flush()
+        journal.recovery_code_shown()
+        return
+    from .keys import show_recovery_code
+
+    show_recovery_code(out, code, first=True, journal=journal)
+
+
 def _report(
     out: Output,
     report: MergeReport,
@@ -246,10 +256,13 @@ def _report(
     as_json: bool,
     snapshot: str | None = None,
     skipped: int = 0,
+    recovery_code: str | None = None,
 ) -> None:
     if as_json:
+        extra = {} if recovery_code is None else {"recovery_code": recovery_code}
         out.document(
             "restore" if not skipped else "import",
+            **extra,
             dry_run=dry_run,
             snapshot=snapshot,
             entries_added=report.entries_added,
@@ -390,16 +403,14 @@ def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json
 
 def _import_into_new(current: Settings, read: importers.Imported, out: Output, as_json: bool) -> None:
     """Moving from another journal with no journal here yet: create one, then bring everything in."""
-    from .keys import show_recovery_code
-
     intro = f"There's no journal here yet, so one is created at {current.paths.home} for these entries."
     created = terminal.create_journal(current, intro)
     code = created.recovery_code
     with created.journal as journal:
         report = backups.merge(journal, read.incoming)
-    _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty)
+        _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty, recovery_code=code)
+        _show_code(out, journal, code, as_json)
     if not as_json:
-        show_recovery_code(out, code, first=True)
         out.say(
             "Every entry has been given a healing stage; `recovery-journal stage review` goes through the "
             "unsure ones."

@@ -136,18 +136,29 @@ def open_journal(ctx: typer.Context, out: Output) -> Journal:
 
 def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> opening.Opened:
     """As open_journal, also giving the passphrase (a backup is protected by it by default)."""
-    opened = opening.open_journal(settings(ctx), passphrase_tries())
-    say_rescued(out, opened.rescued)
+    opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out))
+    if opened.recovery_code_unseen:
+        out.say(UNSEEN_CODE, style="yellow")
     return opened
 
 
-def say_rescued(out: Output, rescued: list[int]) -> None:
-    for _number in rescued:
+UNSEEN_CODE = (
+    "Your newest recovery code may never have been shown: a command stopped before it could show it. "
+    "`recovery-journal passwd --new-recovery-code` gives you a new one."
+)
+
+
+def rescued_teller(out: Output) -> opening.Told:
+    """Saying, as each is made, that a crashed editor's words were kept as a draft."""
+
+    def told(_number: int) -> None:
         out.say(
             "Words from an editor session that ended early were found and kept safe (encrypted) as a draft. "
             "`recovery-journal drafts` shows them.",
             style="yellow",
         )
+
+    return told
 
 
 def read_stdin_text(limit: int, outcome: str = "nothing was saved") -> str:

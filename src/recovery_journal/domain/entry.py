@@ -185,5 +185,6 @@ class Draft:
     entry_uuid: str | None = None
     tender: bool = False
     starred: bool = False
+    raw: bytes | None = None  # the words exactly as the editor wrote them, when that wasn't UTF-8
     path: Path | None = field(default=None, compare=False)
     number: int = field(default=0, compare=False)  # stable: it stays the draft's number until discarded

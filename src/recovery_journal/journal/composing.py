@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..domain.dates import entry_moment
 from ..domain.entry import Entry, EntryChanges
-from ..errors import EditorFailed, EmptyEntry, Interrupted, JournalError, Locked, StorageProblem, TooLarge
+from ..errors import (
+    EditorFailed,
+    EmptyEntry,
+    Interrupted,
+    InvalidEncoding,
+    JournalError,
+    TooLarge,
+)
 from . import editor
 from .service import EditResult, Journal
-
-# A failed save is one of these; the words are then kept as a draft, or their location is given.
-SAVE_FAILURES = (Locked, StorageProblem)
 
 
 def write(
@@ -48,10 +53,11 @@ def write(
         assert text is not None  # noqa: S101 - one of the two sources ran
         try:
             return journal.write(text, date=date, **details)
-        except TooLarge as exc:
-            raise (keep_unsaved(journal, exc, text, session, **draft_details) if session else exc) from None
-        except SAVE_FAILURES as exc:
-            raise keep_unsaved(journal, exc, text, session, **draft_details) from None
+        except Exception as exc:
+            # Piped text too big is still wherever it came from; anything else keeps the words first.
+            if not text.strip() or (session is None and isinstance(exc, TooLarge)):
+                raise
+            raise keep_unsaved(journal, _failure(exc), text, session, **draft_details) from exc
 
 
 def edit(
@@ -80,10 +86,10 @@ def edit(
             changes = replace(changes, text=text)
         try:
             return journal.edit(entry_id, changes, seen_updated=before.updated)
-        except SAVE_FAILURES as exc:
-            if text is None:
-                raise
-            raise keep_unsaved(journal, exc, text, session, entry_uuid=before.uuid) from None
+        except Exception as exc:
+            if text is None or (session is None and isinstance(exc, TooLarge)):
+                raise  # details only (nothing typed), or piped text that is still where it came from
+            raise keep_unsaved(journal, _failure(exc), text, session, entry_uuid=before.uuid) from exc
 
 
 def keep_unsaved(
@@ -94,23 +100,39 @@ def keep_unsaved(
     **details: Any,
 ) -> JournalError:
     """After a failed save: seal the words into a draft, or say exactly where they still are."""
+    return _told(failure, _keep(journal, text, session, failure.message, **details))
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """Where unsaved words went: a sealed draft, the private editor file, or nowhere (they were piped)."""
+
+    draft: int | None = None
+    path: Path | None = None
+
+
+def _keep(journal: Journal, text: str, session: editor.Session | None, reason: str, **details: Any) -> _Kept:
     try:
-        number = journal.keep_draft(text, reason=failure.message, **details).number
-    except (JournalError, ValueError, OSError):
-        if session is not None:
-            where = session.keep()
-            return type(failure)(
-                f"{failure.message} Your words weren't saved, and are still in {where}",
-                hint="Copy them somewhere safe. The next time the journal opens, they are sealed into an "
-                "encrypted draft and that file is removed.",
-            )
+        return _Kept(draft=journal.keep_draft(text, reason=reason, **details).number)
+    except Exception:  # whatever stops the draft too, the editor's file is still there to keep
+        return _Kept(path=session.keep()) if session is not None else _Kept()
+
+
+def _told(failure: JournalError, kept: _Kept) -> JournalError:
+    if kept.draft is not None:
         return type(failure)(
-            f"{failure.message} Nothing was saved.",
-            hint="Your text is still wherever it was piped from; try again once this is solved.",
+            f"{failure.message} Your words are kept safe (encrypted) as draft {kept.draft}.",
+            hint=f"`recovery-journal drafts save {kept.draft}` saves it as an entry once this is solved.",
+        )
+    if kept.path is not None:
+        return type(failure)(
+            f"{failure.message} Your words weren't saved, and are still in {kept.path}",
+            hint="Copy them somewhere safe. The next time the journal opens, they are sealed into an "
+            "encrypted draft and that file is removed.",
         )
     return type(failure)(
-        f"{failure.message} Your words are kept safe (encrypted) as draft {number}.",
-        hint=f"`recovery-journal drafts save {number}` saves it as an entry once this is solved.",
+        f"{failure.message} Nothing was saved.",
+        hint="Your text is still wherever it was piped from; try again once this is solved.",
     )
 
 
@@ -128,6 +150,8 @@ def _editing(journal: Journal, wanted: bool) -> Iterator[editor.Session | None]:
 def _from_editor(session: editor.Session, journal: Journal, initial: str, **details: Any) -> str:
     """Run the editor; if it fails with words in the buffer, keep them as a draft before saying so."""
     edited = session.run(initial)
+    if edited.ok and edited.raw is not None:
+        raise _not_utf8(journal, edited.text, edited.raw, session, **details)
     if edited.ok:
         return edited.text
     if edited.interrupted:
@@ -143,6 +167,31 @@ def _from_editor(session: editor.Session, journal: Journal, initial: str, **deta
         raise keep_unsaved(journal, failure, edited.text, session, **details)
     raise EditorFailed(
         f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again."
+    )
+
+
+def _not_utf8(
+    journal: Journal, text: str, raw: bytes, session: editor.Session, **details: Any
+) -> JournalError:
+    """The editor saved bytes that aren't UTF-8: keep them exactly, never with characters replaced."""
+    failure = InvalidEncoding("Your editor saved the words in an encoding other than UTF-8.")
+    kept = _keep(journal, text, session, failure.message, raw=raw, **details)
+    if kept.draft is None:
+        return _told(failure, kept)
+    return InvalidEncoding(
+        f"{failure.message} They aren't an entry yet, and are kept safe (encrypted), exactly as written, "
+        f"as draft {kept.draft}.",
+        hint=f"`recovery-journal drafts save {kept.draft} --encoding cp1252` saves them, read in your "
+        "editor's encoding (cp1252, latin-1...). Setting the editor to UTF-8 avoids this next time.",
+    )
+
+
+def _failure(exc: Exception) -> JournalError:
+    """What stopped the save, as a calm error; a bug is named by its type only (its text could hold words)."""
+    if isinstance(exc, JournalError):
+        return exc
+    return JournalError(
+        f"Something unexpected went wrong while saving ({type(exc).__name__}; please report it).",
     )
 
 

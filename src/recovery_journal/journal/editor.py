@@ -37,6 +37,7 @@ class Edited:
 
     text: str
     status: int
+    raw: bytes | None = None  # the file's bytes, when they aren't UTF-8 (text then shows U+FFFD for them)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +55,7 @@ class Leftover:
 
     folder: Path
     text: str
+    raw: bytes | None = None  # the file's bytes, when they aren't UTF-8
 
     def discard(self) -> None:
         _remove(self.folder)
@@ -156,7 +158,8 @@ class Session:
             ) from None
         finally:
             signal.signal(signal.SIGINT, previous)
-        return Edited(text=_read(self.path), status=status)
+        text, raw = _read(self.path)
+        return Edited(text=text, status=status, raw=raw)
 
     def keep(self) -> Path:
         """Leave the file in place: the last resort when the words could be saved nowhere else."""
@@ -180,12 +183,16 @@ def _note_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C while the editor runs: the editor decides what it means; we wait for it to close."""
 
 
-def _read(path: Path) -> str:
+def _read(path: Path) -> tuple[str, bytes | None]:
+    """The file as text, and its bytes too when they aren't UTF-8 (so nothing is silently replaced)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return ""
-    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return "", None
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff"), None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", errors="replace").removeprefix("\ufeff"), raw
 
 
 def leftovers(root: Path, tag: str) -> list[Leftover]:
@@ -197,9 +204,9 @@ def leftovers(root: Path, tag: str) -> list[Leftover]:
         parts = folder.name.split("-")
         if len(parts) < 4 or not parts[2].isdigit() or process_alive(int(parts[2])):
             continue
-        text = _read(folder / FILE_NAME)
+        text, raw = _read(folder / FILE_NAME)
         if text.strip():
-            found.append(Leftover(folder=folder, text=text))
+            found.append(Leftover(folder=folder, text=text, raw=raw))
         else:
             _remove(folder)
     return found

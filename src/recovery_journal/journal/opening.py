@@ -21,6 +21,8 @@ from .service import Journal
 Ask = Callable[[], str]
 # Asks for the passphrase, told which try this is (1, 2, 3) so it can say "try again" kindly.
 AskTry = Callable[[int], str]
+# Told the number of each draft made from a crashed editor's words, as soon as it is made.
+Told = Callable[[int], None]
 
 PROMPT_TRIES = 3
 
@@ -30,8 +32,9 @@ class Opened:
     """An unlocked journal, the passphrase that opened it, and drafts made from a crashed editor's words."""
 
     journal: Journal
-    passphrase: str
+    passphrase: str = field(repr=False)
     rescued: list[int] = field(default_factory=list)
+    recovery_code_unseen: bool = False  # a command stopped before showing the newest recovery code
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ class Created:
     """A new journal, its recovery code (to be shown once), and the passphrase it was created with."""
 
     journal: Journal
-    recovery_code: str
-    passphrase: str
+    recovery_code: str = field(repr=False)
+    passphrase: str = field(repr=False)
 
 
 def require_journal(settings: Settings) -> None:
@@ -48,17 +51,18 @@ def require_journal(settings: Settings) -> None:
     check_journal_file(settings.paths.db)
 
 
-def open_journal(settings: Settings, ask: AskTry | None) -> Opened:
+def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = None) -> Opened:
     """Unlock the journal; then seal any words a crashed editor left behind, and give new entries a stage."""
     require_journal(settings)  # "no journal yet" before asking for anything
     journal, secret = _unlock(settings, ask)
     try:
-        rescued = _rescue_leftovers(journal)
+        rescued = _rescue_leftovers(journal, told)
         journal.stages.backfill()
+        unseen = journal.recovery_code_unseen()
     except BaseException:
         journal.close()
         raise
-    return Opened(journal=journal, passphrase=secret, rescued=rescued)
+    return Opened(journal=journal, passphrase=secret, rescued=rescued, recovery_code_unseen=unseen)
 
 
 def current_passphrase(settings: Settings, ask: Ask | None) -> str:
@@ -120,16 +124,19 @@ def _unlock(settings: Settings, ask: AskTry | None) -> tuple[Journal, str]:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _rescue_leftovers(journal: Journal) -> list[int]:
+def _rescue_leftovers(journal: Journal, told: Told | None) -> list[int]:
     """Seal words from editor sessions that ended early into drafts; return the drafts' numbers."""
     if journal.store.read_only:
         return []  # no drafts can be written there; the words wait in the private folder for a writable open
     rescued = []
     for leftover in editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
-        rescued.append(
-            journal.keep_draft(leftover.text, reason="an editor session ended before it was saved").number
-        )
+        number = journal.keep_draft(
+            leftover.text, reason="an editor session ended before it was saved", raw=leftover.raw
+        ).number
         leftover.discard()
+        rescued.append(number)
+        if told is not None:  # said at once, so a later failure can't hide it
+            told(number)
     return rescued
 
 

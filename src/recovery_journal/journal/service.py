@@ -24,7 +24,7 @@ from ..domain.entry import (
     clean_text,
     clean_title,
 )
-from ..errors import InvalidInput, NotFound, Tampered
+from ..errors import InvalidEncoding, InvalidInput, KeyChanged, NotFound, Tampered
 from ..sealing import codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
@@ -92,6 +92,7 @@ class Journal:
         self.stages = StageBook(self)
         self.milestones = MilestoneBook(self)
         self.counters = CounterBook(self)
+        store.before_write = self._check_key
 
     # --- opening and keys -------------------------------------------------------------------------------
 
@@ -162,22 +163,66 @@ class Journal:
             return vault.new_recovery_code(con, self.keys)
 
     def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
-        """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code)."""
-        if draft_files.numbered(self.settings.paths.drafts):
-            raise InvalidInput(
-                "There are kept drafts; rotating the key would leave them unreadable.",
-                hint="Save or discard them first (`recovery-journal drafts`), then rotate.",
-            )
+        """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code).
+
+        Other windows notice the new key generation at their next write and save nothing under the old key;
+        drafts they kept while this ran are re-sealed under the new key once it is in place.
+        """
         vault.check_passphrase(new_passphrase)
-        new_keys = vault.Keys(journal_id=self.keys.journal_id, data_key=crypto.new_key())
+        new_keys = vault.Keys(
+            journal_id=self.keys.journal_id, data_key=crypto.new_key(), generation=self.keys.generation + 1
+        )
         new_cipher = new_keys.fields()
         with self.store.write() as con:
+            if draft_files.numbered(self.settings.paths.drafts):  # under the lock: no window adds one unseen
+                raise InvalidInput(
+                    "There are kept drafts; rotating the key would leave them unreadable.",
+                    hint="Save or discard them first (`recovery-journal drafts`), then rotate.",
+                )
             count = queries.entry_count(con)
             codec.reseal_all(con, self.cipher, new_cipher)
             vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
+            vault.set_generation(con, new_keys.generation)
             code = vault.new_recovery_code(con, new_keys)
+        old_cipher = self.cipher
         self.keys, self.cipher = new_keys, new_cipher
+        self._reseal_late_drafts(old_cipher)
         return count, code
+
+    def new_recovery_code(self) -> str:
+        """Replace the recovery code (the passphrase stays); return the new code, to be shown once."""
+        with self.store.write() as con:
+            return vault.new_recovery_code(con, self.keys)
+
+    def recovery_code_unseen(self) -> bool:
+        """Whether the newest recovery code may never have been shown (a command stopped before it could)."""
+        with self.store.read() as con:
+            return vault.recovery_code_unseen(con)
+
+    def recovery_code_shown(self) -> None:
+        """Record that the newest recovery code has been shown in full."""
+        if self.store.read_only:
+            return
+        with self.store.write() as con:
+            vault.mark_recovery_code_seen(con)
+
+    def _check_key(self, con: sqlite3.Connection) -> None:
+        """In every write transaction, under the lock: is this window's key still the journal's?"""
+        if vault.generation(con) != self.keys.generation:
+            raise KeyChanged(
+                "The journal was re-encrypted under a new key in another window, so this window can't save "
+                "to it any more.",
+                hint="Run the command again; it opens the journal with its current passphrase.",
+            )
+
+    def _reseal_late_drafts(self, old_cipher: crypto.FieldCipher) -> None:
+        """Drafts another window kept under the old key while the rotation ran: re-seal them under the new."""
+        for _number, path in draft_files.numbered(self.settings.paths.drafts):
+            try:
+                draft = draft_files.load(path, old_cipher, self.keys.journal_id)
+            except (InvalidCiphertext, OSError, ValueError):
+                continue  # already under the new key, or not ours to mend
+            draft_files.replace(path, self.cipher, self.keys.journal_id, draft)
 
     # --- writing ----------------------------------------------------------------------------------------
 
@@ -365,8 +410,18 @@ class Journal:
     def keep_draft(self, text: str, reason: str, **details: object) -> Draft:
         """Seal words that could not be saved into a draft file; it keeps its number until discarded."""
         draft = draft_files.new(text, reason, self.now(), **details)
+        self._check_key_now()
         path = draft_files.save(self.settings.paths.drafts, self.cipher, self.keys.journal_id, draft)
+        try:
+            self._check_key_now()  # a rotation that finished meanwhile would leave this draft unreadable
+        except KeyChanged:
+            path.unlink(missing_ok=True)
+            raise
         return replace(draft, path=path, number=int(path.name.removesuffix(draft_files.SUFFIX)))
+
+    def _check_key_now(self) -> None:
+        with self.store.read() as con:
+            self._check_key(con)
 
     def drafts(self) -> DraftList:
         kept: list[Draft] = []
@@ -389,18 +444,22 @@ class Journal:
                 hint=f"`recovery-journal drafts discard {number}` removes it.",
             ) from None
 
-    def save_draft(self, number: int) -> Entry:
-        """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft."""
+    def save_draft(self, number: int, encoding: str | None = None) -> Entry:
+        """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft.
+
+        A draft whose words weren't UTF-8 is read in `encoding`, which must then be given.
+        """
         draft = self.draft(number)
         from ..domain.dates import parse_moment
 
+        text = _draft_text(draft, number, encoding)
         date = parse_moment(draft.date, self.now()) if draft.date else None
         target = self._id_for_uuid(draft.entry_uuid) if draft.entry_uuid else None
         if target is not None:
-            entry = self.edit(target, EntryChanges(text=clean_text(draft.text))).entry
+            entry = self.edit(target, EntryChanges(text=clean_text(text))).entry
         else:
             entry = self.write(
-                draft.text,
+                text,
                 title=draft.title,
                 tags=draft.tags,
                 mood=draft.mood,
@@ -509,6 +568,31 @@ class Journal:
         if wanted.newest_first:
             entries.reverse()
         return Listing(entries=entries, unreadable=sorted(set(bad)))
+
+
+def _draft_text(draft: Draft, number: int, encoding: str | None) -> str:
+    """A draft's words: as kept, or, when the editor didn't write UTF-8, its bytes read in `encoding`."""
+    if draft.raw is None:
+        return draft.text
+    if encoding is None:
+        raise InvalidEncoding(
+            f"Draft {number} isn't UTF-8 (the editor used another encoding), so it isn't saved yet.",
+            hint="Give the encoding your editor used: "
+            f"recovery-journal drafts save {number} --encoding cp1252 (or latin-1...). Nothing is lost.",
+        )
+    try:
+        return draft.raw.decode(encoding).removeprefix("\ufeff")
+    except LookupError:
+        raise InvalidInput(
+            f"'{encoding}' isn't an encoding this knows.",
+            hint="Common ones: cp1252, latin-1, utf-16, mac-roman. Nothing was changed.",
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidEncoding(
+            f"Draft {number} doesn't read as {encoding}.",
+            hint="Try another encoding; `recovery-journal drafts show` shows it as best it can. "
+            "Nothing was changed.",
+        ) from None
 
 
 def _leap(year: int) -> bool:

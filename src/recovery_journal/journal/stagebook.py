@@ -63,7 +63,13 @@ class StageBook:
 
     def guess(self, text: str) -> StageRecord:
         model = shipped()
-        return StageRecord.from_model(classify_with(model, text, self.personal()), model.name)
+        try:
+            personal = self.personal()
+        except Tampered:
+            # A damaged personal model never stands between a person and their words: guess with the shared
+            # model alone; `doctor` reports the damage and `stage relearn` rebuilds it.
+            personal = PersonalModel()
+        return StageRecord.from_model(classify_with(model, text, personal), model.name)
 
     def backfill(self) -> int:
         """Fill in entries written before stages and flags existed: a stage guess, default flags."""

@@ -9,7 +9,7 @@ from typing import Literal
 
 from ..errors import Damaged, ExitCode, JournalError, WrongSecret
 from ..journal import editor, opening
-from ..journal.opening import Ask, AskTry
+from ..journal.opening import Ask, AskTry, Told
 from ..journal.service import Journal
 from ..paths import JournalPaths
 from ..sealing import codec, vault
@@ -44,26 +44,25 @@ class Report:
 
 
 def examine(
-    settings: Settings, backups: list[Path], ask: AskTry | None, ask_once: Ask | None
-) -> tuple[Report, list[int]]:
-    """Check the journal and any backups named; also return drafts made from a crashed editor's words."""
+    settings: Settings, backups: list[Path], ask: AskTry | None, ask_once: Ask | None, told: Told | None
+) -> Report:
+    """Check the journal and any backups named (`told` hears of drafts made from a crashed editor's words)."""
     report = Report()
     secret: str | None = None
-    rescued: list[int] = []
     try:
         opening.require_journal(settings)
         permission_checks(settings.paths, report)
-        opened = opening.open_journal(settings, ask)
+        opened = opening.open_journal(settings, ask, told)
     except Damaged as exc:  # a file SQLite can't read: say so as a finding, and what can still be done
         damaged_file_checks(settings.paths, exc, report)
     else:
-        secret, rescued = opened.passphrase, opened.rescued
+        secret = opened.passphrase
         with opened.journal as journal:
             journal_checks(journal, report)
     for path in backups:
         secret = secret if secret is not None else opening.current_passphrase(settings, ask_once)
         backup_check(path, secret, report)
-    return report, rescued
+    return report
 
 
 def permission_checks(paths: JournalPaths, report: Report) -> None:
@@ -121,6 +120,14 @@ def journal_checks(journal: Journal, report: Report) -> None:
         )
     else:
         report.add("schema", "ok", "The tables are as this version expects.")
+
+    if journal.recovery_code_unseen():
+        report.add(
+            "recovery code",
+            "note",
+            "The newest recovery code may never have been shown (a command stopped before it could), "
+            "so there may be no working code. `recovery-journal passwd --new-recovery-code` gives a new one.",
+        )
 
     with journal.store.read():
         params = vault.passphrase_params(con)

@@ -69,7 +69,15 @@ def drafts_lines(listed: DraftList) -> list[str]:
 
 def draft_plain(number: int, draft: Draft) -> list[str]:
     head = f"Draft {number}  ·  kept {stamp(draft.saved)}  ·  {draft.reason}"
-    return [head, *([draft.title] if draft.title else []), "", draft.text]
+    note = (
+        [
+            "Not UTF-8: shown with \ufffd where a character couldn't be read; the words are kept exactly. "
+            f"`recovery-journal drafts save {number} --encoding cp1252` reads them in your editor's encoding."
+        ]
+        if draft.raw is not None
+        else []
+    )
+    return [head, *note, *([draft.title] if draft.title else []), "", draft.text]
 
 
 def draft_json(number: int, draft: Draft) -> dict[str, Any]:
@@ -84,4 +92,5 @@ def draft_json(number: int, draft: Draft) -> dict[str, Any]:
         "mood": draft.mood,
         "date": draft.date,
         "edits_entry": draft.entry_uuid,
+        "not_utf8": draft.raw is not None,
     }

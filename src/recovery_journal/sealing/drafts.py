@@ -5,6 +5,7 @@ File format: "Drafts" in docs/encryption.md.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
 import os
@@ -27,8 +28,7 @@ def _ad(journal_id: str, draft_uuid: str) -> bytes:
     return field_ad("drafts", "content", journal_id, draft_uuid)
 
 
-def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Path:
-    """Seal a draft into its own file, written whole or not at all."""
+def _blob(cipher: FieldCipher, journal_id: str, draft: Draft) -> bytes:
     payload = {
         "text": draft.text,
         "title": draft.title,
@@ -41,8 +41,15 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
         "tender": draft.tender,
         "starred": draft.starred,
     }
+    if draft.raw is not None:
+        payload["raw"] = base64.b64encode(draft.raw).decode("ascii")
     sealed = cipher.seal_json(payload, _ad(journal_id, draft.uuid))
-    blob = MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
+    return MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
+
+
+def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Path:
+    """Seal a draft into its own file, written whole or not at all."""
+    blob = _blob(cipher, journal_id, draft)
     secure_folder(folder)
     tmp = folder / f".{draft.uuid}.{secrets.token_hex(4)}.tmp"
     try:
@@ -71,6 +78,25 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
     return final
 
 
+def replace(path: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> None:
+    """Re-seal a draft in place (a key rotation): a temporary file, then renamed over its number."""
+    blob = _blob(cipher, journal_id, draft)
+    tmp = path.with_name(f".{draft.uuid}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            write_all(fd, blob)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        tmp.replace(path)
+        fsync_folder(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise os_error(exc, path.parent) from None
+
+
 def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
     """Open one draft file; InvalidCiphertext if it is damaged, foreign or edited."""
     blob = path.read_bytes()
@@ -92,10 +118,11 @@ def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
             entry_uuid=raw.get("entry_uuid"),
             tender=bool(raw.get("tender", False)),
             starred=bool(raw.get("starred", False)),
+            raw=None if raw.get("raw") is None else base64.b64decode(raw["raw"], validate=True),
             path=path,
             number=int(path.name.removesuffix(SUFFIX)),
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
         raise InvalidCiphertext("draft does not decode") from exc
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import Damaged, PassphraseProblem, WrongSecret
 from ..storage import queries
@@ -17,6 +17,8 @@ FORMAT = "recovery-journal"
 FORMAT_VERSION = "1"
 SLOT_PASSPHRASE = "passphrase"  # noqa: S105 - the name of a key slot, not a secret
 SLOT_RECOVERY = "recovery"
+GENERATION_KEY = "key_generation"
+UNSEEN_KEY = "recovery_code_unseen"
 
 _DAMAGED_HINT = (
     "Nothing was changed. A backup of the journal can be restored; `recovery-journal doctor` says more."
@@ -28,7 +30,8 @@ class Keys:
     """An unlocked journal's keys. Held in memory only, for one run."""
 
     journal_id: str
-    data_key: bytes
+    data_key: bytes = field(repr=False)
+    generation: int = 0  # meta.key_generation when these keys were unlocked; rotation adds one
 
     def fields(self) -> crypto.FieldCipher:
         return crypto.FieldCipher(crypto.record_key(self.data_key))
@@ -69,6 +72,27 @@ def journal_id(con: sqlite3.Connection) -> str:
     return meta["journal_id"]
 
 
+def generation(con: sqlite3.Connection) -> int:
+    """How many times the data key has been rotated (meta.key_generation; absent until the first)."""
+    raw = queries.meta(con).get(GENERATION_KEY, "0")
+    if not raw.isdigit() or len(raw) > 18:
+        raise Damaged("The journal's key record is damaged.", hint=_DAMAGED_HINT)
+    return int(raw)
+
+
+def set_generation(con: sqlite3.Connection, value: int) -> None:
+    queries.put_meta(con, GENERATION_KEY, str(value))
+
+
+def recovery_code_unseen(con: sqlite3.Connection) -> bool:
+    """Whether the newest recovery code may never have been shown (a command stopped before it could)."""
+    return queries.meta(con).get(UNSEEN_KEY) == "1"
+
+
+def mark_recovery_code_seen(con: sqlite3.Connection) -> None:
+    queries.delete_meta(con, UNSEEN_KEY)
+
+
 def set_passphrase(con: sqlite3.Connection, keys: Keys, passphrase: str, params: crypto.Argon2Params) -> None:
     """(Re)write the passphrase slot: a fresh salt, the given cost, the same data key."""
     check_passphrase(passphrase)
@@ -88,6 +112,7 @@ def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
         crypto.recovery_kek(secret, salt), keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_RECOVERY, kdf)
     )
     queries.put_key_slot(con, SLOT_RECOVERY, kdf, salt, wrapped)
+    queries.put_meta(con, UNSEEN_KEY, "1")  # until the code has been shown in full
     return crypto.format_recovery_code(secret)
 
 
@@ -136,7 +161,7 @@ def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
             hint="Check Caps Lock and try again. If it's forgotten, "
             "`recovery-journal recover` opens the journal with your recovery code.",
         ) from None
-    return Keys(journal_id=jid, data_key=data_key)
+    return Keys(journal_id=jid, data_key=data_key, generation=generation(con))
 
 
 def unlock_with_recovery_code(con: sqlite3.Connection, code: str) -> Keys:
@@ -160,4 +185,4 @@ def unlock_with_recovery_code(con: sqlite3.Connection, code: str) -> Keys:
             hint="Each code opens one journal, and is replaced once used. "
             "Check you have this journal's newest code.",
         ) from None
-    return Keys(journal_id=jid, data_key=data_key)
+    return Keys(journal_id=jid, data_key=data_key, generation=generation(con))

@@ -40,6 +40,10 @@ def put_meta(con: sqlite3.Connection, key: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
+def delete_meta(con: sqlite3.Connection, key: str) -> None:
+    con.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
 def key_slot(con: sqlite3.Connection, kind: str) -> tuple[str, bytes, bytes] | None:
     row = con.execute("SELECT kdf, salt, wrapped FROM key_slots WHERE kind = ?", (kind,)).fetchone()
     return None if row is None else (str(row[0]), bytes(row[1]), bytes(row[2]))

@@ -164,6 +164,9 @@ class Store:
         self.paths = paths
         self.timeout = timeout
         self.read_only = read_only  # a read-only disk or folder: reading works, any write is refused
+        # Run first in every write transaction, under the lock; raising aborts the write (the journal
+        # service checks here that its key is still the journal's: docs/encryption.md, key_generation).
+        self.before_write: Callable[[sqlite3.Connection], None] | None = None
 
     @classmethod
     def create(
@@ -263,6 +266,8 @@ class Store:
         except sqlite3.Error as exc:
             raise translate(exc, timeout=self.timeout, where=self.paths.home) from None
         try:
+            if self.before_write is not None:
+                self.before_write(self.con)
             yield self.con
             self.con.execute("COMMIT")
         except BaseException as exc:
