@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from recovery_journal.domain.entry import EntryChanges, EntryFilter
 from recovery_journal.errors import (
+    Damaged,
     EmptyEntry,
     InvalidInput,
     InvalidMood,
@@ -263,7 +264,7 @@ def test_slot_copied_from_another_journal_does_not_open(tmp_path: object, settin
     con.execute("UPDATE key_slots SET kdf = ?, salt = ?, wrapped = ? WHERE kind = 'passphrase'", slot)
     con.commit()
     con.close()
-    with pytest.raises(WrongSecret):
+    with pytest.raises(Damaged):  # the slots no longer match what this journal last wrote
         Journal.unlock(settings, PASSPHRASE)
 
 

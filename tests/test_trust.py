@@ -255,3 +255,82 @@ def test_a_recovery_code_cut_off_before_it_was_shown_is_said_and_can_be_replaced
         "recover", env={"RECOVERY_JOURNAL_RECOVERY_CODE": code, "RECOVERY_JOURNAL_NEW_PASSPHRASE": PASSPHRASE}
     )
     assert recovered.exit_code == 0, recovered.stderr
+
+
+def test_a_trigger_slipped_into_the_file_is_found_and_nothing_is_written_past_it(
+    cli: Cli, initialised: Ran, isolated: Path, tmp_path: Path
+) -> None:
+    assert cli("write", input="Before anyone touched the file.\n").exit_code == 0
+    con = sqlite3.connect(isolated / "journal.db")
+    con.execute(
+        "CREATE TRIGGER vanish AFTER INSERT ON entries BEGIN DELETE FROM entries WHERE id = NEW.id; END"
+    )
+    con.commit()
+    con.close()
+
+    refused = cli("write", input="Words that must not vanish.\n")
+    assert refused.exit_code == ExitCode.TAMPERED
+    assert "trigger named 'vanish'" in refused.stderr and "draft 1" in refused.stderr  # the words are kept
+    listed = cli("list")
+    assert listed.exit_code == 0 and "Before anyone" in listed.stdout and "reading only" in listed.stderr
+    doctor = cli("doctor")
+    assert doctor.exit_code == ExitCode.TAMPERED and "vanish" in doctor.stdout
+
+    backup = tmp_path / "clean.rjbackup"
+    assert cli("backup", "create", str(backup)).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert cli("--journal", str(fresh), "backup", "restore", str(backup)).exit_code == 0
+    assert cli("--journal", str(fresh), "write", input="In a clean copy.\n").exit_code == 0
+    assert cli("--journal", str(fresh), "doctor").exit_code == 0
+
+
+def _edit_db(path: Path, sql: str, *args: object) -> None:
+    con = sqlite3.connect(path)
+    con.execute(sql, args)
+    con.commit()
+    con.close()
+
+
+def _flipped(path: Path, sql: str) -> bytes:
+    con = sqlite3.connect(path)
+    blob = bytearray(con.execute(sql).fetchone()[0])
+    con.close()
+    blob[-5] ^= 0x01
+    return bytes(blob)
+
+
+def test_a_damaged_key_slot_or_journal_id_says_damaged_not_wrong_passphrase(
+    journal: Journal, settings: Settings
+) -> None:
+    from recovery_journal.errors import Damaged, WrongSecret
+
+    journal.close()
+    with pytest.raises(WrongSecret):
+        Journal.unlock(settings, "not the passphrase")  # an intact file and a wrong passphrase
+    db = settings.paths.db
+    original = (
+        sqlite3.connect(db).execute("SELECT wrapped FROM key_slots WHERE kind = 'passphrase'").fetchone()[0]
+    )
+    _edit_db(
+        db,
+        "UPDATE key_slots SET wrapped = ? WHERE kind = 'passphrase'",
+        _flipped(db, "SELECT wrapped FROM key_slots WHERE kind = 'passphrase'"),
+    )
+    with pytest.raises(Damaged):
+        Journal.unlock(settings, PASSPHRASE)
+    _edit_db(db, "UPDATE key_slots SET wrapped = ? WHERE kind = 'passphrase'", original)
+    _edit_db(db, "UPDATE meta SET value = ? WHERE key = 'journal_id'", "00000000-0000-4000-8000-000000000000")
+    with pytest.raises(Damaged):
+        Journal.unlock(settings, PASSPHRASE)
+
+
+def test_a_hostile_key_setting_is_refused_before_any_work(journal: Journal, settings: Settings) -> None:
+    from recovery_journal.errors import Damaged
+
+    journal.close()
+    hostile = '{"alg":"argon2id","m":2097152,"p":1,"t":64}'  # 2 GiB, 64 passes: minutes of work
+    _edit_db(settings.paths.db, "UPDATE key_slots SET kdf = ? WHERE kind = 'passphrase'", hostile)
+    started = time.monotonic()
+    with pytest.raises(Damaged, match="settings"):
+        Journal.unlock(settings, PASSPHRASE)
+    assert time.monotonic() - started < 5  # refused on sight; a generous bound, not a benchmark

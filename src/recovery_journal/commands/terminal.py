@@ -139,6 +139,12 @@ def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> opening.Ope
     opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out))
     if opened.recovery_code_unseen:
         out.say(UNSEEN_CODE, style="yellow")
+    if opened.foreign:
+        out.say(
+            f"This journal file holds something recovery-journal didn't put there ({opened.foreign[0]}), so "
+            "it is open for reading only. `recovery-journal doctor` says more.",
+            style="yellow",
+        )
     return opened
 
 

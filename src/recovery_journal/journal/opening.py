@@ -35,6 +35,7 @@ class Opened:
     passphrase: str = field(repr=False)
     rescued: list[int] = field(default_factory=list)
     recovery_code_unseen: bool = False  # a command stopped before showing the newest recovery code
+    foreign: list[str] = field(default_factory=list)  # schema objects someone else put in the file
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,13 @@ def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = Non
     except BaseException:
         journal.close()
         raise
-    return Opened(journal=journal, passphrase=secret, rescued=rescued, recovery_code_unseen=unseen)
+    return Opened(
+        journal=journal,
+        passphrase=secret,
+        rescued=rescued,
+        recovery_code_unseen=unseen,
+        foreign=journal.store.foreign,
+    )
 
 
 def current_passphrase(settings: Settings, ask: Ask | None) -> str:

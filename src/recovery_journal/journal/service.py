@@ -122,25 +122,29 @@ class Journal:
 
     @classmethod
     def unlock(cls, settings: Settings, passphrase: str, clock: Clock | None = None) -> Journal:
-        store = Store.open(settings.paths, settings.lock_timeout)
-        try:
-            with store.read() as con:
-                keys = vault.unlock(con, passphrase)
-        except BaseException:
-            store.close()
-            raise
-        return cls(store, keys, settings, clock)
+        return cls._unlocked(settings, lambda con: vault.unlock(con, passphrase), clock)
 
     @classmethod
     def unlock_with_recovery_code(cls, settings: Settings, code: str, clock: Clock | None = None) -> Journal:
+        return cls._unlocked(settings, lambda con: vault.unlock_with_recovery_code(con, code), clock)
+
+    @classmethod
+    def _unlocked(
+        cls, settings: Settings, unlock: Callable[[sqlite3.Connection], vault.Keys], clock: Clock | None
+    ) -> Journal:
         store = Store.open(settings.paths, settings.lock_timeout)
         try:
             with store.read() as con:
-                keys = vault.unlock_with_recovery_code(con, code)
+                keys = unlock(con)
+                noted = vault.slots_intact(con, keys.journal_id) is not None
+            journal = cls(store, keys, settings, clock)
+            if not noted and not store.read_only and not store.foreign:  # journals from before the checksum
+                with store.write() as con:
+                    vault.record_slots_check(con, keys.journal_id)
         except BaseException:
             store.close()
             raise
-        return cls(store, keys, settings, clock)
+        return journal
 
     def close(self) -> None:
         self.store.close()

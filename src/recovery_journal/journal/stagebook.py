@@ -73,7 +73,7 @@ class StageBook:
 
     def backfill(self) -> int:
         """Fill in entries written before stages and flags existed: a stage guess, default flags."""
-        if self.journal.store.read_only:
+        if self.journal.store.read_only or self.journal.store.foreign:
             return 0  # shown as they are; filled in the next time the journal is opened where it can change
         with self.journal.store.read() as con:
             ids = queries.unfilled_ids(con)

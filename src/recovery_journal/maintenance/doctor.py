@@ -14,6 +14,7 @@ from ..journal.service import Journal
 from ..paths import JournalPaths
 from ..sealing import codec, vault
 from ..settings import Settings
+from ..storage import queries
 
 Status = Literal["ok", "note", "problem"]
 
@@ -110,13 +111,21 @@ def journal_checks(journal: Journal, report: Report) -> None:
 
     from ..storage.models import schema_differences  # SQLModel is imported only here, off the everyday path
 
-    differences = schema_differences(con)
+    differences = journal.store.foreign + [
+        d for d in schema_differences(con) if d not in journal.store.foreign
+    ]
     if differences:
         report.add(
             "schema",
             "problem",
-            "The tables differ from what this version expects: " + "; ".join(differences),
-            ExitCode.DAMAGED,
+            "The file's tables differ from what this version makes: "
+            + "; ".join(differences)
+            + (
+                ". It is open for reading only; a backup restored into a new folder is a clean copy."
+                if journal.store.foreign
+                else "."
+            ),
+            ExitCode.TAMPERED if journal.store.foreign else ExitCode.DAMAGED,
         )
     else:
         report.add("schema", "ok", "The tables are as this version expects.")
@@ -127,6 +136,17 @@ def journal_checks(journal: Journal, report: Report) -> None:
             "note",
             "The newest recovery code may never have been shown (a command stopped before it could), "
             "so there may be no working code. `recovery-journal passwd --new-recovery-code` gives a new one.",
+        )
+
+    with journal.store.read():
+        recovery_slot = queries.key_slot(con, vault.SLOT_RECOVERY)
+    if recovery_slot is None:
+        report.add(
+            "recovery code",
+            "problem",
+            "The recovery code's key slot is missing, so no recovery code opens the journal. "
+            "`recovery-journal passwd --new-recovery-code` makes a new one.",
+            ExitCode.TAMPERED,
         )
 
     with journal.store.read():

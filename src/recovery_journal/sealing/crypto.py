@@ -47,9 +47,13 @@ class Argon2Params:
     iterations: int = 3
     lanes: int = 4
 
-    MAX_MEMORY_KIB = 2 * 1024 * 1024
-    MAX_ITERATIONS = 64
-    MAX_LANES = 64
+    # A file names its own key settings, so a hostile one could ask for gigabytes and minutes before any
+    # passphrase is even checked. Nothing this tool writes comes near these bounds; the total work is capped
+    # at four times the defaults (about a second), whatever mix of memory and passes a file asks for.
+    MAX_MEMORY_KIB = 256 * 1024
+    MAX_ITERATIONS = 10
+    MAX_LANES = 16
+    MAX_WORK = 4 * 65536 * 3  # memory (KiB) x passes
 
     def to_json(self) -> str:
         return canonical_json(
@@ -72,6 +76,8 @@ class Argon2Params:
             raise InvalidKdfParams("Argon2id passes out of bounds")
         if not 8 * self.lanes <= self.memory_kib <= self.MAX_MEMORY_KIB:
             raise InvalidKdfParams("Argon2id memory out of bounds")
+        if self.memory_kib * self.iterations > self.MAX_WORK:
+            raise InvalidKdfParams("Argon2id work out of bounds")
 
 
 DEFAULT_ARGON2 = Argon2Params()

@@ -5,11 +5,13 @@ Implements "Key slots" in docs/encryption.md. Prompts live in the CLI; this modu
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import sqlite3
 import uuid
 from dataclasses import dataclass, field
 
-from ..errors import Damaged, PassphraseProblem, WrongSecret
+from ..errors import Damaged, JournalError, PassphraseProblem, WrongSecret
 from ..storage import queries
 from . import crypto
 
@@ -19,6 +21,7 @@ SLOT_PASSPHRASE = "passphrase"  # noqa: S105 - the name of a key slot, not a sec
 SLOT_RECOVERY = "recovery"
 GENERATION_KEY = "key_generation"
 UNSEEN_KEY = "recovery_code_unseen"
+SLOTS_CHECK_KEY = "slots_check"
 
 _DAMAGED_HINT = (
     "Nothing was changed. A backup of the journal can be restored; `recovery-journal doctor` says more."
@@ -93,6 +96,36 @@ def mark_recovery_code_seen(con: sqlite3.Connection) -> None:
     queries.delete_meta(con, UNSEEN_KEY)
 
 
+def record_slots_check(con: sqlite3.Connection, jid: str) -> None:
+    """Note a checksum of the key slots and journal id, so damage reads as damage, not a wrong secret."""
+    queries.put_meta(con, SLOTS_CHECK_KEY, _slots_digest(con, jid))
+
+
+def slots_intact(con: sqlite3.Connection, jid: str) -> bool | None:
+    """Whether the key slots and journal id are as last written; None for a journal that never noted it."""
+    noted = queries.meta(con).get(SLOTS_CHECK_KEY)
+    return None if noted is None else hmac.compare_digest(noted, _slots_digest(con, jid))
+
+
+def _slots_digest(con: sqlite3.Connection, jid: str) -> str:
+    digest = hashlib.sha256(b"recovery-journal/v1/slots-check\x1f" + jid.encode("utf-8"))
+    for kind in (SLOT_PASSPHRASE, SLOT_RECOVERY):
+        found = queries.key_slot(con, kind)
+        kdf, salt, wrapped = found if found is not None else ("", b"", b"")
+        for part in (kind.encode(), kdf.encode("utf-8"), salt, wrapped):
+            digest.update(len(part).to_bytes(4, "big") + part)
+    return digest.hexdigest()
+
+
+def _damaged_or_wrong(con: sqlite3.Connection, jid: str, wrong: WrongSecret) -> JournalError:
+    if slots_intact(con, jid) is False:
+        return Damaged(
+            "The journal's key record is damaged, so no passphrase or recovery code can open it as it is.",
+            hint=_DAMAGED_HINT,
+        )
+    return wrong
+
+
 def set_passphrase(con: sqlite3.Connection, keys: Keys, passphrase: str, params: crypto.Argon2Params) -> None:
     """(Re)write the passphrase slot: a fresh salt, the given cost, the same data key."""
     check_passphrase(passphrase)
@@ -101,6 +134,7 @@ def set_passphrase(con: sqlite3.Connection, keys: Keys, passphrase: str, params:
     kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
     wrapped = crypto.wrap_key(kek, keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_PASSPHRASE, kdf))
     queries.put_key_slot(con, SLOT_PASSPHRASE, kdf, salt, wrapped)
+    record_slots_check(con, keys.journal_id)
 
 
 def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
@@ -112,6 +146,7 @@ def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
         crypto.recovery_kek(secret, salt), keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_RECOVERY, kdf)
     )
     queries.put_key_slot(con, SLOT_RECOVERY, kdf, salt, wrapped)
+    record_slots_check(con, keys.journal_id)
     queries.put_meta(con, UNSEEN_KEY, "1")  # until the code has been shown in full
     return crypto.format_recovery_code(secret)
 
@@ -156,11 +191,12 @@ def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
     try:
         data_key = crypto.unwrap_key(kek, wrapped, crypto.slot_ad(jid, SLOT_PASSPHRASE, kdf))
     except crypto.InvalidCiphertext:
-        raise WrongSecret(
+        wrong = WrongSecret(
             "That passphrase didn't open this journal.",
             hint="Check Caps Lock and try again. If it's forgotten, "
             "`recovery-journal recover` opens the journal with your recovery code.",
-        ) from None
+        )
+        raise _damaged_or_wrong(con, jid, wrong) from None
     return Keys(journal_id=jid, data_key=data_key, generation=generation(con))
 
 
@@ -180,9 +216,10 @@ def unlock_with_recovery_code(con: sqlite3.Connection, code: str) -> Keys:
             crypto.recovery_kek(secret, salt), wrapped, crypto.slot_ad(jid, SLOT_RECOVERY, kdf)
         )
     except crypto.InvalidCiphertext:
-        raise WrongSecret(
+        wrong = WrongSecret(
             "That recovery code didn't open this journal.",
             hint="Each code opens one journal, and is replaced once used. "
             "Check you have this journal's newest code.",
-        ) from None
+        )
+        raise _damaged_or_wrong(con, jid, wrong) from None
     return Keys(journal_id=jid, data_key=data_key, generation=generation(con))

@@ -87,6 +87,52 @@ MIGRATIONS: list[tuple[str, Migration]] = [
 ]
 
 
+# One schema object as SQLite records it: (type, name, table, CREATE statement with spaces collapsed).
+SchemaObject = tuple[str, str, str, str]
+_KINDS = {"table": "a table", "index": "an index", "trigger": "a trigger", "view": "a view"}
+_expected: frozenset[SchemaObject] | None = None
+
+
+def schema_objects(con: sqlite3.Connection) -> set[SchemaObject]:
+    """Every table, index, trigger and view in the file, leaving out SQLite's own (named sqlite_...)."""
+    rows = con.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite!_%' ESCAPE '!'"
+    )
+    return {(str(k), str(n), str(t), " ".join(str(s or "").split())) for k, n, t, s in rows}
+
+
+def expected_objects() -> frozenset[SchemaObject]:
+    """What the migrations build, exactly: they are run once on an empty in-memory database to find out."""
+    global _expected
+    if _expected is None:
+        blank = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            upgrade(blank)
+            _expected = frozenset(schema_objects(blank))
+        finally:
+            blank.close()
+    return _expected
+
+
+def foreign_objects(con: sqlite3.Connection) -> list[str]:
+    """How the file's schema differs from what the migrations build, in words; empty when it is exactly ours.
+
+    A trigger or view someone added could make later saves vanish or change, so anything extra counts.
+    """
+    have, want = schema_objects(con), expected_objects()
+    ours = {(kind, name) for kind, name, _, _ in want}
+    present = {(kind, name) for kind, name, _, _ in have}
+    found = []
+    for kind, name, _, _ in sorted(have - want):
+        what = _KINDS.get(kind, kind)
+        if (kind, name) in ours:
+            found.append(f"{what} '{name}' changed outside recovery-journal")
+        else:
+            found.append(f"{what} named '{name}' that recovery-journal didn't make")
+    found += [f"{_KINDS.get(k, k)} '{n}' missing" for k, n in sorted(ours - present)]
+    return found
+
+
 def latest_version() -> int:
     return len(MIGRATIONS)
 

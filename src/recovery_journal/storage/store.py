@@ -23,6 +23,7 @@ from ..errors import (
     NoJournal,
     NotAJournal,
     StorageProblem,
+    Tampered,
 )
 from ..paths import JournalPaths
 from . import migrations
@@ -42,6 +43,10 @@ _PRAGMAS = (
     "PRAGMA journal_size_limit = 1048576",
 )
 
+FOREIGN_HINT = (
+    "Reading still works. Make a backup (`recovery-journal backup create FILE`) and restore it into a new "
+    "folder for a clean journal; `recovery-journal doctor` lists what was found."
+)
 _DAMAGED_HINT = "`recovery-journal doctor` says what can still be done; a backup holds a good copy."
 
 
@@ -167,6 +172,9 @@ class Store:
         # Run first in every write transaction, under the lock; raising aborts the write (the journal
         # service checks here that its key is still the journal's: docs/encryption.md, key_generation).
         self.before_write: Callable[[sqlite3.Connection], None] | None = None
+        # Schema objects someone else added or changed (a trigger could make saves vanish): reading still
+        # works, writing is refused. Filled in by open().
+        self.foreign: list[str] = []
 
     @classmethod
     def create(
@@ -226,6 +234,7 @@ class Store:
             if not read_only:
                 migrations.upgrade(con)
                 tighten(paths)
+            foreign = migrations.foreign_objects(con)
         except sqlite3.Error as exc:
             if con is not None:
                 con.close()
@@ -241,7 +250,9 @@ class Store:
             if con is not None:
                 con.close()
             raise
-        return cls(con, paths, timeout, read_only)
+        store = cls(con, paths, timeout, read_only)
+        store.foreign = foreign
+        return store
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -260,6 +271,12 @@ class Store:
             raise StorageProblem(
                 f"The journal at {self.paths.home} is on a read-only disk or folder, so it can only be read.",
                 hint="Reading works as usual. To change it, copy the journal folder somewhere you can write.",
+            )
+        if self.foreign:
+            raise Tampered(
+                "The journal file holds something recovery-journal didn't put there "
+                f"({self.foreign[0]}), so nothing is written to it.",
+                hint=FOREIGN_HINT,
             )
         try:
             self.con.execute("BEGIN IMMEDIATE")
