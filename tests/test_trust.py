@@ -334,3 +334,136 @@ def test_a_hostile_key_setting_is_refused_before_any_work(journal: Journal, sett
     with pytest.raises(Damaged, match="settings"):
         Journal.unlock(settings, PASSPHRASE)
     assert time.monotonic() - started < 5  # refused on sight; a generous bound, not a benchmark
+
+
+def _sql(path: Path, *statements: str) -> None:
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys = OFF")  # as someone editing the file by hand would
+    for statement in statements:
+        con.execute(statement)
+    con.commit()
+    con.close()
+
+
+@pytest.fixture
+def lived_in(cli: Cli, initialised: Ran, isolated: Path) -> Path:
+    """A journal with some history: three entries (the second edited), a milestone, a counter."""
+    for words in ("First.", "Second, as first written.", "Third."):
+        assert cli("write", input=words).exit_code == 0
+    con = sqlite3.connect(isolated / "journal.db")
+    first_text = con.execute("SELECT text FROM entries WHERE id = 2").fetchone()[0]
+    con.close()
+    (isolated.parent / "entry-2-before.bin").write_bytes(first_text)
+    assert cli("edit", "2", input="Second, as it is now.").exit_code == 0
+    assert cli("milestone", "add", "A first boundary held").exit_code == 0
+    assert cli("counter", "start", "no contact").exit_code == 0
+    assert cli("doctor").exit_code == 0
+    return isolated / "journal.db"
+
+
+def test_ordinary_use_keeps_the_ledger_whole(cli: Cli, lived_in: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "b.rjbackup"
+    steps = [
+        ("delete", "1", "--yes"),
+        ("backup", "create", str(backup)),
+        ("stage", "set", "2", "recovery"),
+        ("counter", "reset", "no contact"),
+        ("passwd",),
+        ("passwd", "--rotate-data-key"),
+        ("passwd", "--new-recovery-code"),
+    ]
+    env = {"RECOVERY_JOURNAL_NEW_PASSPHRASE": PASSPHRASE}
+    for step in steps:
+        ran = cli(*step, env=env)
+        assert ran.exit_code == 0, (step, ran.stderr)
+    assert cli("backup", "restore", str(backup), "--merge", env=env).exit_code == 0  # entry 1 comes back
+    doctor = cli("doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert doctor.exit_code == 0 and checks["ledger"]["status"] == "ok", checks.get("ledger")
+
+
+TAMPERING = {
+    "an entry deleted": (["DELETE FROM entries WHERE id = 3"], "removed outside", "entry 3"),
+    "an entry and its ledger line deleted": (
+        ["DELETE FROM entries WHERE id = 3", "DELETE FROM ledger WHERE tbl = 'entries' AND rid = 3"],
+        "hides which",
+        "",
+    ),
+    "one field rolled back": (
+        ["UPDATE entries SET text = :before WHERE id = 2"],
+        "changed outside",
+        "entry 2",
+    ),
+    "a stage NULLed": (["UPDATE entries SET stage = NULL WHERE id = 1"], "changed outside", "entry 1"),
+    "the tender mark NULLed": (
+        ["UPDATE entries SET flags = NULL WHERE id = 1"],
+        "changed outside",
+        "entry 1",
+    ),
+    "history erased": (["DELETE FROM revisions"], "removed outside", "earlier version 1"),
+    "an entry renumbered": (["UPDATE entries SET id = 99 WHERE id = 3"], "added or put back", "entry 99"),
+    "the recovery slot deleted": (
+        ["DELETE FROM key_slots WHERE kind = 'recovery'"],
+        "removed outside",
+        "key slot",
+    ),
+    "a milestone deleted": (["DELETE FROM milestones"], "removed outside", "milestone 1"),
+}
+
+
+@pytest.mark.parametrize("case", list(TAMPERING))
+def test_tampering_the_sealed_fields_cannot_see_is_shown_by_doctor(
+    cli: Cli, lived_in: Path, case: str
+) -> None:
+    statements, says, names = TAMPERING[case]
+    before = (lived_in.parent.parent / "entry-2-before.bin").read_bytes()
+    con = sqlite3.connect(lived_in)
+    con.execute("PRAGMA foreign_keys = OFF")
+    for statement in statements:
+        con.execute(statement, {"before": before} if ":before" in statement else {})
+    con.commit()
+    con.close()
+    doctor = cli("doctor", "--json")
+    checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
+    assert doctor.exit_code == ExitCode.TAMPERED
+    assert checks["ledger"]["status"] == "problem"
+    assert says in checks["ledger"]["detail"].lower() and names in checks["ledger"]["detail"]
+
+
+def test_an_entry_put_back_after_deletion_is_shown(cli: Cli, lived_in: Path) -> None:
+    con = sqlite3.connect(lived_in)
+    row = con.execute("SELECT * FROM entries WHERE id = 3").fetchone()
+    con.close()
+    assert cli("delete", "3", "--yes").exit_code == 0
+    con = sqlite3.connect(lived_in)
+    con.execute(f"INSERT INTO entries VALUES ({', '.join('?' * len(row))})", row)
+    con.commit()
+    con.close()
+    detail = {c["name"]: c for c in json.loads(cli("doctor", "--json").stdout)["checks"]}["ledger"]["detail"]
+    assert "added or put back" in detail.lower() and "entry 3" in detail
+
+
+def test_an_entry_rolled_back_is_refused_when_opened(cli: Cli, lived_in: Path) -> None:
+    before = (lived_in.parent.parent / "entry-2-before.bin").read_bytes()
+    con = sqlite3.connect(lived_in)
+    con.execute("UPDATE entries SET text = ? WHERE id = 2", (before,))
+    con.commit()
+    con.close()
+    shown = cli("show", "2")
+    assert shown.exit_code == ExitCode.TAMPERED and "isn't as it was last saved" in shown.stderr
+    assert "as first written" not in shown.stdout
+    assert cli("show", "1").exit_code == 0
+
+
+def test_a_save_never_makes_a_change_from_outside_look_like_its_own(cli: Cli, lived_in: Path) -> None:
+    """A counter put back to an older state, then reset: the reset is refused, and doctor still sees it."""
+    assert cli("counter", "start", "sleep", "--since", "10 days ago").exit_code == 0
+    con = sqlite3.connect(lived_in)
+    older = con.execute("SELECT state FROM counters WHERE id = 2").fetchone()[0]
+    con.close()
+    assert cli("counter", "reset", "sleep", "--date", "3 days ago").exit_code == 0
+    _sql(lived_in, "UPDATE counters SET state = X'" + older.hex() + "' WHERE id = 2")
+    refused = cli("counter", "reset", "sleep")
+    assert refused.exit_code == ExitCode.TAMPERED and "nothing was changed" in refused.stderr
+    detail = {c["name"]: c for c in json.loads(cli("doctor", "--json").stdout)["checks"]}["ledger"]["detail"]
+    assert "counter 2" in detail

@@ -28,6 +28,7 @@ from ..errors import InvalidEncoding, InvalidInput, KeyChanged, NotFound, Tamper
 from ..sealing import codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
+from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store
@@ -92,7 +93,9 @@ class Journal:
         self.stages = StageBook(self)
         self.milestones = MilestoneBook(self)
         self.counters = CounterBook(self)
-        store.before_write = self._check_key
+        self.ledger = Ledger(keys.data_key, keys.journal_id)
+        store.before_write = self._before_write
+        store.before_commit = self._settle
 
     # --- opening and keys -------------------------------------------------------------------------------
 
@@ -113,8 +116,10 @@ class Journal:
 
         def build(con: sqlite3.Connection) -> None:
             made["keys"] = vault.initialise(con, passphrase, settings.kdf)
+            keys = made["keys"][0]
             if fill is not None:
-                fill(con, made["keys"][0].fields())
+                fill(con, keys.fields())
+            Ledger(keys.data_key, keys.journal_id).establish(con)
 
         store = Store.create(settings.paths, settings.lock_timeout, build)
         keys, code = made["keys"]
@@ -138,9 +143,13 @@ class Journal:
                 keys = unlock(con)
                 noted = vault.slots_intact(con, keys.journal_id) is not None
             journal = cls(store, keys, settings, clock)
-            if not noted and not store.read_only and not store.foreign:  # journals from before the checksum
-                with store.write() as con:
-                    vault.record_slots_check(con, keys.journal_id)
+            if not store.read_only and not store.foreign:
+                if not noted:  # a journal from before the slots checksum
+                    with store.write() as con:
+                        vault.record_slots_check(con, keys.journal_id)
+                if "0004_integrity" in store.upgraded:  # the ledger begins in the run that adds its tables
+                    with store.write() as con:
+                        journal.ledger.establish(con)
         except BaseException:
             store.close()
             raise
@@ -178,6 +187,12 @@ class Journal:
         )
         new_cipher = new_keys.fields()
         with self.store.write() as con:
+            if not self.ledger.verify(con).clean and queries.integrity(con) is not None:
+                raise Tampered(
+                    "Something in the journal is damaged or was changed outside recovery-journal, and "
+                    "re-encrypting would hide it, so nothing was re-encrypted.",
+                    hint=codec.RESEAL_HINT,
+                )
             if draft_files.numbered(self.settings.paths.drafts):  # under the lock: no window adds one unseen
                 raise InvalidInput(
                     "There are kept drafts; rotating the key would leave them unreadable.",
@@ -188,8 +203,10 @@ class Journal:
             vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
             vault.set_generation(con, new_keys.generation)
             code = vault.new_recovery_code(con, new_keys)
+            new_ledger = Ledger(new_keys.data_key, new_keys.journal_id)
+            new_ledger.establish(con)  # every digest is keyed by the data key, so all are new
         old_cipher = self.cipher
-        self.keys, self.cipher = new_keys, new_cipher
+        self.keys, self.cipher, self.ledger = new_keys, new_cipher, new_ledger
         self._reseal_late_drafts(old_cipher)
         return count, code
 
@@ -209,6 +226,19 @@ class Journal:
             return
         with self.store.write() as con:
             vault.mark_recovery_code_seen(con)
+
+    def _before_write(self, con: sqlite3.Connection) -> None:
+        self._check_key(con)
+        queries.watch_changes(con, lambda table, *row: self.ledger.digest(table, row))
+
+    def _settle(self, con: sqlite3.Connection) -> None:
+        """Last in every write transaction: the ledger takes in the rows it touched."""
+        self.ledger.settle(con, queries.touched(con))
+
+    def generation(self) -> int | None:
+        """How many changes the integrity ledger has seen (None for a journal without one)."""
+        with self.store.read() as con:
+            return Ledger.generation(con)
 
     def _check_key(self, con: sqlite3.Connection) -> None:
         """In every write transaction, under the lock: is this window's key still the journal's?"""
@@ -494,6 +524,12 @@ class Journal:
         row = queries.entry_by_id(con, entry_id)
         if row is None:
             raise _not_found(entry_id)
+        if not self.ledger.row_intact(con, "entries", entry_id):
+            raise Tampered(
+                f"Entry {entry_id} isn't as it was last saved: it was changed outside recovery-journal "
+                "(an older version put back, or part of it removed).",
+                hint=codec.TAMPERED_HINT,
+            )
         count = queries.revision_counts(con, [entry_id]).get(entry_id, 0)
         return codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS, count)
 

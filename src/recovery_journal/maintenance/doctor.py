@@ -166,6 +166,7 @@ def journal_checks(journal: Journal, report: Report) -> None:
         )
 
     _sealed_checks(journal, report)
+    ledger_checks(journal, report)
 
     kept = journal.drafts()
     if kept.unreadable:
@@ -200,6 +201,56 @@ def journal_checks(journal: Journal, report: Report) -> None:
             "note",
             "An editor session left words behind; opening the journal seals them into a draft.",
         )
+
+
+_LEDGER_NAMES = {
+    "entries": "entry",
+    "revisions": "earlier version",
+    "milestones": "milestone",
+    "counters": "counter",
+    "key_slots": "key slot",
+    "meta": "journal setting",
+    "personal_model": "personal stage model",
+}
+
+
+def _named(rows: list[tuple[str, int]]) -> str:
+    return ", ".join(f"{_LEDGER_NAMES.get(t, t)} {i}" for t, i in rows[:12]) + (
+        " and more" if len(rows) > 12 else ""
+    )
+
+
+def ledger_checks(journal: Journal, report: Report) -> None:
+    """The integrity ledger: every record as last saved, none added, removed or put back."""
+    with journal.store.read() as con:
+        found = journal.ledger.verify(con)
+        generation = journal.ledger.generation(con)
+    if not found.present:
+        report.add(
+            "ledger",
+            "problem",
+            "The journal's integrity record is missing (removed outside recovery-journal, or a command "
+            "stopped just after an upgrade), so removed or restored records can't be detected. A backup "
+            "restored into a new folder starts a fresh one.",
+            ExitCode.TAMPERED,
+        )
+        return
+    if found.clean:
+        report.add("ledger", "ok", f"Every record is as it was last saved ({generation} changes recorded).")
+        return
+    problems = []
+    if found.changed:
+        problems.append(
+            f"changed outside recovery-journal (an older version put back, or part removed): "
+            f"{_named(found.changed)}"
+        )
+    if found.unknown:
+        problems.append(f"added or put back outside recovery-journal: {_named(found.unknown)}")
+    if found.missing:
+        problems.append(f"removed outside recovery-journal: {_named(found.missing)}")
+    if not (found.sum_ok and found.seal_ok):
+        problems.append("records were added or removed outside recovery-journal in a way that hides which")
+    report.add("ledger", "problem", "; ".join(problems).capitalize() + ".", ExitCode.TAMPERED)
 
 
 def _sealed_checks(journal: Journal, report: Report) -> None:

@@ -30,6 +30,7 @@ from ..journal.service import Journal
 from ..sealing import codec, vault
 from ..sealing import passphrase as sources
 from ..sealing.crypto import Argon2Params, InvalidCiphertext
+from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import migrations, queries
 from ..storage.files import fsync_folder, os_error, secure_folder, sweep_unfinished
@@ -103,6 +104,7 @@ def records(journal: Journal, found: Contents, progress: Progress | None = None)
     listing, revisions = found.entries, found.revisions
     with journal.store.read() as con:
         schema = migrations.current_version(con)
+        generation = Ledger.generation(con)
     yield {
         "type": "backup",
         "format": portable.FORMAT,
@@ -110,6 +112,7 @@ def records(journal: Journal, found: Contents, progress: Progress | None = None)
         "journal_id": journal.keys.journal_id,
         "schema": schema,
         "app": __version__,
+        "generation": generation,  # so a restore or a sync can tell when a journal went backwards
     }
     total = len(listing)
     for done, entry in enumerate(listing, start=1):

@@ -6,6 +6,7 @@ Nothing here touches the database, the filesystem or the terminal.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import unicodedata
@@ -151,6 +152,15 @@ def new_salt() -> bytes:
 def record_key(data_key: bytes) -> bytes:
     """The key every sealed field uses, separated from the data key by HKDF."""
     return hkdf_sha256(data_key, info=b"recovery-journal/v1/records")
+
+
+def ledger_key(data_key: bytes) -> bytes:
+    """The key of the integrity ledger's digests and seal, separated from the data key by HKDF."""
+    return hkdf_sha256(data_key, info=b"recovery-journal/v1/ledger")
+
+
+def hmac_sha256(key: bytes, data: bytes) -> bytes:
+    return bytes(hmac.new(key, data, hashlib.sha256).digest())
 
 
 # --- key wrapping -----------------------------------------------------------------------------------------

@@ -80,10 +80,23 @@ def m0003_milestones_counters_flags(con: sqlite3.Connection) -> None:
     )
 
 
+def m0004_integrity(con: sqlite3.Connection) -> None:
+    """The integrity ledger: a keyed digest per row, and their sealed sum (docs/encryption.md)."""
+    con.execute(
+        "CREATE TABLE ledger (tbl TEXT NOT NULL, rid INTEGER NOT NULL, digest BLOB NOT NULL,"
+        " PRIMARY KEY (tbl, rid)) WITHOUT ROWID"
+    )
+    con.execute(
+        "CREATE TABLE integrity (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL,"
+        " digest BLOB NOT NULL, seal BLOB NOT NULL)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_stages", m0002_stages),
     ("0003_milestones_counters_flags", m0003_milestones_counters_flags),
+    ("0004_integrity", m0004_integrity),
 ]
 
 

@@ -106,6 +106,25 @@ class RevisionRow(SQLModel, table=True):
     snapshot: bytes
 
 
+class LedgerRow(SQLModel, table=True):
+    """The integrity ledger: one keyed digest per row of the covered tables (docs/encryption.md)."""
+
+    __tablename__ = "ledger"
+    tbl: str = Field(primary_key=True)
+    rid: int = Field(primary_key=True)
+    digest: bytes
+
+
+class IntegrityRow(SQLModel, table=True):
+    """The ledger's sum, the generation counter, and the seal over both."""
+
+    __tablename__ = "integrity"
+    id: int | None = Field(default=None, primary_key=True)
+    generation: int
+    digest: bytes
+    seal: bytes
+
+
 def _affinity(column_type: object) -> str:
     column_type = getattr(column_type, "impl_instance", column_type)  # SQLModel's AutoString wraps String
     for kind, name in ((Integer, "INTEGER"), (LargeBinary, "BLOB"), (String, "TEXT")):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 # Sealed columns of `entries`, in the order rows carry them after (id, uuid).
@@ -37,7 +38,11 @@ def meta(con: sqlite3.Connection) -> dict[str, str]:
 
 
 def put_meta(con: sqlite3.Connection, key: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+    # An upsert, not OR REPLACE: REPLACE deletes the old row without telling the ledger's triggers.
+    con.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
 
 
 def delete_meta(con: sqlite3.Connection, key: str) -> None:
@@ -163,8 +168,131 @@ def personal_model(con: sqlite3.Connection) -> tuple[str, bytes] | None:
 
 
 def put_personal_model(con: sqlite3.Connection, uuid: str, sealed: bytes) -> None:
-    con.execute("INSERT OR REPLACE INTO personal_model (id, uuid, model) VALUES (1, ?, ?)", (uuid, sealed))
+    con.execute(
+        "INSERT INTO personal_model (id, uuid, model) VALUES (1, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET uuid = excluded.uuid, model = excluded.model",
+        (uuid, sealed),
+    )
 
 
 def entry_count(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+
+
+# --- the integrity ledger (docs/encryption.md): digests in, digests out ------------------------------------
+
+# Tables whose rows the ledger covers, and nothing else may name a table in the SQL below.
+LEDGER_TABLES: tuple[str, ...] = (
+    "meta",
+    "key_slots",
+    "entries",
+    "revisions",
+    "personal_model",
+    "milestones",
+    "counters",
+)
+
+
+# What the guard trigger raises when asked to change a row that isn't as the ledger recorded it.
+TAMPERED_MARK = "rj-tampered"
+
+
+def _covered(table: str) -> str:
+    if table not in LEDGER_TABLES:  # table names go into SQL text, so only known names may pass
+        raise ValueError(f"not a ledger table: {table}")
+    return table
+
+
+def watch_changes(con: sqlite3.Connection, digest: Callable[..., bytes]) -> None:
+    """In this connection only: note every covered row a transaction touches, and guard every update.
+
+    TEMP triggers live in the connection's temporary schema, never in the journal file. The guard refuses
+    to change a row that isn't as the ledger recorded it ('rj-tampered'), so an ordinary save can never
+    make a change made outside look like its own. `digest(table, rowid, *columns)` is the ledger's.
+    """
+    con.create_function("rj_digest", -1, digest, deterministic=True)
+    # No key and no OR IGNORE: a trigger's conflict clause gives way to the outer statement's, so a
+    # duplicate could fail an upsert. Duplicates are harmless here; touched() reads them once.
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS rj_touched (tbl TEXT NOT NULL, rid INTEGER NOT NULL)")
+    for table in LEDGER_TABLES:
+        columns = ", ".join(f"OLD.{row[1]}" for row in con.execute(f"PRAGMA main.table_info({table})"))
+        note_old = f"INSERT INTO rj_touched VALUES ('{table}', OLD.rowid);"  # noqa: S608
+        note_new = f"INSERT INTO rj_touched VALUES ('{table}', NEW.rowid);"  # noqa: S608
+        for event, body in (("INSERT", note_new), ("UPDATE", note_old + note_new), ("DELETE", note_old)):
+            con.execute(
+                f"CREATE TEMP TRIGGER IF NOT EXISTS rj_{table}_{event.lower()} AFTER {event} ON main.{table}"
+                f" BEGIN {body} END"
+            )
+        # A row already changed in this transaction was checked the first time (or is new).
+        recorded = f"(SELECT digest FROM main.ledger WHERE tbl = '{table}' AND rid = OLD.rowid)"  # noqa: S608
+        fresh = f"EXISTS (SELECT 1 FROM rj_touched WHERE tbl = '{table}' AND rid = OLD.rowid)"  # noqa: S608
+        guard = (
+            f"CREATE TEMP TRIGGER IF NOT EXISTS rj_{table}_guard BEFORE UPDATE ON main.{table}"  # noqa: S608
+            f" WHEN EXISTS (SELECT 1 FROM main.integrity) AND NOT {fresh}"
+            f" BEGIN SELECT RAISE(ABORT, '{TAMPERED_MARK}')"
+            f" WHERE coalesce({recorded}, x'') != rj_digest('{table}', OLD.rowid, {columns}); END"
+        )
+        con.execute(guard)
+
+
+def touched(con: sqlite3.Connection) -> list[tuple[str, int]]:
+    """The covered rows changed since the last call, and forget them."""
+    try:
+        rows = [(str(t), int(r)) for t, r in con.execute("SELECT DISTINCT tbl, rid FROM temp.rj_touched")]
+    except sqlite3.OperationalError:  # not watching (no write in this connection yet)
+        return []
+    con.execute("DELETE FROM temp.rj_touched")
+    return rows
+
+
+def forget_touched(con: sqlite3.Connection) -> None:
+    with contextlib.suppress(sqlite3.OperationalError):
+        con.execute("DELETE FROM temp.rj_touched")
+
+
+def table_row(con: sqlite3.Connection, table: str, rowid: int) -> Row | None:
+    """One covered row as (rowid, every column in table order), or None when it is gone."""
+    row: Row | None = con.execute(
+        f"SELECT rowid, * FROM {_covered(table)} WHERE rowid = ?",  # noqa: S608
+        (rowid,),
+    ).fetchone()
+    return row
+
+
+def table_rows(con: sqlite3.Connection, table: str) -> Iterator[Row]:
+    yield from con.execute(f"SELECT rowid, * FROM {_covered(table)} ORDER BY rowid")  # noqa: S608
+
+
+def ledger_digest(con: sqlite3.Connection, table: str, rowid: int) -> bytes | None:
+    row = con.execute("SELECT digest FROM ledger WHERE tbl = ? AND rid = ?", (table, rowid)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def ledger_entries(con: sqlite3.Connection) -> Iterator[tuple[str, int, bytes]]:
+    for table, rowid, digest in con.execute("SELECT tbl, rid, digest FROM ledger"):
+        yield str(table), int(rowid), bytes(digest)
+
+
+def put_ledger(con: sqlite3.Connection, table: str, rowid: int, digest: bytes) -> None:
+    con.execute("INSERT OR REPLACE INTO ledger (tbl, rid, digest) VALUES (?, ?, ?)", (table, rowid, digest))
+
+
+def delete_ledger(con: sqlite3.Connection, table: str, rowid: int) -> None:
+    con.execute("DELETE FROM ledger WHERE tbl = ? AND rid = ?", (table, rowid))
+
+
+def clear_ledger(con: sqlite3.Connection) -> None:
+    con.execute("DELETE FROM ledger")
+
+
+def integrity(con: sqlite3.Connection) -> tuple[int, bytes, bytes] | None:
+    """(generation, XOR of the ledger's digests, seal), or None when the journal has no ledger yet."""
+    row = con.execute("SELECT generation, digest, seal FROM integrity WHERE id = 1").fetchone()
+    return None if row is None else (int(row[0]), bytes(row[1]), bytes(row[2]))
+
+
+def put_integrity(con: sqlite3.Connection, generation: int, digest: bytes, seal: bytes) -> None:
+    con.execute(
+        "INSERT OR REPLACE INTO integrity (id, generation, digest, seal) VALUES (1, ?, ?, ?)",
+        (generation, digest, seal),
+    )

@@ -26,7 +26,7 @@ from ..errors import (
     Tampered,
 )
 from ..paths import JournalPaths
-from . import migrations
+from . import migrations, queries
 from .files import fsync_folder, os_error, secure_folder, sweep_unfinished
 
 APPLICATION_ID = 0x524A4E4C  # "RJNL"
@@ -172,6 +172,9 @@ class Store:
         # Run first in every write transaction, under the lock; raising aborts the write (the journal
         # service checks here that its key is still the journal's: docs/encryption.md, key_generation).
         self.before_write: Callable[[sqlite3.Connection], None] | None = None
+        # Run last in every write transaction, just before COMMIT (the service settles its ledger here).
+        self.before_commit: Callable[[sqlite3.Connection], None] | None = None
+        self.upgraded: list[str] = []  # the migrations this open applied
         # Schema objects someone else added or changed (a trigger could make saves vanish): reading still
         # works, writing is refused. Filled in by open().
         self.foreign: list[str] = []
@@ -231,8 +234,9 @@ class Store:
                     f"The journal at {paths.home} needs a small upgrade to open, and it's read-only.",
                     hint="Copy the journal folder somewhere you can write, and open the copy.",
                 )
+            upgraded: list[str] = []
             if not read_only:
-                migrations.upgrade(con)
+                upgraded = migrations.upgrade(con)
                 tighten(paths)
             foreign = migrations.foreign_objects(con)
         except sqlite3.Error as exc:
@@ -251,7 +255,7 @@ class Store:
                 con.close()
             raise
         store = cls(con, paths, timeout, read_only)
-        store.foreign = foreign
+        store.foreign, store.upgraded = foreign, upgraded
         return store
 
     def close(self) -> None:
@@ -286,10 +290,18 @@ class Store:
             if self.before_write is not None:
                 self.before_write(self.con)
             yield self.con
+            if self.before_commit is not None:
+                self.before_commit(self.con)
             self.con.execute("COMMIT")
         except BaseException as exc:
             with contextlib.suppress(sqlite3.Error):
                 self.con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.IntegrityError) and queries.TAMPERED_MARK in str(exc):
+                raise Tampered(
+                    "A record this would change isn't as it was last saved (it was changed outside "
+                    "recovery-journal), so nothing was changed.",
+                    hint="`recovery-journal doctor` names it; a backup holds a good copy.",
+                ) from None
             if isinstance(exc, sqlite3.Error):
                 raise translate(exc, timeout=self.timeout, where=self.paths.home) from None
             raise
