@@ -467,3 +467,19 @@ def test_a_save_never_makes_a_change_from_outside_look_like_its_own(cli: Cli, li
     assert refused.exit_code == ExitCode.TAMPERED and "nothing was changed" in refused.stderr
     detail = {c["name"]: c for c in json.loads(cli("doctor", "--json").stdout)["checks"]}["ledger"]["detail"]
     assert "counter 2" in detail
+
+
+def test_a_saved_entry_does_not_depend_on_the_write_ahead_log(journal: Journal, tmp_path: Path) -> None:
+    """As if the process were killed after "Saved" and the -wal file then lost: the file alone holds it."""
+    import shutil
+
+    from recovery_journal.paths import JournalPaths
+
+    journal.write("Words that were acknowledged.")
+    copy = tmp_path / "copy"
+    copy.mkdir(mode=0o700)
+    shutil.copy2(journal.settings.paths.db, copy / "journal.db")  # the database file alone, no -wal
+    assert not (copy / "journal.db-wal").exists()
+    settings = Settings.from_env(journal=JournalPaths(copy).home)
+    with Journal.unlock(settings, PASSPHRASE) as reopened:
+        assert [e.text for e in reopened.entries().entries] == ["Words that were acknowledged."]
