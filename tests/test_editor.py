@@ -43,6 +43,7 @@ def test_write_in_the_editor_uses_private_files_and_removes_them(
     seen = json.loads(log.read_text())
     assert (seen["file_mode"], seen["dir_mode"], seen["root_mode"]) == (0o600, 0o700, 0o700)
     assert seen["initial"] == ""
+    assert seen["secrets_seen"] == [], "the editor never sees the passphrase variables"
     assert Path(seen["path"]).is_relative_to(runtime(tmp_path))
     assert list(runtime(tmp_path).iterdir()) == [], "session folder, file and swap file are all gone"
     entry = doc(cli("show", "1", "--json"))["entry"]

@@ -483,3 +483,19 @@ def test_a_saved_entry_does_not_depend_on_the_write_ahead_log(journal: Journal, 
     settings = Settings.from_env(journal=JournalPaths(copy).home)
     with Journal.unlock(settings, PASSPHRASE) as reopened:
         assert [e.text for e in reopened.entries().entries] == ["Words that were acknowledged."]
+
+
+def test_on_a_full_disk_the_journal_can_still_be_read(
+    cli: Cli, lived_in: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recovery_journal.storage import store
+
+    monkeypatch.setattr(store, "disk_full", lambda folder: folder == lived_in.parent)
+    listed = cli("list")
+    assert listed.exit_code == 0 and "First." in listed.stdout
+    assert cli("show", "2").exit_code == 0
+    assert cli("export", "--format", "txt").exit_code == 0
+    assert cli("backup", "create", str(tmp_path / "elsewhere.rjbackup")).exit_code == 0
+    refused = cli("write", input="Words on a full disk.")
+    assert refused.exit_code == ExitCode.STORAGE and "full" in refused.stderr
+    assert cli("doctor").exit_code == ExitCode.STORAGE

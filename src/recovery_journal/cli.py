@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -16,6 +17,7 @@ from . import __version__
 from .commands import demo, keys, maintenance, marks, overview, portability, reading, stage, writing
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 from .render.output import neutralise
+from .sealing.hardening import harden_process
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
 
@@ -180,6 +182,7 @@ def root(
     from .commands.terminal import AppState
 
     os.umask(0o077)  # anything this process creates is private to you
+    harden_process()  # no core files holding keys or words; other programs can't attach
     ctx.obj = AppState(journal=journal)
 
 
@@ -211,4 +214,9 @@ app.command("demo")(demo.demo)
 
 def main() -> None:
     """Console-script entry point."""
+    # A terminal that can't show a character (PYTHONIOENCODING=ascii, an old locale) gets an escape for
+    # it, never a crash halfway through someone's words.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     app(prog_name="recovery-journal")

@@ -10,6 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HOME_ENV = "RECOVERY_JOURNAL_HOME"
+# Temporary names inside the journal home, each followed by the writing process's id, so what a killed
+# process left (encrypted, but taking space) is known as such and swept at the next open.
+NEW_JOURNAL_TMP = ".journal.db.new-"
+DRAFT_TMP = ".draft-"
+SNAPSHOT_TMP = ".snapshot-"
 APP_NAME = "recovery-journal"
 
 
@@ -36,6 +41,10 @@ class JournalPaths:
     def tag(self) -> str:
         """A short name for this journal in shared places (editor files), derived from its location."""
         return hashlib.sha256(str(self.home).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+    def unfinished(self) -> list[tuple[Path, str]]:
+        """(folder, name prefix) of every temporary file a killed process could leave in this journal."""
+        return [(self.home, NEW_JOURNAL_TMP), (self.drafts, DRAFT_TMP), (self.snapshots, SNAPSHOT_TMP)]
 
     def sidecars(self) -> list[Path]:
         """SQLite's WAL and shared-memory files beside the database."""

@@ -17,6 +17,7 @@ seen = {
     "dir_mode": stat.S_IMODE(target.parent.stat().st_mode),
     "root_mode": stat.S_IMODE(target.parent.parent.stat().st_mode),
     "initial": target.read_text(encoding="utf-8"),
+    "secrets_seen": sorted(k for k in os.environ if "PASSPHRASE" in k or "RECOVERY_CODE" in k),
 }
 if spec.get("raw_hex") is not None:  # bytes as some editors save them: not always UTF-8
     target.write_bytes(bytes.fromhex(spec["raw_hex"]))

@@ -139,6 +139,12 @@ def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> opening.Ope
     opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out))
     if opened.recovery_code_unseen:
         out.say(UNSEEN_CODE, style="yellow")
+    if opened.loose_passphrase_file:
+        out.say(
+            f"The passphrase file {opened.loose_passphrase_file} can be read by others on this computer; "
+            f"`chmod 600 {opened.loose_passphrase_file}` makes it yours alone.",
+            style="yellow",
+        )
     if opened.foreign:
         out.say(
             f"This journal file holds something recovery-journal didn't put there ({opened.foreign[0]}), so "

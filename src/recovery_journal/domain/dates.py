@@ -28,10 +28,11 @@ _NUMBERS = {
     "nine": 9,
     "ten": 10,
 }
-_AGO = re.compile(r"^(\d+|[a-z]+)\s+(day|week|fortnight|month|year)s?\s+ago$")
+# ASCII digits only: "２０２４" (fullwidth) is not a year, though Python's int() would read it as one.
+_AGO = re.compile(r"^(\d+|[a-z]+)\s+(day|week|fortnight|month|year)s?\s+ago$", re.ASCII)
 _WEEKDAY = re.compile(r"^(?:(last|this|on)\s+)?([a-z]+)$")
 _LAST_UNIT = re.compile(r"^last\s+(week|month|year)$")
-_ISO_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$")
+_ISO_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$", re.ASCII)
 
 
 def _months_back(moment: datetime, months: int) -> datetime:
@@ -43,6 +44,15 @@ def _months_back(moment: datetime, months: int) -> datetime:
 def parse_moment(text: str, now: datetime) -> datetime:
     """Read a date or date-time; parts not given (time, year) come from `now`. Returns an aware datetime."""
     raw = " ".join(text.strip().split())
+    if any(ch.isdigit() and not ch.isascii() for ch in raw):
+        raise InvalidDate(f"'{raw}' has digits this doesn't read in a date.", hint="Use 0-9. " + HINT)
+    try:
+        return _parse_moment(raw, now)
+    except (OverflowError, ValueError):  # "1000000 days ago": past the ends of the calendar
+        raise InvalidDate(f"'{raw}' is further from today than a calendar goes.", hint=HINT) from None
+
+
+def _parse_moment(raw: str, now: datetime) -> datetime:
     s = raw.lower()
     if not s:
         raise InvalidDate("The date was empty.", hint=HINT)

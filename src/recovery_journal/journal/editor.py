@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EditorFailed, StorageProblem
+from ..sealing.passphrase import for_children
 from ..storage.files import process_alive
 
 FILE_NAME = "entry.md"
@@ -66,8 +67,15 @@ def editor_command(env: Mapping[str, str]) -> list[str]:
     for name in ("VISUAL", "EDITOR"):
         value = env.get(name, "").strip()
         if value:
-            argv = shlex.split(value)
-            break
+            try:
+                argv = shlex.split(value)
+            except ValueError:
+                raise EditorFailed(
+                    f"${name} can't be read as a command (a quote isn't closed).",
+                    hint=f"Check ${name}, for example: export {name}=nano",
+                ) from None
+            if argv:
+                break
     else:
         found = next((e for e in _FALLBACK_EDITORS if shutil.which(e, path=env.get("PATH"))), None)
         if found is None:
@@ -99,7 +107,12 @@ def _says_vim(path: str) -> bool:
     """A binary installed under the name vi: is it vim? (Its --version says so.)"""
     try:
         done = subprocess.run(  # noqa: S603 - the person's own editor, asked only its version
-            [path, "--version"], capture_output=True, timeout=2, check=False, stdin=subprocess.DEVNULL
+            [path, "--version"],
+            capture_output=True,
+            timeout=2,
+            check=False,
+            stdin=subprocess.DEVNULL,
+            env=for_children(os.environ),
         )
     except (OSError, subprocess.SubprocessError):
         return False
@@ -150,7 +163,8 @@ class Session:
         # reset for the editor when it starts, so an editor that doesn't handle Ctrl-C itself can be stopped.
         previous = signal.signal(signal.SIGINT, _note_interrupt)
         try:
-            status = subprocess.call([*argv, str(self.path)])  # noqa: S603 - the person's own editor
+            # The person's own editor, without the passphrase variables in its environment.
+            status = subprocess.call([*argv, str(self.path)], env=for_children(os.environ))  # noqa: S603
         except OSError:
             raise EditorFailed(
                 f"The editor '{argv[0]}' couldn't be started.",

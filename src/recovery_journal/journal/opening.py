@@ -36,6 +36,7 @@ class Opened:
     rescued: list[int] = field(default_factory=list)
     recovery_code_unseen: bool = False  # a command stopped before showing the newest recovery code
     foreign: list[str] = field(default_factory=list)  # schema objects someone else put in the file
+    loose_passphrase_file: str | None = None  # a passphrase file others on this computer can read
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = Non
         rescued=rescued,
         recovery_code_unseen=unseen,
         foreign=journal.store.foreign,
+        loose_passphrase_file=sources.loose_file(settings.env),
     )
 
 

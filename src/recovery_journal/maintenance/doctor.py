@@ -11,10 +11,11 @@ from ..errors import Damaged, ExitCode, JournalError, WrongSecret
 from ..journal import editor, opening
 from ..journal.opening import Ask, AskTry, Told
 from ..journal.service import Journal
-from ..paths import JournalPaths
+from ..paths import NEW_JOURNAL_TMP, JournalPaths
 from ..sealing import codec, vault
 from ..settings import Settings
 from ..storage import queries
+from ..storage.files import journal_only
 
 Status = Literal["ok", "note", "problem"]
 
@@ -70,20 +71,30 @@ def permission_checks(paths: JournalPaths, report: Report) -> None:
     """Say where the journal is; report anyone-but-you access to it (run before opening tightens it)."""
     report.add("location", "ok", f"The journal is in {paths.home}.")
     loose: list[str] = []
+    shared_home = False
     for path in [paths.home, paths.db, *paths.sidecars()]:
         try:
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
             continue
-        if mode & 0o077:
+        if mode & 0o077 and path == paths.home and not journal_only(path):
+            shared_home = True  # someone's folder with other things in it: left as it is
+        elif mode & 0o077:
             loose.append(f"{path.name} was {mode:o}")
+    if shared_home:
+        report.add(
+            "folder",
+            "note",
+            f"{paths.home} holds other things too, so its permissions were left as they are; others may see "
+            "that a journal is there, but the journal's own files are readable only by you.",
+        )
     if loose:
         report.add(
             "permissions",
             "note",
             f"Others could read some files ({', '.join(loose)}); tightened to you-only.",
         )
-    else:
+    elif not shared_home:
         report.add("permissions", "ok", "Only you can read the journal folder and its files.")
 
 
@@ -99,6 +110,13 @@ def damaged_file_checks(paths: JournalPaths, problem: JournalError, report: Repo
 
 
 def journal_checks(journal: Journal, report: Report) -> None:
+    if journal.store.full:
+        report.add(
+            "disk space",
+            "problem",
+            "The disk holding the journal is full: it opened for reading only, and nothing can be saved.",
+            ExitCode.STORAGE,
+        )
     con = journal.store.con
     with journal.store.read():
         result = [r[0] for r in con.execute("PRAGMA integrity_check")]
@@ -327,4 +345,4 @@ def backup_check(path: Path, passphrase: str, report: Report) -> None:
 
 def leftover_files(home: Path) -> list[Path]:
     """Temporary files a crash during `init` could leave in the journal folder."""
-    return sorted(home.glob(".journal.db.new-*")) if home.is_dir() else []
+    return sorted(home.glob(f"{NEW_JOURNAL_TMP}*")) if home.is_dir() else []

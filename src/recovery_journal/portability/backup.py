@@ -27,6 +27,7 @@ from ..errors import (
     WrongSecret,
 )
 from ..journal.service import Journal
+from ..paths import SNAPSHOT_TMP
 from ..sealing import codec, vault
 from ..sealing import passphrase as sources
 from ..sealing.crypto import Argon2Params, InvalidCiphertext
@@ -271,21 +272,27 @@ def remove_snapshots(journal: Journal) -> int:
 
 
 def snapshot(journal: Journal) -> Path:
-    """Copy the journal file (still encrypted) aside before a merge, keeping the last few."""
+    """Copy the journal file (still encrypted) aside before a merge, keeping the last few.
+
+    Written under a temporary name and renamed when whole, so a kill never leaves half a copy looking whole.
+    """
     folder = journal.settings.paths.snapshots
     secure_folder(folder)
     stamp = journal.now().strftime("%Y%m%d-%H%M%S")
     path = folder / f"before-restore-{stamp}-{secrets.token_hex(2)}.db"
+    tmp = folder / f"{SNAPSHOT_TMP}{os.getpid()}-{secrets.token_hex(4)}.db"
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        target = sqlite3.connect(path)
+        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        target = sqlite3.connect(tmp)
         try:
             journal.store.con.backup(target)
         finally:
             target.close()
+        tmp.replace(path)
+        fsync_folder(folder)
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
-            path.unlink()
+            tmp.unlink()
         raise StorageProblem(
             f"A safety copy couldn't be made before merging, so nothing changed ({exc}).",
             hint="Free some disk space and try again.",

@@ -50,13 +50,14 @@ class Imported:
 
 def _read(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE:
+        with path.open("rb") as handle:  # read with a bound: a device or pipe has no size to check first
+            data = handle.read(MAX_FILE + 1)
+        if len(data) > MAX_FILE:
             raise TooLarge(
-                f"{path} is {size // 1024 // 1024} MiB, more than an import can take.",
+                f"{path} is more than the {MAX_FILE // 1024 // 1024} MiB an import can take.",
                 hint="Split it into smaller files.",
             )
-        return path.read_bytes()
+        return data
     except FileNotFoundError:
         raise NotFound(f"There's no file at {path}.", hint="Check the path; nothing was changed.") from None
     except IsADirectoryError:
@@ -231,8 +232,17 @@ def dayone(path: Path) -> Imported:
     if raw[:2] == b"PK":
         try:
             with zipfile.ZipFile(path) as archive:
-                for name in archive.namelist():
+                inside = 0
+                for info in archive.infolist():
+                    name = info.filename
                     if name.lower().endswith(".json") and "/" not in name.strip("/"):
+                        inside += info.file_size
+                        if inside > MAX_FILE:  # what it says it unpacks to, checked before unpacking
+                            raise TooLarge(
+                                f"{path} unpacks to more than the {MAX_FILE // 1024 // 1024} MiB an import "
+                                "can take.",
+                                hint="Export fewer journals at a time.",
+                            )
                         documents.append(_json(archive.read(name), Path(name)))
         except zipfile.BadZipFile:
             raise InvalidInput(

@@ -6,6 +6,7 @@ written whole or not at all.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from ..errors import AlreadyExists, UsageProblem
@@ -28,6 +29,15 @@ def check_outside(home: Path, target: Path) -> None:
 def check_target(home: Path, target: Path, *, force: bool) -> None:
     """Refuse a target before any work: the journal's folder, or a file that exists (unless forced)."""
     check_outside(home, target)
+    try:
+        found = target.expanduser().lstat()
+    except OSError:
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+        raise AlreadyExists(  # --force replaces a file, never a link, a pipe or a device
+            f"{target} is a link, a pipe or a device, not a plain file, so it was left alone.",
+            hint="Choose a plain file name.",
+        )
     if target.expanduser().exists() and not force:
         raise AlreadyExists(
             f"{target} already exists, so it was left alone.",

@@ -16,7 +16,12 @@ from rich.text import Text
 
 JSON_VERSION = 1
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (not tab or newline), and the bidi embeddings, overrides and isolates that can make
+# text show in an order other than it reads (U+202A-E, U+2066-9). The marks LRM/RLM/ALM stay: right-to-left
+# writing needs them, and they reorder nothing beyond themselves.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The same, as JSON leaves them raw (it escapes only C0 controls).
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -25,6 +30,8 @@ def _visible(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # Unicode control pictures: ESC shows as ␛
     if code == 0x7F:
         return "\u2421"
+    if code > 0xFF:
+        return f"\\u{code:04x}"
     return f"\\x{code:02x}"
 
 
@@ -85,4 +92,5 @@ class Output:
     def document(self, kind: str, **payload: Any) -> None:
         """One versioned JSON document on stdout."""
         doc = {"version": JSON_VERSION, "kind": kind, **payload}
-        sys.stdout.write(json.dumps(doc, sort_keys=True, ensure_ascii=False) + "\n")
+        text = json.dumps(doc, sort_keys=True, ensure_ascii=False)
+        sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.entry import Draft
+from ..paths import DRAFT_TMP
 from ..storage.files import fsync_folder, os_error, secure_folder, write_all
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 
@@ -51,7 +52,7 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
     """Seal a draft into its own file, written whole or not at all."""
     blob = _blob(cipher, journal_id, draft)
     secure_folder(folder)
-    tmp = folder / f".{draft.uuid}.{secrets.token_hex(4)}.tmp"
+    tmp = folder / f"{DRAFT_TMP}{os.getpid()}-{draft.uuid}-{secrets.token_hex(4)}.tmp"
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         try:
@@ -81,7 +82,7 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
 def replace(path: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> None:
     """Re-seal a draft in place (a key rotation): a temporary file, then renamed over its number."""
     blob = _blob(cipher, journal_id, draft)
-    tmp = path.with_name(f".{draft.uuid}.{secrets.token_hex(4)}.tmp")
+    tmp = path.with_name(f"{DRAFT_TMP}{os.getpid()}-{draft.uuid}-{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         try:

@@ -5,6 +5,7 @@ Interactive prompting lives in the CLI; this module only reads the non-interacti
 
 from __future__ import annotations
 
+import os
 import shlex
 import subprocess
 from collections.abc import Mapping
@@ -17,6 +18,27 @@ CURRENT = ("PASSPHRASE_FILE", "PASSPHRASE_COMMAND", "PASSPHRASE")
 NEW = ("NEW_PASSPHRASE_FILE", "NEW_PASSPHRASE_COMMAND", "NEW_PASSPHRASE")
 RECOVERY_CODE_ENV = PREFIX + "RECOVERY_CODE"
 COMMAND_TIMEOUT = 120
+MAX_BYTES = 64 * 1024  # a passphrase file or command prints at most this: /dev/zero is not a passphrase
+# Every variable that can carry a secret, or say where one is: kept from the editor and any other child.
+SECRET_VARS = frozenset(PREFIX + n for n in (*CURRENT, *NEW, "RECOVERY_CODE"))
+
+
+def for_children(env: Mapping[str, str]) -> dict[str, str]:
+    """The environment for a program this starts (the editor, a passphrase command): no secrets in it."""
+    return {k: v for k, v in env.items() if k not in SECRET_VARS}
+
+
+def loose_file(env: Mapping[str, str]) -> str | None:
+    """A passphrase file others can read, named for a warning; None when there is none."""
+    for name in (PREFIX + CURRENT[0], PREFIX + NEW[0]):
+        if env.get(name):
+            path = Path(env[name]).expanduser()
+            try:
+                if path.stat().st_mode & 0o077:
+                    return str(path)
+            except OSError:
+                continue
+    return None
 
 
 def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRENT) -> str | None:
@@ -50,7 +72,14 @@ def _strip_newline(value: str) -> str:
 def read_file(path: Path, var: str) -> str:
     """A passphrase from a file (one trailing newline dropped); `var` names where the path came from."""
     try:
-        return _strip_newline(path.read_bytes().decode("utf-8"))
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise PassphraseProblem(
+                f"The passphrase file {path} is far longer than a passphrase.",
+                hint=f"Point {var} at a file holding just the passphrase.",
+            )
+        return _strip_newline(data.decode("utf-8"))
     except FileNotFoundError:
         raise PassphraseProblem(
             f"The passphrase file named by {var} doesn't exist: {path}",
@@ -75,7 +104,12 @@ def _from_command(command: str, var: str) -> str:
         raise PassphraseProblem(f"{var} isn't a command that can be run.", hint="Check its quoting.")
     try:
         done = subprocess.run(  # noqa: S603 - the person's own configured command
-            argv, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=COMMAND_TIMEOUT, check=False
+            argv,
+            stdout=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            timeout=COMMAND_TIMEOUT,
+            check=False,
+            env=for_children(os.environ),
         )
     except FileNotFoundError:
         raise PassphraseProblem(
@@ -89,6 +123,10 @@ def _from_command(command: str, var: str) -> str:
         raise PassphraseProblem(
             f"The passphrase command '{argv[0]}' stopped with status {done.returncode}.",
             hint=f"Run it by hand to see why, or check {var}.",
+        )
+    if len(done.stdout) > MAX_BYTES:
+        raise PassphraseProblem(
+            f"The passphrase command '{argv[0]}' printed far more than a passphrase.", hint=f"Check {var}."
         )
     try:
         return _strip_newline(done.stdout.decode("utf-8"))

@@ -13,10 +13,23 @@ import stat
 from pathlib import Path
 
 from ..errors import AlreadyExists, JournalError, NotFound, StorageProblem, UsageProblem
+from ..paths import NEW_JOURNAL_TMP
+
+
+def shown(path: Path, most: int = 120) -> str:
+    """A path as a message shows it: whole, or its two ends around an ellipsis when it is very long."""
+    text = str(path)
+    return text if len(text) <= most else f"{text[: most // 2]}…{text[-most // 2 :]}"
 
 
 def os_error(exc: OSError, where: Path) -> JournalError:
     """Turn a filesystem failure into the error a person can act on."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return UsageProblem(
+            f"The path {shown(where)} is longer than this system allows ({len(str(where))} characters).",
+            hint="Choose a shorter path.",
+        )
+    where = Path(shown(where))
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return StorageProblem(f"The disk holding {where} is full.", hint="Free some space, then try again.")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -31,6 +44,40 @@ def os_error(exc: OSError, where: Path) -> JournalError:
             f"Part of the path {where} is a file where a folder should be.", hint="Check the path."
         )
     return StorageProblem(f"The disk reported a problem with {where}.", hint="Check the disk and try again.")
+
+
+# What a journal's own folder holds; a folder with anything else in it is someone's, not the journal's.
+_JOURNAL_NAMES = ("journal.db", "journal.db-wal", "journal.db-shm", "drafts", "snapshots", "inbox")
+
+
+def journal_only(home: Path) -> bool:
+    """Whether `home` is your own folder with nothing but a journal in it (so its mode is ours to set)."""
+    try:
+        if hasattr(os, "getuid") and home.stat().st_uid != os.getuid():
+            return False
+        return all(p.name in _JOURNAL_NAMES or p.name.startswith(NEW_JOURNAL_TMP) for p in home.iterdir())
+    except OSError:
+        return False
+
+
+def secure_home(home: Path) -> None:
+    """Create the journal's folder 0700; tighten an existing one only if it holds nothing but a journal.
+
+    `--journal /` run as root must never make / private: a folder with other things in it is left as it is
+    (the journal's files inside are 0600 whatever the folder allows).
+    """
+    try:
+        home.mkdir(mode=0o700, parents=True)
+        return
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise os_error(exc, home) from None
+    try:
+        if home.is_dir() and stat.S_IMODE(home.stat().st_mode) & 0o077 and journal_only(home):
+            home.chmod(0o700)
+    except OSError as exc:
+        raise os_error(exc, home) from None
 
 
 def secure_folder(path: Path) -> None:

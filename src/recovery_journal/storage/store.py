@@ -25,9 +25,9 @@ from ..errors import (
     StorageProblem,
     Tampered,
 )
-from ..paths import JournalPaths
+from ..paths import NEW_JOURNAL_TMP, JournalPaths
 from . import migrations, queries
-from .files import fsync_folder, os_error, secure_folder, sweep_unfinished
+from .files import fsync_folder, os_error, secure_home, sweep_unfinished
 
 APPLICATION_ID = 0x524A4E4C  # "RJNL"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -138,25 +138,39 @@ def translate(exc: sqlite3.Error, *, timeout: float = 0.0, where: Path | None = 
 
 
 def tighten(paths: JournalPaths) -> None:
-    """Make the journal folder 0700 and its database files 0600, whatever the umask was."""
-    secure_folder(paths.home)
+    """Make the journal folder 0700 (when it is only the journal's) and its files 0600, whatever the umask."""
+    secure_home(paths.home)
     for file in [paths.db, *paths.sidecars()]:
         with contextlib.suppress(FileNotFoundError):
             if stat.S_IMODE(file.stat().st_mode) & 0o077:
                 file.chmod(0o600)
 
 
-def _connect(db: Path, timeout: float, read_only: bool = False) -> sqlite3.Connection:
+def _connect(db: Path, timeout: float, read_only: bool = False, full: bool = False) -> sqlite3.Connection:
     mode = "mode=rw"
+    wal = db.with_name(db.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
     if read_only:
         # Nothing can change a file on a read-only disk, so SQLite may skip its locks, unless a write-ahead
         # log was left behind (a journal copied while open): then it must read that too.
-        wal = db.with_name(db.name + "-wal")
-        mode = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
+        mode = "mode=ro" if pending else "mode=ro&immutable=1"
     con = sqlite3.connect(f"{db.absolute().as_uri()}?{mode}", uri=True, timeout=timeout, isolation_level=None)
+    if full and pending:
+        # A full disk can't grow the shared-memory file a write-ahead log needs; exclusive mode keeps that
+        # index in this process's memory instead (other windows wait while this one reads).
+        con.execute("PRAGMA locking_mode = EXCLUSIVE")
     for pragma in _PRAGMAS:
         con.execute(pragma)
     return con
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the disk holding `folder` has (next to) no room left."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
 
 
 class Store:
@@ -175,6 +189,7 @@ class Store:
         # Run last in every write transaction, just before COMMIT (the service settles its ledger here).
         self.before_commit: Callable[[sqlite3.Connection], None] | None = None
         self.upgraded: list[str] = []  # the migrations this open applied
+        self.full = False  # opened for reading only because the disk is full
         # Schema objects someone else added or changed (a trigger could make saves vanish): reading still
         # works, writing is refused. Filled in by open().
         self.foreign: list[str] = []
@@ -185,9 +200,9 @@ class Store:
     ) -> Store:
         """Build a new journal in a temporary file and move it into place whole, or not at all."""
         check_new_home(paths)
-        secure_folder(paths.home)
-        sweep_unfinished(paths.home, ".journal.db.new-")
-        tmp = paths.home / f".journal.db.new-{os.getpid()}-{secrets.token_hex(4)}"
+        secure_home(paths.home)
+        sweep_unfinished(paths.home, NEW_JOURNAL_TMP)
+        tmp = paths.home / f"{NEW_JOURNAL_TMP}{os.getpid()}-{secrets.token_hex(4)}"
         try:
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
             con = _connect(tmp, timeout)
@@ -218,6 +233,8 @@ class Store:
             raise NotAJournal(f"{paths.home} is a file; --journal takes the folder that holds a journal.")
         check_journal_file(paths.db)
         read_only = not writable(paths)
+        if not read_only and disk_full(paths.home):
+            return cls._open_full(paths, timeout)
         if not read_only:
             tighten(paths)
         con: sqlite3.Connection | None = None
@@ -238,10 +255,14 @@ class Store:
             if not read_only:
                 upgraded = migrations.upgrade(con)
                 tighten(paths)
+                for folder, prefix in paths.unfinished():  # what a killed process left half-written
+                    sweep_unfinished(folder, prefix)
             foreign = migrations.foreign_objects(con)
         except sqlite3.Error as exc:
             if con is not None:
                 con.close()
+            if not read_only and disk_full(paths.home):  # the disk filled up as it opened
+                return cls._open_full(paths, timeout)
             raise translate(exc, timeout=timeout, where=paths.home) from None
         except migrations.NewerSchema:
             if con is not None:
@@ -258,6 +279,31 @@ class Store:
         store.foreign, store.upgraded = foreign, upgraded
         return store
 
+    @classmethod
+    def _open_full(cls, paths: JournalPaths, timeout: float) -> Store:
+        """On a full disk: open for reading only, so list, show, export and backups to another disk work."""
+        con: sqlite3.Connection | None = None
+        try:
+            con = _connect(paths.db, timeout, read_only=True, full=True)
+            if migrations.current_version(con) != migrations.latest_version():
+                raise StorageProblem(
+                    f"The disk holding the journal at {paths.home} is full, and the journal needs a small "
+                    "upgrade to open.",
+                    hint="Free some space, then try again. Nothing was changed.",
+                )
+            foreign = migrations.foreign_objects(con)
+        except sqlite3.Error as exc:
+            if con is not None:
+                con.close()
+            raise translate(exc, timeout=timeout, where=paths.home) from None
+        except JournalError:
+            if con is not None:
+                con.close()
+            raise
+        store = cls(con, paths, timeout, read_only=True)
+        store.foreign, store.full = foreign, True
+        return store
+
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
             self.con.close()
@@ -271,6 +317,11 @@ class Store:
         if self.con.in_transaction:
             yield self.con
             return
+        if self.full:
+            raise StorageProblem(
+                f"The disk holding the journal at {self.paths.home} is full, so nothing can be saved to it.",
+                hint="Reading still works. Free some space, then try again.",
+            )
         if self.read_only:
             raise StorageProblem(
                 f"The journal at {self.paths.home} is on a read-only disk or folder, so it can only be read.",

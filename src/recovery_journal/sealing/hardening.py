@@ -1,0 +1,25 @@
+"""Keep this process's memory (keys, passphrases, words) out of core files and other processes' reach.
+
+Best effort, and silent where the platform can't: no core files at all, and on Linux the process is made
+non-dumpable, which also stops other programs running as the same person from attaching to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+
+PR_SET_DUMPABLE = 4
+
+
+def harden_process() -> None:
+    """No core dumps; not dumpable or traceable by others (Linux). Called once, before any secret is read."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
