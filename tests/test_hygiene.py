@@ -144,6 +144,7 @@ def test_what_a_killed_process_left_half_written_is_swept_at_the_next_open(
         isolated / f".journal.db.new-{gone}-abcd",
         isolated / "drafts" / f".draft-{gone}-x-abcd.tmp",
         isolated / "snapshots" / f".snapshot-{gone}-abcd.db",
+        isolated / "inbox" / f".capture-{gone}-abcd",
     ]
     live = isolated / "drafts" / f".draft-{os.getpid()}-x-abcd.tmp"  # a process still at work: left alone
     for path in [*leftovers, live]:

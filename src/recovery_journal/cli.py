@@ -188,6 +188,7 @@ def root(
 
 app.command("init")(keys.init)
 app.command("write", context_settings={"allow_extra_args": True})(writing.write)
+app.command("capture", context_settings={"allow_extra_args": True})(writing.capture)
 app.command("list")(reading.list_entries)
 app.command("show")(reading.show)
 app.command("edit")(writing.edit)

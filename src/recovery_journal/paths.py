@@ -15,6 +15,7 @@ HOME_ENV = "RECOVERY_JOURNAL_HOME"
 NEW_JOURNAL_TMP = ".journal.db.new-"
 DRAFT_TMP = ".draft-"
 SNAPSHOT_TMP = ".snapshot-"
+CAPTURE_TMP = ".capture-"
 APP_NAME = "recovery-journal"
 
 
@@ -33,6 +34,11 @@ class JournalPaths:
         return self.home / "drafts"
 
     @property
+    def inbox(self) -> Path:
+        """Quick captures waiting for the next unlock, each sealed to the journal's public key."""
+        return self.home / "inbox"
+
+    @property
     def snapshots(self) -> Path:
         """Safety copies of the journal made before a merge (encrypted, as the journal was then)."""
         return self.home / "snapshots"
@@ -44,7 +50,12 @@ class JournalPaths:
 
     def unfinished(self) -> list[tuple[Path, str]]:
         """(folder, name prefix) of every temporary file a killed process could leave in this journal."""
-        return [(self.home, NEW_JOURNAL_TMP), (self.drafts, DRAFT_TMP), (self.snapshots, SNAPSHOT_TMP)]
+        return [
+            (self.home, NEW_JOURNAL_TMP),
+            (self.drafts, DRAFT_TMP),
+            (self.snapshots, SNAPSHOT_TMP),
+            (self.inbox, CAPTURE_TMP),
+        ]
 
     def sidecars(self) -> list[Path]:
         """SQLite's WAL and shared-memory files beside the database."""

@@ -139,6 +139,25 @@ def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> opening.Ope
     opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out))
     if opened.recovery_code_unseen:
         out.say(UNSEEN_CODE, style="yellow")
+    if opened.captured:
+        one = opened.captured == 1
+        out.say(
+            f"{opened.captured} entr{'y' if one else 'ies'} written with quick capture "
+            f"{'has' if one else 'have'} joined your journal.",
+            style="green",
+        )
+    if opened.captures_unopened:
+        out.say(
+            f"Quick captures that didn't open were left in the inbox: {', '.join(opened.captures_unopened)} "
+            "(damaged, or made for another journal).",
+            style="yellow",
+        )
+    if opened.captures_waiting:
+        out.say(
+            "Quick captures are waiting, sealed, and will join the journal next time "
+            f"({opened.captures_waiting})",
+            style="yellow",
+        )
     if opened.loose_passphrase_file:
         out.say(
             f"The passphrase file {opened.loose_passphrase_file} can be read by others on this computer; "

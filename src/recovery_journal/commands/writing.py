@@ -10,7 +10,7 @@ import typer
 from ..domain.dates import entry_moment
 from ..domain.entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
 from ..errors import Interrupted, Tampered, UsageProblem
-from ..journal import composing
+from ..journal import capturing, composing
 from ..journal.service import local_now
 from ..render.entries import entry_json, when
 from ..render.output import Output
@@ -57,6 +57,48 @@ def write(
         out.document("entry", entry=entry_json(entry))
     else:
         out.say(f"Saved entry {entry.id} ({when(entry.date)}).", style="green")
+
+
+def capture(
+    ctx: typer.Context,
+    date: DateOpt = None,
+    tag: TagOpt = None,
+    mood: MoodOpt = None,
+    title: TitleOpt = None,
+    tender: TenderOpt = None,
+    star: StarOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Save words quickly, without your passphrase: sealed until you next open the journal.
+
+    In a hard moment, typing a passphrase can be too much. What you capture can't be read by anyone,
+    you included, until the journal is next opened with its passphrase; then it joins as an entry.
+
+    Example: echo "Hard night. I'm safe now." | recovery-journal capture --mood 3
+    """
+    terminal.refuse_words_on_command_line(ctx.args)
+    title, tags, mood = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
+    moment = _moment(date)
+    out = Output(as_json)
+    piped = not terminal.stdin_is_terminal()
+    text = terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None
+    path = capturing.capture_entry(
+        terminal.settings(ctx),
+        text,
+        title=title,
+        tags=tags,
+        mood=mood,
+        date=moment,
+        tender=bool(tender),
+        starred=bool(star),
+    )
+    if as_json:
+        out.document("capture", file=str(path))
+    else:
+        out.say(
+            "Kept safe, sealed. It joins your journal the next time you open it with your passphrase.",
+            style="green",
+        )
 
 
 def edit(

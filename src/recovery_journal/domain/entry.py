@@ -63,6 +63,7 @@ class NewEntry:
     date: datetime | None = None
     tender: bool = False
     starred: bool = False
+    uuid: str | None = None  # given for a quick capture, so folding it in twice can't make two entries
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import PassphraseProblem, WrongSecret
+from ..errors import JournalError, PassphraseProblem, WrongSecret
 from ..sealing import passphrase as sources
 from ..settings import Settings
 from ..storage.store import check_journal_file, check_new_home
@@ -37,6 +37,9 @@ class Opened:
     recovery_code_unseen: bool = False  # a command stopped before showing the newest recovery code
     foreign: list[str] = field(default_factory=list)  # schema objects someone else put in the file
     loose_passphrase_file: str | None = None  # a passphrase file others on this computer can read
+    captured: int = 0  # quick captures that joined the journal as this one opened
+    captures_unopened: list[str] = field(default_factory=list)  # inbox files that didn't open
+    captures_waiting: str | None = None  # why waiting captures couldn't join this time
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,11 @@ def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = Non
     journal, secret = _unlock(settings, ask)
     try:
         rescued = _rescue_leftovers(journal, told)
+        captured, unopened, waiting = 0, list[str](), None
+        try:
+            captured, unopened = journal.fold_captures()
+        except JournalError as exc:  # they wait, sealed, for the next open; the command goes on
+            waiting = exc.message
         journal.stages.backfill()
         unseen = journal.recovery_code_unseen()
     except BaseException:
@@ -71,6 +79,9 @@ def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = Non
         recovery_code_unseen=unseen,
         foreign=journal.store.foreign,
         loose_passphrase_file=sources.loose_file(settings.env),
+        captured=captured,
+        captures_unopened=unopened,
+        captures_waiting=waiting,
     )
 
 

@@ -24,8 +24,8 @@ from ..domain.entry import (
     clean_text,
     clean_title,
 )
-from ..errors import InvalidEncoding, InvalidInput, KeyChanged, NotFound, Tampered
-from ..sealing import codec, crypto, vault
+from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, NotFound, Tampered
+from ..sealing import capture, codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
 from ..sealing.ledger import Ledger
@@ -119,6 +119,7 @@ class Journal:
             keys = made["keys"][0]
             if fill is not None:
                 fill(con, keys.fields())
+            capture.set_up(con, keys.fields(), keys.journal_id)
             Ledger(keys.data_key, keys.journal_id).establish(con)
 
         store = Store.create(settings.paths, settings.lock_timeout, build)
@@ -150,6 +151,11 @@ class Journal:
                 if "0004_integrity" in store.upgraded:  # the ledger begins in the run that adds its tables
                     with store.write() as con:
                         journal.ledger.establish(con)
+                with store.read() as con:
+                    ready = capture.public_key(con) is not None
+                if not ready:  # a journal from before quick capture
+                    with store.write() as con:
+                        capture.set_up(con, journal.cipher, keys.journal_id)
         except BaseException:
             store.close()
             raise
@@ -200,6 +206,7 @@ class Journal:
                 )
             count = queries.entry_count(con)
             codec.reseal_all(con, self.cipher, new_cipher)
+            capture.reseal_private(con, self.cipher, new_cipher, self.keys.journal_id)
             vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
             vault.set_generation(con, new_keys.generation)
             code = vault.new_recovery_code(con, new_keys)
@@ -209,6 +216,53 @@ class Journal:
         self.keys, self.cipher, self.ledger = new_keys, new_cipher, new_ledger
         self._reseal_late_drafts(old_cipher)
         return count, code
+
+    def fold_captures(self) -> tuple[int, list[str]]:
+        """Bring quick captures from the inbox into the journal: (entries added, captures that didn't open).
+
+        Each capture becomes an entry with the capture's UUID, all in one transaction; files are removed
+        after it commits. One already in the journal (a crash between the two) is only removed.
+        """
+        waiting = capture.waiting(self.settings.paths.inbox)
+        if not waiting or self.store.read_only or self.store.foreign:
+            return 0, []
+        with self.store.read() as con:
+            try:
+                private = capture.private_key(con, self.cipher, self.keys.journal_id)
+            except InvalidCiphertext:
+                raise Tampered(
+                    f"The key that opens quick captures is damaged, so {len(waiting)} waiting "
+                    f"capture{'' if len(waiting) == 1 else 's'} can't join the journal yet.",
+                    hint=f"They stay sealed in {self.settings.paths.inbox}. "
+                    "`recovery-journal doctor` shows what else it finds.",
+                ) from None
+        done: list[Path] = []
+        fresh: list[NewEntry] = []
+        unreadable: list[str] = []
+        for path in waiting:
+            try:
+                c = capture.load(path, private, self.keys.journal_id)
+                new = NewEntry(
+                    text=clean_text(c.text),
+                    title=clean_title(c.title),
+                    tags=clean_tags(c.tags),
+                    mood=check_mood(c.mood),
+                    date=datetime.fromisoformat(c.date) if c.date else c.captured,
+                    tender=c.tender,
+                    starred=c.starred,
+                    uuid=c.uuid,
+                )
+            except (InvalidCiphertext, OSError, ValueError, JournalError):
+                unreadable.append(path.name)  # left in place, named; never stops the others
+                continue
+            done.append(path)
+            if self._id_for_uuid(c.uuid) is None and all(n.uuid != c.uuid for n in fresh):
+                fresh.append(new)
+        if fresh:
+            self.write_many(fresh)
+        for path in done:
+            path.unlink(missing_ok=True)
+        return len(fresh), unreadable
 
     def new_recovery_code(self) -> str:
         """Replace the recovery code (the passphrase stays); return the new code, to be shown once."""
@@ -286,7 +340,7 @@ class Journal:
             prepared.append(
                 Entry(
                     id=0,
-                    uuid=str(uuidlib.uuid4()),
+                    uuid=new.uuid or str(uuidlib.uuid4()),
                     date=new.date or now,
                     created=now,
                     updated=now,

@@ -12,7 +12,7 @@ from ..journal import editor, opening
 from ..journal.opening import Ask, AskTry, Told
 from ..journal.service import Journal
 from ..paths import NEW_JOURNAL_TMP, JournalPaths
-from ..sealing import codec, vault
+from ..sealing import capture, codec, vault
 from ..settings import Settings
 from ..storage import queries
 from ..storage.files import journal_only
@@ -184,6 +184,7 @@ def journal_checks(journal: Journal, report: Report) -> None:
         )
 
     _sealed_checks(journal, report)
+    capture_checks(journal, report)
     ledger_checks(journal, report)
 
     kept = journal.drafts()
@@ -219,6 +220,31 @@ def journal_checks(journal: Journal, report: Report) -> None:
             "note",
             "An editor session left words behind; opening the journal seals them into a draft.",
         )
+
+
+def capture_checks(journal: Journal, report: Report) -> None:
+    """The capture key pair, and captures still in the inbox after the open (which brings in all it can)."""
+    with journal.store.read() as con:
+        whole = capture.key_pair_whole(con, journal.cipher, journal.keys.journal_id)
+    left = [p.name for p in capture.waiting(journal.settings.paths.inbox)]
+    if whole is False:
+        report.add(
+            "quick capture",
+            "problem",
+            "The quick-capture keys don't fit together: captures can't be opened, or were sealed to a key "
+            f"that isn't this journal's. {len(left)} capture(s) wait in the inbox, left as they are.",
+            ExitCode.TAMPERED,
+        )
+    elif left:
+        report.add(
+            "quick capture",
+            "problem",
+            f"{len(left)} quick capture(s) in the inbox don't open (damaged, or made for another journal): "
+            f"{', '.join(left)}. They are left as they are.",
+            ExitCode.DAMAGED,
+        )
+    elif whole:
+        report.add("quick capture", "ok", "The quick-capture keys fit together; no captures are waiting.")
 
 
 _LEDGER_NAMES = {

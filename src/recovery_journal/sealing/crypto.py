@@ -314,3 +314,70 @@ def parse_recovery_code(code: str) -> bytes:
 
 def recovery_kek(secret: bytes, salt: bytes) -> bytes:
     return hkdf_sha256(secret, salt=salt, info=b"recovery-journal/v1/recovery-code")
+
+
+# --- sealing to a public key (quick capture) ----------------------------------------------------------------
+
+X25519_LEN = 32
+
+
+def capture_keypair() -> tuple[bytes, bytes]:
+    """A new X25519 key pair as raw bytes: (private, public)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    private = X25519PrivateKey.generate()
+    return _raw_private(private), _raw_public(private.public_key())
+
+
+def seal_to(public: bytes, plaintext: bytes, ad: bytes) -> bytes:
+    """Seal for the holder of `public`'s private key only: ephemeral_public || nonce || AES-GCM (padded)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    ephemeral = X25519PrivateKey.generate()
+    ephemeral_public = _raw_public(ephemeral.public_key())
+    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
+    key = _capture_key(shared, ephemeral_public, public)
+    nonce = os.urandom(NONCE_LEN)
+    return ephemeral_public + nonce + AESGCM(key).encrypt(nonce, pad(plaintext), ad)
+
+
+def open_sealed_to(private: bytes, sealed: bytes, ad: bytes) -> bytes:
+    """Open what seal_to sealed for this private key; InvalidCiphertext for anything else."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+
+    if len(sealed) < X25519_LEN + NONCE_LEN + TAG_LEN:
+        raise InvalidCiphertext("sealed value is too short")
+    ephemeral_public, nonce = sealed[:X25519_LEN], sealed[X25519_LEN : X25519_LEN + NONCE_LEN]
+    try:
+        mine = X25519PrivateKey.from_private_bytes(private)
+        shared = mine.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
+        key = _capture_key(shared, ephemeral_public, _raw_public(mine.public_key()))
+        padded = AESGCM(key).decrypt(nonce, sealed[X25519_LEN + NONCE_LEN :], ad)
+    except (InvalidTag, ValueError) as exc:
+        raise InvalidCiphertext("does not open") from exc
+    return unpad(padded)
+
+
+def public_of(private: bytes) -> bytes:
+    """The X25519 public key that belongs to a private key."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    return _raw_public(X25519PrivateKey.from_private_bytes(private).public_key())
+
+
+def _capture_key(shared: bytes, ephemeral_public: bytes, public: bytes) -> bytes:
+    return hkdf_sha256(shared, info=b"recovery-journal/v1/capture", salt=ephemeral_public + public)
+
+
+def _raw_private(key: object) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(  # type: ignore[attr-defined, no-any-return]
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def _raw_public(key: object) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)  # type: ignore[attr-defined, no-any-return]

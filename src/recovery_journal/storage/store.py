@@ -280,6 +280,40 @@ class Store:
         return store
 
     @classmethod
+    def peek(cls, paths: JournalPaths, timeout: float) -> Store:
+        """Open only to read, changing nothing: no upgrade, no sweep, no permissions (for quick capture).
+
+        Unlike a read-only disk's open, it keeps SQLite's locks, so it sees what other windows commit.
+        """
+        check_journal_file(paths.db)
+        con: sqlite3.Connection | None = None
+        try:
+            uri = f"{paths.db.absolute().as_uri()}?mode=ro"
+            con = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+            for pragma in _PRAGMAS:
+                con.execute(pragma)
+            version = migrations.current_version(con)
+            if version is None:
+                raise NotAJournal(
+                    f"{paths.db} isn't a complete recovery-journal file.",
+                    hint="Nothing was changed. `recovery-journal doctor` looks closer.",
+                )
+            if version > migrations.latest_version():
+                raise NewerVersion(
+                    "This journal was made by a newer recovery-journal than this one.",
+                    hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
+                )
+        except sqlite3.Error as exc:
+            if con is not None:
+                con.close()
+            raise translate(exc, timeout=timeout, where=paths.home) from None
+        except JournalError:
+            if con is not None:
+                con.close()
+            raise
+        return cls(con, paths, timeout, read_only=True)
+
+    @classmethod
     def _open_full(cls, paths: JournalPaths, timeout: float) -> Store:
         """On a full disk: open for reading only, so list, show, export and backups to another disk work."""
         con: sqlite3.Connection | None = None

@@ -1,0 +1,104 @@
+"""Quick capture: save words in a hard moment without the passphrase (sealing/capture.py has the format).
+
+The words are sealed to the journal's public key and wait in its inbox; the next unlocked command brings them
+in (Journal.fold_captures). Nothing here can read them back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid as uuidlib
+from datetime import datetime
+from pathlib import Path
+
+from ..domain.entry import clean_text
+from ..errors import EditorFailed, EmptyEntry, Interrupted, InvalidInput, JournalError
+from ..sealing import capture, vault
+from ..settings import Settings
+from ..storage.store import Store
+from . import editor, opening
+from .service import local_now
+
+
+def capture_entry(
+    settings: Settings,
+    text: str | None,
+    *,
+    title: str = "",
+    tags: tuple[str, ...] = (),
+    mood: int | None = None,
+    date: datetime | None = None,
+    tender: bool = False,
+    starred: bool = False,
+) -> Path:
+    """Seal an entry into the inbox, from `text` or (when None) the editor; return the capture's file."""
+    public, journal_id = _public_key(settings)
+    session = editor.session(settings.scratch, settings.paths.tag, settings.env) if text is None else None
+    with session or contextlib.nullcontext() as s:
+        if s is not None:
+            text = _from_editor(s)
+        assert text is not None  # noqa: S101 - one of the two sources ran
+        if not text.strip():
+            raise EmptyEntry("Nothing written, so nothing was kept.")
+        captured = capture.Captured(
+            uuid=str(uuidlib.uuid4()),
+            text=clean_text(text),
+            captured=local_now(),
+            title=title,
+            tags=tags,
+            mood=mood,
+            date=None if date is None else date.isoformat(timespec="seconds"),
+            tender=tender,
+            starred=starred,
+        )
+        try:
+            return capture.save(settings.paths.inbox, public, journal_id, captured)
+        except JournalError as exc:
+            if s is None:
+                raise type(exc)(
+                    f"{exc.message} Nothing was kept.",
+                    hint="Your text is still wherever it was piped from; try again once this is solved.",
+                ) from None
+            where = s.keep()
+            raise type(exc)(
+                f"{exc.message} Your words weren't kept, and are still in {where}",
+                hint="Copy them somewhere safe. The next time the journal opens, they are sealed into an "
+                "encrypted draft and that file is removed.",
+            ) from None
+
+
+def _public_key(settings: Settings) -> tuple[bytes, str]:
+    opening.require_journal(settings)
+    store = Store.peek(settings.paths, settings.lock_timeout)  # a journal waiting to upgrade stays as it is
+    try:
+        with store.read() as con:
+            public, journal_id = capture.public_key(con), vault.journal_id(con)
+    finally:
+        store.close()
+    if public is None:
+        raise InvalidInput(
+            "Quick capture isn't set up for this journal yet.",
+            hint="Open it once with your passphrase (`recovery-journal list` will do); after that, "
+            "capture works without it.",
+        )
+    return public, journal_id
+
+
+def _from_editor(session: editor.Session) -> str:
+    edited = session.run("")
+    if edited.ok and edited.raw is None:
+        return edited.text
+    if edited.text.strip():
+        where = session.keep()  # no key here to seal a draft with: the file waits for the next open
+        raise EditorFailed(
+            "The editor didn't close cleanly"
+            + (" (its text isn't UTF-8)" if edited.ok else "")
+            + f", so this wasn't captured. Your words are still in {where}",
+            hint="The next time the journal opens, they are sealed into an encrypted draft.",
+        )
+    if edited.interrupted:
+        raise Interrupted("The editor was stopped (Ctrl-C). Nothing was kept.")
+    raise EditorFailed(
+        f"The editor closed with an error (status {edited.status}). Nothing was kept.",
+        hint="Check $VISUAL / $EDITOR and try again.",
+    )
