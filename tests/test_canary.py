@@ -51,7 +51,15 @@ def test_canary_never_reaches_disk(
     run("show", "1")
     run("history", "1")
     run("tags")
-    run("doctor")
+    run(
+        "capture",
+        "--tag",
+        CANARY,
+        input=f"Captured {CANARY}, no passphrase.",
+        env={"RECOVERY_JOURNAL_PASSPHRASE": ""},
+    )
+    assert leaks(isolated, set()) == []  # waiting, sealed, in the inbox
+    run("doctor")  # opens the journal: the capture joins
 
     monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     monkeypatch.setattr(face, "can_ask_secret", lambda: True)

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import textwrap
 import uuid as uuidlib
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -214,3 +219,54 @@ def test_doctor_checks_the_capture_keys_and_names_captures_that_do_not_open(
     ran = cli("doctor")
     assert ran.exit_code == ExitCode.TAMPERED
     assert "quick-capture keys don't fit together" in ran.stdout
+
+
+# A process killed at a chosen point: `point` names the call that never returns.
+KILLED_AT = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    point = sys.argv[1]
+    real = getattr(Path, point)
+    def die(self, *args, **kwargs):
+        if self.name.endswith(".rjcapture") or self.name.startswith(".capture-"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(self, *args, **kwargs)
+    setattr(Path, point, die)
+    from recovery_journal.cli import main
+    sys.argv = ["recovery-journal", *sys.argv[2:]]
+    main()
+    """
+)
+
+
+def killed(point: str, *args: str, text: str = "") -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_AT, point, *args],
+        input=text.encode(),
+        env=os.environ.copy(),
+        check=False,
+    )
+    assert done.returncode == -signal.SIGKILL
+
+
+def test_a_capture_killed_before_it_is_whole_leaves_nothing_half_done(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
+    killed("replace", "capture", text="Killed before the rename.")  # written and flushed, never renamed
+    [half] = list((isolated / "inbox").iterdir())
+    assert half.name.startswith(".capture-") and waiting(isolated) == []
+    assert entries(cli) == []  # nothing was said to be kept, and nothing half-made joins
+    assert list((isolated / "inbox").iterdir()) == []  # the dead process's file is swept
+
+
+def test_an_open_killed_between_saving_captures_and_removing_them_saves_each_once(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
+    for n in range(3):
+        assert cli("capture", input=f"Capture {n}.", env=no_passphrase(isolated)).exit_code == 0
+    killed("unlink", "list")  # the entries are committed; the first file's removal never happens
+    assert len(waiting(isolated)) == 3
+    assert sorted(e["text"] for e in entries(cli)) == ["Capture 0.", "Capture 1.", "Capture 2."]
+    assert waiting(isolated) == []
+    assert cli("doctor").exit_code == 0

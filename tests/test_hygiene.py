@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -152,3 +153,24 @@ def test_what_a_killed_process_left_half_written_is_swept_at_the_next_open(
         path.write_bytes(b"sealed bytes")
     assert cli("list").exit_code == 0
     assert [p for p in leftovers if p.exists()] == [] and live.exists()
+
+
+@pytest.mark.parametrize("command", [("init",), ("list",), ("capture",), ("doctor",)])
+def test_a_home_folder_that_is_not_open_to_you_is_said_calmly(
+    cli: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
+) -> None:
+    """Someone else's folder (EACCES); tests may run as root, which permissions don't stop: stat refuses."""
+    if command != ("init",):
+        assert cli("init").exit_code == 0
+    real_stat = Path.stat
+
+    def refused(self: Path, *args: object, **kwargs: object) -> os.stat_result:
+        if self == isolated or isolated in self.parents:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real_stat(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "stat", refused)
+    ran = cli(*command, input="words")
+    assert ran.exit_code == ExitCode.STORAGE, ran.stderr
+    assert "isn't open to you" in ran.stderr and "Traceback" not in ran.stderr
+    assert "written" not in ran.stderr

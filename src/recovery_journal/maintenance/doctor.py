@@ -15,7 +15,7 @@ from ..paths import NEW_JOURNAL_TMP, JournalPaths
 from ..sealing import capture, codec, vault
 from ..settings import Settings
 from ..storage import queries
-from ..storage.files import journal_only
+from ..storage.files import journal_only, os_error
 
 Status = Literal["ok", "note", "problem"]
 
@@ -77,6 +77,8 @@ def permission_checks(paths: JournalPaths, report: Report) -> None:
             mode = stat.S_IMODE(path.stat().st_mode)
         except FileNotFoundError:
             continue
+        except OSError as exc:  # not open to this user: opening says so, calmly
+            raise os_error(exc, path) from None
         if mode & 0o077 and path == paths.home and not journal_only(path):
             shared_home = True  # someone's folder with other things in it: left as it is
         elif mode & 0o077:

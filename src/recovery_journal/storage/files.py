@@ -32,10 +32,16 @@ def os_error(exc: OSError, where: Path) -> JournalError:
     where = Path(shown(where))
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return StorageProblem(f"The disk holding {where} is full.", hint="Free some space, then try again.")
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if exc.errno == errno.EROFS:
         return StorageProblem(
-            f"{where} can't be written to (read-only or not yours).",
-            hint="Check the disk isn't read-only and the folder belongs to you.",
+            f"{where} is on a read-only disk, so it can't be written to.",
+            hint="Check how the disk is mounted, or choose a folder on another disk.",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return StorageProblem(
+            f"{where} isn't open to you: the system refused permission.",
+            hint="Check that it and the folders above it belong to you (`ls -ld`), "
+            "or point --journal at your own journal.",
         )
     if exc.errno == errno.ENOENT:
         return NotFound(f"There's no folder at {where}.", hint="Check the path, or create the folder first.")

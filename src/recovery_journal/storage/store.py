@@ -92,6 +92,13 @@ def writable(paths: JournalPaths) -> bool:
 
 def check_new_home(paths: JournalPaths) -> None:
     """Refuse to create a journal where one (or some other file) already is, before asking for anything."""
+    try:
+        _check_new_home(paths)
+    except OSError as exc:  # a folder on the way that isn't open to this user
+        raise os_error(exc, paths.home) from None
+
+
+def _check_new_home(paths: JournalPaths) -> None:
     if paths.home.exists() and not paths.home.is_dir():
         raise NotAJournal(
             f"{paths.home} is a file; --journal takes a folder to keep the journal in.",
@@ -229,6 +236,13 @@ class Store:
     @classmethod
     def open(cls, paths: JournalPaths, timeout: float) -> Store:
         """Open an existing journal, upgrading its schema if this version knows newer migrations."""
+        try:
+            return cls._open(paths, timeout)
+        except OSError as exc:  # its folder or file isn't open to this user
+            raise os_error(exc, paths.home) from None
+
+    @classmethod
+    def _open(cls, paths: JournalPaths, timeout: float) -> Store:
         if paths.home.exists() and not paths.home.is_dir():
             raise NotAJournal(f"{paths.home} is a file; --journal takes the folder that holds a journal.")
         check_journal_file(paths.db)
