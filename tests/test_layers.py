@@ -57,6 +57,7 @@ WRONG_IMPORTS = [
     ("no-terminal-below-commands", "journal/service.py", "import rich"),
     ("no-terminal-below-commands", "storage/store.py", "import typer"),
     ("stages-alone", "stages/text.py", "from ..errors import JournalError"),
+    ("care-alone", "care/gentle.py", "from ..settings import Settings"),
     ("render-plain-data", "render/entries.py", "from ..storage import queries"),
     ("commands-through-the-service", "commands/keys.py", "from ..sealing import passphrase"),
 ]

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import demo, keys, maintenance, marks, overview, portability, reading, stage, writing
+from .commands import care, demo, keys, maintenance, marks, overview, portability, reading, stage, writing
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 from .render.output import neutralise
 from .sealing.hardening import harden_process
@@ -77,6 +77,23 @@ def _output_failed() -> StorageProblem:
     )
 
 
+# Options whose value may be left out, and what leaving it out means (Typer has no optional option values).
+_OPTIONAL_VALUES = {"--prompt": "current"}
+
+
+def _optional_values(args: list[str]) -> list[str]:
+    """`write --prompt` alone means `--prompt current`: fill in the value where none follows."""
+    filled: list[str] = []
+    for index, arg in enumerate(args):
+        filled.append(arg)
+        if arg == "--":
+            return filled + args[index + 1 :]
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg in _OPTIONAL_VALUES and (following is None or following.startswith("-")):
+            filled.append(_OPTIONAL_VALUES[arg])
+    return filled
+
+
 class JournalGroup(TyperGroup):
     """The root group: every command runs inside this one error boundary."""
 
@@ -84,6 +101,7 @@ class JournalGroup(TyperGroup):
         self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **kwargs: Any
     ) -> Any:
         """Run the command line; usage mistakes are shown as calmly as any other error."""
+        args = _optional_values(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except JournalError as error:  # raised while reading options (e.g. a date that can't be read)
@@ -176,6 +194,8 @@ def root(
 ) -> None:
     """A private, encrypted journal for the terminal, for healing at your own pace.
 
+    In a hard moment, `recovery-journal support` shows people you can reach, any time, offline.
+
     Passphrases are asked for in the terminal, or read from RECOVERY_JOURNAL_PASSPHRASE_FILE,
     RECOVERY_JOURNAL_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_PASSPHRASE (never from the command line).
     """
@@ -210,6 +230,8 @@ app.command("passwd")(keys.passwd)
 app.command("recover")(keys.recover)
 app.command("doctor")(maintenance.doctor)
 app.add_typer(maintenance.drafts_app, name="drafts")
+app.add_typer(care.support_app, name="support")
+app.command("prompts")(care.list_prompts)
 app.command("demo")(demo.demo)
 
 

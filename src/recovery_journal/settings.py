@@ -14,6 +14,8 @@ from .sealing.crypto import DEFAULT_ARGON2, TESTONLY_WEAK_ARGON2, Argon2Params
 LOCK_TIMEOUT_ENV = "RECOVERY_JOURNAL_LOCK_TIMEOUT"
 WEAK_KDF_ENV = "RECOVERY_JOURNAL_TESTONLY_WEAK_KDF"
 DEFAULT_LOCK_TIMEOUT = 10.0
+GENTLE_CHECKS_ENV = "RECOVERY_JOURNAL_GENTLE_CHECKS"
+COUNTRY_ENV = "RECOVERY_JOURNAL_COUNTRY"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Settings:
     scratch: Path
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     kdf: Argon2Params = DEFAULT_ARGON2
+    gentle_checks: bool = True  # the calm line offering support after a heavy entry
+    country: str | None = None  # for `support`: RECOVERY_JOURNAL_COUNTRY, else the locale's
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -34,6 +38,8 @@ class Settings:
             scratch=scratch_root(env),
             lock_timeout=_lock_timeout(env),
             kdf=TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2,
+            gentle_checks=_switch(env, GENTLE_CHECKS_ENV, default=True),
+            country=(env.get(COUNTRY_ENV) or "").strip() or None,
             env=env,
         )
 
@@ -52,3 +58,17 @@ def _lock_timeout(env: Mapping[str, str]) -> float:
             hint=f"Unset it to wait the default {DEFAULT_LOCK_TIMEOUT:g} seconds.",
         )
     return value
+
+
+def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "on", "yes", "true"):
+        return True
+    if raw in ("0", "off", "no", "false"):
+        return False
+    raise UsageProblem(
+        f"{name} should be 1 (on) or 0 (off).",
+        hint=f"Unset it for the default ({'on' if default else 'off'}).",
+    )

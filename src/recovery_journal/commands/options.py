@@ -48,3 +48,13 @@ TenderOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as one JSON document on stdout.")]
+PromptOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prompt",
+        metavar="[STAGE]",
+        show_default=False,
+        help="Start from a writing prompt: alone, for the stage you are in now; or for recognition, "
+        "acceptance, recovery, milestone or hard-day. It is kept with the entry, not in its text.",
+    ),
+]

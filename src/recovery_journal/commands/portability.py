@@ -367,9 +367,10 @@ def export(
                 journal.milestones.all(),
                 journal.counters.all(),
                 now,
+                journal.care.plan(),
             )
         elif fmt == "markdown":
-            text = exports.as_markdown(entries, journal.milestones.all(), now)
+            text = exports.as_markdown(entries, journal.milestones.all(), now, journal.care.plan())
         else:
             text = exports.as_text(entries)
     if output is not None:

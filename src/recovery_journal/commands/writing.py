@@ -12,10 +12,11 @@ from ..domain.entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags,
 from ..errors import Interrupted, Tampered, UsageProblem
 from ..journal import capturing, composing
 from ..journal.service import local_now
+from ..render import care as care_view
 from ..render.entries import entry_json, when
 from ..render.output import Output
 from . import terminal
-from .options import DateOpt, JsonOpt, MoodOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
+from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -30,6 +31,7 @@ def write(
     title: TitleOpt = None,
     tender: TenderOpt = None,
     star: StarOpt = None,
+    prompt: PromptOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a new entry in your editor, or from text piped in.
@@ -43,6 +45,9 @@ def write(
     piped = not terminal.stdin_is_terminal()
     text = terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None
     with terminal.open_journal(ctx, out) as journal:
+        chosen = journal.care.choose_prompt(prompt) if prompt is not None else ""
+        if chosen and text is not None and not as_json:
+            out.say(f"Prompt: {chosen}")  # piped words were written without seeing it; it is kept with them
         entry = composing.write(
             journal,
             text,
@@ -52,11 +57,15 @@ def write(
             mood=mood,
             tender=bool(tender),
             starred=bool(star),
+            prompt=chosen,
         )
+        offered = journal.care.after_save(entry)
     if as_json:
-        out.document("entry", entry=entry_json(entry))
+        out.document("entry", entry=entry_json(entry), support_offered=offered is not None)
     else:
         out.say(f"Saved entry {entry.id} ({when(entry.date)}).", style="green")
+    if offered is not None:
+        out.say(care_view.offer(offered))
 
 
 def capture(
@@ -145,8 +154,16 @@ def edit(
         result = composing.edit(
             journal, entry_id, changes, when=date, text=text, use_editor=not details_only and not piped
         )
+        offered = journal.care.after_save(result.entry) if result.changed else None
+    if offered is not None:
+        out.say(care_view.offer(offered))
     if as_json:
-        out.document("entry", entry=entry_json(result.entry), changed=result.changed)
+        out.document(
+            "entry",
+            entry=entry_json(result.entry),
+            changed=result.changed,
+            support_offered=offered is not None,
+        )
     elif not result.changed:
         out.say(f"No changes, so entry {entry_id} stays as it was.")
     else:

@@ -36,6 +36,7 @@ class Entry:
     stage: StageRecord | None = None
     tender: bool = False  # painful: never resurfaced unasked, collapsed in timelines
     starred: bool = False
+    prompt: str | None = None  # the prompt it was written to; loaded for one entry at a time (show)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class NewEntry:
     tender: bool = False
     starred: bool = False
     uuid: str | None = None  # given for a quick capture, so folding it in twice can't make two entries
+    prompt: str = ""  # the prompt it was written to, kept beside it (sealed), never part of its text
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,19 @@ def clean_text(text: str) -> str:
             f"That entry is {size / 1024 / 1024:.1f} MiB; "
             f"one entry can hold up to {MAX_TEXT_BYTES // 1024 // 1024} MiB.",
             hint="Split it into a few entries.",
+        )
+    return cleaned
+
+
+MAX_PROMPT_CHARS = 500
+
+
+def clean_prompt(prompt: str) -> str:
+    _check_encodable(prompt, "prompt")
+    cleaned = " ".join(prompt.split())
+    if len(cleaned) > MAX_PROMPT_CHARS:
+        raise InvalidInput(
+            f"A prompt can be up to {MAX_PROMPT_CHARS} characters.", hint="Put the rest in the entry itself."
         )
     return cleaned
 

@@ -37,8 +37,9 @@ def write(
     mood: int | None = None,
     tender: bool = False,
     starred: bool = False,
+    prompt: str = "",
 ) -> Entry:
-    """Save a new entry from `text`, or from the editor when `text` is None."""
+    """Save a new entry from `text`, or from the editor when `text` is None (showing `prompt` above it)."""
     details: dict[str, Any] = {
         "title": title,
         "tags": tags,
@@ -49,15 +50,37 @@ def write(
     draft_details = {**details, "date": _iso_or_none(date)}
     with _editing(journal, text is None) as session:
         if session is not None:
-            text = _from_editor(session, journal, "", **draft_details)
+            text = without_prompt(
+                _from_editor(session, journal, prompt_page(prompt), **draft_details), prompt
+            )
         assert text is not None  # noqa: S101 - one of the two sources ran
         try:
-            return journal.write(text, date=date, **details)
+            return journal.write(text, date=date, prompt=prompt, **details)
         except Exception as exc:
             # Piped text too big is still wherever it came from; anything else keeps the words first.
             if not text.strip() or (session is None and isinstance(exc, TooLarge)):
                 raise
             raise keep_unsaved(journal, _failure(exc), text, session, **draft_details) from exc
+
+
+_PROMPT_NOTE = (
+    "> (The prompt above isn't saved in your entry. Write below, as much or as little as you like.)"
+)
+
+
+def prompt_page(prompt: str) -> str:
+    """What the editor opens on: the prompt as a quoted line above the writing space, or nothing."""
+    return f"> {prompt}\n{_PROMPT_NOTE}\n\n" if prompt else ""
+
+
+def without_prompt(text: str, prompt: str) -> str:
+    """The entry's words without the prompt lines the page began with (they are kept beside it instead)."""
+    if not prompt:
+        return text
+    lines = text.split("\n")
+    while lines and lines[0].strip() in (f"> {prompt}", _PROMPT_NOTE, f">{prompt}"):
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def edit(

@@ -20,6 +20,7 @@ from ..domain.entry import (
     NewEntry,
     Revision,
     check_mood,
+    clean_prompt,
     clean_tags,
     clean_text,
     clean_title,
@@ -32,6 +33,7 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store
+from .caring import CareBook
 from .counters import CounterBook
 from .milestones import MilestoneBook
 from .stagebook import StageBook
@@ -93,6 +95,7 @@ class Journal:
         self.stages = StageBook(self)
         self.milestones = MilestoneBook(self)
         self.counters = CounterBook(self)
+        self.care = CareBook(self)
         self.ledger = Ledger(keys.data_key, keys.journal_id)
         store.before_write = self._before_write
         store.before_commit = self._settle
@@ -324,10 +327,18 @@ class Journal:
         date: datetime | None = None,
         tender: bool = False,
         starred: bool = False,
+        prompt: str = "",
     ) -> Entry:
-        """Save a new entry in one transaction."""
+        """Save a new entry in one transaction (with the prompt it was written to, if any)."""
         new = NewEntry(
-            text=text, title=title, tags=tuple(tags), mood=mood, date=date, tender=tender, starred=starred
+            text=text,
+            title=title,
+            tags=tuple(tags),
+            mood=mood,
+            date=date,
+            tender=tender,
+            starred=starred,
+            prompt=prompt,
         )
         return self.write_many([new])[0]
 
@@ -351,11 +362,17 @@ class Journal:
                     stage=self.stages.guess(text),
                     tender=new.tender,
                     starred=new.starred,
+                    prompt=clean_prompt(new.prompt) or None,
                 )
             )
         sealed = [codec.seal_fields(self.cipher, e.uuid, _values(e)) for e in prepared]
         with self.store.write() as con:
             ids = [queries.insert_entry(con, e.uuid, s) for e, s in zip(prepared, sealed, strict=True)]
+            for entry, entry_id in zip(prepared, ids, strict=True):
+                if entry.prompt:
+                    queries.put_entry_prompt(
+                        con, entry_id, entry.uuid, codec.seal_prompt(self.cipher, entry.uuid, entry.prompt)
+                    )
         return [replace(e, id=i) for e, i in zip(prepared, ids, strict=True)]
 
     def edit(
@@ -392,6 +409,19 @@ class Journal:
     def entry(self, entry_id: int) -> Entry:
         with self.store.read() as con:
             return self._load(con, entry_id)
+
+    def prompts(self) -> tuple[dict[int, str], list[int]]:
+        """The prompt of every entry written to one, by entry number; and those whose prompt won't open."""
+        found: dict[int, str] = {}
+        damaged: list[int] = []
+        with self.store.read() as con:
+            rows = queries.all_entry_prompts(con)
+        for entry_id, entry_uuid, sealed in rows:
+            try:
+                found[int(entry_id)] = codec.open_prompt(self.cipher, str(entry_uuid), bytes(sealed))
+            except InvalidCiphertext:
+                damaged.append(int(entry_id))
+        return found, damaged
 
     def history(self, entry_id: int) -> tuple[Entry, list[Revision]]:
         """The entry and every earlier version of it, oldest first."""
@@ -585,7 +615,14 @@ class Journal:
                 hint=codec.TAMPERED_HINT,
             )
         count = queries.revision_counts(con, [entry_id]).get(entry_id, 0)
-        return codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS, count)
+        entry = codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS, count)
+        sealed_prompt = queries.entry_prompt(con, entry_id)
+        if sealed_prompt is None:
+            return entry
+        try:
+            return replace(entry, prompt=codec.open_prompt(self.cipher, entry.uuid, sealed_prompt))
+        except InvalidCiphertext:
+            raise codec.tampered(entry_id, "The prompt of entry") from None
 
     def _id_for_uuid(self, entry_uuid: str) -> int | None:
         with self.store.read() as con:

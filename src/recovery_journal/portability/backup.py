@@ -72,6 +72,8 @@ def contents(journal: Journal, wanted: EntryFilter | None = None, *, skip_damage
     listing = journal.entries(wanted)
     damaged = set(listing.unreadable)
     wanted_ids = {e.id for e in listing.entries}
+    prompts, bad_prompts = journal.prompts()
+    damaged.update(i for i in bad_prompts if i in wanted_ids)
     grouped: dict[int, list[Revision]] = {}
     with journal.store.read() as con:
         rows = sorted(queries.all_revisions(con))
@@ -92,7 +94,8 @@ def contents(journal: Journal, wanted: EntryFilter | None = None, *, skip_damage
             hint="Add --skip-damaged to carry everything else; `recovery-journal doctor` lists what is "
             "damaged.",
         )
-    return Contents(entries=listing.entries, revisions=grouped, damaged=sorted(damaged))
+    entries = [replace(e, prompt=prompts[e.id]) if e.id in prompts else e for e in listing.entries]
+    return Contents(entries=entries, revisions=grouped, damaged=sorted(damaged))
 
 
 def _entries(numbers: list[int]) -> str:
@@ -127,6 +130,9 @@ def records(journal: Journal, found: Contents, progress: Progress | None = None)
     personal = journal.stages.personal()
     if personal.corrections:
         yield {"type": "personal_model", "model": personal.to_json()}
+    plan = journal.care.plan()
+    if plan is not None:
+        yield {"type": "safety_plan", "plan": plan.to_json()}
     yield {
         "type": "end",
         "counts": {

@@ -310,6 +310,8 @@ def own_json(path: Path) -> Imported:
         if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
             raise portable.refuse(str(path), f"'{key}' should be a list of objects")
         records += [{**item, "type": kind} for item in items]
+    if data.get("safety_plan") is not None:
+        records.append({"type": "safety_plan", "plan": data["safety_plan"]})
     try:
         return Imported(incoming=portable.collect(records, expect_end=False))
     except portable.BadRecord as exc:

@@ -40,6 +40,8 @@ class MergeReport:
     counters_added: int = 0
     counters_differing: list[str] = field(default_factory=list)
     stages_taken: int = 0
+    plan_taken: bool = False
+    plan_differing: bool = False  # both sides have a safety plan and they differ: this journal's is kept
 
     @property
     def changed(self) -> bool:
@@ -51,6 +53,7 @@ class MergeReport:
             or self.milestones_added
             or self.counters_added
             or self.stages_taken
+            or self.plan_taken
         )
 
 
@@ -115,6 +118,10 @@ def _insert_entry(
         codec.seal_fields(cipher, entry.uuid, _values(entry)),
         entry.id if keep_id and entry.id else None,
     )
+    if entry.prompt:
+        queries.put_entry_prompt(
+            con, entry_id, entry.uuid, codec.seal_prompt(cipher, entry.uuid, entry.prompt)
+        )
     for revision in revisions:
         _add_revision(
             con,
@@ -147,7 +154,26 @@ def restore_into_new(
         model_uuid = str(uuidlib.uuid4())
         sealed = cipher.seal_json(incoming.personal_model, field_ad("personal_model", "model", model_uuid))
         queries.put_personal_model(con, model_uuid, sealed)
+    _merge_plan(con, cipher, incoming, report)
     return report
+
+
+def _merge_plan(
+    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, report: MergeReport
+) -> None:
+    """Take the incoming safety plan when this journal has none; if both differ, keep this one and say so."""
+    if incoming.safety_plan is None:
+        return
+    row = queries.care(con)
+    if row is not None and row[1] is not None:
+        mine = cipher.open_json(row[1], field_ad("care", "plan", row[0]))
+        report.plan_differing = mine != incoming.safety_plan
+        return
+    row_uuid = row[0] if row is not None else str(uuidlib.uuid4())
+    queries.put_care(
+        con, row_uuid, "plan", cipher.seal_json(incoming.safety_plan, field_ad("care", "plan", row_uuid))
+    )
+    report.plan_taken = True
 
 
 def _local_entries(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, tuple[Entry, list[Revision]]]:
@@ -197,6 +223,7 @@ def merge_into(
             report.counters_added += 1
         elif existing.runs != counter.runs:
             report.counters_differing.append(existing.name)
+    _merge_plan(con, cipher, incoming, report)
     return report
 
 

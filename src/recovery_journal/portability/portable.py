@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..domain.entry import Entry, Revision, check_mood, clean_tags, clean_text, clean_title
+from ..care.plan import SafetyPlan
+from ..domain.entry import Entry, Revision, check_mood, clean_prompt, clean_tags, clean_text, clean_title
 from ..errors import InvalidInput, JournalError
 from ..journal.counters import Counter, Run
 from ..journal.milestones import KINDS, Milestone
@@ -39,6 +40,7 @@ def entry_record(entry: Entry, revisions: list[Revision]) -> dict[str, Any]:
         "tender": entry.tender,
         "starred": entry.starred,
         "stage": None if entry.stage is None else entry.stage.to_json(),
+        **({"prompt": entry.prompt} if entry.prompt else {}),
         "revisions": [
             {
                 "uuid": r.uuid,
@@ -92,6 +94,7 @@ class Incoming:
     milestones: list[Milestone] = field(default_factory=list)
     counters: list[Counter] = field(default_factory=list)
     personal_model: dict[str, Any] | None = None
+    safety_plan: dict[str, str] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
@@ -137,6 +140,7 @@ def read_entry(raw: dict[str, Any]) -> tuple[Entry, list[Revision]]:
             tender=bool(raw.get("tender", False)),
             starred=bool(raw.get("starred", False)),
             stage=None if not raw.get("stage") else StageRecord.from_json(raw["stage"]),
+            prompt=clean_prompt(str(raw["prompt"])) or None if raw.get("prompt") else None,
         )
         revisions = [
             Revision(
@@ -233,6 +237,11 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incomin
             incoming.counters.append(read_counter(raw))
         elif kind == "personal_model":
             incoming.personal_model = dict(raw.get("model") or {})
+        elif kind == "safety_plan":
+            try:
+                incoming.safety_plan = SafetyPlan.from_json(raw.get("plan")).to_json()
+            except ValueError:
+                raise BadRecord("the safety plan isn't an object") from None
         elif kind == "end":
             ended = {str(k): int(v) for k, v in (raw.get("counts") or {}).items()}
         else:

@@ -108,6 +108,8 @@ def entry_view(entry: Entry) -> RenderableType:
     parts: list[RenderableType] = [_heading(entry)]
     if entry.title:
         parts.append(user_text(entry.title, style="bold"))
+    if entry.prompt:
+        parts += [Text(""), Text("Prompt: ", style="dim").append(user_text(entry.prompt, style="dim italic"))]
     parts += [Text(""), user_text(entry.text)]
     if entry.revisions:
         parts += [Text(""), Text(_edited_note(entry), style="dim")]
@@ -118,6 +120,8 @@ def entry_plain(entry: Entry) -> list[str]:
     lines = ["  ·  ".join([f"Entry {entry.id}", stamp(entry.date), *_meta(entry)])]
     if entry.title:
         lines.append(entry.title)
+    if entry.prompt:
+        lines += ["", f"Prompt: {entry.prompt}"]
     lines += ["", entry.text]
     if entry.revisions:
         lines += ["", _edited_note(entry)]
@@ -250,6 +254,7 @@ def entry_json(entry: Entry) -> dict[str, Any]:
         "stage": None if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value,
         "stage_confidence": None if entry.stage is None else round(entry.stage.guess.confidence, 4),
         "stage_source": None if entry.stage is None else entry.stage.source,
+        **({"prompt": entry.prompt} if entry.prompt else {}),  # loaded with one entry (show), not in lists
     }
 
 

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from ..care.plan import SafetyPlan
 from ..domain.entry import Entry, Revision
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
@@ -24,9 +25,10 @@ def as_json(
     milestones: list[Milestone],
     counters: list[Counter],
     exported: datetime,
+    plan: SafetyPlan | None = None,
 ) -> str:
     """The documented export shape (docs/usage.md), read back by `import json`."""
-    document = {
+    document: dict[str, Any] = {
         "format": "recovery-journal-export",
         "version": FORMAT,
         "exported": exported.isoformat(timespec="seconds"),
@@ -34,10 +36,14 @@ def as_json(
         "milestones": [_strip_type(milestone_record(m)) for m in milestones],
         "counters": [_strip_type(counter_record(c)) for c in counters],
     }
+    if plan is not None:
+        document["safety_plan"] = plan.to_json()
     return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
 
 
-def as_markdown(entries: list[Entry], milestones: list[Milestone], exported: datetime) -> str:
+def as_markdown(
+    entries: list[Entry], milestones: list[Milestone], exported: datetime, plan: SafetyPlan | None = None
+) -> str:
     lines = [
         "# Journal",
         "",
@@ -60,6 +66,8 @@ def as_markdown(entries: list[Entry], milestones: list[Milestone], exported: dat
         ]
         if details:
             lines += ["_" + " · ".join(details) + "_", ""]
+        if entry.prompt:
+            lines += [f"> {entry.prompt}", ""]
         lines += [entry.text, "", "---", ""]
     if milestones:
         lines += ["## Milestones", ""]
@@ -67,6 +75,10 @@ def as_markdown(entries: list[Entry], milestones: list[Milestone], exported: dat
             f"- {m.date}: {m.text} ({m.kind})" + (f"  \n  {m.note}" if m.note else "") for m in milestones
         ]
         lines.append("")
+    if plan is not None:
+        lines += ["## My safety plan", ""]
+        for heading, text in plan.filled():
+            lines += [f"### {heading}", "", text, ""]
     return "\n".join(lines)
 
 

@@ -130,6 +130,14 @@ def open_entry(cipher: FieldCipher, row: Sequence[Any], fields: Sequence[str], r
     return Entry(id=entry_id, uuid=uuid, revisions=revisions, tender=tender, starred=starred, **values)
 
 
+def seal_prompt(cipher: FieldCipher, entry_uuid: str, prompt: str) -> bytes:
+    return cipher.seal_text(prompt, field_ad("entry_prompts", "prompt", entry_uuid))
+
+
+def open_prompt(cipher: FieldCipher, entry_uuid: str, sealed: bytes) -> str:
+    return cipher.open_text(sealed, field_ad("entry_prompts", "prompt", entry_uuid))
+
+
 def snapshot_ad(revision_uuid: str, entry_uuid: str) -> bytes:
     return field_ad("revisions", "snapshot", revision_uuid, entry_uuid)
 
@@ -176,7 +184,11 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {
     "milestones": ("date", "kind", "text", "note", "created"),
     "counters": ("name", "state"),
     "personal_model": ("model",),
+    "care": ("plan", "state"),
+    "entry_prompts": ("prompt",),
 }
+# Sealed columns that may be empty (NULL): a stage not yet guessed, flags from before they existed, no plan.
+NULLABLE = {("entries", "stage"), ("entries", "flags"), ("care", "plan"), ("care", "state")}
 
 
 def _rows(con: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
@@ -228,7 +240,7 @@ def unreadable(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, list[i
     for table, columns in SEALED_TABLES.items():
         for row in _rows(con, table, columns):
             for column, sealed in zip(columns, row[2:], strict=True):
-                if sealed is None and column in ("stage", "flags"):
+                if sealed is None and (table, column) in NULLABLE:
                     continue
                 try:
                     if table == "entries":

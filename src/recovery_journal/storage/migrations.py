@@ -92,11 +92,23 @@ def m0004_integrity(con: sqlite3.Connection) -> None:
     )
 
 
+def m0005_care(con: sqlite3.Connection) -> None:
+    """The safety plan and the gentle check's memory (one sealed row); the prompt an entry was written to."""
+    con.execute(
+        "CREATE TABLE care (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL, plan BLOB, state BLOB)"
+    )
+    con.execute(
+        "CREATE TABLE entry_prompts (id INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,"
+        " uuid TEXT NOT NULL, prompt BLOB NOT NULL)"
+    )
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_stages", m0002_stages),
     ("0003_milestones_counters_flags", m0003_milestones_counters_flags),
     ("0004_integrity", m0004_integrity),
+    ("0005_care", m0005_care),
 ]
 
 

@@ -95,6 +95,25 @@ class PersonalModelRow(SQLModel, table=True):
     model: bytes
 
 
+class CareRow(SQLModel, table=True):
+    """The person's safety plan and what the gentle check remembers (when it last offered), both sealed."""
+
+    __tablename__ = "care"
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str
+    plan: bytes | None = None
+    state: bytes | None = None
+
+
+class EntryPromptRow(SQLModel, table=True):
+    """The prompt an entry was written to, sealed; its id is the entry's, and it goes when the entry goes."""
+
+    __tablename__ = "entry_prompts"
+    id: int | None = Field(default=None, primary_key=True, foreign_key="entries.id", ondelete="CASCADE")
+    uuid: str
+    prompt: bytes
+
+
 class RevisionRow(SQLModel, table=True):
     """An earlier version of an entry, sealed as one snapshot."""
 

@@ -175,6 +175,47 @@ def put_personal_model(con: sqlite3.Connection, uuid: str, sealed: bytes) -> Non
     )
 
 
+def care(con: sqlite3.Connection) -> tuple[str, bytes | None, bytes | None] | None:
+    """(uuid, sealed plan, sealed state) of the one care row, if there is one."""
+    row = con.execute("SELECT uuid, plan, state FROM care WHERE id = 1").fetchone()
+    if row is None:
+        return None
+    return str(row[0]), None if row[1] is None else bytes(row[1]), None if row[2] is None else bytes(row[2])
+
+
+def put_care(con: sqlite3.Connection, uuid: str, column: str, sealed: bytes | None) -> None:
+    if column not in ("plan", "state"):  # column names go into SQL text, so only known names may pass
+        raise ValueError(f"not a care column: {column}")
+    con.execute(
+        f"INSERT INTO care (id, uuid, {column}) VALUES (1, ?, ?)"  # noqa: S608
+        f" ON CONFLICT(id) DO UPDATE SET {column} = excluded.{column}",
+        (uuid, sealed),
+    )
+
+
+def entry_prompt(con: sqlite3.Connection, entry_id: int) -> bytes | None:
+    row = con.execute("SELECT prompt FROM entry_prompts WHERE id = ?", (entry_id,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def all_entry_prompts(con: sqlite3.Connection) -> list[Row]:
+    """(entry id, entry uuid, sealed prompt) for every entry written to a prompt."""
+    return con.execute("SELECT id, uuid, prompt FROM entry_prompts").fetchall()
+
+
+def put_entry_prompt(con: sqlite3.Connection, entry_id: int, uuid: str, sealed: bytes) -> None:
+    con.execute(
+        "INSERT INTO entry_prompts (id, uuid, prompt) VALUES (?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET uuid = excluded.uuid, prompt = excluded.prompt",
+        (entry_id, uuid, sealed),
+    )
+
+
+def latest_entry_ids(con: sqlite3.Connection, count: int) -> list[int]:
+    """The ids of the `count` entries written last (numbers follow the order of writing)."""
+    return [int(r[0]) for r in con.execute("SELECT id FROM entries ORDER BY id DESC LIMIT ?", (count,))]
+
+
 def entry_count(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
@@ -190,6 +231,8 @@ LEDGER_TABLES: tuple[str, ...] = (
     "personal_model",
     "milestones",
     "counters",
+    "care",
+    "entry_prompts",
 )
 
 

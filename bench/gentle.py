@@ -1,0 +1,120 @@
+"""The gentle check on a labelled corpus: train its learned weights, and measure recall and false alarms.
+
+    python bench/gentle.py train                      # writes src/recovery_journal/care/gentle_model.json
+    python bench/gentle.py measure FILE.jsonl [--show-misses]
+
+Each corpus line is {"text", "label": "self_harm" | "danger" | "none", "kind"}. Training uses the two
+development sets (tests/fixtures/gentle/dev.jsonl, dev2.jsonl); the held-out set (heldout.jsonl, written by
+someone who never saw the others) is only ever measured. A concern of any kind counts as "offered support".
+The figures in docs/care.md come from this script.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+from collections import Counter
+from pathlib import Path
+
+from recovery_journal.care import gentle
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "fixtures" / "gentle"
+MODEL = ROOT / "src" / "recovery_journal" / "care" / "gentle_model.json"
+TARGET_FALSE_ALARMS = 0.05  # a calm line too many costs less than a missed one; cross-validated
+
+
+def load(path: Path) -> list[dict[str, str]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def fit(rows: list[dict[str, str]]) -> dict[str, object]:
+    """Naive Bayes log-odds per feature (present/absent), smoothed; features seen once are left out."""
+    seen: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
+    docs: Counter[int] = Counter()
+    for row in rows:
+        label = int(row["label"] != "none")
+        docs[label] += 1
+        seen[label].update(set(gentle.features(row["text"])))
+    weights = {}
+    for feature in set(seen[0]) | set(seen[1]):
+        if seen[0][feature] + seen[1][feature] < 2:
+            continue
+        odds = math.log(
+            ((seen[1][feature] + 0.5) / (docs[1] + 1)) / ((seen[0][feature] + 0.5) / (docs[0] + 1))
+        )
+        if abs(odds) >= 0.2:
+            weights[feature] = round(odds, 3)
+    return {
+        "version": 1,
+        "prior": round(math.log(docs[1] / docs[0]), 3),
+        "threshold": 0.0,
+        "weights": weights,
+    }
+
+
+def offered(row: dict[str, str], model: dict[str, object] | None) -> bool:
+    if model is None:
+        return gentle.concern(row["text"]) is not None
+    score, _ = gentle.weigh(row["text"], model)  # type: ignore[arg-type]
+    return score > float(model["threshold"])  # type: ignore[arg-type]
+
+
+def rates(rows: list[dict[str, str]], model: dict[str, object] | None) -> tuple[float, float]:
+    positives = [r for r in rows if r["label"] != "none"]
+    negatives = [r for r in rows if r["label"] == "none"]
+    recall = sum(offered(r, model) for r in positives) / max(1, len(positives))
+    false_alarms = sum(offered(r, model) for r in negatives) / max(1, len(negatives))
+    return recall, false_alarms
+
+
+def train() -> None:
+    rows = load(CORPUS / "dev.jsonl") + load(CORPUS / "dev2.jsonl")
+    random.Random(7).shuffle(rows)
+    folds = 5
+    scored: list[tuple[float, bool]] = []  # (learned score, is a positive) for every row, out of fold
+    for fold in range(folds):
+        held = rows[fold::folds]
+        model = fit([r for i, r in enumerate(rows) if i % folds != fold])
+        scored += [(gentle.weigh(r["text"], model)[0], r["label"] != "none") for r in held]  # type: ignore[arg-type]
+    negatives = sorted((s for s, pos in scored if not pos), reverse=True)
+    threshold = negatives[int(len(negatives) * TARGET_FALSE_ALARMS)]
+    positives = [s for s, pos in scored if pos]
+    recall = sum(s > threshold for s in positives) / len(positives)
+    model = fit(rows)
+    model["threshold"] = round(threshold, 3)
+    MODEL.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"trained on {len(rows)} entries, {len(model['weights'])} weights; threshold {threshold:.3f}")  # type: ignore[arg-type]
+    print(
+        f"cross-validated, learned weights alone: recall {recall:.2f}, false alarms <= {TARGET_FALSE_ALARMS}"
+    )
+
+
+def measure(path: Path, show: bool) -> None:
+    rows = load(path)
+    for label in ("self_harm", "danger"):
+        some = [r for r in rows if r["label"] == label]
+        caught = sum(offered(r, None) for r in some)
+        print(f"  recall {label}: {caught}/{len(some)} = {caught / max(1, len(some)):.2f}")
+    recall, false_alarms = rates(rows, None)
+    print(f"{path.name}: {len(rows)} entries; recall {recall:.2f}, false alarms {false_alarms:.2f}")
+    if show:
+        for row in rows:
+            found = gentle.concern(row["text"])
+            if (found is not None) != (row["label"] != "none"):
+                what = "MISS" if found is None else "FALSE"
+                print(
+                    f"{what} [{row['label']}/{row['kind']}] {row['text'][:150]!r}"
+                    + (f" <- {found}" if found else "")
+                )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["train"]:
+        train()
+    else:
+        measure(
+            Path(sys.argv[2] if sys.argv[1:2] == ["measure"] else sys.argv[1]), "--show-misses" in sys.argv
+        )

@@ -1,0 +1,904 @@
+"""The gentle check: do an entry's words suggest the writer may be thinking of ending their life or harming
+themselves, or is in danger from someone now? Then, after the save, one calm line offers support.
+
+Phrases, not single words: each cue is a short pattern read in the writer's own clause, and a cue doesn't count
+when it is negated ("I would never hurt myself"), said of someone else ("my friend self-harms"), quoted from
+someone else, figurative ("killing it at work"), or clearly over ("two years ago I wanted to die"). A threat
+from someone else to the writer counts, quoted or not. Nothing here is stored or logged; docs/care.md says
+what it looks for and what it is not (not a diagnosis, not monitoring).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+Kind = Literal["self_harm", "danger", "heavy"]  # heavy: the learned weights, not one cue, found it
+
+HEAVY_MOOD = 2  # mood at or below this, on HEAVY_COUNT of the last HEAVY_WINDOW entries within a week
+HEAVY_COUNT = 3
+HEAVY_WINDOW = 5
+
+
+@dataclass(frozen=True)
+class Concern:
+    kind: Kind
+    cue: str  # the words that matched, for tests and for the person's own `--explain`; never stored
+
+
+# --- reading the text -------------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+# Contractions typed without an apostrophe, and a few common misspellings of the words that matter.
+_REPAIRS = {
+    "dont": "don't",
+    "cant": "can't",
+    "wont": "won't",
+    "im": "i'm",
+    "ive": "i've",
+    "didnt": "didn't",
+    "doesnt": "doesn't",
+    "isnt": "isn't",
+    "wasnt": "wasn't",
+    "couldnt": "couldn't",
+    "wouldnt": "wouldn't",
+    "shouldnt": "shouldn't",
+    "hes": "he's",
+    "theyre": "they're",
+    "theyll": "they'll",
+    "hed": "he'd",
+    "youre": "you're",
+    "thats": "that's",
+    "itll": "it'll",
+    "ill": "i'll",
+    "id": "i'd",
+    "wanna": "want to",
+    "gonna": "going to",
+    "kinda": "kind of",
+    "u": "you",
+    "ur": "your",
+    "dissapear": "disappear",
+    "dissappear": "disappear",
+    "disapear": "disappear",
+    "suicidel": "suicidal",
+    "sucidal": "suicidal",
+    "suicdal": "suicidal",
+    "suicidial": "suicidal",
+    "sucide": "suicide",
+    "suiside": "suicide",
+    "kms": "kill myself",
+    "unalive": "kill",
+    "anymore": "anymore",
+    "any more": "anymore",
+    "myslef": "myself",
+    "mysef": "myself",
+    "myelf": "myself",
+    "wnat": "want",
+    "dieing": "dying",
+    "tonite": "tonight",
+    "folowing": "following",
+    "followin": "following",
+    "teh": "the",
+    "realy": "really",
+    "comming": "coming",
+    "havent": "haven't",
+    "hasnt": "hasn't",
+    "arent": "aren't",
+    "shes": "she's",
+    "whats": "what's",
+    "theres": "there's",
+    "werent": "weren't",
+    "threatend": "threatened",
+    "thretened": "threatened",
+    "strangeled": "strangled",
+}
+# "ill" and "id" are words too: only repaired where a contraction fits ("ill be gone", "id rather").
+_ONLY_BEFORE = {
+    "ill": re.compile(r"^(be|never|just|kill|end|do|go|die|disappear|make)$"),
+    "id": re.compile(r"^(be|rather|never|just|like|kill|end|do|go|die)$"),
+}
+
+
+def normalise(text: str) -> str:
+    """Lower-case, straight quotes, contractions repaired, whitespace collapsed."""
+    low = text.translate(_APOSTROPHES).lower().replace("any more", "anymore")
+    words = low.split()
+    out = []
+    for i, word in enumerate(words):
+        core = word.strip('.,!?;:"()[]')
+        nxt = words[i + 1].strip('.,!?;:"()[]') if i + 1 < len(words) else ""
+        fixed = _REPAIRS.get(core)
+        if fixed and (core not in _ONLY_BEFORE or _ONLY_BEFORE[core].match(nxt)):
+            word = word.replace(core, fixed, 1)
+        out.append(word)
+    return " ".join(out)
+
+
+_QUOTED = re.compile(r'"[^"]{1,300}"')
+_CLAUSE_SPLIT = re.compile(r"[.!?;\n]+|,\s*(?:but|and now|though|although|yet)\b|\s(?:but|although|though)\s")
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c and c.strip()]
+
+
+# --- what is not the writer's own present ------------------------------------------------------------------
+
+_NEGATED = re.compile(
+    r"\b(never|not|no longer|don't|do not|didn't|did not|wouldn't|would not|won't|will not|isn't|aren't|"
+    r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing)\b[^,]{0,30}$"
+)
+_DISTANT_PAST = re.compile(
+    r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|back when|in the past|at the time|"
+    r"once upon|when i was (?:younger|little|a kid|a child|a teen|a teenager|\d+|in school|at school|with him|"
+    r"with her|with them|married)|last year|that year|years back|for years i|in my twenties|in my teens|"
+    r"long ago|a long time ago|before i left|before i got help|since then|those days|that time|"
+    r"(?:years|months|a year|a decade|weeks) (?:since|clean|free)|since (?:he|she|they) last|"
+    r"(?:in|was|until|since) (?:19|20)\d\d|in (?:prison|jail)|locked up|injunction worked|"
+    r"order worked|moved (?:away|abroad|to another)|another country|first (?:months|year|weeks) after|"
+    r"it's faded|it faded|that passed|it passed|that's behind me|when i lived with|when we lived together|"
+    r"when we were together|when i was with (?:him|her|them)|once (?:threatened|tried|hit|choked|said|told|"
+    r"pushed|followed)|(?:session|therapy|emdr|group|appointment) (?:today |tonight )?(?:was|is) about|"
+    r"about the (?:night|time|day) (?:he|she|they))\b"
+)
+_STILL_NOW = re.compile(r"\b(again|still|lately|tonight|right now|these days|this week|today)\b")
+_FIGURATIVE = re.compile(
+    r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
+    r"murder an? \w+|kill for an?|killing time|kill time|dead tired|dead on my feet|killing me softly|"
+    r"(?:job|commute|heat|week|traffic|shoes|back|feet|hangover|suspense|boss|cold|wait|queue|exam|exams|"
+    r"homework|workload|deadline|deadlines|meeting|meetings|kids|baby|teething|cough|knee|neck|head|"
+    r"headache|migraine|stairs|gym|workout|run|hike|class|project|noise|mortgage|bills|prices) (?:is|are|was|"
+    r"were) (?:literally |actually |honestly |slowly )?(?:killing|going to kill|gonna kill) me|"
+    r"rather die than|(?:will|'ll|gonna|going to) kill me (?:only|one day|this week|before)|"
+    r"could kill myself for|kick myself|kicking myself|laughed? (?:myself )?to death|bored to death|"
+    r"scared (?:me )?to death|worried sick|dead ?line|drop dead|dead end|over my dead body|"
+    r"killer (?:workout|view|heels|app|idea|song)|die of (?:embarrassment|shame|boredom)|"
+    r"i nearly died|i almost died (?:laughing|of)|dying of (?:embarrassment|boredom|laughter|thirst|heat))\b"
+)
+_OTHER_SUBJECT = re.compile(
+    r"\b(he|she|they|his|her|their|my (?:friend|sister|brother|mum|mom|dad|father|mother|son|daughter|"
+    r"cousin|aunt|uncle|client|colleague|coworker|neighbour|neighbor|partner|ex|husband|wife|boyfriend|"
+    r"girlfriend)|someone|somebody|people|patient|patients|client|clients|student|a (?:woman|man|girl|boy|member|friend)|the (?:character|film|movie|"
+    r"book|show|episode|podcast|song|article|speaker|author|woman|man|girl|guy))\b"
+)
+# Someone asking about it, or a story on a screen or page: not the writer's own words about now.
+_ASKED = re.compile(
+    r"\b(?:asked|asking|asks|ask me|asked me|questions? about|screening|questionnaire|form asked)\b"
+    r"[^.]{0,30}\b(?:if|whether|about|how)\b"
+)
+_MEDIA = re.compile(
+    r"\b(?:documentary|true crime|novel|podcast|protagonist|storyline|lyrics|the character|a character|"
+    r"(?:the|a|this|that|watching|watched|watch|tv|netflix|reading|read) (?:show|film|movie|episode|series|"
+    r"play|book|doc|drama|article|poem|chapter|news story))\b"
+)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
+
+
+def _writers_own(clause: str, start: int) -> bool:
+    """Whether what begins at `start` in the clause is said by the writer of themselves (a diary's "Want to
+    die." leaves out the I: no other subject before it counts as the writer)."""
+    before = clause[max(0, start - 60) : start]
+    last_first = max((m.end() for m in _FIRST_PERSON.finditer(before)), default=-1)
+    last_other = max((m.end() for m in _OTHER_SUBJECT.finditer(before)), default=-1)
+    return last_first >= last_other
+
+
+# --- the cues -------------------------------------------------------------------------------------------
+
+# (pattern, negatable, needs the writer as subject)
+_SELF: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
+    (re.compile(p), negatable, own)
+    for p, negatable, own in (
+        # wanting not to be alive, said many ways
+        (
+            r"\b(?:want|wanted|wish|wished|wishing|long|longing|ready|rather|prefer|would like|hoping|hope) "
+            r"(?:to |i (?:could |would |'d )?)?(?:just )?(?:die|be dead|not exist|stop existing|not be here|"
+            r"not be alive|not wake up|never wake up|sleep forever|sleep and never wake|disappear forever|"
+            r"be gone for good|vanish for good|go to sleep and not)",
+            True,
+            True,
+        ),
+        (
+            r"\bwish i (?:was|were|'d|had) (?:never been born|dead|not here|not alive|gone|never existed|"
+            r"not born)",
+            True,
+            True,
+        ),
+        (
+            r"\bwish i (?:could )?(?:just )?(?:disappear|stop existing|not wake up|never wake up|fall asleep "
+            r"(?:and|forever)|go to sleep (?:and|forever)|not exist|vanish)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:i )?(?:don't|do not|didn't) want to (?:be alive|live|be here anymore|exist|wake up|go on|"
+            r"keep going|carry on|be around anymore|keep living|live anymore|see tomorrow|be on this earth)",
+            False,
+            True,
+        ),
+        (r"\bhope i (?:don't|do not|never) wake up", False, True),
+        (
+            r"\b(?:don't|do not) see (?:the point|a point|any point|a way|any way) (?:in|of)? ?(?:living|going on|"
+            r"being alive|carrying on|being here|staying)",
+            False,
+            True,
+        ),
+        (
+            r"\b(?:can't|cannot|can not) (?:go on|keep going|do this anymore|keep living|live like this|"
+            r"carry on anymore|take (?:it|this) anymore)\b(?! with| at| in this| in that| working)",
+            False,
+            True,
+        ),
+        (r"\b(?:no|nothing|no reason|nothing left|no one|nobody) (?:left )?to live for\b", True, True),
+        (
+            r"\bno (?:point|reason) (?:in )?(?:living|going on|being alive|carrying on|staying alive|being here)",
+            True,
+            True,
+        ),
+        (r"\b(?:life|living) (?:isn't|is not|isnt|ain't) worth (?:it|living)\b", False, False),
+        (r"\bnot worth living\b", False, False),
+        (
+            r"\b(?:be|are|would be|'d be) better off (?:without me|if i (?:was|were|wasn't|weren't) (?:gone|dead|"
+            r"here|around|alive)|with me gone|once i'm gone)",
+            True,
+            False,
+        ),
+        (
+            r"\b(?:just )?(?:a |such a |the )?burden (?:to|on|for) (?:everyone|everybody|them|my \w+|the people)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:want|need|wish) (?:it|everything|this|the pain) (?:all )?to (?:stop|end|be over)\b",
+            True,
+            True,
+        ),
+        (r"\bwant it all to (?:stop|end|be over)", True, True),
+        (
+            r"\b(?:want|going|plan|planning|ready|tempted|urge|thinking about|thought about|think about|"
+            r"thinking of|thought of|feel like|felt like|could|might|will|'ll|decided|trying) (?:to )?"
+            r"(?:kill|killing|end|ending|hurt|hurting|harm|harming|cut|cutting|burn|burning|off) "
+            r"(?:myself|my life|it all|everything)",
+            True,
+            True,
+        ),
+        (r"\b(?:kill|killing|off|offing) myself\b", True, False),
+        (r"\bend (?:my life|it all|my own life|things for good|everything)\b", True, True),
+        (r"\btake my (?:own )?life\b", True, False),
+        (
+            r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|scratched|scratching|hit|hitting|"
+            r"punched|punching) (?:myself|my (?:arm|arms|wrist|wrists|leg|legs|thigh|thighs|skin|stomach))\b"
+            r"[^.]{0,40}\b(?:again|on purpose|deliberately|to feel|to cope|so i could feel|until|when|because)\b",
+            True,
+            False,
+        ),
+        (r"\bself[- ]?harm(?:ed|ing)?\b", True, True),
+        (
+            r"\b(?:relapsed|slipped|urge|urges|craving) [^.]{0,25}\b(?:cutting|self[- ]?harm|the blade|the razor)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:i'm|i am|feeling|felt|feel|been|getting|having|have|had) (?:really |so |very |quite |pretty |"
+            r"a bit |kind of |a little )?suicidal\b",
+            True,
+            True,
+        ),
+        (r"\bsuicidal (?:thoughts|feelings|ideas|urges)\b", True, True),
+        (
+            r"\bthoughts (?:of|about) (?:suicide|killing myself|ending it|ending my life|dying|not being here)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:how many|enough|count(?:ed|ing)?|saving|saved|stockpil\w*|hoard\w*|collect\w*) (?:of )?(?:my )?"
+            r"(?:pills|tablets|meds|medication|painkillers|sleeping pills|paracetamol|tylenol)\b",
+            False,
+            True,
+        ),
+        (r"\boverdos(?:e|ing|ed)\b", True, True),
+        (
+            r"\b(?:bridge|cliff|ledge|rooftop|roof|tracks|train line|motorway|overpass|edge)\b[^.]{0,40}"
+            r"\b(?:jump|looks different|look different|keep looking|kept looking|keep thinking|thinking about|"
+            r"pull me|pulling me|calling me|so easy|would be easy|just step)",
+            False,
+            True,
+        ),
+        (
+            r"\b(?:jump|jumping|step|stepping) (?:off|in front of|from) (?:a |the )?(?:bridge|roof|train|bus|"
+            r"building|cliff|car|truck|ledge|balcony)",
+            True,
+            True,
+        ),
+        (r"\b(?:rope|noose)\b[^.]{0,30}\b(?:bought|tied|ready|hang|hanging|garage|beam)", False, False),
+        (r"\bhang(?:ing)? myself\b", True, False),
+        (
+            r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a |my |some |the )?(?:goodbye|"
+            r"suicide|farewell|last|final) (?:note|notes|letter|letters|message|messages)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:wrote|writing|written|left|recorded) (?:letters?|notes?|messages?|videos?) (?:to|for) "
+            r"(?:my |the )?(?:kids|children|family|mum|mom|parents|son|daughter|partner|sister|brother|friends)\b"
+            r"[^.]{0,40}\b(?:just in case|in case|for after|when i'm gone|for when|if anything happens)",
+            False,
+            True,
+        ),
+        (
+            r"\bgiv(?:e|ing|en|ve) away (?:my |all my )?(?:things|stuff|belongings|possessions|cat|dog|plants)\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:saying|said|say) (?:my )?goodbyes?\b[^.]{0,30}\b(?:for good|for the last time|forever|to "
+            r"everyone|in my head|one last)",
+            True,
+            True,
+        ),
+        (r"\b(?:this is|it's) (?:my )?(?:goodbye|the end for me|my last entry)\b", True, True),
+        (
+            r"\b(?:won't|will not|might not|may not) be (?:around|here|alive) (?:much longer|for long|tomorrow|"
+            r"by|next|to see|anymore|for much)",
+            True,
+            True,
+        ),
+        (r"\b(?:affairs in order|my will is done|sorted my will|updated my will)\b", False, True),
+        (
+            r"\b(?:looked|looking|look|searched|searching|googled|googling|research(?:ed|ing)?) (?:up )?"
+            r"(?:ways|how|methods|the best way|painless ways) (?:to )?(?:die|end it|kill|overdose|to die|"
+            r"of dying|many|much)",
+            False,
+            True,
+        ),
+        (r"\b(?:disappear|vanish) (?:and|so) (?:never|not) (?:come back|be found|have to)", True, True),
+        (
+            r"\b(?:everyone|everybody|they|my family|my kids|the world)(?:'d| would)? be (?:better|happier|fine|"
+            r"okay|ok) (?:off )?without me\b",
+            True,
+            False,
+        ),
+        (r"\bnot wake up\b[^.]{0,20}\b(?:tomorrow|in the morning|again|at all|ever)", True, True),
+        (
+            r"\b(?:tired|sick|exhausted) of (?:living|being alive|existing|life itself|being here|breathing)\b",
+            True,
+            True,
+        ),
+        (r"\bwhat'?s the point of (?:living|being alive|going on|anything|me|it all)\b", True, True),
+        # thinking about it, and how
+        (
+            r"\b(?:think|thought|thinking|considering|consider|considered|picturing|picture|imagining|imagine|"
+            r"planning|planned|plan|fantasi[sz]ing|obsessing)\b[^.]{0,12}\b(?:about |of )?(?:suicide|ending (?:it|"
+            r"things|my life|everything|it all)|taking my (?:own )?life|killing myself|how i'd do it|how to do it|"
+            r"how i would do it|doing it|dying|my funeral|not being here|not existing)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:want|wanted|going|need|ready|decided|plan|planning) to end (?:it|things)\b(?! with| off with)",
+            True,
+            True,
+        ),
+        (r"\btak(?:e|ing) my (?:own )?life\b", True, False),
+        (
+            r"\b(?:if i|hope i|pray i|wish i|praying i|hoping i)\b[^.]{0,20}\b(?:didn't|don't|won't|wouldn't|"
+            r"never|not|wont) (?:wake up|make it through|make it to|survive|come home|get up)",
+            False,
+            True,
+        ),
+        (r"\b(?:die|died|dying) in my sleep\b", True, True),
+        (r"\bstop (?:being alive|existing|breathing for good|living)\b", True, True),
+        (
+            r"\b(?:wouldn't mind|wouldn't be the worst thing|wouldn't care|be relieved|be a relief)\b[^.]{0,40}"
+            r"\b(?:hit me|killed me|died|didn't make it|didn't wake|happened to me|wake up|crashed|ran me over|"
+            r"gone|dead)",
+            False,
+            True,
+        ),
+        (
+            r"\bhop(?:e|ing) (?:something|someone|a car|a bus|a lorry|a truck) (?:happens to|hits|kills|runs over) "
+            r"me",
+            False,
+            True,
+        ),
+        (r"\bdisappear (?:and not|for good|forever|permanently|and never)", True, True),
+        (r"\b(?:want|wish|wanting) to (?:rest|sleep) forever\b", True, True),
+        (r"\bcheck out[^.]{0,5}\b(?:permanently|for good|forever)", False, True),
+        (
+            r"\b(?:won't|will not|wont|not going to) be (?:around|here) (?:for|at|by|much|to see|long|next)",
+            True,
+            True,
+        ),
+        (r"\b(?:see|seeing) myself (?:being )?(?:around|here|alive) (?:much|for|next|by)", False, True),
+        (
+            r"\b(?:everything|it all|the world) (?:to )?go(?:es)? dark\b[^.]{0,20}\b(?:stay|forever|for good)",
+            False,
+            True,
+        ),
+        (r"\bdone with[^.]{0,30}\bbeing alive\b", False, True),
+        (r"\bwon't have to feel (?:any of )?(?:this|anything)\b", False, True),
+        (r"\bnot (?:exist|be here|be alive) (?:at all|anymore|any longer)\b", True, True),
+        (r"\blet go for good\b", False, True),
+        (r"\bready to (?:go|die|let go|leave this world|be done)\b(?! home| out| to| back| for)", True, True),
+        # plans and means
+        (
+            r"\b(?:saving up|saved up|stockpiling|hoarding|counted|counting) (?:my |the |all my )?(?:tablets|pills|"
+            r"meds|medication|painkillers)",
+            False,
+            True,
+        ),
+        (r"\bthere'?s enough\b", False, True),
+        (
+            r"\b(?:know|picked|chosen|chose) (?:which|the) (?:bridge|spot|place|building|date|day)\b",
+            False,
+            True,
+        ),
+        (r"\bbought (?:a |some )?(?:hose|charcoal|razor blades|blades)\b", False, True),
+        (r"\bpicked a date\b", False, True),
+        (
+            r"\b(?:researching|research|looked up|looking up|searching|googled|googling|reading about) "
+            r"(?:methods|ways to die|how to die|lethal|overdose|how much it would take)",
+            True,
+            True,
+        ),
+        (r"\b(?:no one|nobody) would find me\b", False, True),
+        (r"\bhow i'?d do it\b|\bhow i would do it\b", False, True),
+        (r"\bplanned it\b|\bgoing to do it (?:this|on|tonight|tomorrow|soon|when)", False, True),
+        (r"\b(?:using|use) it on myself\b", True, True),
+        (r"\bwhere to stand\b|\blet (?:two|the|a) trains? go past\b", False, True),
+        (r"\btake (?:all of it|them all|the whole (?:box|bottle|packet|lot)) at once\b", True, True),
+        (
+            r"\b(?:his|her|my|the) (?:old )?sleeping pills\b[^.]{0,40}\b(?:keep|kept|taking it down|counting|"
+            r"staring)",
+            False,
+            True,
+        ),
+        # goodbyes
+        (r"\b(?:my )?last entry\b", True, True),
+        (
+            r"\bgave (?:my |away my )?(?:cat|dog|things|stuff|coat|ring|guitar)\b[^.]{0,60}\b(?:it isn't|for good|"
+            r"didn't ask why|won't need)",
+            False,
+            True,
+        ),
+        (r"\bgiving (?:my |all my )?(?:things|stuff|belongings|possessions) away\b", False, True),
+        (r"\bif (?:someone|anyone|you) (?:reads|find|finds|read) this after\b", False, False),
+        (r"\bi won't need (?:them|it|these|my)\b", False, True),
+        (r"\b(?:hear|see) their (?:voices|faces) one (?:more|last) time\b", False, True),
+        (r"\bwon't be (?:around|here) to\b", True, True),
+        (r"\btomorrow it's (?:done|over|the day)\b", False, True),
+        (r"\bwhoever finds me\b", False, True),
+        (r"\b(?:understand|know) it wasn't (?:their|your|his|her) fault\b", False, True),
+        (r"\bsorry[^.]{0,20}\bi (?:just )?couldn't do (?:it|this) anymore\b", False, True),
+        # self-harm acts and urges
+        (
+            r"\b(?:i |i've |i've been )?(?:cut|cutting|cuts)\b (?:again|myself|on my|my (?:arm|arms|wrist|wrists|"
+            r"leg|legs|thigh|thighs|stomach)|last night|tonight|deep)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:want|wanted|urge|need|needing|thinking about|think about|can't stop thinking about) (?:to )?"
+            r"(?:cut|cutting|burn|burning|bleed|hurt|hurting|punish|punishing) (?:tonight|again|myself|my (?:body|"
+            r"skin|arm|arms|self)|so bad)?",
+            True,
+            True,
+        ),
+        (r"\bsee blood\b|\bwant it to hurt\b|\bwanted (?:it|them) to (?:hurt|be)\b", True, True),
+        (r"\bwhat i'll do to myself\b", True, True),
+        (r"\b(?:burned|burnt|burn|burning) (?:myself|my skin|my arm)\b", True, True),
+        (r"\b(?:hit|hitting|bang|banged|banging) my head (?:against|on)\b", True, True),
+        (
+            r"\b(?:scratched|scratching|picked|picking|pulled|pulling) (?:at )?(?:my (?:arms|skin|hair)|my hair "
+            r"out)\b[^.]{0,30}\b(?:till|until|bled|bleed|bald|hurt|patch)",
+            True,
+            True,
+        ),
+        (r"\bwent back to the (?:razor|blade|blades|knife|lighter)\b", False, True),
+        (
+            r"\b(?:the )?(?:blade|razor|blades)\b[^.]{0,20}\b(?:in my hand|in the car|in the drawer|out again)",
+            False,
+            True,
+        ),
+        (r"\bmarks on my (?:wrist|wrists|arm|arms|thigh|thighs|legs?) are from me\b", False, True),
+        (r"\bstarv(?:ed|ing|e) myself\b|\bwaste away\b", True, True),
+        (
+            r"\b(?:punched|punching|hit|hitting|kicked) (?:the )?(?:wall|door|mirror)\b[^.]{0,40}\b(?:on purpose|"
+            r"until|till|wanted)",
+            True,
+            True,
+        ),
+        (r"\brelapsed\b[^.]{0,30}\b(?:cuts|cut|cutting|blade|razor|burn)|\bnearly relapsed\b", True, True),
+        (r"\bstaring at the (?:kitchen )?knife\b", False, True),
+        (
+            r"\btook (?:more|too many|extra|a lot)(?: of)? (?:my )?(?:tablets|pills|meds)\b[^.]{0,40}\b(?:than|"
+            r"on purpose|to switch off|to not feel|to sleep forever)",
+            False,
+            True,
+        ),
+        # a burden, better without
+        (
+            r"\b(?:better|easier|happier|kinder|cope|notice|one less|relieved|relief|fine|get over|lighter)\b"
+            r"[^.]{0,60}\bif i (?:just )?(?:was|were|wasn't|weren't|disappeared|died|was gone|were gone|left for "
+            r"good|wasn't here|wasn't around)\b",
+            False,
+            True,
+        ),
+        (r"\bif i (?:just )?(?:wasn't|weren't|was not) (?:here|around|alive)\b", False, True),
+        (
+            r"\b(?:losing me|without me around|me not being here|no point in me|waste of (?:space|air|oxygen))\b",
+            True,
+            True,
+        ),
+    )
+)
+
+_THREAT_WORDS = (
+    r"(?:kill|killing|hurt|hurting|end|finish|destroy|ruin|bury|break (?:my|every|your)|beat|smash|burn|"
+    r"regret|pay|be sorry|make (?:me|you) pay|take (?:the|my|our|your) (?:kids|children|baby|son|daughter)|"
+    r"never see (?:the|my|your|our) (?:kids|children|baby)|find (?:me|you)|come (?:for|after) (?:me|you)|"
+    r"get (?:me|you)|take everything|ruin (?:me|you)|teach (?:me|you) a lesson|cut (?:me|you)|"
+    r"put (?:me|you) in (?:the ground|hospital|a box)|nobody will find|no one will find|"
+    r"shoot|stab|strangle|choke|drown)"
+)
+_TRIVIAL = re.compile(
+    r"\bwhen (?:she|he|they|mum|mom|dad) (?:sees|see|finds out|find out|hears|gets the bill)\b|"
+    r"\bif i (?:spoil|eat|ate|forget|forgot|am late|'m late|was late|touch|use|borrow|tell (?:anyone )?about "
+    r"the (?:party|surprise|gift)|miss (?:the|her|his) (?:show|game|party)|don't come|lose the|break the "
+    r"(?:vase|tv|phone))|\b(?:joking|jokingly|lol|haha|kidding|teasing|in a funny way)\b"
+)
+_AGENT = (
+    r"(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|stepdad|"
+    r"stepmother|brother|sister|son|daughter|boss|landlord)|[a-z]+)"
+)
+# (pattern, negatable, aimed: reported words that count only when aimed at the writer or theirs)
+_DANGER: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
+    (re.compile(p), negatable, bool(aimed and aimed[0]))
+    for p, negatable, *aimed in (
+        # what the other person said they would do to the writer
+        (
+            rf"\b{_AGENT} (?:said|says|told me|texted|texts|messaged|emailed|screamed|screams|yelled|shouted|"
+            rf"swore|swears|threatened|threatens|promised|warned|whispered|keeps saying|kept saying|wrote|"
+            rf"voicemail said|left a voicemail)\b[^.]{{0,70}}\b{_THREAT_WORDS}",
+            True,
+            True,
+        ),
+        (
+            rf"\bthreat(?:ened|ening|ens|s)? (?:to )?(?:me|us|my|our)?\b[^.]{{0,50}}\b{_THREAT_WORDS}",
+            True,
+            True,
+        ),
+        (r"\bthreatened (?:me|to (?:kill|hurt|take|end|burn|shoot|stab|leave me with nothing))", True),
+        (
+            r"\b(?:i'll|i will|i'm going to|i am going to|gonna|going to) (?:kill|hurt|end|destroy|find|"
+            r"ruin|bury|make) (?:you|your)\b",
+            False,
+        ),
+        (
+            r"\b(?:you'll|you will|you're going to|you are going to) (?:regret|pay|be sorry|never see)\b",
+            False,
+        ),
+        # fear of what is about to happen
+        (
+            r"\b(?:scared|afraid|terrified|frightened|petrified|worried|fear|fearing|fearful)\b[^.]{0,40}"
+            r"\b(?:he|she|they|he'll|she'll|they'll|he's|she's|they're)\b[^.]{0,25}\b(?:come|coming|find|hurt|"
+            r"kill|break in|break the door|show up|turn up|get in|do something|hit|take|be waiting|is outside|"
+            r"comes back|come back|will snap|snap)",
+            True,
+        ),
+        (r"\b(?:afraid|scared|fear|fearing|terrified) for my (?:life|safety)\b", True),
+        (
+            r"\b(?:he|she|they|he's|she's|they're|he'll|she'll|they'll|said|says)\b[^.]{0,20}\b(?:going to|will|"
+            r"'ll|gonna|wants to|trying to|try to) kill me\b",
+            True,
+        ),
+        (
+            r"\b(?:i'm|i am|i feel|i don't feel|i do not feel|i never feel|i'm not|i am not)\b[^.]{0,10}"
+            r"\b(?:not )?safe (?:at home|here|tonight|in my (?:own )?(?:home|house|flat|room)|with (?:him|her|"
+            r"them))",
+            False,
+        ),
+        (r"\b(?:i'm|i am) not safe\b", False),
+        # there, now
+        (
+            r"\b(?:he|she|they|he's|she's|they're)(?: is| are)? (?:outside|at the door|at my door|in the "
+            r"driveway|parked outside|parked across|sitting outside|waiting outside|banging on|pounding on|"
+            r"kicking the door|trying to get in|trying the door|in the garden|at the window|downstairs)",
+            False,
+        ),
+        (r"\b(?:banging|pounding|hammering|kicking) (?:on )?(?:the|my) (?:door|window|windows)\b", False),
+        # weapons and violence against the writer
+        (
+            r"\b(?:he|she|they|he's|she's|they've|he has|she has)\b[^.]{0,30}\b(?:has|had|got|pulled|held|"
+            r"pointed|waved|showed|showing|keeps|kept|bought|took out|brought|grabbed|loaded|cleaning)\b[^.]{0,20}"
+            r"\b(?:a |the |his |her |their )?(?:gun|knife|knives|blade|rifle|pistol|shotgun|weapon|bat|hammer)",
+            True,
+        ),
+        (
+            r"\b(?:gun|knife|blade|rifle|pistol|weapon)\b[^.]{0,25}\b(?:at me|to my (?:head|throat|neck|face|"
+            r"chest)|on the table again|under (?:his|her|the) (?:pillow|bed)|out again)",
+            True,
+        ),
+        (r"\b(?:hands?|arm|arms|fingers|belt|cord) (?:around|on|round|against) my (?:throat|neck)\b", True),
+        (
+            r"\b(?:choked|choking|chokes|strangled|strangling|strangles|throttled|suffocated|smothered) me\b",
+            True,
+        ),
+        (
+            r"\b(?:he|she|they)\b[^.]{0,15}\b(?:hit|hits|punched|punches|kicked|kicks|slapped|slaps|shoved|"
+            r"shoves|pushed|beat|beats|hurt|hurts|threw|throws|dragged|drags|bit|burned|pinned) me\b",
+            True,
+        ),
+        # being followed and found
+        (
+            r"\b(?:following|followed|follows|tracking|tracked|tracks|watching|stalking|stalked|stalks) me\b",
+            True,
+        ),
+        (r"\b(?:keeps|kept|keep) (?:driving|walking|going|coming) (?:past|by|round|around)\b", True),
+        (
+            r"\bknows? (?:where i (?:live|work|am|sleep)|my (?:new )?(?:address|flat|place|house|work)|where "
+            r"the (?:kids|children) (?:go|are))",
+            True,
+        ),
+        (
+            r"\b(?:showed|shows|turned|turns) up (?:at|outside) my (?:work|job|house|home|door|new place|flat|"
+            r"school|gym|car|parents)",
+            True,
+        ),
+        (r"\b(?:tracker|airtag|gps|tracking app|spyware)\b[^.]{0,30}\b(?:my (?:car|phone|bag|laptop))", True),
+        # threats to children and animals in the writer's care
+        (
+            r"\bthreat(?:ened|ens|ening)? to (?:take|hurt|kill|harm|take away) (?:the|my|our) (?:kids|children|"
+            r"baby|son|daughter|dog|cat|pet|pets|puppy|horse)",
+            True,
+        ),
+        (
+            r"\b(?:hurt|kicked|killed|drowned|strangled|hit|threw) (?:the|my|our) (?:dog|cat|pet|puppy|kitten)\b",
+            True,
+        ),
+        # what was said, in other words
+        (
+            rf"\b{_AGENT} (?:said|says|told me|tells me|texted|keeps saying|kept saying|whispered|warned)\b"
+            r"[^.]{0,80}\b(?:find (?:my|your) body|never talk again|nobody (?:else )?will|no one (?:else )?will|"
+            r"won't stop|won't let go|accidents happen|careful on the stairs|won't live|live to see|make (?:us|me|"
+            r"you) (?:all )?disappear|won't bring them back|never see them again|is next|drown the|sort (?:me|you) "
+            r"out|see what you make me do|you'll be next|end up in|in the ground|in a box)",
+            True,
+            True,
+        ),
+        (r"\b(?:can't|cannot) have me\b[^.]{0,20}\b(?:nobody|no one)\b", True),
+        (
+            r"\b(?:he'll|she'll|they'll|he will|she will) (?:drown|kill|hurt|poison|get rid of) (?:the|my|our) "
+            r"(?:cat|dog|rabbit|kids|children|pets?)",
+            True,
+        ),
+        # hiding, now
+        (
+            r"\b(?:hiding|hid|locked myself|i'm locked|with the door locked)\b[^.]{0,30}\b(?:in the|at|from "
+            r"him|from her|bathroom|bedroom|neighbours|car|door locked)",
+            False,
+        ),
+        (
+            r"\bcalled the police\b[^.]{0,20}\b(?:and i'm|i'm waiting|waiting|they're coming|on their way)",
+            False,
+        ),
+        (r"\btoo (?:scared|afraid|frightened) to go (?:home|back|inside|in)\b", True),
+        (r"\bkicked (?:the|my) door in\b|\b(?:tried|trying) the (?:back |front )?door(?: handle)?\b", False),
+        (r"\bsomething bad is going to happen\b", True),
+        (
+            r"\b(?:can|could) hear (?:him|her|them)\b[^.]{0,30}\b(?:smashing|breaking|throwing|kicking|"
+            r"screaming|banging)",
+            False,
+        ),
+        (
+            r"\b(?:ended up|end up|landed) in (?:a&e|hospital|the er|emergency)\b[^.]{0,60}\b(?:now|again|"
+            r"tonight|this angry)",
+            False,
+        ),
+        (r"\bcouldn't (?:walk|see|breathe|move) (?:properly )?for (?:a|two|days|weeks)", True),
+        # weapons
+        (
+            r"\b(?:gun|shotgun|rifle|firearm|pistol|revolver|handgun)\b[^.]{0,60}\b(?:his|her|he|she|they)\b|"
+            r"\b(?:his|her|he|she|they)\b[^.]{0,60}\b(?:gun|shotgun|rifle|firearm|pistol|revolver|handgun)\b",
+            True,
+        ),
+        (
+            r"\bsharpen(?:ing|ed|s)? (?:the |his |her )?knives\b|\b(?:taken|took|hidden|hid) (?:all )?the "
+            r"(?:kitchen )?knives\b",
+            False,
+        ),
+        # found, followed, watched
+        (
+            r"\bhow (?:he|she|they) found (?:me|us|my|where)\b|\bfound (?:my|our) new (?:place|flat|house|"
+            r"address|number)\b",
+            True,
+        ),
+        (r"\bkeeps? (?:turning|showing) up (?:wherever|everywhere|at|outside)\b", True),
+        (r"\b(?:photo|picture|video) of my (?:front )?(?:door|house|flat|car|window|kids)\b", True),
+        (r"\b(?:someone's|someone has|he's|she's|they've) been in my (?:flat|house|home|room|car)\b", True),
+        (r"\b(?:his|her|their) car (?:behind me|outside|parked|across|following|again)\b", True),
+        (r"\b(?:he's|she's|they're) in my (?:phone|email|accounts|laptop)\b", True),
+        (
+            r"\bparked (?:across|outside|opposite|near)\b[^.]{0,40}\b(?:again|order|not supposed|stay away)",
+            True,
+        ),
+        (
+            r"\bnot supposed to (?:know|come|be)\b[^.]{0,30}\b(?:where i live|near|within|my address|here)",
+            True,
+        ),
+        (
+            r"\b(?:rang|called|emailed|turned up at) my (?:new )?(?:work|job|office|school)\b[^.]{0,60}\b(?:never "
+            r"told|don't know how|how (?:he|she) knew|asked for me)",
+            True,
+        ),
+        (r"\bi never told (?:him|her|them) where i (?:work|live|am)\b", True),
+        # strangling, in other words
+        (
+            r"\bmarks on my neck\b|\bby the (?:throat|neck)\b|\b(?:arm|knee|hand|hands|foot) (?:across|on) my "
+            r"(?:neck|throat)\b|\bsqueez(?:ed|ing|es) my (?:neck|throat)\b",
+            True,
+        ),
+        (r"\bnearly passed out\b|\bblacked out\b[^.]{0,30}\b(?:he|she|his|her)", True),
+    )
+)
+
+
+def _distant(sentence: str, clause: str) -> bool:
+    """Clearly over: a distant-past marker in its clause or sentence, and nothing saying it is back."""
+    return bool(_DISTANT_PAST.search(clause) or _DISTANT_PAST.search(sentence)) and not _STILL_NOW.search(
+        clause
+    )
+
+
+def _negated(clause: str, start: int) -> bool:
+    return bool(_NEGATED.search(clause[max(0, start - 45) : start]))
+
+
+def concern(text: str) -> Concern | None:
+    """What in `text` suggests the writer needs support now; None when nothing does.
+
+    First the cue patterns (each names what it found); then, for what they don't cover, the learned weights
+    (gentle_model.json, trained by bench/gentle.py on the project's own labelled corpus).
+    """
+    norm = normalise(text)
+    found = _find_danger(norm) or _find_self_harm(
+        _QUOTED.sub(" ", norm)
+    )  # others' quoted words aren't the writer's
+    if found is not None:
+        return found
+    model = _model()
+    score, strongest = weigh(text, model)
+    if score > model["threshold"]:
+        return Concern("heavy", strongest)
+    return None
+
+
+# --- the learned weights ------------------------------------------------------------------------------------
+
+_NEGATOR = re.compile(
+    r"^(?:never|not|no|don't|didn't|won't|wouldn't|can't|isn't|wasn't|nothing|nobody|without)$"
+)
+_TOKEN = re.compile(r"[a-z']+")
+
+
+def features(text: str) -> list[str]:
+    """Words and word pairs, marked when negated (N_), clearly past (P_) or from a film or book (M_)."""
+    out: list[str] = []
+    for sentence in _sentences(normalise(text)):
+        distant = bool(_DISTANT_PAST.search(sentence)) and not _STILL_NOW.search(sentence)
+        mark = ("P_" if distant else "") + ("M_" if _MEDIA.search(sentence) else "")
+        negated = 0
+        previous = None
+        for token in _TOKEN.findall(sentence):
+            if _NEGATOR.match(token):
+                negated, previous = 3, token
+                out.append(token)
+                continue
+            tag = mark + ("N_" if negated else "")
+            out.append(tag + token)
+            if previous is not None:
+                out.append(f"{tag}{previous}_{token}")
+            previous = token
+            negated = max(0, negated - 1)
+    return out
+
+
+@cache
+def _model() -> dict[str, Any]:
+    raw = resources.files(__package__).joinpath("gentle_model.json").read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(raw)
+    return model
+
+
+def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
+    """The learned score for `text` (higher: more like entries that needed support), and its strongest word."""
+    model = model or _model()
+    weights: dict[str, float] = model["weights"]
+    found = set(features(text))
+    if not found:
+        return float(model["prior"]), ""
+    strongest = max(found, key=lambda f: weights.get(f, 0.0))
+    total = sum(weights.get(f, 0.0) for f in found)
+    return float(model["prior"]) + total / math.sqrt(len(found)), strongest
+
+
+def _find_self_harm(norm: str) -> Concern | None:
+    for sentence in _sentences(norm):
+        if _MEDIA.search(sentence):
+            continue
+        for clause in _clauses(sentence):
+            if _FIGURATIVE.search(clause):
+                clause = _FIGURATIVE.sub(" ", clause)
+            for pattern, negatable, own in _SELF:
+                for match in pattern.finditer(clause):
+                    if negatable and _negated(clause, match.start()):
+                        continue
+                    if _ASKED.search(clause[: match.start()]):
+                        continue
+                    if (
+                        own
+                        and not _writers_own(clause, match.start() + 1)
+                        and not _FIRST_PERSON.search(match.group(0))
+                    ):
+                        continue
+                    if _distant(sentence, clause):
+                        continue
+                    return Concern("self_harm", match.group(0))
+    return None
+
+
+def _find_danger(norm: str) -> Concern | None:
+    for sentence in _sentences(norm):
+        if _TRIVIAL.search(sentence) or _FIGURATIVE.search(sentence) or _MEDIA.search(sentence):
+            continue
+        for clause in [sentence, *_clauses(sentence)]:
+            for pattern, negatable, aimed in _DANGER:
+                for match in pattern.finditer(clause):
+                    if negatable and _negated(clause, match.start()):
+                        continue
+                    if _distant(sentence, clause) or _ASKED.search(clause[: match.start()]):
+                        continue
+                    if aimed and not _aimed_at_writer(clause, match):
+                        continue
+                    if _WEAPON.search(match.group(0)) and _SAFE_WEAPON.search(sentence):
+                        continue
+                    return Concern("danger", match.group(0))
+    return None
+
+
+_WEAPON = re.compile(r"\b(?:gun|guns|shotgun|rifle|firearm|pistol|revolver|handgun|knife|knives|blade|bat)\b")
+_SAFE_WEAPON = re.compile(
+    r"\b(?:range|club|nerf|water gun|glue gun|staple gun|toy|video game|museum|hunting trip|clay pigeon|"
+    r"paintball|laser tag|butter knife|bread knife|knife set|chopping|cooking|recipe|whittl\w*|carving the)\b"
+)
+_AT_WRITER = re.compile(r"\b(?:me|my|i|i'm|i'd|i'll|us|our|you|your|myself)\b")
+_AT_OTHER = re.compile(r"\b(?:her|him|them|herself|himself|themselves)\b")
+
+
+def _aimed_at_writer(clause: str, match: re.Match[str]) -> bool:
+    """A threat counts when it is aimed at the writer (or their children and animals), not at someone else."""
+    after = clause[match.start() : match.end() + 40]
+    spoken_to = _AT_WRITER.search(after)
+    at_other = _AT_OTHER.search(clause[match.end() - 12 : match.end() + 12])
+    return bool(spoken_to) and not (
+        at_other and not _AT_WRITER.search(clause[match.end() - 12 : match.end() + 12])
+    )
+
+
+def heavy_stretch(recent: Sequence[tuple[datetime, int | None]], now: datetime) -> bool:
+    """Mood at or below 2 on at least three of the last five entries written within the past week."""
+    newest_first = sorted(recent, key=lambda pair: pair[0], reverse=True)
+    week = [mood for when, mood in newest_first if now - when <= timedelta(days=7)]
+    last = week[:HEAVY_WINDOW]
+    return sum(1 for mood in last if mood is not None and mood <= HEAVY_MOOD) >= HEAVY_COUNT

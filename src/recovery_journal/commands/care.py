@@ -1,0 +1,241 @@
+"""Commands that care for the person: support (offline, no journal needed), the safety plan, prompts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ..care import lines, prompts
+from ..care.plan import page, read_page
+from ..errors import EditorFailed, Interrupted, UsageProblem
+from ..journal import editor, opening
+from ..journal.service import Journal
+from ..render import care as view
+from ..render.output import Output
+from . import terminal
+from .options import JsonOpt
+
+support_app = typer.Typer(
+    help="People to reach and a moment to ground yourself, offline; your own safety plan.",
+    no_args_is_help=False,
+)
+
+CountryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        "-c",
+        metavar="XX",
+        show_default=False,
+        help="Two-letter country code (GB, US, IE...); default: RECOVERY_JOURNAL_COUNTRY, else your locale.",
+    ),
+]
+
+
+@support_app.callback(invoke_without_command=True)
+def support(
+    ctx: typer.Context,
+    country: CountryOpt = None,
+    every: Annotated[bool, typer.Option("--all", help="List the lines of every country.")] = False,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Show where and when each number was checked.")
+    ] = False,
+    plan: Annotated[
+        bool, typer.Option("--plan", help="Show your own safety plan too (needs your passphrase).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Help for right now: who to call, a short grounding exercise, and where to find ongoing support.
+
+    Works without a journal, a passphrase or a network.
+
+    Example: recovery-journal support --country GB
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    out = Output(as_json)
+    settings = terminal.settings(ctx)
+    directory = lines.directory()
+    if every:
+        if as_json:
+            out.document(
+                "support",
+                countries=[view.country_json(c) for _, c in sorted(directory.countries.items())],
+                international=[view.line_json(line) for line in directory.international],
+            )
+        else:
+            view.show_rows(out, view.every_country(directory, sources))
+        return
+    asked = (
+        _country_code(country) if country is not None else settings.country or lines.from_locale(settings.env)
+    )
+    if asked is not None and country is None and not lines.is_country_code(asked):
+        asked = None  # a setting that isn't a code: fall back calmly, the page matters more than the setting
+    found = lines.for_country(asked) if asked else None
+    has_journal = _has_journal(ctx)
+    if as_json:
+        out.document(
+            "support",
+            country=view.country_json(found) if found else None,
+            asked=asked,
+            international=[view.line_json(line) for line in directory.international],
+        )
+        return
+    hint = None
+    if has_journal and not plan:
+        hint = (
+            "Your own safety plan: `recovery-journal support --plan`."
+            if not terminal.stdin_is_terminal()
+            else None
+        )
+    view.show_rows(out, view.support_lines(found, asked, directory, sources=sources, plan_hint=hint))
+    if not has_journal:
+        return
+    if not plan and terminal.stdin_is_terminal() and terminal.can_ask_secret():
+        try:
+            plan = typer.confirm(
+                "\nShow your own plan too? It needs your passphrase.", default=False, err=True
+            )
+        except typer.Abort:
+            return
+    if plan:
+        _show_plan(ctx, out)
+
+
+def _country_code(given: str) -> str:
+    if not lines.is_country_code(given):
+        raise UsageProblem(
+            f"'{given}' isn't a two-letter country code.",
+            hint="For example GB, US, IE, AU; `recovery-journal support --all` lists every country here.",
+        )
+    return lines.normalise(given)
+
+
+def _has_journal(ctx: typer.Context) -> bool:
+    try:
+        opening.require_journal(terminal.settings(ctx))
+    except Exception:  # no journal, or not one of ours: support goes on without the plan
+        return False
+    return True
+
+
+def _show_plan(ctx: typer.Context, out: Output) -> None:
+    with terminal.open_journal(ctx, out) as journal:
+        kept = journal.care.plan()
+    if kept is None:
+        out.say(
+            "You haven't written a safety plan yet. "
+            "`recovery-journal support plan` starts one, whenever you like."
+        )
+        return
+    view.plan_view(out, kept)
+
+
+@support_app.command("plan")
+def plan_command(
+    ctx: typer.Context,
+    show: Annotated[bool, typer.Option("--show", help="Show the plan instead of editing it.")] = False,
+    delete: Annotated[bool, typer.Option("--delete", help="Remove the plan (asks first).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --delete: don't ask first.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write or change your safety plan in your editor: signs, what helps, people, reasons to keep going.
+
+    It is sealed like your entries, and `recovery-journal support` offers to show it.
+
+    Example: recovery-journal support plan
+    """
+    out = Output(as_json)
+    if show or as_json:
+        with terminal.open_journal(ctx, out) as journal:
+            kept = journal.care.plan()
+        if as_json:
+            out.document("safety-plan", plan=None if kept is None else kept.to_json())
+        elif kept is None:
+            out.say("You haven't written a safety plan yet. `recovery-journal support plan` starts one.")
+        else:
+            view.plan_view(out, kept)
+        return
+    if delete:
+        if not yes and not terminal.stdin_is_terminal():
+            raise UsageProblem(
+                "Removing the plan asks first, and there's no terminal to ask in.",
+                hint="If you're sure, add --yes: recovery-journal support plan --delete --yes",
+            )
+        with terminal.open_journal(ctx, out) as journal:
+            if not yes:
+                try:
+                    sure = typer.confirm(
+                        "Remove your safety plan? This can't be undone.", default=False, err=True
+                    )
+                except typer.Abort:
+                    raise Interrupted("Stopped. Your plan is as it was.") from None
+                if not sure:
+                    out.say("Kept it. Your plan is as it was.")
+                    return
+            removed = journal.care.delete_plan()
+        out.say("Your safety plan was removed." if removed else "There was no plan to remove.")
+        return
+    piped = not terminal.stdin_is_terminal()
+    text = terminal.read_stdin_text(200_000, outcome="your plan is as it was") if piped else None
+    with terminal.open_journal(ctx, out) as journal:
+        if text is None:
+            text = _edit_plan(journal)
+        journal.care.set_plan(read_page(text))
+    out.say("Your safety plan is saved, sealed. `recovery-journal support` offers to show it.", style="green")
+
+
+def _edit_plan(journal: Journal) -> str:
+    with editor.session(
+        journal.settings.scratch, journal.settings.paths.tag, journal.settings.env
+    ) as session:
+        initial = page(journal.care.plan())
+        edited = session.run(initial)
+        if edited.ok and edited.raw is None:
+            return edited.text
+        if edited.text.strip() and edited.text != initial:
+            where = session.keep()
+            raise EditorFailed(
+                "The editor didn't close cleanly, so the plan wasn't changed. "
+                f"What you typed is still in {where}",
+                hint="Copy it somewhere safe, then pipe it in: recovery-journal support plan < that-file",
+            )
+        if edited.interrupted:
+            raise Interrupted("The editor was stopped (Ctrl-C). Your plan is as it was.")
+        raise EditorFailed(
+            f"The editor closed with an error (status {edited.status}). Your plan is as it was.",
+            hint="Check $VISUAL / $EDITOR and try again, "
+            "or pipe the plan in: recovery-journal support plan < plan.txt",
+        )
+
+
+def list_prompts(
+    stage: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[STAGE]",
+            help="recognition, acceptance, recovery, milestone or hard-day; all of them when left out.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List writing prompts for each stage, for a milestone and for a hard day.
+
+    Example: recovery-journal prompts acceptance
+    """
+    out = Output(as_json)
+    every = prompts.all_prompts()
+    if stage is not None:
+        group = prompts.find_group(stage)
+        if group is None:
+            raise UsageProblem(
+                f"'{stage}' isn't a kind of prompt.",
+                hint="Use recognition, acceptance, recovery, milestone or hard-day.",
+            )
+        every = {group: every[group]}
+    if as_json:
+        out.document("prompts", prompts={g: list(p) for g, p in every.items()})
+    else:
+        out.lines(view.prompt_lines(every))

@@ -1,0 +1,152 @@
+"""journal.care: the person's safety plan and the gentle check after a save, both sealed in the `care` row.
+
+The plan is the person's own words (care/plan.py has its shape). The gentle check reads an entry just saved
+(care/gentle.py) and remembers only the day it last offered support for a run of heavy moods, sealed, so that
+offer comes at most once a day. Nothing the check finds is stored.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..care import gentle, prompts
+from ..care.plan import MAX_CHARS, SafetyPlan
+from ..domain.entry import Entry
+from ..errors import InvalidInput, Tampered
+from ..sealing.codec import TAMPERED_HINT, open_field
+from ..sealing.crypto import InvalidCiphertext, field_ad
+from ..storage import queries
+
+if TYPE_CHECKING:
+    from .service import Journal
+
+Offer = Literal["words", "mood"]
+
+
+class CareBook:
+    """journal.care: the safety plan, and whether to offer support after a save."""
+
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    # --- the safety plan --------------------------------------------------------------------------------
+
+    def plan(self) -> SafetyPlan | None:
+        """The person's safety plan, or None when they haven't written one."""
+        with self._journal.store.read() as con:
+            row = queries.care(con)
+        if row is None or row[1] is None:
+            return None
+        opened = self._open(row[0], "plan", row[1])
+        try:
+            return SafetyPlan.from_json(opened)
+        except ValueError:
+            raise self._damaged("plan") from None
+
+    def set_plan(self, plan: SafetyPlan) -> None:
+        """Keep the plan (replacing the one before), sealed, in one transaction."""
+        if plan.empty:
+            raise InvalidInput(
+                "The plan came back empty, so nothing was changed.",
+                hint="Write a line or two under any heading; `support plan --delete` removes a plan.",
+            )
+        if sum(len(text) for text in plan.sections.values()) > MAX_CHARS:
+            raise InvalidInput(
+                f"A safety plan can hold up to {MAX_CHARS:,} characters.",
+                hint="Keep it short enough to read in a hard moment; the longer story fits in an entry.",
+            )
+        self._put("plan", plan.to_json())
+
+    def delete_plan(self) -> bool:
+        """Remove the plan; False when there was none."""
+        if self.plan() is None:
+            return False
+        with self._journal.store.write() as con:
+            row = queries.care(con)
+            if row is not None:
+                queries.put_care(con, row[0], "plan", None)
+        return True
+
+    # --- prompts ------------------------------------------------------------------------------------------
+
+    def choose_prompt(self, group: str) -> str:
+        """A prompt from `group`; for "current", from the journal's stage now (recognition at first)."""
+        if group == "current":
+            now, _ = self._journal.stages.journey()
+            group = now.current.stage.value if now.current is not None else "recognition"
+        found = prompts.find_group(group)
+        if found is None:
+            raise InvalidInput(
+                f"'{group}' isn't a kind of prompt.",
+                hint="Use recognition, acceptance, recovery, milestone or hard-day, or --prompt alone.",
+            )
+        return prompts.pick(found)
+
+    # --- the gentle check -------------------------------------------------------------------------------
+
+    def after_save(self, entry: Entry) -> Offer | None:
+        """Whether to offer support after saving `entry`: its words, or (once a day) a run of heavy moods."""
+        if not self._journal.settings.gentle_checks:
+            return None
+        state = self._state()
+        if not state:  # the note exists from the first check on, so its presence says nothing
+            state = {"mood_offered": None}
+            self._put("state", state)
+        if gentle.concern(f"{entry.title}\n{entry.text}") is not None:
+            return "words"
+        now = self._journal.now()
+        if not gentle.heavy_stretch(self._recent_moods(), now):
+            return None
+        today = now.date().isoformat()
+        if state.get("mood_offered") == today:
+            return None
+        self._put("state", {**state, "mood_offered": today})
+        return "mood"
+
+    def _recent_moods(self) -> list[tuple[datetime, int | None]]:
+        cipher = self._journal.cipher
+        with self._journal.store.read() as con:
+            ids = queries.latest_entry_ids(con, gentle.HEAVY_WINDOW)
+            rows = queries.entries_by_id(con, ids, ("created", "mood"))
+        moods = []
+        for row in rows:
+            try:
+                created = open_field(cipher, str(row[1]), "created", row[2])
+                mood = open_field(cipher, str(row[1]), "mood", row[3])
+            except InvalidCiphertext:
+                continue  # a damaged entry says so where it is opened; here it only doesn't count
+            moods.append((created, mood))
+        return moods
+
+    # --- the sealed row ---------------------------------------------------------------------------------
+
+    def _state(self) -> dict[str, Any]:
+        with self._journal.store.read() as con:
+            row = queries.care(con)
+        if row is None or row[2] is None:
+            return {}
+        found = self._open(row[0], "state", row[2])
+        return found if isinstance(found, dict) else {}
+
+    def _put(self, column: str, value: object) -> None:
+        with self._journal.store.write() as con:
+            row = queries.care(con)
+            row_uuid = row[0] if row is not None else str(uuidlib.uuid4())
+            sealed = self._journal.cipher.seal_json(value, field_ad("care", column, row_uuid))
+            queries.put_care(con, row_uuid, column, sealed)
+
+    def _open(self, row_uuid: str, column: str, sealed: bytes) -> Any:
+        try:
+            return self._journal.cipher.open_json(sealed, field_ad("care", column, row_uuid))
+        except (InvalidCiphertext, ValueError):
+            raise self._damaged(column) from None
+
+    @staticmethod
+    def _damaged(column: str) -> Tampered:
+        what = "safety plan" if column == "plan" else "gentle check's note"
+        return Tampered(
+            f"The {what} couldn't be opened: it was changed outside recovery-journal, or damaged.",
+            hint=TAMPERED_HINT,
+        )

@@ -1,0 +1,345 @@
+"""Care for the person: support offline, the sealed safety plan, prompts, the gentle check after a save."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from recovery_journal.care import lines, plan, prompts
+from recovery_journal.commands import terminal as face
+from recovery_journal.errors import ExitCode
+
+from .conftest import Cli, Ran
+
+CANARY = "Wqzplancanary"
+NO_JOURNAL_ENV = {"RECOVERY_JOURNAL_PASSPHRASE": "", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
+PLAN_PAGE = f"""## Signs that a hard time may be starting
+Not sleeping; replaying old arguments.
+## People I can ask for help
+Sam {CANARY} 07700 900123
+## My reasons to keep going
+My dog, and the garden in spring.
+"""
+
+
+def doc(ran: Ran) -> dict[str, object]:
+    assert ran.exit_code == 0, ran.stderr
+    return dict(json.loads(ran.stdout))
+
+
+# --- support: offline, no journal -----------------------------------------------------------------------
+
+
+def test_support_works_with_no_journal_and_no_passphrase(cli: Cli, isolated: Path) -> None:
+    ran = cli("support", "--country", "GB", env=NO_JOURNAL_ENV)
+    assert ran.exit_code == 0, ran.stderr
+    assert "call 999" in ran.stdout and "116 123" in ran.stdout and "0808 2000 247" in ran.stdout
+    assert "ground yourself" in ran.stdout and "Finding a therapist" in ran.stdout
+    assert not isolated.exists()  # nothing was created to show it
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "en_US.UTF-8"}, "988"),
+        ({"LC_ALL": "en_AU.UTF-8", "LANG": "en_GB.UTF-8"}, "13 11 14"),  # LC_ALL wins
+        ({"LANG": "C", "RECOVERY_JOURNAL_COUNTRY": "ie"}, "1800 341 900"),  # the setting wins over the locale
+    ],
+)
+def test_the_country_comes_from_the_setting_or_the_locale(
+    cli: Cli, env: dict[str, str], expected: str
+) -> None:
+    ran = cli("support", env={"LC_ALL": "", "LC_MESSAGES": "", **env})
+    assert ran.exit_code == 0 and expected in ran.stdout
+
+
+def test_without_a_known_country_support_still_helps(cli: Cli) -> None:
+    plain = cli("support", env=NO_JOURNAL_ENV)
+    assert plain.exit_code == 0
+    assert "your local emergency number" in plain.stdout and "112" in plain.stdout
+    assert "findahelpline.com" in plain.stdout
+    unknown = cli("support", "--country", "ZZ", env=NO_JOURNAL_ENV)
+    assert unknown.exit_code == 0 and "no checked lines for ZZ" in unknown.stdout
+    eu = cli("support", "--country", "PT", env=NO_JOURNAL_ENV)  # an EU member without its own entry
+    assert eu.exit_code == 0 and "call 112" in eu.stdout and "116 123" in eu.stdout
+
+
+def test_a_country_that_is_not_a_code_is_a_calm_usage_error(cli: Cli) -> None:
+    ran = cli("support", "--country", "Narnia", env=NO_JOURNAL_ENV)
+    assert ran.exit_code == ExitCode.USAGE
+    assert "isn't a two-letter country code" in ran.stderr and "hint:" in ran.stderr
+    assert "Traceback" not in ran.stderr
+
+
+def test_support_all_and_json_carry_every_line_with_its_source(cli: Cli) -> None:
+    every = cli("support", "--all", env=NO_JOURNAL_ENV)
+    assert every.exit_code == 0
+    for code in lines.directory().countries:
+        assert f"({code})" in every.stdout
+    found = doc(cli("support", "--all", "--json", env=NO_JOURNAL_ENV))
+    rows = [line for c in found["countries"] for line in (*c["lines"], *c["find_help"])]  # type: ignore[union-attr]
+    assert rows and all(line["source"].startswith("http") and line["checked"] for line in rows)
+    sourced = cli("support", "--country", "NZ", "--sources", env=NO_JOURNAL_ENV)
+    assert "checked 2026-12-05 against https://" in sourced.stdout
+
+
+def test_every_support_line_has_a_source_a_date_and_a_way_to_reach_it() -> None:
+    raw = json.loads((Path(lines.__file__).parent / "lines.json").read_text(encoding="utf-8"))
+    assert raw["version"] == 1
+    countries = raw["countries"]
+    assert {"US", "GB", "CA", "AU", "IE", "NZ", "EU"} <= set(countries)
+    for code, country in countries.items():
+        assert re.fullmatch(r"[A-Z]{2}", code) and country["name"]
+        emergency = country["emergency"]
+        assert emergency["number"] and emergency["source"].startswith("http"), code
+        date.fromisoformat(emergency["checked"])
+        for line in [*country.get("lines", []), *country.get("find_help", [])]:
+            assert line["organisation"] and line["purpose"], (code, line)
+            assert line["source"].startswith(("http://", "https://")), (code, line["organisation"])
+            assert date.fromisoformat(line["checked"]) <= date(2026, 12, 5), (code, line["organisation"])
+            assert line.get("call") or line.get("text") or line.get("web"), (code, line["organisation"])
+            assert line.get("kind", "crisis") in lines.KINDS
+    for line in raw["international"]:
+        assert line["source"].startswith("http") and date.fromisoformat(line["checked"])
+    # The lines the issue names, each as its organisation publishes it.
+    by_call = {(c, line.get("call")) for c, country in countries.items() for line in country.get("lines", [])}
+    for expected in [("US", "988"), ("US", "1-800-799-7233"), ("US", "800-950-6264"), ("GB", "116 123")]:
+        assert expected in by_call
+    assert ("GB", "0808 2000 247") in by_call and countries["GB"]["emergency"]["number"] == "999"
+    assert countries["US"]["emergency"]["number"] == "911" and countries["EU"]["emergency"]["number"] == "112"
+
+
+def test_locale_reading() -> None:
+    assert lines.from_locale({"LANG": "en_GB.UTF-8"}) == "GB"
+    assert lines.from_locale({"LANG": "C.UTF-8"}) is None
+    assert lines.from_locale({"LANG": "POSIX"}) is None
+    assert lines.from_locale({"LC_ALL": "de_DE@euro", "LANG": "en_US"}) == "DE"
+    assert lines.from_locale({}) is None
+    assert lines.normalise(" uk ") == "GB"
+
+
+# --- the safety plan ------------------------------------------------------------------------------------
+
+
+def test_the_safety_plan_page_round_trips_and_drops_its_hints() -> None:
+    kept = plan.read_page(
+        plan.page(None).replace("## My reasons to keep going\n", "## My reasons to keep going\nMy kids\n")
+    )
+    assert kept.sections["reasons"] == "My kids" and not any("> " in text for text in kept.sections.values())
+    again = plan.read_page(plan.page(kept))
+    assert again == kept
+    assert plan.read_page("words before any heading").sections["warning_signs"] == "words before any heading"
+    assert plan.read_page(plan.page(None)).empty
+
+
+def test_a_plan_piped_in_is_sealed_shown_and_removed(cli: Cli, initialised: Ran, isolated: Path) -> None:
+    saved = cli("support", "plan", input=PLAN_PAGE)
+    assert saved.exit_code == 0, saved.stderr
+    assert CANARY.encode() not in (isolated / "journal.db").read_bytes()
+    shown = doc(cli("support", "plan", "--show", "--json"))["plan"]
+    assert shown["people"] == f"Sam {CANARY} 07700 900123"  # type: ignore[index]
+    assert shown["reasons"] == "My dog, and the garden in spring."  # type: ignore[index]
+    with_plan = cli("support", "--plan", "--country", "GB")
+    assert "call 999" in with_plan.stdout and "My dog, and the garden in spring." in with_plan.stdout
+    assert cli("doctor").exit_code == 0
+    assert cli("support", "plan", "--delete", "--yes").exit_code == 0
+    assert doc(cli("support", "plan", "--show", "--json"))["plan"] is None
+
+
+def test_an_empty_plan_changes_nothing(cli: Cli, initialised: Ran) -> None:
+    assert cli("support", "plan", input=PLAN_PAGE).exit_code == 0
+    ran = cli("support", "plan", input=plan.page(None))
+    assert ran.exit_code == ExitCode.INVALID_INPUT and "nothing was changed" in ran.stderr
+    assert doc(cli("support", "plan", "--show", "--json"))["plan"]["reasons"]  # type: ignore[index]
+
+
+def test_the_plan_is_written_in_the_editor(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
+) -> None:
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    log = fake_editor("\n## Things I can do on my own to feel a little better\nA hot shower.\n", append=True)
+    assert cli("support", "plan").exit_code == 0
+    assert "## People I can ask for help" in json.loads(log.read_text())["initial"]
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
+    assert doc(cli("support", "plan", "--show", "--json"))["plan"]["coping"] == "A hot shower."  # type: ignore[index]
+
+
+def test_support_offers_the_plan_only_when_asked_and_never_without_a_journal(cli: Cli) -> None:
+    ran = cli("support", "--plan", env=NO_JOURNAL_ENV)
+    assert ran.exit_code == 0 and "your local emergency number" in ran.stdout  # no journal: just the lines
+
+
+def test_the_plan_travels_in_backups_exports_and_merges(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    assert cli("support", "plan", input=PLAN_PAGE).exit_code == 0
+    backup = tmp_path / "b.rjbackup"
+    assert cli("backup", "create", str(backup)).exit_code == 0
+    restored = tmp_path / "restored"
+    assert cli("--journal", str(restored), "backup", "restore", str(backup)).exit_code == 0
+    got = doc(cli("--journal", str(restored), "support", "plan", "--show", "--json"))["plan"]
+    assert got["people"] == f"Sam {CANARY} 07700 900123"  # type: ignore[index]
+    exported = tmp_path / "e.json"
+    assert cli("export", "--format", "json", "-o", str(exported)).exit_code == 0
+    assert json.loads(exported.read_text())["safety_plan"]["reasons"] == "My dog, and the garden in spring."
+    fresh = tmp_path / "fresh"
+    assert cli("--journal", str(fresh), "init").exit_code == 0
+    assert cli("--journal", str(fresh), "import", "json", str(exported)).exit_code == 0
+    assert doc(cli("--journal", str(fresh), "support", "plan", "--show", "--json"))["plan"]["reasons"]  # type: ignore[index]
+    # A journal with its own plan keeps it when merging someone else's.
+    other = tmp_path / "other"
+    assert cli("--journal", str(other), "init").exit_code == 0
+    assert (
+        cli(
+            "--journal", str(other), "support", "plan", input="## My reasons to keep going\nMine.\n"
+        ).exit_code
+        == 0
+    )
+    assert cli("--journal", str(other), "import", "json", str(exported)).exit_code == 0
+    mine = doc(cli("--journal", str(other), "support", "plan", "--show", "--json"))["plan"]
+    assert mine["reasons"] == "Mine." and mine["people"] == ""  # type: ignore[index]
+
+
+def test_a_damaged_plan_is_named_not_a_crash(cli: Cli, initialised: Ran, isolated: Path) -> None:
+    assert cli("support", "plan", input=PLAN_PAGE).exit_code == 0
+    con = sqlite3.connect(isolated / "journal.db")
+    sealed = bytearray(con.execute("SELECT plan FROM care").fetchone()[0])
+    sealed[-3] ^= 1
+    con.execute("UPDATE care SET plan = ?", (bytes(sealed),))
+    con.commit()
+    con.close()
+    ran = cli("support", "plan", "--show")
+    assert ran.exit_code == ExitCode.TAMPERED and "safety plan couldn't be opened" in ran.stderr
+    assert cli("doctor").exit_code == ExitCode.TAMPERED
+
+
+# --- prompts ---------------------------------------------------------------------------------------------
+
+
+def test_there_are_enough_kind_prompts_for_each_stage() -> None:
+    every = prompts.all_prompts()
+    for stage in ("recognition", "acceptance", "recovery"):
+        assert len(every[stage]) >= 25
+    assert len(every["milestone"]) >= 10 and len(every["hard_day"]) >= 10
+    flat = [p for group in every.values() for p in group]
+    assert len(flat) == len(set(flat))
+    for prompt in flat:
+        low = prompt.lower()
+        assert len(prompt) <= 200 and "why didn't you" not in low and "should" not in low.split()
+        assert "narcissist" not in low and "abuser" not in low
+
+
+def test_prompts_command_lists_them_and_refuses_an_unknown_kind(cli: Cli) -> None:
+    ran = cli("prompts", "hard-day", env=NO_JOURNAL_ENV)
+    assert ran.exit_code == 0 and ran.stdout.count("\n") >= 10
+    listed = doc(cli("prompts", "--json", env=NO_JOURNAL_ENV))["prompts"]
+    assert set(listed) == set(prompts.GROUPS)  # type: ignore[arg-type]
+    wrong = cli("prompts", "happiness", env=NO_JOURNAL_ENV)
+    assert wrong.exit_code == ExitCode.USAGE and "isn't a kind of prompt" in wrong.stderr
+
+
+def test_a_prompt_is_kept_beside_the_entry_never_in_its_text(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
+) -> None:
+    piped = doc(cli("write", "--prompt", "acceptance", "--json", input="Some words."))["entry"]
+    assert piped["text"] == "Some words." and piped["prompt"] in prompts.all_prompts()["acceptance"]  # type: ignore[index]
+    shown = cli("show", "1")
+    assert f"Prompt: {piped['prompt']}" in shown.stdout  # type: ignore[index]
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    log = fake_editor("Written under the prompt.", append=True)
+    assert cli("write", "--prompt").exit_code == 0  # alone: the stage the journal is in now
+    opened_on = json.loads(log.read_text())["initial"]
+    assert opened_on.startswith("> ") and "isn't saved in your entry" in opened_on
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
+    second = doc(cli("show", "2", "--json"))["entry"]
+    assert second["text"] == "Written under the prompt."  # type: ignore[index]
+    assert second["prompt"] and second["prompt"] in opened_on  # type: ignore[index]
+    assert "prompt" not in doc(cli("list", "--json"))["entries"][0]  # type: ignore[index]
+    wrong = cli("write", "--prompt", "sunshine", input="x")
+    assert wrong.exit_code == ExitCode.INVALID_INPUT and "isn't a kind of prompt" in wrong.stderr
+
+
+def test_prompts_travel_in_backups_and_exports(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    written = doc(cli("write", "--prompt", "recovery", "--json", input="Words."))["entry"]
+    backup = tmp_path / "b.rjbackup"
+    assert cli("backup", "create", str(backup)).exit_code == 0
+    restored = tmp_path / "r"
+    assert cli("--journal", str(restored), "backup", "restore", str(backup)).exit_code == 0
+    assert doc(cli("--journal", str(restored), "show", "1", "--json"))["entry"]["prompt"] == written["prompt"]  # type: ignore[index]
+    md = tmp_path / "e.md"
+    assert cli("export", "-o", str(md)).exit_code == 0
+    assert f"> {written['prompt']}" in md.read_text()  # type: ignore[index]
+
+
+def test_the_plan_and_prompts_never_reach_disk_in_plaintext(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    assert cli("support", "plan", input=PLAN_PAGE).exit_code == 0
+    assert cli("write", "--prompt", "hard-day", input=f"{CANARY} under a prompt").exit_code == 0
+    written_prompts = prompts.all_prompts()["hard_day"]
+    needles = [CANARY.encode(), CANARY.lower().encode()] + [p.encode() for p in written_prompts]
+    leaked = [p for p in tmp_path.rglob("*") if p.is_file() and any(n in p.read_bytes() for n in needles)]
+    assert leaked == []
+
+
+# --- the gentle check ------------------------------------------------------------------------------------
+
+
+def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran) -> None:
+    heavy = "I can't stop shaking. I don't want to be here anymore. I want it all to stop."
+    ran = cli("write", "--mood", "1", "--json", input=heavy)
+    assert doc(ran)["support_offered"] is True
+    assert "recovery-journal support" in ran.stderr and ran.stderr.count("\n") == 1
+    danger = cli("write", input="He said he'd kill me if I left. I'm scared he'll come tonight.")
+    assert "Saved entry 2" in danger.stderr and "recovery-journal support" in danger.stderr
+    for safe in ("Killing it at work today!", "Dying to see her on Friday.", "I would never hurt myself."):
+        ran = cli("write", "--json", input=safe)
+        assert doc(ran)["support_offered"] is False and "support" not in ran.stderr
+
+
+def test_an_edit_into_heavy_words_is_checked_too(cli: Cli, initialised: Ran) -> None:
+    assert cli("write", input="An ordinary day.").exit_code == 0
+    ran = cli("edit", "1", "--json", input="I wish I could go to sleep and not wake up.")
+    assert doc(ran)["support_offered"] is True
+
+
+def test_the_gentle_check_can_be_switched_off(cli: Cli, initialised: Ran) -> None:
+    ran = cli("write", "--json", input="I want to die.", env={"RECOVERY_JOURNAL_GENTLE_CHECKS": "0"})
+    assert doc(ran)["support_offered"] is False and "support" not in ran.stderr
+    bad = cli("write", input="x", env={"RECOVERY_JOURNAL_GENTLE_CHECKS": "maybe"})
+    assert bad.exit_code == ExitCode.USAGE
+
+
+def test_a_run_of_heavy_moods_gets_the_line_at_most_once_a_day(cli: Cli, initialised: Ran) -> None:
+    offered = []
+    for n in range(5):
+        ran = cli("write", "--mood", "2", "--json", input=f"Tired, day {n}.")
+        offered.append(doc(ran)["support_offered"])
+    assert offered == [False, False, True, False, False]
+    light = cli("write", "--mood", "8", "--json", input="A better day.")
+    assert doc(light)["support_offered"] is False
+
+
+def test_nothing_about_the_check_is_stored_unsealed(cli: Cli, initialised: Ran, isolated: Path) -> None:
+    for n in range(3):
+        cli("write", "--mood", "1", input=f"Heavy {n}.")
+    con = sqlite3.connect(isolated / "journal.db")
+    state = con.execute("SELECT state FROM care").fetchone()[0]
+    con.close()
+    assert (
+        b"mood_offered" not in bytes(state) and b"mood_offered" not in (isolated / "journal.db").read_bytes()
+    )
+
+
+def test_docs_care_md_lists_every_line_as_the_data_has_it() -> None:
+    care_md = (Path(__file__).resolve().parent.parent / "docs" / "care.md").read_text(encoding="utf-8")
+    directory = lines.directory()
+    for country in directory.countries.values():
+        assert f"({country.code})" in care_md and (country.emergency or "") in care_md
+        for line in (*country.lines, *country.find_help):
+            assert line.organisation in care_md and line.source in care_md, line.organisation
+            assert line.call is None or f"call {line.call}" in care_md, line.organisation

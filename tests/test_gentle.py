@@ -1,0 +1,103 @@
+"""The gentle check: meaning, not single words; measured on labelled corpora, one of them never tuned on."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from recovery_journal.care import gentle
+
+CORPUS = Path(__file__).parent / "fixtures" / "gentle"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I can't stop shaking. I don't want to be here anymore. I want it all to stop.",
+        "I wish I could just not wake up.",
+        "i wish i could just not wake up tbh",
+        "dont want to be here anymore",
+        "Everyone would be better off without me.",
+        "I've been saving up my tablets. There's enough now.",
+        "I cut again last night. First time in months.",
+        "Wrote letters to my kids tonight, just in case.",
+        "He said he'd kill me if I left.",
+        "I'm scared he'll come tonight.",
+        "He put his hands around my throat again last night.",
+        "She knows my new address and keeps driving past.",
+        '"If you leave, you\'ll never see the kids again," he told me.',
+    ],
+)
+def test_words_that_need_support_are_noticed(text: str) -> None:
+    assert gentle.concern(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Killing it at work today!",
+        "Dying to see her on Friday.",
+        "I would never hurt myself. I'm angry, that's all.",
+        "I'm not suicidal, just exhausted.",
+        "Mum died a year ago today. I miss her so much.",
+        "Two years ago I wanted to die. Today I planted tomatoes.",
+        "My friend told me she self-harms and I listened.",
+        "The film was about a woman who wanted to die; it was beautifully made.",
+        "He used to threaten me. Now he lives in another country and I feel safe.",
+        "She gives me the silent treatment when I say no.",
+        "I'm so tired and lonely tonight, but I made soup and called my sister.",
+    ],
+)
+def test_figurative_negated_past_and_others_words_are_not(text: str) -> None:
+    assert gentle.concern(text) is None
+
+
+def _load(name: str) -> list[dict[str, str]]:
+    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _rates(rows: list[dict[str, str]]) -> tuple[float, float]:
+    positives = [r for r in rows if r["label"] != "none"]
+    negatives = [r for r in rows if r["label"] == "none"]
+    recall = sum(gentle.concern(r["text"]) is not None for r in positives) / len(positives)
+    false_alarms = sum(gentle.concern(r["text"]) is not None for r in negatives) / len(negatives)
+    return recall, false_alarms
+
+
+def test_the_corpora_are_labelled_as_documented() -> None:
+    for name in ("dev.jsonl", "dev2.jsonl", "heldout.jsonl"):
+        rows = _load(name)
+        assert {r["label"] for r in rows} == {"self_harm", "danger", "none"}
+        assert sum(r["label"] == "none" for r in rows) >= len(rows) // 3  # hard negatives are most of it
+
+
+def test_on_the_development_sets_it_catches_nearly_all_and_rarely_alarms() -> None:
+    for name in ("dev.jsonl", "dev2.jsonl"):
+        recall, false_alarms = _rates(_load(name))
+        assert recall >= 0.88 and false_alarms <= 0.04, (name, recall, false_alarms)
+
+
+def test_on_the_held_out_set_it_stays_where_docs_care_md_says() -> None:
+    """By someone who never saw the other sets, and never tuned on: docs/care.md reports 0.81 and 0.10."""
+    recall, false_alarms = _rates(_load("heldout.jsonl"))
+    assert recall >= 0.78 and false_alarms <= 0.12, (recall, false_alarms)
+
+
+def test_heavy_moods_count_only_within_a_week() -> None:
+    now = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)
+    recent = [(now - timedelta(days=d), m) for d, m in ((0, 2), (1, 1), (2, 2), (3, 7), (4, None))]
+    assert gentle.heavy_stretch(recent, now)
+    old = [(now - timedelta(days=8 + d), 1) for d in range(5)]
+    assert not gentle.heavy_stretch(old, now)
+    assert not gentle.heavy_stretch([(now, 2), (now - timedelta(days=1), 2), (now, 5)], now)
+
+
+def test_the_learned_weights_ship_with_the_package() -> None:
+    model = json.loads((Path(gentle.__file__).parent / "gentle_model.json").read_text(encoding="utf-8"))
+    assert model["version"] == 1 and model["threshold"] > 0 and len(model["weights"]) > 500
+    score, strongest = gentle.weigh("I keep looking at the pills and thinking nobody would miss me")
+    assert strongest and score > gentle.weigh("We planted tomatoes and laughed all afternoon")[0]
