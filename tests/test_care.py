@@ -343,3 +343,14 @@ def test_docs_care_md_lists_every_line_as_the_data_has_it() -> None:
         for line in (*country.lines, *country.find_help):
             assert line.organisation in care_md and line.source in care_md, line.organisation
             assert line.call is None or f"call {line.call}" in care_md, line.organisation
+
+
+def test_a_milestone_and_a_round_number_get_a_warm_word(cli: Cli, initialised: Ran) -> None:
+    ran = cli("milestone", "add", "First boundary held", "--kind", "boundary")
+    assert ran.exit_code == 0 and "Marked milestone 1" in ran.stderr
+    assert any(word in ran.stderr for word in ("celebrat", "matters", "remembering", "moment", "marking"))
+    assert cli("counter", "start", "no contact", "--since", "200 days ago").exit_code == 0
+    reset = cli("counter", "reset", "no contact", "--date", "100 days ago")  # a new run, 100 days long now
+    assert "courage" in reset.stderr and "fail" not in reset.stderr.lower()
+    shown = cli("counter", "list")
+    assert "You've reached 100 days of no contact. That's worth celebrating." in shown.stderr

@@ -111,15 +111,15 @@ def test_milestone_commands(cli: Cli, initialised: Ran) -> None:
 
 
 def test_round_numbers() -> None:
-    assert round_numbers(400) == [7, 30, 60, 90, 180, 365]
+    assert round_numbers(400) == [7, 30, 60, 90, 100, 180, 365]  # issue 12: 100 days is worth a word too
     assert round_numbers(800)[-1] == 730
-    assert [next_round(n) for n in (0, 7, 95, 364, 365, 800)] == [7, 30, 180, 365, 730, 1095]
+    assert [next_round(n) for n in (0, 7, 95, 100, 364, 365, 800)] == [7, 30, 100, 180, 365, 730, 1095]
     assert [round_label(n) for n in (7, 30, 365, 730)] == ["one week", "30 days", "one year", "2 years"]
 
 
 def test_counter_runs_are_kept_and_never_erased(fixed: Journal) -> None:
     counter = fixed.counters.start("no contact", date(2026, 8, 1))
-    assert counter.offered == (7, 30, 60, 90), "rounds passed before the counter existed are not offered"
+    assert counter.offered == (7, 30, 60, 90, 100), "rounds passed before the counter existed aren't offered"
     counter, ended = fixed.counters.reset("No Contact", date(2026, 10, 1))
     assert ended.days(TODAY.date()) == 61
     assert counter.days(TODAY.date()) == 55 and counter.longest(TODAY.date()) == 61

@@ -79,7 +79,9 @@ def milestone_add(
         out.document("milestone", milestone=view.milestone_json(milestone))
     else:
         out.say(
-            f"Marked milestone {milestone.id}: {milestone.text} ({view.day(milestone.date)}).", style="green"
+            f"Marked milestone {milestone.id}: {milestone.text} ({view.day(milestone.date)}). "
+            f"{view.celebration(milestone.id)}",
+            style="green",
         )
 
 
@@ -167,18 +169,22 @@ def offer_rounds(journal: Journal, counter: Counter, out: Output, today: date) -
     label = f"{round_label(due[-1]).capitalize()} of {counter.name}"
     if terminal.stdin_is_terminal() and not out.json_mode:
         if typer.confirm(
-            f"You've reached {round_label(due[-1])} of {counter.name}. Mark it as a milestone?",
+            f"You've reached {round_label(due[-1])} of {counter.name}. That's worth celebrating. "
+            "Mark it as a milestone?",
             default=True,
             err=True,
         ):
             kind = "no-contact" if "contact" in counter.name.lower() else "celebration"
             reached = counter.current.start + timedelta(days=due[-1])
             milestone = journal.milestones.add(label, day=reached, kind=kind)
-            out.say(f"Marked milestone {milestone.id}: {milestone.text}.", style="green")
+            out.say(
+                f"Marked milestone {milestone.id}: {milestone.text}. {view.celebration(milestone.id)}",
+                style="green",
+            )
     else:
         out.say(
-            f"You've reached {round_label(due[-1])} of {counter.name}. To mark it: "
-            f'recovery-journal milestone add "{label}"'
+            f"You've reached {round_label(due[-1])} of {counter.name}. That's worth celebrating. To mark it "
+            f'as a milestone: recovery-journal milestone add "{label}"'
         )
     journal.counters.mark_offered(counter, due)
 

@@ -20,12 +20,12 @@ from ..sealing.crypto import FieldCipher, InvalidCiphertext, field_ad
 if TYPE_CHECKING:
     from .service import Journal
 
-ROUNDS = (7, 30, 60, 90, 180, 365)
+ROUNDS = (7, 30, 60, 90, 100, 180, 365)
 MAX_NAME = 60
 
 
 def round_numbers(up_to: int) -> list[int]:
-    """7, 30, 60, 90, 180, 365, then every year, up to and including `up_to` days."""
+    """7, 30, 60, 90, 100, 180, 365, then every year, up to and including `up_to` days."""
     found = [r for r in ROUNDS if r <= up_to]
     year = 730
     while year <= up_to:

@@ -143,6 +143,20 @@ def counter_json(c: Counter, today: date) -> dict[str, Any]:
     }
 
 
+# A warm word for a milestone marked, chosen by its number so the same one reads the same each time.
+CELEBRATIONS = (
+    "That's worth celebrating.",
+    "You got here. That matters.",
+    "A step worth remembering.",
+    "Take a moment with that, if you like.",
+    "Well worth marking.",
+)
+
+
+def celebration(number: int) -> str:
+    return CELEBRATIONS[number % len(CELEBRATIONS)]
+
+
 def reset_message(counter: Counter, ended: Run, today: date) -> str:
     """Said when a run ends: the days before still count, and so does starting again."""
     before = ended.days(today)
