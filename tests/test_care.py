@@ -354,3 +354,81 @@ def test_a_milestone_and_a_round_number_get_a_warm_word(cli: Cli, initialised: R
     assert "courage" in reset.stderr and "fail" not in reset.stderr.lower()
     shown = cli("counter", "list")
     assert "You've reached 100 days of no contact. That's worth celebrating." in shown.stderr
+
+
+# --- share ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def lived(cli: Cli, initialised: Ran) -> None:
+    for args, text in (
+        (("--tag", "therapy", "--mood", "4"), "Talked about Alex in group. It helped to say it out loud."),
+        (("--star", "--mood", "6"), "A good walk. alex's name didn't come up once."),
+        (("--tender", "--tag", "therapy", "--mood", "2"), f"The night with ALEX. {CANARY}"),
+        (
+            (
+                "--mood",
+                "5",
+            ),
+            "Ordinary day, nothing to share.",
+        ),
+    ):
+        assert cli("write", *args, input=text).exit_code == 0
+    assert cli("milestone", "add", "Told Alex no", "--kind", "boundary").exit_code == 0
+
+
+def test_share_holds_only_what_was_picked_and_redacts_every_mention(
+    cli: Cli, lived: None, tmp_path: Path
+) -> None:
+    target = tmp_path / "for-my-therapist.md"
+    ran = cli("share", "--tag", "therapy", "--starred", "--redact", "alex", "-o", str(target))
+    assert ran.exit_code == 0, ran.stderr
+    assert "isn't encrypted" in ran.stderr
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("_Chosen from a private journal")
+    assert "Talked about [name withheld] in group" in text and "[name withheld]'s name" in text
+    assert "Told [name withheld] no" in text
+    assert "alex" not in text.lower()
+    assert CANARY not in text, "a tender entry is never picked by tag"
+    assert "Ordinary day" not in text, "entries not picked stay out"
+    assert "## How the stages moved" in text and "## Mood over time" in text and "## Milestones" in text
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    named = tmp_path / "with-tender.md"
+    assert cli("share", "--entries", "3", "-o", str(named)).exit_code == 0
+    assert CANARY in named.read_text(encoding="utf-8"), "named by number, a tender entry is included"
+
+
+def test_share_html_embeds_the_timeline_and_fetches_nothing(cli: Cli, lived: None, tmp_path: Path) -> None:
+    target = tmp_path / "summary.html"
+    assert (
+        cli("share", "--entries", "1", "--format", "html", "--redact", "Alex", "-o", str(target)).exit_code
+        == 0
+    )
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "@media print" in page and "<pre>" in page
+    assert "Timeline by" in page and "Talked about [name withheld] in group" in page
+    assert "http://" not in page and "https://" not in page and "<script" not in page
+
+
+def test_share_refuses_calmly_and_writes_nothing(cli: Cli, lived: None, tmp_path: Path) -> None:
+    target = tmp_path / "s.md"
+    typo = cli("share", "--entries", "1", "--redact", "Alxe", "-o", str(target))
+    assert typo.exit_code == ExitCode.INVALID_INPUT and "'Alxe' doesn't appear" in typo.stderr
+    empty = cli("share", "--from", "2020-01-01", "--to", "2020-02-01", "-o", str(target))
+    assert empty.exit_code == ExitCode.NOT_FOUND and "nothing between" in empty.stderr
+    assert cli("share", "--entries", "99", "-o", str(target)).exit_code == ExitCode.NOT_FOUND
+    assert cli("share", "--entries", "1,x", "-o", str(target)).exit_code == ExitCode.USAGE
+    assert cli("share", "--entries", "1").exit_code == ExitCode.USAGE  # where to?
+    assert not target.exists()
+    target.write_text("mine")
+    exists = cli("share", "--entries", "1", "-o", str(target))
+    assert exists.exit_code == ExitCode.ALREADY_EXISTS and target.read_text() == "mine"
+    assert cli("share", "--entries", "1", "-o", str(target), "--force").exit_code == 0
+
+
+def test_share_dry_run_lists_and_writes_nothing(cli: Cli, lived: None, tmp_path: Path) -> None:
+    ran = cli("share", "--dry-run", "--starred", "--entries", "3", "--redact", "alex")
+    assert ran.exit_code == 0
+    assert "the words of 2 entries you picked" in ran.stdout and "(tender)" in ran.stdout
+    assert "'alex' replaced" in ran.stdout
+    assert list(tmp_path.glob("*.md")) == []

@@ -232,6 +232,7 @@ app.command("doctor")(maintenance.doctor)
 app.add_typer(maintenance.drafts_app, name="drafts")
 app.add_typer(care.support_app, name="support")
 app.command("prompts")(care.list_prompts)
+app.command("share")(care.share)
 app.command("demo")(demo.demo)
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..care import lines, prompts
 from ..care.plan import page, read_page
-from ..errors import EditorFailed, Interrupted, UsageProblem
+from ..domain.dates import parse_day
+from ..domain.entry import clean_tags
+from ..errors import EditorFailed, Interrupted, InvalidDate, InvalidInput, UsageProblem
 from ..journal import editor, opening
-from ..journal.service import Journal
+from ..journal.service import Journal, local_now
+from ..overviews import summary as sharing
+from ..portability import outfiles
 from ..render import care as view
+from ..render import share as share_view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt
+from .options import JsonOpt, TagOpt
 
 support_app = typer.Typer(
     help="People to reach and a moment to ground yourself, offline; your own safety plan.",
@@ -239,3 +245,122 @@ def list_prompts(
         out.document("prompts", prompts={g: list(p) for g, p in every.items()})
     else:
         out.lines(view.prompt_lines(every))
+
+
+FormatOpt = Annotated[
+    str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown (the default) or html.")
+]
+
+
+def share(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Start on this day.")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--to", metavar="DAY", show_default=False, help="End on this day (default today)."),
+    ] = None,
+    tag: TagOpt = None,
+    entries: Annotated[
+        str | None,
+        typer.Option(
+            "--entries",
+            metavar="IDS",
+            show_default=False,
+            help="Entries to include by number, e.g. 3,7,12 (the only way a tender entry is included).",
+        ),
+    ] = None,
+    starred: Annotated[
+        bool, typer.Option("--starred", help="Include the starred entries of the period.")
+    ] = False,
+    redact: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--redact",
+            metavar="NAME",
+            show_default=False,
+            help="Replace a name (whole word, any case) everywhere in the summary; repeat for more.",
+        ),
+    ] = None,
+    fmt: FormatOpt = "markdown",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", dir_okay=False, show_default=False, help="Where to write it."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="List what would be included; write nothing.")
+    ] = False,
+) -> None:
+    """Write a summary of a period to share with a therapist or a group: only the entries you pick.
+
+    How the stages moved, mood over time, milestones and counters, then the entries you chose by number,
+    tag or star. Tender entries appear only when named by number. The file is not encrypted.
+
+    Example: recovery-journal share --from "3 months ago" --entries 12,15 --redact Alex -o summary.md
+    """
+    if fmt not in share_view.FORMATS:
+        raise UsageProblem(f"'{fmt}' isn't a summary format.", hint="Use --format markdown or html.")
+    numbers = _numbers(entries)
+    now = local_now()
+    first = parse_day(since, now) if since else None
+    last = parse_day(until, now) if until else now.date()
+    if first is not None and first > last:
+        raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
+    names = [n for n in (redact or []) if n.strip()]
+    if output is None and not dry_run:
+        raise UsageProblem(
+            "share writes to a file: say where with -o FILE.",
+            hint="Or add --dry-run to see what it would hold.",
+        )
+    if output is not None and not dry_run:
+        outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
+    out = Output()
+    with terminal.open_journal(ctx, out) as journal:
+        built = sharing.gather(
+            journal, first, last, numbers=numbers, tags=clean_tags(tag or []), starred=starred, redact=names
+        )
+    missing = [name for name, hits in built.redactions.items() if not hits]
+    if missing:
+        raise InvalidInput(
+            f"{', '.join(repr(n) for n in missing)} doesn't appear in what would be shared, "
+            "so nothing was written.",
+            hint="If it's a spelling, check it; if it isn't needed, leave that --redact out.",
+        )
+    if dry_run:
+        out.lines(share_view.contents_lines(built))
+        return
+    assert output is not None  # noqa: S101 - checked above
+    text = share_view.markdown(built) if fmt == "markdown" else share_view.as_html(built)
+    outfiles.write_text(output, text, overwrite=force)
+    out.say(
+        f"Wrote the summary to {output} ({_count(len(built.entries), 'entry', 'entries')} of your words, "
+        f"{_count(len(built.milestones), 'milestone', 'milestones')}).",
+        style="green",
+    )
+    out.say(
+        "It isn't encrypted: only you can read it on this computer, but anyone you give it to can. "
+        "Delete it when you no longer need it."
+    )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _numbers(given: str | None) -> list[int]:
+    if not given:
+        return []
+    found = []
+    for part in given.replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.isdigit() or not part.isascii():
+            raise UsageProblem(
+                f"'{part}' isn't an entry number.", hint="Give numbers separated by commas: --entries 3,7,12"
+            )
+        found.append(int(part))
+    return sorted(set(found))
