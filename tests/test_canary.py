@@ -51,6 +51,9 @@ def test_canary_never_reaches_disk(
     run("show", "1")
     run("history", "1")
     run("tags")
+    run("support", "plan", input=f"## People I can ask for help\n{CANARY} 07700 900123\n")
+    run("write", "--prompt", "hard-day", input=f"Under a prompt, {CANARY}.")
+    run("share", "--entries", "1", "--dry-run")
     run(
         "capture",
         "--tag",

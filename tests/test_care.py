@@ -159,6 +159,11 @@ def test_an_empty_plan_changes_nothing(cli: Cli, initialised: Ran) -> None:
     assert doc(cli("support", "plan", "--show", "--json"))["plan"]["reasons"]  # type: ignore[index]
 
 
+def test_no_terminal_and_nothing_piped_says_so(cli: Cli, initialised: Ran) -> None:
+    ran = cli("support", "plan", input="")
+    assert ran.exit_code == ExitCode.USAGE and "no terminal to open your editor" in ran.stderr
+
+
 def test_the_plan_is_written_in_the_editor(
     cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
 ) -> None:

@@ -185,6 +185,11 @@ def plan_command(
         return
     piped = not terminal.stdin_is_terminal()
     text = terminal.read_stdin_text(200_000, outcome="your plan is as it was") if piped else None
+    if text is not None and not text.strip():
+        raise UsageProblem(
+            "No plan was piped in, and there's no terminal to open your editor in. Your plan is as it was.",
+            hint="Run it in a terminal, or pipe a plan in: recovery-journal support plan < plan.txt",
+        )
     with terminal.open_journal(ctx, out) as journal:
         if text is None:
             text = _edit_plan(journal)
