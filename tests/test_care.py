@@ -437,3 +437,16 @@ def test_share_dry_run_lists_and_writes_nothing(cli: Cli, lived: None, tmp_path:
     assert "the words of 2 entries you picked" in ran.stdout and "(tender)" in ran.stdout
     assert "'alex' replaced" in ran.stdout
     assert list(tmp_path.glob("*.md")) == []
+
+
+def test_the_gentle_check_is_switched_off_and_on_for_the_journal(cli: Cli, initialised: Ran) -> None:
+    assert "is on" in cli("support", "gentle").stderr
+    off = cli("support", "gentle", "off")
+    assert off.exit_code == 0 and "is off" in off.stderr and "always there" in off.stderr
+    ran = cli("write", "--json", input="I want to die.")
+    assert doc(ran)["support_offered"] is False
+    forced = cli("write", "--json", input="I want to die.", env={"RECOVERY_JOURNAL_GENTLE_CHECKS": "1"})
+    assert doc(forced)["support_offered"] is True  # the environment wins over the journal's setting
+    assert cli("support", "gentle", "on").exit_code == 0
+    assert doc(cli("write", "--json", input="I want to die."))["support_offered"] is True
+    assert cli("support", "gentle", "maybe").exit_code == ExitCode.USAGE

@@ -26,7 +26,9 @@ class Settings:
     scratch: Path
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     kdf: Argon2Params = DEFAULT_ARGON2
-    gentle_checks: bool = True  # the calm line offering support after a heavy entry
+    gentle_checks: bool | None = (
+        None  # RECOVERY_JOURNAL_GENTLE_CHECKS; None: the journal's own setting decides
+    )
     country: str | None = None  # for `support`: RECOVERY_JOURNAL_COUNTRY, else the locale's
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -38,7 +40,7 @@ class Settings:
             scratch=scratch_root(env),
             lock_timeout=_lock_timeout(env),
             kdf=TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2,
-            gentle_checks=_switch(env, GENTLE_CHECKS_ENV, default=True),
+            gentle_checks=_switch(env, GENTLE_CHECKS_ENV),
             country=(env.get(COUNTRY_ENV) or "").strip() or None,
             env=env,
         )
@@ -60,15 +62,15 @@ def _lock_timeout(env: Mapping[str, str]) -> float:
     return value
 
 
-def _switch(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+def _switch(env: Mapping[str, str], name: str) -> bool | None:
     raw = (env.get(name) or "").strip().lower()
     if not raw:
-        return default
+        return None
     if raw in ("1", "on", "yes", "true"):
         return True
     if raw in ("0", "off", "no", "false"):
         return False
     raise UsageProblem(
         f"{name} should be 1 (on) or 0 (off).",
-        hint=f"Unset it for the default ({'on' if default else 'off'}).",
+        hint="Unset it to use the journal's own setting (`recovery-journal support gentle`).",
     )

@@ -197,6 +197,45 @@ def plan_command(
     out.say("Your safety plan is saved, sealed. `recovery-journal support` offers to show it.", style="green")
 
 
+@support_app.command("gentle")
+def gentle_command(
+    ctx: typer.Context,
+    switch: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[on|off]",
+            help="Switch the gentle check on or off; leave out to see it.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """See, or switch on or off, the calm line offered after an entry that sounds very heavy.
+
+    Example: recovery-journal support gentle off
+    """
+    if switch is not None and switch.strip().lower() not in ("on", "off"):
+        raise UsageProblem(f"'{switch}' isn't on or off.", hint="recovery-journal support gentle on (or off)")
+    out = Output()
+    with terminal.open_journal(ctx, out) as journal:
+        if switch is not None:
+            journal.care.set_checks(switch.strip().lower() == "on")
+        on = journal.care.checks_on()
+        overridden = journal.settings.gentle_checks is not None
+    state = "on" if on else "off"
+    if switch is None:
+        out.say(
+            f"The gentle check is {state}"
+            + (" (set by RECOVERY_JOURNAL_GENTLE_CHECKS)." if overridden else ".")
+        )
+    elif overridden:
+        out.say(f"Saved, but RECOVERY_JOURNAL_GENTLE_CHECKS is set, so for now the check stays {state}.")
+    else:
+        out.say(
+            f"The gentle check is {state}."
+            + (" `recovery-journal support` is always there when you want it." if not on else "")
+        )
+
+
 def _edit_plan(journal: Journal) -> str:
     with editor.session(
         journal.settings.scratch, journal.settings.paths.tag, journal.settings.env

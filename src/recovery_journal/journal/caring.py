@@ -88,9 +88,9 @@ class CareBook:
 
     def after_save(self, entry: Entry) -> Offer | None:
         """Whether to offer support after saving `entry`: its words, or (once a day) a run of heavy moods."""
-        if not self._journal.settings.gentle_checks:
-            return None
         state = self._state()
+        if not self.checks_on(state):
+            return None
         if not state:  # the note exists from the first check on, so its presence says nothing
             state = {"mood_offered": None}
             self._put("state", state)
@@ -104,6 +104,16 @@ class CareBook:
             return None
         self._put("state", {**state, "mood_offered": today})
         return "mood"
+
+    def checks_on(self, state: dict[str, Any] | None = None) -> bool:
+        """Whether the check runs: RECOVERY_JOURNAL_GENTLE_CHECKS if set, else the journal's own setting."""
+        if self._journal.settings.gentle_checks is not None:
+            return self._journal.settings.gentle_checks
+        return bool((self._state() if state is None else state).get("checks", True))
+
+    def set_checks(self, on: bool) -> None:
+        """Switch the gentle check on or off for this journal (kept sealed with its note)."""
+        self._put("state", {"mood_offered": None, **self._state(), "checks": on})
 
     def _recent_moods(self) -> list[tuple[datetime, int | None]]:
         cipher = self._journal.cipher
