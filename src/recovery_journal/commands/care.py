@@ -14,10 +14,8 @@ from ..domain.entry import clean_tags
 from ..errors import EditorFailed, Interrupted, InvalidDate, InvalidInput, UsageProblem
 from ..journal import editor, opening
 from ..journal.service import Journal, local_now
-from ..overviews import summary as sharing
 from ..portability import outfiles
 from ..render import care as view
-from ..render import share as share_view
 from ..render.output import Output
 from . import terminal
 from .options import JsonOpt, TagOpt
@@ -346,6 +344,9 @@ def share(
 
     Example: recovery-journal share --from "3 months ago" --entries 12,15 --redact Alex -o summary.md
     """
+    from ..overviews import summary as sharing  # the overviews and their picture: only for share
+    from ..render import share as share_view
+
     if fmt not in share_view.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't a summary format.", hint="Use --format markdown or html.")
     numbers = _numbers(entries)

@@ -11,7 +11,6 @@ import uuid as uuidlib
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..care import gentle, prompts
 from ..care.plan import MAX_CHARS, SafetyPlan
 from ..domain.entry import Entry
 from ..errors import InvalidInput, Tampered
@@ -76,6 +75,8 @@ class CareBook:
         if group == "current":
             now, _ = self._journal.stages.journey()
             group = now.current.stage.value if now.current is not None else "recognition"
+        from ..care import prompts  # only when a prompt is asked for
+
         found = prompts.find_group(group)
         if found is None:
             raise InvalidInput(
@@ -88,6 +89,8 @@ class CareBook:
 
     def after_save(self, entry: Entry) -> Offer | None:
         """Whether to offer support after saving `entry`: its words, or (once a day) a run of heavy moods."""
+        from ..care import gentle  # its patterns take a moment to compile: only after a save
+
         state = self._state()
         if not self.checks_on(state):
             return None
@@ -116,9 +119,11 @@ class CareBook:
         self._put("state", {"mood_offered": None, **self._state(), "checks": on})
 
     def _recent_moods(self) -> list[tuple[datetime, int | None]]:
+        from ..care.gentle import HEAVY_WINDOW
+
         cipher = self._journal.cipher
         with self._journal.store.read() as con:
-            ids = queries.latest_entry_ids(con, gentle.HEAVY_WINDOW)
+            ids = queries.latest_entry_ids(con, HEAVY_WINDOW)
             rows = queries.entries_by_id(con, ids, ("created", "mood"))
         moods = []
         for row in rows:
