@@ -365,7 +365,7 @@ class Journal:
                     prompt=clean_prompt(new.prompt) or None,
                 )
             )
-        sealed = [codec.seal_fields(self.cipher, e.uuid, _values(e)) for e in prepared]
+        sealed = [codec.seal_fields(self.cipher, e.uuid, codec.entry_values(e)) for e in prepared]
         with self.store.write() as con:
             ids = [queries.insert_entry(con, e.uuid, s) for e, s in zip(prepared, sealed, strict=True)]
             for entry, entry_id in zip(prepared, ids, strict=True):
@@ -383,7 +383,7 @@ class Journal:
         with self.store.write() as con:
             current = self._load(con, entry_id)
             new = _apply(current, changes)
-            if _values(new) == _values(current):
+            if codec.entry_values(new) == codec.entry_values(current):
                 return EditResult(entry=current, changed=False)
             if new.text != current.text and not (current.stage and current.stage.by_writer):
                 new = replace(new, stage=self.stages.guess(new.text))
@@ -392,7 +392,9 @@ class Journal:
                 con, revision_uuid, entry_id, codec.seal_snapshot(self.cipher, revision_uuid, current, now)
             )
             new = replace(new, updated=now, revisions=current.revisions + 1)
-            differing = {k: v for k, v in _values(new).items() if _values(current)[k] != v}
+            differing = {
+                k: v for k, v in codec.entry_values(new).items() if codec.entry_values(current)[k] != v
+            }
             differing["updated"] = now
             queries.update_entry(con, entry_id, codec.seal_fields(self.cipher, current.uuid, differing))
         elsewhere = seen_updated is not None and current.updated != seen_updated
@@ -735,20 +737,6 @@ def _not_found(entry_id: int) -> NotFound:
         f"There's no entry {entry_id}.",
         hint="`recovery-journal list` shows the entries and their numbers.",
     )
-
-
-def _values(entry: Entry) -> dict[str, object]:
-    return {
-        "date": entry.date,
-        "created": entry.created,
-        "updated": entry.updated,
-        "title": entry.title,
-        "text": entry.text,
-        "tags": entry.tags,
-        "mood": entry.mood,
-        "stage": entry.stage,
-        "flags": (entry.tender, entry.starred),
-    }
 
 
 def _apply(entry: Entry, changes: EntryChanges) -> Entry:

@@ -88,20 +88,6 @@ def _add_revision(
     queries.insert_revision(con, revision_uuid, entry_id, snapshot)
 
 
-def _values(entry: Entry) -> dict[str, object]:
-    return {
-        "date": entry.date,
-        "created": entry.created,
-        "updated": entry.updated,
-        "title": entry.title,
-        "text": entry.text,
-        "tags": entry.tags,
-        "mood": entry.mood,
-        "stage": entry.stage,
-        "flags": (entry.tender, entry.starred),
-    }
-
-
 def _insert_entry(
     con: sqlite3.Connection,
     cipher: FieldCipher,
@@ -115,7 +101,7 @@ def _insert_entry(
     entry_id = queries.insert_entry(
         con,
         entry.uuid,
-        codec.seal_fields(cipher, entry.uuid, _values(entry)),
+        codec.seal_fields(cipher, entry.uuid, codec.entry_values(entry)),
         entry.id if keep_id and entry.id else None,
     )
     if entry.prompt:

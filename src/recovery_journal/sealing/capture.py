@@ -7,10 +7,7 @@ key) opens a capture, so not even the person who just wrote it can read it back 
 from __future__ import annotations
 
 import base64
-import contextlib
 import json
-import os
-import secrets
 import sqlite3
 import uuid as uuidlib
 from dataclasses import dataclass
@@ -20,7 +17,7 @@ from typing import Any
 
 from ..paths import CAPTURE_TMP
 from ..storage import queries
-from ..storage.files import fsync_folder, os_error, secure_folder, write_all
+from ..storage.files import secure_folder, write_private
 from .crypto import (
     FieldCipher,
     InvalidCiphertext,
@@ -127,20 +124,7 @@ def save(folder: Path, public: bytes, journal_id: str, captured: Captured) -> Pa
     )
     secure_folder(folder)
     final = folder / f"{captured.uuid}{SUFFIX}"
-    tmp = folder / f"{CAPTURE_TMP}{os.getpid()}-{secrets.token_hex(4)}"
-    try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            write_all(fd, blob)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        tmp.replace(final)
-        fsync_folder(folder)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise os_error(exc, folder) from None
+    write_private(final, blob, tmp_prefix=CAPTURE_TMP)
     return final
 
 

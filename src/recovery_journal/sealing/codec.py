@@ -48,6 +48,21 @@ def _encode(field: str, value: Any) -> bytes:
     raise ValueError(field)
 
 
+def entry_values(entry: Entry) -> dict[str, Any]:
+    """An entry's sealed columns and their values, as seal_fields takes them."""
+    return {
+        "date": entry.date,
+        "created": entry.created,
+        "updated": entry.updated,
+        "title": entry.title,
+        "text": entry.text,
+        "tags": entry.tags,
+        "mood": entry.mood,
+        "stage": entry.stage,
+        "flags": (entry.tender, entry.starred),
+    }
+
+
 def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[str, bytes | None]:
     """Seal the given entry fields of the entry `uuid` (a stage not yet known stays NULL)."""
     sealed: dict[str, bytes | None] = {}

@@ -116,14 +116,21 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def write_private(path: Path, data: bytes, *, overwrite: bool = True) -> None:
-    """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename)."""
+def write_private(path: Path, data: bytes, *, overwrite: bool = True, tmp_prefix: str | None = None) -> None:
+    """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename).
+
+    `tmp_prefix` names the temporary file so that one a killed process leaves is known and swept.
+    """
     folder = path.parent
     if not overwrite and path.exists():
         raise AlreadyExists(
             f"{path} already exists.", hint="Nothing was written. Choose another name, or --force."
         )
-    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    tmp = folder / (
+        f"{tmp_prefix}{os.getpid()}-{secrets.token_hex(4)}"
+        if tmp_prefix
+        else f".{path.name}.{secrets.token_hex(4)}.tmp"
+    )
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         try:
