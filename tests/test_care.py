@@ -70,11 +70,32 @@ def test_without_a_known_country_support_still_helps(cli: Cli) -> None:
     assert eu.exit_code == 0 and "call 112" in eu.stdout and "116 123" in eu.stdout
 
 
-def test_a_country_that_is_not_a_code_is_a_calm_usage_error(cli: Cli) -> None:
-    ran = cli("support", "--country", "Narnia", env=NO_JOURNAL_ENV)
-    assert ran.exit_code == ExitCode.USAGE
-    assert "isn't a two-letter country code" in ran.stderr and "hint:" in ran.stderr
-    assert "Traceback" not in ran.stderr
+def test_a_country_given_any_way_still_finds_help(cli: Cli) -> None:
+    for given, expected in (
+        ("USA", "988"),
+        ("united kingdom", "116 123"),
+        ("GBR", "call 999"),
+        ("uk", "call 999"),
+    ):
+        ran = cli("support", "--country", given, env=NO_JOURNAL_ENV)
+        assert ran.exit_code == 0 and expected in ran.stdout, given
+    unknown = cli("support", "--country", "Narnia", env=NO_JOURNAL_ENV)
+    assert unknown.exit_code == 0 and "no checked lines for Narnia" in unknown.stdout  # help, never an error
+    assert "findahelpline.com" in unknown.stdout
+    german = cli("support", "--country", "DE", env=NO_JOURNAL_ENV)
+    assert "116 016" in german.stdout and "116 123" in german.stdout  # its own lines, and the EU-wide one
+
+
+def test_a_malformed_unrelated_setting_never_hides_the_numbers(cli: Cli) -> None:
+    env = {
+        **NO_JOURNAL_ENV,
+        "RECOVERY_JOURNAL_GENTLE_CHECKS": "maybe",
+        "RECOVERY_JOURNAL_LOCK_TIMEOUT": "abc",
+    }
+    ran = cli("support", "--country", "GB", env=env)
+    assert ran.exit_code == 0 and "call 999" in ran.stdout
+    located = cli("support", env={**NO_JOURNAL_ENV, "LC_ALL": "C.UTF-8", "LANG": "en_GB.UTF-8"})
+    assert "call 999" in located.stdout  # a locale naming no country gives way to the next
 
 
 def test_support_all_and_json_carry_every_line_with_its_source(cli: Cli) -> None:
@@ -119,6 +140,7 @@ def test_locale_reading() -> None:
     assert lines.from_locale({"LANG": "en_GB.UTF-8"}) == "GB"
     assert lines.from_locale({"LANG": "C.UTF-8"}) is None
     assert lines.from_locale({"LANG": "POSIX"}) is None
+    assert lines.from_locale({"LC_ALL": "C.UTF-8", "LANG": "en_IE.UTF-8"}) == "IE"
     assert lines.from_locale({"LC_ALL": "de_DE@euro", "LANG": "en_US"}) == "DE"
     assert lines.from_locale({}) is None
     assert lines.normalise(" uk ") == "GB"
@@ -450,3 +472,70 @@ def test_the_gentle_check_is_switched_off_and_on_for_the_journal(cli: Cli, initi
     assert cli("support", "gentle", "on").exit_code == 0
     assert doc(cli("write", "--json", input="I want to die."))["support_offered"] is True
     assert cli("support", "gentle", "maybe").exit_code == ExitCode.USAGE
+
+
+def test_a_damaged_gentle_note_never_makes_a_saved_entry_look_unsaved(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
+    assert cli("write", input="First.").exit_code == 0
+    con = sqlite3.connect(isolated / "journal.db")
+    sealed = bytearray(con.execute("SELECT state FROM care").fetchone()[0])
+    sealed[-3] ^= 1
+    con.execute("UPDATE care SET state = ?", (bytes(sealed),))
+    con.commit()
+    con.close()
+    ran = cli("write", "--json", input="I want to die.")
+    assert ran.exit_code == 0 and doc(ran)["entry"]["id"] == 2  # type: ignore[index]
+    # The ledger lets no save paper over a change made outside (doctor names it); the check is still
+    # switched off for a shell by the environment, and the command says calmly why it can't save.
+    off = cli("support", "gentle", "off")
+    assert off.exit_code == ExitCode.TAMPERED and "Traceback" not in off.stderr
+    quiet = cli("write", "--json", input="I want to die.", env={"RECOVERY_JOURNAL_GENTLE_CHECKS": "0"})
+    assert quiet.exit_code == 0 and doc(quiet)["support_offered"] is False
+
+
+def test_danger_gets_its_own_line_and_a_details_edit_is_not_rechecked(cli: Cli, initialised: Ran) -> None:
+    ran = cli("write", input="He's parked outside again. He said he'd kill me if I left.")
+    assert ran.stderr.index("Saved entry 1") < ran.stderr.index("If you're not safe right now")
+    detail = cli("edit", "1", "--star", "--json")
+    assert doc(detail)["support_offered"] is False
+
+
+@pytest.mark.parametrize("text", ["Calm.", "There was rain.", "Look, I am fine.", "Is there any milk left?"])
+def test_short_ordinary_entries_get_no_line(cli: Cli, initialised: Ran, text: str) -> None:
+    assert doc(cli("write", "--json", input=text))["support_offered"] is False
+
+
+def test_redaction_catches_names_however_they_are_written(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    decomposed = "Zoe\u0308"
+    text = f"O\u2019Brien rang. {decomposed} came round. Mary\nAnn too."
+    assert cli("write", input=text).exit_code == 0
+    target = tmp_path / "s.html"
+    ran = cli(
+        *("share", "--entries", "1", "--format", "html", "-o", str(target)),
+        *("--redact", "O'Brien", "--redact", "Zo\u00eb", "--redact", "Mary Ann"),
+    )
+    assert ran.exit_code == 0, ran.stderr
+    page = target.read_text(encoding="utf-8")
+    assert "Brien" not in page and "Zo" not in page.split("<body>")[1] and "Mary" not in page
+
+
+def test_counters_are_shared_only_when_asked(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    assert cli("write", input="A day.").exit_code == 0
+    assert cli("counter", "start", "days since I self-harmed", "--since", "20 days ago").exit_code == 0
+    plain_share = tmp_path / "a.md"
+    assert cli("share", "--entries", "1", "-o", str(plain_share)).exit_code == 0
+    assert "self-harmed" not in plain_share.read_text(encoding="utf-8")
+    listed = cli("share", "--entries", "1", "--counters", "--dry-run")
+    assert "counter: days since I self-harmed" in listed.stdout
+
+
+def test_a_prompt_line_anywhere_in_the_page_stays_out_of_the_entry(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
+) -> None:
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    fake_editor("Written below.", append=True)
+    assert cli("write", "--prompt", "recovery").exit_code == 0
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
+    shown = doc(cli("show", "1", "--json"))["entry"]
+    assert shown["text"] == "Written below." and ">" not in shown["text"]  # type: ignore[index]

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 Kind = Literal["self_harm", "danger", "heavy"]  # heavy: the learned weights, not one cue, found it
 
+MIN_WORDS_FOR_WEIGHTS = 12  # shorter entries are read by the cue patterns alone
 HEAVY_MOOD = 2  # mood at or below this, on HEAVY_COUNT of the last HEAVY_WINDOW entries within a week
 HEAVY_COUNT = 3
 HEAVY_WINDOW = 5
@@ -30,7 +31,7 @@ HEAVY_WINDOW = 5
 @dataclass(frozen=True)
 class Concern:
     kind: Kind
-    cue: str  # the words that matched, for tests and for the person's own `--explain`; never stored
+    cue: str  # the words that matched, for tests and bench/gentle.py; never stored or shown
 
 
 # --- reading the text -------------------------------------------------------------------------------------
@@ -778,6 +779,8 @@ def concern(text: str) -> Concern | None:
     if found is not None:
         return found
     model = _model()
+    if len(_TOKEN.findall(norm)) < MIN_WORDS_FOR_WEIGHTS:
+        return None  # a few words can't carry the learned weights: "Calm." is not a cry for help
     score, strongest = weigh(text, model)
     if score > model["threshold"]:
         return Concern("heavy", strongest)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -84,10 +84,9 @@ def normalise(code: str) -> str:
 def from_locale(env: Mapping[str, str]) -> str | None:
     """The country of the locale (LC_ALL, LC_MESSAGES, LANG: 'en_GB.UTF-8' is GB); None for C or POSIX."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = env.get(name)
-        if value:
-            found = _LOCALE.match(value)
-            return normalise(found.group(1)) if found else None
+        found = _LOCALE.match(env.get(name) or "")
+        if found:  # "C.UTF-8" names no country: look at the next one
+            return normalise(found.group(1))
     return None
 
 
@@ -95,11 +94,57 @@ def for_country(code: str) -> Country | None:
     """The lines for a country; an EU member without its own gets the EU-wide numbers."""
     code = normalise(code)
     known = directory().countries
+    if code in known and code in EU_MEMBERS and "EU" in known:
+        own = known[code]
+        calls = {line.call for line in own.lines}
+        extra = tuple(line for line in known["EU"].lines if line.call not in calls)
+        return replace(own, lines=own.lines + extra)
     if code in known:
         return known[code]
     if code in EU_MEMBERS and "EU" in known:
         return known["EU"]
     return None
+
+
+# Three-letter codes for the countries here (ISO 3166-1 alpha-3), so "USA" or "GBR" find them too.
+_ALPHA3 = {
+    "USA": "US",
+    "GBR": "GB",
+    "CAN": "CA",
+    "AUS": "AU",
+    "IRL": "IE",
+    "NZL": "NZ",
+    "DEU": "DE",
+    "FRA": "FR",
+    "NLD": "NL",
+    "ZAF": "ZA",
+}
+_NAMES = {
+    "america": "US",
+    "united states of america": "US",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "holland": "NL",
+    "europe": "EU",
+}
+
+
+def resolve(given: str) -> str | None:
+    """A country from what someone typed: a two- or three-letter code, or its name; None when unknown."""
+    cleaned = " ".join(given.strip().split())
+    if re.fullmatch(r"[A-Za-z]{2}", cleaned):
+        return normalise(cleaned)
+    if cleaned.upper() in _ALPHA3:
+        return _ALPHA3[cleaned.upper()]
+    low = cleaned.lower().removeprefix("the ")
+    for code, country in directory().countries.items():
+        if country.name.lower() == low:
+            return code
+    return _NAMES.get(low)
 
 
 def is_country_code(code: str) -> bool:

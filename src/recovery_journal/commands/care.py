@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from ..care import lines, prompts
 from ..care.plan import page, read_page
 from ..domain.dates import parse_day
 from ..domain.entry import clean_tags
-from ..errors import EditorFailed, Interrupted, InvalidDate, InvalidInput, UsageProblem
+from ..errors import EditorFailed, Interrupted, InvalidDate, InvalidInput, JournalError, UsageProblem
 from ..journal import editor, opening
 from ..journal.service import Journal, local_now
 from ..portability import outfiles
@@ -59,7 +60,7 @@ def support(
     if ctx.invoked_subcommand is not None:
         return
     out = Output(as_json)
-    settings = terminal.settings(ctx)
+    env = dict(os.environ)  # not Settings: a malformed unrelated setting must never hide these numbers
     directory = lines.directory()
     if every:
         if as_json:
@@ -71,12 +72,11 @@ def support(
         else:
             view.show_rows(out, view.every_country(directory, sources))
         return
-    asked = (
-        _country_code(country) if country is not None else settings.country or lines.from_locale(settings.env)
-    )
-    if asked is not None and country is None and not lines.is_country_code(asked):
-        asked = None  # a setting that isn't a code: fall back calmly, the page matters more than the setting
+    given = country if country is not None else (env.get("RECOVERY_JOURNAL_COUNTRY") or "").strip() or None
+    asked = lines.resolve(given) if given else lines.from_locale(env)
     found = lines.for_country(asked) if asked else None
+    if given and found is None:
+        asked = given.strip() or None  # shown as typed: "no checked lines for ... here yet"; never an error
     has_journal = _has_journal(ctx)
     if as_json:
         out.document(
@@ -107,19 +107,10 @@ def support(
         _show_plan(ctx, out)
 
 
-def _country_code(given: str) -> str:
-    if not lines.is_country_code(given):
-        raise UsageProblem(
-            f"'{given}' isn't a two-letter country code.",
-            hint="For example GB, US, IE, AU; `recovery-journal support --all` lists every country here.",
-        )
-    return lines.normalise(given)
-
-
 def _has_journal(ctx: typer.Context) -> bool:
     try:
         opening.require_journal(terminal.settings(ctx))
-    except Exception:  # no journal, or not one of ours: support goes on without the plan
+    except (JournalError, OSError):  # no journal, not one of ours, or a setting astray: no plan to offer
         return False
     return True
 
@@ -316,6 +307,9 @@ def share(
     starred: Annotated[
         bool, typer.Option("--starred", help="Include the starred entries of the period.")
     ] = False,
+    counters: Annotated[
+        bool, typer.Option("--counters", help="Include your counters (left out unless asked for).")
+    ] = False,
     redact: Annotated[
         list[str] | None,
         typer.Option(
@@ -366,12 +360,20 @@ def share(
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         built = sharing.gather(
-            journal, first, last, numbers=numbers, tags=clean_tags(tag or []), starred=starred, redact=names
+            journal,
+            first,
+            last,
+            numbers=numbers,
+            tags=clean_tags(tag or []),
+            starred=starred,
+            redact=names,
+            counters=counters,
         )
     missing = [name for name, hits in built.redactions.items() if not hits]
     if missing:
         raise InvalidInput(
-            f"{', '.join(repr(n) for n in missing)} doesn't appear in what would be shared, "
+            f"{', '.join(repr(n) for n in missing)} {'doesn' if len(missing) == 1 else 'don'}'t appear "
+            "in what would be shared, "
             "so nothing was written.",
             hint="If it's a spelling, check it; if it isn't needed, leave that --redact out.",
         )
@@ -380,6 +382,12 @@ def share(
         return
     assert output is not None  # noqa: S101 - checked above
     text = share_view.markdown(built) if fmt == "markdown" else share_view.as_html(built)
+    left = sharing.still_named(text, names)
+    if left:  # a last look at the finished file, however the name was written in it
+        raise InvalidInput(
+            f"{', '.join(repr(n) for n in left)} could still be read in the summary, so nothing was written.",
+            hint="Please report this; meanwhile, leave out the entries that mention it.",
+        )
     outfiles.write_text(output, text, overwrite=force)
     out.say(
         f"Wrote the summary to {output} ({_count(len(built.entries), 'entry', 'entries')} of your words, "

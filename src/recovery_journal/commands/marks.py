@@ -80,7 +80,7 @@ def milestone_add(
     else:
         out.say(
             f"Marked milestone {milestone.id}: {milestone.text} ({view.day(milestone.date)}). "
-            f"{view.celebration(milestone.id)}",
+            f"{view.celebration(milestone.id, milestone.kind)}",
             style="green",
         )
 
@@ -178,7 +178,8 @@ def offer_rounds(journal: Journal, counter: Counter, out: Output, today: date) -
             reached = counter.current.start + timedelta(days=due[-1])
             milestone = journal.milestones.add(label, day=reached, kind=kind)
             out.say(
-                f"Marked milestone {milestone.id}: {milestone.text}. {view.celebration(milestone.id)}",
+                f"Marked milestone {milestone.id}: {milestone.text}. "
+                f"{view.celebration(milestone.id, milestone.kind)}",
                 style="green",
             )
     else:

@@ -154,9 +154,8 @@ def edit(
         result = composing.edit(
             journal, entry_id, changes, when=date, text=text, use_editor=not details_only and not piped
         )
-        offered = journal.care.after_save(result.entry) if result.changed else None
-    if offered is not None:
-        out.say(care_view.offer(offered))
+        words_changed = text is not None or not details_only  # piped in, or the editor ran
+        offered = journal.care.after_save(result.entry, words=words_changed) if result.changed else None
     if as_json:
         out.document(
             "entry",
@@ -170,6 +169,8 @@ def edit(
         out.say(f"Saved entry {entry_id}. The earlier version is kept in its history.", style="green")
         if result.changed_elsewhere:
             out.say("It had also changed in another window meanwhile; that version is in its history too.")
+    if offered is not None:
+        out.say(care_view.offer(offered))
 
 
 def _versions(count: int) -> str:

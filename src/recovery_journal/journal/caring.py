@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..care.plan import MAX_CHARS, SafetyPlan
 from ..domain.entry import Entry
-from ..errors import InvalidInput, Tampered
+from ..errors import InvalidInput, JournalError, Tampered
 from ..sealing.codec import TAMPERED_HINT, open_field
 from ..sealing.crypto import InvalidCiphertext, field_ad
 from ..storage import queries
@@ -21,7 +21,8 @@ from ..storage import queries
 if TYPE_CHECKING:
     from .service import Journal
 
-Offer = Literal["words", "mood"]
+Offer = Literal["words", "danger", "mood"]
+STATE_PADDED = 128  # the note is always this size, whatever it holds
 
 
 class CareBook:
@@ -87,8 +88,17 @@ class CareBook:
 
     # --- the gentle check -------------------------------------------------------------------------------
 
-    def after_save(self, entry: Entry) -> Offer | None:
-        """Whether to offer support after saving `entry`: its words, or (once a day) a run of heavy moods."""
+    def after_save(self, entry: Entry, *, words: bool = True) -> Offer | None:
+        """Whether to offer support after saving `entry`: its words, or (once a day) a run of heavy moods.
+
+        Never raises: the entry is already saved, and nothing about the check may make it look otherwise.
+        """
+        try:
+            return self._after_save(entry, words)
+        except (JournalError, InvalidCiphertext, ValueError, OSError):
+            return None
+
+    def _after_save(self, entry: Entry, words: bool) -> Offer | None:
         from ..care import gentle  # its patterns take a moment to compile: only after a save
 
         state = self._state()
@@ -97,8 +107,9 @@ class CareBook:
         if not state:  # the note exists from the first check on, so its presence says nothing
             state = {"mood_offered": None}
             self._put("state", state)
-        if gentle.concern(f"{entry.title}\n{entry.text}") is not None:
-            return "words"
+        found = gentle.concern(f"{entry.title}\n{entry.text}") if words else None
+        if found is not None:
+            return "danger" if found.kind == "danger" else "words"
         now = self._journal.now()
         if not gentle.heavy_stretch(self._recent_moods(), now):
             return None
@@ -116,7 +127,11 @@ class CareBook:
 
     def set_checks(self, on: bool) -> None:
         """Switch the gentle check on or off for this journal (kept sealed with its note)."""
-        self._put("state", {"mood_offered": None, **self._state(), "checks": on})
+        try:
+            state = self._state()
+        except Tampered:  # a damaged note is replaced: switching the check must always work
+            state = {}
+        self._put("state", {"mood_offered": None, **state, "checks": on})
 
     def _recent_moods(self) -> list[tuple[datetime, int | None]]:
         from ..care.gentle import HEAVY_WINDOW
@@ -149,7 +164,8 @@ class CareBook:
         with self._journal.store.write() as con:
             row = queries.care(con)
             row_uuid = row[0] if row is not None else str(uuidlib.uuid4())
-            sealed = self._journal.cipher.seal_json(value, field_ad("care", column, row_uuid))
+            minimum = STATE_PADDED if column == "state" else 32
+            sealed = self._journal.cipher.seal_json(value, field_ad("care", column, row_uuid), minimum)
             queries.put_care(con, row_uuid, column, sealed)
 
     def _open(self, row_uuid: str, column: str, sealed: bytes) -> Any:

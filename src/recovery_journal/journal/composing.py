@@ -77,10 +77,9 @@ def without_prompt(text: str, prompt: str) -> str:
     """The entry's words without the prompt lines the page began with (they are kept beside it instead)."""
     if not prompt:
         return text
-    lines = text.split("\n")
-    while lines and lines[0].strip() in (f"> {prompt}", _PROMPT_NOTE, f">{prompt}"):
-        lines.pop(0)
-    return "\n".join(lines)
+    ours = {f"> {prompt}", f">{prompt}", _PROMPT_NOTE}
+    kept = [line for line in text.split("\n") if line.strip() not in ours]
+    return "\n".join(kept).strip("\n")
 
 
 def edit(

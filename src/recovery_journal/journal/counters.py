@@ -83,7 +83,9 @@ class Counter:
 
     def due_rounds(self, today: date) -> list[int]:
         """Round numbers reached in the current run and not offered yet."""
-        return [r for r in round_numbers(self.days(today)) if r not in self.offered]
+        # Only above the highest already offered: a round added in a later version isn't offered late.
+        highest = max(self.offered, default=0)
+        return [r for r in round_numbers(self.days(today)) if r > highest]
 
 
 @dataclass

@@ -7,6 +7,7 @@ here, once, over every piece of text the summary holds, before anything is rende
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -49,9 +50,24 @@ class Summary:
     redactions: dict[str, int] = field(default_factory=dict)  # name -> times replaced
 
 
-def _pattern(name: str) -> re.Pattern[str]:
-    """A whole word or phrase, any case: 'Sam' matches "sam" and "Sam's", never "Samuel"."""
-    return re.compile(rf"(?<!\w){re.escape(name.strip())}(?!\w)", re.IGNORECASE)
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def plain(text: str) -> str:
+    """Text as redaction reads it: composed characters (NFC), straight apostrophes."""
+    return unicodedata.normalize("NFC", text).translate(_QUOTES)
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A whole word or phrase, any case, any spacing: 'Sam' matches "sam" and "Sam's", never "Samuel"."""
+    phrase = r"\s+".join(re.escape(w) for w in plain(name).split())
+    return re.compile(r"(?<!\w)" + phrase + r"(?!\w)", re.IGNORECASE)
+
+
+def still_named(rendered: str, names: list[str]) -> list[str]:
+    """The names still found in a finished summary (a last check before it is written)."""
+    text = plain(rendered)
+    return [name for name in names if name.strip() and name_pattern(name).search(text)]
 
 
 def gather(
@@ -63,6 +79,7 @@ def gather(
     tags: tuple[str, ...],
     starred: bool,
     redact: list[str],
+    counters: bool = False,
 ) -> Summary:
     """Everything a summary of `first`..`last` holds: entries only as picked (tender ones only by number)."""
     snapshot = facts.snapshot(journal)
@@ -78,6 +95,8 @@ def gather(
         picked.update({e.id: e for e in listing.entries if not e.tender and e.id not in picked})
     prompts, _ = journal.prompts()
     chosen = [replace(e, prompt=prompts.get(e.id)) for e in picked.values()]
+    if not counters:  # "days since..." can be the most private line of all: only when asked for
+        snapshot = replace(snapshot, counters=[])
     summary = build(snapshot, built, chosen, start, last, redact)
     if not summary.written and not summary.milestones and not summary.entries:
         raise NotFound(
@@ -118,13 +137,15 @@ def _counter_line(counter: Counter, today: date) -> CounterLine:
 
 def apply_redactions(summary: Summary, names: list[str]) -> Summary:
     """Replace each name everywhere in the summary's text; count where each was found."""
-    patterns = [(name, _pattern(name)) for name in names if name.strip()]
+    patterns = [(name, name_pattern(name)) for name in names if name.strip()]
     found = {name: 0 for name, _ in patterns}
 
-    def clean(text: str) -> str:
+    def clean(text: str, count: bool = True) -> str:
+        text = plain(text)
         for name, pattern in patterns:
             text, hits = pattern.subn(REDACTED, text)
-            found[name] += hits
+            if count:
+                found[name] += hits
         return text
 
     summary.entries = [
@@ -140,6 +161,10 @@ def apply_redactions(summary: Summary, names: list[str]) -> Summary:
     summary.milestones = [replace(m, text=clean(m.text), note=clean(m.note)) for m in summary.milestones]
     summary.counters = [replace(c, name=clean(c.name)) for c in summary.counters]
     for bucket in summary.timeline.buckets:
-        bucket.milestones = [replace(m, text=clean(m.text), note=clean(m.note)) for m in bucket.milestones]
+        bucket.tender = 0  # the picture doesn't say how many tender entries there were
+        # The same milestones again, for the picture: replaced, not counted twice.
+        bucket.milestones = [
+            replace(m, text=clean(m.text, False), note=clean(m.note, False)) for m in bucket.milestones
+        ]
     summary.redactions = found
     return summary

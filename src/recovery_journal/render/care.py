@@ -17,8 +17,7 @@ from .output import Output, user_text
 GROUNDING = (
     "If it helps, one slow breath: in for a count of four, out for a count of six. Again, if you like.",
     "Look around and name, quietly, five things you can see, four you can hear, three you can touch.",
-    "Feel where your feet meet the floor. You are here, in this moment, and you got through every hard "
-    "moment before this one.",
+    "Notice where your body meets the chair, the bed or the floor. You are here, in this moment.",
 )
 
 OFFER_WORDS = (
@@ -26,12 +25,16 @@ OFFER_WORDS = (
     "you can reach any time."
 )
 OFFER_MOOD = (
-    "The last few days have felt heavy. If you'd like someone to talk to, `recovery-journal support` has "
+    "Your last few entries have been heavy. If you'd like someone to talk to, `recovery-journal support` has "
     "people you can reach any time."
+)
+OFFER_DANGER = (
+    "If you're not safe right now, call your local emergency number. `recovery-journal support` has people "
+    "who can help, any time."
 )
 
 _KIND_HEADINGS = (
-    ("crisis", "Someone to talk to, any time"),
+    ("crisis", "Someone to talk to"),
     ("abuse", "If someone is hurting or frightening you"),
     ("mental-health", "Information and support"),
     ("directory", "Finding a line near you"),
@@ -39,7 +42,7 @@ _KIND_HEADINGS = (
 
 
 def offer(kind: str) -> str:
-    return OFFER_MOOD if kind == "mood" else OFFER_WORDS
+    return {"mood": OFFER_MOOD, "danger": OFFER_DANGER}.get(kind, OFFER_WORDS)
 
 
 def _reach(line: Line) -> str:
@@ -122,7 +125,7 @@ def support_lines(
         rows.append(
             (
                 "",
-                "Every number was checked against the organisation's own or an official page; "
+                "Every number was checked twice against official or organisation pages; "
                 "`--sources` shows where and when.",
             )
         )

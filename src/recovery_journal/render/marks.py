@@ -153,7 +153,10 @@ CELEBRATIONS = (
 )
 
 
-def celebration(number: int) -> str:
+def celebration(number: int, kind: str = "celebration") -> str:
+    """A warm word; for a milestone of kind "other" (a court date, a funeral) a quiet one."""
+    if kind == "other":
+        return "Marked, to remember."
     return CELEBRATIONS[number % len(CELEBRATIONS)]
 
 

@@ -183,7 +183,10 @@ def contents_lines(summary: Summary) -> list[str]:
         f"A summary of {day(summary.first)} to {day(summary.last)} would hold:",
         f"  how the stages moved and mood over time, from {summary.written} entries "
         "(counted; their words stay out)",
-        f"  {len(summary.milestones)} milestone(s) and {len(summary.counters)} counter(s)",
+    ]
+    lines += [f"  milestone: {day(m.date)} {m.text}" for m in summary.milestones]
+    lines += [f"  counter: {c.name}" for c in summary.counters] or [
+        "  no counters (add them with --counters)"
     ]
     if summary.entries:
         lines.append(

@@ -18,7 +18,12 @@ from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad
 # writer corrected it, and whether an entry is tender (true is one byte shorter than false).
 STAGE_PADDED = 768
 FLAGS_PADDED = 64
-_PADDED = {("entries", "stage"): STAGE_PADDED, ("entries", "flags"): FLAGS_PADDED}
+_PADDED = {
+    ("entries", "stage"): STAGE_PADDED,
+    ("entries", "flags"): FLAGS_PADDED,
+    ("entry_prompts", "prompt"): 512,
+    ("care", "state"): 128,
+}
 
 TAMPERED_HINT = (
     "Every entry is sealed on its own, so the others still open. `recovery-journal doctor` lists every "
@@ -145,8 +150,13 @@ def open_entry(cipher: FieldCipher, row: Sequence[Any], fields: Sequence[str], r
     return Entry(id=entry_id, uuid=uuid, revisions=revisions, tender=tender, starred=starred, **values)
 
 
+PROMPT_PADDED = _PADDED[
+    ("entry_prompts", "prompt")
+]  # one size for every prompt: the list is public, so a length could say which it was
+
+
 def seal_prompt(cipher: FieldCipher, entry_uuid: str, prompt: str) -> bytes:
-    return cipher.seal_text(prompt, field_ad("entry_prompts", "prompt", entry_uuid))
+    return cipher.seal(prompt.encode("utf-8"), field_ad("entry_prompts", "prompt", entry_uuid), PROMPT_PADDED)
 
 
 def open_prompt(cipher: FieldCipher, entry_uuid: str, sealed: bytes) -> str:
