@@ -539,3 +539,37 @@ def test_a_prompt_line_anywhere_in_the_page_stays_out_of_the_entry(
     monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
     shown = doc(cli("show", "1", "--json"))["entry"]
     assert shown["text"] == "Written below." and ">" not in shown["text"]  # type: ignore[index]
+
+
+def test_a_plan_typed_into_a_failing_editor_is_sealed_at_once(
+    cli: Cli,
+    initialised: Ran,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_editor: Callable[..., Path],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    fake_editor(f"\n## People I can ask for help\n{CANARY}\n", append=True, status=1)
+    ran = cli("support", "plan")
+    assert ran.exit_code == ExitCode.EDITOR_FAILED and "kept safe (encrypted) as draft 1" in ran.stderr
+    leaked = [p for p in tmp_path.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()]
+    assert [p.name for p in leaked] == ["editor-spec.json"]  # only the test's own instructions
+
+
+def test_filtered_exports_leave_the_plan_out(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    assert cli("support", "plan", input=PLAN_PAGE).exit_code == 0
+    assert cli("write", "--tag", "garden", input="Tomatoes.").exit_code == 0
+    some = tmp_path / "some.json"
+    assert cli("export", "--format", "json", "--tag", "garden", "-o", str(some)).exit_code == 0
+    assert "safety_plan" not in json.loads(some.read_text())
+
+
+def test_capture_gets_the_gentle_check_too(cli: Cli, initialised: Ran) -> None:
+    ran = cli(
+        "capture", "--json", input="I don't want to be here anymore.", env={"RECOVERY_JOURNAL_PASSPHRASE": ""}
+    )
+    assert doc(ran)["support_offered"] is True and "recovery-journal support" in ran.stderr
+    plain_ran = cli("capture", "--json", input="Bought bread.", env={"RECOVERY_JOURNAL_PASSPHRASE": ""})
+    assert doc(plain_ran)["support_offered"] is False
+    no_journal = cli("--journal", "/nonexistent-rj", "support", "--plan", env=NO_JOURNAL_ENV)
+    assert no_journal.exit_code == 0 and "no safety plan to show" in no_journal.stderr

@@ -1,4 +1,4 @@
-"""Support lines by country, from lines.json: each checked against its organisation's own page, with the date.
+"""Support lines by country, from lines.json: each checked twice, with its source and the date.
 
 Nothing here reaches the network. The country comes from what the person says, else the locale.
 """

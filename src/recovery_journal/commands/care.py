@@ -95,6 +95,8 @@ def support(
         )
     view.show_rows(out, view.support_lines(found, asked, directory, sources=sources, plan_hint=hint))
     if not has_journal:
+        if plan:
+            out.say("There's no journal here, so there's no safety plan to show.")
         return
     if not plan and terminal.stdin_is_terminal() and terminal.can_ask_secret():
         try:
@@ -234,11 +236,18 @@ def _edit_plan(journal: Journal) -> str:
         if edited.ok and edited.raw is None:
             return edited.text
         if edited.text.strip() and edited.text != initial:
-            where = session.keep()
+            failed = "The editor didn't close cleanly, so the plan wasn't changed."
+            try:  # sealed at once: a plan's names and numbers never wait in a plain file
+                kept = journal.keep_draft(edited.text, reason=failed + " (your safety plan)")
+            except JournalError:
+                raise EditorFailed(
+                    f"{failed} What you typed is still in {session.keep()}",
+                    hint="The next time the journal opens, it is sealed into an encrypted draft.",
+                ) from None
             raise EditorFailed(
-                "The editor didn't close cleanly, so the plan wasn't changed. "
-                f"What you typed is still in {where}",
-                hint="Copy it somewhere safe, then pipe it in: recovery-journal support plan < that-file",
+                f"{failed} What you typed is kept safe (encrypted) as draft {kept.number}.",
+                hint=f"`recovery-journal drafts show {kept.number}` shows it; pipe it back in with "
+                "`recovery-journal support plan`, then `drafts discard` it.",
             )
         if edited.interrupted:
             raise Interrupted("The editor was stopped (Ctrl-C). Your plan is as it was.")

@@ -361,16 +361,18 @@ def export(
         found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
         entries = found.entries
         now = journal.now()
+        whole = not (since or until or tag or stage)  # the safety plan goes only with the whole journal
+        plan = journal.care.plan() if whole else None
         if fmt == "json":
             text = exports.as_json(
                 [(e, found.revisions.get(e.id, [])) for e in entries],
                 journal.milestones.all(),
                 journal.counters.all(),
                 now,
-                journal.care.plan(),
+                plan,
             )
         elif fmt == "markdown":
-            text = exports.as_markdown(entries, journal.milestones.all(), now, journal.care.plan())
+            text = exports.as_markdown(entries, journal.milestones.all(), now, plan)
         else:
             text = exports.as_text(entries)
     if output is not None:

@@ -101,13 +101,16 @@ def capture(
         tender=bool(tender),
         starred=bool(star),
     )
+    offered = text is not None and capturing.gentle_offer(terminal.settings(ctx), text)
     if as_json:
-        out.document("capture", file=str(path))
+        out.document("capture", file=str(path), support_offered=offered)
     else:
         out.say(
             "Kept safe, sealed. It joins your journal the next time you open it with your passphrase.",
             style="green",
         )
+    if offered:
+        out.say(care_view.offer("words"))
 
 
 def edit(

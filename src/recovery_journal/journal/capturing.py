@@ -20,6 +20,15 @@ from . import editor, opening
 from .service import local_now
 
 
+def gentle_offer(settings: Settings, text: str) -> bool:
+    """The gentle check for words just captured (no key, so the journal's own on/off isn't known: on)."""
+    if settings.gentle_checks is False:
+        return False
+    from ..care import gentle
+
+    return gentle.concern(text) is not None
+
+
 def capture_entry(
     settings: Settings,
     text: str | None,
