@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console, Group
+from rich.console import Group
 from rich.text import Text
 
 from ..domain.dates import parse_day
@@ -43,7 +42,6 @@ HtmlOpt = Annotated[
         "--html", metavar="FILE", show_default=False, dir_okay=False, help="Also save the picture as HTML."
     ),
 ]
-PICTURE_WIDTH = 100
 REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
 
 
@@ -66,16 +64,7 @@ def _save_picture(out: Output, lines: list[Text], svg: Path | None, html: Path |
     for path, kind in ((svg, "svg"), (html, "html")):
         if path is None:
             continue
-        recorder = Console(
-            record=True,
-            width=PICTURE_WIDTH,
-            force_terminal=True,
-            color_system="truecolor",
-            file=io.StringIO(),
-            markup=False,
-            highlight=False,
-        )
-        recorder.print(Group(*lines))
+        recorder = view.recorded(lines)
         picture = recorder.export_svg(title=title) if kind == "svg" else recorder.export_html()
         # Rich's SVG asks a web font from a CDN; opening the file must not reach the network.
         picture = REMOTE_FONT.sub("", picture)
@@ -121,7 +110,8 @@ def timeline(
         out.document("timeline", **view.timeline_json(built), unreadable=snapshot.unreadable)
     else:
         _show(out, view.timeline_lines(built, out.out.width))
-        _save_picture(out, view.timeline_lines(built, PICTURE_WIDTH), svg, html, "recovery-journal timeline")
+        picture = view.timeline_lines(built, view.PICTURE_WIDTH)
+        _save_picture(out, picture, svg, html, "recovery-journal timeline")
     terminal.left_out(snapshot.unreadable)
 
 

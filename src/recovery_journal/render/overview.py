@@ -7,10 +7,11 @@ text is printed, and --svg / --html record the same picture. Stages are told apa
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 from typing import Any
 
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -334,3 +335,21 @@ def calendar_json(days_of_year: list[Day]) -> dict[str, Any]:
             if d.entries
         ],
     }
+
+
+PICTURE_WIDTH = 100
+
+
+def recorded(lines: list[Text], width: int = PICTURE_WIDTH) -> Console:
+    """A console that has drawn `lines` off-screen, ready to export as SVG or HTML."""
+    recorder = Console(
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        file=io.StringIO(),
+        markup=False,
+        highlight=False,
+    )
+    recorder.print(Group(*lines))
+    return recorder

@@ -6,20 +6,16 @@ Everything here is plain text made from a Summary (overviews/summary.py) that wa
 from __future__ import annotations
 
 import html
-import io
-
-from rich.console import Console, Group
 
 from ..overviews.summary import Summary
 from .entries import tag_line, when
 from .marks import day, days
-from .overview import timeline_lines
+from .overview import PICTURE_WIDTH, recorded, timeline_lines
 
 FORMATS = ("markdown", "html")
 OPENING = (
     "Chosen from a private journal, to share: only what was picked is here, and this copy isn't encrypted."
 )
-_PICTURE_WIDTH = 100
 
 
 def _stage_sentence(summary: Summary) -> str:
@@ -106,17 +102,8 @@ blockquote { color: #555; border-left: 3px solid #ccc; margin-left: 0; padding-l
 
 def _picture(summary: Summary) -> str:
     """The timeline as it looks on a terminal, colours inline, no fonts or scripts fetched from anywhere."""
-    recorder = Console(
-        record=True,
-        width=_PICTURE_WIDTH,
-        force_terminal=True,
-        color_system="truecolor",
-        file=io.StringIO(),
-        markup=False,
-        highlight=False,
-    )
-    recorder.print(Group(*timeline_lines(summary.timeline, _PICTURE_WIDTH)))
-    return recorder.export_html(inline_styles=True, code_format="<pre>{code}</pre>")
+    recorder = recorded(timeline_lines(summary.timeline, PICTURE_WIDTH))
+    return str(recorder.export_html(inline_styles=True, code_format="<pre>{code}</pre>"))
 
 
 def as_html(summary: Summary) -> str:
