@@ -50,7 +50,7 @@ def _reach(line: Line) -> str:
     if line.call:
         parts.append(f"call {line.call}")
     if line.text:
-        parts.append(line.text if line.text.lower().startswith("text") else f"text {line.text}")
+        parts.append(line.text if line.text.lower().startswith(("text", "sms")) else f"text {line.text}")
     if line.web:
         parts.append(line.web)
     if line.hours:
