@@ -573,3 +573,14 @@ def test_capture_gets_the_gentle_check_too(cli: Cli, initialised: Ran) -> None:
     assert doc(plain_ran)["support_offered"] is False
     no_journal = cli("--journal", "/nonexistent-rj", "support", "--plan", env=NO_JOURNAL_ENV)
     assert no_journal.exit_code == 0 and "no safety plan to show" in no_journal.stderr
+
+
+def test_closing_the_editor_under_a_prompt_without_writing_saves_nothing(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
+) -> None:
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    fake_editor("", append=True)  # the page is left as it opened: only the prompt lines
+    ran = cli("write", "--prompt", "hard-day")
+    assert ran.exit_code == 0 and "Nothing written, nothing saved." in ran.stderr
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
+    assert doc(cli("list", "--json"))["entries"] == []

@@ -59,7 +59,13 @@ def write(
             starred=bool(star),
             prompt=chosen,
         )
-        offered = journal.care.after_save(entry)
+        offered = journal.care.after_save(entry) if entry is not None else None
+    if entry is None:  # the editor closed on an empty page: a choice, not an error
+        if as_json:
+            out.document("entry", entry=None, support_offered=False)
+        else:
+            out.say("Nothing written, nothing saved.")
+        return
     if as_json:
         out.document("entry", entry=entry_json(entry), support_offered=offered is not None)
     else:
@@ -101,6 +107,12 @@ def capture(
         tender=bool(tender),
         starred=bool(star),
     )
+    if path is None:  # the editor closed on an empty page: a choice, not an error
+        if as_json:
+            out.document("capture", file=None, support_offered=False)
+        else:
+            out.say("Nothing written, nothing kept.")
+        return
     offered = text is not None and capturing.gentle_offer(terminal.settings(ctx), text)
     if as_json:
         out.document("capture", file=str(path), support_offered=offered)

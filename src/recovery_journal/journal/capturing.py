@@ -39,8 +39,10 @@ def capture_entry(
     date: datetime | None = None,
     tender: bool = False,
     starred: bool = False,
-) -> Path:
-    """Seal an entry into the inbox, from `text` or (when None) the editor; return the capture's file."""
+) -> Path | None:
+    """Seal an entry into the inbox, from `text` or (when None) the editor; return the capture's file.
+
+    None when the editor was closed on an empty page (nothing is kept, and that is not an error)."""
     public, journal_id = _public_key(settings)
     session = editor.session(settings.scratch, settings.paths.tag, settings.env) if text is None else None
     with session or contextlib.nullcontext() as s:
@@ -48,6 +50,8 @@ def capture_entry(
             text = _from_editor(s)
         assert text is not None  # noqa: S101 - one of the two sources ran
         if not text.strip():
+            if s is not None:  # the editor closed on an empty page: a choice, not an error
+                return None
             raise EmptyEntry("Nothing written, so nothing was kept.")
         captured = capture.Captured(
             uuid=str(uuidlib.uuid4()),

@@ -38,8 +38,11 @@ def write(
     tender: bool = False,
     starred: bool = False,
     prompt: str = "",
-) -> Entry:
-    """Save a new entry from `text`, or from the editor when `text` is None (showing `prompt` above it)."""
+) -> Entry | None:
+    """Save a new entry from `text`, or from the editor when `text` is None (showing `prompt` above it).
+
+    None when the editor was closed on an empty page: a choice, not an error; nothing is saved.
+    """
     details: dict[str, Any] = {
         "title": title,
         "tags": tags,
@@ -53,6 +56,8 @@ def write(
             text = without_prompt(
                 _from_editor(session, journal, prompt_page(prompt), **draft_details), prompt
             )
+            if not text.strip():
+                return None
         assert text is not None  # noqa: S101 - one of the two sources ran
         try:
             return journal.write(text, date=date, prompt=prompt, **details)
