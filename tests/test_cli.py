@@ -549,3 +549,10 @@ def test_starred_entries_are_shown_found_and_changed(cli: Cli, initialised: Ran)
     assert [e["id"] for e in only] == [1] and only[0]["starred"] is True
     assert cli("edit", "2", "--star").exit_code == 0 and cli("edit", "1", "--unstar").exit_code == 0
     assert [e["id"] for e in doc(cli("list", "--starred", "--json"))["entries"]] == [2]
+
+
+def test_piped_words_that_could_not_be_saved_are_said_to_be_unsaved(cli: Cli, initialised: Ran) -> None:
+    """Issue 13: `cat | write` then a wrong passphrase must not leave the person thinking it was kept."""
+    ran = cli("write", input="Words I typed into cat.", env={"RECOVERY_JOURNAL_PASSPHRASE": "not it"})
+    assert ran.exit_code == ExitCode.WRONG_SECRET
+    assert "The text you piped in was not saved." in ran.stderr and "Traceback" not in ran.stderr

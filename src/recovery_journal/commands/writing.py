@@ -9,7 +9,7 @@ import typer
 
 from ..domain.dates import entry_moment
 from ..domain.entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags, clean_title
-from ..errors import Interrupted, Tampered, UsageProblem
+from ..errors import Interrupted, JournalError, Tampered, UsageProblem
 from ..journal import capturing, composing
 from ..journal.service import local_now
 from ..render import care as care_view
@@ -44,7 +44,13 @@ def write(
     out = Output(as_json)
     piped = not terminal.stdin_is_terminal()
     text = terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None
-    with terminal.open_journal(ctx, out) as journal:
+    try:
+        opened = terminal.open_journal(ctx, out)
+    except JournalError as exc:  # piped words exist only in this process: say plainly they weren't saved
+        if text is None or not text.strip():
+            raise
+        raise type(exc)(f"{exc.message} The text you piped in was not saved.", hint=exc.hint) from None
+    with opened as journal:
         chosen = journal.care.choose_prompt(prompt) if prompt is not None else ""
         if chosen and text is not None and not as_json:
             out.say(f"Prompt: {chosen}")  # piped words were written without seeing it; it is kept with them
