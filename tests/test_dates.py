@@ -88,3 +88,19 @@ def test_an_edited_entry_given_a_day_keeps_its_own_time() -> None:
     assert (moved.date(), moved.hour, moved.minute) == (date(2026, 3, 1), 21, 30)
     today_later = entry_moment("today", now, keep_time_of=written)  # 21:30 today hasn't come yet
     assert today_later == now
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("March 3 9pm", (3, 3, 21, 0, 0)),
+        ("2024-03-01 9pm", (3, 1, 21, 0, 0)),
+        ("March 3 21:00", (3, 3, 21, 0, 0)),
+        ("March 3 9:30pm", (3, 3, 21, 30, 0)),
+    ],
+)
+def test_a_time_of_day_given_leaves_no_minutes_from_now(text: str, expected: tuple[int, ...]) -> None:
+    """Issue 13: "March 3 9pm" saved 21:31 because the current minute leaked in."""
+    now = datetime(2026, 12, 5, 21, 31, 17, tzinfo=timezone.utc)
+    moment = parse_moment(text, now)
+    assert (moment.month, moment.day, moment.hour, moment.minute, moment.second) == expected

@@ -32,6 +32,10 @@ _NUMBERS = {
 _AGO = re.compile(r"^(\d+|[a-z]+)\s+(day|week|fortnight|month|year)s?\s+ago$", re.ASCII)
 _WEEKDAY = re.compile(r"^(?:(last|this|on)\s+)?([a-z]+)$")
 _LAST_UNIT = re.compile(r"^last\s+(week|month|year)$")
+# A time of day in the text: "9pm", "9 am", "21:30", "9:30pm"; the parts it leaves out are zero, not now's.
+_TIME_GIVEN = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b|\b\d{1,2}:\d{2}\b", re.I | re.ASCII
+)
 _ISO_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$", re.ASCII)
 
 
@@ -148,8 +152,11 @@ def _check_calendar(raw: str, year: int, month: int, day: int) -> None:
 def _dateutil(raw: str, now: datetime) -> datetime:
     from dateutil import parser
 
+    default = now.replace(tzinfo=None)
+    if _TIME_GIVEN.search(raw):  # "March 3 9pm" is 21:00, never 21:<this minute>
+        default = default.replace(minute=0, second=0, microsecond=0)
     try:
-        parsed = parser.parse(raw, default=now.replace(tzinfo=None), fuzzy=False)
+        parsed = parser.parse(raw, default=default, fuzzy=False)
     except (ValueError, OverflowError):
         raise InvalidDate(f"'{raw}' isn't a date this understands.", hint=HINT) from None
     if parsed.tzinfo is None and parsed.year < 1:
