@@ -23,6 +23,17 @@ def _moment(value: str | None) -> datetime | None:
     return None if value is None else entry_moment(value, local_now())
 
 
+def _new_entry_input(
+    ctx: typer.Context, date: str | None, tag: list[str] | None, mood: int | None, title: str | None
+) -> tuple[str, tuple[str, ...], int | None, datetime | None, str | None]:
+    """What write and capture check first, before asking for anything: details, then any piped text."""
+    terminal.refuse_words_on_command_line(ctx.args)
+    cleaned = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
+    moment = _moment(date)  # a date that can't be read is said before asking for anything
+    piped = not terminal.stdin_is_terminal()
+    return (*cleaned, moment, terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None)
+
+
 def write(
     ctx: typer.Context,
     date: DateOpt = None,
@@ -38,12 +49,8 @@ def write(
 
     Example: recovery-journal write --tag therapy --mood 6
     """
-    terminal.refuse_words_on_command_line(ctx.args)
-    title, tags, mood = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
-    moment = _moment(date)  # a date that can't be read is said before asking for anything
+    title, tags, mood, moment, text = _new_entry_input(ctx, date, tag, mood, title)
     out = Output(as_json)
-    piped = not terminal.stdin_is_terminal()
-    text = terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None
     try:
         opened = terminal.open_journal(ctx, out)
     except JournalError as exc:  # piped words exist only in this process: say plainly they weren't saved
@@ -97,12 +104,8 @@ def capture(
 
     Example: echo "Hard night. I'm safe now." | recovery-journal capture --mood 3
     """
-    terminal.refuse_words_on_command_line(ctx.args)
-    title, tags, mood = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
-    moment = _moment(date)
+    title, tags, mood, moment, text = _new_entry_input(ctx, date, tag, mood, title)
     out = Output(as_json)
-    piped = not terminal.stdin_is_terminal()
-    text = terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None
     path = capturing.capture_entry(
         terminal.settings(ctx),
         text,

@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..care.plan import MAX_CHARS, SafetyPlan
 from ..domain.entry import Entry
 from ..errors import InvalidInput, JournalError, Tampered
-from ..sealing.codec import TAMPERED_HINT, open_field
-from ..sealing.crypto import InvalidCiphertext, field_ad
+from ..sealing.codec import STATE_PADDED, TAMPERED_HINT, open_field
+from ..sealing.crypto import MIN_PADDED, InvalidCiphertext, field_ad
 from ..storage import queries
 
 if TYPE_CHECKING:
     from .service import Journal
 
 Offer = Literal["words", "danger", "mood"]
-STATE_PADDED = 128  # the note is always this size, whatever it holds
 
 
 class CareBook:
@@ -164,7 +163,7 @@ class CareBook:
         with self._journal.store.write() as con:
             row = queries.care(con)
             row_uuid = row[0] if row is not None else str(uuidlib.uuid4())
-            minimum = STATE_PADDED if column == "state" else 32
+            minimum = STATE_PADDED if column == "state" else MIN_PADDED
             sealed = self._journal.cipher.seal_json(value, field_ad("care", column, row_uuid), minimum)
             queries.put_care(con, row_uuid, column, sealed)
 

@@ -18,11 +18,15 @@ from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad
 # writer corrected it, and whether an entry is tender (true is one byte shorter than false).
 STAGE_PADDED = 768
 FLAGS_PADDED = 64
+# One size for every prompt (the list is public, so a length could say which it was), and for the gentle
+# check's note (its size would say whether the check was ever switched).
+PROMPT_PADDED = 512
+STATE_PADDED = 128
 _PADDED = {
     ("entries", "stage"): STAGE_PADDED,
     ("entries", "flags"): FLAGS_PADDED,
-    ("entry_prompts", "prompt"): 512,
-    ("care", "state"): 128,
+    ("entry_prompts", "prompt"): PROMPT_PADDED,
+    ("care", "state"): STATE_PADDED,
 }
 
 TAMPERED_HINT = (
@@ -148,11 +152,6 @@ def open_entry(cipher: FieldCipher, row: Sequence[Any], fields: Sequence[str], r
         raise tampered(entry_id) from None
     tender, starred = values.pop("flags", (False, False))
     return Entry(id=entry_id, uuid=uuid, revisions=revisions, tender=tender, starred=starred, **values)
-
-
-PROMPT_PADDED = _PADDED[
-    ("entry_prompts", "prompt")
-]  # one size for every prompt: the list is public, so a length could say which it was
 
 
 def seal_prompt(cipher: FieldCipher, entry_uuid: str, prompt: str) -> bytes:

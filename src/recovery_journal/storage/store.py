@@ -144,6 +144,20 @@ def translate(exc: sqlite3.Error, *, timeout: float = 0.0, where: Path | None = 
     )
 
 
+def _incomplete(paths: JournalPaths) -> NotAJournal:
+    return NotAJournal(
+        f"{paths.db} isn't a complete recovery-journal file.",
+        hint="Nothing was changed. `recovery-journal doctor` looks closer.",
+    )
+
+
+def _newer() -> NewerVersion:
+    return NewerVersion(
+        "This journal was made by a newer recovery-journal than this one.",
+        hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
+    )
+
+
 def tighten(paths: JournalPaths) -> None:
     """Make the journal folder 0700 (when it is only the journal's) and its files 0600, whatever the umask."""
     secure_home(paths.home)
@@ -256,10 +270,7 @@ class Store:
             con = _connect(paths.db, timeout, read_only)
             version = migrations.current_version(con)
             if version is None:
-                raise NotAJournal(
-                    f"{paths.db} isn't a complete recovery-journal file.",
-                    hint="Nothing was changed. `recovery-journal doctor` looks closer.",
-                )
+                raise _incomplete(paths)
             if read_only and version < migrations.latest_version():
                 raise StorageProblem(
                     f"The journal at {paths.home} needs a small upgrade to open, and it's read-only.",
@@ -281,10 +292,7 @@ class Store:
         except migrations.NewerSchema:
             if con is not None:
                 con.close()
-            raise NewerVersion(
-                "This journal was made by a newer recovery-journal than this one.",
-                hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
-            ) from None
+            raise _newer() from None
         except JournalError:
             if con is not None:
                 con.close()
@@ -308,15 +316,9 @@ class Store:
                 con.execute(pragma)
             version = migrations.current_version(con)
             if version is None:
-                raise NotAJournal(
-                    f"{paths.db} isn't a complete recovery-journal file.",
-                    hint="Nothing was changed. `recovery-journal doctor` looks closer.",
-                )
+                raise _incomplete(paths)
             if version > migrations.latest_version():
-                raise NewerVersion(
-                    "This journal was made by a newer recovery-journal than this one.",
-                    hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
-                )
+                raise _newer()
         except sqlite3.Error as exc:
             if con is not None:
                 con.close()
