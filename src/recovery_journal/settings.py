@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .domain.dates import DATE_ORDER_ENV, DATE_ORDERS, DateOrder
 from .errors import UsageProblem
 from .paths import JournalPaths, resolve_home, scratch_root
 from .sealing.crypto import DEFAULT_ARGON2, TESTONLY_WEAK_ARGON2, Argon2Params
@@ -30,6 +31,7 @@ class Settings:
         None  # RECOVERY_JOURNAL_GENTLE_CHECKS; None: the journal's own setting decides
     )
     country: str | None = None  # for `support`: RECOVERY_JOURNAL_COUNTRY, else the locale's
+    date_order: DateOrder | None = None  # how 01/12 reads; None: such dates are refused, not guessed
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -42,6 +44,7 @@ class Settings:
             kdf=TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2,
             gentle_checks=_switch(env, GENTLE_CHECKS_ENV),
             country=(env.get(COUNTRY_ENV) or "").strip() or None,
+            date_order=_date_order(env),
             env=env,
         )
 
@@ -60,6 +63,19 @@ def _lock_timeout(env: Mapping[str, str]) -> float:
             hint=f"Unset it to wait the default {DEFAULT_LOCK_TIMEOUT:g} seconds.",
         )
     return value
+
+
+def _date_order(env: Mapping[str, str]) -> DateOrder | None:
+    raw = (env.get(DATE_ORDER_ENV) or "").strip().lower().replace("-", "").replace("_", "").replace(" ", "")
+    if not raw:
+        return None
+    for order in DATE_ORDERS:
+        if raw == order:
+            return order
+    raise UsageProblem(
+        f"{DATE_ORDER_ENV} should be dayfirst (01/12 is 1 December) or monthfirst (January 12).",
+        hint="Unset it, and dates like 01/12 are never guessed: you are asked to write them another way.",
+    )
 
 
 def _switch(env: Mapping[str, str], name: str) -> bool | None:

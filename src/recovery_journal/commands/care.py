@@ -354,8 +354,9 @@ def share(
         raise UsageProblem(f"'{fmt}' isn't a summary format.", hint="Use --format markdown or html.")
     numbers = _numbers(entries)
     now = local_now()
-    first = parse_day(since, now) if since else None
-    last = parse_day(until, now) if until else now.date()
+    order = terminal.date_order(ctx)
+    first = parse_day(since, now, order) if since else None
+    last = parse_day(until, now, order) if until else now.date()
     if first is not None and first > last:
         raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
     names = [n for n in (redact or []) if n.strip()]

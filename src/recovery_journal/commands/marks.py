@@ -42,8 +42,8 @@ IdArg = Annotated[int, typer.Argument(metavar="ID", help="The milestone's number
 NameArg = Annotated[str, typer.Argument(metavar="NAME", help='The counter\'s name, e.g. "no contact".')]
 
 
-def _day(value: str | None) -> date | None:
-    return None if value is None else parse_day(value, local_now())
+def _day(ctx: typer.Context, value: str | None) -> date | None:
+    return None if value is None else parse_day(value, local_now(), terminal.date_order(ctx))
 
 
 # --- milestones -----------------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ def milestone_add(
 
     Example: recovery-journal milestone add "First boundary held" --kind boundary
     """
-    day = _day(when)
+    day = _day(ctx, when)
     out = Output(as_json)
     if text is None:
         if not terminal.stdin_is_terminal():
@@ -122,7 +122,7 @@ def milestone_edit(
 
     Example: recovery-journal milestone edit 3 --date 2024-05-01
     """
-    day = _day(when)
+    day = _day(ctx, when)
     if text is None and day is None and kind is None and note is None:
         raise UsageProblem("Nothing to change.", hint="Give --text, --date, --kind or --note.")
     out = Output()
@@ -204,7 +204,7 @@ def counter_start(
     Example: recovery-journal counter start "no contact" --since 2024-03-01
     """
     today = local_now().date()
-    began = _day(since) or today
+    began = _day(ctx, since) or today
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         counter = journal.counters.start(name, began)
@@ -248,7 +248,7 @@ def counter_reset(
     Example: recovery-journal counter reset "no contact"
     """
     today = local_now().date()
-    on = _day(when) or today
+    on = _day(ctx, when) or today
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         counter, ended = journal.counters.reset(name, on)

@@ -100,8 +100,9 @@ def timeline(
     """
     _check_pictures(terminal.settings(ctx).paths.home, force, svg, html)
     now = local_now()
-    first = parse_day(since, now) if since else None
-    last = parse_day(until, now) if until else None
+    order = terminal.date_order(ctx)
+    first = parse_day(since, now, order) if since else None
+    last = parse_day(until, now, order) if until else None
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal)
@@ -169,7 +170,7 @@ def on_this_day(
 
     Example: recovery-journal on-this-day
     """
-    day = parse_day(when, local_now()) if when else local_now().date()
+    day = parse_day(when, local_now(), terminal.date_order(ctx)) if when else local_now().date()
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         entries, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)

@@ -353,7 +353,7 @@ def export(
 
     if fmt not in exports.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
-    wanted = entry_filter(since, until, None, tag, None, False, stage)
+    wanted = entry_filter(since, until, None, tag, None, False, stage, terminal.date_order(ctx))
     if output is not None:
         outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
     out = Output()

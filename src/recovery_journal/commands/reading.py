@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..domain.dates import parse_day
+from ..domain.dates import DateOrder, parse_day
 from ..domain.entry import EntryFilter, clean_tags
 from ..errors import InvalidDate, InvalidInput
 from ..journal.service import local_now
@@ -50,6 +50,7 @@ def entry_filter(
     limit: int | None,
     newest_first: bool,
     stages: list[str] | None = None,
+    order: DateOrder | None = None,
 ) -> EntryFilter:
     """The entries the --from/--to/--on/--tag/--stage/--limit options ask for (export shares it)."""
     now = local_now()
@@ -59,8 +60,8 @@ def entry_filter(
             hint="Use --on alone, or --from and --to for a range.",
         )
     start, end = on or since, on or until
-    first = parse_day(start, now) if start else None
-    last = parse_day(end, now) if end else None
+    first = parse_day(start, now, order) if start else None
+    last = parse_day(end, now, order) if end else None
     if first and last and first > last:
         raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
     from .stage import parse_stage
@@ -94,7 +95,8 @@ def list_entries(
 
     Example: recovery-journal list --from "last month" --tag therapy
     """
-    wanted = replace(entry_filter(since, until, on, tag, limit, reverse, stage), starred=starred)
+    order = terminal.date_order(ctx)
+    wanted = replace(entry_filter(since, until, on, tag, limit, reverse, stage, order), starred=starred)
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)
@@ -171,7 +173,7 @@ def search_entries(
 
     Example: recovery-journal search boundary --from 2024-01-01
     """
-    wanted = entry_filter(since, until, None, tag, limit, False, stage)
+    wanted = entry_filter(since, until, None, tag, limit, False, stage, terminal.date_order(ctx))
     out = Output(as_json)
     if not words and not terminal.stdin_is_terminal():
         raise InvalidInput(

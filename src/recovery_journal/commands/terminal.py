@@ -14,6 +14,7 @@ from pathlib import Path
 
 import typer
 
+from ..domain.dates import DateOrder
 from ..errors import InvalidEncoding, PassphraseProblem, Tampered, TooLarge, UsageProblem
 from ..journal import opening
 from ..journal.service import Journal
@@ -31,6 +32,11 @@ class AppState:
 def settings(ctx: typer.Context) -> Settings:
     state = ctx.find_object(AppState) or AppState()
     return Settings.from_env(state.journal)
+
+
+def date_order(ctx: typer.Context) -> DateOrder | None:
+    """How this run reads a date like 01/12 (RECOVERY_JOURNAL_DATE_ORDER); None: it isn't guessed."""
+    return settings(ctx).date_order
 
 
 def stdin_is_terminal() -> bool:

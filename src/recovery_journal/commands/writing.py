@@ -19,8 +19,8 @@ from . import terminal
 from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
 
 
-def _moment(value: str | None) -> datetime | None:
-    return None if value is None else entry_moment(value, local_now())
+def _moment(ctx: typer.Context, value: str | None) -> datetime | None:
+    return None if value is None else entry_moment(value, local_now(), order=terminal.date_order(ctx))
 
 
 def _new_entry_input(
@@ -29,7 +29,7 @@ def _new_entry_input(
     """What write and capture check first, before asking for anything: details, then any piped text."""
     terminal.refuse_words_on_command_line(ctx.args)
     cleaned = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
-    moment = _moment(date)  # a date that can't be read is said before asking for anything
+    moment = _moment(ctx, date)  # a date that can't be read is said before asking for anything
     piped = not terminal.stdin_is_terminal()
     return (*cleaned, moment, terminal.read_stdin_text(MAX_TEXT_BYTES) if piped else None)
 

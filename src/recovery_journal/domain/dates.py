@@ -1,139 +1,307 @@
-"""Reading the dates people type: ISO dates, "yesterday", "3 days ago", "last friday", "March 3"."""
+"""Reading the dates people type: "yesterday 9pm", "last friday", "this morning", "March 3", "2024-03-01"."""
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
 
 from ..errors import InvalidDate
 
-HINT = 'Dates look like 2024-03-01 or 2024-03-01 21:30, or "today", "yesterday", "3 days ago", "last friday".'
+DateOrder = Literal["dayfirst", "monthfirst"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("dayfirst", "monthfirst")
+DATE_ORDER_ENV = "RECOVERY_JOURNAL_DATE_ORDER"
 
-_WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name)} | {
-    name[:3]: i for i, name in enumerate(calendar.day_name)
-}
-_WEEKDAYS = {k.lower(): v for k, v in _WEEKDAYS.items()}
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
-# ASCII digits only: "２０２４" (fullwidth) is not a year, though Python's int() would read it as one.
-_AGO = re.compile(r"^(\d+|[a-z]+)\s+(day|week|fortnight|month|year)s?\s+ago$", re.ASCII)
-_WEEKDAY = re.compile(r"^(?:(last|this|on)\s+)?([a-z]+)$")
-_LAST_UNIT = re.compile(r"^last\s+(week|month|year)$")
-# A time of day in the text: "9pm", "9 am", "21:30", "9:30pm"; the parts it leaves out are zero, not now's.
-_TIME_GIVEN = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b|\b\d{1,2}:\d{2}\b", re.I | re.ASCII
+HINT = (
+    'Try "yesterday 9pm", "last friday", "this morning", "2 days ago", "March 3" or 2024-03-01 21:30 '
+    '(more under "Dates" in docs/usage.md).'
 )
+TIME_HINT = "Times look like 9pm, 9:30am, 21:30, noon or midnight."
+
+MIDDAY = time(12, 0)  # a day named without a time: some time that day, no hour guessed
+NOW_WORDS = frozenset({"now", "just now", "right now"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the day: the hour it stands for, and the hours during which "this <part>" is now."""
+
+    at: time
+    begins: int
+    ends: int
+
+
+# "last night" is 21:00 the day before; "this morning" 09:00 today; "tonight" 21:00 today. Said while that
+# part of the day is going on but before its hour ("tonight" at 19:00), it means now.
+PARTS = {
+    "morning": Part(time(9), 5, 12),
+    "afternoon": Part(time(15), 12, 17),
+    "evening": Part(time(19), 17, 24),
+    "night": Part(time(21), 17, 24),
+}
+
+_WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_WEEKDAYS |= {name[:3]: i for name, i in list(_WEEKDAYS.items())}
+_WEEKDAYS |= {"tues": 1, "weds": 2, "thur": 3, "thurs": 3}
+_NUMBERS = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2} | {
+    word: i
+    for i, word in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"), 1
+    )
+}
+_COUNT = r"(\d+|a couple of|couple of|[a-z]+)"
+# ASCII digits only: "２０２４" (fullwidth) is not a year, though Python's int() would read it as one.
+_CLOCK_AGO = re.compile(rf"^(?:{_COUNT}|half an)\s+(minute|min|hour|hr)s?\s+ago$", re.ASCII)
+_DAYS_AGO = re.compile(rf"^{_COUNT}\s+(day|week|fortnight|month|year)s?\s+ago$", re.ASCII)
+_LAST_UNIT = re.compile(r"^last\s+(week|month|year)$")
+_WEEKDAY = re.compile(r"^(?:(last|this|on|past)\s+)?([a-z]+)$")
+_CLOCK = (
+    r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)"
+    r"|(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?|(?P<word>noon|midday|midnight))"
+)
+_TIME_LAST = re.compile(rf"^(?P<day>.*?)(?:^|\s+)(?:(?:at|around|about)\s+)?{_CLOCK}$", re.ASCII)
+_TIME_FIRST = re.compile(rf"^(?:(?:at|around|about)\s+)?{_CLOCK}(?:\s+(?:on\s+)?(?P<day>.+))?$", re.ASCII)
+_PART = re.compile(r"^(?P<day>.+?)\s+(?:in\s+the\s+)?(?P<part>morning|afternoon|evening|night)$")
+_THIS_PART = re.compile(r"^(?:this\s+(?P<part>morning|afternoon|evening|night)|(?P<tonight>tonight))$")
 _ISO_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$", re.ASCII)
+_ISO_DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", re.ASCII)
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$", re.ASCII)
+_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=\W|\d|$)")
 
 
-def _months_back(moment: datetime, months: int) -> datetime:
-    from dateutil.relativedelta import relativedelta
+@dataclass(frozen=True)
+class Reading:
+    """What a phrase said: the moment, and whether it named a time of day (or measured back from now)."""
 
-    return moment - relativedelta(months=months)
+    moment: datetime
+    time_said: bool
 
 
-def parse_moment(text: str, now: datetime) -> datetime:
-    """Read a date or date-time; parts not given (time, year) come from `now`. Returns an aware datetime."""
+def parse_moment(text: str, now: datetime, order: DateOrder | None = None) -> datetime:
+    """Read a date or date-time, relative to `now` (aware); `order` reads 01/12. Returns an aware datetime."""
+    return read(text, now, order).moment
+
+
+def parse_day(text: str, now: datetime, order: DateOrder | None = None) -> date:
+    """Read a calendar day for --from / --to / --on: a phrase naming a day means all of that day."""
+    return read(text, now, order).moment.date()
+
+
+def read(text: str, now: datetime, order: DateOrder | None = None) -> Reading:
+    """Read what someone typed; every form is listed under "Dates" in docs/usage.md."""
     raw = " ".join(text.strip().split())
     if any(ch.isdigit() and not ch.isascii() for ch in raw):
         raise InvalidDate(f"'{raw}' has digits this doesn't read in a date.", hint="Use 0-9. " + HINT)
     try:
-        return _parse_moment(raw, now)
+        return _read(raw, now, order)
     except (OverflowError, ValueError):  # "1000000 days ago": past the ends of the calendar
         raise InvalidDate(f"'{raw}' is further from today than a calendar goes.", hint=HINT) from None
 
 
-def _parse_moment(raw: str, now: datetime) -> datetime:
-    s = raw.lower()
-    if not s:
-        raise InvalidDate("The date was empty.", hint=HINT)
-    if s in ("now", "today"):
-        return now
-    if s == "yesterday":
-        return now - timedelta(days=1)
-    if s == "tomorrow":
-        return now + timedelta(days=1)
-
-    if m := _AGO.match(s):
-        count_word, unit = m.groups()
-        count = int(count_word) if count_word.isdigit() else _NUMBERS.get(count_word)
-        if count is None:
-            raise InvalidDate(f"'{raw}' isn't a date this understands.", hint=HINT)
-        if unit == "day":
-            return now - timedelta(days=count)
-        if unit == "week":
-            return now - timedelta(weeks=count)
-        if unit == "fortnight":
-            return now - timedelta(weeks=2 * count)
-        return _months_back(now, count * (12 if unit == "year" else 1))
-
-    if m := _LAST_UNIT.match(s):
-        unit = m.group(1)
-        if unit == "week":
-            return now - timedelta(weeks=1)
-        return _months_back(now, 12 if unit == "year" else 1)
-
-    if (m := _WEEKDAY.match(s)) and m.group(2) in _WEEKDAYS:
-        qualifier, day_name = m.groups()
-        back = (now.weekday() - _WEEKDAYS[day_name]) % 7
-        if qualifier == "last" and back == 0:
-            back = 7
-        return now - timedelta(days=back)
-
-    if m := _ISO_LIKE.match(s):
-        year, month, day = (int(g) for g in m.groups())
-        _check_calendar(raw, year, month, day)
-        try:
-            parsed = datetime.fromisoformat(raw.replace("t", "T"))
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            if len(raw) <= 10:  # a date alone keeps the current time of day
-                parsed = datetime.combine(parsed.date(), now.timetz().replace(tzinfo=None))
-            return _aware(parsed)
-
-    return _aware(_dateutil(raw, now))
-
-
-def parse_day(text: str, now: datetime) -> date:
-    """Read a calendar day for --from / --to / --on."""
-    return parse_moment(text, now).date()
-
-
 def not_in_future(moment: datetime, now: datetime) -> datetime:
-    """Entries are about today or earlier; refuse a date ahead of now."""
-    if moment - now > timedelta(minutes=1):
+    """Entries are about now or earlier; refuse a moment still to come, rather than quietly moving it."""
+    if moment > now:
         raise InvalidDate(
-            f"{moment:%Y-%m-%d %H:%M} is in the future.",
-            hint="Entries can be dated today or any day before. Leave --date out to use now.",
+            f"{moment:%Y-%m-%d %H:%M} hasn't come yet (it's {now:%Y-%m-%d %H:%M} now).",
+            hint="An entry can be dated now or earlier. Leave --date out to use now.",
         )
     return moment
 
 
-def entry_moment(value: str, now: datetime, keep_time_of: datetime | None = None) -> datetime:
+def entry_moment(
+    value: str, now: datetime, keep_time_of: datetime | None = None, order: DateOrder | None = None
+) -> datetime:
     """When an entry is about, from --date; for an edit, a day given without a time keeps the entry's time."""
-    reference = now
-    if keep_time_of is not None and value.strip().lower() != "now":
-        reference = now.replace(
-            hour=keep_time_of.hour, minute=keep_time_of.minute, second=keep_time_of.second, microsecond=0
-        )
-    moment = parse_moment(value, reference)
-    if keep_time_of is not None and moment > now and moment.date() == now.date():
-        moment = now  # today, at a time of day not reached yet: now is as late as an entry can be
+    reading = read(value, now, order)
+    moment = reading.moment
+    if keep_time_of is not None and not reading.time_said:
+        moment = _at(moment.date(), keep_time_of.time().replace(microsecond=0), now)
+        if moment > now and moment.date() == now.date():
+            moment = now  # today, at a time of day not reached yet: now is as late as an entry can be
     return not_in_future(moment, now)
+
+
+def _read(raw: str, now: datetime, order: DateOrder | None) -> Reading:
+    s = " ".join(raw.lower().replace(",", " ").split())
+    if not s:
+        raise InvalidDate("The date was empty.", hint=HINT)
+    if s in NOW_WORDS:
+        return Reading(now, True)
+    if m := _CLOCK_AGO.match(s):
+        count, unit = m.groups()
+        minutes = 30 if count is None else _count(count, raw) * (60 if unit in ("hour", "hr") else 1)
+        return Reading(now - timedelta(minutes=minutes), True)
+    if (iso := _iso_moment(raw, s, now)) is not None:
+        return iso
+
+    if m := _THIS_PART.match(s):
+        return Reading(_this_part(PARTS[m.group("part") or "night"], now), True)
+    if s == "last night":
+        return Reading(_at(now.date() - timedelta(days=1), PARTS["night"].at, now), True)
+    if m := _PART.match(s):
+        day, rolls = _day(m.group("day"), now, order)
+        return Reading(_roll(day, PARTS[m.group("part")].at, now, rolls), True)
+
+    split = _TIME_LAST.match(s) or _TIME_FIRST.match(s)
+    if split is not None:
+        clock = _clock(split, raw)
+        day, rolls = _day(split.group("day") or "today", now, order)
+        return Reading(_roll(day, clock, now, rolls), True)
+    day, _rolls = _day(s, now, order)
+    if day == now.date():
+        return Reading(now, False)  # today, with no time said: now
+    return Reading(_at(day, MIDDAY, now), False)
+
+
+def _iso_moment(raw: str, s: str, now: datetime) -> Reading | None:
+    """2024-03-01, 2024-03-01 21:30, 2024-03-01T21:30:00+05:00; None if it isn't one."""
+    if not (m := _ISO_LIKE.match(s)):
+        return None
+    _check_calendar(raw, *(int(g) for g in m.groups()))
+    if len(s) <= 10:
+        return None  # a day alone: read below, like any other day
+    try:
+        parsed = datetime.fromisoformat(raw.replace("t", "T"))
+    except ValueError:
+        return None  # "2024-03-01 9pm": the day, then a time in words
+    if parsed.tzinfo is not None:
+        return Reading(parsed, True)
+    return Reading(_at(parsed.date(), parsed.time(), now), True)
+
+
+def _this_part(part: Part, now: datetime) -> datetime:
+    """This morning, this evening, tonight: the part's hour today, or now while it's going on."""
+    moment = _at(now.date(), part.at, now)
+    going_on = part.begins <= now.hour < part.ends or (part is PARTS["night"] and now.hour < 5)
+    return now if moment > now and going_on else moment
+
+
+def _roll(day: date, clock: time, now: datetime, rolls: bool) -> datetime:
+    """A weekday means the most recent one: today's only if that time has come."""
+    moment = _at(day, clock, now)
+    if rolls and moment > now:
+        return _at(day - timedelta(days=7), clock, now)
+    return moment
+
+
+def _day(text: str, now: datetime, order: DateOrder | None) -> tuple[date, bool]:
+    """The calendar day a phrase names, and whether it is a weekday that may step back a week."""
+    today = now.date()
+    if text == "today":
+        return today, False
+    if text == "yesterday":
+        return today - timedelta(days=1), False
+    if text == "the day before yesterday":
+        return today - timedelta(days=2), False
+    if text == "tomorrow":
+        return today + timedelta(days=1), False
+    if m := _DAYS_AGO.match(text):
+        return _back(today, _count(m.group(1), text), m.group(2)), False
+    if m := _LAST_UNIT.match(text):
+        return _back(today, 1, m.group(1)), False
+    if (m := _WEEKDAY.match(text)) and m.group(2) in _WEEKDAYS:
+        qualifier, name = m.groups()
+        back = (today.weekday() - _WEEKDAYS[name]) % 7
+        if qualifier == "last" and back == 0:
+            return today - timedelta(days=7), False
+        return today - timedelta(days=back), back == 0
+    if m := _ISO_DAY.match(text):
+        year, month, day = (int(g) for g in m.groups())
+        _check_calendar(text, year, month, day)
+        return date(year, month, day), False
+    if m := _NUMERIC_DAY.match(text):
+        return _numeric_day(text, m, today, order), False
+    if _MONTH_NAME.search(text):
+        return _named_day(text, today), False
+    raise InvalidDate(f"'{text}' isn't a date this understands.", hint=HINT)
+
+
+def _numeric_day(text: str, m: re.Match[str], today: date, order: DateOrder | None) -> date:
+    """01/12, 13/12/2026, 12/13/26: day and month by their sizes, else by the setting, never by a guess."""
+    first, second = int(m.group(1)), int(m.group(3))
+    if first > 12 or (order == "dayfirst" and second <= 12):
+        day, month = first, second
+    elif second > 12 or order == "monthfirst" or first == second:
+        day, month = second, first
+    else:
+        year = m.group(4) if m.group(4) and len(m.group(4)) == 4 else str(today.year)
+        raise InvalidDate(
+            f"'{text}' could be {first} {calendar.month_name[second]} or "
+            f"{calendar.month_name[first]} {second}, so it wasn't guessed.",
+            hint=f'Write "{first} {calendar.month_abbr[second]}" or "{second} {calendar.month_abbr[first]}" '
+            f"(or {year}-{second:02}-{first:02}), or set {DATE_ORDER_ENV} to dayfirst or monthfirst.",
+        )
+    if m.group(4) is None:
+        return _most_recent(text, month, day, today)
+    year = int(m.group(4))
+    if len(m.group(4)) == 2:  # the year in this century, or the one before if that would be ahead
+        year += today.year // 100 * 100
+        year -= 100 if year > today.year else 0
+    _check_calendar(text, year, month, day)
+    return date(year, month, day)
+
+
+def _named_day(text: str, today: date) -> date:
+    """March 3, 3 March 2024, Mar 3rd: dateutil reads it; without a year, the most recent one."""
+    from dateutil import parser
+
+    try:  # two leap years as defaults show whether a year was given, and let "Feb 29" through
+        first = parser.parse(text, default=datetime(2000, 1, 1), fuzzy=False)
+        second = parser.parse(text, default=datetime(2004, 1, 1, 12, 34, 56), fuzzy=False)
+    except (ValueError, OverflowError):
+        raise InvalidDate(f"'{text}' isn't a date this understands.", hint=HINT) from None
+    if first.time() == second.time():  # a time hidden in the day ("March 3 2100"?): not read as a day
+        raise InvalidDate(f"'{text}' isn't a date this understands.", hint=HINT)
+    if first.year != second.year:
+        return _most_recent(text, first.month, first.day, today)
+    return first.date()
+
+
+def _most_recent(text: str, month: int, day: int, today: date) -> date:
+    """A day and month without a year: this year's, or the latest year before it when that is still ahead."""
+    if not 1 <= month <= 12:
+        raise InvalidDate(f"{text} isn't a date on the calendar: there's no month {month}.", hint=HINT)
+    for year in range(today.year, today.year - 9, -1):
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) <= today:
+            return date(year, month, day)
+    _check_calendar(text, today.year, month, day)  # says why: no such day in that month
+    raise InvalidDate(f"'{text}' isn't a date this understands.", hint=HINT)
+
+
+def _back(today: date, count: int, unit: str) -> date:
+    if unit == "day":
+        return today - timedelta(days=count)
+    if unit in ("week", "fortnight"):
+        return today - timedelta(weeks=count * (2 if unit == "fortnight" else 1))
+    from dateutil.relativedelta import relativedelta
+
+    return today - relativedelta(months=count * (12 if unit == "year" else 1))
+
+
+def _count(word: str, raw: str) -> int:
+    count = int(word) if word.isdigit() else _NUMBERS.get(word)
+    if count is None:
+        raise InvalidDate(f"'{raw}' isn't a date this understands.", hint=HINT)
+    return count
+
+
+def _clock(m: re.Match[str], raw: str) -> time:
+    """The time of day a phrase gave; the parts it leaves out are zero, never now's."""
+    word = m.group("word")
+    if word:
+        return time(0) if word == "midnight" else time(12)
+    if m.group("half"):
+        hour, minute, second = int(m.group("h")), int(m.group("m") or 0), 0
+        if not 1 <= hour <= 12:
+            raise InvalidDate(f"'{raw}' has a time of day that isn't on the clock.", hint=TIME_HINT)
+        hour = hour % 12 + (12 if m.group("half").startswith("p") else 0)
+    else:
+        hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise InvalidDate(f"'{raw}' has a time of day that isn't on the clock.", hint=TIME_HINT)
+    return time(hour, minute, second)
 
 
 def _check_calendar(raw: str, year: int, month: int, day: int) -> None:
@@ -149,26 +317,13 @@ def _check_calendar(raw: str, year: int, month: int, day: int) -> None:
         )
 
 
-def _dateutil(raw: str, now: datetime) -> datetime:
-    from dateutil import parser
-
-    default = now.replace(tzinfo=None)
-    if _TIME_GIVEN.search(raw):  # "March 3 9pm" is 21:00, never 21:<this minute>
-        default = default.replace(minute=0, second=0, microsecond=0)
+def _at(day: date, clock: time, now: datetime) -> datetime:
+    """A wall-clock time typed here: in the local zone with the offset it has on that day (summer time
+    included), unless `now` is in another offset than the local one, which is then kept."""
+    naive = datetime.combine(day, clock)
     try:
-        parsed = parser.parse(raw, default=default, fuzzy=False)
-    except (ValueError, OverflowError):
-        raise InvalidDate(f"'{raw}' isn't a date this understands.", hint=HINT) from None
-    if parsed.tzinfo is None and parsed.year < 1:
-        raise InvalidDate(f"'{raw}' isn't a date this can use.", hint=HINT)
-    return parsed
-
-
-def _aware(moment: datetime) -> datetime:
-    """Attach the local UTC offset in force on that date, unless the text gave one."""
-    if moment.tzinfo is not None:
-        return moment
-    try:
-        return moment.astimezone()
+        if now.tzinfo is None or now.utcoffset() == now.astimezone().utcoffset():
+            return naive.astimezone()
+        return naive.replace(tzinfo=now.tzinfo)
     except (OverflowError, OSError, ValueError):
-        raise InvalidDate(f"{moment:%Y-%m-%d} is too far from today to use.", hint=HINT) from None
+        raise InvalidDate(f"{naive:%Y-%m-%d} is too far from today to use.", hint=HINT) from None

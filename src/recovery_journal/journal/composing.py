@@ -99,7 +99,9 @@ def edit(
     """Change an entry: the details in `changes`, the date `when`, and new words from `text` or the editor."""
     before = journal.entry(entry_id)
     if when is not None:
-        changes = replace(changes, date=entry_moment(when, journal.now(), keep_time_of=before.date))
+        order = journal.settings.date_order
+        moment = entry_moment(when, journal.now(), keep_time_of=before.date, order=order)
+        changes = replace(changes, date=moment)
     with _editing(journal, use_editor) as session:
         if session is not None:
             text = _from_editor(session, journal, before.text + "\n", entry_uuid=before.uuid)
