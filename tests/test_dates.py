@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import time as clock
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 
 from recovery_journal.domain.dates import (
     DATE_ORDER_ENV,
+    DATE_ORDERS,
     PARTS,
     entry_moment,
     not_in_future,
@@ -516,3 +519,19 @@ def test_the_date_order_setting_reaches_every_date_option(
 def test_a_bad_date_order_setting_is_a_usage_problem(cli: Cli, initialised: Ran) -> None:
     ran = cli("list", env={DATE_ORDER_ENV: "sideways"})
     assert ran.exit_code == ExitCode.USAGE and "dayfirst" in ran.stderr
+
+
+def test_every_phrase_the_guide_offers_is_understood() -> None:
+    """docs/usage.md's Dates table stays true: every phrase in it reads, except the one it says is refused."""
+    guide = (Path(__file__).parent.parent / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = guide.split("\n## Dates\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    offered = [p for row in rows for p in re.findall(r"`([^`]+)`", row)]
+    offered = [p for p in offered if p not in DATE_ORDERS and not p.startswith(("RECOVERY_", "--"))]
+    assert len(offered) > 40
+    for phrase in offered:
+        if phrase == "01/12":
+            with pytest.raises(InvalidDate, match="wasn't guessed"):
+                read(phrase, NOW)
+        else:
+            read(phrase, NOW)

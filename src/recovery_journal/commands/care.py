@@ -19,7 +19,7 @@ from ..portability import outfiles
 from ..render import care as view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt, TagOpt
+from .options import DAY_WORDS, JsonOpt, TagOpt
 
 support_app = typer.Typer(
     help="People to reach and a moment to ground yourself, offline; your own safety plan.",
@@ -297,7 +297,8 @@ FormatOpt = Annotated[
 def share(
     ctx: typer.Context,
     since: Annotated[
-        str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Start on this day.")
+        str | None,
+        typer.Option("--from", metavar="DAY", show_default=False, help=f"Start on this day: {DAY_WORDS}."),
     ] = None,
     until: Annotated[
         str | None,

@@ -15,7 +15,7 @@ from ..journal.service import Journal, local_now
 from ..render import marks as view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt
+from .options import DAY_WORDS, JsonOpt
 
 milestone_app = typer.Typer(help="Moments worth marking: a boundary held, a first, a celebration.")
 counter_app = typer.Typer(help='Days since something ("no contact"), with every earlier run kept.')
@@ -27,7 +27,7 @@ WhenOpt = Annotated[
         "-d",
         metavar="DAY",
         show_default=False,
-        help='When: 2024-03-01, "yesterday", "last friday"; default today.',
+        help=f"When (default today): {DAY_WORDS}.",
     ),
 ]
 KindOpt = Annotated[
@@ -111,9 +111,7 @@ def milestone_edit(
     ] = None,
     when: Annotated[
         str | None,
-        typer.Option(
-            "--date", "-d", metavar="DAY", show_default=False, help='A new day: 2024-03-01, "last friday".'
-        ),
+        typer.Option("--date", "-d", metavar="DAY", show_default=False, help=f"A new day: {DAY_WORDS}."),
     ] = None,
     kind: KindOpt = None,
     note: NoteOpt = None,
@@ -196,7 +194,9 @@ def counter_start(
     name: NameArg,
     since: Annotated[
         str | None,
-        typer.Option("--since", metavar="DAY", show_default=False, help="When it began (default today)."),
+        typer.Option(
+            "--since", metavar="DAY", show_default=False, help=f"When it began (default today): {DAY_WORDS}."
+        ),
     ] = None,
 ) -> None:
     """Start counting the days since something.

@@ -6,13 +6,17 @@ from typing import Annotated
 
 import typer
 
+# Every date option reads the same words (domain/dates.py); the full list is under "Dates" in docs/usage.md.
+DAY_WORDS = '"yesterday", "last friday", "3 days ago", 2024-03-01 (more: Dates in docs/usage.md)'
+
 DateOpt = Annotated[
     str | None,
     typer.Option(
         "--date",
         "-d",
         metavar="WHEN",
-        help='When it is about: 2024-03-01, "yesterday", "3 days ago", "last friday".',
+        help='When it is about: "yesterday 9pm", "last night", "friday", 2024-03-01 21:30 '
+        "(more: Dates in docs/usage.md).",
         show_default=False,
     ),
 ]

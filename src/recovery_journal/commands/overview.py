@@ -22,10 +22,11 @@ from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt
+from .options import DAY_WORDS, JsonOpt
 
 FromOpt = Annotated[
-    str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Start on this day.")
+    str | None,
+    typer.Option("--from", metavar="DAY", show_default=False, help=f"Start on this day: {DAY_WORDS}."),
 ]
 ToOpt = Annotated[
     str | None, typer.Option("--to", metavar="DAY", show_default=False, help="End on this day.")
@@ -159,7 +160,9 @@ def on_this_day(
     ctx: typer.Context,
     when: Annotated[
         str | None,
-        typer.Option("--date", "-d", metavar="DAY", show_default=False, help="Another day than today."),
+        typer.Option(
+            "--date", "-d", metavar="DAY", show_default=False, help=f"Another day than today: {DAY_WORDS}."
+        ),
     ] = None,
     include_tender: Annotated[
         bool, typer.Option("--include-tender", help="Also show entries you marked as tender.")

@@ -18,7 +18,7 @@ from ..render import exports
 from ..render.output import Output
 from ..settings import Settings
 from . import terminal
-from .options import JsonOpt, TagOpt
+from .options import DAY_WORDS, JsonOpt, TagOpt
 
 backup_app = typer.Typer(help="Encrypted backups: one file that opens anywhere with its passphrase.")
 import_app = typer.Typer(help="Bring entries in from a recovery-journal JSON export, jrnl or Day One.")
@@ -331,7 +331,10 @@ def export(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     since: Annotated[
-        str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Entries from this day.")
+        str | None,
+        typer.Option(
+            "--from", metavar="DAY", show_default=False, help=f"Entries from this day: {DAY_WORDS}."
+        ),
     ] = None,
     until: Annotated[
         str | None, typer.Option("--to", metavar="DAY", show_default=False, help="Entries up to this day.")

@@ -14,16 +14,17 @@ from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt, TagOpt
+from .options import DAY_WORDS, JsonOpt, TagOpt
 
 FromOpt = Annotated[
     str | None,
-    typer.Option(
-        "--from", metavar="DAY", help='From this day on (2024-03-01, "last month").', show_default=False
-    ),
+    typer.Option("--from", metavar="DAY", help=f"From this day on: {DAY_WORDS}.", show_default=False),
 ]
 ToOpt = Annotated[
-    str | None, typer.Option("--to", metavar="DAY", help="Up to and including this day.", show_default=False)
+    str | None,
+    typer.Option(
+        "--to", metavar="DAY", help="Up to and including this day (same words as --from).", show_default=False
+    ),
 ]
 LimitOpt = Annotated[
     int | None,
