@@ -11,15 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..domain.entry import Entry, Revision
+from ..domain.words import when as when  # re-exported: every view shows dates this way
 from ..journal.service import SearchHit, SearchResult
 from .output import neutralise, user_text
 
 SUMMARY_CHARS = 60
-
-
-def when(moment: datetime) -> str:
-    """A calm, unambiguous date: Tue 25 Nov 2026 21:04."""
-    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
 
 
 def stamp(moment: datetime) -> str:
