@@ -22,7 +22,7 @@ from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt
+from .options import IncludeTenderOpt, JsonOpt
 
 FromOpt = Annotated[
     str | None, typer.Option("--from", metavar="DAY", show_default=False, help="Start on this day.")
@@ -160,9 +160,7 @@ def on_this_day(
         str | None,
         typer.Option("--date", "-d", metavar="DAY", show_default=False, help="Another day than today."),
     ] = None,
-    include_tender: Annotated[
-        bool, typer.Option("--include-tender", help="Also show entries you marked as tender.")
-    ] = False,
+    include_tender: IncludeTenderOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Show entries written on this day in earlier years (tender ones only if you ask).

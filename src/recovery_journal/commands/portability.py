@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from ..domain.entry import leave_out_tender
 from ..domain.words import counted, when_saved
 from ..errors import AlreadyExists, UsageProblem
 from ..journal.service import Journal
@@ -19,7 +20,7 @@ from ..render import exports
 from ..render.output import Output
 from ..settings import Settings
 from . import terminal
-from .options import JsonOpt, TagOpt
+from .options import IncludeTenderOpt, JsonOpt, TagOpt
 
 backup_app = typer.Typer(help="Encrypted backups: one file that opens anywhere with its passphrase.")
 import_app = typer.Typer(help="Bring entries in from a recovery-journal JSON export, jrnl or Day One.")
@@ -336,9 +337,12 @@ def export(
         ),
     ] = None,
     tag: TagOpt = None,
+    include_tender: IncludeTenderOpt = False,
     skip_damaged: SkipDamagedOpt = False,
 ) -> None:
     """Export your entries as plain Markdown, JSON or text (not encrypted).
+
+    Entries you marked as tender stay out unless you add --include-tender; the export says how many.
 
     Example: recovery-journal export --format markdown -o journal.md
     """
@@ -352,7 +356,7 @@ def export(
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
-        entries = found.entries
+        entries, tender = leave_out_tender(found.entries, include_tender)
         now = journal.now()
         whole = not (since or until or tag or stage)  # the safety plan goes only with the whole journal
         plan = journal.care.plan() if whole else None
@@ -363,9 +367,10 @@ def export(
                 journal.counters.all(),
                 now,
                 plan,
+                tender_left_out=tender,
             )
         elif fmt == "markdown":
-            text = exports.as_markdown(entries, journal.milestones.all(), now, plan)
+            text = exports.as_markdown(entries, journal.milestones.all(), now, plan, tender_left_out=tender)
         else:
             text = exports.as_text(entries)
     if output is not None:
@@ -374,6 +379,8 @@ def export(
     else:
         sys.stdout.write(text)
     out.say(NOT_ENCRYPTED)
+    if tender:
+        out.say(exports.tender_note(tender))
     _say_left_out(out, found.damaged)
 
 

@@ -14,7 +14,7 @@ from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
 from . import terminal
-from .options import JsonOpt, TagOpt
+from .options import IncludeTenderOpt, JsonOpt, TagOpt
 
 FromOpt = Annotated[
     str | None,
@@ -163,11 +163,13 @@ def search_entries(
     tag: TagOpt = None,
     stage: StageOpt = None,
     limit: LimitOpt = None,
+    include_tender: IncludeTenderOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find entries containing some words (case doesn't matter).
 
-    Leave TEXT out to be asked for it, so it stays out of your shell history.
+    Leave TEXT out to be asked for it, so it stays out of your shell history. The words of entries marked
+    tender stay folded unless you add --include-tender.
 
     Example: recovery-journal search boundary --from 2024-01-01
     """
@@ -184,15 +186,15 @@ def search_entries(
         out.document(
             "search",
             query=result.query,
-            entries=[view.hit_json(h) for h in result.hits],
+            entries=[view.hit_json(h, include_tender) for h in result.hits],
             unreadable=result.unreadable,
         )
     elif not result.hits:
         out.say("No entries contain that.")
     elif out.rich:
-        out.show(view.search_view(result))
+        out.show(view.search_view(result, include_tender))
     else:
-        out.lines(view.search_lines(result))
+        out.lines(view.search_lines(result, include_tender))
     terminal.left_out(result.unreadable)
 
 

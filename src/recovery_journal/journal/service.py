@@ -24,6 +24,7 @@ from ..domain.entry import (
     clean_tags,
     clean_text,
     clean_title,
+    leave_out_tender,
 )
 from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, NotFound, Tampered
 from ..sealing import capture, codec, crypto, vault
@@ -506,8 +507,8 @@ class Journal:
             listing = self._select(
                 con, [(d, i) for d, i in dated if i in set(ids)], EntryFilter(newest_first=True), bad
             )
-        shown = [e for e in listing.entries if include_tender or not e.tender]
-        return shown, len(listing.entries) - len(shown), listing.unreadable
+        shown, folded = leave_out_tender(listing.entries, include_tender)
+        return shown, folded, listing.unreadable
 
     def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
         """Every tag with how many entries carry it, most used first; and unreadable entry ids."""
