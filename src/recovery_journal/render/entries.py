@@ -48,6 +48,18 @@ def label(entry: Entry, width: int = SUMMARY_CHARS) -> str:
     return f"{TENDER_MARK} {summary(entry, width)}" if entry.title else folded(entry.id)
 
 
+def described(entry: Entry) -> str:
+    """An entry as a question about it (delete) names it: number, title or first words, and date.
+
+    A tender entry is named by its title alone, as `list` names it; without one, its words stay folded.
+    """
+    if entry.title or not entry.tender:
+        name = f"“{neutralise(summary(entry, 40))}”" + (" (tender)" if entry.tender else "")
+    else:
+        name = "a tender entry"
+    return f"entry {entry.id}, {name}, from {when(entry.date)}"
+
+
 def tag_line(tags: tuple[str, ...]) -> str:
     return " ".join(f"#{t}" for t in tags)
 
