@@ -9,7 +9,7 @@ import typer
 
 from ..domain.dates import parse_day
 from ..domain.entry import EntryFilter, clean_tags
-from ..errors import InvalidDate, InvalidInput
+from ..errors import InvalidDate, InvalidInput, UsageProblem
 from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
@@ -78,6 +78,14 @@ def entry_filter(
 
 def list_entries(
     ctx: typer.Context,
+    tagged: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[@TAG]...",
+            help="Only entries with this tag, written @boundaries or #boundaries (the same as --tag).",
+            show_default=False,
+        ),
+    ] = None,
     since: FromOpt = None,
     until: ToOpt = None,
     on: Annotated[
@@ -92,9 +100,15 @@ def list_entries(
 ) -> None:
     """List entries, oldest first.
 
-    Example: recovery-journal list --from "last month" --tag therapy
+    Example: recovery-journal list --from "last month" @therapy
     """
-    wanted = replace(entry_filter(since, until, on, tag, limit, reverse, stage), starred=starred)
+    if any(not word.startswith(("@", "#")) for word in tagged or []):
+        raise UsageProblem(
+            "list takes only options, and tags written as @tag.",
+            hint="For a tag: recovery-journal list @boundaries; to find words: recovery-journal search WORD",
+        )
+    tags = [*(tag or []), *(tagged or [])]
+    wanted = replace(entry_filter(since, until, on, tags, limit, reverse, stage), starred=starred)
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)

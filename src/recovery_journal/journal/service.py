@@ -459,6 +459,7 @@ class Journal:
                 "There's nothing to search for.",
                 hint="Give a word or phrase: recovery-journal search boundary",
             )
+        tagged = search.as_tag(query)  # '#boundaries' also finds the entries tagged boundaries
         bad: list[int] = []
         matched: list[int] = []
         with self.store.read() as con:
@@ -475,7 +476,7 @@ class Journal:
                     bad.append(int(entry_id))
                     continue
                 if any(needle in search.fold(f) for f in fields) or any(
-                    needle in search.fold(t) for t in tag_list
+                    needle in search.fold(t) or search.fold(t) == tagged for t in tag_list
                 ):
                     matched.append(int(entry_id))
             dated, bad_dates = self._dates(con, matched)
