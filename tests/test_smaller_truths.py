@@ -242,3 +242,9 @@ def test_messages_wrap_between_words_at_the_terminal_width(cli: Cli, isolated: P
         assert len(lines) > 2 and all(len(line) <= 40 for line in lines), shown
         assert "recovery-journal" in " ".join(shown.split()), "words are never cut in two"
     assert mistake.splitlines()[1].startswith("  ") and "  hint: `recovery-journal list" in mistake
+
+
+def test_share_dry_run_counts_one_entry_as_one(cli: Cli, initialised: Ran) -> None:
+    write(cli, "One quiet day.")
+    ran = cli("share", "--dry-run")
+    assert ran.exit_code == 0 and "from 1 entry (counted; their words stay out)" in ran.stdout
