@@ -376,7 +376,7 @@ def test_command_line_mistakes_are_two_calm_lines_too(
     assert "--help` shows what it takes" in ran.stderr and "Usage:" not in ran.stderr
 
 
-def test_bare_command_shows_the_help(cli: Cli) -> None:
+def test_bare_command_shows_the_help(cli: Cli, initialised: Ran) -> None:  # no journal: test_smaller_truths
     ran = cli()
     assert ran.exit_code == 0 and "Usage: recovery-journal" in ran.stdout and "write" in ran.stdout
 

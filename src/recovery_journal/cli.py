@@ -16,17 +16,19 @@ from typer.core import TyperGroup
 from . import __version__
 from .commands import care, demo, keys, maintenance, marks, overview, portability, reading, stage, writing
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
-from .render.output import neutralise
+from .paths import resolve_home
+from .render.output import fit, message_width, neutralise
 from .sealing.hardening import harden_process
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
 
 
 def report(error: JournalError) -> None:
-    """Print an error as two calm lines on stderr: what happened, and what to do."""
-    sys.stderr.write(f"recovery-journal: {neutralise(error.message)}\n")
+    """Print an error as two calm lines on stderr: what happened, and what to do (wrapped to a terminal)."""
+    width = message_width()
+    sys.stderr.write(fit(f"recovery-journal: {neutralise(error.message)}", width) + "\n")
     if error.hint:
-        sys.stderr.write(f"  hint: {neutralise(error.hint)}\n")
+        sys.stderr.write(fit(f"  hint: {neutralise(error.hint)}", width, indent=8) + "\n")
 
 
 def report_unexpected(exc: BaseException) -> None:
@@ -52,14 +54,42 @@ _PLAINER = (
 )
 
 
-def report_usage(exc: Exception) -> None:
+def report_usage(exc: Exception, args: list[str]) -> None:
     """A mistake in the command line itself (an unknown option, a word where a number goes): two lines."""
     message = str(exc.format_message()).strip().rstrip(".")  # type: ignore[attr-defined]
     for pattern, plainer in _PLAINER:
         message = pattern.sub(plainer, message)
     context = getattr(exc, "ctx", None)
     where = context.command_path if context is not None else "recovery-journal"
-    report(UsageProblem(f"{message}.", hint=f"`{where} --help` shows what it takes."))
+    ending = "" if message.endswith(("?", "!")) else "."  # "Did you mean 'list'?" ends itself
+    report(UsageProblem(message + ending, hint=_habit_hint(exc, args, where)))
+
+
+def _habit_hint(exc: Exception, args: list[str], where: str) -> str:
+    """A hint for a habit from elsewhere (jrnl's `-j`, a journal option after the command), else the help."""
+    option = getattr(exc, "option_name", None)
+    if option in ("-j", "--journal") and " " in where:  # given after the command: it goes before
+        after = args[args.index(option) + 1] if option in args[:-1] else "FOLDER"
+        command = where.split(" ", 1)[1]
+        return f"Name the journal before the command: recovery-journal --journal {after} {command}"
+    return f"`{where} --help` shows what it takes."
+
+
+def _first_run() -> bool:
+    """No journal where this one would be (the default place, or $RECOVERY_JOURNAL_HOME)."""
+    try:
+        return not resolve_home().db.exists()
+    except (JournalError, OSError):
+        return False
+
+
+FIRST_RUN = (
+    "Welcome. There's no journal here yet.\n"
+    "  Start with `recovery-journal init`: it sets your passphrase and makes your private journal.\n"
+    "  `recovery-journal demo` shows what it does first, on a throwaway journal that is deleted after.\n"
+    "  `recovery-journal support` shows people you can reach, any time, with or without a journal.\n"
+    "  `recovery-journal --help` lists every command."
+)
 
 
 def _is_usage_error(exc: Exception) -> bool:
@@ -94,14 +124,65 @@ def _optional_values(args: list[str]) -> list[str]:
     return filled
 
 
+# Typer wraps a required argument in braces on the usage line (`show [OPTIONS] {ID}`); people type `show 12`.
+_BRACED = re.compile(r"\{([^{}\s]+)\}")
+
+
+class JournalContext(typer.Context):
+    """Help and usage as a person reads them: `show [OPTIONS] ID`, with no braces to copy by mistake."""
+
+    def get_usage(self) -> str:
+        return _BRACED.sub(r"\1", super().get_usage())
+
+    def get_help(self) -> str:
+        usage, gap, rest = super().get_help().partition("\n\n")  # the usage comes first, then a blank line
+        return _BRACED.sub(r"\1", usage) + gap + rest
+
+
+def _plain_usage(command: Any) -> None:
+    """Give every command, however deep, the context that writes usage lines plainly."""
+    command.context_class = JournalContext
+    for sub in getattr(command, "commands", {}).values():
+        _plain_usage(sub)
+
+
+def _limit_shorthand(group: Any, args: list[str]) -> list[str]:
+    """jrnl's `-10` means the last ten: for a command with `--limit/-n`, read `-10` as `-n 10`."""
+    command, given = None, iter(args)
+    for arg in given:
+        if arg in ("-j", "--journal"):
+            next(given, None)  # the journal's folder, not a command
+        elif not arg.startswith("-"):
+            command = group.commands.get(arg)
+            break
+    if command is None or "-n" not in [o for p in command.params for o in p.opts]:
+        return args
+    takes_value = {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
+    read: list[str] = []
+    for index, arg in enumerate(args):
+        if arg == "--":
+            return read + args[index:]
+        if re.fullmatch(r"-\d+", arg) and not (read and read[-1] in takes_value):
+            read += ["-n", arg[1:]]
+        else:
+            read.append(arg)
+    return read
+
+
 class JournalGroup(TyperGroup):
     """The root group: every command runs inside this one error boundary."""
+
+    context_class = JournalContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_usage(self)
 
     def main(  # type: ignore[override]
         self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **kwargs: Any
     ) -> Any:
         """Run the command line; usage mistakes are shown as calmly as any other error."""
-        args = _optional_values(list(sys.argv[1:] if args is None else args))
+        args = _limit_shorthand(self, _optional_values(list(sys.argv[1:] if args is None else args)))
         try:
             code = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except JournalError as error:  # raised while reading options (e.g. a date that can't be read)
@@ -113,11 +194,17 @@ class JournalGroup(TyperGroup):
         except Exception as exc:
             if not _is_usage_error(exc):
                 raise
-            if type(exc).__name__ == "NoArgsIsHelpError":  # bare `recovery-journal`: the help, kindly
+            if type(exc).__name__ == "NoArgsIsHelpError" and not args and _first_run():
+                width = message_width()
+                sys.stderr.write(
+                    "\n".join(fit(line, width, indent=4) for line in FIRST_RUN.split("\n")) + "\n"
+                )
+                code = int(ExitCode.OK)
+            elif type(exc).__name__ == "NoArgsIsHelpError":  # bare `recovery-journal`: the help, kindly
                 sys.stdout.write(str(exc.format_message()) + "\n")  # type: ignore[attr-defined]
                 code = int(ExitCode.OK)
             else:
-                report_usage(exc)
+                report_usage(exc, args)
                 code = int(ExitCode.USAGE)
         try:  # what is still buffered for stdout must arrive whole, or the person is told
             sys.stdout.flush()

@@ -13,7 +13,7 @@ from ..journal.counters import Counter, round_label
 from ..journal.milestones import KINDS
 from ..journal.service import Journal, local_now
 from ..render import marks as view
-from ..render.output import Output
+from ..render.output import Output, neutralise
 from . import terminal
 from .options import DAY_WORDS, JsonOpt
 
@@ -148,7 +148,9 @@ def milestone_delete(
     with terminal.open_journal(ctx, out) as journal:
         milestone = journal.milestones.get(milestone_id)
         if not yes and not typer.confirm(
-            f"Delete milestone {milestone_id} ({view.day(milestone.date)})?", default=False, err=True
+            f"Delete {view.described(milestone)}?",
+            default=False,
+            err=True,
         ):
             out.say("Kept it. Nothing was deleted.")
             return
@@ -274,7 +276,7 @@ def counter_delete(
     with terminal.open_journal(ctx, out) as journal:
         counter = journal.counters.find(name)
         if not yes and not typer.confirm(
-            f"Delete the counter '{counter.name}' and its history?", default=False, err=True
+            f"Delete the counter '{neutralise(counter.name)}' and its history?", default=False, err=True
         ):
             out.say("Kept it. Nothing was deleted.")
             return

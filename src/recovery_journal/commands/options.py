@@ -62,3 +62,6 @@ PromptOpt = Annotated[
         "acceptance, recovery, milestone or hard-day. It is kept with the entry, not in its text.",
     ),
 ]
+IncludeTenderOpt = Annotated[
+    bool, typer.Option("--include-tender", help="Include the entries you marked as tender, words and all.")
+]

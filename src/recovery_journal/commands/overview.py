@@ -22,7 +22,7 @@ from ..render import entries as entry_view
 from ..render import overview as view
 from ..render.output import Output
 from . import terminal
-from .options import DAY_WORDS, JsonOpt
+from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt
 
 FromOpt = Annotated[
     str | None,
@@ -164,9 +164,7 @@ def on_this_day(
             "--date", "-d", metavar="DAY", show_default=False, help=f"Another day than today: {DAY_WORDS}."
         ),
     ] = None,
-    include_tender: Annotated[
-        bool, typer.Option("--include-tender", help="Also show entries you marked as tender.")
-    ] = False,
+    include_tender: IncludeTenderOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Show entries written on this day in earlier years (tender ones only if you ask).

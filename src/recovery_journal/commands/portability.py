@@ -9,6 +9,8 @@ from typing import Annotated
 
 import typer
 
+from ..domain.entry import leave_out_tender
+from ..domain.words import counted, when_saved
 from ..errors import AlreadyExists, UsageProblem
 from ..journal.service import Journal
 from ..portability import backup as backups
@@ -18,7 +20,7 @@ from ..render import exports
 from ..render.output import Output
 from ..settings import Settings
 from . import terminal
-from .options import DAY_WORDS, JsonOpt, TagOpt
+from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
 
 backup_app = typer.Typer(help="Encrypted backups: one file that opens anywhere with its passphrase.")
 import_app = typer.Typer(help="Bring entries in from a recovery-journal JSON export, jrnl or Day One.")
@@ -57,14 +59,6 @@ def _join(parts: list[str]) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MiB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KiB"
-
-
-def _plural(n: int, word: str) -> str:
-    return (
-        f"{n} {word}{'' if n == 1 else 's'}"
-        if not word.endswith("y")
-        else f"{n} {word[:-1]}{'y' if n == 1 else 'ies'}"
-    )
 
 
 @backup_app.command("create")
@@ -123,8 +117,8 @@ def create(
         )
         return
     out.say(
-        f"Backed up {_plural(summary.entries, 'entry')}, {_plural(summary.milestones, 'milestone')} and "
-        f"{_plural(summary.counters, 'counter')} to {target} ({_size(summary.size)}), checked after writing.",
+        f"Backed up {counted(summary.entries, 'entry')}, {counted(summary.milestones, 'milestone')} and "
+        f"{counted(summary.counters, 'counter')} to {target} ({_size(summary.size)}), checked after writing.",
         style="green",
     )
     other = "the passphrase in " + str(passphrase_file) if passphrase_file else "the journal's passphrase"
@@ -169,10 +163,10 @@ def verify(
         )
         return
     out.say(
-        f"The backup is whole and opens: {_plural(summary.entries, 'entry')} "
-        f"({_plural(summary.revisions, 'earlier version')}), {_plural(summary.milestones, 'milestone')}, "
-        f"{_plural(summary.counters, 'counter')}, "
-        f"made {summary.created}.",
+        f"The backup is whole and opens: {counted(summary.entries, 'entry')} "
+        f"({counted(summary.revisions, 'earlier version')}), {counted(summary.milestones, 'milestone')}, "
+        f"{counted(summary.counters, 'counter')}, "
+        f"made {when_saved(summary.created)}.",
         style="green",
     )
 
@@ -279,19 +273,19 @@ def _report(
     added = [
         part
         for part in (
-            _plural(report.entries_added, "entry") if report.entries_added else "",
-            _plural(report.milestones_added, "milestone") if report.milestones_added else "",
-            _plural(report.counters_added, "counter") if report.counters_added else "",
+            counted(report.entries_added, "entry") if report.entries_added else "",
+            counted(report.milestones_added, "milestone") if report.milestones_added else "",
+            counted(report.counters_added, "counter") if report.counters_added else "",
         )
         if part
     ]
     line = f"{'Would add' if dry_run else 'Added'} {_join(added)}." if added else "Nothing new to add."
     if report.entries_updated:
         moved = "would move" if dry_run else "moved"
-        line += f" {_plural(report.entries_updated, 'entry')} {moved} to a newer version."
+        line += f" {counted(report.entries_updated, 'entry')} {moved} to a newer version."
     if report.entries_unchanged:
         verb = "is" if report.entries_unchanged == 1 else "are"
-        line += f" {_plural(report.entries_unchanged, 'entry')} {verb} already here."
+        line += f" {counted(report.entries_unchanged, 'entry')} {verb} already here."
     out.say(line, style="green" if added and not dry_run else "")
     if report.conflicts:
         listed = ", ".join(map(str, report.conflicts))
@@ -304,7 +298,7 @@ def _report(
         out.say("Some milestones or counters differ between the two; the ones here were kept as they are.")
     if skipped:
         verb = "would be" if dry_run else ("was" if skipped == 1 else "were")
-        out.say(f"{_plural(skipped, 'empty entry')} {verb} skipped.")
+        out.say(f"{counted(skipped, 'empty entry')} {verb} skipped.")
     if snapshot:
         out.say(f"A copy of the journal from just before is at {snapshot}.")
     if dry_run:
@@ -346,9 +340,12 @@ def export(
         ),
     ] = None,
     tag: TagOpt = None,
+    include_tender: IncludeTenderOpt = False,
     skip_damaged: SkipDamagedOpt = False,
 ) -> None:
     """Export your entries as plain Markdown, JSON or text (not encrypted).
+
+    Entries you marked as tender stay out unless you add --include-tender; the export says how many.
 
     Example: recovery-journal export --format markdown -o journal.md
     """
@@ -362,7 +359,7 @@ def export(
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
-        entries = found.entries
+        entries, tender = leave_out_tender(found.entries, include_tender)
         now = journal.now()
         whole = not (since or until or tag or stage)  # the safety plan goes only with the whole journal
         plan = journal.care.plan() if whole else None
@@ -373,17 +370,20 @@ def export(
                 journal.counters.all(),
                 now,
                 plan,
+                tender_left_out=tender,
             )
         elif fmt == "markdown":
-            text = exports.as_markdown(entries, journal.milestones.all(), now, plan)
+            text = exports.as_markdown(entries, journal.milestones.all(), now, plan, tender_left_out=tender)
         else:
             text = exports.as_text(entries)
     if output is not None:
         outfiles.write_text(output, text, overwrite=force)
-        out.say(f"Exported {_plural(len(entries), 'entry')} to {output}.", style="green")
+        out.say(f"Exported {counted(len(entries), 'entry')} to {output}.", style="green")
     else:
         sys.stdout.write(text)
     out.say(NOT_ENCRYPTED)
+    if tender:
+        out.say(exports.tender_note(tender))
     _say_left_out(out, found.damaged)
 
 

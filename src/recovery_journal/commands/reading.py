@@ -9,12 +9,12 @@ import typer
 
 from ..domain.dates import DateOrder, parse_day
 from ..domain.entry import EntryFilter, clean_tags
-from ..errors import InvalidDate, InvalidInput
+from ..errors import InvalidDate, InvalidInput, UsageProblem
 from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
 from . import terminal
-from .options import DAY_WORDS, JsonOpt, TagOpt
+from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
 
 FromOpt = Annotated[
     str | None,
@@ -80,6 +80,14 @@ def entry_filter(
 
 def list_entries(
     ctx: typer.Context,
+    tagged: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[@TAG]...",
+            help="Only entries with this tag, written @boundaries or #boundaries (the same as --tag).",
+            show_default=False,
+        ),
+    ] = None,
     since: FromOpt = None,
     until: ToOpt = None,
     on: Annotated[
@@ -94,10 +102,16 @@ def list_entries(
 ) -> None:
     """List entries, oldest first.
 
-    Example: recovery-journal list --from "last month" --tag therapy
+    Example: recovery-journal list --from "last month" @therapy
     """
+    if any(not word.startswith(("@", "#")) for word in tagged or []):
+        raise UsageProblem(
+            "list takes only options, and tags written as @tag.",
+            hint="For a tag: recovery-journal list @boundaries; to find words: recovery-journal search WORD",
+        )
+    tags = [*(tag or []), *(tagged or [])]
     order = terminal.date_order(ctx)
-    wanted = replace(entry_filter(since, until, on, tag, limit, reverse, stage, order), starred=starred)
+    wanted = replace(entry_filter(since, until, on, tags, limit, reverse, stage, order), starred=starred)
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         listing = journal.entries(wanted)
@@ -166,11 +180,13 @@ def search_entries(
     tag: TagOpt = None,
     stage: StageOpt = None,
     limit: LimitOpt = None,
+    include_tender: IncludeTenderOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find entries containing some words (case doesn't matter).
 
-    Leave TEXT out to be asked for it, so it stays out of your shell history.
+    Leave TEXT out to be asked for it, so it stays out of your shell history. The words of entries marked
+    tender stay folded unless you add --include-tender.
 
     Example: recovery-journal search boundary --from 2024-01-01
     """
@@ -187,15 +203,15 @@ def search_entries(
         out.document(
             "search",
             query=result.query,
-            entries=[view.hit_json(h) for h in result.hits],
+            entries=[view.hit_json(h, include_tender) for h in result.hits],
             unreadable=result.unreadable,
         )
     elif not result.hits:
         out.say("No entries contain that.")
     elif out.rich:
-        out.show(view.search_view(result))
+        out.show(view.search_view(result, include_tender))
     else:
-        out.lines(view.search_lines(result))
+        out.lines(view.search_lines(result, include_tender))
     terminal.left_out(result.unreadable)
 
 

@@ -13,7 +13,7 @@ from ..errors import Interrupted, JournalError, Tampered, UsageProblem
 from ..journal import capturing, composing
 from ..journal.service import local_now
 from ..render import care as care_view
-from ..render.entries import entry_json, when
+from ..render.entries import described, entry_json, when
 from ..render.output import Output
 from . import terminal
 from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
@@ -219,7 +219,7 @@ def delete(
     with terminal.open_journal(ctx, out) as journal:
         try:
             entry = journal.entry(entry_id)
-            what = f"entry {entry_id} from {when(entry.date)}" + _versions(entry.revisions)
+            what = described(entry) + _versions(entry.revisions)
         except Tampered:  # a damaged entry can still be removed; only its number is known
             what = f"entry {entry_id} (it can't be opened, so its date isn't known)"
         if not yes:

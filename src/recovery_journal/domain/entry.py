@@ -102,6 +102,12 @@ class EntryFilter:
         return (self.since is None or day >= self.since) and (self.until is None or day <= self.until)
 
 
+def leave_out_tender(entries: list[Entry], include: bool) -> tuple[list[Entry], int]:
+    """The entries to bring back: tender ones only when asked for; and how many were left out."""
+    kept = [e for e in entries if include or not e.tender]
+    return kept, len(entries) - len(kept)
+
+
 def _check_encodable(value: str, what: str) -> None:
     try:
         value.encode("utf-8")

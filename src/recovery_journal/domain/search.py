@@ -26,6 +26,14 @@ def fold(value: str) -> str:
     return unicodedata.normalize("NFKD", value).casefold()
 
 
+def as_tag(query: str) -> str | None:
+    """A query written as a tag, '#boundaries' or '@boundaries' (jrnl's way), as the folded tag; else None."""
+    word = query.strip()
+    if word[:1] not in ("#", "@") or len(word.split()) != 1 or not word[1:].strip("#@"):
+        return None
+    return fold(word.lstrip("#@"))
+
+
 def _fold_with_origin(text: str) -> tuple[str, list[int] | None]:
     if text.isascii():
         return text.lower(), None

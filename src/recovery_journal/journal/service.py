@@ -24,6 +24,7 @@ from ..domain.entry import (
     clean_tags,
     clean_text,
     clean_title,
+    leave_out_tender,
 )
 from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, NotFound, Tampered
 from ..sealing import capture, codec, crypto, vault
@@ -458,6 +459,7 @@ class Journal:
                 "There's nothing to search for.",
                 hint="Give a word or phrase: recovery-journal search boundary",
             )
+        tagged = search.as_tag(query)  # '#boundaries' also finds the entries tagged boundaries
         bad: list[int] = []
         matched: list[int] = []
         with self.store.read() as con:
@@ -474,7 +476,7 @@ class Journal:
                     bad.append(int(entry_id))
                     continue
                 if any(needle in search.fold(f) for f in fields) or any(
-                    needle in search.fold(t) for t in tag_list
+                    needle in search.fold(t) or search.fold(t) == tagged for t in tag_list
                 ):
                     matched.append(int(entry_id))
             dated, bad_dates = self._dates(con, matched)
@@ -506,8 +508,8 @@ class Journal:
             listing = self._select(
                 con, [(d, i) for d, i in dated if i in set(ids)], EntryFilter(newest_first=True), bad
             )
-        shown = [e for e in listing.entries if include_tender or not e.tender]
-        return shown, len(listing.entries) - len(shown), listing.unreadable
+        shown, folded = leave_out_tender(listing.entries, include_tender)
+        return shown, folded, listing.unreadable
 
     def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
         """Every tag with how many entries carry it, most used first; and unreadable entry ids."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..domain.words import counted, when_saved
 from ..errors import Damaged, ExitCode, JournalError, WrongSecret
 from ..journal import editor, opening
 from ..journal.opening import Ask, AskTry, Told
@@ -194,7 +195,7 @@ def journal_checks(journal: Journal, report: Report) -> None:
         report.add(
             "drafts",
             "problem",
-            f"{len(kept.unreadable)} draft(s) couldn't be opened: "
+            f"{counted(len(kept.unreadable), 'draft')} couldn't be opened: "
             + ", ".join(str(n) for n, _ in kept.unreadable)
             + ". `recovery-journal drafts discard N` removes one.",
             ExitCode.TAMPERED,
@@ -203,7 +204,9 @@ def journal_checks(journal: Journal, report: Report) -> None:
         report.add(
             "drafts",
             "note",
-            f"{len(kept.drafts)} kept draft(s) are waiting; `recovery-journal drafts` shows them.",
+            f"{counted(len(kept.drafts), 'kept draft')} {'is' if len(kept.drafts) == 1 else 'are'} waiting; "
+            "`recovery-journal drafts` shows "
+            f"{'it' if len(kept.drafts) == 1 else 'them'}.",
         )
 
     unfinished = leftover_files(journal.settings.paths.home)
@@ -234,15 +237,18 @@ def capture_checks(journal: Journal, report: Report) -> None:
             "quick capture",
             "problem",
             "The quick-capture keys don't fit together: captures can't be opened, or were sealed to a key "
-            f"that isn't this journal's. {len(left)} capture(s) wait in the inbox, left as they are.",
+            f"that isn't this journal's. {counted(len(left), 'capture')} in the inbox "
+            + ("is left as it is." if len(left) == 1 else "are left as they are."),
             ExitCode.TAMPERED,
         )
     elif left:
         report.add(
             "quick capture",
             "problem",
-            f"{len(left)} quick capture(s) in the inbox don't open (damaged, or made for another journal): "
-            f"{', '.join(left)}. They are left as they are.",
+            f"{counted(len(left), 'quick capture')} in the inbox "
+            + ("doesn't" if len(left) == 1 else "don't")
+            + f" open (damaged, or made for another journal): {', '.join(left)}. "
+            + ("It is left as it is." if len(left) == 1 else "They are left as they are."),
             ExitCode.DAMAGED,
         )
     elif whole:
@@ -282,7 +288,11 @@ def ledger_checks(journal: Journal, report: Report) -> None:
         )
         return
     if found.clean:
-        report.add("ledger", "ok", f"Every record is as it was last saved ({generation} changes recorded).")
+        report.add(
+            "ledger",
+            "ok",
+            f"Every record is as it was last saved ({counted(generation or 0, 'change')} recorded).",
+        )
         return
     problems = []
     if found.changed:
@@ -305,20 +315,21 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
         bad = codec.unreadable(con, journal.cipher)
         totals = {t: int(con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in codec.SEALED_TABLES}  # noqa: S608
         revisions = int(con.execute("SELECT COUNT(*) FROM revisions").fetchone()[0])
-    names = {"entries": "entries", "milestones": "milestones", "counters": "counters"}
-    for table, label in names.items():
+    names = {"entries": "entry", "milestones": "milestone", "counters": "counter"}
+    for table, one in names.items():
+        label = table
         failed = sorted(set(bad.get(table, [])))
         if failed:
             report.add(
                 label,
                 "problem",
-                f"{len(failed)} of {totals[table]} {label} couldn't be opened: "
+                f"{len(failed)} of {counted(totals[table], one)} couldn't be opened: "
                 + ", ".join(map(str, failed))
                 + ". The others are fine.",
                 ExitCode.TAMPERED,
             )
         elif totals[table] == 1:
-            report.add(label, "ok", f"The one {label[:-1].replace('entrie', 'entry')} opens and checks out.")
+            report.add(label, "ok", f"The one {one} opens and checks out.")
         elif totals[table]:
             report.add(label, "ok", f"All {totals[table]} {label} open and check out.")
         elif table == "entries":
@@ -328,9 +339,13 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
         report.add(
             "history",
             "problem",
-            "Earlier versions of entries " + ", ".join(map(str, failed_history)) + " couldn't be opened.",
+            f"Earlier versions of {'entry' if len(failed_history) == 1 else 'entries'} "
+            + ", ".join(map(str, failed_history))
+            + " couldn't be opened.",
             ExitCode.TAMPERED,
         )
+    elif revisions == 1:
+        report.add("history", "ok", "The one earlier version opens and checks out.")
     elif revisions:
         report.add("history", "ok", f"All {revisions} earlier versions open and check out.")
     else:
@@ -367,7 +382,10 @@ def backup_check(path: Path, passphrase: str, report: Report) -> None:
         return
     counts = incoming.counts()
     report.add(
-        name, "ok", f"Opens and is whole: {counts['entries']} entries, made {incoming.meta.get('created')}."
+        name,
+        "ok",
+        f"Opens and is whole: {counted(counts['entries'], 'entry')}, "
+        f"made {when_saved(incoming.meta.get('created'))}.",
     )
 
 

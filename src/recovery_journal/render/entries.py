@@ -11,15 +11,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..domain.entry import Entry, Revision
+from ..domain.words import when as when  # re-exported: every view shows dates this way
 from ..journal.service import SearchHit, SearchResult
 from .output import neutralise, user_text
 
 SUMMARY_CHARS = 60
-
-
-def when(moment: datetime) -> str:
-    """A calm, unambiguous date: Tue 25 Nov 2026 21:04."""
-    return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"
 
 
 def stamp(moment: datetime) -> str:
@@ -31,6 +27,37 @@ def summary(entry: Entry | Revision, width: int = SUMMARY_CHARS) -> str:
     """The title, or the first words of the text when there is none."""
     source = entry.title or " ".join(entry.text.split())
     return source if len(source) <= width else source[: width - 1].rstrip() + "…"
+
+
+def folded(entry_id: int) -> str:
+    """What stands in for a tender entry's words wherever they would show unasked: where to open it."""
+    return f"(a tender entry: `show {entry_id}` opens it)"
+
+
+TENDER_MARK = "(tender)"
+
+
+def label(entry: Entry, width: int = SUMMARY_CHARS) -> str:
+    """How a list names an entry: its title, else its first words; a tender one by its title alone, marked.
+
+    A title is the name the person gave the entry to find it again, so it stays; the words they marked as
+    painful do not surface in a list (`show` opens them).
+    """
+    if not entry.tender:
+        return summary(entry, width)
+    return f"{TENDER_MARK} {summary(entry, width)}" if entry.title else folded(entry.id)
+
+
+def described(entry: Entry) -> str:
+    """An entry as a question about it (delete) names it: number, title or first words, and date.
+
+    A tender entry is named by its title alone, as `list` names it; without one, its words stay folded.
+    """
+    if entry.title or not entry.tender:
+        name = f"“{neutralise(summary(entry, 40))}”" + (" (tender)" if entry.tender else "")
+    else:
+        name = "a tender entry"
+    return f"entry {entry.id}, {name}, from {when(entry.date)}"
 
 
 def tag_line(tags: tuple[str, ...]) -> str:
@@ -71,7 +98,7 @@ def entry_table(entries: list[Entry], width: int = 80) -> Table:
             moment = when(entry.date)
         else:
             moment = stamp(entry.date) if separate else f"{entry.date:%Y-%m-%d}"
-        text = user_text(("★ " if entry.starred else "") + summary(entry))
+        text = _label_text(entry)
         if not separate and entry.tags:
             text.append("  " + tag_line(entry.tags), style="magenta")
         row: list[RenderableType] = [str(entry.id), moment, text]
@@ -81,10 +108,23 @@ def entry_table(entries: list[Entry], width: int = 80) -> Table:
     return table
 
 
+def _label_text(entry: Entry) -> Text:
+    """The list's label, with the tender mark in words (dimmed too, but never only a colour)."""
+    text = Text("★ " if entry.starred else "")
+    shown = label(entry)
+    if entry.tender and entry.title:
+        text.append(TENDER_MARK, style="dim").append(" ").append_text(
+            user_text(shown[len(TENDER_MARK) + 1 :])
+        )
+    else:
+        text.append_text(user_text(shown, style="dim" if entry.tender else ""))
+    return text
+
+
 def entry_lines(entries: list[Entry]) -> list[str]:
     lines = []
     for entry in entries:
-        line = f"{entry.id:>4}  {stamp(entry.date)}  {'★ ' if entry.starred else ''}{summary(entry)}"
+        line = f"{entry.id:>4}  {stamp(entry.date)}  {'★ ' if entry.starred else ''}{label(entry)}"
         if entry.tags:
             line += "  " + tag_line(entry.tags)
         lines.append(line)
@@ -156,7 +196,12 @@ def _excerpt_text(hit: SearchHit) -> list[Text]:
     return rows
 
 
-def search_view(result: SearchResult) -> RenderableType:
+def _folds(hit: SearchHit, include_tender: bool) -> bool:
+    return hit.entry.tender and not include_tender
+
+
+def search_view(result: SearchResult, include_tender: bool = False) -> RenderableType:
+    """Each hit with its excerpts; a tender entry's excerpts fold away unless asked for."""
     parts: list[RenderableType] = []
     for hit in result.hits:
         head = Text()
@@ -167,11 +212,14 @@ def search_view(result: SearchResult) -> RenderableType:
             head.append_text(_highlighted(hit.entry.title, hit.title_spans))
         if hit.entry.tags:
             head.append("  " + neutralise(tag_line(hit.entry.tags)), style="magenta")
-        parts += [head, *_excerpt_text(hit)]
+        if _folds(hit, include_tender):
+            parts += [head, Text("    " + folded(hit.entry.id), style="dim")]
+        else:
+            parts += [head, *_excerpt_text(hit)]
     return Group(*parts)
 
 
-def search_lines(result: SearchResult) -> list[str]:
+def search_lines(result: SearchResult, include_tender: bool = False) -> list[str]:
     lines = []
     for hit in result.hits:
         head = f"{hit.entry.id:>4}  {stamp(hit.entry.date)}"
@@ -180,6 +228,9 @@ def search_lines(result: SearchResult) -> list[str]:
         if hit.entry.tags:
             head += "  " + tag_line(hit.entry.tags)
         lines.append(head)
+        if _folds(hit, include_tender):
+            lines.append("    " + folded(hit.entry.id))
+            continue
         for line in _excerpt_text(hit):
             lines.append(line.plain)
     return lines
@@ -271,7 +322,11 @@ def revision_json(revision: Revision) -> dict[str, Any]:
     }
 
 
-def hit_json(hit: SearchHit) -> dict[str, Any]:
+def hit_json(hit: SearchHit, include_tender: bool = False) -> dict[str, Any]:
+    """A hit as JSON; a tender entry's words (text and excerpts) are left out unless asked for."""
     doc = entry_json(hit.entry)
     doc["excerpts"] = [e.text for e in hit.excerpts]
+    doc["folded"] = _folds(hit, include_tender)
+    if doc["folded"]:
+        doc.update(text=None, excerpts=[])
     return doc

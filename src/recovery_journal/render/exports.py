@@ -8,6 +8,7 @@ from typing import Any
 
 from ..care.plan import SafetyPlan
 from ..domain.entry import Entry, Revision
+from ..domain.words import counted
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
 from ..portability.portable import FORMAT, counter_record, entry_record, milestone_record
@@ -20,12 +21,22 @@ def _strip_type(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k != "type"}
 
 
+def tender_note(count: int) -> str:
+    """What an export says about the tender entries it left out (never which ones, or their words)."""
+    return (
+        f"{counted(count, 'entry', 'entries')} you marked as tender "
+        f"{'was' if count == 1 else 'were'} left out; --include-tender adds "
+        f"{'it' if count == 1 else 'them'}."
+    )
+
+
 def as_json(
     entries: list[tuple[Entry, list[Revision]]],
     milestones: list[Milestone],
     counters: list[Counter],
     exported: datetime,
     plan: SafetyPlan | None = None,
+    tender_left_out: int = 0,
 ) -> str:
     """The documented export shape (docs/usage.md), read back by `import json`."""
     document: dict[str, Any] = {
@@ -35,6 +46,7 @@ def as_json(
         "entries": [_strip_type(entry_record(e, r)) for e, r in entries],
         "milestones": [_strip_type(milestone_record(m)) for m in milestones],
         "counters": [_strip_type(counter_record(c)) for c in counters],
+        "tender_left_out": tender_left_out,
     }
     if plan is not None:
         document["safety_plan"] = plan.to_json()
@@ -42,7 +54,11 @@ def as_json(
 
 
 def as_markdown(
-    entries: list[Entry], milestones: list[Milestone], exported: datetime, plan: SafetyPlan | None = None
+    entries: list[Entry],
+    milestones: list[Milestone],
+    exported: datetime,
+    plan: SafetyPlan | None = None,
+    tender_left_out: int = 0,
 ) -> str:
     lines = [
         "# Journal",
@@ -50,6 +66,8 @@ def as_markdown(
         f"_Exported from recovery-journal on {when(exported)}. This file is not encrypted._",
         "",
     ]
+    if tender_left_out:
+        lines += [f"_{tender_note(tender_left_out)}_", ""]
     for entry in entries:
         heading = f"## {when(entry.date)}"
         if entry.title:

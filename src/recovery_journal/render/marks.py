@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ..journal.counters import Counter, Run, next_round, round_label
 from ..journal.milestones import Milestone
-from .output import user_text
+from .output import neutralise, user_text
 
 KIND_MARK = {
     "boundary": "◆",
@@ -25,6 +25,13 @@ KIND_MARK = {
 
 def day(value: date) -> str:
     return f"{value.day} {value:%b %Y}"
+
+
+def described(m: Milestone) -> str:
+    """A milestone as a question about it (delete) names it: number, its first words, and its day."""
+    text = " ".join(m.text.split())
+    text = text if len(text) <= 40 else text[:39].rstrip() + "…"
+    return f"milestone {m.id}, “{neutralise(text)}”, from {day(m.date)}"
 
 
 def days(n: int) -> str:

@@ -7,8 +7,10 @@ characters in it are shown as visible symbols, so an entry cannot restyle or cle
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
+import textwrap
 from typing import Any
 
 from rich.console import Console, RenderableType
@@ -45,8 +47,46 @@ def user_text(text: str, style: str = "") -> Text:
     return Text(neutralise(text), style=style)
 
 
-def _console(stderr: bool) -> Console:
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+def _console(stderr: bool, width: int | None = None) -> Console:
+    # A width alone is ignored on a TERM=dumb terminal unless a height comes with it (Rich then says 80x25).
+    height = None if width is None else 25
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, width=width, height=height)
+
+
+def message_width() -> int | None:
+    """The width of the terminal messages (stderr) go to; None when they go to a file or a pipe.
+
+    $COLUMNS first, as everywhere, then the terminal itself: Rich would say 80 for any TERM=dumb terminal.
+    """
+    try:
+        if not os.isatty(sys.stderr.fileno()):
+            return None
+        columns = os.environ.get("COLUMNS", "")
+        return int(columns) if columns.isdigit() and int(columns) > 0 else os.get_terminal_size(2).columns
+    except (OSError, ValueError, AttributeError):  # no real stderr (a test runner's buffer), or no size
+        return None
+
+
+def fit(line: str, width: int | None, indent: int = 2) -> str:
+    """One message line fitted to the terminal, broken between words, later lines indented by `indent`.
+
+    Unbroken on a pipe or in a file, so each message stays one line there; a word longer than the terminal
+    (a path) is left whole, for the terminal to fold, rather than cut.
+    """
+    if width is None:
+        return line
+    return "\n".join(
+        part
+        if len(part) <= width
+        else textwrap.fill(
+            part,
+            width=max(width, indent + 20),
+            subsequent_indent=" " * indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for part in line.split("\n")
+    )
 
 
 class Output:
@@ -55,7 +95,7 @@ class Output:
     def __init__(self, json_mode: bool = False) -> None:
         self.json_mode = json_mode
         self.out = _console(stderr=False)
-        self.err = _console(stderr=True)
+        self.err = _console(stderr=True, width=message_width())
 
     @property
     def rich(self) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 
+from ..domain.words import counted
 from ..overviews.summary import Summary
 from .entries import tag_line, when
 from .marks import day, days
@@ -168,7 +169,7 @@ def contents_lines(summary: Summary) -> list[str]:
     """What `share --dry-run` lists: what the file would hold, without writing it."""
     lines = [
         f"A summary of {day(summary.first)} to {day(summary.last)} would hold:",
-        f"  how the stages moved and mood over time, from {summary.written} entries "
+        f"  how the stages moved and mood over time, from {counted(summary.written, 'entry')} "
         "(counted; their words stay out)",
     ]
     lines += [f"  milestone: {day(m.date)} {m.text}" for m in summary.milestones]

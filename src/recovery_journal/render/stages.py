@@ -12,7 +12,7 @@ from rich.text import Text
 from ..domain.entry import Entry
 from ..stages.journey import Journey
 from ..stages.model import STAGES, Stage, StageGuess
-from .entries import when
+from .entries import folded, when
 from .output import user_text
 
 COLOURS = {Stage.RECOGNITION: "cyan", Stage.ACCEPTANCE: "magenta", Stage.RECOVERY: "green"}
@@ -125,13 +125,10 @@ def explain_lines(entry: Entry) -> list[str]:
     return [*lines, note] if note else lines
 
 
-TENDER_FOLDED = "(marked tender, so its words stay folded; `recovery-journal show {id}` opens it)"
-
-
 def summary_of(entry: Entry) -> str:
     from .entries import summary
 
-    return TENDER_FOLDED.format(id=entry.id) if entry.tender else summary(entry)
+    return folded(entry.id) if entry.tender else summary(entry)
 
 
 def review_lines(entry: Entry) -> list[str]:
@@ -139,7 +136,7 @@ def review_lines(entry: Entry) -> list[str]:
     excerpt = " ".join(entry.text.split())
     excerpt = excerpt if len(excerpt) <= 400 else excerpt[:399] + "…"
     if entry.tender:  # never resurfaced unasked, here either
-        excerpt = TENDER_FOLDED.format(id=entry.id)
+        excerpt = folded(entry.id)
     lines = ["", f"Entry {entry.id}  {when(entry.date)}", excerpt]
     if guess is not None and guess.stage is not None:
         lines.append(f"The model leans {guess.stage.value} ({guess.confidence:.0%}), but isn't sure.")
