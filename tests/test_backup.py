@@ -706,7 +706,7 @@ def test_a_backup_never_carries_a_key_that_opens_the_journal(journal: Journal, t
     backup.create(journal, made, PASSPHRASE, WEAK)
     header, _ = _header_of(made.read_bytes())
     slot = bytes.fromhex(header["recovery"])
-    private, public = crypto.recovery_backup_keypair(crypto.parse_recovery_code(code))
+    private, _public = crypto.recovery_backup_keypair(crypto.parse_recovery_code(code))
     sealed = slot[16:]
     opened = crypto.open_sealed_to(
         private,
