@@ -9,9 +9,9 @@ from .output import Output
 
 KEEP_IT = (
     "Write this down and keep it somewhere safe, away from this computer.\n"
-    "It opens this journal, and every backup made from now on.\n"
-    "If the passphrase is ever forgotten, `recovery-journal recover` uses it to set a new one,\n"
-    "and `recovery-journal backup restore FILE --recovery-code` opens a backup with it.\n"
+    "It opens this journal, and every backup made from now on. If the passphrase is ever forgotten, "
+    "`recovery-journal recover` uses it to set a new one, and "
+    "`recovery-journal backup restore FILE --recovery-code` opens a backup with it.\n"
     "It won't be shown again."
 )
 OLD_CODE = "The old code no longer opens the journal; it still opens the backups made while it was current."
