@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from recovery_journal.errors import (
     ExitCode,
     NewerVersion,
     NotAJournal,
+    PassphraseProblem,
     StorageProblem,
     WrongSecret,
 )
@@ -262,7 +264,8 @@ def test_header_edits_and_wrong_passphrase(made: Path) -> None:
     raw = made.read_bytes()
     with pytest.raises(WrongSecret):
         _records(raw, "not the passphrase")
-    newer = raw[:8] + bytes([2]) + raw[9:]
+    assert raw[8] == backupfile.VERSION == 2
+    newer = raw[:8] + bytes([backupfile.VERSION + 1]) + raw[9:]
     with pytest.raises(NewerVersion):
         _records(newer)
     with pytest.raises(Damaged):
@@ -661,3 +664,162 @@ def test_import_of_a_file_that_isnt_utf8_is_an_encoding_error(
     source = tmp_path / "export.json"
     source.write_bytes(b'{"format": "caf\xe9"}')
     assert cli("import", "json", str(source)).exit_code == ExitCode.INVALID_ENCODING
+
+
+# --- the recovery code opens backups (format 2) -------------------------------------------------------------
+
+
+def _new_code(journal: Journal) -> str:
+    code = journal.new_recovery_code()
+    journal.recovery_code_shown()
+    return code
+
+
+def _header_of(raw: bytes) -> tuple[dict, int]:  # type: ignore[type-arg]
+    size = int.from_bytes(raw[9:13], "big")
+    return json.loads(raw[13 : 13 + size]), size
+
+
+def test_the_recovery_code_opens_a_new_backup_and_only_its_own(journal: Journal, tmp_path: Path) -> None:
+    fill(journal)
+    code = _new_code(journal)
+    first = tmp_path / "first.rjbackup"
+    assert backup.create(journal, first, PASSPHRASE, WEAK).recovery_code
+    by_code = backup.read(first, backupfile.RecoveryCode(code.lower().replace("-", " ")))
+    assert by_code.counts() == backup.read(first, PASSPHRASE).counts()
+    assert [e.text for e, _ in by_code.entries] == [e.text for e in journal.entries().entries]
+    newer_code = _new_code(journal)
+    second = tmp_path / "second.rjbackup"
+    backup.create(journal, second, PASSPHRASE, WEAK)
+    assert backup.read(first, backupfile.RecoveryCode(code)).counts() == by_code.counts(), "kept its code"
+    with pytest.raises(WrongSecret, match="doesn't open this backup"):
+        backup.read(second, backupfile.RecoveryCode(code))
+    with pytest.raises(WrongSecret, match="doesn't open this backup"):
+        backup.read(first, backupfile.RecoveryCode(newer_code))
+    assert backup.read(second, backupfile.RecoveryCode(newer_code)).counts() == by_code.counts()
+
+
+def test_a_backup_never_carries_a_key_that_opens_the_journal(journal: Journal, tmp_path: Path) -> None:
+    """The slot holds the backup's own key, sealed to the code's public key: not the journal's data key."""
+    code = _new_code(journal)
+    made = tmp_path / "b.rjbackup"
+    backup.create(journal, made, PASSPHRASE, WEAK)
+    header, _ = _header_of(made.read_bytes())
+    slot = bytes.fromhex(header["recovery"])
+    private, _public = crypto.recovery_backup_keypair(crypto.parse_recovery_code(code))
+    sealed = slot[16:]
+    opened = crypto.open_sealed_to(
+        private,
+        sealed,
+        crypto.SEP.join(
+            [b"recovery-journal/v2/backup-recovery", header["kdf"].encode(), header["salt"].encode()]
+        ),
+        info=b"recovery-journal/v2/backup-recovery",
+    )
+    assert len(opened) == 32 and opened != journal.keys.data_key
+    assert journal.keys.data_key.hex() not in made.read_bytes().hex()
+
+
+def test_a_tampered_recovery_slot_is_named(journal: Journal, tmp_path: Path) -> None:
+    fill(journal)
+    code = _new_code(journal)
+    made = tmp_path / "b.rjbackup"
+    backup.create(journal, made, PASSPHRASE, WEAK)
+    raw = made.read_bytes()
+    header, size = _header_of(raw)
+    slot = bytearray.fromhex(header["recovery"])
+    slot[-5] ^= 0x01  # inside the sealed file key
+    header["recovery"] = slot.hex()
+    new_header = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    assert len(new_header) == size
+    tampered = tmp_path / "tampered.rjbackup"
+    tampered.write_bytes(raw[:13] + new_header + raw[13 + size :])
+    with pytest.raises(Damaged, match="recovery-code slot was changed"):
+        backup.read(tampered, backupfile.RecoveryCode(code))
+    with pytest.raises(Damaged, match="header was changed"):  # the passphrase still notices the edit
+        backup.read(tampered, PASSPHRASE)
+
+
+def test_a_version_1_backup_still_opens_by_passphrase_and_says_the_code_cant(
+    cli: Cli, initialised: Ran
+) -> None:
+    old = FIXTURES / "backup-v1.rjbackup"
+    assert old.read_bytes()[8] == 1
+    assert backup.read(old, "fixture passphrase").counts()["entries"] == 3
+    with pytest.raises(PassphraseProblem, match="no recovery-code slot"):
+        backup.read(old, backupfile.RecoveryCode("0000-0000-0000-0000-0000-0000-0000-0000"))
+    verified = cli("backup", "verify", str(old), env={"RECOVERY_JOURNAL_PASSPHRASE": "fixture passphrase"})
+    assert verified.exit_code == 0 and "3 entries" in verified.stderr
+    by_code = cli(
+        "backup",
+        "verify",
+        str(old),
+        "--recovery-code",
+        env={"RECOVERY_JOURNAL_RECOVERY_CODE": "0000-0000-0000-0000-0000-0000-0000-0000"},
+    )
+    assert (
+        by_code.exit_code == ExitCode.PASSPHRASE_PROBLEM and "only its passphrase opens it" in by_code.stderr
+    )
+
+
+def test_verify_and_restore_with_the_recovery_code(cli: Cli, isolated: Path, tmp_path: Path) -> None:
+    made = cli("init")
+    code = made.stdout.split("recovery code: ")[1].split()[0]
+    assert cli("write", input="Kept through a lost passphrase.").exit_code == 0
+    target = tmp_path / "b.rjbackup"
+    created = cli("backup", "create", str(target))
+    assert created.exit_code == 0 and "or your recovery code" in created.stderr
+    by_code = {"RECOVERY_JOURNAL_RECOVERY_CODE": code}
+    verified = cli("backup", "verify", str(target), "--recovery-code", "--json", env=by_code)
+    assert verified.exit_code == 0 and json.loads(verified.stdout)["entries"] == 1
+    typo = code[:16] + ("7" if code[16] != "7" else "8") + code[17:]  # inside group 4
+    mistyped = cli(
+        "backup", "verify", str(target), "--recovery-code", env={"RECOVERY_JOURNAL_RECOVERY_CODE": typo}
+    )
+    assert mistyped.exit_code == ExitCode.WRONG_SECRET and "group 4 looks mistyped" in mistyped.stderr
+    both = cli("backup", "verify", str(target), "--recovery-code", "--passphrase-file", str(target))
+    assert both.exit_code == ExitCode.USAGE
+    elsewhere = tmp_path / "elsewhere"
+    restored = cli(
+        "--journal",
+        str(elsewhere),
+        "backup",
+        "restore",
+        str(target),
+        "--recovery-code",
+        env={**by_code, "RECOVERY_JOURNAL_NEW_PASSPHRASE": "chosen after the loss"},
+    )
+    assert restored.exit_code == 0, restored.stderr
+    assert "opens with the passphrase you just chose" in restored.stderr
+    listed = cli(
+        "--journal",
+        str(elsewhere),
+        "list",
+        "--json",
+        env={"RECOVERY_JOURNAL_PASSPHRASE": "chosen after the loss"},
+    )
+    assert [e["text"] for e in json.loads(listed.stdout)["entries"]] == ["Kept through a lost passphrase."]
+    merged = cli("backup", "restore", str(target), "--merge", "--recovery-code", "--dry-run", env=by_code)
+    assert merged.exit_code == 0, merged.stderr
+
+
+def test_a_journal_whose_code_is_older_than_backup_slots_says_how_to_get_one(
+    cli: Cli, tmp_path: Path
+) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(FIXTURES / "journal-v1", old)
+    fixture_pass = {"RECOVERY_JOURNAL_PASSPHRASE": "fixture passphrase"}
+    target = tmp_path / "b.rjbackup"
+    created = cli("--journal", str(old), "backup", "create", str(target), env=fixture_pass)
+    assert created.exit_code == 0, created.stderr
+    assert "passphrase only" in created.stderr and "passwd --new-recovery-code" in created.stderr
+    header, _ = _header_of(target.read_bytes())
+    assert header["recovery"] is None
+    fresh = cli("--journal", str(old), "passwd", "--new-recovery-code", env=fixture_pass)
+    code = fresh.stdout.split("recovery code: ")[1].split()[0]
+    again = tmp_path / "again.rjbackup"
+    assert (
+        "or your recovery code"
+        in cli("--journal", str(old), "backup", "create", str(again), env=fixture_pass).stderr
+    )
+    assert backup.read(again, backupfile.RecoveryCode(code)).counts()["entries"] == 3

@@ -37,16 +37,25 @@ def test_init_shows_a_recovery_code_once(cli: Cli, isolated: Path) -> None:
     assert (isolated / "journal.db").exists()
 
 
-def test_init_asks_twice_and_refuses_a_mismatch(
+def test_init_asks_twice_and_asks_again_after_a_mismatch(
     cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch, isolated: Path
 ) -> None:
     monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
-    ran = cli("init", input="first try\nsecond try\n")
-    assert ran.exit_code == ExitCode.PASSPHRASE_PROBLEM
-    assert "didn't match" in ran.stderr and "nothing was changed" in ran.stderr
-    assert not (isolated / "journal.db").exists()
-    assert cli("init", input="same words\nsame words\n").exit_code == 0
+    ran = cli("init", input="first try\nsecond try\nsame words\nsame words\n")
+    assert ran.exit_code == 0, ran.stderr
+    assert "didn't match" in ran.stderr and "begin again" in ran.stderr
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "same words"}).exit_code == 0
+    assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "first try"}).exit_code == ExitCode.WRONG_SECRET
+
+
+def test_init_gives_up_calmly_when_no_passphrase_is_settled(
+    cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    ran = cli("init", input="first words\nother words\n" * 5 + "never typed\n")
+    assert ran.exit_code == ExitCode.PASSPHRASE_PROBLEM
+    assert "nothing was changed" in ran.stderr and "Traceback" not in ran.stderr
+    assert not (isolated / "journal.db").exists()
 
 
 def test_write_list_show_round_trip(cli: Cli, initialised: Ran) -> None:

@@ -14,8 +14,6 @@ from ..render.output import Output
 from . import terminal
 from .options import JsonOpt
 
-SHORT_PASSPHRASE = 8
-
 
 def show_recovery_code(out: Output, code: str, *, first: bool, journal: Journal) -> None:
     """Show the code; only once it has reached stdout in full is it recorded as shown (docs/encryption.md)."""
@@ -35,6 +33,11 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     created = terminal.create_journal(current, f"Creating a journal at {current.paths.home}")
     code, secret = created.recovery_code, created.passphrase
+    if not created.asked and terminal.sounds_short(secret):  # the prompt offers this before confirming
+        out.say(
+            "A longer passphrase is harder to guess; a few unrelated words work well. "
+            "`recovery-journal passwd` changes it any time."
+        )
     with created.journal as journal:
         if as_json:
             out.document(
@@ -44,11 +47,6 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
             journal.recovery_code_shown()
             return
         show_recovery_code(out, code, first=True, journal=journal)
-    if len(secret) < SHORT_PASSPHRASE:
-        out.say(
-            "A longer passphrase is harder to guess; a few unrelated words work well. "
-            "`recovery-journal passwd` changes it any time."
-        )
     if current.kdf.is_weak:
         out.say(
             "Note: this journal uses the test-only weak key settings (RECOVERY_JOURNAL_TESTONLY_WEAK_KDF).",
@@ -88,12 +86,13 @@ def passwd(
     Example: recovery-journal passwd
     """
     out = Output()
-    with terminal.open_journal(ctx, out) as journal:
+    opened = terminal.open_journal_with_passphrase(ctx, out, label="Current passphrase")
+    with opened.journal as journal:
         if new_recovery_code and not rotate_data_key:
             show_recovery_code(out, journal.new_recovery_code(), first=False, journal=journal)
             out.say("Your passphrase is as it was.", style="green")
             return
-        secret = terminal.ask_new_passphrase(journal.settings)
+        secret = terminal.ask_new_passphrase(journal.settings, opened.passphrase)
         if not rotate_data_key:
             journal.change_passphrase(secret)
             out.say("Passphrase changed. Your recovery code still works.", style="green")
@@ -108,7 +107,7 @@ def passwd(
     )
     _say_removed(out, removed)
     out.say(
-        "Backups or copies made before now still open with the old passphrase; "
+        "Backups or copies made before now still open with the old passphrase or the old recovery code; "
         "make a fresh backup and delete the old ones if that matters."
     )
 
@@ -125,6 +124,10 @@ def _say_removed(out: Output, removed: int) -> None:
 def recover(ctx: typer.Context) -> None:
     """Set a new passphrase using your recovery code.
 
+    The recovery code opens the journal, and every backup made while it was the journal's code
+    (`backup restore FILE --recovery-code`). Without a terminal, the code comes from
+    RECOVERY_JOURNAL_RECOVERY_CODE.
+
     Example: recovery-journal recover
     """
     out = Output()
@@ -136,4 +139,8 @@ def recover(ctx: typer.Context) -> None:
         removed = remove_snapshots(journal)
         show_recovery_code(out, new_code, first=False, journal=journal)
     _say_removed(out, removed)
-    out.say("Your new passphrase is set, and the code you used no longer works.", style="green")
+    out.say(
+        "Your new passphrase is set. The code you used no longer opens the journal; it still opens the "
+        "backups made before today, and the new code opens the journal and every backup made from now on.",
+        style="green",
+    )

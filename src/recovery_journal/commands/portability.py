@@ -16,13 +16,16 @@ from ..journal.service import Journal
 from ..portability import backup as backups
 from ..portability import importers, outfiles
 from ..portability.merge import MergeReport
+from ..portability.portable import Incoming
 from ..render import exports
 from ..render.output import Output
 from ..settings import Settings
 from . import terminal
 from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
 
-backup_app = typer.Typer(help="Encrypted backups: one file that opens anywhere with its passphrase.")
+backup_app = typer.Typer(
+    help="Encrypted backups: one file that opens anywhere with its passphrase or the recovery code."
+)
 import_app = typer.Typer(help="Bring entries in from a recovery-journal JSON export, jrnl or Day One.")
 
 FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The backup file.")]
@@ -35,6 +38,14 @@ PassFileOpt = Annotated[
         help="Read the backup's passphrase from FILE instead of using the journal's.",
     ),
 ]
+RecoveryCodeOpt = Annotated[
+    bool,
+    typer.Option(
+        "--recovery-code",
+        help="Open the backup with the journal's recovery code instead (asked, or from "
+        "RECOVERY_JOURNAL_RECOVERY_CODE); it opens backups made while it was the journal's code.",
+    ),
+]
 SkipDamagedOpt = Annotated[
     bool,
     typer.Option(
@@ -42,6 +53,10 @@ SkipDamagedOpt = Annotated[
         help="Carry everything that opens, leaving out (and naming) entries that can't be opened.",
     ),
 ]
+OLD_CODE = (
+    "Your recovery code is older than backups' recovery-code slot, so this backup opens with its passphrase "
+    "only. `recovery-journal passwd --new-recovery-code` gives you a code that opens backups too."
+)
 NOT_ENCRYPTED = (
     "Note: this export is not encrypted. Keep it somewhere private, and delete it when you're done."
 )
@@ -51,6 +66,24 @@ def _backup_passphrase(ctx: typer.Context, given: Path | None) -> str:
     return backups.backup_passphrase(
         terminal.settings(ctx), given, terminal.passphrase_prompt("Backup passphrase")
     )
+
+
+def _read_backup(
+    ctx: typer.Context, file: Path, given: Path | None, by_code: bool
+) -> tuple[Incoming, str | None]:
+    """The backup, opened with the recovery code (asked) or its passphrase; and the passphrase, if one."""
+    if by_code and given is not None:
+        raise UsageProblem(
+            "--recovery-code and --passphrase-file each open the backup; give one of them.",
+            hint=f"recovery-journal backup verify {file} --recovery-code",
+        )
+    if by_code:
+        incoming = backups.read_with_recovery_code(
+            file, terminal.settings(ctx), terminal.recovery_code_prompt()
+        )
+        return incoming, None
+    secret = _backup_passphrase(ctx, given)
+    return backups.read(file, secret), secret
 
 
 def _join(parts: list[str]) -> str:
@@ -91,6 +124,8 @@ def create(
                 sys.stdout.buffer, journal, protect, journal.settings.kdf, skip_damaged=skip_damaged
             )
             out.say("Backup written to stdout.")
+            if not backups.code_opens_backups(journal):
+                out.say(OLD_CODE)
             _say_left_out(out, left_out)
             return
         progress = _progress_bar(out, journal.count())
@@ -122,7 +157,10 @@ def create(
         style="green",
     )
     other = "the passphrase in " + str(passphrase_file) if passphrase_file else "the journal's passphrase"
-    out.say(f"It opens with {other}, on any computer: recovery-journal backup restore {target}")
+    code = " or your recovery code" if summary.recovery_code else ""
+    out.say(f"It opens with {other}{code}, on any computer: recovery-journal backup restore {target}")
+    if not summary.recovery_code:
+        out.say(OLD_CODE)
     _say_left_out(out, list(summary.damaged))
 
 
@@ -141,14 +179,18 @@ def _numbers(numbers: list[int]) -> str:
 
 @backup_app.command("verify")
 def verify(
-    ctx: typer.Context, file: FileArg, passphrase_file: PassFileOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context,
+    file: FileArg,
+    passphrase_file: PassFileOpt = None,
+    recovery_code: RecoveryCodeOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Check a backup opens and is whole, without touching any journal.
 
     Example: recovery-journal backup verify ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
-    incoming = backups.read(file, _backup_passphrase(ctx, passphrase_file))
+    incoming = _read_backup(ctx, file, passphrase_file, recovery_code)[0]
     summary = backups.summary_of(incoming, file.stat().st_size)
     if as_json:
         out.document(
@@ -180,9 +222,13 @@ def restore(
         bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
     ] = False,
     passphrase_file: PassFileOpt = None,
+    recovery_code: RecoveryCodeOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Restore a backup into a new journal, or --merge it into this one.
+
+    A new journal opens with the backup's passphrase. Opened with --recovery-code, it gets a new passphrase,
+    chosen now (or from RECOVERY_JOURNAL_NEW_PASSPHRASE_FILE, _COMMAND or RECOVERY_JOURNAL_NEW_PASSPHRASE).
 
     Example: recovery-journal backup restore ~/journal-2026-11.rjbackup --merge
     """
@@ -196,8 +242,7 @@ def restore(
             "or use --journal FOLDER for a new one.",
         )
     if not exists:
-        secret = _backup_passphrase(ctx, passphrase_file)
-        incoming = backups.read(file, secret)
+        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code)
         if dry_run:
             _report(
                 out,
@@ -210,18 +255,24 @@ def restore(
                 as_json=as_json,
             )
             return
-        journal, code, report = backups.restore_new(current, secret, incoming)
+        chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
+        protect = terminal.ask_new_passphrase(current) if secret is None else secret
+        journal, code, report = backups.restore_new(current, protect, incoming)
         with journal:
             _report(out, report, dry_run=False, as_json=as_json, recovery_code=code)
             _show_code(out, journal, code, as_json)
         if not as_json:
-            out.say(f"The new journal at {current.paths.home} opens with the backup's passphrase.")
+            which = "the passphrase you just chose" if chosen else "the backup's passphrase"
+            out.say(f"The new journal at {current.paths.home} opens with {which}.")
         return
     opened = terminal.open_journal_with_passphrase(ctx, out)
     with opened.journal as journal:
-        incoming = backups.read_trying(
-            file, passphrase_file, opened.passphrase, terminal.older_backup_prompt()
-        )
+        if recovery_code:
+            incoming = _read_backup(ctx, file, passphrase_file, True)[0]
+        else:
+            incoming = backups.read_trying(
+                file, passphrase_file, opened.passphrase, terminal.older_backup_prompt()
+            )
         report = backups.merge(journal, incoming, dry_run=True)
         if dry_run or not report.changed:
             _report(out, report, dry_run=dry_run, as_json=as_json)

@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 
 from ..domain.dates import DateOrder
-from ..errors import InvalidEncoding, PassphraseProblem, Tampered, TooLarge, UsageProblem
+from ..errors import InvalidEncoding, JournalError, PassphraseProblem, Tampered, TooLarge, UsageProblem
 from ..journal import opening
 from ..journal.service import Journal
 from ..render.output import Output
@@ -55,8 +55,10 @@ def can_ask_secret() -> bool:
     return True
 
 
-def hidden(label: str) -> str:
-    return str(typer.prompt(label, hide_input=True, err=True))
+def hidden(label: str, *, allow_empty: bool = False) -> str:
+    """Ask without echoing; with `allow_empty`, an empty answer comes back (so the reason can be said)."""
+    default = "" if allow_empty else None
+    return str(typer.prompt(label, hide_input=True, err=True, default=default, show_default=False))
 
 
 def passphrase_prompt(label: str = "Passphrase") -> Callable[[], str] | None:
@@ -64,7 +66,7 @@ def passphrase_prompt(label: str = "Passphrase") -> Callable[[], str] | None:
     return (lambda: hidden(label)) if can_ask_secret() else None
 
 
-def passphrase_tries() -> opening.AskTry | None:
+def passphrase_tries(label: str = "Passphrase") -> opening.AskTry | None:
     """Asking for the passphrase; after a slip of the fingers, kindly, again."""
     if not can_ask_secret():
         return None
@@ -72,40 +74,77 @@ def passphrase_tries() -> opening.AskTry | None:
     def ask(attempt: int) -> str:
         if attempt > 1:
             Output().say("That didn't open it. Take your time, and try again.")
-        return hidden("Passphrase")
+        return hidden(label)
 
     return ask
 
 
+# Shorter than this, a passphrase is offered a second thought (never refused: the choice is the person's).
+SHORT_PASSPHRASE = 8
+NEW_PASSPHRASE_TRIES = 5
+
+
+def sounds_short(passphrase: str) -> bool:
+    return len(passphrase.strip()) < SHORT_PASSPHRASE
+
+
 def new_passphrase_prompt(
-    label: str = "New passphrase", intro: str | None = None
+    label: str = "New passphrase", intro: str | None = None, current: str | None = None
 ) -> Callable[[], str] | None:
-    """Asking for a new passphrase twice (after `intro`, if given), or None when there is no terminal."""
+    """Asking for a new passphrase twice (after `intro`, if given), or None when there is no terminal.
+
+    Whatever goes wrong (empty, the same as `current`, the two not matching) is said, and asked again; a
+    short one gets a gentle word and the offer to choose again before it is confirmed.
+    """
     if not can_ask_secret():
         return None
 
     def ask() -> str:
+        out = Output()
         if intro:
-            Output().say(intro)
-        first = hidden(label)
-        second = hidden("Once more, to be sure")
-        if first != second:
-            raise PassphraseProblem(
-                "The two passphrases didn't match, so nothing was changed.",
-                hint="Try again, slowly; it's fine to take your time.",
-            )
-        return first
+            out.say(intro)
+        for _ in range(NEW_PASSPHRASE_TRIES):
+            first = hidden(label, allow_empty=True)
+            try:
+                opening.check_new_passphrase(first, current)
+            except PassphraseProblem as problem:
+                out.say(f"{problem.message} {problem.hint}")
+                continue
+            if sounds_short(first) and _choose_again(out):
+                continue
+            if hidden("Once more, to be sure", allow_empty=True) == first:
+                return first
+            out.say("The two didn't match. Let's begin again with the first; there's no hurry.")
+        raise PassphraseProblem(
+            "No new passphrase was settled on, so nothing was changed.",
+            hint="Run the command again whenever you're ready; it's fine to take your time.",
+        )
 
     return ask
 
 
-def recovery_code_prompt() -> Callable[[], str] | None:
-    """Asking for the recovery code (shown as it is typed), or None when stdin is not a terminal."""
+def _choose_again(out: Output) -> bool:
+    """Offer a longer passphrase; no (the default) keeps the one just typed."""
+    out.say(
+        "A short passphrase is easier for someone else to guess. A phrase of a few words is easier to "
+        "remember and harder to guess. Keeping this one is fine too."
+    )
+    return bool(typer.confirm("Choose a different one?", default=False, err=True))
+
+
+def recovery_code_prompt() -> opening.AskAgain | None:
+    """Asking for the recovery code (shown as it is typed), or None when stdin is not a terminal.
+
+    After a try that didn't open, it says why (which group looks mistyped) before asking again.
+    """
     if not stdin_is_terminal():
         return None
 
-    def ask() -> str:
-        Output().say("The code is replaced once it's used, so it's fine for it to show as you type.")
+    def ask(reason: JournalError | None) -> str:
+        if reason is None:
+            Output().say("The code is replaced once it's used, so it's fine for it to show as you type.")
+        else:
+            Output().say(f"{reason.message} {reason.hint or ''} Take your time, and type it again.")
         return str(typer.prompt("Recovery code", err=True))
 
     return ask
@@ -125,9 +164,14 @@ def older_backup_prompt() -> Callable[[], str] | None:
     return ask
 
 
-def ask_new_passphrase(current: Settings) -> str:
-    """A new passphrase for this journal: from the environment if configured, else asked twice."""
-    return opening.new_passphrase(current, new_passphrase_prompt())
+def ask_new_passphrase(current: Settings, passphrase_now: str | None = None) -> str:
+    """A new passphrase for this journal: from the environment if configured, else asked twice.
+
+    `passphrase_now` is the journal's passphrase, when known: the new one must differ from it.
+    """
+    return opening.new_passphrase(
+        current, new_passphrase_prompt(current=passphrase_now), current=passphrase_now
+    )
 
 
 def create_journal(current: Settings, intro: str) -> opening.Created:
@@ -140,9 +184,11 @@ def open_journal(ctx: typer.Context, out: Output) -> Journal:
     return open_journal_with_passphrase(ctx, out).journal
 
 
-def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> opening.Opened:
+def open_journal_with_passphrase(
+    ctx: typer.Context, out: Output, label: str = "Passphrase"
+) -> opening.Opened:
     """As open_journal, also giving the passphrase (a backup is protected by it by default)."""
-    opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out))
+    opened = opening.open_journal(settings(ctx), passphrase_tries(label), rescued_teller(out))
     if opened.recovery_code_unseen:
         out.say(UNSEEN_CODE, style="yellow")
     if opened.captured:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..errors import JournalError, PassphraseProblem, WrongSecret
 from ..sealing import passphrase as sources
+from ..sealing import vault
 from ..settings import Settings
 from ..storage.store import check_journal_file, check_new_home
 from . import editor
@@ -21,8 +23,11 @@ from .service import Journal
 Ask = Callable[[], str]
 # Asks for the passphrase, told which try this is (1, 2, 3) so it can say "try again" kindly.
 AskTry = Callable[[int], str]
+# Asks again, told why the last try didn't open (None on the first), so it can say what to check.
+AskAgain = Callable[[JournalError | None], str]
 # Told the number of each draft made from a crashed editor's words, as soon as it is made.
 Told = Callable[[int], None]
+T = TypeVar("T")
 
 PROMPT_TRIES = 3
 
@@ -49,6 +54,7 @@ class Created:
     journal: Journal
     recovery_code: str = field(repr=False)
     passphrase: str = field(repr=False)
+    asked: bool = False  # chosen at the prompt (which already offered to choose a longer one)
 
 
 def require_journal(settings: Settings) -> None:
@@ -95,36 +101,80 @@ def current_passphrase(settings: Settings, ask: Ask | None) -> str:
     return ask()
 
 
-def new_passphrase(settings: Settings, ask: Ask | None, names: tuple[str, str, str] = sources.NEW) -> str:
-    """A new passphrase: from the environment variables `names` if configured, else asked."""
+def new_passphrase(
+    settings: Settings, ask: Ask | None, names: tuple[str, str, str] = sources.NEW, current: str | None = None
+) -> str:
+    """A new passphrase: from the environment variables `names` if configured, else asked.
+
+    It is refused when empty, or the same as `current` (the journal's passphrase now, when known); the
+    prompt re-asks itself, so only a passphrase from the environment ends the command here.
+    """
+    return _new_passphrase(settings, ask, names, current)[0]
+
+
+def check_new_passphrase(new: str, current: str | None = None) -> None:
+    """PassphraseProblem for a new passphrase that can't be used (empty, or the one the journal has)."""
+    vault.check_passphrase(new)
+    if current is not None and vault.same_passphrase(new, current):
+        raise PassphraseProblem(
+            "That's the passphrase the journal already has.",
+            hint="Choose a different one; nothing has been changed.",
+        )
+
+
+def _new_passphrase(
+    settings: Settings, ask: Ask | None, names: tuple[str, str, str], current: str | None
+) -> tuple[str, bool]:
+    """The new passphrase and whether it was asked (the environment's is read once: a command runs once)."""
     found = sources.from_environment(settings.env, names)
     if found is not None:
-        return found
-    if ask is None:
+        secret, asked = found, False
+    elif ask is None:
         raise _no_terminal("new passphrase", f"{sources.PREFIX}{names[0]}")
-    return ask()
+    else:
+        secret, asked = ask(), True
+    check_new_passphrase(secret, current)
+    return secret, asked
 
 
 def create_journal(settings: Settings, ask_new: Ask | None) -> Created:
     """Create a journal with a passphrase chosen now; refuse an occupied home before asking."""
     check_new_home(settings.paths)
-    secret = new_passphrase(settings, ask_new, sources.CURRENT)
+    secret, asked = _new_passphrase(settings, ask_new, sources.CURRENT, None)
     journal, code = Journal.create(settings, secret)
-    return Created(journal=journal, recovery_code=code, passphrase=secret)
+    return Created(journal=journal, recovery_code=code, passphrase=secret, asked=asked)
 
 
-def open_with_recovery_code(settings: Settings, ask_code: Ask | None) -> Journal:
+def open_with_recovery_code(settings: Settings, ask_code: AskAgain | None) -> Journal:
     """Unlock with the recovery code, from the environment or asked."""
     require_journal(settings)
+    return with_recovery_code(
+        settings, ask_code, lambda code: Journal.unlock_with_recovery_code(settings, code)
+    )
+
+
+def with_recovery_code(settings: Settings, ask_code: AskAgain | None, use: Callable[[str], T]) -> T:
+    """`use` the recovery code: from the environment once, or typed, a few tries with the reason each time.
+
+    A typo or a code that doesn't fit gets another try on a terminal; anything else (damage) ends at once.
+    """
     code = settings.env.get(sources.RECOVERY_CODE_ENV)
-    if not code:
-        if ask_code is None:
-            raise PassphraseProblem(
-                "There's no terminal to ask for the recovery code in.",
-                hint=f"Run this in a terminal, or set {sources.RECOVERY_CODE_ENV}.",
-            )
-        code = ask_code()
-    return Journal.unlock_with_recovery_code(settings, code)
+    if code:
+        return use(code)
+    if ask_code is None:
+        raise PassphraseProblem(
+            "There's no terminal to ask for the recovery code in.",
+            hint=f"Run this in a terminal, or set {sources.RECOVERY_CODE_ENV}.",
+        )
+    reason: JournalError | None = None
+    for attempt in range(1, PROMPT_TRIES + 1):
+        try:
+            return use(ask_code(reason))
+        except WrongSecret as exc:
+            if attempt == PROMPT_TRIES:
+                raise
+            reason = exc
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _unlock(settings: Settings, ask: AskTry | None) -> tuple[Journal, str]:

@@ -10,9 +10,10 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .. import __version__
 from ..domain.entry import Entry, EntryFilter, Revision
@@ -26,6 +27,7 @@ from ..errors import (
     Tampered,
     WrongSecret,
 )
+from ..journal import opening
 from ..journal.service import Journal
 from ..paths import SNAPSHOT_TMP
 from ..sealing import codec, vault
@@ -52,6 +54,7 @@ class Summary:
     size: int = 0
     created: str | None = None
     damaged: tuple[int, ...] = ()  # entries left out because they couldn't be opened
+    recovery_code: bool = False  # the journal's recovery code opens it too
 
 
 @dataclass(frozen=True)
@@ -180,11 +183,27 @@ def read_trying(
         return read(path, ask_older())
 
 
-def read(path: Path, passphrase: str) -> portable.Incoming:
-    """Authenticate and decode a whole backup file; nothing is trusted until every byte has checked out."""
+def read_with_recovery_code(
+    path: Path, settings: Settings, ask_code: opening.AskAgain | None
+) -> portable.Incoming:
+    """The backup opened with the journal's recovery code: from the environment, or asked (a few tries).
+
+    A backup without a recovery-code slot is said before the code is asked for.
+    """
+    with _opened(path) as handle:
+        if not backupfile.has_recovery_slot(handle):
+            raise backupfile.no_recovery_slot()
+    return opening.with_recovery_code(
+        settings, ask_code, lambda code: read(path, backupfile.RecoveryCode(code))
+    )
+
+
+@contextmanager
+def _opened(path: Path) -> Iterator[BinaryIO]:
+    """The backup file open for reading; a missing file, a folder or a read error in plain words."""
     try:
         with path.open("rb") as handle:
-            raw_records = list(backupfile.read(handle, passphrase))
+            yield handle
     except FileNotFoundError:
         raise NotFound(f"There's no file at {path}.", hint="Check the path; nothing was changed.") from None
     except IsADirectoryError:
@@ -193,6 +212,15 @@ def read(path: Path, passphrase: str) -> portable.Incoming:
         ) from None
     except OSError as exc:
         raise os_error(exc, path) from None
+
+
+def read(path: Path, secret: str | backupfile.RecoveryCode) -> portable.Incoming:
+    """Authenticate and decode a whole backup file; nothing is trusted until every byte has checked out.
+
+    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode).
+    """
+    with _opened(path) as handle:
+        raw_records = list(backupfile.read(handle, secret))
     try:
         return portable.collect(raw_records, expect_end=True)
     except (portable.BadRecord, JournalError) as exc:
@@ -214,6 +242,16 @@ def summary_of(incoming: portable.Incoming, size: int = 0) -> Summary:
     )
 
 
+def code_opens_backups(journal: Journal) -> bool:
+    """Whether backups made now open with the recovery code (not when the code is older than that)."""
+    return _recovery_public(journal) is not None
+
+
+def _recovery_public(journal: Journal) -> bytes | None:
+    with journal.store.read() as con:
+        return vault.recovery_public(con, journal.keys)
+
+
 def create(
     journal: Journal,
     target: Path,
@@ -232,6 +270,7 @@ def create(
             f"{target} is a folder.", hint="Give a file name for the backup, e.g. journal.rjbackup"
         )
     vault.check_passphrase(passphrase)
+    recovery_public = _recovery_public(journal)
     found = contents(journal, skip_damaged=skip_damaged)
     folder = target.parent
     sweep_unfinished(folder, f".{target.name}.partial-")
@@ -239,7 +278,7 @@ def create(
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            backupfile.write(handle, passphrase, records(journal, found, progress), params)
+            backupfile.write(handle, passphrase, records(journal, found, progress), params, recovery_public)
             handle.flush()
             os.fsync(handle.fileno())
         checked = read(tmp, passphrase)
@@ -250,7 +289,11 @@ def create(
     finally:
         with contextlib.suppress(OSError):  # absent, or on a disk that refuses even that
             tmp.unlink()
-    return replace(summary_of(checked, target.stat().st_size), damaged=tuple(found.damaged))
+    return replace(
+        summary_of(checked, target.stat().st_size),
+        damaged=tuple(found.damaged),
+        recovery_code=recovery_public is not None,
+    )
 
 
 def write_to(
@@ -260,8 +303,9 @@ def write_to(
 
     Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
     vault.check_passphrase(passphrase)
+    recovery_public = _recovery_public(journal)
     found = contents(journal, skip_damaged=skip_damaged)
-    backupfile.write(stream, passphrase, records(journal, found), params)
+    backupfile.write(stream, passphrase, records(journal, found), params, recovery_public)
     stream.flush()
     return found.damaged
 

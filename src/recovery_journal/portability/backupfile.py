@@ -2,6 +2,9 @@
 
 Writing streams records through zlib into fixed-size chunks; reading authenticates every chunk, in order, and
 refuses truncation, reordering and trailing bytes. Errors are JournalErrors with calm words.
+
+A backup opens with its passphrase, or (from version 2) with the journal's recovery code of the time, through
+the recovery-code slot: the file key sealed to the public key the code derives (sealing/vault.py writes it).
 """
 
 from __future__ import annotations
@@ -11,16 +14,20 @@ import hmac
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from ..errors import Damaged, NewerVersion, NotAJournal, WrongSecret
-from ..sealing import crypto
+from ..errors import Damaged, NewerVersion, NotAJournal, PassphraseProblem, WrongSecret
+from ..sealing import crypto, vault
 
 MAGIC = b"RJBACKUP"
-VERSION = 1
+VERSION = 2  # 2 added the recovery-code slot; 1 is still read
+_FIELDS = {1: {"kdf", "salt", "wrapped", "chunk"}, 2: {"kdf", "salt", "wrapped", "chunk", "recovery"}}
+_RECOVERY_INFO = b"recovery-journal/v2/backup-recovery"
+_CHECK_LEN = 16
 CHUNK = 64 * 1024
 TAG = 16
 MAX_HEADER = 64 * 1024
@@ -31,8 +38,29 @@ _DAMAGED_HINT = (
 )
 
 
+@dataclass(frozen=True)
+class RecoveryCode:
+    """Open a backup with the journal's recovery code (as typed) rather than a passphrase."""
+
+    code: str = field(repr=False)
+
+
 def _damaged(why: str) -> Damaged:
     return Damaged(f"This backup is damaged: {why}.", hint=_DAMAGED_HINT)
+
+
+def _recovery_ad(kdf: str, salt_hex: str) -> bytes:
+    return crypto.SEP.join([_RECOVERY_INFO, kdf.encode(), salt_hex.encode()])
+
+
+def _recovery_check(public: bytes, ephemeral_public: bytes) -> bytes:
+    """Tells a code from another time from a damaged slot, without linking two backups to each other."""
+    return crypto.hmac_sha256(public, _RECOVERY_INFO + b"-check" + crypto.SEP + ephemeral_public)[:_CHECK_LEN]
+
+
+def _recovery_slot(public: bytes, file_key: bytes, kdf: str, salt_hex: str) -> str:
+    sealed = crypto.seal_to(public, file_key, _recovery_ad(kdf, salt_hex), info=_RECOVERY_INFO)
+    return (_recovery_check(public, sealed[: crypto.X25519_LEN]) + sealed).hex()
 
 
 def _key_ad(kdf: str, salt_hex: str) -> bytes:
@@ -50,9 +78,13 @@ def _nonce(counter: int, last: bool) -> bytes:
 
 
 def write(
-    out: BinaryIO, passphrase: str, records: Iterable[dict[str, Any]], params: crypto.Argon2Params
+    out: BinaryIO,
+    passphrase: str,
+    records: Iterable[dict[str, Any]],
+    params: crypto.Argon2Params,
+    recovery_public: bytes | None = None,
 ) -> None:
-    """Write a whole backup of `records` to `out`."""
+    """Write a whole backup of `records` to `out`; with `recovery_public`, the recovery code opens it too."""
     salt = crypto.new_salt()
     kdf = params.to_json()
     kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
@@ -63,6 +95,9 @@ def write(
             "salt": salt.hex(),
             "chunk": CHUNK,
             "wrapped": crypto.wrap_key(kek, file_key, _key_ad(kdf, salt.hex())).hex(),
+            "recovery": None
+            if recovery_public is None
+            else _recovery_slot(recovery_public, file_key, kdf, salt.hex()),
         }
     ).encode()
     header_key, payload_key = _subkeys(file_key)
@@ -104,7 +139,7 @@ def _header(data: BinaryIO) -> tuple[bytes, dict[str, Any]]:
             "This backup was made by a newer recovery-journal than this one.",
             hint="Upgrade with `pip install --upgrade recovery-journal`, then try again.",
         )
-    if version != VERSION:
+    if version not in _FIELDS:
         raise _damaged(f"it claims format version {version}, which has never existed")
     size = int.from_bytes(prefix[-4:], "big")
     if not 0 < size <= MAX_HEADER:
@@ -116,15 +151,29 @@ def _header(data: BinaryIO) -> tuple[bytes, dict[str, Any]]:
         header = json.loads(raw)
     except ValueError:
         raise _damaged("its header isn't readable") from None
-    if not isinstance(header, dict) or set(header) != {"kdf", "salt", "wrapped", "chunk"}:
+    if not isinstance(header, dict) or set(header) != _FIELDS[version]:
         raise _damaged("its header has the wrong fields")
     return prefix + raw, header
 
 
-def read(data: BinaryIO, passphrase: str) -> Iterator[dict[str, Any]]:
+def has_recovery_slot(data: BinaryIO) -> bool:
+    """Whether the recovery code can open this backup (version 2, from a journal whose code allows it)."""
+    return _header(data)[1].get("recovery") is not None
+
+
+def no_recovery_slot() -> PassphraseProblem:
+    return PassphraseProblem(
+        "This backup has no recovery-code slot (it was made before backups carried one, or while the "
+        "journal's code was older than that), so only its passphrase opens it.",
+        hint="Give the passphrase the journal had when the backup was made, or --passphrase-file.",
+    )
+
+
+def read(data: BinaryIO, secret: str | RecoveryCode) -> Iterator[dict[str, Any]]:
     """Yield the backup's records, authenticating as it goes; raises on any damage, at the point it is met.
 
-    Callers that must not act on a partly read backup collect every record first.
+    `secret` is the backup's passphrase, or the journal's recovery code. Callers that must not act on a
+    partly read backup collect every record first.
     """
     prefix, header = _header(data)
     try:
@@ -135,20 +184,55 @@ def read(data: BinaryIO, passphrase: str) -> Iterator[dict[str, Any]]:
         raise _damaged("its key settings are invalid or out of bounds") from None
     if params is None or len(salt) != crypto.SALT_LEN or header["chunk"] != CHUNK:
         raise _damaged("its key settings are invalid or out of bounds")
-    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
-    try:
-        file_key = crypto.unwrap_key(kek, wrapped, _key_ad(str(header["kdf"]), str(header["salt"])))
-    except crypto.InvalidCiphertext:
-        raise WrongSecret(
-            "That passphrase didn't open this backup.",
-            hint="Backups open with the passphrase the journal had when the backup was made, "
-            "or the one given with --passphrase-file.",
-        ) from None
+    if isinstance(secret, RecoveryCode):
+        file_key = _open_recovery_slot(header, secret)
+    else:
+        kek = crypto.argon2id(crypto.passphrase_bytes(secret), salt, params)
+        try:
+            file_key = crypto.unwrap_key(kek, wrapped, _key_ad(str(header["kdf"]), str(header["salt"])))
+        except crypto.InvalidCiphertext:
+            also = (
+                " The journal's recovery code opens it too: add --recovery-code."
+                if header.get("recovery")
+                else ""
+            )
+            raise WrongSecret(
+                "That passphrase didn't open this backup.",
+                hint="Backups open with the passphrase the journal had when the backup was made, "
+                f"or the one given with --passphrase-file.{also}",
+            ) from None
     header_key, payload_key = _subkeys(file_key)
     expected = hmac.new(header_key, prefix, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, data.read(32)):
         raise _damaged("its header was changed")
     yield from _records(_chunks(data, AESGCM(payload_key)))
+
+
+def _open_recovery_slot(header: dict[str, Any], given: RecoveryCode) -> bytes:
+    """The file key from the recovery-code slot; tells a code from another time from a damaged slot."""
+    if header.get("recovery") is None:
+        raise no_recovery_slot()
+    try:
+        slot = bytes.fromhex(str(header["recovery"]))
+    except ValueError:
+        raise _damaged("its recovery-code slot isn't readable") from None
+    private, public = crypto.recovery_backup_keypair(vault.read_recovery_code(given.code))
+    check, sealed = slot[:_CHECK_LEN], slot[_CHECK_LEN:]
+    if not hmac.compare_digest(check, _recovery_check(public, sealed[: crypto.X25519_LEN])):
+        raise WrongSecret(
+            "That recovery code doesn't open this backup.",
+            hint="A backup opens with the recovery code the journal had when the backup was made, "
+            "or with its passphrase.",
+        )
+    try:
+        file_key = crypto.open_sealed_to(
+            private, sealed, _recovery_ad(str(header["kdf"]), str(header["salt"])), info=_RECOVERY_INFO
+        )
+    except crypto.InvalidCiphertext:
+        raise _damaged("its recovery-code slot was changed, so the code can't open it") from None
+    if len(file_key) != crypto.KEY_LEN:
+        raise _damaged("its recovery-code slot was changed, so the code can't open it")
+    return file_key
 
 
 def _chunks(data: BinaryIO, aead: AESGCM) -> Iterator[bytes]:

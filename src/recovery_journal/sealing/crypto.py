@@ -275,10 +275,19 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CROCKFORD_READ = {c: i for i, c in enumerate(_CROCKFORD)} | {"O": 0, "I": 1, "L": 1}
 RECOVERY_SECRET_LEN = 18
 _RECOVERY_CHECK_LEN = 2
+RECOVERY_CODE_CHARS = (RECOVERY_SECRET_LEN + _RECOVERY_CHECK_LEN) * 8 // 5
+RECOVERY_GROUP = 4
 
 
 class InvalidRecoveryCode(ValueError):
-    """The code is malformed or fails its checksum (a typo), as opposed to a wrong code."""
+    """The code is malformed or fails its checksum (a typo), as opposed to a wrong code.
+
+    `groups` names the groups of four (counted from 1) that are probably mistyped, when that can be told.
+    """
+
+    def __init__(self, why: str, groups: tuple[int, ...] = ()) -> None:
+        super().__init__(why)
+        self.groups = groups
 
 
 def new_recovery_secret() -> bytes:
@@ -295,21 +304,54 @@ def format_recovery_code(secret: bytes) -> str:
 
 
 def parse_recovery_code(code: str) -> bytes:
-    """Read a recovery code forgivingly (case, spaces, hyphens, O/I/L) and return its secret."""
+    """Read a recovery code forgivingly (case, spaces, hyphens, O/I/L) and return its secret.
+
+    A code that fails its checksum raises InvalidRecoveryCode naming the groups that are probably mistyped.
+    """
     cleaned = "".join(ch for ch in code.upper() if ch not in " -\t\n")
-    total = RECOVERY_SECRET_LEN + _RECOVERY_CHECK_LEN
-    if len(cleaned) != total * 8 // 5:
+    if len(cleaned) != RECOVERY_CODE_CHARS:
         raise InvalidRecoveryCode("a recovery code has 32 letters and digits")
+    for index, ch in enumerate(cleaned):
+        if ch not in _CROCKFORD_READ:
+            raise InvalidRecoveryCode(
+                "a recovery code uses only digits and the letters it was printed with",
+                groups=(index // RECOVERY_GROUP + 1,),
+            )
+    secret = _checked_secret(cleaned)
+    if secret is None:
+        raise InvalidRecoveryCode("the code's checksum does not match", groups=_likely_typos(cleaned))
+    return secret
+
+
+def _checked_secret(cleaned: str) -> bytes | None:
+    """The secret of a well-formed code, or None when its checksum does not match."""
     number = 0
     for ch in cleaned:
-        if ch not in _CROCKFORD_READ:
-            raise InvalidRecoveryCode("a recovery code uses only digits and the letters it was printed with")
         number = (number << 5) | _CROCKFORD_READ[ch]
-    raw = number.to_bytes(total, "big")
+    raw = number.to_bytes(RECOVERY_SECRET_LEN + _RECOVERY_CHECK_LEN, "big")
     secret, check = raw[:RECOVERY_SECRET_LEN], raw[RECOVERY_SECRET_LEN:]
-    if hashlib.sha256(secret).digest()[:_RECOVERY_CHECK_LEN] != check:
-        raise InvalidRecoveryCode("the code's checksum does not match")
-    return secret
+    return secret if hashlib.sha256(secret).digest()[:_RECOVERY_CHECK_LEN] == check else None
+
+
+def _likely_typos(cleaned: str) -> tuple[int, ...]:
+    """Groups (1-8) where one changed character or one swap of neighbours makes the checksum match.
+
+    Only the groups are told, never the guessed code: with a 16-bit checksum a guess is sometimes wrong.
+    """
+    found = []
+    for start in range(0, RECOVERY_CODE_CHARS, RECOVERY_GROUP):
+        group = range(start, start + RECOVERY_GROUP)
+        swaps = [cleaned[:i] + cleaned[i + 1] + cleaned[i] + cleaned[i + 2 :] for i in group[:-1]]
+        changes = (cleaned[:i] + ch + cleaned[i + 1 :] for i in group for ch in _CROCKFORD)
+        if any(_checked_secret(c) is not None for c in (*swaps, *changes) if c != cleaned):
+            found.append(start // RECOVERY_GROUP + 1)
+    return tuple(found)
+
+
+def recovery_backup_keypair(secret: bytes) -> tuple[bytes, bytes]:
+    """The key pair a recovery code gives for opening backups: (private, public), never stored privately."""
+    private = hkdf_sha256(secret, info=b"recovery-journal/v1/recovery-backups")
+    return private, public_of(private)
 
 
 def recovery_kek(secret: bytes, salt: bytes) -> bytes:
@@ -329,19 +371,22 @@ def capture_keypair() -> tuple[bytes, bytes]:
     return _raw_private(private), _raw_public(private.public_key())
 
 
-def seal_to(public: bytes, plaintext: bytes, ad: bytes) -> bytes:
+CAPTURE_INFO = b"recovery-journal/v1/capture"
+
+
+def seal_to(public: bytes, plaintext: bytes, ad: bytes, info: bytes = CAPTURE_INFO) -> bytes:
     """Seal for the holder of `public`'s private key only: ephemeral_public || nonce || AES-GCM (padded)."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
     ephemeral = X25519PrivateKey.generate()
     ephemeral_public = _raw_public(ephemeral.public_key())
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(public))
-    key = _capture_key(shared, ephemeral_public, public)
+    key = _sealing_key(shared, ephemeral_public, public, info)
     nonce = os.urandom(NONCE_LEN)
     return ephemeral_public + nonce + AESGCM(key).encrypt(nonce, pad(plaintext), ad)
 
 
-def open_sealed_to(private: bytes, sealed: bytes, ad: bytes) -> bytes:
+def open_sealed_to(private: bytes, sealed: bytes, ad: bytes, info: bytes = CAPTURE_INFO) -> bytes:
     """Open what seal_to sealed for this private key; InvalidCiphertext for anything else."""
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 
@@ -351,7 +396,7 @@ def open_sealed_to(private: bytes, sealed: bytes, ad: bytes) -> bytes:
     try:
         mine = X25519PrivateKey.from_private_bytes(private)
         shared = mine.exchange(X25519PublicKey.from_public_bytes(ephemeral_public))
-        key = _capture_key(shared, ephemeral_public, _raw_public(mine.public_key()))
+        key = _sealing_key(shared, ephemeral_public, _raw_public(mine.public_key()), info)
         padded = AESGCM(key).decrypt(nonce, sealed[X25519_LEN + NONCE_LEN :], ad)
     except (InvalidTag, ValueError) as exc:
         raise InvalidCiphertext("does not open") from exc
@@ -365,8 +410,8 @@ def public_of(private: bytes) -> bytes:
     return _raw_public(X25519PrivateKey.from_private_bytes(private).public_key())
 
 
-def _capture_key(shared: bytes, ephemeral_public: bytes, public: bytes) -> bytes:
-    return hkdf_sha256(shared, info=b"recovery-journal/v1/capture", salt=ephemeral_public + public)
+def _sealing_key(shared: bytes, ephemeral_public: bytes, public: bytes, info: bytes) -> bytes:
+    return hkdf_sha256(shared, info=info, salt=ephemeral_public + public)
 
 
 def _raw_private(key: object) -> bytes:

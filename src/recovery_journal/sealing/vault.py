@@ -5,6 +5,7 @@ Implements "Key slots" in docs/encryption.md. Prompts live in the CLI; this modu
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import sqlite3
@@ -22,6 +23,7 @@ SLOT_RECOVERY = "recovery"
 GENERATION_KEY = "key_generation"
 UNSEEN_KEY = "recovery_code_unseen"
 SLOTS_CHECK_KEY = "slots_check"
+RECOVERY_PUBLIC_KEY = "recovery_public"
 
 _DAMAGED_HINT = (
     "Nothing was changed. A backup of the journal can be restored; `recovery-journal doctor` says more."
@@ -48,6 +50,11 @@ def check_passphrase(passphrase: str) -> str:
             hint="Choose a few words only you would think of; a short sentence works well.",
         )
     return passphrase
+
+
+def same_passphrase(one: str, other: str) -> bool:
+    """Whether two passphrases open the same slot (compared as the slot sees them: NFC, UTF-8)."""
+    return hmac.compare_digest(crypto.passphrase_bytes(one), crypto.passphrase_bytes(other))
 
 
 def initialise(con: sqlite3.Connection, passphrase: str, params: crypto.Argon2Params) -> tuple[Keys, str]:
@@ -147,8 +154,62 @@ def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
     )
     queries.put_key_slot(con, SLOT_RECOVERY, kdf, salt, wrapped)
     record_slots_check(con, keys.journal_id)
+    # So backups can be sealed to this code without the code being kept (docs/encryption.md).
+    _, public = crypto.recovery_backup_keypair(secret)
+    sealed = keys.fields().seal(public, _recovery_public_ad(keys.journal_id))
+    queries.put_meta(con, RECOVERY_PUBLIC_KEY, base64.b64encode(sealed).decode("ascii"))
     queries.put_meta(con, UNSEEN_KEY, "1")  # until the code has been shown in full
     return crypto.format_recovery_code(secret)
+
+
+def recovery_public(con: sqlite3.Connection, keys: Keys) -> bytes | None:
+    """The public key backups are sealed to for the recovery code; None for a code older than that."""
+    raw = queries.meta(con).get(RECOVERY_PUBLIC_KEY)
+    if raw is None:
+        return None
+    try:
+        sealed = base64.b64decode(raw, validate=True)
+        public = keys.fields().open(sealed, _recovery_public_ad(keys.journal_id))
+    except (ValueError, crypto.InvalidCiphertext):
+        raise Damaged(
+            "The journal's record of its recovery code for backups is damaged, so no backup was written.",
+            hint="`recovery-journal passwd --new-recovery-code` makes a new code and record; "
+            "`recovery-journal doctor` says more.",
+        ) from None
+    if len(public) != crypto.X25519_LEN:
+        raise Damaged("The journal's record of its recovery code for backups is damaged.", hint=_DAMAGED_HINT)
+    return public
+
+
+def _recovery_public_ad(jid: str) -> bytes:
+    return crypto.field_ad("meta", RECOVERY_PUBLIC_KEY, jid)
+
+
+def read_recovery_code(code: str) -> bytes:
+    """The secret in a typed recovery code; WrongSecret naming the group that is probably mistyped."""
+    try:
+        return crypto.parse_recovery_code(code)
+    except crypto.InvalidRecoveryCode as exc:
+        raise WrongSecret(*_typo_words(str(exc), exc.groups)) from None
+
+
+def _typo_words(why: str, groups: tuple[int, ...]) -> tuple[str, str]:
+    """The message and hint for a recovery code that doesn't read as one. Never repeats the code."""
+    keep = "Check it against the copy you kept: eight groups of four, like 7KQ2-M9XA-..."
+    if why.startswith("a recovery code has"):
+        return "That doesn't read as a recovery code: it has 32 letters and digits.", keep
+    named = " or ".join(f"group {g}" for g in groups)
+    if why.startswith("a recovery code uses"):
+        return (
+            f"The recovery code's {named} has a character recovery codes don't use.",
+            f"Check {named} against the copy you kept (groups are counted from the left).",
+        )
+    if 1 <= len(groups) <= 2:
+        return (
+            f"The recovery code's {named} looks mistyped.",
+            f"Check {named} against the copy you kept (groups are counted from the left).",
+        )
+    return "That recovery code has a typo somewhere: its check letters don't match.", keep
 
 
 def _slot(con: sqlite3.Connection, kind: str) -> tuple[str, crypto.Argon2Params | None, bytes, bytes]:
@@ -203,13 +264,7 @@ def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
 def unlock_with_recovery_code(con: sqlite3.Connection, code: str) -> Keys:
     """Open the data key with a recovery code; WrongSecret for a typo or a code that does not fit."""
     jid = journal_id(con)
-    try:
-        secret = crypto.parse_recovery_code(code)
-    except crypto.InvalidRecoveryCode as exc:
-        raise WrongSecret(
-            f"That doesn't read as a recovery code: {exc}.",
-            hint="Check it against the copy you kept; groups of four, like 7KQ2-M9XA-...",
-        ) from None
+    secret = read_recovery_code(code)
     kdf, _, salt, wrapped = _slot(con, SLOT_RECOVERY)
     try:
         data_key = crypto.unwrap_key(
