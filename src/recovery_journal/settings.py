@@ -16,6 +16,8 @@ WEAK_KDF_ENV = "RECOVERY_JOURNAL_TESTONLY_WEAK_KDF"
 DEFAULT_LOCK_TIMEOUT = 10.0
 GENTLE_CHECKS_ENV = "RECOVERY_JOURNAL_GENTLE_CHECKS"
 COUNTRY_ENV = "RECOVERY_JOURNAL_COUNTRY"
+INLINE_TAGS_ENV = "RECOVERY_JOURNAL_INLINE_TAGS"
+_INLINE_TAGS_HINT = "Unset it to have @tags and #tags in your words become tags (the default)."
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Settings:
         None  # RECOVERY_JOURNAL_GENTLE_CHECKS; None: the journal's own setting decides
     )
     country: str | None = None  # for `support`: RECOVERY_JOURNAL_COUNTRY, else the locale's
+    inline_tags: bool = True  # RECOVERY_JOURNAL_INLINE_TAGS: @tag and #tag in the words become tags
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -42,6 +45,7 @@ class Settings:
             kdf=TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2,
             gentle_checks=_switch(env, GENTLE_CHECKS_ENV),
             country=(env.get(COUNTRY_ENV) or "").strip() or None,
+            inline_tags=_switch(env, INLINE_TAGS_ENV, _INLINE_TAGS_HINT) is not False,
             env=env,
         )
 
@@ -62,7 +66,11 @@ def _lock_timeout(env: Mapping[str, str]) -> float:
     return value
 
 
-def _switch(env: Mapping[str, str], name: str) -> bool | None:
+def _switch(
+    env: Mapping[str, str],
+    name: str,
+    unset: str = "Unset it to use the journal's own setting (`recovery-journal support gentle`).",
+) -> bool | None:
     raw = (env.get(name) or "").strip().lower()
     if not raw:
         return None
@@ -70,7 +78,4 @@ def _switch(env: Mapping[str, str], name: str) -> bool | None:
         return True
     if raw in ("0", "off", "no", "false"):
         return False
-    raise UsageProblem(
-        f"{name} should be 1 (on) or 0 (off).",
-        hint="Unset it to use the journal's own setting (`recovery-journal support gentle`).",
-    )
+    raise UsageProblem(f"{name} should be 1 (on) or 0 (off).", hint=unset)
