@@ -299,7 +299,7 @@ def test_a_killed_write_leaves_its_details_sealed_for_the_next_open(tmp_path: Pa
     assert leftover, "the details were sealed beside the words before the editor opened"
     assert b"night" not in leftover[0].read_bytes()
     opened = _run("list", env=env)
-    assert "kept safe (encrypted) as a draft" in opened.stderr
+    assert "kept safe (encrypted) as a draft" in opened.stderr and "drafts save 1" in opened.stderr
     [draft] = _drafts(env)
     assert (draft["text"], draft["tags"], draft["mood"], draft["tender"]) == (
         "Words before the crash.",

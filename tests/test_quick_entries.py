@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from recovery_journal.settings import Settings
 from .conftest import Cli, Ran
 
 
-def doc(ran: Ran) -> dict:  # type: ignore[type-arg]
+def doc(ran: Ran) -> dict[str, Any]:
     return json.loads(ran.stdout)
 
 

@@ -183,10 +183,11 @@ UNSEEN_CODE = (
 def rescued_teller(out: Output) -> opening.Told:
     """Saying, as each is made, that a crashed editor's words were kept as a draft."""
 
-    def told(_number: int) -> None:
+    def told(number: int) -> None:
         out.say(
-            "Words from an editor session that ended early were found and kept safe (encrypted) as a draft. "
-            "`recovery-journal drafts` shows them.",
+            "Words from an editor session that ended early were found and kept safe (encrypted) as a draft, "
+            f"draft {number}, with their date, tags and other details. "
+            f"`recovery-journal drafts save {number}` saves it (or finishes the edit it was).",
             style="yellow",
         )
 
