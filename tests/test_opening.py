@@ -148,5 +148,5 @@ def test_an_edit_that_cannot_save_keeps_the_new_words_for_that_entry(
         other.close()
     assert "draft 1" in caught.value.message
     assert journal.draft(1).entry_uuid == entry.uuid
-    assert journal.save_draft(1).text == "second words"
+    assert journal.save_draft(1).entry.text == "second words"
     assert journal.entry(entry.id).revisions == 1

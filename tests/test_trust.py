@@ -230,7 +230,7 @@ def test_a_crashed_editor_file_that_is_not_utf8_is_rescued_exactly(
     opened = opening.open_journal(settings, None)
     with opened.journal as reopened:
         assert reopened.draft(opened.rescued[0]).raw == "na\xefve".encode("latin-1")
-        assert reopened.save_draft(opened.rescued[0], "latin-1").text == "naïve"
+        assert reopened.save_draft(opened.rescued[0], "latin-1").entry.text == "naïve"
 
 
 def test_a_recovery_code_cut_off_before_it_was_shown_is_said_and_can_be_replaced(

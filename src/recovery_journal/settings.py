@@ -17,6 +17,8 @@ WEAK_KDF_ENV = "RECOVERY_JOURNAL_TESTONLY_WEAK_KDF"
 DEFAULT_LOCK_TIMEOUT = 10.0
 GENTLE_CHECKS_ENV = "RECOVERY_JOURNAL_GENTLE_CHECKS"
 COUNTRY_ENV = "RECOVERY_JOURNAL_COUNTRY"
+INLINE_TAGS_ENV = "RECOVERY_JOURNAL_INLINE_TAGS"
+_INLINE_TAGS_HINT = "Unset it to have @tags and #tags in your words become tags (the default)."
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Settings:
     )
     country: str | None = None  # for `support`: RECOVERY_JOURNAL_COUNTRY, else the locale's
     date_order: DateOrder | None = None  # how 01/12 reads; None: such dates are refused, not guessed
+    inline_tags: bool = True  # RECOVERY_JOURNAL_INLINE_TAGS: @tag and #tag in the words become tags
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -45,6 +48,7 @@ class Settings:
             gentle_checks=_switch(env, GENTLE_CHECKS_ENV),
             country=(env.get(COUNTRY_ENV) or "").strip() or None,
             date_order=_date_order(env),
+            inline_tags=_switch(env, INLINE_TAGS_ENV, _INLINE_TAGS_HINT) is not False,
             env=env,
         )
 
@@ -78,7 +82,11 @@ def _date_order(env: Mapping[str, str]) -> DateOrder | None:
     )
 
 
-def _switch(env: Mapping[str, str], name: str) -> bool | None:
+def _switch(
+    env: Mapping[str, str],
+    name: str,
+    unset: str = "Unset it to use the journal's own setting (`recovery-journal support gentle`).",
+) -> bool | None:
     raw = (env.get(name) or "").strip().lower()
     if not raw:
         return None
@@ -86,7 +94,4 @@ def _switch(env: Mapping[str, str], name: str) -> bool | None:
         return True
     if raw in ("0", "off", "no", "false"):
         return False
-    raise UsageProblem(
-        f"{name} should be 1 (on) or 0 (off).",
-        hint="Unset it to use the journal's own setting (`recovery-journal support gentle`).",
-    )
+    raise UsageProblem(f"{name} should be 1 (on) or 0 (off).", hint=unset)

@@ -111,9 +111,22 @@ def save_draft(
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        entry = journal.save_draft(number, encoding)
+        saved = journal.save_draft(number, encoding)
+    entry = saved.entry
     if as_json:
-        out.document("entry", entry=entry_json(entry))
+        out.document("entry", entry=entry_json(entry), edited=saved.edited, entry_gone=saved.entry_gone)
+    elif saved.edited:
+        out.say(
+            f"Saved draft {number} as the new version of entry {entry.id}; the earlier one is in its "
+            "history.",
+            style="green",
+        )
+    elif saved.entry_gone:
+        out.say(
+            f"The entry draft {number} was editing has since been deleted, so it is saved as a new "
+            f"entry, {entry.id}, keeping that entry's date and details.",
+            style="green",
+        )
     else:
         out.say(f"Saved draft {number} as entry {entry.id}.", style="green")
 

@@ -16,7 +16,8 @@ import typer
 
 from ..domain.dates import DateOrder
 from ..errors import InvalidEncoding, JournalError, PassphraseProblem, Tampered, TooLarge, UsageProblem
-from ..journal import opening
+from ..journal import composing, opening
+from ..journal.editor import Announce
 from ..journal.service import Journal
 from ..render.output import Output
 from ..settings import Settings
@@ -234,10 +235,11 @@ UNSEEN_CODE = (
 def rescued_teller(out: Output) -> opening.Told:
     """Saying, as each is made, that a crashed editor's words were kept as a draft."""
 
-    def told(_number: int) -> None:
+    def told(number: int) -> None:
         out.say(
-            "Words from an editor session that ended early were found and kept safe (encrypted) as a draft. "
-            "`recovery-journal drafts` shows them.",
+            "Words from an editor session that ended early were found and kept safe (encrypted) as a draft, "
+            f"draft {number}, with their date, tags and other details. "
+            f"`recovery-journal drafts save {number}` saves it (or finishes the edit it was).",
             style="yellow",
         )
 
@@ -262,13 +264,62 @@ def read_stdin_text(limit: int, outcome: str = "nothing was saved") -> str:
         ) from None
 
 
-def refuse_words_on_command_line(words: list[str] | None) -> None:
+def refuse_words_on_command_line(words: list[str] | None, command: str = "write") -> None:
+    """Words typed after the command: refused (shell history and `ps` show them), with how to undo that."""
     if words:
-        raise UsageProblem(
-            "Entry text on the command line would stay in your shell history, so it isn't accepted.",
-            hint="Run `recovery-journal write` to open your editor, or pipe it in: "
-            "recovery-journal write < note.txt",
+        instead = (
+            "`recovery-journal write --inline` lets you type them safely instead."
+            if command == "write"
+            else f"`recovery-journal {command}` opens your editor instead, or pipe the words in."
         )
+        raise UsageProblem(
+            "Words on the command line stay in your shell history and show in the list of running "
+            "programs, so they weren't saved.",
+            hint=f"{instead} To take that line out of bash's history, run `history -d $((HISTCMD-1))` "
+            "straight after (other shells differ).",
+        )
+
+
+_HOW_TO_LEAVE = {
+    "vim": "Opening {name}: press i to write; to save and close, press Esc, then type :wq and Enter "
+    "(:q! and Enter leaves without saving).",
+    "nano": "Opening {name}: when you're done, press Ctrl-X, then Y and Enter, to save and close.",
+    "other": "Opening {name}: when you're done, save the file and close the editor.",
+}
+
+
+def editor_hint(out: Output) -> Announce:
+    """Saying, just before the editor opens, how to save and leave it."""
+
+    def announce(name: str, kind: str) -> None:
+        out.say(_HOW_TO_LEAVE.get(kind, _HOW_TO_LEAVE["other"]).format(name=name), style="dim")
+
+    return announce
+
+
+def typed_entry(out: Output) -> composing.ReadTyped:
+    """Reading an entry typed at the terminal, line by line, until Ctrl-D on an empty line."""
+
+    def read(no_editor: bool, prompt: str) -> composing.Typed:
+        if no_editor:
+            out.say("No text editor was found, so you can write here (setting $EDITOR chooses one).")
+        if prompt:
+            out.say(f"Prompt: {prompt}")
+        out.say("Write your entry below. When you're done, press Ctrl-D on an empty line to save it.")
+        lines: list[bytes] = []
+        stopped = False
+        try:
+            while line := sys.stdin.buffer.readline():
+                lines.append(line)
+        except KeyboardInterrupt:  # Ctrl-C: what was typed so far is kept as a draft, not an entry
+            stopped = True
+        data = b"".join(lines)
+        try:
+            return composing.Typed(data.decode("utf-8").removeprefix("\ufeff"), stopped)
+        except UnicodeDecodeError:
+            return composing.Typed(data.decode("utf-8", errors="replace"), stopped, raw=data)
+
+    return read
 
 
 def left_out(ids: list[int]) -> None:

@@ -18,6 +18,29 @@ from ..render.output import Output
 from . import terminal
 from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
 
+# A new entry is not tender and not starred unless asked, so write and capture offer --tender and --star only;
+# --not-tender and --unstar, which mean "as usual" there, are still accepted unlisted, so no script breaks.
+NewTenderOpt = Annotated[
+    bool,
+    typer.Option(
+        "--tender",
+        help="Mark as painful: never brought back unasked (on-this-day), shown folded in timelines.",
+    ),
+]
+NewStarOpt = Annotated[
+    bool, typer.Option("--star", help="Star it, to find it again easily (list --starred).")
+]
+AsUsualTender = Annotated[bool, typer.Option("--not-tender", hidden=True)]
+AsUsualStar = Annotated[bool, typer.Option("--unstar", hidden=True)]
+InlineOpt = Annotated[
+    bool,
+    typer.Option(
+        "--inline",
+        "-i",
+        help="Type the entry here in the terminal, not in an editor (Ctrl-D on an empty line saves it).",
+    ),
+]
+
 
 def _moment(ctx: typer.Context, value: str | None) -> datetime | None:
     return None if value is None else entry_moment(value, local_now(), order=terminal.date_order(ctx))
@@ -27,7 +50,7 @@ def _new_entry_input(
     ctx: typer.Context, date: str | None, tag: list[str] | None, mood: int | None, title: str | None
 ) -> tuple[str, tuple[str, ...], int | None, datetime | None, str | None]:
     """What write and capture check first, before asking for anything: details, then any piped text."""
-    terminal.refuse_words_on_command_line(ctx.args)
+    terminal.refuse_words_on_command_line(ctx.args, ctx.info_name or "write")
     cleaned = clean_title(title or ""), clean_tags(tag or []), check_mood(mood)
     moment = _moment(ctx, date)  # a date that can't be read is said before asking for anything
     piped = not terminal.stdin_is_terminal()
@@ -40,19 +63,26 @@ def write(
     tag: TagOpt = None,
     mood: MoodOpt = None,
     title: TitleOpt = None,
-    tender: TenderOpt = None,
-    star: StarOpt = None,
+    tender: NewTenderOpt = False,
+    star: NewStarOpt = False,
     prompt: PromptOpt = None,
+    inline: InlineOpt = False,
     as_json: JsonOpt = False,
+    _not_tender: AsUsualTender = False,
+    _unstar: AsUsualStar = False,
 ) -> None:
-    """Write a new entry in your editor, or from text piped in.
+    """Write a new entry in your editor, typed here (--inline), or from text piped in.
+
+    @tags and #tags in the words become tags too (RECOVERY_JOURNAL_INLINE_TAGS=0 turns that off).
 
     Example: recovery-journal write --tag therapy --mood 6
     """
     title, tags, mood, moment, text = _new_entry_input(ctx, date, tag, mood, title)
+    _one_of(tender, _not_tender, "--tender", "--not-tender")
+    _one_of(star, _unstar, "--star", "--unstar")
     out = Output(as_json)
     try:
-        opened = terminal.open_journal(ctx, out)
+        opened = terminal.open_journal(ctx, out)  # the passphrase is asked before any words are typed
     except JournalError as exc:  # piped words exist only in this process: say plainly they weren't saved
         if text is None or not text.strip():
             raise
@@ -68,9 +98,12 @@ def write(
             title=title,
             tags=tags,
             mood=mood,
-            tender=bool(tender),
-            starred=bool(star),
+            tender=tender,
+            starred=star,
             prompt=chosen,
+            announce=terminal.editor_hint(out),
+            typed=terminal.typed_entry(out) if text is None else None,
+            inline=inline,
         )
         offered = journal.care.after_save(entry) if entry is not None else None
     if entry is None:  # the editor closed on an empty page: a choice, not an error
@@ -87,15 +120,22 @@ def write(
         out.say(care_view.offer(offered))
 
 
+def _one_of(flag: bool, as_usual: bool, name: str, other: str) -> None:
+    if flag and as_usual:
+        raise UsageProblem(f"{name} and {other} ask for different things.", hint="Use one of them.")
+
+
 def capture(
     ctx: typer.Context,
     date: DateOpt = None,
     tag: TagOpt = None,
     mood: MoodOpt = None,
     title: TitleOpt = None,
-    tender: TenderOpt = None,
-    star: StarOpt = None,
+    tender: NewTenderOpt = False,
+    star: NewStarOpt = False,
     as_json: JsonOpt = False,
+    _not_tender: AsUsualTender = False,
+    _unstar: AsUsualStar = False,
 ) -> None:
     """Save words quickly, without your passphrase: sealed until you next open the journal.
 
@@ -105,6 +145,8 @@ def capture(
     Example: echo "Hard night. I'm safe now." | recovery-journal capture --mood 3
     """
     title, tags, mood, moment, text = _new_entry_input(ctx, date, tag, mood, title)
+    _one_of(tender, _not_tender, "--tender", "--not-tender")
+    _one_of(star, _unstar, "--star", "--unstar")
     out = Output(as_json)
     path = capturing.capture_entry(
         terminal.settings(ctx),
@@ -113,8 +155,9 @@ def capture(
         tags=tags,
         mood=mood,
         date=moment,
-        tender=bool(tender),
-        starred=bool(star),
+        tender=tender,
+        starred=star,
+        announce=terminal.editor_hint(out),
     )
     if path is None:  # the editor closed on an empty page: a choice, not an error
         if as_json:
@@ -176,7 +219,13 @@ def edit(
         text = None
     with terminal.open_journal(ctx, out) as journal:
         result = composing.edit(
-            journal, entry_id, changes, when=date, text=text, use_editor=not details_only and not piped
+            journal,
+            entry_id,
+            changes,
+            when=date,
+            text=text,
+            use_editor=not details_only and not piped,
+            announce=terminal.editor_hint(out),
         )
         words_changed = text is not None or not details_only  # piped in, or the editor ran
         offered = journal.care.after_save(result.entry, words=words_changed) if result.changed else None

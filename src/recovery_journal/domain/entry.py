@@ -183,6 +183,29 @@ def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+# @tag and #tag as jrnl writes them: a letter first, so "#1" is a number, and "# Title" (a space after the
+# mark) is a Markdown heading; nothing word-like, @, #, & or / just before, so emails (me@home.org), "C#",
+# "&#39;" and paths (site.org/@name) aren't tags either. Links are taken out first.
+_INLINE_TAG = re.compile(r"(?<![\w@#&/])[@#]([^\W\d_][\w-]*)")
+_LINK = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
+
+
+def inline_tags(text: str) -> tuple[str, ...]:
+    """The @tag and #tag words in the text, lower-cased, first-seen order, each usable as a tag."""
+    found = (tag.rstrip("-").lower() for tag in _INLINE_TAG.findall(_LINK.sub(" ", text)))
+    return tuple(dict.fromkeys(tag for tag in found if len(tag) <= MAX_TAG_CHARS))
+
+
+def with_inline_tags(tags: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """`tags`, then the words' own @tags and #tags, up to the limit (the words keep the rest)."""
+    merged = dict.fromkeys(clean_tags(tags))
+    for tag in inline_tags(text):
+        if len(merged) >= MAX_TAGS:
+            break
+        merged[tag] = None
+    return tuple(merged)
+
+
 def check_mood(mood: int | None) -> int | None:
     if mood is not None and not MOOD_MIN <= mood <= MOOD_MAX:
         raise InvalidMood(
@@ -194,7 +217,12 @@ def check_mood(mood: int | None) -> int | None:
 
 @dataclass(frozen=True)
 class Draft:
-    """Words kept safe after a save could not finish."""
+    """Words kept safe after a save could not finish, with every detail they were meant to be saved with.
+
+    title ... starred are the entry as it is meant to be saved (for an edit: the entry with the changes asked
+    for applied, so it can be written whole if the entry was deleted meanwhile); for an edit, `entry_uuid`
+    names the entry and `changes` holds only what the command asked to change besides the words.
+    """
 
     uuid: str
     text: str
@@ -207,6 +235,8 @@ class Draft:
     entry_uuid: str | None = None
     tender: bool = False
     starred: bool = False
+    prompt: str = ""  # the writing prompt a new entry was written to
+    changes: EntryChanges | None = None  # for an edit: the details asked to change (never `text`)
     raw: bytes | None = None  # the words exactly as the editor wrote them, when that wasn't UTF-8
     path: Path | None = field(default=None, compare=False)
     number: int = field(default=0, compare=False)  # stable: it stays the draft's number until discarded

@@ -11,7 +11,7 @@ import uuid as uuidlib
 from datetime import datetime
 from pathlib import Path
 
-from ..domain.entry import clean_text
+from ..domain.entry import clean_text, with_inline_tags
 from ..errors import EditorFailed, EmptyEntry, Interrupted, InvalidInput, JournalError
 from ..sealing import capture, vault
 from ..settings import Settings
@@ -39,6 +39,7 @@ def capture_entry(
     date: datetime | None = None,
     tender: bool = False,
     starred: bool = False,
+    announce: editor.Announce | None = None,
 ) -> Path | None:
     """Seal an entry into the inbox, from `text` or (when None) the editor; return the capture's file.
 
@@ -47,7 +48,7 @@ def capture_entry(
     session = editor.session(settings.scratch, settings.paths.tag, settings.env) if text is None else None
     with session or contextlib.nullcontext() as s:
         if s is not None:
-            text = _from_editor(s)
+            text = _from_editor(s, announce)
         assert text is not None  # noqa: S101 - one of the two sources ran
         if not text.strip():
             if s is not None:  # the editor closed on an empty page: a choice, not an error
@@ -58,7 +59,7 @@ def capture_entry(
             text=clean_text(text),
             captured=local_now(),
             title=title,
-            tags=tags,
+            tags=with_inline_tags(tags, text) if settings.inline_tags else tags,
             mood=mood,
             date=None if date is None else date.isoformat(timespec="seconds"),
             tender=tender,
@@ -97,8 +98,8 @@ def _public_key(settings: Settings) -> tuple[bytes, str]:
     return public, journal_id
 
 
-def _from_editor(session: editor.Session) -> str:
-    edited = session.run("")
+def _from_editor(session: editor.Session, announce: editor.Announce | None) -> str:
+    edited = session.run("", announce)
     if edited.ok and edited.raw is None:
         return edited.text
     if edited.text.strip():

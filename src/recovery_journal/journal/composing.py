@@ -1,13 +1,15 @@
-"""Writing and editing from the person's editor or a pipe, keeping their words when a save can't finish.
+"""Writing and editing from the person's editor, the terminal or a pipe, keeping their words when a save
+can't finish.
 
-When saving fails after words were typed, they are sealed into a draft, or (if even that can't be written)
-left in the private editor file; the error raised says which, and where.
+The command's details are sealed beside the editor's file before it opens, so words a killed session leaves
+are kept with them. When saving fails after words were typed, they are sealed into a draft with every detail,
+or (if even that can't be written) left in the private editor file; the error raised says which, and where.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +29,20 @@ from . import editor
 from .service import EditResult, Journal
 
 
+@dataclass(frozen=True)
+class Typed:
+    """What was typed at the terminal, and whether it was stopped (Ctrl-C) rather than finished (Ctrl-D)."""
+
+    text: str
+    stopped: bool = False
+    raw: bytes | None = None  # the bytes typed, when they aren't UTF-8
+
+
+# Reads an entry typed at the terminal (the face's), told whether that's because no editor was found, and the
+# prompt being written to ("" for none).
+ReadTyped = Callable[[bool, str], Typed]
+
+
 def write(
     journal: Journal,
     text: str | None,
@@ -38,10 +54,14 @@ def write(
     tender: bool = False,
     starred: bool = False,
     prompt: str = "",
+    announce: editor.Announce | None = None,
+    typed: ReadTyped | None = None,
+    inline: bool = False,
 ) -> Entry | None:
-    """Save a new entry from `text`, or from the editor when `text` is None (showing `prompt` above it).
+    """Save a new entry from `text`; when it is None, from the editor (showing `prompt` above the page), or
+    from `typed` with `inline` or when there is no editor.
 
-    None when the editor was closed on an empty page: a choice, not an error; nothing is saved.
+    None when the page was left empty (the editor closed on it, or Ctrl-D came first): a choice, not an error.
     """
     details: dict[str, Any] = {
         "title": title,
@@ -50,12 +70,17 @@ def write(
         "tender": tender,
         "starred": starred,
     }
-    draft_details = {**details, "date": _iso_or_none(date)}
+    draft_details = {**details, "date": _iso_or_none(date), "prompt": prompt}
+    if text is None and typed is not None and (inline or not editor.available(journal.settings.env)):
+        text = _from_terminal(journal, typed(not inline, prompt), **draft_details)
+        if not text.strip():
+            return None
+        return _save_typed(journal, text, date, prompt, details, draft_details)
     with _editing(journal, text is None) as session:
         if session is not None:
-            text = without_prompt(
-                _from_editor(session, journal, prompt_page(prompt), **draft_details), prompt
-            )
+            _seal_details(journal, session, **draft_details)
+            page = prompt_page(prompt)
+            text = without_prompt(_from_editor(session, journal, page, announce, **draft_details), prompt)
             if not text.strip():
                 return None
         assert text is not None  # noqa: S101 - one of the two sources ran
@@ -66,6 +91,33 @@ def write(
             if not text.strip() or (session is None and isinstance(exc, TooLarge)):
                 raise
             raise keep_unsaved(journal, _failure(exc), text, session, **draft_details) from exc
+
+
+def _save_typed(
+    journal: Journal,
+    text: str,
+    date: datetime | None,
+    prompt: str,
+    details: dict[str, Any],
+    draft_details: dict[str, Any],
+) -> Entry:
+    """Save words typed at the terminal; they exist nowhere else, so a failure keeps them as a draft."""
+    try:
+        return journal.write(text, date=date, prompt=prompt, **details)
+    except Exception as exc:
+        raise keep_unsaved(journal, _failure(exc), text, None, typed=True, **draft_details) from exc
+
+
+def _from_terminal(journal: Journal, got: Typed, **details: Any) -> str:
+    """The typed words; stopped with words, or not UTF-8, they are kept as a draft before saying so."""
+    if got.raw is not None:
+        raise _not_utf8(journal, got.text, got.raw, None, **details)
+    if not got.stopped:
+        return got.text
+    if got.text.strip():
+        stopped = Interrupted("Stopped (Ctrl-C) before the end, so this wasn't saved as an entry.")
+        raise keep_unsaved(journal, stopped, got.text, None, typed=True, **details)
+    raise Interrupted("Stopped. Nothing was saved.", hint="Run the command again whenever you like.")
 
 
 _PROMPT_NOTE = (
@@ -95,6 +147,7 @@ def edit(
     when: str | None = None,
     text: str | None = None,
     use_editor: bool = False,
+    announce: editor.Announce | None = None,
 ) -> EditResult:
     """Change an entry: the details in `changes`, the date `when`, and new words from `text` or the editor."""
     before = journal.entry(entry_id)
@@ -102,9 +155,11 @@ def edit(
         order = journal.settings.date_order
         moment = entry_moment(when, journal.now(), keep_time_of=before.date, order=order)
         changes = replace(changes, date=moment)
+    details = _edit_details(before, changes)
     with _editing(journal, use_editor) as session:
         if session is not None:
-            text = _from_editor(session, journal, before.text + "\n", entry_uuid=before.uuid)
+            _seal_details(journal, session, **details)
+            text = _from_editor(session, journal, before.text + "\n", announce, **details)
         if text is not None:
             if not text.strip():
                 raise EmptyEntry(
@@ -118,7 +173,28 @@ def edit(
         except Exception as exc:
             if text is None or (session is None and isinstance(exc, TooLarge)):
                 raise  # details only (nothing typed), or piped text that is still where it came from
-            raise keep_unsaved(journal, _failure(exc), text, session, entry_uuid=before.uuid) from exc
+            raise keep_unsaved(journal, _failure(exc), text, session, **details) from exc
+
+
+def _edit_details(before: Entry, changes: EntryChanges) -> dict[str, Any]:
+    """What a draft of this edit keeps: the entry as it is meant to become, its UUID, and what was asked."""
+    return {
+        "title": before.title if changes.title is None else changes.title,
+        "tags": before.tags if changes.tags is None else changes.tags,
+        "mood": None if changes.clear_mood else (before.mood if changes.mood is None else changes.mood),
+        "date": _iso_or_none(before.date if changes.date is None else changes.date),
+        "tender": before.tender if changes.tender is None else changes.tender,
+        "starred": before.starred if changes.starred is None else changes.starred,
+        "entry_uuid": before.uuid,
+        "changes": replace(changes, text=None),
+    }
+
+
+def _seal_details(journal: Journal, session: editor.Session, **details: Any) -> None:
+    """Before the editor opens: the details, sealed beside its file, for words a killed session leaves."""
+    journal.seal_details(
+        session.folder / editor.DETAILS_NAME, "an editor session ended before it was saved", **details
+    )
 
 
 def keep_unsaved(
@@ -126,18 +202,24 @@ def keep_unsaved(
     failure: JournalError,
     text: str,
     session: editor.Session | None,
+    typed: bool = False,
     **details: Any,
 ) -> JournalError:
-    """After a failed save: seal the words into a draft, or say exactly where they still are."""
-    return _told(failure, _keep(journal, text, session, failure.message, **details))
+    """After a failed save: seal the words into a draft, or say exactly where they still are.
+
+    `typed`: the words were typed at the terminal (not piped), so they exist nowhere else.
+    """
+    kept = _keep(journal, text, session, failure.message, **details)
+    return _told(failure, replace(kept, typed=typed))
 
 
 @dataclass(frozen=True)
 class _Kept:
-    """Where unsaved words went: a sealed draft, the private editor file, or nowhere (they were piped)."""
+    """Where unsaved words went: a sealed draft, the private editor file, or nowhere (piped or typed)."""
 
     draft: int | None = None
     path: Path | None = None
+    typed: bool = False
 
 
 def _keep(journal: Journal, text: str, session: editor.Session | None, reason: str, **details: Any) -> _Kept:
@@ -159,6 +241,11 @@ def _told(failure: JournalError, kept: _Kept) -> JournalError:
             hint="Copy them somewhere safe. The next time the journal opens, they are sealed into an "
             "encrypted draft and that file is removed.",
         )
+    if kept.typed:
+        return type(failure)(
+            f"{failure.message} Nothing was saved, and a draft couldn't be kept either.",
+            hint="Your words are still on the screen above: copy them somewhere safe before closing it.",
+        )
     return type(failure)(
         f"{failure.message} Nothing was saved.",
         hint="Your text is still wherever it was piped from; try again once this is solved.",
@@ -176,23 +263,37 @@ def _editing(journal: Journal, wanted: bool) -> Iterator[editor.Session | None]:
         yield session
 
 
-def _from_editor(session: editor.Session, journal: Journal, initial: str, **details: Any) -> str:
+def _from_editor(
+    session: editor.Session,
+    journal: Journal,
+    initial: str,
+    announce: editor.Announce | None,
+    **details: Any,
+) -> str:
     """Run the editor; if it fails with words in the buffer, keep them as a draft before saying so."""
-    edited = session.run(initial)
+    edited = session.run(initial, announce)
     if edited.ok and edited.raw is not None:
         raise _not_utf8(journal, edited.text, edited.raw, session, **details)
     if edited.ok:
         return edited.text
+    changed = edited.text.strip() and edited.text != initial
+    if edited.hung_up:  # the terminal closed: the person never chose to save, so never an entry
+        closed = Interrupted(
+            "The terminal closed while the editor was open, so this wasn't saved as an entry."
+        )
+        if changed:
+            raise keep_unsaved(journal, closed, edited.text, session, **details)
+        raise Interrupted(f"{closed.message} Nothing was changed.")
     if edited.interrupted:
         stopped = Interrupted("The editor was stopped (Ctrl-C), so this wasn't saved as an entry.")
-        if edited.text.strip() and edited.text != initial:
+        if changed:
             raise keep_unsaved(journal, stopped, edited.text, session, **details)
         raise Interrupted(
             "The editor was stopped (Ctrl-C). Nothing was changed.",
             hint="Run the command again whenever you like.",
         )
     failure = EditorFailed(f"The editor closed with an error (status {edited.status}).")
-    if edited.text.strip() and edited.text != initial:
+    if changed:
         raise keep_unsaved(journal, failure, edited.text, session, **details)
     raise EditorFailed(
         f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again."
@@ -200,13 +301,14 @@ def _from_editor(session: editor.Session, journal: Journal, initial: str, **deta
 
 
 def _not_utf8(
-    journal: Journal, text: str, raw: bytes, session: editor.Session, **details: Any
+    journal: Journal, text: str, raw: bytes, session: editor.Session | None, **details: Any
 ) -> JournalError:
-    """The editor saved bytes that aren't UTF-8: keep them exactly, never with characters replaced."""
-    failure = InvalidEncoding("Your editor saved the words in an encoding other than UTF-8.")
+    """The words came as bytes that aren't UTF-8: keep them exactly, never with characters replaced."""
+    source = "Your editor saved" if session is not None else "The terminal sent"
+    failure = InvalidEncoding(f"{source} the words in an encoding other than UTF-8.")
     kept = _keep(journal, text, session, failure.message, raw=raw, **details)
     if kept.draft is None:
-        return _told(failure, kept)
+        return _told(failure, replace(kept, typed=session is None))
     return InvalidEncoding(
         f"{failure.message} They aren't an entry yet, and are kept safe (encrypted), exactly as written, "
         f"as draft {kept.draft}.",

@@ -2,7 +2,8 @@
 
 The file lives in a fresh 0700 folder inside a per-user 0700 scratch folder (memory-backed where the system
 has one), is created 0600, and the whole folder is removed when editing ends, even on error or Ctrl-C.
-Folders left by a crash are found at the next start, so their words can be sealed into drafts.
+Beside it the command's details wait, sealed before the editor starts (DETAILS_NAME). Folders left by a
+crash are found at the next start, so their words can be sealed into drafts with those details.
 """
 
 from __future__ import annotations
@@ -16,20 +17,30 @@ import signal
 import stat
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import EditorFailed, StorageProblem
 from ..sealing.passphrase import for_children
 from ..storage.files import process_alive
 
 FILE_NAME = "entry.md"
+# The command's details, sealed: docs/encryption.md, "An editor session's details".
+DETAILS_NAME = "details.rjdraft"
+# nano saves what is in its buffer here when the terminal hangs up, or it is told to stop (SIGHUP, SIGTERM).
+_NANO_RESCUE = FILE_NAME + ".save"
 _FALLBACK_EDITORS = ("nano", "vim", "vi")
 # Keep vim and neovim from writing swap, backup, undo or viminfo files with the text in them.
 _VIM_PRIVATE = ["-n", "-i", "NONE", "--cmd", "set nobackup nowritebackup noundofile viminfo="]
 # Names vim and neovim go by, directly or behind a link ("vi" is vim on most Linux systems).
 _VIM_NAMES = re.compile(r"^(n?vim|[gmr]vim|r?view|vimdiff|vim\.[a-z0-9]+)$")
+_NANO_NAMES = re.compile(r"^(r?nano|pico)$")
+
+# Told, just before the editor opens, its program name and kind ("vim", "nano" or "other"), so the face can
+# say how to save and leave it.
+Announce = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -39,10 +50,11 @@ class Edited:
     text: str
     status: int
     raw: bytes | None = None  # the file's bytes, when they aren't UTF-8 (text then shows U+FFFD for them)
+    hung_up: bool = False  # the terminal closed while the editor ran: the person never chose to save
 
     @property
     def ok(self) -> bool:
-        return self.status == 0
+        return self.status == 0 and not self.hung_up
 
     @property
     def interrupted(self) -> bool:
@@ -58,12 +70,29 @@ class Leftover:
     text: str
     raw: bytes | None = None  # the file's bytes, when they aren't UTF-8
 
+    @property
+    def details(self) -> Path | None:
+        """The command's details, sealed, if the session got as far as writing them."""
+        path = self.folder / DETAILS_NAME
+        return path if path.is_file() else None
+
     def discard(self) -> None:
         _remove(self.folder)
 
 
 def editor_command(env: Mapping[str, str]) -> list[str]:
     """$VISUAL, else $EDITOR, else the first of nano, vim, vi on PATH; with privacy flags for vim."""
+    return _editor(env)[0]
+
+
+def available(env: Mapping[str, str]) -> bool:
+    """Whether there is an editor to open: one named in $VISUAL / $EDITOR, or nano, vim or vi on PATH."""
+    named = any(env.get(name, "").strip() for name in ("VISUAL", "EDITOR"))
+    return named or any(shutil.which(e, path=env.get("PATH")) for e in _FALLBACK_EDITORS)
+
+
+def _editor(env: Mapping[str, str]) -> tuple[list[str], str]:
+    """The editor's command line, and its kind: "vim", "nano" or "other" (for saying how to leave it)."""
     for name in ("VISUAL", "EDITOR"):
         value = env.get(name, "").strip()
         if value:
@@ -86,8 +115,10 @@ def editor_command(env: Mapping[str, str]) -> list[str]:
             )
         argv = [found]
     if _is_vim(argv[0], env):
-        argv = [argv[0], *_VIM_PRIVATE, *argv[1:]]
-    return argv
+        return [argv[0], *_VIM_PRIVATE, *argv[1:]], "vim"
+    found = shutil.which(argv[0], path=env.get("PATH"))
+    names = {Path(argv[0]).name, Path(os.path.realpath(found)).name if found else ""}
+    return argv, "nano" if any(_NANO_NAMES.match(n) for n in names) else "other"
 
 
 def _is_vim(program: str, env: Mapping[str, str]) -> bool:
@@ -152,16 +183,21 @@ class Session:
         self.env = env
         self.kept = False
 
-    def run(self, initial: str) -> Edited:
+    def run(self, initial: str, announce: Announce | None = None) -> Edited:
         """Open the editor on `initial`; return what was in the buffer when it closed."""
-        argv = editor_command(self.env)
+        argv, kind = _editor(self.env)
         if not self.path.exists():
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(initial)
+        if announce is not None:
+            announce(Path(argv[0]).name, kind)
         # Ctrl-C belongs to the editor now: ours only notes it. A caught signal (unlike an ignored one) is
         # reset for the editor when it starts, so an editor that doesn't handle Ctrl-C itself can be stopped.
+        # A hang-up (the terminal closed) is noted too: we outlive it, so the words can be sealed at once.
+        hangups: list[int] = []
         previous = signal.signal(signal.SIGINT, _note_interrupt)
+        previous_hup = _catch_hangup(hangups)
         try:
             # The person's own editor, without the passphrase variables in its environment.
             status = subprocess.call([*argv, str(self.path)], env=for_children(os.environ))  # noqa: S603
@@ -172,8 +208,11 @@ class Session:
             ) from None
         finally:
             signal.signal(signal.SIGINT, previous)
-        text, raw = _read(self.path)
-        return Edited(text=text, status=status, raw=raw)
+            if previous_hup is not None:
+                signal.signal(signal.SIGHUP, previous_hup)
+        hung_up = bool(hangups) or status in (-signal.SIGHUP, 128 + signal.SIGHUP)
+        text, raw = _read_latest(self.folder) if hung_up else _read(self.path)
+        return Edited(text=text, status=status, raw=raw, hung_up=hung_up)
 
     def keep(self) -> Path:
         """Leave the file in place: the last resort when the words could be saved nowhere else."""
@@ -197,6 +236,13 @@ def _note_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C while the editor runs: the editor decides what it means; we wait for it to close."""
 
 
+def _catch_hangup(noted: list[int]) -> Any:
+    """Note a hang-up instead of dying of it; the previous handler, or None where there is no SIGHUP."""
+    if not hasattr(signal, "SIGHUP"):
+        return None
+    return signal.signal(signal.SIGHUP, lambda signum, frame: noted.append(signum))
+
+
 def _read(path: Path) -> tuple[str, bytes | None]:
     """The file as text, and its bytes too when they aren't UTF-8 (so nothing is silently replaced)."""
     try:
@@ -209,6 +255,12 @@ def _read(path: Path) -> tuple[str, bytes | None]:
         return raw.decode("utf-8", errors="replace").removeprefix("\ufeff"), raw
 
 
+def _read_latest(folder: Path) -> tuple[str, bytes | None]:
+    """After a hang-up or a crash: nano's rescue file if it left one (newer than its last save), else ours."""
+    rescued = _read(folder / _NANO_RESCUE)
+    return rescued if rescued[0].strip() else _read(folder / FILE_NAME)
+
+
 def leftovers(root: Path, tag: str) -> list[Leftover]:
     """Editor folders of this journal whose process is gone; empty ones are removed on the spot."""
     if not root.is_dir():
@@ -218,7 +270,7 @@ def leftovers(root: Path, tag: str) -> list[Leftover]:
         parts = folder.name.split("-")
         if len(parts) < 4 or not parts[2].isdigit() or process_alive(int(parts[2])):
             continue
-        text, raw = _read(folder / FILE_NAME)
+        text, raw = _read_latest(folder)
         if text.strip():
             found.append(Leftover(folder=folder, text=text, raw=raw))
         else:

@@ -195,14 +195,12 @@ def _unlock(settings: Settings, ask: AskTry | None) -> tuple[Journal, str]:
 
 
 def _rescue_leftovers(journal: Journal, told: Told | None) -> list[int]:
-    """Seal words from editor sessions that ended early into drafts; return the drafts' numbers."""
+    """Seal words editor sessions left into drafts, with the details sealed beside them; return numbers."""
     if journal.store.read_only:
         return []  # no drafts can be written there; the words wait in the private folder for a writable open
     rescued = []
     for leftover in editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
-        number = journal.keep_draft(
-            leftover.text, reason="an editor session ended before it was saved", raw=leftover.raw
-        ).number
+        number = journal.rescue(leftover.text, leftover.raw, leftover.details).number
         leftover.discard()
         rescued.append(number)
         if told is not None:  # said at once, so a later failure can't hide it

@@ -25,6 +25,7 @@ from ..domain.entry import (
     clean_text,
     clean_title,
     leave_out_tender,
+    with_inline_tags,
 )
 from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, NotFound, Tampered
 from ..sealing import capture, codec, crypto, vault
@@ -73,6 +74,15 @@ class EditResult:
     entry: Entry
     changed: bool
     changed_elsewhere: bool = False
+
+
+@dataclass(frozen=True)
+class SavedDraft:
+    """A draft saved: the entry it became, and whether it finished an edit or the edited entry was gone."""
+
+    entry: Entry
+    edited: bool = False  # a new version of the entry being edited
+    entry_gone: bool = False  # it was an edit, but that entry had been deleted: saved as a new entry
 
 
 @dataclass(frozen=True)
@@ -330,11 +340,15 @@ class Journal:
         starred: bool = False,
         prompt: str = "",
     ) -> Entry:
-        """Save a new entry in one transaction (with the prompt it was written to, if any)."""
+        """Save a new entry in one transaction (with the prompt it was written to, if any).
+
+        The words' own @tags and #tags join `tags`, unless the settings turn that off.
+        """
+        tags = tuple(tags)
         new = NewEntry(
             text=text,
             title=title,
-            tags=tuple(tags),
+            tags=with_inline_tags(tags, text) if self.settings.inline_tags else tags,
             mood=mood,
             date=date,
             tender=tender,
@@ -384,6 +398,8 @@ class Journal:
         with self.store.write() as con:
             current = self._load(con, entry_id)
             new = _apply(current, changes)
+            if new.text != current.text and self.settings.inline_tags:  # new words may bring new #tags
+                new = replace(new, tags=with_inline_tags(new.tags, new.text))
             if codec.entry_values(new) == codec.entry_values(current):
                 return EditResult(entry=current, changed=False)
             if new.text != current.text and not (current.stage and current.stage.by_writer):
@@ -566,31 +582,61 @@ class Journal:
                 hint=f"`recovery-journal drafts discard {number}` removes it.",
             ) from None
 
-    def save_draft(self, number: int, encoding: str | None = None) -> Entry:
-        """Turn a kept draft into an entry (or finish the edit it came from), then remove the draft.
+    def seal_details(self, path: Path, reason: str, **details: object) -> None:
+        """Seal a command's details (an empty draft) into `path`, before the editor opens."""
+        draft = draft_files.new("", reason, self.now(), **details)
+        draft_files.write_beside(path, self.cipher, self.keys.journal_id, draft)
 
-        A draft whose words weren't UTF-8 is read in `encoding`, which must then be given.
+    def rescue(self, text: str, raw: bytes | None, details: Path | None) -> Draft:
+        """Keep words an editor session left behind as a draft, with the details sealed beside them if any."""
+        reason = "an editor session ended before it was saved"
+        kept: Draft | None = None
+        if details is not None:
+            try:
+                kept = draft_files.load(details, self.cipher, self.keys.journal_id)
+            except (InvalidCiphertext, OSError, ValueError):
+                reason += " (its date, tags and other details couldn't be read)"
+        if kept is None:
+            return self.keep_draft(text, reason=reason, raw=raw)
+        fields = {k: getattr(kept, k) for k in _DRAFT_DETAILS}
+        return self.keep_draft(text, reason=kept.reason, raw=raw, **fields)
+
+    def save_draft(self, number: int, encoding: str | None = None) -> SavedDraft:
+        """Turn a kept draft into an entry, or finish the edit it came from, then remove the draft.
+
+        A draft whose words weren't UTF-8 is read in `encoding`, which must then be given. An edit whose
+        entry was deleted meanwhile becomes a new entry with the details it was meant to have.
         """
         draft = self.draft(number)
-        from ..domain.dates import parse_moment
-
         text = _draft_text(draft, number, encoding)
-        date = parse_moment(draft.date, self.now()) if draft.date else None
         target = self._id_for_uuid(draft.entry_uuid) if draft.entry_uuid else None
         if target is not None:
-            entry = self.edit(target, EntryChanges(text=clean_text(text))).entry
+            asked = draft.changes or EntryChanges()
+            entry = self.edit(target, replace(asked, text=clean_text(text))).entry
         else:
             entry = self.write(
                 text,
                 title=draft.title,
                 tags=draft.tags,
                 mood=draft.mood,
-                date=date,
+                date=self._draft_date(draft.date),
                 tender=draft.tender,
                 starred=draft.starred,
+                prompt=draft.prompt,
             )
         self.discard_draft(number)
-        return entry
+        gone = draft.entry_uuid is not None and target is None
+        return SavedDraft(entry, edited=target is not None, entry_gone=gone)
+
+    def _draft_date(self, value: str | None) -> datetime | None:
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:  # written by hand into an early draft: read it as a typed date
+            from ..domain.dates import parse_moment
+
+            return parse_moment(value, self.now())
 
     def draft_file(self, number: int) -> Path:
         """The file of draft `number`, whether or not it opens; NotFound if there's none."""
@@ -703,6 +749,10 @@ class Journal:
         if wanted.newest_first:
             entries.reverse()
         return Listing(entries=entries, unreadable=sorted(set(bad)))
+
+
+# What a draft carries besides its words: copied whole when words an editor left are rescued.
+_DRAFT_DETAILS = ("title", "tags", "mood", "date", "entry_uuid", "tender", "starred", "prompt", "changes")
 
 
 def _draft_text(draft: Draft, number: int, encoding: str | None) -> str:

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags
+from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags, inline_tags
 from ..errors import (
     EmptyEntry,
     InvalidEncoding,
@@ -37,7 +37,6 @@ _JRNL_HEADER = re.compile(
     r" ?(?P<title>.*)$"
 )
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
-_TAG = re.compile(r"(?<![\w@#])[@#]([^\W\d_][\w-]*)")
 _DAYONE_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _DAYONE_MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:/+[^)]*\)")
 
@@ -170,9 +169,8 @@ def _jrnl_text(text: str, path: Path) -> Imported:
         if current is not None:
             when, lines, starred = current
             body = "\n".join(lines)
-            entries.append(
-                _entry(_derived_uuid("jrnl", when, body.strip()), when, body, _TAG.findall(body), starred)
-            )
+            uuid = _derived_uuid("jrnl", when, body.strip())
+            entries.append(_entry(uuid, when, body, list(inline_tags(body)), starred))
 
     timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
     for line in text.splitlines():

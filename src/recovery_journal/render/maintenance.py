@@ -91,6 +91,9 @@ def draft_json(number: int, draft: Draft) -> dict[str, Any]:
         "tags": list(draft.tags),
         "mood": draft.mood,
         "date": draft.date,
+        "tender": draft.tender,
+        "starred": draft.starred,
+        "prompt": draft.prompt or None,
         "edits_entry": draft.entry_uuid,
         "not_utf8": draft.raw is not None,
     }

@@ -15,13 +15,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.entry import Draft
+from ..domain.entry import Draft, EntryChanges
 from ..paths import DRAFT_TMP
 from ..storage.files import fsync_folder, os_error, secure_folder, write_all
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 
 MAGIC = b"RJDRAFT"
-VERSION = 1
+VERSION = 2  # 2 adds `prompt` and, for an edit, `changes`; version 1 drafts are still read
+READS = (1, 2)
 SUFFIX = ".rjdraft"
 
 
@@ -41,11 +42,39 @@ def _blob(cipher: FieldCipher, journal_id: str, draft: Draft) -> bytes:
         "entry_uuid": draft.entry_uuid,
         "tender": draft.tender,
         "starred": draft.starred,
+        "prompt": draft.prompt,
+        "changes": None if draft.changes is None else _changes_json(draft.changes),
     }
     if draft.raw is not None:
         payload["raw"] = base64.b64encode(draft.raw).decode("ascii")
     sealed = cipher.seal_json(payload, _ad(journal_id, draft.uuid))
     return MAGIC + bytes((VERSION,)) + uuidlib.UUID(draft.uuid).bytes + sealed
+
+
+def _changes_json(changes: EntryChanges) -> dict[str, Any]:
+    return {
+        "title": changes.title,
+        "tags": None if changes.tags is None else list(changes.tags),
+        "mood": changes.mood,
+        "clear_mood": changes.clear_mood,
+        "date": None if changes.date is None else changes.date.isoformat(timespec="seconds"),
+        "tender": changes.tender,
+        "starred": changes.starred,
+    }
+
+
+def _changes(raw: Any) -> EntryChanges | None:
+    if raw is None:
+        return None
+    return EntryChanges(
+        title=None if raw["title"] is None else str(raw["title"]),
+        tags=None if raw["tags"] is None else tuple(str(t) for t in raw["tags"]),
+        mood=None if raw["mood"] is None else int(raw["mood"]),
+        clear_mood=bool(raw["clear_mood"]),
+        date=None if raw["date"] is None else datetime.fromisoformat(raw["date"]),
+        tender=None if raw["tender"] is None else bool(raw["tender"]),
+        starred=None if raw["starred"] is None else bool(raw["starred"]),
+    )
 
 
 def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Path:
@@ -99,13 +128,14 @@ def replace(path: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> N
 
 
 def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
-    """Open one draft file; InvalidCiphertext if it is damaged, foreign or edited."""
+    """Open one draft file (either version); InvalidCiphertext if it is damaged, foreign or edited."""
     blob = path.read_bytes()
     header = len(MAGIC) + 1 + 16
-    if len(blob) < header or not blob.startswith(MAGIC) or blob[len(MAGIC)] != VERSION:
+    if len(blob) < header or not blob.startswith(MAGIC) or blob[len(MAGIC)] not in READS:
         raise InvalidCiphertext("not a draft of a known version")
     draft_uuid = str(uuidlib.UUID(bytes=blob[len(MAGIC) + 1 : header]))
     raw: Any = cipher.open_json(blob[header:], _ad(journal_id, draft_uuid))
+    stem = path.name.removesuffix(SUFFIX)
     try:
         return Draft(
             uuid=draft_uuid,
@@ -119,12 +149,33 @@ def load(path: Path, cipher: FieldCipher, journal_id: str) -> Draft:
             entry_uuid=raw.get("entry_uuid"),
             tender=bool(raw.get("tender", False)),
             starred=bool(raw.get("starred", False)),
+            prompt=str(raw.get("prompt") or ""),
+            changes=_changes(raw.get("changes")),
             raw=None if raw.get("raw") is None else base64.b64decode(raw["raw"], validate=True),
             path=path,
-            number=int(path.name.removesuffix(SUFFIX)),
+            number=int(stem) if stem.isdigit() else 0,
         )
     except (KeyError, TypeError, ValueError) as exc:  # binascii.Error is a ValueError
         raise InvalidCiphertext("draft does not decode") from exc
+
+
+def write_beside(path: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> None:
+    """Seal a draft into `path`, a new file (an editor session's details, in its private folder)."""
+    blob = _blob(cipher, journal_id, draft)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise os_error(exc, path.parent) from None
+    try:
+        try:
+            write_all(fd, blob)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            path.unlink()  # half a file would only fail to open later
+        raise os_error(exc, path.parent) from None
 
 
 def numbered(folder: Path) -> list[tuple[int, Path]]:
