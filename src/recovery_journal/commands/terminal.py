@@ -129,14 +129,19 @@ def create_journal(current: Settings, intro: str) -> opening.Created:
     return opening.create_journal(current, new_passphrase_prompt("Choose a passphrase", intro))
 
 
-def open_journal(ctx: typer.Context, out: Output) -> Journal:
-    """Ask for the passphrase and unlock; say so if a crashed editor's words were kept as drafts."""
-    return open_journal_with_passphrase(ctx, out).journal
+# Commands that change the journal's keys prove the passphrase first, even while it is unlocked.
+PASSPHRASE_FIRST = frozenset({"passwd"})
 
 
-def open_journal_with_passphrase(ctx: typer.Context, out: Output) -> opening.Opened:
+def open_journal(ctx: typer.Context, out: Output, *, session: bool = True) -> Journal:
+    """Unlock (with a session's key, else the passphrase); say if a crashed editor's words were kept."""
+    use = session and (ctx.command.name or "") not in PASSPHRASE_FIRST
+    return open_journal_with_passphrase(ctx, out, session=use).journal
+
+
+def open_journal_with_passphrase(ctx: typer.Context, out: Output, *, session: bool = False) -> opening.Opened:
     """As open_journal, also giving the passphrase (a backup is protected by it by default)."""
-    opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out))
+    opened = opening.open_journal(settings(ctx), passphrase_tries(), rescued_teller(out), session=session)
     if opened.recovery_code_unseen:
         out.say(UNSEEN_CODE, style="yellow")
     if opened.captured:
