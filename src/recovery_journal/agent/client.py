@@ -9,10 +9,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
-import select
-import socket
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -150,6 +147,9 @@ def start(
 
 def _spawn(hold: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     """Run the agent, hand it the key through a pipe, and wait for it to say it is listening."""
+    import select
+    import subprocess
+
     try:
         agent = subprocess.Popen(  # this same Python, running our own module
             [sys.executable, "-m", "recovery_journal.agent.server"],
@@ -191,6 +191,8 @@ def _spawn(hold: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
 def _ask(paths: JournalPaths, env: Mapping[str, str], request: dict[str, Any]) -> dict[str, Any]:
     """One request to this journal's agent, and its reply; Unavailable for any problem (a dead agent's socket
     is removed)."""
+    import socket  # here, not above: commands with no session never need it
+
     sock = wire.socket_path(paths, env)
     if not wire.trusted(sock):
         raise Unavailable("no private session socket")

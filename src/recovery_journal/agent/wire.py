@@ -10,15 +10,17 @@ import contextlib
 import hashlib
 import json
 import os
-import socket
 import stat
 import struct
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..paths import JournalPaths, scratch_root
+
+if TYPE_CHECKING:  # the socket module is loaded only when a session is used: most commands have none
+    import socket
 
 MAGIC = b"RJAG"
 VERSION = 1
@@ -187,6 +189,8 @@ def uid_from_xucred(raw: bytes) -> int:
 
 def peer_uid(conn: socket.socket) -> int:
     """The user id of the process at the other end, from the kernel; Unavailable where it can't be read."""
+    import socket
+
     try:
         if hasattr(socket, "SO_PEERCRED"):
             return uid_from_ucred(conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _PEERCRED.size))
