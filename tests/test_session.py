@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -125,6 +126,19 @@ def test_writing_in_a_session_saves_under_the_journal_key(
     assert cli("lock").exit_code == 0
     shown = cli("show", "1")  # with the passphrase: what the session saved opens with the real key
     assert shown.exit_code == 0 and "Written while unlocked." in shown.stdout
+
+
+@pytest.mark.skipif(not Path("/proc/self/limits").exists(), reason="reads /proc")
+def test_the_agent_keeps_no_core_files_and_no_passphrase(cli: Cli, initialised: Ran, runtime: Path) -> None:
+    unlock(cli)
+    pid = _pid_at(socket_of(Settings.from_env()))
+    assert pid is not None
+    limits = Path(f"/proc/{pid}/limits").read_text()
+    assert re.search(r"^Max core file size\s+0\s+0\s", limits, re.M), limits
+    environ = Path(f"/proc/{pid}/environ").read_bytes()
+    assert b"RECOVERY_JOURNAL_PASSPHRASE" not in environ and PASSPHRASE.encode() not in environ
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes()
+    assert argv.split(b"\0")[1:3] == [b"-m", b"recovery_journal.agent.server"]
 
 
 def test_status_says_until_when(cli: Cli, initialised: Ran, runtime: Path) -> None:
@@ -295,13 +309,16 @@ def test_a_session_folder_that_is_not_private_is_not_trusted(
 ) -> None:
     unlock(cli)
     sock = socket_of(Settings.from_env())
-    sock.parent.chmod(0o755)
+    sock.parent.chmod(0o755)  # others may look in: a client no longer trusts it, the agent goes on
     try:
         assert not wire.trusted(sock)
         assert cli("list", env=NO_PASSPHRASE).exit_code == ExitCode.PASSPHRASE_PROBLEM
+        assert _pid_at(sock) is not None
+        sock.parent.chmod(0o777)  # others could replace its socket: the agent ends
+        wait_until(lambda: _pid_at(sock) is None, "the agent to end in a folder others can write to")
     finally:
         sock.parent.chmod(0o700)
-    assert cli("list", env=NO_PASSPHRASE).exit_code == 0
+    assert cli("list", env=NO_PASSPHRASE).exit_code == ExitCode.PASSPHRASE_PROBLEM
 
 
 def test_unlock_says_calmly_when_no_session_can_start(

@@ -78,11 +78,12 @@ def holding_from(message: dict[str, Any]) -> Holding:
 
 
 def still_serving(holding: Holding, listening: tuple[int, int]) -> bool:
-    """Whether the journal file is the one unlocked and the socket is still this agent's."""
+    """Whether the journal file is the one unlocked, and the socket still ours, where only we write."""
     try:
-        return wire.file_of(holding.db) == holding.file and wire.file_of(holding.sock) == listening
+        same = wire.file_of(holding.db) == holding.file and wire.file_of(holding.sock) == listening
     except OSError:
         return False
+    return same and wire.unreplaceable(holding.sock)
 
 
 def answer(

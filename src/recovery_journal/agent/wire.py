@@ -68,8 +68,8 @@ def file_of(path: Path) -> tuple[int, int]:
     return found.st_dev, found.st_ino
 
 
-def _mine(path: Path, kind: int) -> bool:
-    """Whether `path` is itself (not a link) of this kind, ours, and closed to everyone else."""
+def _mine(path: Path, kind: int, closed: int = 0o077) -> bool:
+    """Whether `path` is itself (not a link) of this kind, ours, and without the `closed` mode bits."""
     try:
         found = os.lstat(path)
     except OSError:
@@ -77,7 +77,7 @@ def _mine(path: Path, kind: int) -> bool:
     return (
         stat.S_IFMT(found.st_mode) == kind
         and found.st_uid == os.getuid()
-        and not stat.S_IMODE(found.st_mode) & 0o077
+        and not stat.S_IMODE(found.st_mode) & closed
     )
 
 
@@ -87,6 +87,12 @@ def trusted(sock: Path) -> bool:
     return (
         _mine(sessions.parent, stat.S_IFDIR) and _mine(sessions, stat.S_IFDIR) and _mine(sock, stat.S_IFSOCK)
     )
+
+
+def unreplaceable(sock: Path) -> bool:
+    """Whether only its owner can remove or replace this socket: the agent ends when that stops being so."""
+    sessions = sock.parent
+    return _mine(sessions.parent, stat.S_IFDIR, 0o022) and _mine(sessions, stat.S_IFDIR, 0o022)
 
 
 def prepare(sock: Path) -> None:
