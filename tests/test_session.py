@@ -464,3 +464,19 @@ def test_frames_that_are_not_ours_are_refused() -> None:
             wire.decode_body(bad_body)
     with pytest.raises(wire.WireError):
         wire.encode({"op": "x" * 5000})
+
+
+@pytest.mark.slow
+def test_in_a_real_terminal_unlock_asks_once_and_outlives_the_terminal(
+    cli: Cli, initialised: Ran, runtime: Path
+) -> None:
+    """The passphrase is typed once; the agent keeps running after that terminal closes (its own session)."""
+    from .test_terminal import _env, run_in_terminal
+
+    write(cli, "Typed once.")
+    code, screen = run_in_terminal(["unlock", "--for", "10m"], [("Passphrase", PASSPHRASE)], _env())
+    assert code == 0, screen
+    assert "Unlocked until" in screen
+    code, screen = run_in_terminal(["list"], [], _env())  # a new terminal; nothing will be typed
+    assert code == 0, screen
+    assert "Passphrase" not in screen and "Typed once." in screen
