@@ -91,6 +91,22 @@ def wall(argv: list[str], env: dict[str, str], runs: int, stdin: bytes | None = 
     return statistics.median(times)
 
 
+def session_figures(command: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
+    """Whole-process times in an unlocked session: no key derivation. A failed session fails loudly."""
+    subprocess.run([*command, "unlock", "--for", "1h"], env=env, check=True, capture_output=True)
+    unlocked = {k: v for k, v in env.items() if k != "RECOVERY_JOURNAL_PASSPHRASE"}
+    unlocked["RECOVERY_JOURNAL_PASSPHRASE_COMMAND"] = "false"  # so a command that can't use it fails
+    try:
+        return {
+            "write": wall([*command, "write"], unlocked, runs, stdin=b"A new entry for the benchmark."),
+            "list --limit 10": wall([*command, "list", "--limit", "10"], unlocked, runs),
+            "search lighthouse": wall([*command, "search", "lighthouse"], unlocked, runs),
+            "tags": wall([*command, "tags"], unlocked, runs),
+        }
+    finally:
+        subprocess.run([*command, "lock"], env=env, check=False, capture_output=True)
+
+
 def inproc(fn: Callable[[], object], runs: int) -> float:
     times = []
     for _ in range(runs):
@@ -186,6 +202,7 @@ def main() -> int:
                 "timeline": wall([*command, "timeline"], env, args.runs),
                 "progress": wall([*command, "progress"], env, args.runs),
             }
+            results.setdefault("session", {})[size] = session_figures(command, env, args.runs)  # type: ignore[union-attr]
             settings = Settings(paths=JournalPaths(home), scratch=home / "scratch")
             with Journal.unlock(settings, PASSPHRASE) as journal:
                 after = {
@@ -232,6 +249,9 @@ def table(results: dict[str, object], sizes: list[int]) -> str:
             f"(with its read-back check), verify {fig['verify']:.2f} s, restore into a new journal "
             f"{fig['restore']:.2f} s; each includes the key derivation."
         )
+    for size, fig in (results.get("session") or {}).items():  # type: ignore[attr-defined]
+        timed = ", ".join(f"`{op}` {seconds:.2f} s" for op, seconds in fig.items())
+        lines.append(f"In an unlocked session at {size:,} entries (no key derivation): {timed}.")
     if "classify" in results:
         c = results["classify"]
         lines.append(

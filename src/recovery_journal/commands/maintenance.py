@@ -1,4 +1,4 @@
-"""Commands that look after the journal: doctor and drafts."""
+"""Commands that look after the journal: doctor, an unlocked session (unlock, lock, status), drafts."""
 
 from __future__ import annotations
 
@@ -7,11 +7,15 @@ from typing import Annotated
 
 import typer
 
+from ..domain import durations
 from ..errors import UsageProblem
+from ..journal import session
 from ..maintenance import doctor as checks
 from ..render import maintenance as view
+from ..render import session as told
 from ..render.entries import entry_json
 from ..render.output import Output
+from ..settings import Settings
 from . import terminal
 from .options import JsonOpt
 
@@ -48,6 +52,73 @@ def doctor(
         out.lines(view.report_lines(report))
     if report.exit_code:
         raise typer.Exit(int(report.exit_code))
+
+
+def unlock(
+    ctx: typer.Context,
+    lasting: Annotated[
+        str,
+        typer.Option(
+            "--for", metavar="DURATION", help="How long it stays unlocked at most: 15m, 1h, 90s (up to 24h)."
+        ),
+    ] = "1h",
+    idle: Annotated[
+        str, typer.Option("--idle", metavar="DURATION", help="Lock sooner once unused this long.")
+    ] = "15m",
+    only_status: Annotated[bool, typer.Option("--status", help="Only say whether it is unlocked.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Keep the journal unlocked for a while, so commands don't ask for the passphrase.
+
+    Until it locks, programs running as you can open the journal (docs/privacy.md). It locks at the end of
+    --for, after --idle unused, on `recovery-journal lock`, and when the passphrase changes.
+
+    Example: recovery-journal unlock --for 30m
+    """
+    out = Output(as_json)
+    if only_status:
+        _status(out, terminal.settings(ctx))
+        return
+    lifetime, unused = durations.parse(lasting, "--for"), durations.parse(idle, "--idle")
+    with terminal.open_journal(ctx, out, session=False) as journal:
+        held = session.hold(journal, idle=unused, lifetime=lifetime)
+    if as_json:
+        out.document("unlock", **told.session_json(held.until, held.idle_until, held.idle_seconds))
+    else:
+        out.say(told.unlocked_line(held.until, held.idle_until, held.idle_seconds), style="green")
+
+
+def lock(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Lock the journal now: commands ask for the passphrase again.
+
+    Example: recovery-journal lock
+    """
+    out = Output(as_json)
+    was = session.lock(terminal.settings(ctx))
+    if as_json:
+        out.document("lock", locked=True, was_unlocked=was)
+    elif was:
+        out.say("Locked. The next command will ask for your passphrase.", style="green")
+    else:
+        out.say("The journal was already locked.")
+
+
+def status(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Say whether the journal is unlocked, and until when.
+
+    Example: recovery-journal status
+    """
+    _status(Output(as_json), terminal.settings(ctx))
+
+
+def _status(out: Output, settings: Settings) -> None:
+    held = session.status(settings)
+    until, idle_until = (None, None) if held is None else (held.until, held.idle_until)
+    if out.json_mode:
+        fields = told.session_json(until, idle_until, None if held is None else held.idle_seconds)
+        out.document("status", journal=str(settings.paths.home), **fields)
+    else:
+        out.say(told.status_line(until, idle_until))
 
 
 drafts_app = typer.Typer(help="Words kept safe when a save couldn't finish.", no_args_is_help=False)

@@ -180,16 +180,17 @@ def create_journal(current: Settings, intro: str) -> opening.Created:
     return opening.create_journal(current, new_passphrase_prompt("Choose a passphrase", intro))
 
 
-def open_journal(ctx: typer.Context, out: Output) -> Journal:
-    """Ask for the passphrase and unlock; say so if a crashed editor's words were kept as drafts."""
-    return open_journal_with_passphrase(ctx, out).journal
+def open_journal(ctx: typer.Context, out: Output, *, session: bool = True) -> Journal:
+    """Unlock (with a session's key, else the passphrase); say if a crashed editor's words were kept."""
+    return open_journal_with_passphrase(ctx, out, session=session).journal
 
 
 def open_journal_with_passphrase(
-    ctx: typer.Context, out: Output, label: str = "Passphrase"
+    ctx: typer.Context, out: Output, label: str = "Passphrase", *, session: bool = False
 ) -> opening.Opened:
-    """As open_journal, also giving the passphrase (a backup is protected by it by default)."""
-    opened = opening.open_journal(settings(ctx), passphrase_tries(label), rescued_teller(out))
+    """As open_journal, also giving the passphrase; without `session`, always asked (passwd, backups)."""
+    tries = passphrase_tries(label)
+    opened = opening.open_journal(settings(ctx), tries, rescued_teller(out), session=session)
     if opened.recovery_code_unseen:
         out.say(UNSEEN_CODE, style="yellow")
     if opened.captured:

@@ -37,7 +37,7 @@ class Opened:
     """An unlocked journal, the passphrase that opened it, and drafts made from a crashed editor's words."""
 
     journal: Journal
-    passphrase: str = field(repr=False)
+    secret: str | None = field(repr=False)  # None when an unlocked session opened it
     rescued: list[int] = field(default_factory=list)
     recovery_code_unseen: bool = False  # a command stopped before showing the newest recovery code
     foreign: list[str] = field(default_factory=list)  # schema objects someone else put in the file
@@ -45,6 +45,16 @@ class Opened:
     captured: int = 0  # quick captures that joined the journal as this one opened
     captures_unopened: list[str] = field(default_factory=list)  # inbox files that didn't open
     captures_waiting: str | None = None  # why waiting captures couldn't join this time
+
+    @property
+    def passphrase(self) -> str:
+        """The passphrase that opened it; only open_journal(session=False) promises there is one."""
+        if self.secret is None:
+            raise PassphraseProblem(
+                "This needs your passphrase itself, which an unlocked session doesn't keep.",
+                hint="`recovery-journal lock` locks the journal; then run this again.",
+            )
+        return self.secret
 
 
 @dataclass(frozen=True)
@@ -62,10 +72,16 @@ def require_journal(settings: Settings) -> None:
     check_journal_file(settings.paths.db)
 
 
-def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = None) -> Opened:
-    """Unlock the journal; then seal any words a crashed editor left behind, and give new entries a stage."""
+def open_journal(
+    settings: Settings, ask: AskTry | None, told: Told | None = None, *, session: bool = False
+) -> Opened:
+    """Unlock the journal; then seal any words a crashed editor left behind, and give new entries a stage.
+
+    With `session`, the key an unlocked session holds is used if there is one, and no passphrase is asked.
+    """
     require_journal(settings)  # "no journal yet" before asking for anything
-    journal, secret = _unlock(settings, ask)
+    resumed = Journal.resume(settings) if session else None
+    journal, secret = (resumed, None) if resumed is not None else _unlock(settings, ask)
     try:
         rescued = _rescue_leftovers(journal, told)
         captured, unopened, waiting = 0, list[str](), None
@@ -80,7 +96,7 @@ def open_journal(settings: Settings, ask: AskTry | None, told: Told | None = Non
         raise
     return Opened(
         journal=journal,
-        passphrase=secret,
+        secret=secret,
         rescued=rescued,
         recovery_code_unseen=unseen,
         foreign=journal.store.foreign,

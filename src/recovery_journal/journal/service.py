@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from ..agent import client as session
 from ..domain import search
 from ..domain.entry import (
     Draft,
@@ -149,6 +150,16 @@ class Journal:
         return cls._unlocked(settings, lambda con: vault.unlock_with_recovery_code(con, code), clock)
 
     @classmethod
+    def resume(cls, settings: Settings, clock: Clock | None = None) -> Journal | None:
+        """Open with the key an unlocked session holds (docs/encryption.md); None when none can be used."""
+        if not session.listening(settings.paths, settings.env):
+            return None
+        try:
+            return cls._unlocked(settings, lambda con: session.keys(con, settings.paths, settings.env), clock)
+        except session.Unavailable:
+            return None
+
+    @classmethod
     def _unlocked(
         cls, settings: Settings, unlock: Callable[[sqlite3.Connection], vault.Keys], clock: Clock | None
     ) -> Journal:
@@ -188,12 +199,15 @@ class Journal:
         """Rewrap the data key under a new passphrase; no entry is touched."""
         with self.store.write() as con:
             vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
+        session.end(self.settings.paths, self.settings.env)
 
     def reset_after_recovery(self, new_passphrase: str) -> str:
         """Set a new passphrase and replace the used recovery code; return the new code."""
         with self.store.write() as con:
             vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
-            return vault.new_recovery_code(con, self.keys)
+            code = vault.new_recovery_code(con, self.keys)
+        session.end(self.settings.paths, self.settings.env)
+        return code
 
     def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
         """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code).
@@ -226,6 +240,7 @@ class Journal:
             code = vault.new_recovery_code(con, new_keys)
             new_ledger = Ledger(new_keys.data_key, new_keys.journal_id)
             new_ledger.establish(con)  # every digest is keyed by the data key, so all are new
+        session.end(self.settings.paths, self.settings.env)
         old_cipher = self.cipher
         self.keys, self.cipher, self.ledger = new_keys, new_cipher, new_ledger
         self._reseal_late_drafts(old_cipher)
