@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.dates import entry_moment
-from ..domain.entry import Entry, EntryChanges
+from ..domain.entry import Entry, EntryChanges, clean_tags
 from ..errors import (
     EditorFailed,
     EmptyEntry,
@@ -41,11 +41,14 @@ def write(
 ) -> Entry | None:
     """Save a new entry from `text`, or from the editor when `text` is None (showing `prompt` above it).
 
-    None when the editor was closed on an empty page: a choice, not an error; nothing is saved.
+    None when the editor was closed on an empty page: a choice, not an error; nothing is saved. The config
+    file's default tags join `tags`; its `prompts` opens the editor on a prompt when none was asked for.
     """
+    if not prompt and text is None and journal.settings.prompts:
+        prompt = journal.care.choose_prompt("current")
     details: dict[str, Any] = {
         "title": title,
-        "tags": tags,
+        "tags": clean_tags((*tags, *journal.settings.default_tags)),
         "mood": mood,
         "tender": tender,
         "starred": starred,
@@ -170,9 +173,8 @@ def _editing(journal: Journal, wanted: bool) -> Iterator[editor.Session | None]:
     if not wanted:
         yield None
         return
-    with editor.session(
-        journal.settings.scratch, journal.settings.paths.tag, journal.settings.env
-    ) as session:
+    current = journal.settings
+    with editor.session(current.scratch, current.paths.tag, current.env, current.editor) as session:
         yield session
 
 

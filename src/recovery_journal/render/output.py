@@ -9,10 +9,13 @@ from __future__ import annotations
 import json
 import re
 import sys
+from contextvars import ContextVar, Token
 from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
+
+from ..settings import Colour
 
 JSON_VERSION = 1
 
@@ -45,8 +48,30 @@ def user_text(text: str, style: str = "") -> Text:
     return Text(neutralise(text), style=style)
 
 
+# How this run's consoles treat colour (settings.colour: NO_COLOR, FORCE_COLOR, the config file's color),
+# set once by the root command for the command it runs.
+_COLOUR: ContextVar[Colour] = ContextVar("colour", default="auto")
+
+
+def use_colour(mode: Colour) -> Token[Colour]:
+    """Make the consoles of this run use colour `mode`; the token undoes it."""
+    return _COLOUR.set(mode)
+
+
+def reset_colour(token: Token[Colour]) -> None:
+    _COLOUR.reset(token)
+
+
 def _console(stderr: bool) -> Console:
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+    mode = _COLOUR.get()
+    return Console(
+        stderr=stderr,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        force_terminal=True if mode == "always" else None,  # colour even through a pipe (less -R)
+        no_color=True if mode == "never" else None,
+    )
 
 
 class Output:
