@@ -14,19 +14,8 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .commands import (
-    care,
-    demo,
-    keys,
-    maintenance,
-    marks,
-    overview,
-    portability,
-    reading,
-    shell,
-    stage,
-    writing,
-)
+from .commands import care, demo, keys, maintenance, marks, overview, portability, reading, stage, writing
+from .commands.shell import completion, config, topics
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 from .render.output import neutralise
 from .sealing.hardening import harden_process
@@ -215,7 +204,7 @@ def root(
     os.umask(0o077)  # anything this process creates is private to you
     harden_process()  # no core files holding keys or words; other programs can't attach
     ctx.obj = AppState(journal=journal)
-    shell.fit_output(ctx)  # colour as NO_COLOR, FORCE_COLOR or the config file says
+    config.fit_output(ctx)  # colour as NO_COLOR, FORCE_COLOR or the config file says
 
 
 app.command("init")(keys.init)
@@ -246,10 +235,10 @@ app.command("recover")(keys.recover)
 app.command("doctor")(maintenance.doctor)
 app.add_typer(maintenance.drafts_app, name="drafts")
 app.command("demo")(demo.demo)
-app.add_typer(shell.config_app, name="config")
-app.command("completion")(shell.completion)
-app.command("help")(shell.help_command)
-shell.enable_completion()  # `completion` prints the scripts; this answers them, without crowding --help
+app.add_typer(config.config_app, name="config")
+app.command("completion")(completion.completion)
+app.command("help")(topics.help_command)
+completion.enable_completion()  # `completion` prints the scripts; this answers them, without crowding --help
 
 
 def main() -> None:
