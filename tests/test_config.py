@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from recovery_journal import configfile
 from recovery_journal.commands import terminal as face
-from recovery_journal.configfile import tomllib  # the standard library's, or tomli on Python 3.10
 from recovery_journal.errors import ConfigProblem, ExitCode
 from recovery_journal.journal import editor
 from recovery_journal.settings import CONFIG_KEYS, Settings
@@ -44,7 +43,7 @@ values = st.one_of(
 
 @given(values)
 def test_every_value_we_write_reads_back_the_same(value: configfile.Value) -> None:
-    read = tomllib.loads(f"key = {configfile.dump(value)}\n")["key"]
+    read = configfile.loads(f"key = {configfile.dump(value)}\n")["key"]
     assert (tuple(read) if isinstance(read, list) else read) == value
 
 
@@ -58,7 +57,7 @@ def test_setting_one_key_keeps_every_other_key_and_table(
     text = "# my settings\n" + "".join(f"{k} = {configfile.dump(v)}  # kept\n" for k, v in others.items())
     if table:
         text += '\n[elsewhere]\nkey = "not the top-level one"\n'
-    changed = tomllib.loads(configfile.with_value(text, key, value))
+    changed = configfile.loads(configfile.with_value(text, key, value))
     expected = {k: list(v) if isinstance(v, tuple) else v for k, v in others.items()}
     if value is None:
         expected.pop(key, None)
@@ -218,10 +217,10 @@ def test_config_set_writes_a_private_file_and_says_it_is_not_encrypted(cli: Cli)
     assert ran.exit_code == 0, ran.stderr
     assert "isn't encrypted" in ran.stderr and ran.stdout == ""
     assert stat.S_IMODE(config_file().stat().st_mode) == 0o600
-    assert tomllib.loads(config_file().read_text()) == {"editor": "code --wait"}
+    assert configfile.loads(config_file().read_text()) == {"editor": "code --wait"}
     assert cli("config", "set", "default_tags", "evening,", "Therapy").exit_code == 0
     assert cli("config", "set", "prompts", "on").exit_code == 0
-    assert tomllib.loads(config_file().read_text()) == {
+    assert configfile.loads(config_file().read_text()) == {
         "editor": "code --wait",
         "default_tags": ["evening", "therapy"],
         "prompts": True,
@@ -245,7 +244,7 @@ def test_a_linked_config_file_stays_a_link(cli: Cli, tmp_path: Path) -> None:
     config_file().symlink_to(real)
     assert cli("config", "set", "prompts", "off").exit_code == 0
     assert config_file().is_symlink()
-    assert tomllib.loads(real.read_text()) == {"color": "never", "prompts": False}
+    assert configfile.loads(real.read_text()) == {"color": "never", "prompts": False}
 
 
 def test_config_show_says_what_is_set_and_what_the_environment_overrides(cli: Cli) -> None:

@@ -12,16 +12,11 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import ConfigProblem
 from .paths import APP_NAME
 from .storage.files import os_error, write_private
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # the same parser, published for 3.10 as tomli
-    import tomli as tomllib
 
 CONFIG_ENV = "RECOVERY_JOURNAL_CONFIG"
 FILE_NAME = "config.toml"
@@ -134,10 +129,19 @@ def read(path: Path) -> ConfigFile:
     return ConfigFile(path, True, _parse(text, path), text)
 
 
+def loads(text: str) -> dict[str, Any]:
+    """TOML text as a dict (TOMLDecodeError, a ValueError, when it isn't TOML); imported only when needed."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # the same parser, published for 3.10 as tomli
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
 def _parse(text: str, path: Path) -> dict[str, object]:
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return loads(text)
+    except ValueError as exc:
         # tomllib's words name the mistake, never the value; its position ends them, "(at line 3, column 7)".
         reason = str(exc)
         found = _WHERE.search(reason)
@@ -244,8 +248,8 @@ def _span(lines: list[str], key: str) -> tuple[int | None, int]:
 
 def _parses(text: str) -> bool:
     try:
-        tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+        loads(text)
+    except ValueError:
         return False
     return True
 

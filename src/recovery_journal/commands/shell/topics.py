@@ -10,7 +10,6 @@ import typer
 from ... import __version__, reference
 from ...configfile import config_path
 from ...errors import MEANINGS, UsageProblem
-from ...render import manual
 from ...render.output import Output
 from ...settings import CONFIG_KEYS
 from ..terminal import AppState
@@ -44,6 +43,8 @@ def help_command(
 
     Example: recovery-journal help exit-codes
     """
+    from ...render import manual  # only when help is asked for
+
     out = Output()
     words = [w for w in (topic or []) if w.strip()]
     if not words:
