@@ -192,7 +192,7 @@ def test_the_man_page_covers_every_command_exit_code_and_variable(cli: Cli) -> N
     for code in ExitCode:
         assert f"\\fB{int(code)}\\fR\n{code.name}:" in page
     assert all(
-        not line.startswith((".", "'")) or re.match(r"^\.(TH|SH|SS|PP|TP|B) ?", line)
+        not line.startswith((".", "'")) or re.match(r"^\.(TH|SH|SS|PP|TP|B|nf|fi)( |$)", line)
         for line in page.splitlines()
     )
 

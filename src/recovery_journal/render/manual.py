@@ -96,10 +96,14 @@ def _roff(text: str) -> str:
 
 
 def _paragraphs(text: str) -> list[str]:
-    parts = [re.sub(r"\s*\n\s*", " ", p.strip()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    """Help text as roff paragraphs; one Click keeps as written (after a \\b line) stays unfilled."""
     out: list[str] = []
-    for part in parts:
-        out += [".PP", _roff(part)]
+    for part in (p.strip() for p in re.split(r"\n\s*\n", text.strip())):
+        if part.startswith("\b"):
+            kept = [line.strip() for line in part.split("\n")[1:]]
+            out += [".PP", ".nf", *(_roff(line) for line in kept), ".fi"]
+        elif part:
+            out += [".PP", _roff(re.sub(r"\s*\n\s*", " ", part))]
     return out
 
 

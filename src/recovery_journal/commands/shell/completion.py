@@ -40,11 +40,10 @@ def completion(
 
     Save it where your shell looks for completions, then open a new terminal:
 
-      bash: recovery-journal completion bash > ~/.local/share/bash-completion/completions/recovery-journal
-
-      zsh:  recovery-journal completion zsh > "${fpath[1]}/_recovery-journal"
-
-      fish: recovery-journal completion fish > ~/.config/fish/completions/recovery-journal.fish
+    \b
+    recovery-journal completion bash > ~/.local/share/bash-completion/completions/recovery-journal
+    recovery-journal completion zsh > "${fpath[1]}/_recovery-journal"
+    recovery-journal completion fish > ~/.config/fish/completions/recovery-journal.fish
 
     Example: recovery-journal completion bash
     """
