@@ -266,6 +266,9 @@ def test_unknown_keys_are_a_note_not_an_error(cli: Cli, initialised: Ran) -> Non
     write_config("future_setting = true\n")
     ran = cli("list")
     assert ran.exit_code == 0, ran.stderr
+    changed = cli("config", "set", "prompts", "on")
+    assert changed.exit_code == 0 and "future_setting (line 1)" in changed.stderr
+    assert configfile.loads(config_file().read_text()) == {"future_setting": True, "prompts": True}
 
 
 @pytest.mark.parametrize("key", ["passphrase", "recovery_code", "Password"])

@@ -34,7 +34,7 @@ COLOURS: tuple[Colour, ...] = ("auto", "always", "never")
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything the environment decides about one run."""
+    """Everything the environment and the config file decide about one run."""
 
     paths: JournalPaths
     scratch: Path

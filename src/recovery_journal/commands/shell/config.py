@@ -110,6 +110,8 @@ def set_command(
     if name in view.overridden:
         out.say(f"{view.overridden[name]} is set in this shell, so it wins over the file for now.")
     out.say(NOT_ENCRYPTED)
+    for note in view.notes:
+        out.say(note, style="yellow")
 
 
 @config_app.command("unset")
