@@ -21,7 +21,10 @@ HELPERS = Path(__file__).parent / "helpers"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the journal home and the editor scratch folder into tmp_path; use the test-only fast KDF."""
+    """Point the journal home, the config file and the editor scratch folder into tmp_path; fast KDF.
+
+    The config file is named but not made, so no test reads a real one (tests that want one write it).
+    """
     for name in list(os.environ):
         if name.startswith("RECOVERY_JOURNAL_") or name in ("VISUAL", "EDITOR", "NO_COLOR", "FORCE_COLOR"):
             monkeypatch.delenv(name, raising=False)
@@ -30,6 +33,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("RECOVERY_JOURNAL_HOME", str(home))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("RECOVERY_JOURNAL_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # where the default would be
     monkeypatch.setenv("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", "1")
     monkeypatch.setenv("RECOVERY_JOURNAL_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("RECOVERY_JOURNAL_LOCK_TIMEOUT", "2")

@@ -15,12 +15,12 @@ from typer.core import TyperGroup
 
 from . import __version__
 from .commands import care, demo, keys, maintenance, marks, overview, portability, reading, stage, writing
+from .commands.shell import completion, config, topics
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 from .paths import resolve_home
 from .render.output import fit, message_width, neutralise
 from .sealing.hardening import harden_process
-
-DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
+from .settings import DEBUG_ENV
 
 
 def report(error: JournalError) -> None:
@@ -291,6 +291,7 @@ def root(
     os.umask(0o077)  # anything this process creates is private to you
     harden_process()  # no core files holding keys or words; other programs can't attach
     ctx.obj = AppState(journal=journal)
+    config.fit_output(ctx)  # colour as NO_COLOR, FORCE_COLOR or the config file says
 
 
 app.command("init")(keys.init)
@@ -324,6 +325,10 @@ app.command("status")(maintenance.status)
 app.command("doctor")(maintenance.doctor)
 app.add_typer(maintenance.drafts_app, name="drafts")
 app.command("demo")(demo.demo)
+app.add_typer(config.config_app, name="config")
+app.command("completion")(completion.completion)
+app.command("help")(topics.help_command)
+completion.enable_completion()  # `completion` prints the scripts; this answers them, without crowding --help
 
 
 def main() -> None:

@@ -34,6 +34,50 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+# What each code means, as docs/usage.md says it (a test keeps the two in step); `help exit-codes` shows it.
+MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: 'done (also: a question answered "no")',
+    ExitCode.UNEXPECTED: "a bug; nothing already saved is affected",
+    ExitCode.USAGE: (
+        "a mistake in the command or the config file: an unknown option, a word where a number goes, "
+        "entry text on the command line, two passphrase sources"
+    ),
+    ExitCode.NO_JOURNAL: "there's no journal at that location yet",
+    ExitCode.ALREADY_EXISTS: (
+        "`init` where a journal already is, or a backup, export or picture file that exists (without "
+        "`--force`); `--force` never replaces a link, a pipe or a device"
+    ),
+    ExitCode.WRONG_SECRET: "the passphrase or recovery code didn't open the journal",
+    ExitCode.PASSPHRASE_PROBLEM: (
+        "no way to ask for the passphrase, an empty one, a mismatch, or a passphrase file/command that failed"
+    ),
+    ExitCode.NOT_A_JOURNAL: (
+        "the file isn't a recovery-journal journal or backup (empty, foreign, another app's database), or"
+        " `--journal` names a file instead of a folder"
+    ),
+    ExitCode.DAMAGED: "the journal file is damaged or cut short",
+    ExitCode.TAMPERED: "an entry (named) failed authentication; the rest is still shown",
+    ExitCode.NEWER_VERSION: "the journal was made by a newer recovery-journal",
+    ExitCode.LOCKED: "the journal stayed busy in another window past the timeout",
+    ExitCode.STORAGE: "the disk is full, read-only, or reported an error",
+    ExitCode.INVALID_DATE: "a date that doesn't exist, isn't understood, or is in the future",
+    ExitCode.INVALID_MOOD: "a mood outside 1 to 10",
+    ExitCode.EMPTY_ENTRY: "the entry (or the edited text) was empty",
+    ExitCode.INVALID_ENCODING: "text that isn't valid UTF-8",
+    ExitCode.TOO_LARGE: "an entry over 1 MiB",
+    ExitCode.NOT_FOUND: (
+        "no entry, milestone, counter or draft by that number or name; no file or folder at that path"
+    ),
+    ExitCode.EDITOR_FAILED: "the editor couldn't start or closed with an error",
+    ExitCode.INVALID_INPUT: "another value that can't be used: a tag, a title, a search with no words",
+    ExitCode.KEY_CHANGED: (
+        "another window re-encrypted the journal under a new key (`passwd --rotate-data-key`) while this "
+        "one was open; nothing was saved under the old key"
+    ),
+    ExitCode.INTERRUPTED: "stopped with Ctrl-C",
+}
+
+
 class JournalError(Exception):
     """A failure with calm words for the person, a hint, and an exit code.
 
@@ -51,6 +95,10 @@ class JournalError(Exception):
 
 class UsageProblem(JournalError):
     exit_code = ExitCode.USAGE
+
+
+class ConfigProblem(UsageProblem):
+    """The config file can't be read or holds a value that can't be used; names the file and line."""
 
 
 class NoJournal(JournalError):

@@ -18,6 +18,7 @@ from ..journal.service import Journal, local_now
 from ..portability import outfiles
 from ..render import care as view
 from ..render.output import Output
+from ..settings import COUNTRY_ENV, GENTLE_CHECKS_ENV, configured_country
 from . import terminal
 from .options import DAY_WORDS, JsonOpt, TagOpt
 
@@ -33,7 +34,8 @@ CountryOpt = Annotated[
         "-c",
         metavar="XX",
         show_default=False,
-        help="Two-letter country code (GB, US, IE...); default: RECOVERY_JOURNAL_COUNTRY, else your locale.",
+        help="Two-letter country code (GB, US, IE...); default: RECOVERY_JOURNAL_COUNTRY, else the config "
+        "file's country, else your locale.",
     ),
 ]
 
@@ -72,7 +74,7 @@ def support(
         else:
             view.show_rows(out, view.every_country(directory, sources))
         return
-    given = country if country is not None else (env.get("RECOVERY_JOURNAL_COUNTRY") or "").strip() or None
+    given = country if country is not None else (env.get(COUNTRY_ENV) or "").strip() or _configured(out, env)
     asked = lines.resolve(given) if given else lines.from_locale(env)
     found = lines.for_country(asked) if asked else None
     if given and found is None:
@@ -107,6 +109,15 @@ def support(
             return
     if plan:
         _show_plan(ctx, out)
+
+
+def _configured(out: Output, env: dict[str, str]) -> str | None:
+    """The config file's country; a mistake in the file is said, and the numbers are shown anyway."""
+    try:
+        return configured_country(env)
+    except JournalError as error:
+        out.say(f"{error.message} The support below is shown with the usual settings.", style="yellow")
+        return None
 
 
 def _has_journal(ctx: typer.Context) -> bool:
@@ -212,14 +223,16 @@ def gentle_command(
             journal.care.set_checks(switch.strip().lower() == "on")
         on = journal.care.checks_on()
         overridden = journal.settings.gentle_checks is not None
+        by = (
+            GENTLE_CHECKS_ENV
+            if journal.settings.env.get(GENTLE_CHECKS_ENV)
+            else "the config file's gentle_checks"
+        )
     state = "on" if on else "off"
     if switch is None:
-        out.say(
-            f"The gentle check is {state}"
-            + (" (set by RECOVERY_JOURNAL_GENTLE_CHECKS)." if overridden else ".")
-        )
+        out.say(f"The gentle check is {state}" + (f" (set by {by})." if overridden else "."))
     elif overridden:
-        out.say(f"Saved, but RECOVERY_JOURNAL_GENTLE_CHECKS is set, so for now the check stays {state}.")
+        out.say(f"Saved, but {by} is set, so for now the check stays {state}.")
     else:
         out.say(
             f"The gentle check is {state}."
@@ -228,9 +241,8 @@ def gentle_command(
 
 
 def _edit_plan(journal: Journal) -> str:
-    with editor.session(
-        journal.settings.scratch, journal.settings.paths.tag, journal.settings.env
-    ) as session:
+    current = journal.settings
+    with editor.session(current.scratch, current.paths.tag, current.env, current.editor) as session:
         initial = page(journal.care.plan())
         edited = session.run(initial)
         if edited.ok and edited.raw is None:

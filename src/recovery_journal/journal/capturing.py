@@ -11,7 +11,7 @@ import uuid as uuidlib
 from datetime import datetime
 from pathlib import Path
 
-from ..domain.entry import clean_text, with_inline_tags
+from ..domain.entry import clean_tags, clean_text, with_inline_tags
 from ..errors import EditorFailed, EmptyEntry, Interrupted, InvalidInput, JournalError
 from ..sealing import capture, vault
 from ..settings import Settings
@@ -45,7 +45,11 @@ def capture_entry(
 
     None when the editor was closed on an empty page (nothing is kept, and that is not an error)."""
     public, journal_id = _public_key(settings)
-    session = editor.session(settings.scratch, settings.paths.tag, settings.env) if text is None else None
+    session = (
+        editor.session(settings.scratch, settings.paths.tag, settings.env, settings.editor)
+        if text is None
+        else None
+    )
     with session or contextlib.nullcontext() as s:
         if s is not None:
             text = _from_editor(s, announce)
@@ -59,7 +63,9 @@ def capture_entry(
             text=clean_text(text),
             captured=local_now(),
             title=title,
-            tags=with_inline_tags(tags, text) if settings.inline_tags else tags,
+            tags=clean_tags(  # the config file's default tags join every new entry
+                (*(with_inline_tags(tags, text) if settings.inline_tags else tags), *settings.default_tags)
+            ),
             mood=mood,
             date=None if date is None else date.isoformat(timespec="seconds"),
             tender=tender,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.dates import entry_moment
-from ..domain.entry import Entry, EntryChanges
+from ..domain.entry import Entry, EntryChanges, clean_tags
 from ..errors import (
     EditorFailed,
     EmptyEntry,
@@ -62,16 +62,23 @@ def write(
     from `typed` with `inline` or when there is no editor.
 
     None when the page was left empty (the editor closed on it, or Ctrl-D came first): a choice, not an error.
+    The config file's default tags join `tags`; its `prompts` opens the editor on a prompt if none was asked.
     """
+    if not prompt and text is None and journal.settings.prompts:
+        prompt = journal.care.choose_prompt("current")
     details: dict[str, Any] = {
         "title": title,
-        "tags": tags,
+        "tags": clean_tags((*tags, *journal.settings.default_tags)),
         "mood": mood,
         "tender": tender,
         "starred": starred,
     }
     draft_details = {**details, "date": _iso_or_none(date), "prompt": prompt}
-    if text is None and typed is not None and (inline or not editor.available(journal.settings.env)):
+    if (
+        text is None
+        and typed is not None
+        and (inline or not editor.available(journal.settings.env, journal.settings.editor))
+    ):
         text = _from_terminal(journal, typed(not inline, prompt), **draft_details)
         if not text.strip():
             return None
@@ -257,9 +264,8 @@ def _editing(journal: Journal, wanted: bool) -> Iterator[editor.Session | None]:
     if not wanted:
         yield None
         return
-    with editor.session(
-        journal.settings.scratch, journal.settings.paths.tag, journal.settings.env
-    ) as session:
+    current = journal.settings
+    with editor.session(current.scratch, current.paths.tag, current.env, current.editor) as session:
         yield session
 
 

@@ -80,28 +80,34 @@ class Leftover:
         _remove(self.folder)
 
 
-def editor_command(env: Mapping[str, str]) -> list[str]:
-    """$VISUAL, else $EDITOR, else the first of nano, vim, vi on PATH; with privacy flags for vim."""
-    return _editor(env)[0]
+def editor_command(env: Mapping[str, str], configured: str | None = None) -> list[str]:
+    """$VISUAL, else $EDITOR, else the config file's editor, else the first of nano, vim, vi on PATH.
+
+    vim gets privacy flags (no swap, backup or viminfo files holding the words).
+    """
+    return _editor(env, configured)[0]
 
 
-def available(env: Mapping[str, str]) -> bool:
-    """Whether there is an editor to open: one named in $VISUAL / $EDITOR, or nano, vim or vi on PATH."""
-    named = any(env.get(name, "").strip() for name in ("VISUAL", "EDITOR"))
+def available(env: Mapping[str, str], configured: str | None = None) -> bool:
+    """Whether there is an editor to open: named in $VISUAL, $EDITOR or the config, or nano, vim or vi."""
+    named = any(env.get(name, "").strip() for name in ("VISUAL", "EDITOR")) or bool(
+        (configured or "").strip()
+    )
     return named or any(shutil.which(e, path=env.get("PATH")) for e in _FALLBACK_EDITORS)
 
 
-def _editor(env: Mapping[str, str]) -> tuple[list[str], str]:
+def _editor(env: Mapping[str, str], configured: str | None = None) -> tuple[list[str], str]:
     """The editor's command line, and its kind: "vim", "nano" or "other" (for saying how to leave it)."""
-    for name in ("VISUAL", "EDITOR"):
-        value = env.get(name, "").strip()
-        if value:
+    chosen = [(f"${name}", env.get(name, ""), f"export {name}=nano") for name in ("VISUAL", "EDITOR")]
+    chosen.append(("config file's editor", configured or "", "recovery-journal config set editor nano"))
+    for source, value, example in chosen:
+        if value.strip():
             try:
                 argv = shlex.split(value)
             except ValueError:
                 raise EditorFailed(
-                    f"${name} can't be read as a command (a quote isn't closed).",
-                    hint=f"Check ${name}, for example: export {name}=nano",
+                    f"The {source} can't be read as a command (a quote isn't closed).",
+                    hint=f"Check it, for example: {example}",
                 ) from None
             if argv:
                 break
@@ -110,8 +116,9 @@ def _editor(env: Mapping[str, str]) -> tuple[list[str], str]:
         if found is None:
             raise EditorFailed(
                 "No text editor was found.",
-                hint="Set $EDITOR (for example: export EDITOR=nano), or pipe text in: "
-                "echo '...' | recovery-journal write",
+                hint="Set $EDITOR (for example: export EDITOR=nano) or "
+                "`recovery-journal config set editor nano`, "
+                "or pipe text in: echo '...' | recovery-journal write",
             )
         argv = [found]
     if _is_vim(argv[0], env):
@@ -177,15 +184,16 @@ def private_root(root: Path) -> Path:
 class Session:
     """One editing session: a private folder holding one file, removed when the session ends."""
 
-    def __init__(self, folder: Path, env: Mapping[str, str]) -> None:
+    def __init__(self, folder: Path, env: Mapping[str, str], configured: str | None = None) -> None:
         self.folder = folder
         self.path = folder / FILE_NAME
         self.env = env
+        self.configured = configured  # the config file's editor, for when $VISUAL and $EDITOR are unset
         self.kept = False
 
     def run(self, initial: str, announce: Announce | None = None) -> Edited:
         """Open the editor on `initial`; return what was in the buffer when it closed."""
-        argv, kind = _editor(self.env)
+        argv, kind = _editor(self.env, self.configured)
         if not self.path.exists():
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -221,10 +229,10 @@ class Session:
 
 
 @contextlib.contextmanager
-def session(root: Path, tag: str, env: Mapping[str, str]) -> Iterator[Session]:
+def session(root: Path, tag: str, env: Mapping[str, str], configured: str | None = None) -> Iterator[Session]:
     """A private editing session for the journal named by `tag`; cleaned up however it ends."""
     folder = Path(tempfile.mkdtemp(prefix=f"edit-{tag}-{os.getpid()}-", dir=private_root(root)))
-    current = Session(folder, env)
+    current = Session(folder, env, configured)
     try:
         yield current
     finally:

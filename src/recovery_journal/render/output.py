@@ -11,10 +11,13 @@ import os
 import re
 import sys
 import textwrap
+from contextvars import ContextVar, Token
 from typing import Any
 
 from rich.console import Console, RenderableType
 from rich.text import Text
+
+from ..settings import Colour
 
 JSON_VERSION = 1
 
@@ -45,12 +48,6 @@ def neutralise(text: str) -> str:
 def user_text(text: str, style: str = "") -> Text:
     """Text written by the person, safe to print: no markup, no control sequences."""
     return Text(neutralise(text), style=style)
-
-
-def _console(stderr: bool, width: int | None = None) -> Console:
-    # A width alone is ignored on a TERM=dumb terminal unless a height comes with it (Rich then says 80x25).
-    height = None if width is None else 25
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False, width=width, height=height)
 
 
 def message_width() -> int | None:
@@ -86,6 +83,35 @@ def fit(line: str, width: int | None, indent: int = 2) -> str:
             break_on_hyphens=False,
         )
         for part in line.split("\n")
+    )
+
+
+# How this run's consoles treat colour (settings.colour: NO_COLOR, FORCE_COLOR, the config file's color),
+# set once by the root command for the command it runs.
+_COLOUR: ContextVar[Colour] = ContextVar("colour", default="auto")
+
+
+def use_colour(mode: Colour) -> Token[Colour]:
+    """Make the consoles of this run use colour `mode`; the token undoes it."""
+    return _COLOUR.set(mode)
+
+
+def reset_colour(token: Token[Colour]) -> None:
+    _COLOUR.reset(token)
+
+
+def _console(stderr: bool, width: int | None = None) -> Console:
+    mode = _COLOUR.get()
+    return Console(
+        stderr=stderr,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        width=width,
+        # A width alone is ignored on a TERM=dumb terminal unless a height comes too (Rich then says 80x25).
+        height=None if width is None else 25,
+        force_terminal=True if mode == "always" else None,  # colour even through a pipe (less -R)
+        no_color=True if mode == "never" else None,
     )
 
 

@@ -1,0 +1,87 @@
+"""What `help` tells offline: every environment variable and file, named from where each is defined.
+
+The names come from the modules that read them, so the help can't drift from the code (a test checks that
+every RECOVERY_JOURNAL_ name in the source is listed here).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from .configfile import CONFIG_ENV, config_path
+from .domain.dates import DATE_ORDER_ENV
+from .paths import HOME_ENV, resolve_home, scratch_root
+from .sealing import passphrase
+from .settings import (
+    COUNTRY_ENV,
+    DEBUG_ENV,
+    DEFAULT_LOCK_TIMEOUT,
+    GENTLE_CHECKS_ENV,
+    INLINE_TAGS_ENV,
+    LOCK_TIMEOUT_ENV,
+    WEAK_KDF_ENV,
+)
+
+ENVIRONMENT: tuple[tuple[str, str], ...] = (
+    (HOME_ENV, "the journal folder (--journal wins over it)"),
+    (CONFIG_ENV, "the config file to read, instead of config.toml in your config folder"),
+    (passphrase.PREFIX + passphrase.CURRENT[0], "read the passphrase from this file (keep it 0600)"),
+    (
+        passphrase.PREFIX + passphrase.CURRENT[1],
+        "run this command and use what it prints, e.g. `pass show journal`",
+    ),
+    (
+        passphrase.PREFIX + passphrase.CURRENT[2],
+        "the passphrase itself (other programs running as you may read it)",
+    ),
+    (passphrase.PREFIX + passphrase.NEW[0], "`passwd` and `recover`: the new passphrase from this file"),
+    (passphrase.PREFIX + passphrase.NEW[1], "`passwd` and `recover`: the new passphrase from this command"),
+    (passphrase.PREFIX + passphrase.NEW[2], "`passwd` and `recover`: the new passphrase itself"),
+    (passphrase.RECOVERY_CODE_ENV, "`recover`: the recovery code"),
+    (
+        LOCK_TIMEOUT_ENV,
+        f"seconds to wait when the journal is busy in another window (default {DEFAULT_LOCK_TIMEOUT:g})",
+    ),
+    (DATE_ORDER_ENV, "how 01/12 reads: dayfirst or monthfirst (wins over the config file's date_order)"),
+    (COUNTRY_ENV, "the country `support` shows lines for (wins over the config file's country)"),
+    (
+        GENTLE_CHECKS_ENV,
+        "1 or 0: the gentle check on or off (wins over the journal's setting and the config file)",
+    ),
+    (INLINE_TAGS_ENV, "1 or 0: @tag and #tag in your words become tags, or not (wins over the config file)"),
+    (DEBUG_ENV, "1 adds file and line numbers (never values) to an unexpected error"),
+    (WEAK_KDF_ENV, "1 makes new key slots very weak so tests run fast; never for a real journal"),
+    ("VISUAL", "your editor; may include arguments, e.g. `code --wait` (wins over the config file's editor)"),
+    ("EDITOR", "your editor, when VISUAL is unset"),
+    ("NO_COLOR", "no colour in output (wins over everything)"),
+    ("FORCE_COLOR", "colour even when piped (wins over the config file's color)"),
+    ("XDG_RUNTIME_DIR", "where editor files live while you write (memory-backed on most Linux systems)"),
+    ("XDG_CONFIG_HOME", "the config folder on Linux (the config file is recovery-journal/config.toml in it)"),
+    ("XDG_DATA_HOME", "the data folder on Linux (the journal is recovery-journal/ in it by default)"),
+)
+
+
+def files(journal: Path | None = None, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """Every place recovery-journal keeps something for this run, as (path, what it holds).
+
+    Worked out from the environment alone, without reading the config file, so it helps even when that
+    file has a mistake in it.
+    """
+    env = os.environ if env is None else env
+    paths = resolve_home(journal, env)
+    wal, shm = paths.sidecars()
+    return [
+        (str(paths.home), "your journal's folder, only yours to open (0700)"),
+        (str(paths.db), "the journal: every entry and detail sealed (AES-256-GCM), keys wrapped by Argon2id"),
+        (f"{wal}, {shm}", "SQLite's working files beside it, holding only sealed data"),
+        (str(paths.drafts), "sealed drafts: words kept when a save couldn't finish"),
+        (str(paths.inbox), "quick captures, sealed to the journal's public key until the next unlock"),
+        (str(paths.snapshots), "encrypted copies of the journal made before an import merged into it"),
+        (
+            str(scratch_root(env)),
+            "private editor files while you write (0600, memory-backed where possible), removed after",
+        ),
+        (str(config_path(env)), "the config file: settings only, never entry text; it is not encrypted"),
+    ]
