@@ -432,10 +432,12 @@ class Cue:
 
 @dataclass(frozen=True)
 class Hit:
-    """A cue that fired in a sentence, with the weight it counted for there."""
+    """A cue that fired in a sentence, with the weight it counted for there and where it was written."""
 
     cue: Cue
     weight: float
+    at: int = 0  # the position of its first word in the sentence
+    size: int = 1  # how many words it spans there
 
 
 @lru_cache(maxsize=1)
@@ -467,7 +469,7 @@ def match(sentence: Sentence) -> list[Hit]:
             cue = index.get(words[at : at + size])
             if cue is not None:
                 factor = LOOKING_BACK_WEIGHT if sentence.looking_back else 1.0
-                hits.append(Hit(cue=cue, weight=cue.weight * factor))
+                hits.append(Hit(cue=cue, weight=cue.weight * factor, at=at, size=size))
                 at += size
                 break
         else:

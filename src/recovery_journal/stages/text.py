@@ -67,6 +67,26 @@ NEGATORS = frozenset(
     {"not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "without", "hardly"}
 )
 _NEGATION_SPAN = 3
+# Words that carry grammar rather than meaning. A cue shown to the writer is trimmed of these at either end,
+# so the reasons given for a stage are never fillers such as "it was", "in that" or "there" (docs/stages.md).
+FUNCTION_WORDS = frozenset(
+    """
+    a about above across after again against ago all almost along already also although always am among an
+    and another any anyone anything anyway anywhere are around as at away back be became because become been
+    before behind being below beside besides between beyond both but by can could did do does doing done down
+    during each either else enough even ever every everyone everything far few for from further get gets
+    getting got had has have having he her here hers herself him himself his how however i if in instead into
+    is it its itself just least less let like lot lots many may maybe me might mine more most much must my
+    myself near nearly neither never next no nobody none nor not nothing now of off often oh ok okay on once
+    one ones only onto or other others otherwise our ours ourselves out over own per perhaps quite rather
+    really same say says said see seem seemed seems several shall she should since so some somehow someone
+    something sometimes somewhere soon still such than that the their theirs them themselves then there
+    these they thing things this those though through thus till to today together tomorrow tonight too
+    toward towards under until up upon us very was we well were what whatever when whenever where whether
+    which while who whoever whole whom whose why will with within without would yeah yes yet you your yours
+    yourself yourselves
+    """.split()  # noqa: SIM905 - a list of 250 words reads better as text than as 250 quoted strings
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|\s*[;•]\s*|(?:^|\n)\s*[-*]\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Markers that a sentence looks back rather than describing now.
@@ -97,21 +117,54 @@ def stem(word: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: its words (stemmed, negation-marked), and whether it looks back or notes a change."""
+    """One sentence: its words (stemmed, negation-marked), and whether it looks back or notes a change.
+
+    `spans` holds where each word was written in `text` (both words of an opened contraction share one), so a
+    cue can be shown in the writer's own words.
+    """
 
     text: str
     words: tuple[str, ...]
     surface: tuple[str, ...]
     looking_back: bool
     changed: bool
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def written(self, at: int, size: int = 1) -> str:
+        """The text as written for words `at` to `at + size`: 'feel' stays 'feel', "don't" stays "don't"."""
+        if not self.spans or at < 0 or at + size > len(self.spans) or size < 1:
+            return " ".join(self.surface[at : at + size])
+        return self.text[self.spans[at][0] : self.spans[at + size - 1][1]]
+
+    def find(self, feature: str) -> int:
+        """Where a model feature (a stem or a pair of stems) first occurs, or -1."""
+        parts = tuple(feature.split(" "))
+        for at in range(len(self.words) - len(parts) + 1):
+            if self.words[at : at + len(parts)] == parts:
+                return at
+        return -1
 
     def shown(self, feature: str) -> str:
         """The words as written for a model feature (a stem or a pair of stems)."""
-        parts = feature.split(" ")
-        for at in range(len(self.words) - len(parts) + 1):
-            if self.words[at : at + len(parts)] == tuple(parts):
-                return " ".join(self.surface[at : at + len(parts)])
-        return feature.removeprefix("not_")
+        at = self.find(feature)
+        return self.written(at, len(feature.split(" "))) if at >= 0 else feature.removeprefix("not_")
+
+    def cue(self, at: int, size: int) -> str | None:
+        """Words `at` to `at + size` as a cue worth showing: the writer's own words, trimmed of function words
+        at either end, never a negated word; None when nothing telling is left ("it was", "not sad")."""
+        end = at + size
+        if any(w.startswith("not_") for w in self.words[at:end]):
+            return None
+        while at < end and is_function_word(self.surface[at]):
+            at += 1
+        while end > at and is_function_word(self.surface[end - 1]):
+            end -= 1
+        return self.written(at, end - at) if end > at else None
+
+
+def is_function_word(word: str) -> bool:
+    """True for a word that carries grammar rather than meaning, and for bare numbers."""
+    return word in FUNCTION_WORDS or word.isdigit()
 
 
 def normalise(text: str) -> str:
@@ -155,6 +208,17 @@ def words(text: str) -> list[str]:
     return _open_contractions(_WORD.findall(text))
 
 
+def _tokens(raw: str) -> tuple[list[str], list[tuple[int, int]]]:
+    """Tokens with contractions opened, and where each was written in `raw`."""
+    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for found in _WORD.finditer(raw):
+        opened = _open_contractions([found.group()])
+        tokens += opened
+        spans += [found.span()] * len(opened)
+    return tokens, spans
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split an entry into sentences ready for scoring."""
     result: list[Sentence] = []
@@ -162,7 +226,7 @@ def sentences(text: str) -> list[Sentence]:
         raw = raw.strip()
         if not raw:
             continue
-        tokens = words(raw)
+        tokens, spans = _tokens(raw)
         if not tokens:
             continue
         marked = [("not_" + stem(t[4:])) if t.startswith("not_") else stem(t) for t in mark_negation(tokens)]
@@ -173,6 +237,7 @@ def sentences(text: str) -> list[Sentence]:
                 surface=tuple(tokens),
                 looking_back=bool(_LOOKING_BACK.search(raw)),
                 changed=bool(_CHANGED.search(raw)),
+                spans=tuple(spans),
             )
         )
     return result
