@@ -21,7 +21,7 @@ from .text import Sentence, is_function_word, sentences
 PERSONAL_FORMAT = 2  # 2: one memory per corrected entry (1 pooled word counts per stage, and is relearned)
 
 SIMILAR = 0.3  # a correction speaks only for texts at least this similar to it (cosine, 0 to 1)...
-PULL = 8.0  # ...with up to this much log-odds, reached by the corrected text itself
+PULL = 5.0  # ...with up to this much log-odds, reached by the corrected text itself
 COMMON = 7.0  # a word the seed corpus sees once in e^7 (about 1,100) words or more often carries no weight
 LOOKING_BACK = 0.3  # words in a sentence that looks back count this much, as in the shared model
 
@@ -63,6 +63,7 @@ class PersonalModel:
 
     memories: list[Memory] = field(default_factory=list)
     outdated: bool = False  # read from an older format: to be learned again from the corrections
+    _index: _Index | None = field(default=None, repr=False, compare=False)
 
     @property
     def corrections(self) -> int:
@@ -98,19 +99,24 @@ class PersonalModel:
         """How far the corrections move the guess for this text, and which of its words carried it."""
         if not self.memories:
             return Pull()
-        weights = _Weights(model)
-        mine = weights.vector(content(parsed))
+        index = self._indexed(model)
+        mine = index.weights.vector(content(parsed))
         if not mine:
             return Pull()
+        shared: dict[int, float] = defaultdict(float)
+        for word, weight in mine.items():
+            for at, theirs in index.postings.get(word, ()):
+                shared[at] += weight * theirs
+        norm = math.sqrt(sum(v * v for v in mine.values()))
         shift = [0.0, 0.0, 0.0]
         carried: dict[str, float] = defaultdict(float)
-        for memory in self.memories:
-            theirs = weights.vector(memory.counts)
-            similarity = _cosine(mine, theirs)
+        for at, dot in shared.items():
+            similarity = dot / (norm * index.norms[at])
             if similarity < SIMILAR:
                 continue
             strength = PULL * (similarity - SIMILAR) / (1 - SIMILAR)
-            shift[STAGES.index(memory.stage)] += strength
+            shift[STAGES.index(self.memories[at].stage)] += strength
+            theirs = index.vectors[at]
             for word in mine.keys() & theirs.keys():
                 carried[word] += strength * mine[word] * theirs[word]
         if not any(shift):
@@ -118,6 +124,12 @@ class PersonalModel:
         mean = sum(shift) / 3
         ranked = sorted(carried, key=lambda w: (-carried[w], w))
         return Pull(shift=(shift[0] - mean, shift[1] - mean, shift[2] - mean), words=_written(parsed, ranked))
+
+    def _indexed(self, model: Model) -> _Index:
+        """The memories as weighted vectors, indexed by word: built once per model, not once per guess."""
+        if self._index is None or self._index.model is not model or self._index.size != len(self.memories):
+            self._index = _Index(model, self.memories)
+        return self._index
 
 
 class _Weights:
@@ -140,11 +152,19 @@ class _Weights:
         return {w: v for w, v in out.items() if v > 0}
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    shared = sum(a[w] * b[w] for w in a.keys() & b.keys())
-    if not shared:
-        return 0.0
-    return shared / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+class _Index:
+    """Each memory's weighted vector and length, and for each word the memories holding it."""
+
+    def __init__(self, model: Model, memories: list[Memory]) -> None:
+        self.model = model
+        self.size = len(memories)
+        self.weights = _Weights(model)
+        self.vectors = [self.weights.vector(m.counts) for m in memories]
+        self.norms = [math.sqrt(sum(v * v for v in vector.values())) for vector in self.vectors]
+        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for at, vector in enumerate(self.vectors):
+            for word, weight in vector.items():
+                self.postings[word].append((at, weight))
 
 
 def _written(parsed: list[Sentence], ranked: list[str], limit: int = 3) -> tuple[str, ...]:
