@@ -105,8 +105,8 @@ class PersonalModel:
             return Pull()
         shared: dict[int, float] = defaultdict(float)
         for word, weight in mine.items():
-            for at, theirs in index.postings.get(word, ()):
-                shared[at] += weight * theirs
+            for at, held in index.postings.get(word, ()):
+                shared[at] += weight * held
         norm = math.sqrt(sum(v * v for v in mine.values()))
         shift = [0.0, 0.0, 0.0]
         carried: dict[str, float] = defaultdict(float)
