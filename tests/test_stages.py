@@ -341,3 +341,38 @@ def test_json_is_refused_calmly_where_there_is_none(cli: Cli, initialised: Ran) 
     assert ran.exit_code == ExitCode.INVALID_INPUT and ran.stdout == ""
     assert "no JSON output" in ran.stderr and "Traceback" not in ran.stderr
     assert doc(cli("stage", "show", "1", "--json"))["stage"]["source"] == "model"  # nothing changed
+
+
+# --- whose feelings, and when ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I feel free.", "I feel strong today.", "I feel at peace.", "I'm not angry anymore, I just feel free"],
+)
+def test_short_positive_entries_read_as_recovery_not_acceptance(text: str) -> None:
+    assert classify(text).stage is Stage.RECOVERY
+
+
+def test_a_feeling_that_ended_is_apart_from_one_felt_and_one_denied() -> None:
+    assert "over_angry" in sentences("I'm not angry anymore.")[0].words
+    assert "over_scar" in sentences("No longer scared of him.")[0].words
+    assert "not_angry" in sentences("I'm not angry.")[0].words
+    assert "tired" in sentences("Not angry, just tired.")[0].words  # the comma ends the negation
+
+
+def test_another_persons_feelings_are_theirs() -> None:
+    assert sentences("She is angry.")[0].words == ("she", "is", "their_angry")
+    assert "angry" not in cues_in("She is angry.") and "angry" in cues_in("I am angry.")
+    guess = classify("She is angry. She was furious that I didn't come. I stayed calm and kept my plans.")
+    assert guess.stage is Stage.RECOVERY and "angry" not in guess.cues and "furious" not in guess.cues
+
+
+def test_quoted_voices_and_old_entries_count_as_looking_back() -> None:
+    quoted = sentences(
+        'At group a newcomer said "maybe I am overreacting" twice. I told her about my routine.'
+    )
+    assert [s.looking_back for s in quoted] == [False, True, False, False]
+    assert sentences("Re-read my entry from March.")[0].looking_back
+    assert sentences("When I was a kid I hid in the wardrobe.")[0].looking_back
+    assert not sentences("I hid in the wardrobe.")[0].looking_back

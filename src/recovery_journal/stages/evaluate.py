@@ -96,6 +96,12 @@ def calibration(guessed: Sequence[tuple[Example, float, Stage | None]]) -> str:
         if inside:
             right = sum(got == e.stage for e, got in inside) / len(inside)
             lines.append(f"{label}: {right:.3f} of {len(inside)}")
+    contexts = sorted({e.context for e, _, _ in guessed})
+    by_context = []
+    for context in contexts:
+        inside = [(e, got) for e, _, got in guessed if e.context == context]
+        by_context.append(f"{context} {sum(got == e.stage for e, got in inside) / len(inside):.3f}")
+    lines.append("by context: " + ", ".join(by_context))
     return "\n".join(lines)
 
 

@@ -228,7 +228,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     telling = 0.0  # known words that tell the stages apart
     fired: list[tuple[str | None, str, float]] = []  # (as written, the lexicon phrase, how much it counted)
     contributions: dict[str, tuple[float, ...]] = {}
-    shown: dict[str, str | None] = {}
+    where: dict[str, Sentence] = {}  # the first sentence each feature came from, to show it as written
     for sentence in parsed:
         weight = settings.looking_back if sentence.looking_back else 1.0
         for feature in features(sentence):
@@ -243,8 +243,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
                 nb[i] += weight * (logs[i] - mean)
             if feature not in contributions and not feature.startswith("__"):
                 contributions[feature] = logs
-                at = sentence.find(feature)
-                shown[feature] = sentence.cue(at, feature.count(" ") + 1) if at >= 0 else None
+                where[feature] = sentence
         for hit in lexicon.match(sentence):
             pull = model.cues.get(hit.cue.phrase)
             if pull is None:
@@ -273,7 +272,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     return StageGuess(
         stage=stage,
         confidence=probabilities[best],
-        cues=_explain(model, best, fired, contributions, shown, own),
+        cues=_explain(model, best, fired, contributions, where, own),
         scores={s: probabilities[i] for i, s in enumerate(STAGES)},
         uncertain=probabilities[best] < settings.uncertain_below,
     )
@@ -291,7 +290,7 @@ def _explain(
     best: int,
     fired: list[tuple[str | None, str, float]],
     contributions: Mapping[str, tuple[float, ...]],
-    shown: Mapping[str, str | None],
+    where: Mapping[str, Sentence],
     personal: tuple[str, ...],
     limit: int = 8,
 ) -> tuple[str, ...]:
@@ -309,7 +308,15 @@ def _explain(
         ),
         reverse=True,
     )
-    words = [cue for gain, f in leaning if gain > 0.7 and (cue := shown[f]) is not None][:4]
+    words: list[str] = []
+    for gain, feature in leaning:
+        if gain <= 0.7 or len(words) == 4:
+            break
+        sentence = where[feature]
+        at = sentence.find(feature)
+        cue = sentence.cue(at, feature.count(" ") + 1) if at >= 0 else None
+        if cue is not None:
+            words.append(cue)
     ordered: list[str] = []
     for cue in [*cues, *words, *personal]:
         # "boundary" adds nothing beside "held my boundary"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import STAGES, Model, Stage
-from .text import Sentence, is_function_word, sentences
+from .text import MARKS, Sentence, is_function_word, sentences
 
 PERSONAL_FORMAT = 2  # 2: one memory per corrected entry (1 pooled word counts per stage, and is relearned)
 
@@ -171,7 +171,7 @@ def _written(parsed: list[Sentence], ranked: list[str], limit: int = 3) -> tuple
     """The first place each word was written, as the writer wrote it; negated words are never shown."""
     shown: list[str] = []
     for word in ranked:
-        if word.startswith("not_"):
+        if word.startswith(MARKS):
             continue
         for sentence in parsed:
             at = sentence.find(word)
