@@ -6,6 +6,7 @@ import json
 import random
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -216,3 +217,22 @@ def test_docs_state_the_thresholds_the_code_uses() -> None:
     assert f"at least **{module.MOVE_ENTRIES}** entries" in text
     assert f"at least **{module.MOVE_HOURS} hours** apart" in text
     assert f"first **{module.FIRST_DAY_HOURS} hours**" in text
+
+
+@pytest.mark.slow
+def test_right_now_and_stage_json_guess_in_a_real_terminal(cli: Cli, initialised: Ran) -> None:
+    from .conftest import PASSPHRASE
+    from .test_terminal import _env, run_in_terminal
+
+    steady = "Signed up for the pottery class, held my boundary, and I'm proud of myself."
+    for day in range(1, 15, 2):
+        cli("write", "--date", f"2026-03-{day:02d} 19:00", input=steady)
+    for minute in ("21:05", "22:40", "23:55"):
+        cli("write", "--date", f"2026-03-15 {minute}", input="Is it me? Am I going crazy? I doubt my memory.")
+    code, screen = run_in_terminal(["stage"], [("Passphrase", PASSPHRASE)], _env())
+    assert code == 0, screen
+    assert "Right now: Recovery" in screen and "step" not in screen, screen
+    piped = b"I held my boundary today."
+    code, screen = run_in_terminal(["stage", "--json", "guess"], [], _env(), stdin=piped)
+    assert code == 0, screen
+    assert '"stage": "recovery"' in screen and "Because of" not in screen, screen
