@@ -96,3 +96,15 @@ def test_the_examples_in_the_docs_run_as_shown() -> None:
     runner = doctest.DocTestRunner()
     runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
+
+
+@pytest.mark.slow
+def test_docs_report_the_leave_one_writer_out_figures_as_they_are() -> None:
+    from recovery_journal.stages.evaluate import leave_one_writer_out, score
+
+    guessed = leave_one_writer_out(shipped().settings)
+    scores = score([(e.stage, got) for e, _, got in guessed])
+    text = DOCS.read_text(encoding="utf-8")
+    assert f"({len(guessed):,} training entries, each guessed by a model that never saw" in text
+    assert f"accuracy {scores.accuracy:.3f}, macro-F1 {scores.macro_f1:.3f}" in text
+    assert scores.table() in text

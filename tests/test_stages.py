@@ -269,3 +269,110 @@ def test_review_never_shows_the_words_of_a_tender_entry(
     monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     asked = cli("stage", "review", input="\n")
     assert "Zqxjv" not in asked.stdout + asked.stderr
+
+
+# --- the cues a person is shown ----------------------------------------------------------------------------
+
+QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
+
+
+def _shown_cues() -> list[tuple[str, str]]:
+    from recovery_journal.stages import corpus
+
+    examples = corpus.heldout() + corpus.training()[::6]
+    return [(e.text, cue) for e in examples for cue in classify(e.text).cues]
+
+
+def test_every_cue_shown_is_the_writers_own_words() -> None:
+    """Never a word the writer didn't write ('feelings' for 'feel'), never a stem ('grie' for 'grieving')."""
+    shown = _shown_cues()
+    assert len(shown) > 1000
+    for text, cue in shown:
+        assert cue in text.translate(QUOTES).lower(), (cue, text[:80])
+
+
+def test_no_cue_shown_is_a_filler() -> None:
+    """'it was', 'in that', 'that on', 'there', 'and' once made up one cue in eight."""
+    from recovery_journal.stages.text import is_function_word, words
+
+    for text, cue in _shown_cues():
+        assert not all(is_function_word(w) for w in words(cue)), (cue, text[:80])
+    for cue in classify("It was in that moment, and there it was. That on top of it all, I cried.").cues:
+        assert cue not in ("it was", "in that", "that on", "there", "and", "it")
+
+
+@pytest.mark.parametrize(
+    ("text", "feeling"),
+    [
+        ("I'm not sad. Not angry either. Just a quiet day at home.", "sad"),
+        ("I'm not sad about him anymore, I signed up for a pottery class.", "sad"),
+        ("I don't feel guilty for saying no to her.", "guilty"),
+        ("Never ashamed of leaving. I'm not ashamed at all.", "ashamed"),
+    ],
+)
+def test_a_negated_feeling_is_never_shown_as_evidence_for_it(text: str, feeling: str) -> None:
+    guess = classify(text)
+    for cue in guess.cues:
+        if feeling in cue.split():
+            assert any(n in cue for n in ("not", "n't", "never", "no ")), (cue, guess)
+
+
+def test_a_cue_is_shown_as_written_not_as_the_lexicon_spells_it() -> None:
+    guess = classify("I let myself feel it today. Feel all of it, the grief, the anger.")
+    assert "feelings" not in guess.cues
+    assert all(c in "i let myself feel it today. feel all of it, the grief, the anger." for c in guess.cues)
+
+
+def test_json_before_the_subcommand_means_the_same_as_after_it(cli: Cli, initialised: Ran) -> None:
+    """`stage --json guess` once printed the human view: --json was taken by `stage` and dropped."""
+    text = "I finally said no to her and held my boundary."
+    before = cli("stage", "--json", "guess", input=text)
+    after = cli("stage", "guess", "--json", input=text)
+    assert before.exit_code == 0 and doc(before) == doc(after) and doc(before)["stage"] == "recovery"
+    cli("write", input="I cried for the years I lost; the grief comes in waves.")
+    assert doc(cli("stage", "--json", "show", "1")) == doc(cli("stage", "show", "1", "--json"))
+    reviewed = doc(cli("stage", "review", "--json"))["entries"]
+    assert doc(cli("stage", "--json", "review"))["entries"] == reviewed
+
+
+def test_json_is_refused_calmly_where_there_is_none(cli: Cli, initialised: Ran) -> None:
+    cli("write", input="I cried for the years I lost; the grief comes in waves.")
+    ran = cli("stage", "--json", "set", "1", "recovery")
+    assert ran.exit_code == ExitCode.INVALID_INPUT and ran.stdout == ""
+    assert "no JSON output" in ran.stderr and "Traceback" not in ran.stderr
+    assert doc(cli("stage", "show", "1", "--json"))["stage"]["source"] == "model"  # nothing changed
+
+
+# --- whose feelings, and when ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I feel free.", "I feel strong today.", "I feel at peace.", "I'm not angry anymore, I just feel free"],
+)
+def test_short_positive_entries_read_as_recovery_not_acceptance(text: str) -> None:
+    assert classify(text).stage is Stage.RECOVERY
+
+
+def test_a_feeling_that_ended_is_apart_from_one_felt_and_one_denied() -> None:
+    assert "over_angry" in sentences("I'm not angry anymore.")[0].words
+    assert "over_scar" in sentences("No longer scared of him.")[0].words
+    assert "not_angry" in sentences("I'm not angry.")[0].words
+    assert "tired" in sentences("Not angry, just tired.")[0].words  # the comma ends the negation
+
+
+def test_another_persons_feelings_are_theirs() -> None:
+    assert sentences("She is angry.")[0].words == ("she", "is", "their_angry")
+    assert "angry" not in cues_in("She is angry.") and "angry" in cues_in("I am angry.")
+    guess = classify("She is angry. She was furious that I didn't come. I stayed calm and kept my plans.")
+    assert guess.stage is Stage.RECOVERY and "angry" not in guess.cues and "furious" not in guess.cues
+
+
+def test_quoted_voices_and_old_entries_count_as_looking_back() -> None:
+    quoted = sentences(
+        'At group a newcomer said "maybe I am overreacting" twice. I told her about my routine.'
+    )
+    assert [s.looking_back for s in quoted] == [False, True, False, False]
+    assert sentences("Re-read my entry from March.")[0].looking_back
+    assert sentences("When I was a kid I hid in the wardrobe.")[0].looking_back
+    assert not sentences("I hid in the wardrobe.")[0].looking_back

@@ -18,6 +18,20 @@ IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (se
 CHOICES = "recognition, acceptance or recovery (or 1, 2, 3)"
 
 stage_app = typer.Typer(help="Healing stages: where your writing is, and how it has moved.")
+_JSON = "recovery_journal.stage.json"  # --json given before the subcommand: `stage --json guess`
+
+
+def _wants_json(ctx: typer.Context, as_json: bool) -> bool:
+    """--json before the subcommand (`stage --json show 3`) means the same as after it."""
+    return as_json or bool(ctx.meta.get(_JSON))
+
+
+def _no_json(ctx: typer.Context, command: str) -> None:
+    if ctx.meta.get(_JSON):
+        raise InvalidInput(
+            f"`stage {command}` has no JSON output; it only says what changed.",
+            hint=f"Leave out --json: recovery-journal stage {command} ...",
+        )
 
 
 def parse_stage(value: str, *, auto: bool = False) -> Stage | None:
@@ -47,6 +61,7 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     Example: recovery-journal stage
     """
     if ctx.invoked_subcommand is not None:
+        ctx.meta[_JSON] = as_json
         return
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
@@ -65,6 +80,7 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
 
     Example: recovery-journal stage show 12
     """
+    as_json = _wants_json(ctx, as_json)
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.explain(entry_id)
@@ -86,6 +102,7 @@ def set_stage(
 
     Example: recovery-journal stage set 12 acceptance
     """
+    _no_json(ctx, "set")
     chosen = parse_stage(stage, auto=True)
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
@@ -95,7 +112,7 @@ def set_stage(
         out.say(f"Entry {entry_id} is back to the model's guess: {label}.")
     else:
         out.say(
-            f"Entry {entry_id} is now {chosen.value}. Later guesses will take this into account.",
+            f"Entry {entry_id} is now {chosen.value}. Entries like it will lean that way from now on.",
             style="green",
         )
 
@@ -106,6 +123,7 @@ def relearn(ctx: typer.Context) -> None:
 
     Example: recovery-journal stage relearn
     """
+    _no_json(ctx, "relearn")
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         done = journal.stages.relearn()
@@ -132,6 +150,7 @@ def guess(
 
     Example: echo "I finally said no to her." | recovery-journal stage guess
     """
+    as_json = _wants_json(ctx, as_json)
     out = Output(as_json)
     if terminal.stdin_is_terminal():
         out.say("Type or paste the text, then press Ctrl-D.")
@@ -159,6 +178,7 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
     Example: recovery-journal stage review
     """
+    as_json = _wants_json(ctx, as_json)
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         unsure = journal.stages.uncertain()

@@ -14,7 +14,8 @@ from ..errors import Tampered
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext, field_ad
 from ..stages.journey import Journey, Point, journey
-from ..stages.model import PersonalModel, Stage, classify_with, shipped
+from ..stages.model import Stage, classify_with, shipped
+from ..stages.personal import PersonalModel
 from ..stages.record import StageRecord
 from ..storage import queries
 
@@ -59,6 +60,10 @@ class StageBook:
                         "(changed outside recovery-journal, or damaged).",
                         hint="`recovery-journal stage relearn` rebuilds it from your corrections.",
                     ) from None
+                if self._personal.outdated:  # an older kind of model: learned again from the corrections
+                    self._personal = self._learned()
+                    if not (self.journal.store.read_only or self.journal.store.foreign):
+                        self._keep(self._personal)
         return self._personal
 
     def guess(self, text: str) -> StageRecord:
@@ -115,16 +120,23 @@ class StageBook:
 
     def rebuild_personal(self) -> PersonalModel:
         """Learn the personal model afresh from every entry whose stage the writer set."""
+        personal = self._learned()
+        self._keep(personal)
+        self._personal = personal
+        return personal
+
+    def _learned(self) -> PersonalModel:
         personal = PersonalModel()
         for entry in self._corrected():
             assert entry.stage is not None and entry.stage.stage is not None  # noqa: S101 - _corrected checks
             personal.learn(entry.text, entry.stage.stage)
+        return personal
+
+    def _keep(self, personal: PersonalModel) -> None:
         model_uuid = str(uuidlib.uuid4())
         sealed = self.journal.cipher.seal_json(personal.to_json(), field_ad(*_PERSONAL_AD, model_uuid))
         with self.journal.store.write() as con:
             queries.put_personal_model(con, model_uuid, sealed)
-        self._personal = personal
-        return personal
 
     def relearn(self) -> Relearned:
         """Rebuild the personal model from all corrections; guess again every entry the writer didn't set."""

@@ -196,7 +196,7 @@ def journey_lines(journey: Journey, today: date) -> list[str]:
         summary = f"{forward} step{'s' if forward != 1 else ''} forward"
         if back:
             summary += f" and {back} step{'s' if back != 1 else ''} back"
-            lines.append(f"{summary}. Going back for a while is a normal part of healing, not a failure.")
+            lines.append(f"{summary}. Moving back for a while is a normal part of healing.")
         else:
             lines.append(f"{summary}.")
     return lines

@@ -19,7 +19,8 @@ class Example:
     text: str
 
 
-def _read(name: str) -> list[Example]:
+def read(name: str) -> list[Example]:
+    """The labelled entries of one corpus file."""
     raw = resources.files(__package__).joinpath("corpus").joinpath(name).read_text(encoding="utf-8")
     out = []
     for line in raw.splitlines():
@@ -38,9 +39,9 @@ def files() -> list[str]:
 
 def training() -> list[Example]:
     """Every labelled entry the shipped model learns from (train-*.jsonl), in a fixed order."""
-    return [e for name in files() if name.startswith("train-") for e in _read(name)]
+    return [e for name in files() if name.startswith("train-") for e in read(name)]
 
 
 def heldout() -> list[Example]:
     """Entries never trained on, written separately, used only to measure the model."""
-    return _read(HELDOUT)
+    return read(HELDOUT)

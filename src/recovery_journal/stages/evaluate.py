@@ -2,6 +2,7 @@
 
 python -m recovery_journal.stages.evaluate            # held-out figures for the shipped model
 python -m recovery_journal.stages.evaluate --cv 5     # cross-validation on the training files only
+python -m recovery_journal.stages.evaluate --lowo     # leave-one-writer-out: each training file in turn
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .corpus import Example, heldout, training
+from .corpus import Example, files, heldout, read, training
 from .model import STAGES, Model, Settings, Stage, classify_with, shipped, train
 
 
@@ -69,10 +70,54 @@ def cross_validate(examples: Sequence[Example], settings: Settings, folds: int =
     return score(pairs)
 
 
+def leave_one_writer_out(settings: Settings) -> list[tuple[Example, float, Stage | None]]:
+    """Each training file guessed by a model trained on the others: the better guide to a new writer."""
+    names = [n for n in files() if n.startswith("train-")]
+    out: list[tuple[Example, float, Stage | None]] = []
+    for name in names:
+        model = train(((e.text, e.stage) for other in names if other != name for e in read(other)), settings)
+        for example in read(name):
+            guess = classify_with(model, example.text)
+            out.append((example, guess.confidence, guess.stage))
+    return out
+
+
+def calibration(guessed: Sequence[tuple[Example, float, Stage | None]]) -> str:
+    """How often guesses were right, by confidence band and by length."""
+    bands = [(0.0, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.01)]
+    lines = []
+    for low, high in bands:
+        inside = [(e, got) for e, c, got in guessed if low <= c < high]
+        if inside:
+            right = sum(got == e.stage for e, got in inside) / len(inside)
+            lines.append(f"confidence {low:.1f} to {min(high, 1.0):.1f}: {right:.1%} right of {len(inside)}")
+    for label, low, high in (("short (<30 words)", 0, 30), ("medium", 30, 150), ("long (150+)", 150, 10**9)):
+        inside = [(e, got) for e, _, got in guessed if low <= len(e.text.split()) < high]
+        if inside:
+            right = sum(got == e.stage for e, got in inside) / len(inside)
+            lines.append(f"{label}: {right:.3f} of {len(inside)}")
+    contexts = sorted({e.context for e, _, _ in guessed})
+    by_context = []
+    for context in contexts:
+        inside = [(e, got) for e, _, got in guessed if e.context == context]
+        by_context.append(f"{context} {sum(got == e.stage for e, got in inside) / len(inside):.3f}")
+    lines.append("by context: " + ", ".join(by_context))
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv", type=int, help="k-fold cross-validation on the training files instead")
+    parser.add_argument("--lowo", action="store_true", help="leave-one-writer-out on the training files")
     args = parser.parse_args()
+    if args.lowo:
+        guessed = leave_one_writer_out(shipped().settings)
+        result = score([(e.stage, got) for e, _, got in guessed])
+        print(
+            f"leave-one-writer-out on {result.total} training entries: accuracy {result.accuracy:.3f}, "
+            f"macro-F1 {result.macro_f1:.3f}\n\n{result.table()}\n\n{calibration(guessed)}"
+        )
+        return 0
     if args.cv:
         result = cross_validate(training(), shipped().settings, args.cv)
         label = f"{args.cv}-fold cross-validation on {result.total} training entries"

@@ -1,16 +1,18 @@
 """Where a person is, and how they got here: the journal's stage over time, from its entries' stages.
 
-One entry never flips the current stage. Each entry's stage joins a weighted moving picture (recent entries
-count most; uncertain guesses count less), and the current stage changes only when another stage clearly
-leads that picture (hysteresis). Movement back is recorded exactly like movement forward: healing is not
-linear.
+One evening never moves "Right now". Each entry's stage joins a weighted moving picture (recent entries count
+most; uncertain guesses count less), and the current stage changes only when another stage clearly leads that
+picture (hysteresis) and has held on across time: at least `MOVE_ENTRIES` of its entries since the last entry
+of the current stage written while that still led, the first and the latest at least `MOVE_HOURS` apart. The
+journal's first day only settles where it starts. Movement back is recorded exactly like movement forward:
+healing is not linear. The thresholds are explained in docs/stages.md.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .model import STAGES, Stage
 
@@ -18,6 +20,9 @@ HALF_LIFE = 4.0  # entries: an entry four entries back counts half as much as th
 SWITCH_MARGIN = 0.12  # another stage must lead the current one by this share...
 SWITCH_SHARE = 0.45  # ...and hold at least this much of the picture
 MIN_WEIGHT = 0.35  # how much an uncertain guess still counts
+MOVE_ENTRIES = 3  # a new stage needs at least this many of its own entries since it took the lead...
+MOVE_HOURS = 24  # ...the first and the latest at least this far apart: more than one evening
+FIRST_DAY_HOURS = 24  # entries this soon after the first one settle where the journal starts, never a move
 
 
 @dataclass(frozen=True)
@@ -74,31 +79,50 @@ def journey(points: Sequence[Point]) -> Journey:
     ordered = sorted(points, key=lambda p: (p.when, p.entry_id))
     decay = 0.5 ** (1 / HALF_LIFE)
     weights = {s: 0.0 for s in STAGES}
-    periods: list[Period] = []
+    stages: list[Stage] = []  # each period's stage...
+    members: list[list[Point]] = []  # ...and its entries
     moves: list[Move] = []
-    current: Stage | None = None
+    since_lead: list[Point] = []  # entries since the last of the current stage's own, while it led
     for point in ordered:
         for stage in STAGES:
             weights[stage] *= decay
         weights[point.stage] += max(MIN_WEIGHT, point.confidence)
         total = sum(weights.values())
         shares = {s: w / total for s, w in weights.items()}
+        current = stages[-1] if stages else None
         leader = max(STAGES, key=lambda s: (shares[s], s == current))
         if current is None:
-            current = point.stage
-            periods.append(Period(stage=current, start=point.when, end=point.when))
-        elif (
-            leader != current
-            and shares[leader] >= SWITCH_SHARE
+            stages.append(point.stage)
+            members.append([point])
+            continue
+        members[-1].append(point)
+        if point.when - ordered[0].when < timedelta(hours=FIRST_DAY_HOURS):
+            stages[-1] = leader  # the first day settles where the journal starts; it is never a move
+            continue
+        since_lead = [] if leader == current and point.stage == current else [*since_lead, point]
+        if leader == current:
+            continue
+        theirs = [p for p in since_lead if p.stage == leader]
+        if (
+            shares[leader] >= SWITCH_SHARE
             and shares[leader] - shares[current] >= SWITCH_MARGIN
+            and len(theirs) >= MOVE_ENTRIES
+            and theirs[-1].when - theirs[0].when >= timedelta(hours=MOVE_HOURS)
         ):
-            moves.append(Move(when=point.when, source=current, target=leader))
-            periods[-1].end = point.when
-            current = leader
-            periods.append(Period(stage=current, start=point.when, end=point.when))
-        period = periods[-1]
-        period.end = point.when
-        period.entries += 1
-        period.mix[point.stage] += 1
+            # The new period starts where the new stage's run began, not at the entry that tipped it.
+            start = members[-1].index(theirs[0])
+            members.append(members[-1][start:])
+            del members[-2][start:]
+            stages.append(leader)
+            moves.append(Move(when=theirs[0].when, source=current, target=leader))
+            since_lead = []
+    periods = [_period(stage, group) for stage, group in zip(stages, members, strict=True)]
     total = sum(weights.values()) or 1.0
     return Journey(periods=periods, moves=moves, shares={s: w / total for s, w in weights.items()})
+
+
+def _period(stage: Stage, group: list[Point]) -> Period:
+    period = Period(stage=stage, start=group[0].when, end=group[-1].when, entries=len(group))
+    for point in group:
+        period.mix[point.stage] += 1
+    return period

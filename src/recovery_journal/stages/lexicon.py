@@ -281,7 +281,6 @@ CUES: dict[str, dict[float, tuple[str, ...]]] = {
             "embarrassed",
             "blame myself",
             "feel guilty",
-            "feelings",
             "process",
             "processing",
         ),
@@ -327,6 +326,7 @@ CUES: dict[str, dict[float, tuple[str, ...]]] = {
             "the old me back",
             "who i am now",
             "i am free",
+            "feel free",
             "freedom",
             "helping others",
             "help someone",
@@ -391,6 +391,10 @@ CUES: dict[str, dict[float, tuple[str, ...]]] = {
             "strong",
             "stronger",
             "peace",
+            "at peace",
+            "feel safe",
+            "feel strong",
+            "free",
             "peaceful",
             "calm",
             "happy",
@@ -432,10 +436,12 @@ class Cue:
 
 @dataclass(frozen=True)
 class Hit:
-    """A cue that fired in a sentence, with the weight it counted for there."""
+    """A cue that fired in a sentence, with the weight it counted for there and where it was written."""
 
     cue: Cue
     weight: float
+    at: int = 0  # the position of its first word in the sentence
+    size: int = 1  # how many words it spans there
 
 
 @lru_cache(maxsize=1)
@@ -467,7 +473,7 @@ def match(sentence: Sentence) -> list[Hit]:
             cue = index.get(words[at : at + size])
             if cue is not None:
                 factor = LOOKING_BACK_WEIGHT if sentence.looking_back else 1.0
-                hits.append(Hit(cue=cue, weight=cue.weight * factor))
+                hits.append(Hit(cue=cue, weight=cue.weight * factor, at=at, size=size))
                 at += size
                 break
         else:

@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import lexicon
-from .text import Sentence, features, sentences
+from .text import Sentence, features, is_function_word, sentences
+
+if TYPE_CHECKING:
+    from .personal import PersonalModel
 
 MODEL_FILE = "model.json"
 MODEL_FORMAT = 2  # 2: cue weights learned from the corpus, stored beside the word log-probabilities
-PERSONAL_FORMAT = 1
 
 
 class Stage(str, Enum):
@@ -209,53 +211,6 @@ def _cue_weights(hits: Mapping[Stage, Mapping[str, float]], settings: Settings) 
     return weights
 
 
-@dataclass
-class PersonalModel:
-    """What the writer's corrections teach: feature counts per stage, from the entries they re-labelled."""
-
-    counts: dict[Stage, Weights] = field(default_factory=lambda: {s: _weights() for s in STAGES})
-    corrections: int = 0
-
-    def learn(self, text: str, stage: Stage) -> None:
-        for feature, weight in _weighted_features(sentences(text), lexicon.LOOKING_BACK_WEIGHT).items():
-            self.counts[stage][feature] += weight
-        self.corrections += 1
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "format": PERSONAL_FORMAT,
-            "corrections": self.corrections,
-            "counts": {s.value: dict(sorted(c.items())) for s, c in self.counts.items()},
-        }
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> PersonalModel:
-        model = cls(corrections=int(raw.get("corrections", 0)))
-        for stage, counts in raw.get("counts", {}).items():
-            model.counts[Stage(stage)].update({str(k): float(v) for k, v in counts.items()})
-        return model
-
-    def adjustments(self, counts: Mapping[str, float]) -> tuple[list[float], list[tuple[float, str]]]:
-        """Log-odds to add per stage for this text, and the features that carried them."""
-        if not self.corrections:
-            return [0.0, 0.0, 0.0], []
-        vocab = set().union(*(c.keys() for c in self.counts.values()))
-        totals = [sum(self.counts[s].values()) + len(vocab) for s in STAGES]
-        # Trust grows with the number of corrections; a single one nudges, a dozen speak clearly.
-        trust = min(1.5, 0.5 + 0.1 * self.corrections)
-        shift = [0.0, 0.0, 0.0]
-        carried: list[tuple[float, str]] = []
-        for feature, weight in counts.items():
-            if feature not in vocab:
-                continue
-            logs = [math.log((self.counts[s][feature] + 1) / totals[i]) for i, s in enumerate(STAGES)]
-            mean = sum(logs) / 3
-            for i in range(3):
-                shift[i] += trust * weight * (logs[i] - mean)
-            carried.append((max(logs) - mean, feature))
-        return shift, carried
-
-
 def _softmax(values: list[float]) -> list[float]:
     top = max(values)
     exps = [math.exp(v - top) for v in values]
@@ -271,14 +226,12 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     cue_scores = [0.0, 0.0, 0.0]
     evidence = 0.0  # known words, weighted
     telling = 0.0  # known words that tell the stages apart
-    cue_weights: dict[str, float] = defaultdict(float)
-    counts = _weights()
+    fired: list[tuple[str | None, str, float]] = []  # (as written, the lexicon phrase, how much it counted)
     contributions: dict[str, tuple[float, ...]] = {}
-    shown: dict[str, str] = {}
+    where: dict[str, Sentence] = {}  # the first sentence each feature came from, to show it as written
     for sentence in parsed:
         weight = settings.looking_back if sentence.looking_back else 1.0
         for feature in features(sentence):
-            counts[feature] += weight
             logs = model.logp.get(feature)
             if logs is None:
                 continue
@@ -290,7 +243,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
                 nb[i] += weight * (logs[i] - mean)
             if feature not in contributions and not feature.startswith("__"):
                 contributions[feature] = logs
-                shown[feature] = sentence.shown(feature)
+                where[feature] = sentence
         for hit in lexicon.match(sentence):
             pull = model.cues.get(hit.cue.phrase)
             if pull is None:
@@ -298,12 +251,13 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
             factor = settings.lexicon_scale * hit.weight / hit.cue.weight  # the looking-back discount
             for i in range(3):
                 cue_scores[i] += factor * pull[i]
-            cue_weights[hit.cue.phrase] += factor * pull[STAGES.index(Stage(hit.cue.stage))]
-    personal_shift, personal_features = (personal or PersonalModel()).adjustments(counts)
-    if not cue_weights and telling < settings.min_evidence and not personal_features:
+            fired.append((_phrase_as_written(sentence, hit.at, hit.size), hit.cue.phrase, factor))
+    mine = personal.pull(model, parsed) if personal is not None else None
+    if not fired and telling < settings.min_evidence and (mine is None or not mine.any):
         return StageGuess(
             stage=None, confidence=0.0, cues=(), scores={s: 0.0 for s in STAGES}, uncertain=True
         )
+    personal_shift = mine.shift if mine is not None else (0.0, 0.0, 0.0)
     # Naive Bayes log-odds grow with length; dividing by a temperature that grows with the square root of the
     # evidence keeps a long entry from sounding far surer than a short one saying the same thing.
     scale = settings.temperature * max(1.0, math.sqrt(evidence / settings.temperature))
@@ -314,26 +268,38 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     probabilities = [round(p, 4) for p in _softmax(totals)]  # as stored, so a guess reads back identical
     best = max(range(3), key=lambda i: probabilities[i])
     stage = STAGES[best]
+    own = mine.words if mine is not None and personal_shift[best] > 0 else ()
     return StageGuess(
         stage=stage,
         confidence=probabilities[best],
-        cues=_explain(model, best, cue_weights, contributions, shown, personal_features),
+        cues=_explain(model, best, fired, contributions, where, own),
         scores={s: probabilities[i] for i, s in enumerate(STAGES)},
         uncertain=probabilities[best] < settings.uncertain_below,
     )
 
 
+def _phrase_as_written(sentence: Sentence, at: int, size: int) -> str | None:
+    """A lexicon phrase as the writer wrote it there, or None when it holds no content word ("is it me")."""
+    if all(is_function_word(w) for w in sentence.surface[at : at + size]):
+        return None
+    return sentence.written(at, size)
+
+
 def _explain(
     model: Model,
     best: int,
-    cue_weights: Mapping[str, float],
+    fired: list[tuple[str | None, str, float]],
     contributions: Mapping[str, tuple[float, ...]],
-    shown: Mapping[str, str],
-    personal: list[tuple[float, str]],
+    where: Mapping[str, Sentence],
+    personal: tuple[str, ...],
     limit: int = 8,
 ) -> tuple[str, ...]:
-    """The lexicon cues that pulled toward the chosen stage first, then the words the model leaned on most."""
-    pulling = {p: model.cues[p][best] * abs(w) for p, w in cue_weights.items() if model.cues[p][best] > 0.3}
+    """The writer's own words that pulled toward the chosen stage: lexicon cues first, then the words the
+    model leaned on most, then those a correction of theirs taught. Never a filler, never a negated word."""
+    pulling: dict[str, float] = defaultdict(float)
+    for written, phrase, factor in fired:
+        if written is not None and model.cues[phrase][best] > 0.3:
+            pulling[written] += model.cues[phrase][best] * factor
     cues = [p for p, _ in sorted(pulling.items(), key=lambda kv: (-kv[1], kv[0]))]
     leaning = sorted(
         (
@@ -342,9 +308,20 @@ def _explain(
         ),
         reverse=True,
     )
-    words = [shown[f] for gain, f in leaning if gain > 0.7][:4]
-    mine = [f.removeprefix("not_") for _, f in sorted(personal, reverse=True)[:2] if " " not in f]
-    ordered = list(dict.fromkeys([*cues, *words, *mine]))
+    words: list[str] = []
+    for gain, feature in leaning:
+        if gain <= 0.7 or len(words) == 4:
+            break
+        sentence = where[feature]
+        at = sentence.find(feature)
+        cue = sentence.cue(at, feature.count(" ") + 1) if at >= 0 else None
+        if cue is not None:
+            words.append(cue)
+    ordered: list[str] = []
+    for cue in [*cues, *words, *personal]:
+        # "boundary" adds nothing beside "held my boundary"
+        if not any(f" {cue} " in f" {kept} " for kept in ordered):
+            ordered.append(cue)
     return tuple(ordered[:limit])
 
 

@@ -67,12 +67,55 @@ NEGATORS = frozenset(
     {"not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "without", "hardly"}
 )
 _NEGATION_SPAN = 3
+# A word after a negator is 'not_' (not felt), or 'over_' when the clause says it ended ("not angry anymore",
+# "no longer scared"); a feeling word that belongs to he, she or they is 'their_' (not the writer's).
+MARKS = ("not_", "over_", "their_")
+_CLAUSE_BREAK = re.compile(r"[,;:()\"]|\s[-–—]\s")
+# Words that carry grammar rather than meaning. A cue shown to the writer is trimmed of these at either end,
+# so the reasons given for a stage are never fillers such as "it was", "in that" or "there" (docs/stages.md).
+FUNCTION_WORDS = frozenset(
+    """
+    a about above across after again against ago all almost along already also although always am among an
+    and another any anyone anything anyway anywhere are around as at away back be became because become been
+    before behind being below beside besides between beyond both but by can could did do does doing done down
+    during each either else enough even ever every everyone everything far few for from further get gets
+    getting got had has have having he her here hers herself him himself his how however i if in instead into
+    is it its itself just least less let like lot lots many may maybe me might mine more most much must my
+    myself near nearly neither never next no nobody none nor not nothing now of off often oh ok okay on once
+    one ones only onto or other others otherwise our ours ourselves out over own per perhaps quite rather
+    really same say says said see seem seemed seems several shall she should since so some somehow someone
+    something sometimes somewhere soon still such than that the their theirs them themselves then there
+    these they thing things this those though through thus till to today together tomorrow tonight too
+    toward towards under until up upon us very was we well were what whatever when whenever where whether
+    which while who whoever whole whom whose why will with within without would yeah yes yet you your yours
+    yourself yourselves
+    """.split()  # noqa: SIM905 - a list of 250 words reads better as text than as 250 quoted strings
+)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|\s*[;•]\s*|(?:^|\n)\s*[-*]\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # Markers that a sentence looks back rather than describing now.
 _LOOKING_BACK = re.compile(
     r"\b(used to|back then|at the time|back when|in those days|looking back|i remember|years? ago|"
-    r"months ago|last year|when i was with|before i left|i would always|the old me|i once)\b"
+    r"months ago|last year|when i was with|before i left|i would always|the old me|i once|"
+    r"re-?read|read back|reading back|old entr(?:y|ies)|last (?:spring|summer|autumn|fall|winter)|"
+    r"when i was (?:a kid|a child|little|young|\d+)|as a (?:kid|child|teenager)|in (?:19|20)\d\d)\b"
+)
+# Words in double quotes are someone's voice, often not the writer's now: they count like looking back.
+_QUOTED = re.compile(r'("[^"\n]{1,600}")')
+# Another person's feelings ("she is angry", "he cried") are theirs, not the writer's: marked 'their_'.
+_OTHERS = frozenset({"he", "she", "they"})
+_LINKING = frozenset(
+    """
+    is was are were be been being seems seemed looks looked sounds sounded gets got getting feels felt became
+    becomes so very really just still always
+    """.split()  # noqa: SIM905 - word lists read better as text
+)
+FEELINGS = frozenset(
+    """
+    angry furious livid fuming raging mad cross sad upset hurt heartbroken devastated ashamed guilty lonely
+    numb miserable depressed disappointed embarrassed jealous scared afraid anxious exhausted tired broken
+    crying cried sobbing sobbed wept grieving happy proud free calm excited confident strong relieved
+    """.split()  # noqa: SIM905 - word lists read better as text
 )
 # Markers that something has changed: "not ... anymore", "no longer".
 _CHANGED = re.compile(r"\b(any ?more|no longer|not any longer|these days|now i|i now)\b")
@@ -97,21 +140,54 @@ def stem(word: str) -> str:
 
 @dataclass(frozen=True)
 class Sentence:
-    """One sentence: its words (stemmed, negation-marked), and whether it looks back or notes a change."""
+    """One sentence: its words (stemmed, negation-marked), and whether it looks back or notes a change.
+
+    `spans` holds where each word was written in `text` (both words of an opened contraction share one), so a
+    cue can be shown in the writer's own words.
+    """
 
     text: str
     words: tuple[str, ...]
     surface: tuple[str, ...]
     looking_back: bool
     changed: bool
+    spans: tuple[tuple[int, int], ...] = ()
+
+    def written(self, at: int, size: int = 1) -> str:
+        """The text as written for words `at` to `at + size`: 'feel' stays 'feel', "don't" stays "don't"."""
+        if not self.spans or at < 0 or at + size > len(self.spans) or size < 1:
+            return " ".join(self.surface[at : at + size])
+        return self.text[self.spans[at][0] : self.spans[at + size - 1][1]]
+
+    def find(self, feature: str) -> int:
+        """Where a model feature (a stem or a pair of stems) first occurs, or -1."""
+        parts = tuple(feature.split(" "))
+        for at in range(len(self.words) - len(parts) + 1):
+            if self.words[at : at + len(parts)] == parts:
+                return at
+        return -1
 
     def shown(self, feature: str) -> str:
         """The words as written for a model feature (a stem or a pair of stems)."""
-        parts = feature.split(" ")
-        for at in range(len(self.words) - len(parts) + 1):
-            if self.words[at : at + len(parts)] == tuple(parts):
-                return " ".join(self.surface[at : at + len(parts)])
-        return feature.removeprefix("not_")
+        at = self.find(feature)
+        return self.written(at, len(feature.split(" "))) if at >= 0 else unmarked(feature)
+
+    def cue(self, at: int, size: int) -> str | None:
+        """Words `at` to `at + size` as a cue worth showing: the writer's own words, trimmed of function words
+        at either end, never a negated word; None when nothing telling is left ("it was", "not sad")."""
+        end = at + size
+        if any(w.startswith(MARKS) for w in self.words[at:end]):
+            return None
+        while at < end and is_function_word(self.surface[at]):
+            at += 1
+        while end > at and is_function_word(self.surface[end - 1]):
+            end -= 1
+        return self.written(at, end - at) if end > at else None
+
+
+def is_function_word(word: str) -> bool:
+    """True for a word that carries grammar rather than meaning, and for bare numbers."""
+    return word in FUNCTION_WORDS or word.isdigit()
 
 
 def normalise(text: str) -> str:
@@ -134,20 +210,63 @@ def _open_contractions(tokens: list[str]) -> list[str]:
     return out
 
 
-def mark_negation(tokens: list[str]) -> list[str]:
-    """Prefix the few words after a negator with 'not_', so 'not guilty' and 'guilty' stay apart."""
+def mark_negation(tokens: list[str], breaks: frozenset[int] = frozenset()) -> list[str]:
+    """Prefix the few words after a negator, within its clause, with 'not_' (or 'over_' when the clause says
+    the feeling ended), so 'not guilty', 'not angry anymore' and 'guilty' stay apart."""
     out: list[str] = []
     left = 0
-    for token in tokens:
+    mark = "not_"
+    for at, token in enumerate(tokens):
+        if at in breaks:
+            left = 0
         if token in NEGATORS:
             out.append(token)
             left = _NEGATION_SPAN
+            mark = "over_" if _ended(tokens, at, breaks) else "not_"
         elif left:
-            out.append("not_" + token)
+            out.append(mark + token)
             left -= 1
         else:
             out.append(token)
     return out
+
+
+def _ended(tokens: list[str], at: int, breaks: frozenset[int]) -> bool:
+    """Whether the negator's clause says something stopped: 'anymore', 'any more', 'no longer'."""
+    end = next((b for b in sorted(breaks) if b > at), len(tokens))
+    clause = tokens[at + 1 : end]
+    if tokens[at] == "no" and clause[:1] == ["longer"]:
+        return True
+    return "anymore" in clause or any(a == "any" and b == "more" for a, b in pairwise(clause))
+
+
+def mark_others(tokens: list[str]) -> list[str]:
+    """Prefix a feeling word that belongs to he, she or they with 'their_': 'she is their_angry'."""
+    out = list(tokens)
+    for at, token in enumerate(tokens):
+        if token not in _OTHERS:
+            continue
+        ahead = at + 1
+        while ahead < len(tokens) and ahead - at <= 3 and tokens[ahead] in _LINKING:
+            ahead += 1
+        if ahead < len(tokens) and unmarked(tokens[ahead]) in FEELINGS:
+            out[ahead] = "their_" + unmarked(tokens[ahead])
+    return out
+
+
+def unmarked(word: str) -> str:
+    """A word without its negation or other-person mark."""
+    for prefix in MARKS:
+        if word.startswith(prefix):
+            return word[len(prefix) :]
+    return word
+
+
+def _marked(token: str) -> str:
+    for prefix in MARKS:
+        if token.startswith(prefix):
+            return prefix + stem(token[len(prefix) :])
+    return stem(token)
 
 
 def words(text: str) -> list[str]:
@@ -155,26 +274,43 @@ def words(text: str) -> list[str]:
     return _open_contractions(_WORD.findall(text))
 
 
+def _tokens(raw: str) -> tuple[list[str], list[tuple[int, int]], frozenset[int]]:
+    """Tokens with contractions opened, where each was written in `raw`, and which ones start a new clause."""
+    tokens: list[str] = []
+    spans: list[tuple[int, int]] = []
+    breaks: set[int] = set()
+    for found in _WORD.finditer(raw):
+        if spans and _CLAUSE_BREAK.search(raw[spans[-1][1] : found.start()]):
+            breaks.add(len(tokens))
+        opened = _open_contractions([found.group()])
+        tokens += opened
+        spans += [found.span()] * len(opened)
+    return tokens, spans, frozenset(breaks)
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split an entry into sentences ready for scoring."""
     result: list[Sentence] = []
-    for raw in _SENTENCE_END.split(normalise(text)):
-        raw = raw.strip()
-        if not raw:
-            continue
-        tokens = words(raw)
-        if not tokens:
-            continue
-        marked = [("not_" + stem(t[4:])) if t.startswith("not_") else stem(t) for t in mark_negation(tokens)]
-        result.append(
-            Sentence(
-                text=raw,
-                words=tuple(marked),
-                surface=tuple(tokens),
-                looking_back=bool(_LOOKING_BACK.search(raw)),
-                changed=bool(_CHANGED.search(raw)),
+    for part in _QUOTED.split(normalise(text)):
+        quoted = part.startswith('"') and part.endswith('"') and len(part) > 1
+        for raw in _SENTENCE_END.split(part):
+            raw = raw.strip()
+            if not raw:
+                continue
+            tokens, spans, breaks = _tokens(raw)
+            if not tokens:
+                continue
+            marked = [_marked(t) for t in mark_others(mark_negation(tokens, breaks))]
+            result.append(
+                Sentence(
+                    text=raw,
+                    words=tuple(marked),
+                    surface=tuple(tokens),
+                    looking_back=quoted or bool(_LOOKING_BACK.search(raw)),
+                    changed=bool(_CHANGED.search(raw)),
+                    spans=tuple(spans),
+                )
             )
-        )
     return result
 
 
