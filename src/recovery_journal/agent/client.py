@@ -11,6 +11,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,10 +100,14 @@ def end(paths: JournalPaths, env: Mapping[str, str]) -> bool:
         return False
     try:
         _ask(paths, env, {"op": "lock"})
-        return True
     except Unavailable:
         wire.remove_stale(sock)  # a killed agent's socket, or a silent one's: nothing reaches it from now on
         return False
+    # The agent said yes and removes its socket as it ends: wait for that, so "locked" is true when said.
+    deadline = time.monotonic() + 2.0
+    while os.path.lexists(sock) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return True
 
 
 def start(
