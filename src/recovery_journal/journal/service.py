@@ -294,9 +294,15 @@ class Journal:
         return len(fresh), unreadable
 
     def new_recovery_code(self) -> str:
-        """Replace the recovery code (the passphrase stays); return the new code, to be shown once."""
+        """Replace the recovery code (the passphrase stays); return the new code, to be shown once.
+
+        Any unlocked session ends, as it does when the passphrase changes: a change of keys is a moment to
+        ask again.
+        """
         with self.store.write() as con:
-            return vault.new_recovery_code(con, self.keys)
+            code = vault.new_recovery_code(con, self.keys)
+        session.end(self.settings.paths, self.settings.env)
+        return code
 
     def recovery_code_unseen(self) -> bool:
         """Whether the newest recovery code may never have been shown (a command stopped before it could)."""
