@@ -1,4 +1,5 @@
-"""Where a journal lives: the one function that decides, and the names inside the journal home."""
+"""Where a journal lives: the one function that decides, the names inside the journal home, and the scratch
+folder in shared places, used only when it is the person's own."""
 
 from __future__ import annotations
 
