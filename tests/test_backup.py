@@ -740,6 +740,50 @@ def test_a_tampered_recovery_slot_is_named(journal: Journal, tmp_path: Path) -> 
         backup.read(tampered, PASSPHRASE)
 
 
+def _with_header(raw: bytes, header: dict, version: int | None = None) -> bytes:  # type: ignore[type-arg]
+    """The backup with another header (and version byte), its length field set to match."""
+    _, size = _header_of(raw)
+    new = json.dumps(header, sort_keys=True, separators=(",", ":")).encode()
+    start = raw[:8] + bytes([raw[8] if version is None else version])
+    return start + len(new).to_bytes(4, "big") + new + raw[13 + size :]
+
+
+@pytest.mark.parametrize("how", ["downgraded", "nulled"])
+def test_a_removed_recovery_slot_is_said_to_be_possibly_removed(
+    journal: Journal, tmp_path: Path, how: str
+) -> None:
+    code = _new_code(journal)
+    made = tmp_path / "b.rjbackup"
+    backup.create(journal, made, PASSPHRASE, WEAK)
+    raw = made.read_bytes()
+    header, _ = _header_of(raw)
+    if how == "downgraded":
+        del header["recovery"]
+    else:
+        header["recovery"] = None
+    changed = tmp_path / "changed.rjbackup"
+    changed.write_bytes(_with_header(raw, header, 1 if how == "downgraded" else None))
+    with pytest.raises(PassphraseProblem, match="no recovery-code slot") as caught:
+        backup.read(changed, backupfile.RecoveryCode(code))
+    assert "or its slot was removed" in caught.value.message
+
+
+@pytest.mark.parametrize("slot", ["", "00" * 10, "00" * 60])
+def test_an_empty_or_cut_recovery_slot_is_damaged_not_the_wrong_code(
+    journal: Journal, tmp_path: Path, slot: str
+) -> None:
+    code = _new_code(journal)
+    made = tmp_path / "b.rjbackup"
+    backup.create(journal, made, PASSPHRASE, WEAK)
+    raw = made.read_bytes()
+    header, _ = _header_of(raw)
+    header["recovery"] = slot
+    cut = tmp_path / "cut.rjbackup"
+    cut.write_bytes(_with_header(raw, header))
+    with pytest.raises(Damaged, match="recovery-code slot"):
+        backup.read(cut, backupfile.RecoveryCode(code))
+
+
 def test_a_version_1_backup_still_opens_by_passphrase_and_says_the_code_cant(
     cli: Cli, initialised: Ran
 ) -> None:

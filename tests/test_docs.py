@@ -59,3 +59,15 @@ def test_readme_opens_with_the_two_setup_commands() -> None:
     first_block = README.split("```")[1]
     assert "pip install . && recovery-journal demo" in first_block
     assert 'pip install -e ".[test]" && pytest' in first_block
+
+
+def test_the_privacy_page_names_what_a_recovery_slot_and_a_passphrase_change_do_not_do() -> None:
+    """Two limits a security review found unsaid: the code's backup slot proves no origin, and `passwd`
+    doesn't revoke a data key taken from a session."""
+    privacy = " ".join((ROOT / "docs" / "privacy.md").read_text(encoding="utf-8").split())
+    encryption = " ".join((ROOT / "docs" / "encryption.md").read_text(encoding="utf-8").split())
+    session = privacy.split("## An unlocked session", 1)[1].split(" ## ", 1)[0]
+    assert "doesn't prove where the backup came from" in privacy
+    assert "confidentiality, not origin" in encryption
+    assert "--rotate-data-key" in session and "still opens the journal" in session
+    assert "doesn't revoke a key already handed out" in encryption

@@ -188,7 +188,8 @@ def test_words_left_with_sealed_details_are_rescued_with_them(journal: Journal) 
     journal.seal_details(folder / editor.DETAILS_NAME, "an editor session ended", **details)
     (folder / editor.FILE_NAME).write_text("After, before the power cut.")
     [left] = editor.leftovers(journal.settings.scratch, journal.settings.paths.tag)
-    rescued = journal.rescue(left.text, left.raw, left.details)
+    rescued, detailed = journal.rescue(left.text, left.raw, left.details)
+    assert detailed
     assert (rescued.entry_uuid, rescued.tags, rescued.mood) == (entry.uuid, ("new",), 2)
     assert journal.save_draft(rescued.number).edited
 
@@ -199,7 +200,8 @@ def test_details_that_do_not_open_still_let_the_words_be_kept(journal: Journal) 
     (folder / editor.DETAILS_NAME).write_bytes(b"RJDRAFT\x02" + b"\0" * 60)
     (folder / editor.FILE_NAME).write_text("Words only.")
     [left] = editor.leftovers(journal.settings.scratch, journal.settings.paths.tag)
-    rescued = journal.rescue(left.text, left.raw, left.details)
+    rescued, detailed = journal.rescue(left.text, left.raw, left.details)
+    assert not detailed
     assert rescued.text == "Words only." and "couldn't be read" in rescued.reason
 
 

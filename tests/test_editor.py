@@ -13,6 +13,7 @@ import pytest
 from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode, StorageProblem
 from recovery_journal.journal import editor
+from recovery_journal.paths import JournalPaths
 from recovery_journal.sealing import drafts as drafts_module
 
 from .conftest import Cli, Ran
@@ -123,6 +124,7 @@ def test_words_left_by_a_crashed_session_are_sealed_into_a_draft(
     (other_journal / "entry.md").write_text("Another journal's words.")
     ran = cli("list")
     assert "kept safe (encrypted) as a draft" in ran.stderr
+    assert "with their date" not in ran.stderr, "there were no details beside the words"
     assert not dead.exists()
     assert other_journal.exists(), "another journal's leftovers are not taken"
     assert [d["text"] for d in doc(cli("drafts", "--json"))["drafts"]] == ["Words from before the power cut."]
@@ -174,8 +176,135 @@ def test_scratch_folder_owned_by_someone_else_is_refused(tmp_path: Path) -> None
     shared = tmp_path / "shared"
     shared.mkdir(mode=0o700)
     os.chown(shared, 12345, 12345)
-    with pytest.raises(StorageProblem, match="someone else"):
+    with pytest.raises(StorageProblem, match="another user account"):
         editor.private_root(shared)
+
+
+# --- a scratch folder in a shared place (/dev/shm, /tmp) that someone else got to first -----------------
+
+
+def _someone_elses(path: Path) -> None:
+    """Give `path` to another user, as one who made it first would have it (needs root to arrange)."""
+    if os.getuid() != 0:
+        pytest.skip("needs root to make a folder owned by another user")
+    os.chown(path, 12345, 12345, follow_symlinks=False)
+
+
+def _planted(place: Path, tag: str, suffix: str = "x") -> Path:
+    """What another user could leave: an abandoned-looking editor folder of this journal, with words in it."""
+    folder = place / f"edit-{tag}-999999999-{suffix}"
+    folder.mkdir(parents=True)
+    (folder / "entry.md").write_text("Planted words.")
+    return folder
+
+
+@pytest.mark.parametrize("how", ["link", "owner"])
+def test_a_scratch_folder_taken_by_someone_else_is_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    from recovery_journal import paths
+
+    monkeypatch.setattr(paths, "SHARED_MEMORY", tmp_path / "shm")
+    (tmp_path / "shm").mkdir()
+    env = {"XDG_RUNTIME_DIR": str(tmp_path / "runtime")}
+    assert paths.scratch_root(env) == runtime(tmp_path), "free: it is used"
+    if how == "link":
+        elsewhere = tmp_path / "theirs"
+        elsewhere.mkdir(mode=0o777)
+        runtime(tmp_path).symlink_to(elsewhere)
+    else:
+        runtime(tmp_path).mkdir(mode=0o777)
+        _someone_elses(runtime(tmp_path))
+    chosen = paths.scratch_root(env)
+    assert chosen == tmp_path / "shm" / f"recovery-journal-{os.getuid()}"
+    (tmp_path / "shm" / chosen.name).symlink_to(tmp_path)
+    assert paths.scratch_root(env).parent != tmp_path / "shm", "taken there too: the temp folder is next"
+
+
+@pytest.mark.parametrize("how", ["link", "owner"])
+def test_editor_files_are_never_written_in_a_folder_that_is_not_ours(tmp_path: Path, how: str) -> None:
+    root = tmp_path / "root"
+    if how == "link":
+        (tmp_path / "theirs").mkdir(mode=0o777)
+        root.symlink_to(tmp_path / "theirs")
+    else:
+        root.mkdir(mode=0o777)
+        _someone_elses(root)
+    with pytest.raises(StorageProblem) as refused, editor.session(root, "abc", {}):
+        pytest.fail("no session may start there")
+    assert "nothing was written there" in refused.value.message
+    assert "XDG_RUNTIME_DIR" in (refused.value.hint or "")
+    assert list((tmp_path / "theirs" if how == "link" else root).iterdir()) == []
+
+
+@pytest.mark.parametrize("how", ["link", "owner"])
+def test_words_planted_in_a_scratch_folder_that_is_not_ours_are_left_alone(tmp_path: Path, how: str) -> None:
+    root = tmp_path / "root"
+    if how == "link":
+        planted = _planted(tmp_path / "theirs", "abc")
+        root.symlink_to(tmp_path / "theirs")
+    else:
+        planted = _planted(root, "abc")
+        root.chmod(0o777)
+        _someone_elses(root)
+    assert editor.leftovers(root, "abc") == []
+    assert (planted / "entry.md").read_text() == "Planted words.", "not ours to read, nor to remove"
+
+
+def test_only_our_own_folders_and_files_are_taken_as_leftovers(tmp_path: Path) -> None:
+    root = editor.private_root(tmp_path / "root")
+    linked = _planted(tmp_path / "theirs", "abc")
+    (root / linked.name).symlink_to(linked)
+    through_link = root / "edit-abc-999999999-y"
+    through_link.mkdir(mode=0o700)
+    (through_link / "entry.md").symlink_to(linked / "entry.md")
+    (through_link / "entry.md.save").symlink_to(linked / "entry.md")
+    assert editor.leftovers(root, "abc") == []
+    assert (linked / "entry.md").read_text() == "Planted words."
+    if os.getuid() == 0:
+        foreign = _planted(root, "abc", "z")
+        _someone_elses(foreign)
+        assert editor.leftovers(root, "abc") == [] and foreign.exists()
+    ours = _planted(root, "abc", "w")
+    [found] = editor.leftovers(root, "abc")
+    assert (found.folder, found.text, found.details) == (ours, "Planted words.", None)
+    (ours / editor.DETAILS_NAME).symlink_to(linked / "entry.md")
+    assert editor.leftovers(root, "abc")[0].details is None, "details through a link aren't ours to read"
+
+
+def test_planted_words_never_become_drafts(
+    cli: Cli, initialised: Ran, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recovery_journal import paths
+
+    monkeypatch.setattr(paths, "SHARED_MEMORY", tmp_path / "no-shm")
+    monkeypatch.setattr(paths.tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    planted = _planted(tmp_path / "theirs", JournalPaths(isolated).tag)
+    runtime(tmp_path).symlink_to(tmp_path / "theirs")
+    (tmp_path / "tmp" / f"recovery-journal-{os.getuid()}").symlink_to(tmp_path / "theirs")
+    for _ in range(2):
+        ran = cli("list")
+        assert ran.exit_code == 0 and "draft" not in ran.stderr
+    assert doc(cli("drafts", "--json"))["drafts"] == []
+    assert (planted / "entry.md").exists()
+
+
+def test_a_rescue_counts_only_once_the_folder_is_gone(
+    cli: Cli, initialised: Ran, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = editor.private_root(runtime(tmp_path))
+    left = _planted(root, JournalPaths(isolated).tag)
+    with monkeypatch.context() as stuck:
+        stuck.setattr(editor, "_remove", lambda folder: None)
+        for _ in range(2):
+            ran = cli("list")
+            assert ran.exit_code == 0 and "draft" not in ran.stderr
+        assert doc(cli("drafts", "--json"))["drafts"] == [], "no copy each time it is seen"
+    assert (left / "entry.md").read_text() == "Planted words.", "they wait where they were"
+    ran = cli("list")
+    assert "kept safe (encrypted) as a draft, draft 1." in ran.stderr and not left.exists()
+    assert [d["text"] for d in doc(cli("drafts", "--json"))["drafts"]] == ["Planted words."]
 
 
 def _program(folder: Path, name: str, body: str = "#!/bin/sh\n") -> Path:
@@ -222,3 +351,19 @@ def test_ctrl_c_stops_an_editor_and_saves_nothing_as_an_entry(
     assert "stopped" in ran.stderr and "draft 1" in ran.stderr
     assert "Half a thought" not in cli("list").stdout
     assert "Half a thought" in cli("drafts", "show", "1").stdout
+
+
+def test_the_rescue_mentions_details_only_when_they_were_there(
+    cli: Cli, initialised: Ran, tmp_path: Path, isolated: Path
+) -> None:
+    from recovery_journal.journal.service import Journal
+    from recovery_journal.settings import Settings
+
+    from .conftest import PASSPHRASE
+
+    left = _planted(editor.private_root(runtime(tmp_path)), JournalPaths(isolated).tag)
+    with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:
+        journal.seal_details(left / editor.DETAILS_NAME, "an editor session ended", tags=("kept",))
+    ran = cli("list")
+    assert "draft 1, with their date, tags and other details." in ran.stderr
+    assert doc(cli("drafts", "--json"))["drafts"][0]["tags"] == ["kept"]

@@ -9,9 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recovery_journal.commands import terminal as face
-from recovery_journal.domain.entry import MAX_TAGS, inline_tags, with_inline_tags
+from recovery_journal.domain.entry import (
+    _TAG_OK,
+    MAX_TAG_CHARS,
+    MAX_TAGS,
+    clean_tags,
+    inline_tags,
+    with_inline_tags,
+)
 from recovery_journal.errors import ExitCode, UsageProblem
 from recovery_journal.journal import editor
 from recovery_journal.journal.service import Journal
@@ -39,12 +48,34 @@ def doc(ran: Ran) -> dict[str, Any]:
         ("Trailing punctuation: #grief, @sister! (#hope)", ("grief", "sister", "hope")),
         ("Unicode: #ärger #日記", ("ärger", "日記")),
         ("##double is a heading-ish mark, not a tag", ()),
+        ("A trip to #İstanbul, then #İZMİR", ("istanbul", "izmir")),
+        ("Composed or not: #a\u0308rger and #\u00e4rger", ("ärger",)),
     ],
 )
 def test_inline_tags_are_read_as_jrnl_does_without_emails_links_numbers_or_headings(
     text: str, tags: tuple[str, ...]
 ) -> None:
     assert inline_tags(text) == tags
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.text(), st.builds("{}{}".format, st.sampled_from("#@"), st.text()), st.just("#İ")),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_inline_tags_are_always_usable_tags_and_never_raise(text: str) -> None:
+    found = inline_tags(text)
+    assert all(_TAG_OK.match(tag) and len(tag) <= MAX_TAG_CHARS for tag in found)
+    assert clean_tags(found) == found, "the save re-checks tags: what the words bring must pass unchanged"
+    merged = with_inline_tags(("given",), text)
+    assert clean_tags(merged) == merged
+
+
+def test_a_tag_given_with_a_dotted_capital_i_is_kept_plainly() -> None:
+    assert clean_tags(["İstanbul", "#İzmir"]) == ("istanbul", "izmir")
+    assert clean_tags(clean_tags(["İstanbul"])) == ("istanbul",)
 
 
 def test_inline_tags_join_given_tags_and_stop_at_the_limit() -> None:
@@ -67,6 +98,33 @@ def test_an_edit_adds_the_tags_its_new_words_bring(journal: Journal) -> None:
     assert edited.tags == ("kept", "later")
     retagged = journal.edit(entry.id, EntryChanges(tags=("other",))).entry
     assert retagged.tags == ("other",), "words that didn't change don't bring their tags back"
+
+
+def test_words_never_stop_a_save_because_of_the_tags_in_them(journal: Journal) -> None:
+    from recovery_journal.domain.entry import EntryChanges
+
+    entry = journal.write("A trip to #İstanbul.")
+    assert entry.tags == ("istanbul",)
+    edited = journal.edit(entry.id, EntryChanges(text="Then #İzmir and #a\u0308\u0308b.")).entry
+    assert edited.tags == ("istanbul", "izmir", "ä"), "a second dot can't join a tag: the words keep it"
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(st.one_of(st.text(), st.builds("#{}".format, st.text())), max_size=8).map(" ".join))
+    def any_words(words: str) -> None:
+        saved = journal.write("Words: " + words)
+        assert saved.tags == inline_tags("Words: " + words)
+        journal.edit(saved.id, EntryChanges(text="Again: " + words))
+
+    any_words()
+
+
+def test_a_piped_dotted_capital_i_tag_is_saved_and_never_quoted(cli: Cli, initialised: Ran) -> None:
+    ran = cli("write", input="a trip to #İstanbul")
+    assert ran.exit_code == 0, ran.stderr
+    assert "stanbul" not in ran.stderr and "draft" not in ran.stderr
+    assert doc(cli("show", "1", "--json"))["entry"]["tags"] == ["istanbul"]
+    assert cli("drafts", "--json").exit_code == 0
+    assert doc(cli("drafts", "--json"))["drafts"] == []
 
 
 def test_the_setting_turns_inline_tags_off(journal: Journal, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -304,21 +304,127 @@ def test_a_replaced_journal_file_ends_it(
     assert cli("list", env=NO_PASSPHRASE).exit_code == ExitCode.PASSPHRASE_PROBLEM
 
 
-def test_a_session_folder_that_is_not_private_is_not_trusted(
-    cli: Cli, initialised: Ran, runtime: Path, no_terminal: None
+@pytest.mark.parametrize(("opened", "mode"), [("sessions", 0o755), ("scratch", 0o750), ("socket", 0o777)])
+def test_the_agent_ends_as_soon_as_clients_stop_trusting_it(
+    cli: Cli, initialised: Ran, runtime: Path, no_terminal: None, opened: str, mode: int
 ) -> None:
+    """One check for both sides: no `status` may say "locked" while an agent still holds the key."""
     unlock(cli)
     sock = socket_of(Settings.from_env())
-    sock.parent.chmod(0o755)  # others may look in: a client no longer trusts it, the agent goes on
+    place = {"sessions": sock.parent, "scratch": sock.parent.parent, "socket": sock}[opened]
+    place.chmod(mode)
     try:
         assert not wire.trusted(sock)
         assert cli("list", env=NO_PASSPHRASE).exit_code == ExitCode.PASSPHRASE_PROBLEM
-        assert _pid_at(sock) is not None
-        sock.parent.chmod(0o777)  # others could replace its socket: the agent ends
-        wait_until(lambda: _pid_at(sock) is None, "the agent to end in a folder others can write to")
+        wait_until(lambda: _pid_at(sock) is None, f"the agent to end once its {opened} isn't private")
     finally:
-        sock.parent.chmod(0o700)
+        if opened != "socket":  # the agent removes its socket as it ends
+            place.chmod(0o700)
+    assert json.loads(cli("status", "--json").stdout)["unlocked"] is False
     assert cli("list", env=NO_PASSPHRASE).exit_code == ExitCode.PASSPHRASE_PROBLEM
+
+
+NO_PID = 2**22 + 1  # above any pid_max: the `runtime` fixture's SIGKILL for a fake agent reaches no one
+
+
+class _FakeAgent:
+    """Listens where the agent would, its socket opened to others, and answers one request as it would."""
+
+    def __init__(self, sock: Path) -> None:
+        import threading
+
+        wire.prepare(sock)
+        sock.unlink(missing_ok=True)
+        self.sock, self.asked = sock, list[str]()
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(sock))
+        self.listener.listen(1)
+        sock.chmod(0o777)
+        self.thread = threading.Thread(target=self._answer, daemon=True)
+        self.thread.start()
+
+    def _answer(self) -> None:
+        conn, _ = self.listener.accept()
+        with conn:
+            op = wire.receive(conn)["op"]
+            self.asked.append(op)
+            reply = {"ok": True, "pid": NO_PID, "until": time.time() + 60, "idle_until": time.time() + 60}
+            wire.send(conn, {**reply, "idle": 60} if op == "status" else {"ok": True})
+        if op == "lock":
+            self.sock.unlink()
+        self.listener.close()
+
+
+def test_lock_and_status_still_reach_an_agent_whose_socket_is_not_private(runtime: Path) -> None:
+    settings = Settings.from_env()
+    sock = socket_of(settings)
+    agent = _FakeAgent(sock)
+    assert not wire.trusted(sock)
+    held = client.status(settings.paths, settings.env)
+    assert held is not None and held.pid == NO_PID, 'not "locked" while it still holds the key'
+    agent.thread.join(5)
+    agent = _FakeAgent(sock)
+    assert client.end(settings.paths, settings.env) is True
+    agent.thread.join(5)
+    assert agent.asked == ["lock"] and not sock.exists()
+
+
+def test_lock_says_plainly_when_it_cannot_confirm(
+    cli: Cli, initialised: Ran, runtime: Path, no_terminal: None
+) -> None:
+    sock = socket_of(Settings.from_env())
+    wire.prepare(sock)
+    sock.write_text("")  # not a socket of the person's own: it can't be asked, nor removed as stale
+    ran = cli("lock", "--json")
+    assert ran.exit_code == 0
+    assert json.loads(ran.stdout)["was_unlocked"] is None and json.loads(ran.stdout)["locked"] is False
+    said = cli("lock").stderr
+    assert "couldn't be confirmed" in said and "already locked" not in said
+    assert sock.exists()
+
+
+def test_a_stale_socket_is_removed_but_never_a_new_agent_s(
+    runtime: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client refused on a killed agent's socket doesn't remove the one a new `unlock` bound meanwhile."""
+    settings = Settings.from_env()
+    sock = socket_of(settings)
+    wire.prepare(sock)
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(str(sock))
+    stale.close()  # as a killed agent leaves it: there, and no one listening
+    fresh = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    real = socket.socket
+
+    raced: list[bool] = []
+
+    class Racing(real):  # type: ignore[misc, valid-type]
+        def connect(self, address: object) -> None:
+            try:
+                super().connect(address)
+            finally:  # refused on the old one; meanwhile a new agent takes the name
+                if not raced:
+                    raced.append(True)
+                    sock.unlink()
+                    fresh.bind(str(sock))
+                    fresh.listen(1)
+
+    with monkeypatch.context() as racing:
+        racing.setattr(socket, "socket", Racing)
+        assert client.status(settings.paths, settings.env) is None
+    assert sock.exists(), "the new agent's socket stays"
+    fresh.close()
+    assert client.status(settings.paths, settings.env) is None
+    assert not sock.exists(), "a socket no one listens on is removed"
+
+
+def test_a_new_recovery_code_ends_it(cli: Cli, initialised: Ran, runtime: Path, no_terminal: None) -> None:
+    unlock(cli)
+    sock = socket_of(Settings.from_env())
+    pid = _pid_at(sock)
+    assert pid is not None
+    assert cli("passwd", "--new-recovery-code").exit_code == 0
+    assert not sock.exists() and _pid_at(sock) is None
 
 
 def test_unlock_says_calmly_when_no_session_can_start(
@@ -405,14 +511,42 @@ def test_macos_credentials_read_the_uid() -> None:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as another user")
-def test_a_process_of_another_user_gets_nothing(cli: Cli, initialised: Ran, runtime: Path) -> None:
-    """With the folders opened on purpose, a process of another user reaches the socket: it gets nothing."""
-    unlock(cli)
-    sock = socket_of(Settings.from_env())
+def test_a_process_of_another_user_gets_nothing(
+    initialised: Ran, runtime: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process of another user that reaches the socket gets nothing.
+
+    It can reach it only once the folders or the socket are opened to others, and then a real agent ends
+    within a second; so the agent's serving loop runs here, in a thread, told to keep trusting its socket.
+    """
+    import threading
+
+    from recovery_journal.agent import server
+
+    settings = Settings.from_env()
+    sock = socket_of(settings)
+    wire.prepare(sock)
+    holding = server.Holding(
+        key=bytearray(32),
+        identity="i",
+        file=wire.file_of(settings.paths.db),
+        db=settings.paths.db,
+        sock=sock,
+        idle=60,
+        lifetime=60,
+    )
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(sock))
+    listener.listen(8)
+    listening = wire.socket_file(sock)
+    assert listening is not None
     opened = [runtime, sock.parent.parent, sock.parent]
     for folder in opened:
         folder.chmod(0o711)
     sock.chmod(0o777)
+    monkeypatch.setattr(wire, "trusted", lambda _sock: True)
+    serving = threading.Thread(target=server.serve, args=(holding, listener, listening), daemon=True)
+    serving.start()
     try:
         pid = os.fork()
         if pid == 0:  # the child: becomes nobody, connects, asks, reports what came back in its exit status
@@ -436,11 +570,22 @@ def test_a_process_of_another_user_gets_nothing(cli: Cli, initialised: Ran, runt
                 os._exit(status)
         _, code = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(code) == 0  # connected, and the agent closed without a byte
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:  # its own user is still served
+            conn.settimeout(5)
+            conn.connect(str(sock))
+            wire.send(conn, {"op": "status"})
+            assert wire.receive(conn)["ok"] is True
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(5)
+            conn.connect(str(sock))
+            wire.send(conn, {"op": "lock"})
+            assert wire.receive(conn)["ok"] is True
+        serving.join(5)
+        assert not serving.is_alive()
     finally:
-        sock.chmod(0o700)
+        listener.close()
         for folder in opened:
             folder.chmod(0o700)
-    assert cli("list", env=NO_PASSPHRASE).exit_code == 0  # the agent still serves its own user
 
 
 @given(st.dictionaries(st.text(max_size=20), st.one_of(st.integers(), st.text(max_size=50), st.none())))

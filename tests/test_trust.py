@@ -220,6 +220,19 @@ def test_editor_bytes_that_are_not_utf8_are_kept_exactly(
     assert _drafts(cli) == []
 
 
+@pytest.mark.parametrize("status", [1, 128 + 2, 128 + 1], ids=["failed", "stopped", "hung-up"])
+def test_bytes_that_are_not_utf8_are_kept_exactly_when_the_editor_fails_too(
+    cli: Cli, initialised: Ran, fake_editor, at_a_terminal: None, status: int
+) -> None:
+    fake_editor(raw=b"caf\xe9 at noon\n", status=status)
+    ran = cli("write")
+    assert ran.exit_code != 0 and "draft 1" in ran.stderr
+    assert _drafts(cli)[0]["not_utf8"] is True, "the bytes are kept, not U+FFFD in their place"
+    saved = cli("drafts", "save", "1", "--encoding", "latin-1")
+    assert saved.exit_code == 0, saved.stderr
+    assert "café at noon" in cli("show", "1").stdout
+
+
 def test_a_crashed_editor_file_that_is_not_utf8_is_rescued_exactly(
     journal: Journal, settings: Settings
 ) -> None:

@@ -1,9 +1,11 @@
-"""Where a journal lives: the one function that decides, and the names inside the journal home."""
+"""Where a journal lives: the one function that decides, the names inside the journal home, and the scratch
+folder in shared places, used only when it is the person's own."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ DRAFT_TMP = ".draft-"
 SNAPSHOT_TMP = ".snapshot-"
 CAPTURE_TMP = ".capture-"
 APP_NAME = "recovery-journal"
+SHARED_MEMORY = Path("/dev/shm")  # noqa: S108 - memory-backed; only a private 0700 folder of ours is used inside
 
 
 @dataclass(frozen=True)
@@ -77,17 +80,48 @@ def resolve_home(explicit: Path | None = None, env: Mapping[str, str] | None = N
 
 
 def scratch_root(env: Mapping[str, str] | None = None) -> Path:
-    """A per-user base folder for editor files, in memory-backed storage where the system has it.
+    """A per-user base folder for editor files and sessions, in memory-backed storage where the system has it.
 
     $XDG_RUNTIME_DIR is a per-user tmpfs on most Linux systems; /dev/shm is memory-backed on Linux too.
-    Elsewhere we fall back to the system temp folder, and docs/privacy.md says so.
+    Elsewhere we fall back to the system temp folder, and docs/privacy.md says so. In the shared places,
+    another user can take the name first: a place is passed over unless it is free, or already a real
+    folder of ours. When every place is taken, the last is named, and using it is refused (journal/editor.py).
     """
     env = os.environ if env is None else env
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    places = []
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).is_dir() and os.access(runtime, os.W_OK):
-        return Path(runtime) / APP_NAME
-    uid = os.getuid() if hasattr(os, "getuid") else 0
-    shm = Path("/dev/shm")  # noqa: S108 - memory-backed, and we make a private 0700 folder inside
+        places.append(Path(runtime) / APP_NAME)
+    shm = SHARED_MEMORY
     if shm.is_dir() and os.access(shm, os.W_OK):
-        return shm / f"{APP_NAME}-{uid}"
-    return Path(tempfile.gettempdir()) / f"{APP_NAME}-{uid}"
+        places.append(shm / f"{APP_NAME}-{uid}")
+    places.append(Path(tempfile.gettempdir()) / f"{APP_NAME}-{uid}")
+    return next((place for place in places if _free_or_ours(place)), places[-1])
+
+
+def _free_or_ours(place: Path) -> bool:
+    try:
+        os.lstat(place)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return owned(place, stat.S_IFDIR, closed=0)
+
+
+def yours(found: os.stat_result) -> bool:
+    """Whether what `found` describes belongs to the user running this."""
+    return not hasattr(os, "getuid") or found.st_uid == os.getuid()
+
+
+def owned(path: Path, kind: int, closed: int = 0o077) -> bool:
+    """Whether `path` is itself (not a link) of `kind` (stat.S_IFDIR...), ours, without the `closed` bits.
+
+    What another user could have put in a shared place (/dev/shm, /tmp) is trusted only when this holds.
+    """
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_IFMT(found.st_mode) == kind and yours(found) and not stat.S_IMODE(found.st_mode) & closed

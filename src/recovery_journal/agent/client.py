@@ -15,6 +15,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from ..errors import JournalError
@@ -26,6 +27,7 @@ from . import wire
 from .wire import Unavailable as Unavailable  # what callers catch
 
 ASK_TIMEOUT = 0.2  # seconds: a session that doesn't answer at once is passed over for the passphrase
+ENDING_TIMEOUT = 2.0  # seconds for an agent told to lock to remove its socket (it checks each second)
 START_TIMEOUT = 10.0  # seconds for a new agent to say it is listening
 
 
@@ -76,9 +78,13 @@ def keys(con: sqlite3.Connection, paths: JournalPaths, env: Mapping[str, str]) -
 
 
 def status(paths: JournalPaths, env: Mapping[str, str]) -> Session | None:
-    """The session for this journal, or None when it is locked."""
+    """The session for this journal, or None when it is locked.
+
+    An agent whose socket or folders stopped being private is still asked (it is ending, but holds the key
+    until it notices): saying "locked" then would not be true.
+    """
     try:
-        reply = _ask(paths, env, {"op": "status"})
+        reply = _ask(paths, env, {"op": "status"}, loose=True)
         return Session(
             until=_when(reply["until"]),
             idle_until=_when(reply["idle_until"]),
@@ -89,25 +95,34 @@ def status(paths: JournalPaths, env: Mapping[str, str]) -> Session | None:
         return None
 
 
-def end(paths: JournalPaths, env: Mapping[str, str]) -> bool:
-    """End this journal's session if there is one; whether there was. Never raises.
+def end(paths: JournalPaths, env: Mapping[str, str]) -> bool | None:
+    """End this journal's session if there is one. Never raises.
 
-    An agent that doesn't answer is locked out anyway: its socket is removed, so nothing can reach it, and it
-    ends itself within a second of noticing.
+    True when one was running and has ended, False when none was, None when it can't be confirmed: something
+    is at the socket's place that couldn't be asked to lock, nor removed. An agent whose socket or folders
+    stopped being private is asked all the same, as long as the socket is the person's own. An agent that
+    doesn't answer is locked out anyway: its socket is removed, so nothing can reach it, and it ends itself
+    within a second of noticing.
     """
     sock = wire.socket_path(paths, env)
-    if not os.path.lexists(sock):
+    seen = wire.socket_file(sock)
+    if seen is None:
         return False
     try:
-        _ask(paths, env, {"op": "lock"})
+        _ask(paths, env, {"op": "lock"}, loose=True)
     except Unavailable:
-        wire.remove_stale(sock)  # a killed agent's socket, or a silent one's: nothing reaches it from now on
-        return False
-    # The agent said yes and removes its socket as it ends: wait for that, so "locked" is true when said.
-    deadline = time.monotonic() + 2.0
-    while os.path.lexists(sock) and time.monotonic() < deadline:
-        time.sleep(0.01)
+        wire.remove_stale(sock, seen)  # a killed agent's socket, or a silent one's: nothing reaches it now
+        return None if wire.socket_file(sock) == seen else False
+    _until_removed(sock, seen)
     return True
+
+
+def _until_removed(sock: Path, seen: tuple[int, int]) -> None:
+    """Wait (briefly) for an agent told to lock to remove its socket, so "locked" is true when it is said."""
+    waited = 0.0
+    while wire.socket_file(sock) == seen and waited < ENDING_TIMEOUT:
+        time.sleep(0.01)
+        waited += 0.01
 
 
 def start(
@@ -193,21 +208,32 @@ def _spawn(hold: dict[str, Any], env: Mapping[str, str]) -> dict[str, Any]:
     return reply
 
 
-def _ask(paths: JournalPaths, env: Mapping[str, str], request: dict[str, Any]) -> dict[str, Any]:
+def _ask(
+    paths: JournalPaths, env: Mapping[str, str], request: dict[str, Any], *, loose: bool = False
+) -> dict[str, Any]:
     """One request to this journal's agent, and its reply; Unavailable for any problem (a dead agent's socket
-    is removed)."""
+    is removed).
+
+    `loose` (only for requests that carry and bring back nothing secret: status, lock) asks through a socket
+    of the person's own even when it, or a folder above it, is no longer private. The agent's user is checked
+    before anything is sent, whichever socket is found there.
+    """
     import socket  # here, not above: commands with no session never need it
 
     sock = wire.socket_path(paths, env)
-    if not wire.trusted(sock):
+    if not (wire.trusted(sock) or (loose and wire.ours(sock))):
         raise Unavailable("no private session socket")
+    seen = wire.socket_file(sock)
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         conn.settimeout(ASK_TIMEOUT)
         try:
             conn.connect(os.fspath(sock))
         except (ConnectionRefusedError, FileNotFoundError):
-            wire.remove_stale(sock)  # an agent that was killed left it
+            # An agent that was killed left it. A new `unlock` may have put its own there since, even under
+            # the same inode number (file systems reuse them at once), so one that listens now stays.
+            if not wire.listened_on(sock):
+                wire.remove_stale(sock, seen)
             raise Unavailable("no agent is listening") from None
         wire.check_peer(conn)
         wire.send(conn, request)

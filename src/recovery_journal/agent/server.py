@@ -78,12 +78,16 @@ def holding_from(message: dict[str, Any]) -> Holding:
 
 
 def still_serving(holding: Holding, listening: tuple[int, int]) -> bool:
-    """Whether the journal file is the one unlocked, and the socket still ours, where only we write."""
+    """Whether the journal file is the one unlocked, and the socket still ours and private.
+
+    Private as clients judge it (wire.trusted): a client that won't use the session must not find it still
+    holding the key.
+    """
     try:
-        same = wire.file_of(holding.db) == holding.file and wire.file_of(holding.sock) == listening
+        same = wire.file_of(holding.db) == holding.file and wire.socket_file(holding.sock) == listening
     except OSError:
         return False
-    return same and wire.unreplaceable(holding.sock)
+    return same and wire.trusted(holding.sock)
 
 
 def answer(
@@ -168,10 +172,12 @@ def main() -> None:
     try:
         try:
             listener.bind(os.fspath(holding.sock))
-            listening = wire.file_of(holding.sock)
+            listening = wire.socket_file(holding.sock)
             listener.listen(8)
         except OSError:
             return  # the starting command reads no reply, and says the session couldn't start
+        if listening is None:
+            return
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, _stop)
         _detach()
@@ -184,7 +190,7 @@ def main() -> None:
         wipe(holding.key)
         listener.close()
         with contextlib.suppress(OSError):  # unless another agent has since bound a new socket there
-            if listening is not None and wire.file_of(holding.sock) == listening:
+            if listening is not None and wire.socket_file(holding.sock) == listening:
                 holding.sock.unlink()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..paths import JournalPaths, scratch_root
+from ..paths import JournalPaths, owned, scratch_root
 
 if TYPE_CHECKING:  # the socket module is loaded only when a session is used: most commands have none
     import socket
@@ -68,31 +68,29 @@ def file_of(path: Path) -> tuple[int, int]:
     return found.st_dev, found.st_ino
 
 
-def _mine(path: Path, kind: int, closed: int = 0o077) -> bool:
-    """Whether `path` is itself (not a link) of this kind, ours, and without the `closed` mode bits."""
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return False
-    return (
-        stat.S_IFMT(found.st_mode) == kind
-        and found.st_uid == os.getuid()
-        and not stat.S_IMODE(found.st_mode) & closed
-    )
-
-
 def trusted(sock: Path) -> bool:
-    """Whether this socket, and the two folders above it, are the person's own and private."""
+    """Whether this socket, and the two folders above it, are the person's own and private.
+
+    Clients ask for the key only then, and the agent ends as soon as it stops being so: one check for both.
+    """
     sessions = sock.parent
     return (
-        _mine(sessions.parent, stat.S_IFDIR) and _mine(sessions, stat.S_IFDIR) and _mine(sock, stat.S_IFSOCK)
+        owned(sessions.parent, stat.S_IFDIR) and owned(sessions, stat.S_IFDIR) and owned(sock, stat.S_IFSOCK)
     )
 
 
-def unreplaceable(sock: Path) -> bool:
-    """Whether only its owner can remove or replace this socket: the agent ends when that stops being so."""
-    sessions = sock.parent
-    return _mine(sessions.parent, stat.S_IFDIR, 0o022) and _mine(sessions, stat.S_IFDIR, 0o022)
+def ours(sock: Path) -> bool:
+    """Whether this is a socket of the person's own (not a link), private or not: one they may ask to lock."""
+    return owned(sock, stat.S_IFSOCK, closed=0)
+
+
+def socket_file(sock: Path) -> tuple[int, int] | None:
+    """The (device, inode) of the socket itself (not through a link), or None when nothing is there."""
+    try:
+        found = os.lstat(sock)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def prepare(sock: Path) -> None:
@@ -119,11 +117,27 @@ def prepare(sock: Path) -> None:
                 raise Unavailable(f"{place} couldn't be made private ({exc.strerror})") from None
 
 
-def remove_stale(sock: Path) -> None:
-    """Remove a socket no agent listens on any more (one that was killed), if it is ours."""
-    if trusted(sock):
+def remove_stale(sock: Path, seen: tuple[int, int] | None) -> None:
+    """Remove a socket no agent answers on any more (one that was killed, or is silent), if it is ours and
+    still the one `seen` before connecting: a new agent may have bound a new socket there meanwhile."""
+    if seen is not None and ours(sock) and socket_file(sock) == seen:
         with contextlib.suppress(OSError):
             sock.unlink()
+
+
+def listened_on(sock: Path) -> bool:
+    """Whether something accepts connections at `sock` now (nothing is sent)."""
+    import socket
+
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.settimeout(0.2)
+        probe.connect(os.fspath(sock))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
 
 
 def encode(message: Mapping[str, Any]) -> bytes:

@@ -96,9 +96,14 @@ def lock(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     was = session.lock(terminal.settings(ctx))
     if as_json:
-        out.document("lock", locked=True, was_unlocked=was)
+        out.document("lock", locked=was is not None, was_unlocked=was)
     elif was:
         out.say("Locked. The next command will ask for your passphrase.", style="green")
+    elif was is None:
+        out.say(
+            "Locking couldn't be confirmed: something that isn't your session is where it listens. "
+            "A session ends itself within a second of noticing that; `recovery-journal status` shows it."
+        )
     else:
         out.say("The journal was already locked.")
 

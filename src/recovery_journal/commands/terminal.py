@@ -236,10 +236,11 @@ UNSEEN_CODE = (
 def rescued_teller(out: Output) -> opening.Told:
     """Saying, as each is made, that a crashed editor's words were kept as a draft."""
 
-    def told(number: int) -> None:
+    def told(number: int, detailed: bool) -> None:
+        details = ", with their date, tags and other details" if detailed else ""
         out.say(
             "Words from an editor session that ended early were found and kept safe (encrypted) as a draft, "
-            f"draft {number}, with their date, tags and other details. "
+            f"draft {number}{details}. "
             f"`recovery-journal drafts save {number}` saves it (or finishes the edit it was).",
             style="yellow",
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -161,13 +162,22 @@ def clean_title(title: str) -> str:
     return cleaned
 
 
+def _tag_form(tag: str) -> str:
+    """The one spelling a tag is kept in: composed (NFC) and lower-case.
+
+    Lower-casing the Turkish "İ" gives "i" plus a combining dot, which no tag may hold (and the dotted
+    capital means a plain "i" there), so the dot goes.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", tag).lower().replace("i\u0307", "i"))
+
+
 def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Lower-case, drop a leading # or @, keep first-seen order without repeats."""
     seen: dict[str, None] = {}
     for raw in tags:
         _check_encodable(raw, "tag")
         for part in raw.split(","):
-            tag = part.strip().lstrip("#@").strip().lower()
+            tag = _tag_form(part.strip().lstrip("#@").strip())
             if not tag:
                 continue
             if len(tag) > MAX_TAG_CHARS or not _TAG_OK.match(tag):
@@ -191,9 +201,14 @@ _LINK = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 
 
 def inline_tags(text: str) -> tuple[str, ...]:
-    """The @tag and #tag words in the text, lower-cased, first-seen order, each usable as a tag."""
-    found = (tag.rstrip("-").lower() for tag in _INLINE_TAG.findall(_LINK.sub(" ", text)))
-    return tuple(dict.fromkeys(tag for tag in found if len(tag) <= MAX_TAG_CHARS))
+    """The @tag and #tag words in the text, lower-cased, first-seen order, each usable as a tag.
+
+    Never raises: a word that can't be a tag as it stands stays in the words only, so the person's own text
+    can never stop a save (nor be quoted back in an error).
+    """
+    words = _LINK.sub(" ", unicodedata.normalize("NFC", text))
+    found = (_tag_form(tag.rstrip("-")) for tag in _INLINE_TAG.findall(words))
+    return tuple(dict.fromkeys(tag for tag in found if len(tag) <= MAX_TAG_CHARS and _TAG_OK.match(tag)))
 
 
 def with_inline_tags(tags: tuple[str, ...], text: str) -> tuple[str, ...]:

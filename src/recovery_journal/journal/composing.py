@@ -288,19 +288,19 @@ def _from_editor(
             "The terminal closed while the editor was open, so this wasn't saved as an entry."
         )
         if changed:
-            raise keep_unsaved(journal, closed, edited.text, session, **details)
+            raise keep_unsaved(journal, closed, edited.text, session, raw=edited.raw, **details)
         raise Interrupted(f"{closed.message} Nothing was changed.")
     if edited.interrupted:
         stopped = Interrupted("The editor was stopped (Ctrl-C), so this wasn't saved as an entry.")
         if changed:
-            raise keep_unsaved(journal, stopped, edited.text, session, **details)
+            raise keep_unsaved(journal, stopped, edited.text, session, raw=edited.raw, **details)
         raise Interrupted(
             "The editor was stopped (Ctrl-C). Nothing was changed.",
             hint="Run the command again whenever you like.",
         )
     failure = EditorFailed(f"The editor closed with an error (status {edited.status}).")
     if changed:
-        raise keep_unsaved(journal, failure, edited.text, session, **details)
+        raise keep_unsaved(journal, failure, edited.text, session, raw=edited.raw, **details)
     raise EditorFailed(
         f"{failure.message} Nothing was changed.", hint="Check $VISUAL / $EDITOR and try again."
     )

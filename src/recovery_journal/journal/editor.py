@@ -3,7 +3,9 @@
 The file lives in a fresh 0700 folder inside a per-user 0700 scratch folder (memory-backed where the system
 has one), is created 0600, and the whole folder is removed when editing ends, even on error or Ctrl-C.
 Beside it the command's details wait, sealed before the editor starts (DETAILS_NAME). Folders left by a
-crash are found at the next start, so their words can be sealed into drafts with those details.
+crash are found at the next start, so their words can be sealed into drafts with those details. The scratch
+folder may sit in a shared place (/dev/shm, /tmp): nothing there is written or read unless it is ours, a real
+folder (not a link) and private, so no one else can plant words to be kept as drafts.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EditorFailed, StorageProblem
+from ..paths import owned, yours
 from ..sealing.passphrase import for_children
 from ..storage.files import process_alive
 
@@ -72,12 +75,14 @@ class Leftover:
 
     @property
     def details(self) -> Path | None:
-        """The command's details, sealed, if the session got as far as writing them."""
+        """The command's details, sealed, if the session got as far as writing them (a file of ours)."""
         path = self.folder / DETAILS_NAME
-        return path if path.is_file() else None
+        return path if owned(path, stat.S_IFREG, closed=0) else None
 
-    def discard(self) -> None:
+    def discard(self) -> bool:
+        """Remove the folder; whether the words are gone (the folder removed, or left holding none)."""
         _remove(self.folder)
+        return not os.path.lexists(self.folder) or _blank(_read_latest(self.folder, strict=True)[0])
 
 
 def editor_command(env: Mapping[str, str], configured: str | None = None) -> list[str]:
@@ -161,24 +166,30 @@ def private_root(root: Path) -> Path:
     """Create (or check) the per-user scratch folder: ours, not a symlink, 0700."""
     try:
         root.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = root.lstat()
-        if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
-            raise StorageProblem(
-                f"{root} isn't a plain folder, so it isn't safe for editing.", hint="Remove it and try again."
-            )
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise StorageProblem(
-                f"{root} belongs to someone else, so it isn't safe for editing.",
-                hint="Set XDG_RUNTIME_DIR to a private folder, or remove that folder.",
-            )
-        if stat.S_IMODE(info.st_mode) != 0o700:
-            root.chmod(0o700)
+        unsafe = _unsafe(root)
     except OSError as exc:
         raise StorageProblem(
             f"A private folder for editing couldn't be made at {root}.",
             hint="Check the disk, or set XDG_RUNTIME_DIR to a private folder.",
         ) from exc
+    if unsafe:
+        raise StorageProblem(
+            f"{root} {unsafe}, so it isn't safe for editing, and nothing was written there.",
+            hint="Set XDG_RUNTIME_DIR to a folder only you can open; recovery-journal makes its own inside.",
+        )
     return root
+
+
+def _unsafe(root: Path) -> str | None:
+    """Why `root` can't hold editor files, or None: it is ours, a real folder, and (now) 0700."""
+    found = root.lstat()
+    if stat.S_ISLNK(found.st_mode) or not stat.S_ISDIR(found.st_mode):
+        return "isn't a plain folder"
+    if not yours(found):
+        return "belongs to another user account"
+    if stat.S_IMODE(found.st_mode) & 0o077:  # ours, but looser than it should be
+        root.chmod(0o700)
+    return None
 
 
 class Session:
@@ -251,10 +262,13 @@ def _catch_hangup(noted: list[int]) -> Any:
     return signal.signal(signal.SIGHUP, lambda signum, frame: noted.append(signum))
 
 
-def _read(path: Path) -> tuple[str, bytes | None]:
-    """The file as text, and its bytes too when they aren't UTF-8 (so nothing is silently replaced)."""
+def _read(path: Path, *, strict: bool = False) -> tuple[str, bytes | None]:
+    """The file as text, and its bytes too when they aren't UTF-8 (so nothing is silently replaced).
+
+    `strict` (for what a crash left): only a regular file of ours, never through a link.
+    """
     try:
-        raw = path.read_bytes()
+        raw = _read_ours(path) if strict else path.read_bytes()
     except FileNotFoundError:
         return "", None
     try:
@@ -263,23 +277,50 @@ def _read(path: Path) -> tuple[str, bytes | None]:
         return raw.decode("utf-8", errors="replace").removeprefix("\ufeff"), raw
 
 
-def _read_latest(folder: Path) -> tuple[str, bytes | None]:
+def _read_ours(path: Path) -> bytes:
+    """A regular file of ours, opened without following a link; FileNotFoundError for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:  # a link (ELOOP), or gone
+        raise FileNotFoundError(path) from None
+    with os.fdopen(fd, "rb") as handle:
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or not yours(found):
+            raise FileNotFoundError(path)
+        return handle.read()
+
+
+def _read_latest(folder: Path, *, strict: bool = False) -> tuple[str, bytes | None]:
     """After a hang-up or a crash: nano's rescue file if it left one (newer than its last save), else ours."""
-    rescued = _read(folder / _NANO_RESCUE)
-    return rescued if rescued[0].strip() else _read(folder / FILE_NAME)
+    rescued = _read(folder / _NANO_RESCUE, strict=strict)
+    return rescued if not _blank(rescued[0]) else _read(folder / FILE_NAME, strict=strict)
+
+
+def _blank(text: str) -> bool:
+    """No words: only spaces, or the zeros a removal that couldn't finish wrote over them."""
+    return not text.replace("\0", "").strip()
 
 
 def leftovers(root: Path, tag: str) -> list[Leftover]:
-    """Editor folders of this journal whose process is gone; empty ones are removed on the spot."""
-    if not root.is_dir():
+    """Editor folders of this journal whose process is gone; empty ones are removed on the spot.
+
+    Only in a scratch folder that is ours and private, and only folders and files of ours, never through a
+    link: anything else there was put by someone else, and is left alone.
+    """
+    try:
+        if _unsafe(root):
+            return []
+    except OSError:  # not there (nothing to find), or can't be checked
         return []
     found: list[Leftover] = []
     for folder in root.glob(f"edit-{tag}-*"):
         parts = folder.name.split("-")
         if len(parts) < 4 or not parts[2].isdigit() or process_alive(int(parts[2])):
             continue
-        text, raw = _read_latest(folder)
-        if text.strip():
+        if not owned(folder, stat.S_IFDIR, closed=0):
+            continue
+        text, raw = _read_latest(folder, strict=True)
+        if not _blank(text):
             found.append(Leftover(folder=folder, text=text, raw=raw))
         else:
             _remove(folder)

@@ -25,8 +25,9 @@ Ask = Callable[[], str]
 AskTry = Callable[[int], str]
 # Asks again, told why the last try didn't open (None on the first), so it can say what to check.
 AskAgain = Callable[[JournalError | None], str]
-# Told the number of each draft made from a crashed editor's words, as soon as it is made.
-Told = Callable[[int], None]
+# Told the number of each draft made from a crashed editor's words, as soon as it is made, and whether the
+# command's details (date, tags...) were found with them and kept too.
+Told = Callable[[int, bool], None]
 T = TypeVar("T")
 
 PROMPT_TRIES = 3
@@ -216,11 +217,16 @@ def _rescue_leftovers(journal: Journal, told: Told | None) -> list[int]:
         return []  # no drafts can be written there; the words wait in the private folder for a writable open
     rescued = []
     for leftover in editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
-        number = journal.rescue(leftover.text, leftover.raw, leftover.details).number
-        leftover.discard()
+        draft, detailed = journal.rescue(leftover.text, leftover.raw, leftover.details)
+        number = draft.number
+        if not leftover.discard():
+            # The words are still in a folder that couldn't be removed: a draft now would be made again on
+            # every open. They wait there (doctor names them) until it can be.
+            journal.discard_draft(number)
+            continue
         rescued.append(number)
         if told is not None:  # said at once, so a later failure can't hide it
-            told(number)
+            told(number, detailed)
     return rescued
 
 

@@ -294,9 +294,15 @@ class Journal:
         return len(fresh), unreadable
 
     def new_recovery_code(self) -> str:
-        """Replace the recovery code (the passphrase stays); return the new code, to be shown once."""
+        """Replace the recovery code (the passphrase stays); return the new code, to be shown once.
+
+        Any unlocked session ends, as it does when the passphrase changes: a change of keys is a moment to
+        ask again.
+        """
         with self.store.write() as con:
-            return vault.new_recovery_code(con, self.keys)
+            code = vault.new_recovery_code(con, self.keys)
+        session.end(self.settings.paths, self.settings.env)
+        return code
 
     def recovery_code_unseen(self) -> bool:
         """Whether the newest recovery code may never have been shown (a command stopped before it could)."""
@@ -602,8 +608,11 @@ class Journal:
         draft = draft_files.new("", reason, self.now(), **details)
         draft_files.write_beside(path, self.cipher, self.keys.journal_id, draft)
 
-    def rescue(self, text: str, raw: bytes | None, details: Path | None) -> Draft:
-        """Keep words an editor session left behind as a draft, with the details sealed beside them if any."""
+    def rescue(self, text: str, raw: bytes | None, details: Path | None) -> tuple[Draft, bool]:
+        """Keep words an editor session left behind as a draft, with the details sealed beside them if any.
+
+        Also says whether those details were there and could be read (and so are in the draft).
+        """
         reason = "an editor session ended before it was saved"
         kept: Draft | None = None
         if details is not None:
@@ -612,9 +621,9 @@ class Journal:
             except (InvalidCiphertext, OSError, ValueError):
                 reason += " (its date, tags and other details couldn't be read)"
         if kept is None:
-            return self.keep_draft(text, reason=reason, raw=raw)
+            return self.keep_draft(text, reason=reason, raw=raw), False
         fields = {k: getattr(kept, k) for k in _DRAFT_DETAILS}
-        return self.keep_draft(text, reason=kept.reason, raw=raw, **fields)
+        return self.keep_draft(text, reason=kept.reason, raw=raw, **fields), True
 
     def save_draft(self, number: int, encoding: str | None = None) -> SavedDraft:
         """Turn a kept draft into an entry, or finish the edit it came from, then remove the draft.

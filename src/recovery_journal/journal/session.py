@@ -39,6 +39,6 @@ def status(settings: Settings) -> Session | None:
     return client.status(settings.paths, settings.env)
 
 
-def lock(settings: Settings) -> bool:
-    """End this journal's session; whether one was running."""
+def lock(settings: Settings) -> bool | None:
+    """End this journal's session; whether one was running (None: something there can't be confirmed gone)."""
     return client.end(settings.paths, settings.env)

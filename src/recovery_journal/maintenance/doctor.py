@@ -223,7 +223,8 @@ def journal_checks(journal: Journal, report: Report) -> None:
         report.add(
             "editor files",
             "note",
-            "An editor session left words behind; opening the journal seals them into a draft.",
+            f"An editor session left words behind in {journal.settings.scratch}. They become a sealed draft "
+            "once the journal opens for writing and their folder there can be removed.",
         )
 
 

@@ -28,6 +28,9 @@ VERSION = 2  # 2 added the recovery-code slot; 1 is still read
 _FIELDS = {1: {"kdf", "salt", "wrapped", "chunk"}, 2: {"kdf", "salt", "wrapped", "chunk", "recovery"}}
 _RECOVERY_INFO = b"recovery-journal/v2/backup-recovery"
 _CHECK_LEN = 16
+# The least a slot can be: the check, then the file key sealed to the code's public key (ephemeral public key,
+# nonce, the key itself, padded, and the tag).
+_SLOT_LEAST = _CHECK_LEN + crypto.X25519_LEN + crypto.NONCE_LEN + crypto.KEY_LEN + crypto.TAG_LEN
 CHUNK = 64 * 1024
 TAG = 16
 MAX_HEADER = 64 * 1024
@@ -164,7 +167,7 @@ def has_recovery_slot(data: BinaryIO) -> bool:
 def no_recovery_slot() -> PassphraseProblem:
     return PassphraseProblem(
         "This backup has no recovery-code slot (it was made before backups carried one, or while the "
-        "journal's code was older than that), so only its passphrase opens it.",
+        "journal's code was older than that, or its slot was removed), so only its passphrase opens it.",
         hint="Give the passphrase the journal had when the backup was made, or --passphrase-file.",
     )
 
@@ -216,6 +219,8 @@ def _open_recovery_slot(header: dict[str, Any], given: RecoveryCode) -> bytes:
         slot = bytes.fromhex(str(header["recovery"]))
     except ValueError:
         raise _damaged("its recovery-code slot isn't readable") from None
+    if len(slot) < _SLOT_LEAST:  # emptied or cut short: damage, not a code from another time
+        raise _damaged("its recovery-code slot isn't whole")
     private, public = crypto.recovery_backup_keypair(vault.read_recovery_code(given.code))
     check, sealed = slot[:_CHECK_LEN], slot[_CHECK_LEN:]
     if not hmac.compare_digest(check, _recovery_check(public, sealed[: crypto.X25519_LEN])):
