@@ -532,4 +532,4 @@ class _Bar:
 
 
 def _progress_bar(out: Output, entries: int) -> _Bar | None:
-    return _Bar(entries) if entries >= 2000 and out.err.is_terminal and not out.json_mode else None
+    return _Bar(entries) if entries >= 2000 and out.err_terminal and not out.json_mode else None
