@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
-from ..domain.entry import leave_out_tender
 from ..domain.words import counted, when_saved
 from ..errors import AlreadyExists, UsageProblem
 from ..journal.service import Journal
@@ -69,9 +68,12 @@ def _backup_passphrase(ctx: typer.Context, given: Path | None) -> str:
 
 
 def _read_backup(
-    ctx: typer.Context, file: Path, given: Path | None, by_code: bool
+    ctx: typer.Context, file: Path, given: Path | None, by_code: bool, *, keep: bool = True
 ) -> tuple[Incoming, str | None]:
-    """The backup, opened with the recovery code (asked) or its passphrase; and the passphrase, if one."""
+    """The backup, opened with the recovery code (asked) or its passphrase; and the passphrase, if one.
+
+    With `keep` false its entries are checked and counted, not held (for verify).
+    """
     if by_code and given is not None:
         raise UsageProblem(
             "--recovery-code and --passphrase-file each open the backup; give one of them.",
@@ -79,11 +81,11 @@ def _read_backup(
         )
     if by_code:
         incoming = backups.read_with_recovery_code(
-            file, terminal.settings(ctx), terminal.recovery_code_prompt()
+            file, terminal.settings(ctx), terminal.recovery_code_prompt(), keep=keep
         )
         return incoming, None
     secret = _backup_passphrase(ctx, given)
-    return backups.read(file, secret), secret
+    return backups.read(file, secret, keep=keep), secret
 
 
 def _join(parts: list[str]) -> str:
@@ -190,7 +192,7 @@ def verify(
     Example: recovery-journal backup verify ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
-    incoming = _read_backup(ctx, file, passphrase_file, recovery_code)[0]
+    incoming = _read_backup(ctx, file, passphrase_file, recovery_code, keep=False)[0]
     summary = backups.summary_of(incoming, file.stat().st_size)
     if as_json:
         out.document(
@@ -409,29 +411,36 @@ def export(
         outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
-        found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
-        entries, tender = leave_out_tender(found.entries, include_tender)
-        now = journal.now()
+        found = backups.Contents(
+            journal,
+            wanted,
+            skip_damaged=skip_damaged,
+            include_tender=include_tender,
+            revisions=fmt == "json",
+            stopped="the export stopped there: what came before it was written out, nothing after it",
+        )
         whole = not (since or until or tag or stage)  # the safety plan goes only with the whole journal
         plan = journal.care.plan() if whole else None
-        if fmt == "json":
-            text = exports.as_json(
-                [(e, found.revisions.get(e.id, [])) for e in entries],
-                journal.milestones.all(),
-                journal.counters.all(),
-                now,
-                plan,
-                tender_left_out=tender,
-            )
-        elif fmt == "markdown":
-            text = exports.as_markdown(entries, journal.milestones.all(), now, plan, tender_left_out=tender)
+        milestones = journal.milestones.all()
+
+        def write(stream: TextIO) -> None:  # entries are written as they are read, never all held at once
+            if fmt == "json":
+                counters = journal.counters.all()
+                exports.write_json(
+                    stream, found, milestones, counters, journal.now(), plan, found.tender_count
+                )
+            elif fmt == "markdown":
+                entries = (entry for entry, _ in found)
+                exports.write_markdown(stream, entries, milestones, journal.now(), plan, found.tender_count)
+            else:
+                exports.write_text(stream, (entry for entry, _ in found))
+
+        if output is not None:
+            outfiles.write_streamed(output, write, overwrite=force)
+            out.say(f"Exported {counted(found.entries, 'entry')} to {output}.", style="green")
         else:
-            text = exports.as_text(entries)
-    if output is not None:
-        outfiles.write_text(output, text, overwrite=force)
-        out.say(f"Exported {counted(len(entries), 'entry')} to {output}.", style="green")
-    else:
-        sys.stdout.write(text)
+            write(sys.stdout)
+    tender = found.tender_left_out
     out.say(NOT_ENCRYPTED)
     if tender:
         out.say(exports.tender_note(tender))

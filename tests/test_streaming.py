@@ -1,0 +1,139 @@
+"""Exports and backups are written as they are read, a batch of entries at a time, and say the same."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from recovery_journal.errors import ExitCode, WrongSecret
+from recovery_journal.portability import backup
+
+from .conftest import PASSPHRASE, Cli, Ran
+
+
+@pytest.fixture
+def written(cli: Cli, initialised: Ran) -> Cli:
+    """Seven entries (so a batch of two leaves a part batch): an edit, a tender one, a prompt, a milestone."""
+    for n in range(1, 8):
+        args = ["--title", f"Day {n}", "--tag", "walk", "--mood", str(n)] if n % 2 else []
+        if n == 4:
+            args += ["--tender"]
+        ran = cli("write", *args, input=f"Words of day {n}.\nA second line with ünïcödé.")
+        assert ran.exit_code == 0, ran.stderr
+    assert cli("edit", "3", input="Day three, changed.").exit_code == 0
+    assert cli("write", "--prompt", "current", input="Answered a prompt.").exit_code == 0
+    assert cli("milestone", "add", "First walk alone", "--kind", "first").exit_code == 0
+    return cli
+
+
+def _same_apart_from_the_time(fmt: str, one: str, other: str) -> None:
+    if fmt == "json":
+        first, second = json.loads(one), json.loads(other)
+        first.pop("exported"), second.pop("exported")
+        assert first == second
+    elif fmt == "markdown":  # the third line says when it was exported
+        assert one.split("\n")[3:] == other.split("\n")[3:]
+    else:
+        assert one == other
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "txt"])
+@pytest.mark.parametrize("tender", [[], ["--include-tender"]])
+def test_an_export_in_small_batches_says_what_one_batch_says(
+    written: Cli, monkeypatch: pytest.MonkeyPatch, fmt: str, tender: list[str]
+) -> None:
+    whole = written("export", "--format", fmt, *tender)
+    monkeypatch.setattr(backup, "BATCH", 2)
+    batched = written("export", "--format", fmt, *tender)
+    assert whole.exit_code == batched.exit_code == 0, batched.stderr
+    _same_apart_from_the_time(fmt, whole.stdout, batched.stdout)
+    assert whole.stderr == batched.stderr
+    assert (
+        "Day 1" in batched.stdout or "Words of day 1" in batched.stdout
+    ) and "Answered a prompt" in batched.stdout
+    assert ("Words of day 4" in batched.stdout) == bool(tender)
+
+
+def test_the_json_export_is_compact_one_entry_a_line_and_complete(written: Cli) -> None:
+    ran = written("export", "--format", "json")
+    lines = ran.stdout.splitlines()
+    data = json.loads(ran.stdout)
+    assert len(lines) == len(data["entries"]) + 2, "an opening line, one line per entry, a closing line"
+    assert [e["id"] for e in data["entries"]] == [1, 2, 3, 5, 6, 7, 8], "the tender entry 4 stays out"
+    assert data["tender_left_out"] == 1 and data["milestones"][0]["text"] == "First walk alone"
+    assert data["entries"][2]["revisions"][0]["text"].startswith("Words of day 3")
+    assert data["entries"][-1]["prompt"] and ": " not in lines[0] and lines[1].startswith('{"created":')
+
+
+def test_the_markdown_export_says_after_the_entries_how_many_tender_ones_stayed_out(written: Cli) -> None:
+    markdown = written("export").stdout
+    note = markdown.index("1 entry you marked as tender was left out")
+    assert markdown.rindex("Answered a prompt") < note < markdown.index("## Milestones")
+
+
+def _damage(home: Path, entry_id: int) -> None:
+    con = sqlite3.connect(home / "journal.db")
+    blob = bytearray(con.execute("SELECT text FROM entries WHERE id = ?", (entry_id,)).fetchone()[0])
+    blob[20] ^= 0xFF
+    con.execute("UPDATE entries SET text = ? WHERE id = ?", (bytes(blob), entry_id))
+    con.commit()
+    con.close()
+
+
+def test_damage_in_a_later_batch_stops_a_piped_export_and_says_what_went_out(
+    written: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backup, "BATCH", 2)
+    _damage(isolated, 6)
+    ran = written("export", "--format", "txt")
+    assert ran.exit_code == ExitCode.TAMPERED and "Traceback" not in ran.stderr
+    assert "Entry 6" in ran.stderr and "the export stopped there" in ran.stderr
+    assert "Words of day 1" in ran.stdout and "Words of day 7" not in ran.stdout
+    skipped = written("export", "--format", "txt", "--skip-damaged")
+    assert skipped.exit_code == 0 and "Words of day 7" in skipped.stdout and "entry 6" in skipped.stderr
+
+
+def test_damage_in_a_later_batch_leaves_no_export_file_and_no_partial_one(
+    written: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(backup, "BATCH", 2)
+    _damage(isolated, 6)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for fmt in ("json", "markdown", "txt"):
+        ran = written("export", "--format", fmt, "-o", str(folder / f"export.{fmt}"))
+        assert ran.exit_code == ExitCode.TAMPERED and "Entry 6" in ran.stderr
+        assert list(folder.iterdir()) == [], "nothing written, not even a temporary file"
+    made = written("backup", "create", str(folder / "b.rjbackup"))
+    assert made.exit_code == ExitCode.TAMPERED and "nothing was written" in made.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_backup_written_in_batches_restores_whole(
+    written: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(backup, "BATCH", 3)
+    target = tmp_path / "b.rjbackup"
+    made = written("backup", "create", str(target))
+    assert made.exit_code == 0 and "Backed up 8 entries, 1 milestone" in made.stderr
+    verified = written("backup", "verify", str(target), "--json")
+    assert json.loads(verified.stdout)["entries"] == 8 and json.loads(verified.stdout)["revisions"] == 1
+    fresh = {"RECOVERY_JOURNAL_HOME": str(tmp_path / "fresh")}
+    assert written("backup", "restore", str(target), env=fresh).exit_code == 0
+    before = written("export", "--format", "json", "--include-tender").stdout
+    after = written("export", "--format", "json", "--include-tender", env=fresh).stdout
+    _same_apart_from_the_time("json", before, after)
+
+
+def test_checking_a_backup_counts_its_entries_without_keeping_them(written: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "b.rjbackup"
+    assert written("backup", "create", str(target)).exit_code == 0
+    checked = backup.read(target, PASSPHRASE, keep=False)
+    kept = backup.read(target, PASSPHRASE)
+    assert checked.entries == [] and len(kept.entries) == 8
+    assert checked.counts() == kept.counts() and checked.meta == kept.meta
+    with pytest.raises(WrongSecret):  # a wrong passphrase is still said as one, not as damage
+        backup.read(target, "not the passphrase", keep=False)
