@@ -137,3 +137,64 @@ def test_checking_a_backup_counts_its_entries_without_keeping_them(written: Cli,
     assert checked.counts() == kept.counts() and checked.meta == kept.meta
     with pytest.raises(WrongSecret):  # a wrong passphrase is still said as one, not as damage
         backup.read(target, "not the passphrase", keep=False)
+
+
+def _jrnl_file(path: Path, count: int) -> Path:
+    days = [
+        f"[2020-{1 + n // 28 % 12:02d}-{1 + n % 28:02d} {n % 24:02d}:{n % 60:02d}] Day {n}."
+        for n in range(count)
+    ]
+    path.write_text("\n\n".join(f"{day}\nI walked by the sea and felt calmer.\n" for day in days))
+    return path
+
+
+@pytest.mark.slow
+def test_a_big_import_shows_a_progress_bar_on_a_terminal_and_nothing_on_a_pipe(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from .test_terminal import _env, run_in_terminal
+
+    source = _jrnl_file(tmp_path / "journal.txt", 2000)
+    code, screen = run_in_terminal(
+        ["import", "jrnl", str(source)],
+        [],
+        {**_env(), "TERM": "xterm", "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE},
+    )
+    assert code == 0, screen
+    assert "Importing" in screen and "Added 2000 entries" in screen
+    again = _jrnl_file(tmp_path / "more.txt", 2100)  # 100 new ones, 2000 already here
+    piped = subprocess.run(
+        [sys.executable, "-m", "recovery_journal", "import", "jrnl", str(again)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "Importing" not in piped.stderr and "\x1b" not in piped.stderr
+    assert "Added 100 entries" in piped.stderr and "2000 entries are already here" in piped.stderr
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-03-01 09:00",
+        "2024-03-01 23:59:59",
+        "2024-03-01",
+        "2024-02-30 10:00",
+        "2023-02-29",
+        "2024-03-01 24:00",
+    ],
+)
+def test_jrnl_dates_read_directly_are_the_moments_dateutil_reads(text: str) -> None:
+    from dateutil import parser
+
+    from recovery_journal.portability.importers import _jrnl_date
+
+    try:
+        expected = parser.parse(text).astimezone()
+    except (ValueError, OverflowError):
+        expected = None
+    assert _jrnl_date(text) == expected

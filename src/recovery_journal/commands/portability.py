@@ -130,7 +130,7 @@ def create(
                 out.say(OLD_CODE)
             _say_left_out(out, left_out)
             return
-        progress = _progress_bar(out, journal.count())
+        progress = _progress_bar(out, journal.count(), "Backing up")
         with progress or contextlib.nullcontext():
             summary = backups.create(
                 journal,
@@ -259,7 +259,11 @@ def restore(
             return
         chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
         protect = terminal.ask_new_passphrase(current) if secret is None else secret
-        journal, code, report = backups.restore_new(current, protect, incoming)
+        progress = _progress_bar(out, len(incoming.entries), "Restoring")
+        with progress or contextlib.nullcontext():
+            journal, code, report = backups.restore_new(
+                current, protect, incoming, progress.update_to if progress else None
+            )
         with journal:
             _report(out, report, dry_run=False, as_json=as_json, recovery_code=code)
             _show_code(out, journal, code, as_json)
@@ -458,7 +462,11 @@ def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json
         snapshot = None
         if report.changed and not dry_run:  # a safety copy only when something will change
             snapshot = str(backups.snapshot(journal))
-            report = backups.merge(journal, read.incoming)
+            progress = _progress_bar(out, len(read.incoming.entries), "Importing")
+            with progress or contextlib.nullcontext():
+                report = backups.merge(
+                    journal, read.incoming, progress=progress.update_to if progress else None
+                )
     _report(out, report, dry_run=dry_run, as_json=as_json, snapshot=snapshot, skipped=read.skipped_empty)
     if not as_json and report.entries_added and not dry_run:
         out.say(
@@ -473,7 +481,9 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
     created = terminal.create_journal(current, intro)
     code = created.recovery_code
     with created.journal as journal:
-        report = backups.merge(journal, read.incoming)
+        progress = _progress_bar(out, len(read.incoming.entries), "Importing")
+        with progress or contextlib.nullcontext():
+            report = backups.merge(journal, read.incoming, progress=progress.update_to if progress else None)
         _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty, recovery_code=code)
         _show_code(out, journal, code, as_json)
     if not as_json:
@@ -523,11 +533,11 @@ def import_dayone(
 class _Bar:
     """A Rich progress bar on stderr for big journals (a terminal only)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, doing: str) -> None:
         from rich.progress import Progress
 
         self._progress = Progress(transient=True, console=Output().err)
-        self._task = self._progress.add_task("Backing up", total=total)
+        self._task = self._progress.add_task(doing, total=total)
 
     def __enter__(self) -> _Bar:
         self._progress.start()
@@ -540,5 +550,6 @@ class _Bar:
         self._progress.update(self._task, completed=done, total=total)
 
 
-def _progress_bar(out: Output, entries: int) -> _Bar | None:
-    return _Bar(entries) if entries >= 2000 and out.err_terminal and not out.json_mode else None
+def _progress_bar(out: Output, entries: int, doing: str) -> _Bar | None:
+    """A bar while many entries are worked through, on a terminal; nothing on a pipe or with --json."""
+    return _Bar(entries, doing) if entries >= 2000 and out.err_terminal and not out.json_mode else None

@@ -407,18 +407,27 @@ def snapshot(journal: Journal) -> Path:
     return path
 
 
-def merge(journal: Journal, incoming: portable.Incoming, *, dry_run: bool = False) -> MergeReport:
-    """Merge into the open journal in one transaction; a dry run works it all out, then rolls it back."""
+def merge(
+    journal: Journal,
+    incoming: portable.Incoming,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> MergeReport:
+    """Merge into the open journal in one transaction; a dry run works it all out, then rolls it back.
+
+    A dry run gives new entries no stage: what it reports doesn't depend on them, and guessing is most of
+    an import's time.
+    """
 
     class _DryRun(Exception):
         pass
 
     report = MergeReport()
+    guess = (lambda text: None) if dry_run else journal.stages.guess
     try:
         with journal.store.write() as con:
-            report = merge_into(
-                con, journal.cipher, incoming, lambda text: journal.stages.guess(text), journal.now()
-            )
+            report = merge_into(con, journal.cipher, incoming, guess, journal.now(), progress)
             if report.changed and not dry_run:
                 journal.stages.rebuild_personal()
             if dry_run:
@@ -429,7 +438,7 @@ def merge(journal: Journal, incoming: portable.Incoming, *, dry_run: bool = Fals
 
 
 def restore_new(
-    settings: Settings, passphrase: str, incoming: portable.Incoming
+    settings: Settings, passphrase: str, incoming: portable.Incoming, progress: Progress | None = None
 ) -> tuple[Journal, str, MergeReport]:
     """A new journal holding exactly the backup's contents, made whole or not at all."""
     from ..stages.model import shipped
@@ -445,7 +454,7 @@ def restore_new(
 
             return StageRecord.from_model(classify_with(model, text), model.name)
 
-        reports.append(restore_into_new(con, cipher, incoming, guess))
+        reports.append(restore_into_new(con, cipher, incoming, guess, progress))
 
     journal, code = Journal.create(settings, passphrase, fill=fill)
     return journal, code, reports[0]

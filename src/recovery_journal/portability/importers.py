@@ -152,7 +152,16 @@ def jrnl(path: Path) -> Imported:
     return _jrnl_text(_text(raw, path), path)
 
 
+# jrnl's own header dates ("2024-03-01 09:00"): read directly, the same moment dateutil would read.
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?")
+
+
 def _jrnl_date(text: str) -> datetime | None:
+    if _PLAIN_DATE.fullmatch(text):
+        try:
+            return _aware(datetime.fromisoformat(text))
+        except ValueError:  # a day or an hour that doesn't exist: as dateutil says, it isn't a date
+            return None
     from dateutil import parser
 
     try:

@@ -24,7 +24,16 @@ from ..stages.record import StageRecord
 from ..storage import queries
 from .portable import Incoming
 
-Guess = Callable[[str], StageRecord]
+Guess = Callable[[str], StageRecord | None]
+Progress = Callable[[int, int], None]  # (entries done, entries in all), every PROGRESS_EVERY entries
+PROGRESS_EVERY = 250
+
+
+def _told(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+        progress(done, total)
+
+
 _CONFLICT_NS = uuidlib.UUID("5c7e1f0e-6f0a-4a53-9b65-3d1f5b0f2a77")
 
 
@@ -122,14 +131,20 @@ def _insert_entry(
 
 
 def restore_into_new(
-    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, guess: Guess
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    incoming: Incoming,
+    guess: Guess,
+    progress: Progress | None = None,
 ) -> MergeReport:
     """Fill a brand-new journal, keeping entry and milestone numbers as they were."""
     report = MergeReport()
-    for entry, revisions in incoming.entries:
+    total = len(incoming.entries)
+    for done, (entry, revisions) in enumerate(incoming.entries, start=1):
         _insert_entry(con, cipher, entry, revisions, guess, keep_id=True)
         report.entries_added += 1
         report.revisions_added += len(revisions)
+        _told(progress, done, total)
     for milestone in incoming.milestones:
         milestones.insert(con, cipher, milestone, keep_id=True)
         report.milestones_added += 1
@@ -175,12 +190,19 @@ def _local_entries(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, tu
 
 
 def merge_into(
-    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, guess: Guess, now: datetime
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    incoming: Incoming,
+    guess: Guess,
+    now: datetime,
+    progress: Progress | None = None,
 ) -> MergeReport:
     """Merge records into an existing journal by UUID. Never deletes; idempotent."""
     report = MergeReport()
     local = _local_entries(con, cipher)
-    for entry, revisions in incoming.entries:
+    total = len(incoming.entries)
+    for done, (entry, revisions) in enumerate(incoming.entries):
+        _told(progress, done, total)
         found = local.get(entry.uuid)
         if found is None:
             _insert_entry(con, cipher, entry, revisions, guess, keep_id=False)
@@ -188,6 +210,7 @@ def merge_into(
             report.revisions_added += len(revisions)
             continue
         _merge_entry(con, cipher, found, entry, revisions, now, report)
+    _told(progress, total, total)
     known_milestones = {m.uuid: m for m in _all_milestones(con, cipher)}
     for milestone in incoming.milestones:
         mine = known_milestones.get(milestone.uuid)

@@ -274,7 +274,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     cue_weights: dict[str, float] = defaultdict(float)
     counts = _weights()
     contributions: dict[str, tuple[float, ...]] = {}
-    shown: dict[str, str] = {}
+    shown: dict[str, Sentence] = {}  # where each feature was first seen: its words are found if explained
     for sentence in parsed:
         weight = settings.looking_back if sentence.looking_back else 1.0
         for feature in features(sentence):
@@ -290,7 +290,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
                 nb[i] += weight * (logs[i] - mean)
             if feature not in contributions and not feature.startswith("__"):
                 contributions[feature] = logs
-                shown[feature] = sentence.shown(feature)
+                shown[feature] = sentence
         for hit in lexicon.match(sentence):
             pull = model.cues.get(hit.cue.phrase)
             if pull is None:
@@ -328,7 +328,7 @@ def _explain(
     best: int,
     cue_weights: Mapping[str, float],
     contributions: Mapping[str, tuple[float, ...]],
-    shown: Mapping[str, str],
+    shown: Mapping[str, Sentence],
     personal: list[tuple[float, str]],
     limit: int = 8,
 ) -> tuple[str, ...]:
@@ -342,7 +342,7 @@ def _explain(
         ),
         reverse=True,
     )
-    words = [shown[f] for gain, f in leaning if gain > 0.7][:4]
+    words = [shown[f].shown(f) for f in [f for gain, f in leaning if gain > 0.7][:4]]
     mine = [f.removeprefix("not_") for _, f in sorted(personal, reverse=True)[:2] if " " not in f]
     ordered = list(dict.fromkeys([*cues, *words, *mine]))
     return tuple(ordered[:limit])
