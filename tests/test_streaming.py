@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal.errors import ExitCode, WrongSecret
-from recovery_journal.portability import backup
+from recovery_journal.errors import ExitCode, InvalidInput, WrongSecret
+from recovery_journal.journal.service import Journal
+from recovery_journal.portability import backup, importers
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -191,10 +192,39 @@ def test_a_big_import_shows_a_progress_bar_on_a_terminal_and_nothing_on_a_pipe(
 def test_jrnl_dates_read_directly_are_the_moments_dateutil_reads(text: str) -> None:
     from dateutil import parser
 
-    from recovery_journal.portability.importers import _jrnl_date
-
     try:
         expected = parser.parse(text).astimezone()
     except (ValueError, OverflowError):
         expected = None
-    assert _jrnl_date(text) == expected
+    assert importers._jrnl_date(text) == expected
+
+
+TRICKY_JRNL = (
+    "\ufeff[2021-03-01 09:00] A title line.\r\nSecond line\u2028a separator inside.\r\n\r\n"
+    "[2021-03-01 10:00]  \n\n"  # an empty entry: skipped, and counted as skipped
+    "[2021-03-02 11:30] Twice. *\nThe same entry twice is one.\n\n"
+    "[2021-03-02 11:30] Twice. *\nThe same entry twice is one.\n\n"
+    "[2021-03-03 12:00] Last, with no newline at the end @walk"
+)
+
+
+def test_a_jrnl_file_read_as_it_is_imported_gives_what_reading_it_whole_gives(tmp_path: Path) -> None:
+    source = tmp_path / "journal.txt"
+    source.write_bytes(TRICKY_JRNL.encode("utf-8"))
+    streamed = importers.jrnl(source)
+    whole = importers._jrnl_text(TRICKY_JRNL.removeprefix("\ufeff"), source)
+    assert isinstance(streamed.incoming.entries, importers._Reread), "a regular file is read as it goes"
+    assert list(streamed.incoming.entries) == list(whole.incoming.entries)
+    assert len(streamed.incoming.entries) == 3 and streamed.skipped_empty == whole.skipped_empty == 1
+    assert streamed.incoming.entries[-1][0].tags == ("walk",) and streamed.incoming.entries[1][0].starred
+
+
+def test_a_jrnl_file_that_changes_during_the_import_imports_nothing(tmp_path: Path, journal: Journal) -> None:
+    source = _jrnl_file(tmp_path / "journal.txt", 30)
+    read = importers.jrnl(source)
+    with source.open("a") as more:
+        more.write("\n[2021-05-05 10:00] Written meanwhile.\n")
+    with pytest.raises(InvalidInput, match="changed while it was being imported"):
+        backup.merge(journal, read.incoming)
+    assert journal.count() == 0
+    assert backup.merge(journal, importers.jrnl(source).incoming).entries_added == 31

@@ -7,6 +7,7 @@ through restore and `import json`. Reading is strict: a record that doesn't fit 
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -90,7 +91,8 @@ def counter_record(c: Counter) -> dict[str, Any]:
 class Incoming:
     """Everything read from a backup or an import, checked, ready to restore or merge."""
 
-    entries: list[tuple[Entry, list[Revision]]] = field(default_factory=list)
+    # A list, or for a big import read from its file, entries read afresh each time they are gone through.
+    entries: Collection[tuple[Entry, list[Revision]]] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     counters: list[Counter] = field(default_factory=list)
     personal_model: dict[str, Any] | None = None
@@ -221,7 +223,8 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool, keep: bool
     With `keep` false, each entry is checked as fully as when kept, then only counted (to verify a backup
     without holding its entries in memory).
     """
-    incoming = Incoming(tally=None if keep else {"entries": 0, "revisions": 0})
+    kept: list[tuple[Entry, list[Revision]]] = []
+    incoming = Incoming(entries=kept, tally=None if keep else {"entries": 0, "revisions": 0})
     seen: set[str] = set()
     ended: dict[str, int] | None = None
     for raw in records:
@@ -243,7 +246,7 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool, keep: bool
                 raise BadRecord("the same entry appears twice")
             seen.add(entry.uuid)
             if incoming.tally is None:
-                incoming.entries.append((entry, revisions))
+                kept.append((entry, revisions))
             else:
                 incoming.tally["entries"] += 1
                 incoming.tally["revisions"] += len(revisions)
