@@ -9,16 +9,14 @@ import os
 import re
 import sys
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
-from .paths import resolve_home
 from .render.output import fit, message_width, neutralise
 
 DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
@@ -78,6 +76,8 @@ def _habit_hint(exc: Exception, args: list[str], where: str) -> str:
 
 def _first_run() -> bool:
     """No journal where this one would be (the default place, or $RECOVERY_JOURNAL_HOME)."""
+    from .paths import resolve_home
+
     try:
         return not resolve_home().db.exists()
     except (JournalError, OSError):
@@ -170,8 +170,7 @@ def _limit_shorthand(group: Any, args: list[str]) -> list[str]:
     return read
 
 
-@dataclass(frozen=True)
-class Lazy:
+class Lazy(NamedTuple):
     """A command loaded only when it runs or shows its own help: its module, its name there, its first line.
 
     The first line is the one `recovery-journal --help` lists, so that listing loads no command at all;
@@ -181,7 +180,7 @@ class Lazy:
     module: str  # in recovery_journal.commands
     attribute: str  # a command function, or a Typer app for a group of commands
     summary: str
-    settings: dict[str, Any] = field(default_factory=dict)  # the command's context_settings
+    settings: dict[str, Any] | None = None  # the command's context_settings
 
 
 # Every command of the root, in the order --help lists them (commands first, then groups of commands).
@@ -286,7 +285,7 @@ def load(name: str, lazy: Lazy) -> Any:
     if isinstance(target, typer.Typer):
         holder.add_typer(target, name=name)
     else:
-        holder.command(name, context_settings=lazy.settings or None)(target)
+        holder.command(name, context_settings=lazy.settings)(target)
     command = typer.main.get_group(holder).commands[name]
     _plain_usage(command)
     return command

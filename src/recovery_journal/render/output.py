@@ -9,7 +9,6 @@ characters in it are shown as visible symbols, so an entry cannot restyle or cle
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -169,6 +168,8 @@ class Output:
 
     def document(self, kind: str, **payload: Any) -> None:
         """One versioned JSON document on stdout."""
+        import json
+
         doc = {"version": JSON_VERSION, "kind": kind, **payload}
         text = json.dumps(doc, sort_keys=True, ensure_ascii=False)
         sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
