@@ -228,3 +228,22 @@ def test_a_jrnl_file_that_changes_during_the_import_imports_nothing(tmp_path: Pa
         backup.merge(journal, read.incoming)
     assert journal.count() == 0
     assert backup.merge(journal, importers.jrnl(source).incoming).entries_added == 31
+
+
+def test_merging_a_stage_the_writer_set_teaches_the_personal_model(journal: Journal, tmp_path: Path) -> None:
+    from recovery_journal.settings import Settings
+    from recovery_journal.stages.model import Stage
+
+    entry = journal.write("Held my boundary today and it felt steady.")
+    journal.stages.set(entry.id, Stage.RECOVERY)
+    target = tmp_path / "b.rjbackup"
+    assert backup.create(journal, target, PASSPHRASE, journal.settings.kdf).entries == 1
+    other_settings = Settings.from_env(journal=tmp_path / "other")
+    other, _ = Journal.create(other_settings, PASSPHRASE)
+    with other:
+        plain = _jrnl_file(tmp_path / "journal.txt", 3)
+        assert backup.merge(other, importers.jrnl(plain).incoming).entries_added == 3
+        assert other.stages.personal().corrections == 0, "guessed stages teach nothing"
+        report = backup.merge(other, backup.read(target, PASSPHRASE))
+        assert report.writer_stages_added == 1 and report.teaches
+        assert other.stages.personal().corrections == 1

@@ -428,7 +428,7 @@ def merge(
     try:
         with journal.store.write() as con:
             report = merge_into(con, journal.cipher, incoming, guess, journal.now(), progress)
-            if report.changed and not dry_run:
+            if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()
             if dry_run:
                 raise _DryRun

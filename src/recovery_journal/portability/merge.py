@@ -51,6 +51,12 @@ class MergeReport:
     stages_taken: int = 0
     plan_taken: bool = False
     plan_differing: bool = False  # both sides have a safety plan and they differ: this journal's is kept
+    writer_stages_added: int = 0  # new entries with a stage their writer set: lessons for the personal model
+
+    @property
+    def teaches(self) -> bool:
+        """Whether the personal stage model could learn anything new from what changed."""
+        return bool(self.writer_stages_added or self.stages_taken or self.entries_updated or self.conflicts)
 
     @property
     def changed(self) -> bool:
@@ -206,6 +212,7 @@ def merge_into(
         found = local.get(entry.uuid)
         if found is None:
             _insert_entry(con, cipher, entry, revisions, guess, keep_id=False)
+            report.writer_stages_added += entry.stage is not None and entry.stage.by_writer
             report.entries_added += 1
             report.revisions_added += len(revisions)
             continue
