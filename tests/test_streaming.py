@@ -132,12 +132,15 @@ def test_a_backup_written_in_batches_restores_whole(
 def test_checking_a_backup_counts_its_entries_without_keeping_them(written: Cli, tmp_path: Path) -> None:
     target = tmp_path / "b.rjbackup"
     assert written("backup", "create", str(target)).exit_code == 0
-    checked = backup.read(target, PASSPHRASE, keep=False)
+    checked = backup.read(target, PASSPHRASE, keep="counts")
     kept = backup.read(target, PASSPHRASE)
     assert checked.entries == [] and len(kept.entries) == 8
     assert checked.counts() == kept.counts() and checked.meta == kept.meta
     with pytest.raises(WrongSecret):  # a wrong passphrase is still said as one, not as damage
-        backup.read(target, "not the passphrase", keep=False)
+        backup.read(target, "not the passphrase", keep="counts")
+    reread = backup.read(target, PASSPHRASE, keep="reread")
+    assert len(reread.entries) == 8 and list(reread.entries) == kept.entries, "the same entries, read again"
+    assert reread.counts() == kept.counts() and reread.milestones == kept.milestones
 
 
 def _jrnl_file(path: Path, count: int) -> Path:
@@ -247,3 +250,19 @@ def test_merging_a_stage_the_writer_set_teaches_the_personal_model(journal: Jour
         report = backup.merge(other, backup.read(target, PASSPHRASE))
         assert report.writer_stages_added == 1 and report.teaches
         assert other.stages.personal().corrections == 1
+
+
+def test_a_backup_replaced_while_it_is_restored_leaves_no_journal(written: Cli, tmp_path: Path) -> None:
+    from recovery_journal.errors import Damaged
+    from recovery_journal.settings import Settings
+
+    target, other = tmp_path / "b.rjbackup", tmp_path / "other.rjbackup"
+    assert written("backup", "create", str(target)).exit_code == 0
+    assert written("write", input="One more.").exit_code == 0
+    assert written("backup", "create", str(other)).exit_code == 0
+    incoming = backup.read(target, PASSPHRASE, keep="reread")
+    other.replace(target)  # a valid backup, with the same passphrase, but not the one that was checked
+    fresh = Settings.from_env(journal=tmp_path / "fresh")
+    with pytest.raises(Damaged, match="changed while it was being read"):
+        backup.restore_new(fresh, PASSPHRASE, incoming)
+    assert not (tmp_path / "fresh" / "journal.db").exists()

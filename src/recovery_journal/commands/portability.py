@@ -68,11 +68,11 @@ def _backup_passphrase(ctx: typer.Context, given: Path | None) -> str:
 
 
 def _read_backup(
-    ctx: typer.Context, file: Path, given: Path | None, by_code: bool, *, keep: bool = True
+    ctx: typer.Context, file: Path, given: Path | None, by_code: bool, *, keep: backups.Keep = "all"
 ) -> tuple[Incoming, str | None]:
     """The backup, opened with the recovery code (asked) or its passphrase; and the passphrase, if one.
 
-    With `keep` false its entries are checked and counted, not held (for verify).
+    `keep` says what is kept of its entries (backups.Keep).
     """
     if by_code and given is not None:
         raise UsageProblem(
@@ -192,7 +192,7 @@ def verify(
     Example: recovery-journal backup verify ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
-    incoming = _read_backup(ctx, file, passphrase_file, recovery_code, keep=False)[0]
+    incoming = _read_backup(ctx, file, passphrase_file, recovery_code, keep="counts")[0]
     summary = backups.summary_of(incoming, file.stat().st_size)
     if as_json:
         out.document(
@@ -243,8 +243,8 @@ def restore(
             hint="Add --merge to merge the backup into it (nothing is ever deleted), "
             "or use --journal FOLDER for a new one.",
         )
-    if not exists:
-        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code)
+    if not exists:  # checked whole, then restored entry by entry as the file is read again
+        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code, keep="reread")
         if dry_run:
             _report(
                 out,

@@ -9,11 +9,11 @@ import contextlib
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from .. import __version__
 from ..domain.entry import Entry, EntryFilter, Revision
@@ -221,7 +221,7 @@ def read_trying(
 
 
 def read_with_recovery_code(
-    path: Path, settings: Settings, ask_code: opening.AskAgain | None, *, keep: bool = True
+    path: Path, settings: Settings, ask_code: opening.AskAgain | None, *, keep: Keep = "all"
 ) -> portable.Incoming:
     """The backup opened with the journal's recovery code: from the environment, or asked (a few tries).
 
@@ -251,16 +251,27 @@ def _opened(path: Path) -> Iterator[BinaryIO]:
         raise os_error(exc, path) from None
 
 
-def read(path: Path, secret: str | backupfile.RecoveryCode, *, keep: bool = True) -> portable.Incoming:
+# What reading a backup keeps of its entries: all of them (to merge); only their counts (to verify, and to
+# check a backup just written); or their counts, then each entry again as it is gone through (to restore
+# into a new journal: checked whole first, never held whole).
+Keep = Literal["all", "counts", "reread"]
+
+
+def read(path: Path, secret: str | backupfile.RecoveryCode, *, keep: Keep = "all") -> portable.Incoming:
     """Authenticate and decode a whole backup file; nothing is trusted until every byte has checked out.
 
-    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode). With
-    `keep` false every record is checked as it is read and only counted: verifying a backup never holds it.
+    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode). See Keep.
     """
+    seen = _identity(path)
     with _opened(path) as handle:
         records = _from_the_file(backupfile.read(handle, secret))
         try:
-            return portable.collect(list(records) if keep else records, expect_end=True, keep=keep)
+            if keep == "all":
+                return portable.collect(list(records), expect_end=True)
+            incoming = portable.collect(records, expect_end=True, keep=False)
+            if keep == "reread":
+                incoming.entries = _Reread(path, secret, seen, incoming.counts()["entries"])
+            return incoming
         except _FileProblem as problem:  # the file itself: a wrong secret, damage, as backupfile says
             raise problem.error from None
         except (portable.BadRecord, JournalError) as exc:
@@ -268,6 +279,49 @@ def read(path: Path, secret: str | backupfile.RecoveryCode, *, keep: bool = True
                 f"This backup's contents don't check out ({exc}).",
                 hint="The journal wasn't touched. Use another copy if you have one.",
             ) from None
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = path.stat()
+    except OSError:
+        return None  # _opened says what is wrong
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+class _Reread(Collection[tuple[Entry, list[Revision]]]):
+    """A checked backup's entries, read (and authenticated) again from the file as they are gone through.
+
+    If the file is not the one that was checked, it stops, and a restore leaves no journal behind.
+    """
+
+    def __init__(
+        self, path: Path, secret: str | backupfile.RecoveryCode, seen: tuple[int, int, int] | None, total: int
+    ) -> None:
+        self.path, self.secret, self.seen, self.total = path, secret, seen, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __contains__(self, item: object) -> bool:
+        return any(item == pair for pair in self)
+
+    def __iter__(self) -> Iterator[tuple[Entry, list[Revision]]]:
+        if self.seen is None or _identity(self.path) != self.seen:
+            raise Damaged(
+                f"{self.path} changed while it was being read, so nothing was restored.",
+                hint="Run it again once nothing is writing to the file.",
+            )
+        with _opened(self.path) as handle:
+            for raw in backupfile.read(handle, self.secret):
+                if raw.get("type") == "entry":
+                    try:
+                        yield portable.read_entry(raw)
+                    except (portable.BadRecord, JournalError):  # it checked out a moment ago
+                        raise Damaged(
+                            f"{self.path} changed while it was being read, so nothing was restored.",
+                            hint="Run it again once nothing is writing to the file.",
+                        ) from None
 
 
 class _FileProblem(Exception):
@@ -336,7 +390,7 @@ def create(
             backupfile.write(handle, passphrase, records(journal, found, progress), params, recovery_public)
             handle.flush()
             os.fsync(handle.fileno())
-        checked = read(tmp, passphrase, keep=False)
+        checked = read(tmp, passphrase, keep="counts")
         tmp.replace(target)
         fsync_folder(folder)
     except OSError as exc:
