@@ -266,3 +266,14 @@ def test_a_backup_replaced_while_it_is_restored_leaves_no_journal(written: Cli, 
     with pytest.raises(Damaged, match="changed while it was being read"):
         backup.restore_new(fresh, PASSPHRASE, incoming)
     assert not (tmp_path / "fresh" / "journal.db").exists()
+
+
+def test_a_backup_to_stdout_that_meets_damage_later_says_what_went_out_is_incomplete(
+    written: Cli, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backup, "BATCH", 2)
+    _damage(isolated, 6)
+    ran = written("backup", "create", "-")
+    assert ran.exit_code == ExitCode.TAMPERED and "Entry 6" in ran.stderr
+    assert "incomplete" in ran.stderr and "won't open as a backup" in ran.stderr
+    assert "Backup written" not in ran.stderr

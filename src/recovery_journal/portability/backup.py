@@ -413,7 +413,11 @@ def write_to(
     Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
     vault.check_passphrase(passphrase)
     recovery_public = _recovery_public(journal)
-    found = contents(journal, skip_damaged=skip_damaged)
+    found = Contents(
+        journal,
+        skip_damaged=skip_damaged,
+        stopped="the backup stopped there: what went to stdout is incomplete, and won't open as a backup",
+    )
     backupfile.write(stream, passphrase, records(journal, found), params, recovery_public)
     stream.flush()
     return found.damaged
