@@ -99,3 +99,12 @@ def test_an_unknown_command_is_still_a_calm_usage_error(cli: Cli) -> None:
     ran = cli("lsit")
     assert ran.exit_code == 2 and "Traceback" not in ran.stderr
     assert "lsit" in ran.stderr and "list" in ran.stderr
+
+
+def test_piped_reading_and_exporting_never_load_rich(cli: Cli, initialised: object) -> None:
+    assert cli("write", "--tag", "walk", input="A calm walk by the lighthouse.").exit_code == 0
+    for args in (["list"], ["show", "1"], ["search", "lighthouse"], ["tags"], ["export", "--format", "txt"]):
+        done, modules = loaded_by(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "lighthouse" in done.stdout or "walk" in done.stdout, args
+        assert not any(name.split(".")[0] == "rich" for name in modules), f"{args} loaded Rich on a pipe"
