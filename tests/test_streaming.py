@@ -277,3 +277,32 @@ def test_a_backup_to_stdout_that_meets_damage_later_says_what_went_out_is_incomp
     assert ran.exit_code == ExitCode.TAMPERED and "Entry 6" in ran.stderr
     assert "incomplete" in ran.stderr and "won't open as a backup" in ran.stderr
     assert "Backup written" not in ran.stderr
+
+
+def test_a_merge_in_small_batches_matches_every_entry_as_one_batch_does(
+    written: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from recovery_journal.portability import merge
+
+    old, new = tmp_path / "old.rjbackup", tmp_path / "new.rjbackup"
+    assert written("backup", "create", str(old)).exit_code == 0
+    assert written("edit", "2", input="Day two, rewritten later.").exit_code == 0
+    assert written("edit", "6", input="Day six, rewritten later.").exit_code == 0
+    assert written("write", input="A newer entry.").exit_code == 0
+    assert written("backup", "create", str(new)).exit_code == 0
+    reports = []
+    for batch, place in ((500, "whole"), (2, "batched")):
+        monkeypatch.setattr(merge, "MERGE_BATCH", batch)
+        env = {"RECOVERY_JOURNAL_HOME": str(tmp_path / place)}
+        assert written("backup", "restore", str(old), env=env).exit_code == 0
+        ran = written("backup", "restore", str(new), "--merge", "--json", env=env)
+        assert ran.exit_code == 0, ran.stderr
+        reports.append({k: v for k, v in json.loads(ran.stdout).items() if k != "snapshot"})
+        exported = written("export", "--format", "txt", "--include-tender", env=env).stdout
+        assert "Day six, rewritten later." in exported and "A newer entry." in exported
+    assert reports[0] == reports[1]
+    assert (reports[1]["entries_added"], reports[1]["entries_updated"], reports[1]["entries_unchanged"]) == (
+        1,
+        2,
+        6,
+    )

@@ -273,11 +273,11 @@ def restore(
         return
     opened = terminal.open_journal_with_passphrase(ctx, out)
     with opened.journal as journal:
-        if recovery_code:
-            incoming = _read_backup(ctx, file, passphrase_file, True)[0]
+        if recovery_code:  # checked whole, then read again as it is merged (never held whole)
+            incoming = _read_backup(ctx, file, passphrase_file, True, keep="reread")[0]
         else:
             incoming = backups.read_trying(
-                file, passphrase_file, opened.passphrase, terminal.older_backup_prompt()
+                file, passphrase_file, opened.passphrase, terminal.older_backup_prompt(), keep="reread"
             )
         report = backups.merge(journal, incoming, dry_run=True)
         if dry_run or not report.changed:

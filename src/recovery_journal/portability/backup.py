@@ -207,17 +207,22 @@ def backup_passphrase(settings: Settings, given: Path | None, ask: Callable[[], 
 
 
 def read_trying(
-    path: Path, given: Path | None, journal_passphrase: str, ask_older: Callable[[], str] | None
+    path: Path,
+    given: Path | None,
+    journal_passphrase: str,
+    ask_older: Callable[[], str] | None,
+    *,
+    keep: Keep = "all",
 ) -> portable.Incoming:
     """The backup opens with --passphrase-file, or the journal's passphrase, or (asked) an older one."""
     if given is not None:
-        return read(path, passphrase_from_file(given))
+        return read(path, passphrase_from_file(given), keep=keep)
     try:
-        return read(path, journal_passphrase)
+        return read(path, journal_passphrase, keep=keep)
     except WrongSecret:
         if ask_older is None:
             raise
-        return read(path, ask_older())
+        return read(path, ask_older(), keep=keep)
 
 
 def read_with_recovery_code(

@@ -231,6 +231,11 @@ def latest_entry_ids(con: sqlite3.Connection, count: int) -> list[int]:
     return [int(r[0]) for r in con.execute("SELECT id FROM entries ORDER BY id DESC LIMIT ?", (count,))]
 
 
+def entry_ids_by_uuid(con: sqlite3.Connection) -> dict[str, int]:
+    """Every entry's number, by its UUID."""
+    return {str(u): int(i) for i, u in con.execute("SELECT id, uuid FROM entries")}
+
+
 def entry_count(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
