@@ -1,5 +1,5 @@
 """`python -m recovery_journal` runs the same command as `recovery-journal`."""
 
-from .cli import main
+from .launch import main
 
 main()

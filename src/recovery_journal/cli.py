@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib
 import os
 import re
 import sys
+from collections.abc import Iterator, MutableMapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from . import __version__
-from .commands import care, demo, keys, maintenance, marks, overview, portability, reading, stage, writing
-from .commands.shell import completion, config, topics
-from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
-from .paths import resolve_home
+from .errors import DEBUG_ENV, ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 from .render.output import fit, message_width, neutralise
-from .sealing.hardening import harden_process
-from .settings import DEBUG_ENV
 
 
 def report(error: JournalError) -> None:
@@ -77,6 +74,8 @@ def _habit_hint(exc: Exception, args: list[str], where: str) -> str:
 
 def _first_run() -> bool:
     """No journal where this one would be (the default place, or $RECOVERY_JOURNAL_HOME)."""
+    from .paths import resolve_home
+
     try:
         return not resolve_home().db.exists()
     except (JournalError, OSError):
@@ -169,6 +168,182 @@ def _limit_shorthand(group: Any, args: list[str]) -> list[str]:
     return read
 
 
+class Lazy(NamedTuple):
+    """A command loaded only when it runs or shows its own help: its module, its name there, its first line.
+
+    The first line is the one `recovery-journal --help` lists, so that listing loads no command at all;
+    tests/test_cli.py checks each against the command's own help.
+    """
+
+    module: str  # in recovery_journal.commands
+    attribute: str  # a command function, or a Typer app for a group of commands
+    summary: str
+    settings: dict[str, Any] | None = None  # the command's context_settings
+
+
+# Every command of the root, in the order --help lists them (commands first, then groups of commands).
+# A command registered on `app` below (app.command / app.add_typer) works too, loaded with the CLI.
+LAZY_COMMANDS: dict[str, Lazy] = {
+    "init": Lazy(
+        "keys", "init", "Create a new encrypted journal, with a recovery code for a forgotten passphrase."
+    ),
+    "write": Lazy(
+        "writing",
+        "write",
+        "Write a new entry in your editor, typed here (--inline), or from text piped in.",
+        {"allow_extra_args": True},
+    ),
+    "capture": Lazy(
+        "writing",
+        "capture",
+        "Save words quickly, without your passphrase: sealed until you next open the journal.",
+        {"allow_extra_args": True},
+    ),
+    "list": Lazy("reading", "list_entries", "List entries, oldest first."),
+    "show": Lazy("reading", "show", "Show one entry in full."),
+    "edit": Lazy("writing", "edit", "Change an entry; the earlier words are kept in its history."),
+    "delete": Lazy("writing", "delete", "Delete an entry and its earlier versions, for good (asks first)."),
+    "history": Lazy("reading", "history", "Show every earlier version of an entry, oldest first."),
+    "search": Lazy("reading", "search_entries", "Find entries containing some words (case doesn't matter)."),
+    "tags": Lazy("reading", "tags", "List your tags and how many entries carry each."),
+    "timeline": Lazy(
+        "overview",
+        "timeline",
+        "Show your story over time: stages, entries, mood and milestones by week, month or quarter.",
+    ),
+    "progress": Lazy(
+        "overview",
+        "progress",
+        "Sum up how far you've come: stages, movement, writing rhythm, mood, counters, milestones.",
+    ),
+    "calendar": Lazy(
+        "overview", "calendar", "Show a year of writing days, each coloured by the stage you were writing in."
+    ),
+    "on-this-day": Lazy(
+        "overview",
+        "on_this_day",
+        "Show entries written on this day in earlier years (tender ones only if you ask).",
+    ),
+    "share": Lazy(
+        "care",
+        "share",
+        "Write a summary of a period to share with a therapist or a group: only the entries you pick.",
+    ),
+    "prompts": Lazy(
+        "care", "list_prompts", "List writing prompts for each stage, for a milestone and for a hard day."
+    ),
+    "export": Lazy(
+        "portability", "export", "Export your entries as plain Markdown, JSON or text (not encrypted)."
+    ),
+    "passwd": Lazy("keys", "passwd", "Change your passphrase, or get a new recovery code."),
+    "recover": Lazy("keys", "recover", "Set a new passphrase using your recovery code."),
+    "unlock": Lazy(
+        "maintenance",
+        "unlock",
+        "Keep the journal unlocked for a while, so commands don't ask for the passphrase.",
+    ),
+    "lock": Lazy("maintenance", "lock", "Lock the journal now: commands ask for the passphrase again."),
+    "status": Lazy("maintenance", "status", "Say whether the journal is unlocked, and until when."),
+    "doctor": Lazy(
+        "maintenance",
+        "doctor",
+        "Check the journal: file, permissions, keys, every record, and any backups named.",
+    ),
+    "completion": Lazy(
+        "shell.completion",
+        "completion",
+        "Print the script that lets your shell complete recovery-journal's commands and options.",
+    ),
+    "help": Lazy(
+        "shell.topics",
+        "help_command",
+        "Show help that works offline: exit codes, environment variables, files, config file, man page.",
+    ),
+    "demo": Lazy(
+        "demo", "demo", "Show what recovery-journal does, on a throwaway journal with a sample story."
+    ),
+    "support": Lazy(
+        "care",
+        "support_app",
+        "People to reach and a moment to ground yourself, offline; your own safety plan.",
+    ),
+    "stage": Lazy("stage", "stage_app", "Healing stages: where your writing is, and how it has moved."),
+    "milestone": Lazy(
+        "marks", "milestone_app", "Moments worth marking: a boundary held, a first, a celebration."
+    ),
+    "counter": Lazy(
+        "marks", "counter_app", 'Days since something ("no contact"), with every earlier run kept.'
+    ),
+    "backup": Lazy(
+        "portability",
+        "backup_app",
+        "Encrypted backups: one file that opens anywhere with its passphrase or the recovery code.",
+    ),
+    "import": Lazy(
+        "portability", "import_app", "Bring entries in from a recovery-journal JSON export, jrnl or Day One."
+    ),
+    "drafts": Lazy("maintenance", "drafts_app", "Words kept safe when a save couldn't finish."),
+    "config": Lazy(
+        "shell.config",
+        "config_app",
+        "See or change the config file: your editor, default tags, colour, date order and more.",
+    ),
+}
+
+
+def load(name: str, lazy: Lazy) -> Any:
+    """Import one command's module and build its command (or group) as Typer would have, with plain usage."""
+    target = getattr(importlib.import_module(f"recovery_journal.commands.{lazy.module}"), lazy.attribute)
+    holder = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name, context_settings=lazy.settings)(target)
+    command = typer.main.get_group(holder).commands[name]
+    _plain_usage(command)
+    return command
+
+
+class Commands(MutableMapping[str, Any]):
+    """The root's commands: the lazy ones built on first use, beside any built with the CLI."""
+
+    def __init__(self, built: MutableMapping[str, Any], lazy: dict[str, Lazy]) -> None:
+        self._lazy = {name: entry for name, entry in lazy.items() if name not in built}
+        self._built: dict[str, Any] = {}
+        self._order = [*self._lazy, *built]
+        self._built.update(built)
+
+    def summary(self, name: str) -> str | None:
+        """The line --help lists for a command not loaded yet (None once it is, or for one built eagerly)."""
+        entry = self._lazy.get(name)
+        return entry.summary if entry is not None and name not in self._built else None
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            entry = self._lazy[name]  # a KeyError for an unknown name, as a dict would raise
+            self._built[name] = load(name, entry)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        if name not in self._order:
+            self._order.append(name)
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._order.remove(name)
+        self._built.pop(name, None)
+        self._lazy.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._order
+
+
 class JournalGroup(TyperGroup):
     """The root group: every command runs inside this one error boundary."""
 
@@ -177,6 +352,24 @@ class JournalGroup(TyperGroup):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain_usage(self)
+        self.commands = Commands(self.commands, LAZY_COMMANDS)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return list(self.commands)  # the names alone, in order: loading none of them
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        """The list in --help, from each lazy command's first line: showing the help loads no command."""
+        commands: Commands = self.commands  # type: ignore[assignment]
+        listed = []
+        for name in self.list_commands(ctx):
+            summary = commands.summary(name)
+            command = TyperCommand(name=name, help=summary) if summary is not None else commands.get(name)
+            if command is not None and not command.hidden:
+                listed.append((name, command))
+        if listed:
+            limit = formatter.width - 6 - max(len(name) for name, _ in listed)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
 
     def main(  # type: ignore[override]
         self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **kwargs: Any
@@ -276,7 +469,8 @@ def root(
         ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and stop.")
+        bool,
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version and stop."),
     ] = False,
 ) -> None:
     """A private, encrypted journal for the terminal, for healing at your own pace.
@@ -287,48 +481,20 @@ def root(
     RECOVERY_JOURNAL_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_PASSPHRASE (never from the command line).
     """
     from .commands.terminal import AppState
+    from .sealing.hardening import harden_process
 
     os.umask(0o077)  # anything this process creates is private to you
     harden_process()  # no core files holding keys or words; other programs can't attach
     ctx.obj = AppState(journal=journal)
-    config.fit_output(ctx)  # colour as NO_COLOR, FORCE_COLOR or the config file says
+    from .render.output import reset_colour, use_colour
+    from .settings import colour
+
+    token = use_colour(colour(os.environ))  # colour as NO_COLOR, FORCE_COLOR or the config file says
+    ctx.call_on_close(lambda: reset_colour(token))
 
 
-app.command("init")(keys.init)
-app.command("write", context_settings={"allow_extra_args": True})(writing.write)
-app.command("capture", context_settings={"allow_extra_args": True})(writing.capture)
-app.add_typer(care.support_app, name="support")
-app.command("list")(reading.list_entries)
-app.command("show")(reading.show)
-app.command("edit")(writing.edit)
-app.command("delete")(writing.delete)
-app.command("history")(reading.history)
-app.command("search")(reading.search_entries)
-app.command("tags")(reading.tags)
-app.add_typer(stage.stage_app, name="stage")
-app.add_typer(marks.milestone_app, name="milestone")
-app.add_typer(marks.counter_app, name="counter")
-app.command("timeline")(overview.timeline)
-app.command("progress")(overview.progress)
-app.command("calendar")(overview.calendar)
-app.command("on-this-day")(overview.on_this_day)
-app.command("share")(care.share)
-app.command("prompts")(care.list_prompts)
-app.add_typer(portability.backup_app, name="backup")
-app.command("export")(portability.export)
-app.add_typer(portability.import_app, name="import")
-app.command("passwd")(keys.passwd)
-app.command("recover")(keys.recover)
-app.command("unlock")(maintenance.unlock)
-app.command("lock")(maintenance.lock)
-app.command("status")(maintenance.status)
-app.command("doctor")(maintenance.doctor)
-app.add_typer(maintenance.drafts_app, name="drafts")
-app.command("demo")(demo.demo)
-app.add_typer(config.config_app, name="config")
-app.command("completion")(completion.completion)
-app.command("help")(topics.help_command)
-completion.enable_completion()  # `completion` prints the scripts; this answers them, without crowding --help
+# Typer's completion protocol: the shell scripts set this to ask what can follow on a command line.
+COMPLETE_ENV = "_RECOVERY_JOURNAL_COMPLETE"
 
 
 def main() -> None:
@@ -338,4 +504,8 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+    if COMPLETE_ENV in os.environ:  # a shell asking what can follow (the scripts `completion` prints)
+        from .commands.shell.completion import enable_completion
+
+        enable_completion()
     app(prog_name="recovery-journal")

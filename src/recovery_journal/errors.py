@@ -5,6 +5,9 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import ClassVar
 
+# Set to 1, an unexpected error also shows where it happened (file and line, never values).
+DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
+
 
 class ExitCode(IntEnum):
     """Process exit codes; documented in README.md and docs/usage.md (a test keeps them in step)."""

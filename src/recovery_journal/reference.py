@@ -12,11 +12,11 @@ from pathlib import Path
 
 from .configfile import CONFIG_ENV, config_path
 from .domain.dates import DATE_ORDER_ENV
+from .errors import DEBUG_ENV
 from .paths import HOME_ENV, resolve_home, scratch_root
 from .sealing import passphrase
 from .settings import (
     COUNTRY_ENV,
-    DEBUG_ENV,
     DEFAULT_LOCK_TIMEOUT,
     GENTLE_CHECKS_ENV,
     INLINE_TAGS_ENV,

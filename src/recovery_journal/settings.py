@@ -27,7 +27,6 @@ GENTLE_CHECKS_ENV = "RECOVERY_JOURNAL_GENTLE_CHECKS"
 COUNTRY_ENV = "RECOVERY_JOURNAL_COUNTRY"
 INLINE_TAGS_ENV = "RECOVERY_JOURNAL_INLINE_TAGS"
 _INLINE_TAGS_HINT = "Unset it to use the config file's inline_tags; without one, @tags and #tags become tags."
-DEBUG_ENV = "RECOVERY_JOURNAL_DEBUG"
 
 Colour = Literal["auto", "always", "never"]
 COLOURS: tuple[Colour, ...] = ("auto", "always", "never")

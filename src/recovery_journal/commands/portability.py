@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
-from ..domain.entry import leave_out_tender
 from ..domain.words import counted, when_saved
 from ..errors import AlreadyExists, UsageProblem
 from ..journal.service import Journal
@@ -69,9 +68,12 @@ def _backup_passphrase(ctx: typer.Context, given: Path | None) -> str:
 
 
 def _read_backup(
-    ctx: typer.Context, file: Path, given: Path | None, by_code: bool
+    ctx: typer.Context, file: Path, given: Path | None, by_code: bool, *, keep: backups.Keep = "all"
 ) -> tuple[Incoming, str | None]:
-    """The backup, opened with the recovery code (asked) or its passphrase; and the passphrase, if one."""
+    """The backup, opened with the recovery code (asked) or its passphrase; and the passphrase, if one.
+
+    `keep` says what is kept of its entries (backups.Keep).
+    """
     if by_code and given is not None:
         raise UsageProblem(
             "--recovery-code and --passphrase-file each open the backup; give one of them.",
@@ -79,11 +81,11 @@ def _read_backup(
         )
     if by_code:
         incoming = backups.read_with_recovery_code(
-            file, terminal.settings(ctx), terminal.recovery_code_prompt()
+            file, terminal.settings(ctx), terminal.recovery_code_prompt(), keep=keep
         )
         return incoming, None
     secret = _backup_passphrase(ctx, given)
-    return backups.read(file, secret), secret
+    return backups.read(file, secret, keep=keep), secret
 
 
 def _join(parts: list[str]) -> str:
@@ -128,7 +130,7 @@ def create(
                 out.say(OLD_CODE)
             _say_left_out(out, left_out)
             return
-        progress = _progress_bar(out, journal.count())
+        progress = _progress_bar(out, journal.count(), "Backing up")
         with progress or contextlib.nullcontext():
             summary = backups.create(
                 journal,
@@ -190,7 +192,7 @@ def verify(
     Example: recovery-journal backup verify ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
-    incoming = _read_backup(ctx, file, passphrase_file, recovery_code)[0]
+    incoming = _read_backup(ctx, file, passphrase_file, recovery_code, keep="counts")[0]
     summary = backups.summary_of(incoming, file.stat().st_size)
     if as_json:
         out.document(
@@ -241,8 +243,8 @@ def restore(
             hint="Add --merge to merge the backup into it (nothing is ever deleted), "
             "or use --journal FOLDER for a new one.",
         )
-    if not exists:
-        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code)
+    if not exists:  # checked whole, then restored entry by entry as the file is read again
+        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code, keep="reread")
         if dry_run:
             _report(
                 out,
@@ -257,7 +259,11 @@ def restore(
             return
         chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
         protect = terminal.ask_new_passphrase(current) if secret is None else secret
-        journal, code, report = backups.restore_new(current, protect, incoming)
+        progress = _progress_bar(out, len(incoming.entries), "Restoring")
+        with progress or contextlib.nullcontext():
+            journal, code, report = backups.restore_new(
+                current, protect, incoming, progress.update_to if progress else None
+            )
         with journal:
             _report(out, report, dry_run=False, as_json=as_json, recovery_code=code)
             _show_code(out, journal, code, as_json)
@@ -267,11 +273,11 @@ def restore(
         return
     opened = terminal.open_journal_with_passphrase(ctx, out)
     with opened.journal as journal:
-        if recovery_code:
-            incoming = _read_backup(ctx, file, passphrase_file, True)[0]
+        if recovery_code:  # checked whole, then read again as it is merged (never held whole)
+            incoming = _read_backup(ctx, file, passphrase_file, True, keep="reread")[0]
         else:
             incoming = backups.read_trying(
-                file, passphrase_file, opened.passphrase, terminal.older_backup_prompt()
+                file, passphrase_file, opened.passphrase, terminal.older_backup_prompt(), keep="reread"
             )
         report = backups.merge(journal, incoming, dry_run=True)
         if dry_run or not report.changed:
@@ -409,29 +415,36 @@ def export(
         outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
-        found = backups.contents(journal, wanted, skip_damaged=skip_damaged)
-        entries, tender = leave_out_tender(found.entries, include_tender)
-        now = journal.now()
+        found = backups.Contents(
+            journal,
+            wanted,
+            skip_damaged=skip_damaged,
+            include_tender=include_tender,
+            revisions=fmt == "json",
+            stopped="the export stopped there: what came before it was written out, nothing after it",
+        )
         whole = not (since or until or tag or stage)  # the safety plan goes only with the whole journal
         plan = journal.care.plan() if whole else None
-        if fmt == "json":
-            text = exports.as_json(
-                [(e, found.revisions.get(e.id, [])) for e in entries],
-                journal.milestones.all(),
-                journal.counters.all(),
-                now,
-                plan,
-                tender_left_out=tender,
-            )
-        elif fmt == "markdown":
-            text = exports.as_markdown(entries, journal.milestones.all(), now, plan, tender_left_out=tender)
+        milestones = journal.milestones.all()
+
+        def write(stream: TextIO) -> None:  # entries are written as they are read, never all held at once
+            if fmt == "json":
+                counters = journal.counters.all()
+                exports.write_json(
+                    stream, found, milestones, counters, journal.now(), plan, found.tender_count
+                )
+            elif fmt == "markdown":
+                entries = (entry for entry, _ in found)
+                exports.write_markdown(stream, entries, milestones, journal.now(), plan, found.tender_count)
+            else:
+                exports.write_text(stream, (entry for entry, _ in found))
+
+        if output is not None:
+            outfiles.write_streamed(output, write, overwrite=force)
+            out.say(f"Exported {counted(found.entries, 'entry')} to {output}.", style="green")
         else:
-            text = exports.as_text(entries)
-    if output is not None:
-        outfiles.write_text(output, text, overwrite=force)
-        out.say(f"Exported {counted(len(entries), 'entry')} to {output}.", style="green")
-    else:
-        sys.stdout.write(text)
+            write(sys.stdout)
+    tender = found.tender_left_out
     out.say(NOT_ENCRYPTED)
     if tender:
         out.say(exports.tender_note(tender))
@@ -449,7 +462,11 @@ def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json
         snapshot = None
         if report.changed and not dry_run:  # a safety copy only when something will change
             snapshot = str(backups.snapshot(journal))
-            report = backups.merge(journal, read.incoming)
+            progress = _progress_bar(out, len(read.incoming.entries), "Importing")
+            with progress or contextlib.nullcontext():
+                report = backups.merge(
+                    journal, read.incoming, progress=progress.update_to if progress else None
+                )
     _report(out, report, dry_run=dry_run, as_json=as_json, snapshot=snapshot, skipped=read.skipped_empty)
     if not as_json and report.entries_added and not dry_run:
         out.say(
@@ -464,7 +481,9 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
     created = terminal.create_journal(current, intro)
     code = created.recovery_code
     with created.journal as journal:
-        report = backups.merge(journal, read.incoming)
+        progress = _progress_bar(out, len(read.incoming.entries), "Importing")
+        with progress or contextlib.nullcontext():
+            report = backups.merge(journal, read.incoming, progress=progress.update_to if progress else None)
         _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty, recovery_code=code)
         _show_code(out, journal, code, as_json)
     if not as_json:
@@ -514,11 +533,11 @@ def import_dayone(
 class _Bar:
     """A Rich progress bar on stderr for big journals (a terminal only)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, doing: str) -> None:
         from rich.progress import Progress
 
         self._progress = Progress(transient=True, console=Output().err)
-        self._task = self._progress.add_task("Backing up", total=total)
+        self._task = self._progress.add_task(doing, total=total)
 
     def __enter__(self) -> _Bar:
         self._progress.start()
@@ -531,5 +550,6 @@ class _Bar:
         self._progress.update(self._task, completed=done, total=total)
 
 
-def _progress_bar(out: Output, entries: int) -> _Bar | None:
-    return _Bar(entries) if entries >= 2000 and out.err.is_terminal and not out.json_mode else None
+def _progress_bar(out: Output, entries: int, doing: str) -> _Bar | None:
+    """A bar while many entries are worked through, on a terminal; nothing on a pipe or with --json."""
+    return _Bar(entries, doing) if entries >= 2000 and out.err_terminal and not out.json_mode else None

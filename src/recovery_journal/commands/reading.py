@@ -65,9 +65,11 @@ def entry_filter(
     last = parse_day(end, now, order) if end else None
     if first and last and first > last:
         raise InvalidDate(f"--from ({first}) comes after --to ({last}).", hint="Swap them round.")
-    from .stage import parse_stage
+    chosen = []
+    if stages:  # the stage commands' module loads their views (and Rich): only when a stage is asked for
+        from .stage import parse_stage
 
-    chosen = [parse_stage(s) for s in stages or []]
+        chosen = [parse_stage(s) for s in stages]
     return EntryFilter(
         since=first,
         until=last,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import uuid as uuidlib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -487,6 +487,22 @@ class Journal:
             dated, bad = self._dates(con, None)
             return self._select(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad)
 
+    def entry_batches(self, wanted: EntryFilter | None = None, size: int = 500) -> Iterator[Listing]:
+        """The entries `entries(wanted)` lists, opened `size` at a time, from one consistent view.
+
+        For exports and backups: the whole journal is never held in memory at once. Entries that won't open
+        are named in the batch they belong to (those whose date won't open, in the first).
+        """
+        wanted = wanted or EntryFilter()
+        with self.store.read() as con:
+            dated, bad = self._dates(con, None)
+            ids = self._choose(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad)
+            del dated
+            for start in range(0, max(len(ids), 1), size):
+                opened = self._open(con, ids[start : start + size], bad)
+                yield Listing(entries=opened, unreadable=sorted(set(bad)))
+                bad = []
+
     def search(self, query: str, wanted: EntryFilter | None = None) -> SearchResult:
         """Entries whose text, title or tags contain `query`, ignoring case."""
         wanted = wanted or EntryFilter()
@@ -741,6 +757,13 @@ class Journal:
     def _select(
         self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
     ) -> Listing:
+        entries = self._open(con, self._choose(con, chosen, wanted, bad), bad)
+        return Listing(entries=entries, unreadable=sorted(set(bad)))
+
+    def _choose(
+        self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
+    ) -> list[int]:
+        """The ids the filter keeps, in the order they are shown (opening only the columns it tests)."""
         if wanted.tags:
             chosen = self._keep(con, chosen, "tags", lambda tags: bool(set(tags) & set(wanted.tags)), bad)
         if wanted.stages:
@@ -759,6 +782,10 @@ class Journal:
         if wanted.limit is not None:
             chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []
         ids = [i for _, i in chosen]
+        return ids[::-1] if wanted.newest_first else ids
+
+    def _open(self, con: sqlite3.Connection, ids: list[int], bad: list[int]) -> list[Entry]:
+        """These entries opened, in this order; those that won't open go to bad."""
         counts = queries.revision_counts(con, ids)
         opened: dict[int, Entry] = {}
         for row in queries.entries_by_id(con, ids):
@@ -769,10 +796,7 @@ class Journal:
                 )
             except Tampered:
                 bad.append(entry_id)
-        entries = [opened[i] for i in ids if i in opened]
-        if wanted.newest_first:
-            entries.reverse()
-        return Listing(entries=entries, unreadable=sorted(set(bad)))
+        return [opened[i] for i in ids if i in opened]
 
 
 # What a draft carries besides its words: copied whole when words an editor left are rescued.

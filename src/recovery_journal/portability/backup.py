@@ -9,11 +9,11 @@ import contextlib
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 from .. import __version__
 from ..domain.entry import Entry, EntryFilter, Revision
@@ -57,48 +57,86 @@ class Summary:
     recovery_code: bool = False  # the journal's recovery code opens it too
 
 
-@dataclass(frozen=True)
-class Contents:
-    """The entries (with their earlier versions) that open, and the numbers of those that don't."""
+BATCH = 500  # entries opened at a time while a backup or an export is written
 
-    entries: list[Entry]
-    revisions: dict[int, list[Revision]]
-    damaged: list[int]
+
+class Contents:
+    """The entries a backup or an export carries, with their earlier versions, opened a batch at a time.
+
+    Iterating it yields (entry, earlier versions) in order; the journal is never held in memory whole. An
+    entry that won't open stops it, naming it (with `stopped` saying what that leaves, when entries were
+    already handed out), unless `skip_damaged`: then it is left out and named in `damaged`, never dropped
+    silently. An earlier version or a prompt that won't open is named the same way; its entry is carried.
+    """
+
+    def __init__(
+        self,
+        journal: Journal,
+        wanted: EntryFilter | None = None,
+        *,
+        skip_damaged: bool = False,
+        include_tender: bool = True,
+        revisions: bool = True,
+        size: int | None = None,
+        stopped: str = "nothing was written",
+    ) -> None:
+        self.journal, self.wanted, self.size = journal, wanted, size or BATCH
+        self.skip_damaged, self.include_tender, self.with_revisions = skip_damaged, include_tender, revisions
+        self.stopped = stopped
+        self.damaged: list[int] = []
+        self.entries = 0  # handed out so far
+        self.revisions = 0
+        self.tender_left_out = 0
+
+    def tender_count(self) -> int:
+        """How many tender entries were left out (known once every entry has been read)."""
+        return self.tender_left_out
+
+    def __iter__(self) -> Iterator[tuple[Entry, list[Revision]]]:
+        journal = self.journal
+        prompts, bad_prompts = journal.prompts()
+        with journal.store.read() as con:  # one view of the journal for every batch
+            for listing in journal.entry_batches(self.wanted, self.size):
+                ids = [e.id for e in listing.entries]
+                damaged = set(listing.unreadable) | set(bad_prompts).intersection(ids)
+                grouped = self._revisions(con, ids, damaged) if self.with_revisions else {}
+                if damaged and not self.skip_damaged:
+                    said = self.stopped if self.entries else "nothing was written"
+                    raise Tampered(
+                        f"{_entries(sorted(damaged))} couldn't be opened (changed outside recovery-journal, "
+                        f"or damaged), so {said}.",
+                        hint="Add --skip-damaged to carry everything else; `recovery-journal doctor` lists "
+                        "what is damaged.",
+                    )
+                self.damaged += sorted(damaged)
+                for entry in listing.entries:
+                    if entry.tender and not self.include_tender:
+                        self.tender_left_out += 1
+                        continue
+                    found = grouped.get(entry.id, [])
+                    self.entries += 1
+                    self.revisions += len(found)
+                    yield (replace(entry, prompt=prompts[entry.id]) if entry.id in prompts else entry), found
+
+    def _revisions(
+        self, con: sqlite3.Connection, ids: list[int], damaged: set[int]
+    ) -> dict[int, list[Revision]]:
+        """These entries' earlier versions, oldest first; an entry with one that won't open is damaged."""
+        grouped: dict[int, list[Revision]] = {}
+        for _rid, ruuid, eid, euuid, sealed in queries.revisions_by_entry(con, ids):
+            number = len(grouped.get(eid, [])) + 1
+            try:
+                revision = codec.open_snapshot(self.journal.cipher, number, ruuid, euuid, sealed)
+            except InvalidCiphertext:
+                damaged.add(eid)
+                continue
+            grouped.setdefault(eid, []).append(revision)
+        return grouped
 
 
 def contents(journal: Journal, wanted: EntryFilter | None = None, *, skip_damaged: bool = False) -> Contents:
-    """Everything a backup or an export carries.
-
-    A damaged entry or earlier version stops it, naming the entries, unless `skip_damaged`: then the rest is
-    carried and the damaged ones are listed, never dropped silently.
-    """
-    listing = journal.entries(wanted)
-    damaged = set(listing.unreadable)
-    wanted_ids = {e.id for e in listing.entries}
-    prompts, bad_prompts = journal.prompts()
-    damaged.update(i for i in bad_prompts if i in wanted_ids)
-    grouped: dict[int, list[Revision]] = {}
-    with journal.store.read() as con:
-        rows = sorted(queries.all_revisions(con))
-    for _rid, ruuid, eid, euuid, sealed in rows:
-        if eid not in wanted_ids:
-            continue
-        number = len(grouped.get(eid, [])) + 1
-        try:
-            revision = codec.open_snapshot(journal.cipher, number, ruuid, euuid, sealed)
-        except InvalidCiphertext:
-            damaged.add(eid)
-            continue
-        grouped.setdefault(eid, []).append(revision)
-    if damaged and not skip_damaged:
-        raise Tampered(
-            f"{_entries(sorted(damaged))} couldn't be opened (changed outside recovery-journal, or "
-            "damaged), so nothing was written.",
-            hint="Add --skip-damaged to carry everything else; `recovery-journal doctor` lists what is "
-            "damaged.",
-        )
-    entries = [replace(e, prompt=prompts[e.id]) if e.id in prompts else e for e in listing.entries]
-    return Contents(entries=entries, revisions=grouped, damaged=sorted(damaged))
+    """Everything a backup carries (see Contents)."""
+    return Contents(journal, wanted, skip_damaged=skip_damaged)
 
 
 def _entries(numbers: list[int]) -> str:
@@ -108,10 +146,10 @@ def _entries(numbers: list[int]) -> str:
 
 def records(journal: Journal, found: Contents, progress: Progress | None = None) -> Iterator[dict[str, Any]]:
     """Everything in the journal as portable records, ending with the counts a reader checks."""
-    listing, revisions = found.entries, found.revisions
     with journal.store.read() as con:
         schema = migrations.current_version(con)
         generation = Ledger.generation(con)
+        total = queries.entry_count(con)
     yield {
         "type": "backup",
         "format": portable.FORMAT,
@@ -121,11 +159,10 @@ def records(journal: Journal, found: Contents, progress: Progress | None = None)
         "app": __version__,
         "generation": generation,  # so a restore or a sync can tell when a journal went backwards
     }
-    total = len(listing)
-    for done, entry in enumerate(listing, start=1):
-        yield portable.entry_record(entry, revisions.get(entry.id, []))
-        if progress is not None and done % 250 == 0:
-            progress(done, total)
+    for entry, revisions in found:
+        yield portable.entry_record(entry, revisions)
+        if progress is not None and found.entries % 250 == 0:
+            progress(found.entries, total)
     found_milestones = journal.milestones.all()
     found_counters = journal.counters.all()
     yield from (portable.milestone_record(m) for m in found_milestones)
@@ -139,8 +176,8 @@ def records(journal: Journal, found: Contents, progress: Progress | None = None)
     yield {
         "type": "end",
         "counts": {
-            "entries": total,
-            "revisions": sum(len(r) for r in revisions.values()),
+            "entries": found.entries,
+            "revisions": found.revisions,
             "milestones": len(found_milestones),
             "counters": len(found_counters),
         },
@@ -170,21 +207,26 @@ def backup_passphrase(settings: Settings, given: Path | None, ask: Callable[[], 
 
 
 def read_trying(
-    path: Path, given: Path | None, journal_passphrase: str, ask_older: Callable[[], str] | None
+    path: Path,
+    given: Path | None,
+    journal_passphrase: str,
+    ask_older: Callable[[], str] | None,
+    *,
+    keep: Keep = "all",
 ) -> portable.Incoming:
     """The backup opens with --passphrase-file, or the journal's passphrase, or (asked) an older one."""
     if given is not None:
-        return read(path, passphrase_from_file(given))
+        return read(path, passphrase_from_file(given), keep=keep)
     try:
-        return read(path, journal_passphrase)
+        return read(path, journal_passphrase, keep=keep)
     except WrongSecret:
         if ask_older is None:
             raise
-        return read(path, ask_older())
+        return read(path, ask_older(), keep=keep)
 
 
 def read_with_recovery_code(
-    path: Path, settings: Settings, ask_code: opening.AskAgain | None
+    path: Path, settings: Settings, ask_code: opening.AskAgain | None, *, keep: Keep = "all"
 ) -> portable.Incoming:
     """The backup opened with the journal's recovery code: from the environment, or asked (a few tries).
 
@@ -194,7 +236,7 @@ def read_with_recovery_code(
         if not backupfile.has_recovery_slot(handle):
             raise backupfile.no_recovery_slot()
     return opening.with_recovery_code(
-        settings, ask_code, lambda code: read(path, backupfile.RecoveryCode(code))
+        settings, ask_code, lambda code: read(path, backupfile.RecoveryCode(code), keep=keep)
     )
 
 
@@ -214,20 +256,92 @@ def _opened(path: Path) -> Iterator[BinaryIO]:
         raise os_error(exc, path) from None
 
 
-def read(path: Path, secret: str | backupfile.RecoveryCode) -> portable.Incoming:
+# What reading a backup keeps of its entries: all of them (to merge); only their counts (to verify, and to
+# check a backup just written); or their counts, then each entry again as it is gone through (to restore
+# into a new journal: checked whole first, never held whole).
+Keep = Literal["all", "counts", "reread"]
+
+
+def read(path: Path, secret: str | backupfile.RecoveryCode, *, keep: Keep = "all") -> portable.Incoming:
     """Authenticate and decode a whole backup file; nothing is trusted until every byte has checked out.
 
-    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode).
+    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode). See Keep.
     """
+    seen = _identity(path)
     with _opened(path) as handle:
-        raw_records = list(backupfile.read(handle, secret))
+        records = _from_the_file(backupfile.read(handle, secret))
+        try:
+            if keep == "all":
+                return portable.collect(list(records), expect_end=True)
+            incoming = portable.collect(records, expect_end=True, keep=False)
+            if keep == "reread":
+                incoming.entries = _Reread(path, secret, seen, incoming.counts()["entries"])
+            return incoming
+        except _FileProblem as problem:  # the file itself: a wrong secret, damage, as backupfile says
+            raise problem.error from None
+        except (portable.BadRecord, JournalError) as exc:
+            raise Damaged(
+                f"This backup's contents don't check out ({exc}).",
+                hint="The journal wasn't touched. Use another copy if you have one.",
+            ) from None
+
+
+def _identity(path: Path) -> tuple[int, int, int] | None:
     try:
-        return portable.collect(raw_records, expect_end=True)
-    except (portable.BadRecord, JournalError) as exc:
-        raise Damaged(
-            f"This backup's contents don't check out ({exc}).",
-            hint="The journal wasn't touched. Use another copy if you have one.",
-        ) from None
+        found = path.stat()
+    except OSError:
+        return None  # _opened says what is wrong
+    return found.st_ino, found.st_size, found.st_mtime_ns
+
+
+class _Reread(Collection[tuple[Entry, list[Revision]]]):
+    """A checked backup's entries, read (and authenticated) again from the file as they are gone through.
+
+    If the file is not the one that was checked, it stops, and a restore leaves no journal behind.
+    """
+
+    def __init__(
+        self, path: Path, secret: str | backupfile.RecoveryCode, seen: tuple[int, int, int] | None, total: int
+    ) -> None:
+        self.path, self.secret, self.seen, self.total = path, secret, seen, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __contains__(self, item: object) -> bool:
+        return any(item == pair for pair in self)
+
+    def __iter__(self) -> Iterator[tuple[Entry, list[Revision]]]:
+        if self.seen is None or _identity(self.path) != self.seen:
+            raise Damaged(
+                f"{self.path} changed while it was being read, so nothing was restored.",
+                hint="Run it again once nothing is writing to the file.",
+            )
+        with _opened(self.path) as handle:
+            for raw in backupfile.read(handle, self.secret):
+                if raw.get("type") == "entry":
+                    try:
+                        yield portable.read_entry(raw)
+                    except (portable.BadRecord, JournalError):  # it checked out a moment ago
+                        raise Damaged(
+                            f"{self.path} changed while it was being read, so nothing was restored.",
+                            hint="Run it again once nothing is writing to the file.",
+                        ) from None
+
+
+class _FileProblem(Exception):
+    """What reading the file raised, kept apart from what checking its records raises."""
+
+    def __init__(self, error: JournalError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+def _from_the_file(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    try:
+        yield from records
+    except JournalError as exc:
+        raise _FileProblem(exc) from None
 
 
 def summary_of(incoming: portable.Incoming, size: int = 0) -> Summary:
@@ -281,7 +395,7 @@ def create(
             backupfile.write(handle, passphrase, records(journal, found, progress), params, recovery_public)
             handle.flush()
             os.fsync(handle.fileno())
-        checked = read(tmp, passphrase)
+        checked = read(tmp, passphrase, keep="counts")
         tmp.replace(target)
         fsync_folder(folder)
     except OSError as exc:
@@ -304,7 +418,11 @@ def write_to(
     Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
     vault.check_passphrase(passphrase)
     recovery_public = _recovery_public(journal)
-    found = contents(journal, skip_damaged=skip_damaged)
+    found = Contents(
+        journal,
+        skip_damaged=skip_damaged,
+        stopped="the backup stopped there: what went to stdout is incomplete, and won't open as a backup",
+    )
     backupfile.write(stream, passphrase, records(journal, found), params, recovery_public)
     stream.flush()
     return found.damaged
@@ -352,19 +470,28 @@ def snapshot(journal: Journal) -> Path:
     return path
 
 
-def merge(journal: Journal, incoming: portable.Incoming, *, dry_run: bool = False) -> MergeReport:
-    """Merge into the open journal in one transaction; a dry run works it all out, then rolls it back."""
+def merge(
+    journal: Journal,
+    incoming: portable.Incoming,
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> MergeReport:
+    """Merge into the open journal in one transaction; a dry run works it all out, then rolls it back.
+
+    A dry run gives new entries no stage: what it reports doesn't depend on them, and guessing is most of
+    an import's time.
+    """
 
     class _DryRun(Exception):
         pass
 
     report = MergeReport()
+    guess = (lambda text: None) if dry_run else journal.stages.guess
     try:
         with journal.store.write() as con:
-            report = merge_into(
-                con, journal.cipher, incoming, lambda text: journal.stages.guess(text), journal.now()
-            )
-            if report.changed and not dry_run:
+            report = merge_into(con, journal.cipher, incoming, guess, journal.now(), progress)
+            if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()
             if dry_run:
                 raise _DryRun
@@ -374,7 +501,7 @@ def merge(journal: Journal, incoming: portable.Incoming, *, dry_run: bool = Fals
 
 
 def restore_new(
-    settings: Settings, passphrase: str, incoming: portable.Incoming
+    settings: Settings, passphrase: str, incoming: portable.Incoming, progress: Progress | None = None
 ) -> tuple[Journal, str, MergeReport]:
     """A new journal holding exactly the backup's contents, made whole or not at all."""
     from ..stages.model import shipped
@@ -390,7 +517,7 @@ def restore_new(
 
             return StageRecord.from_model(classify_with(model, text), model.name)
 
-        reports.append(restore_into_new(con, cipher, incoming, guess))
+        reports.append(restore_into_new(con, cipher, incoming, guess, progress))
 
     journal, code = Journal.create(settings, passphrase, fill=fill)
     return journal, code, reports[0]

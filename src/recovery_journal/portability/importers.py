@@ -7,16 +7,19 @@ adds nothing the second time.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import stat
 import uuid as uuidlib
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
-from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, clean_tags, inline_tags
+from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, Revision, clean_tags, inline_tags
 from ..errors import (
     EmptyEntry,
     InvalidEncoding,
@@ -27,6 +30,7 @@ from ..errors import (
     NotFound,
     TooLarge,
 )
+from ..storage.files import os_error
 from . import portable
 
 MAX_FILE = 512 * 1024 * 1024
@@ -140,19 +144,124 @@ def _collect(entries: list[Entry | None]) -> Imported:
 
 
 def jrnl(path: Path) -> Imported:
-    """jrnl's plain-text journal ("[date] title" lines), or its `--format json` export."""
-    raw = _read(path)
+    """jrnl's plain-text journal ("[date] title" lines), or its `--format json` export.
+
+    A plain-text journal in a regular file is read as it is imported, never held whole (see _Reread).
+    """
+    found = _regular_file(path)
+    raw = _read(path) if found is None else _head(path)
     if raw.lstrip()[:1] == b"{":
-        return _jrnl_json(_json(raw, path), path)
+        return _jrnl_json(_json(raw if found is None else _read(path), path), path)
     if raw.startswith(b"gAAAAA") or raw[:1] in (b"\x00",) or b"\x00" in raw[:512]:
         raise InvalidInput(
             f"{path} looks encrypted (a jrnl encrypted journal).",
             hint="Decrypt it with jrnl first (jrnl --decrypt), or export it: jrnl --format json",
         )
+    if found is not None:
+        return _jrnl_file(path, found)
     return _jrnl_text(_text(raw, path), path)
 
 
+def _regular_file(path: Path) -> tuple[int, int] | None:
+    """(size, modification time) of a regular file an import can take; None for anything else."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None  # _read says what is wrong, in plain words
+    if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_FILE:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(65536)
+    except OSError:
+        return _read(path)  # says what is wrong, in plain words
+
+
+class _Reread(Sequence[tuple[Entry, list[Revision]]]):
+    """A jrnl file's entries, read afresh from the file each time they are gone through.
+
+    The file was read once to check and count them; an import goes through them again (a dry run, then the
+    merge), holding one at a time. If the file changes in between, the import stops and nothing is saved.
+    """
+
+    def __init__(self, path: Path, seen: tuple[int, int], count: int) -> None:
+        self.path, self.seen, self.total = path, seen, count
+
+    def __len__(self) -> int:
+        return self.total
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[Entry, list[Revision]]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[Entry, list[Revision]]]: ...
+    def __getitem__(
+        self, index: int | slice
+    ) -> tuple[Entry, list[Revision]] | list[tuple[Entry, list[Revision]]]:
+        """Read the file as far as the entry asked for (imports go through them in order instead)."""
+        if isinstance(index, slice):
+            return list(self)[index]
+        if index < 0:
+            index += self.total
+        found = next(itertools.islice(self, index, None), None) if index >= 0 else None
+        if found is None:
+            raise IndexError(index)
+        return found
+
+    def __iter__(self) -> Iterator[tuple[Entry, list[Revision]]]:
+        if _regular_file(self.path) != self.seen:
+            raise InvalidInput(
+                f"{self.path} changed while it was being imported, so nothing was imported.",
+                hint="Run the import again once nothing is writing to it.",
+            )
+        uuids: set[str] = set()
+        for entry in _jrnl_entries(_lines(self.path)):
+            if entry is not None and entry.uuid not in uuids:  # the same entry twice in one file is one
+                uuids.add(entry.uuid)
+                yield entry, []
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The file's lines, as str.splitlines() would give them from the whole text (a BOM dropped)."""
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            for line in handle:
+                yield from line.splitlines()
+    except UnicodeDecodeError:
+        raise InvalidEncoding(
+            f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
+        ) from None
+    except OSError as exc:
+        raise os_error(exc, path) from None
+
+
+def _jrnl_file(path: Path, seen: tuple[int, int]) -> Imported:
+    """Check and count a jrnl file's entries, keeping only their ids: see _Reread."""
+    uuids: set[str] = set()
+    empty = 0
+    for entry in _jrnl_entries(_lines(path)):
+        if entry is None:
+            empty += 1
+        else:
+            uuids.add(entry.uuid)
+    if not uuids and not empty:
+        raise _no_jrnl_entries(path)
+    return Imported(incoming=portable.Incoming(entries=_Reread(path, seen, len(uuids))), skipped_empty=empty)
+
+
+# jrnl's own header dates ("2024-03-01 09:00"): read directly, the same moment dateutil would read.
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?")
+
+
 def _jrnl_date(text: str) -> datetime | None:
+    if _PLAIN_DATE.fullmatch(text):
+        try:
+            return _aware(datetime.fromisoformat(text))
+        except ValueError:  # a day or an hour that doesn't exist: as dateutil says, it isn't a date
+            return None
     from dateutil import parser
 
     try:
@@ -162,37 +271,46 @@ def _jrnl_date(text: str) -> datetime | None:
 
 
 def _jrnl_text(text: str, path: Path) -> Imported:
-    entries: list[Entry | None] = []
+    entries = list(_jrnl_entries(text.splitlines()))
+    if not entries:
+        raise _no_jrnl_entries(path)
+    return _collect(entries)
+
+
+def _no_jrnl_entries(path: Path) -> InvalidInput:
+    return InvalidInput(
+        f"No jrnl entries were found in {path}.",
+        hint='jrnl entries start with a line like "[2024-03-01 09:00] Title".',
+    )
+
+
+def _jrnl_entries(lines: Iterable[str]) -> Iterator[Entry | None]:
+    """Each entry of a jrnl text journal as its lines are read (None for an empty one)."""
     current: tuple[datetime, list[str], bool] | None = None
 
-    def close() -> None:
-        if current is not None:
-            when, lines, starred = current
-            body = "\n".join(lines)
-            uuid = _derived_uuid("jrnl", when, body.strip())
-            entries.append(_entry(uuid, when, body, list(inline_tags(body)), starred))
+    def close(found: tuple[datetime, list[str], bool]) -> Entry | None:
+        when, body_lines, starred = found
+        body = "\n".join(body_lines)
+        uuid = _derived_uuid("jrnl", when, body.strip())
+        return _entry(uuid, when, body, list(inline_tags(body)), starred)
 
     timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
-    for line in text.splitlines():
+    for line in lines:
         match = _JRNL_HEADER.match(line)
         when = _jrnl_date(match.group("bracketed") or match.group("plain")) if match else None
         has_time = bool(match and _HAS_TIME.search(match.group("bracketed") or match.group("plain") or ""))
         if match and when is not None and timed is None:
             timed = has_time
         if match and when is not None and has_time == timed:  # a body line like "[2024-03-04] is..." stays
-            close()
+            if current is not None:
+                yield close(current)
             title = match.group("title").rstrip()
             starred = title.endswith(" *") or title == "*"
             current = (when, [title.removesuffix("*").rstrip()], starred)
         elif current is not None:
             current[1].append(line)
-    close()
-    if not entries:
-        raise InvalidInput(
-            f"No jrnl entries were found in {path}.",
-            hint='jrnl entries start with a line like "[2024-03-01 09:00] Title".',
-        )
-    return _collect(entries)
+    if current is not None:
+        yield close(current)
 
 
 def _jrnl_json(data: Any, path: Path) -> Imported:

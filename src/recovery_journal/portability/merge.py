@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import uuid as uuidlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -24,7 +24,17 @@ from ..stages.record import StageRecord
 from ..storage import queries
 from .portable import Incoming
 
-Guess = Callable[[str], StageRecord]
+Guess = Callable[[str], StageRecord | None]
+Progress = Callable[[int, int], None]  # (entries done, entries in all), every PROGRESS_EVERY entries
+PROGRESS_EVERY = 250
+MERGE_BATCH = 500  # incoming entries matched against this journal's at a time
+
+
+def _told(progress: Progress | None, done: int, total: int) -> None:
+    if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+        progress(done, total)
+
+
 _CONFLICT_NS = uuidlib.UUID("5c7e1f0e-6f0a-4a53-9b65-3d1f5b0f2a77")
 
 
@@ -42,6 +52,12 @@ class MergeReport:
     stages_taken: int = 0
     plan_taken: bool = False
     plan_differing: bool = False  # both sides have a safety plan and they differ: this journal's is kept
+    writer_stages_added: int = 0  # new entries with a stage their writer set: lessons for the personal model
+
+    @property
+    def teaches(self) -> bool:
+        """Whether the personal stage model could learn anything new from what changed."""
+        return bool(self.writer_stages_added or self.stages_taken or self.entries_updated or self.conflicts)
 
     @property
     def changed(self) -> bool:
@@ -122,14 +138,20 @@ def _insert_entry(
 
 
 def restore_into_new(
-    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, guess: Guess
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    incoming: Incoming,
+    guess: Guess,
+    progress: Progress | None = None,
 ) -> MergeReport:
     """Fill a brand-new journal, keeping entry and milestone numbers as they were."""
     report = MergeReport()
-    for entry, revisions in incoming.entries:
+    total = len(incoming.entries)
+    for done, (entry, revisions) in enumerate(incoming.entries, start=1):
         _insert_entry(con, cipher, entry, revisions, guess, keep_id=True)
         report.entries_added += 1
         report.revisions_added += len(revisions)
+        _told(progress, done, total)
     for milestone in incoming.milestones:
         milestones.insert(con, cipher, milestone, keep_id=True)
         report.milestones_added += 1
@@ -162,32 +184,60 @@ def _merge_plan(
     report.plan_taken = True
 
 
-def _local_entries(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, tuple[Entry, list[Revision]]]:
-    local: dict[str, tuple[Entry, list[Revision]]] = {}
-    for row in queries.entry_columns(con, queries.ENTRY_FIELDS):
+def _opened(
+    con: sqlite3.Connection, cipher: FieldCipher, ids: list[int]
+) -> dict[str, tuple[Entry, list[Revision]]]:
+    """These entries of this journal with their earlier versions, by UUID."""
+    found: dict[str, tuple[Entry, list[Revision]]] = {}
+    for row in queries.entries_by_id(con, ids, queries.ENTRY_FIELDS):
         entry = codec.open_entry(cipher, row, queries.ENTRY_FIELDS)
-        revisions = [
-            codec.open_snapshot(cipher, n, ruuid, entry.uuid, sealed)
-            for n, (_rid, ruuid, sealed) in enumerate(queries.revisions_of(con, entry.id), start=1)
-        ]
-        local[entry.uuid] = (entry, revisions)
-    return local
+        found[entry.uuid] = (entry, [])
+    for _rid, ruuid, _eid, euuid, sealed in queries.revisions_by_entry(con, ids):
+        earlier = found[euuid][1]
+        earlier.append(codec.open_snapshot(cipher, len(earlier) + 1, ruuid, euuid, sealed))
+    return found
+
+
+def _batches(entries: Iterable[tuple[Entry, list[Revision]]]) -> Iterator[list[tuple[Entry, list[Revision]]]]:
+    batch: list[tuple[Entry, list[Revision]]] = []
+    for pair in entries:
+        batch.append(pair)
+        if len(batch) == MERGE_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def merge_into(
-    con: sqlite3.Connection, cipher: FieldCipher, incoming: Incoming, guess: Guess, now: datetime
+    con: sqlite3.Connection,
+    cipher: FieldCipher,
+    incoming: Incoming,
+    guess: Guess,
+    now: datetime,
+    progress: Progress | None = None,
 ) -> MergeReport:
     """Merge records into an existing journal by UUID. Never deletes; idempotent."""
     report = MergeReport()
-    local = _local_entries(con, cipher)
-    for entry, revisions in incoming.entries:
-        found = local.get(entry.uuid)
-        if found is None:
-            _insert_entry(con, cipher, entry, revisions, guess, keep_id=False)
-            report.entries_added += 1
-            report.revisions_added += len(revisions)
-            continue
-        _merge_entry(con, cipher, found, entry, revisions, now, report)
+    # This journal's entries are known by UUID; only those an incoming entry matches are opened, a batch at
+    # a time, so neither side is held whole.
+    local = queries.entry_ids_by_uuid(con)
+    total = len(incoming.entries)
+    done = 0
+    for batch in _batches(incoming.entries):
+        matched = _opened(con, cipher, [local[e.uuid] for e, _ in batch if e.uuid in local])
+        for entry, revisions in batch:
+            _told(progress, done, total)
+            done += 1
+            found = matched.get(entry.uuid)
+            if found is None:
+                _insert_entry(con, cipher, entry, revisions, guess, keep_id=False)
+                report.writer_stages_added += entry.stage is not None and entry.stage.by_writer
+                report.entries_added += 1
+                report.revisions_added += len(revisions)
+                continue
+            _merge_entry(con, cipher, found, entry, revisions, now, report)
+    _told(progress, total, total)
     known_milestones = {m.uuid: m for m in _all_milestones(con, cipher)}
     for milestone in incoming.milestones:
         mine = known_milestones.get(milestone.uuid)

@@ -6,11 +6,17 @@ written whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import AlreadyExists, UsageProblem
-from ..storage.files import write_private
+from ..storage.files import fsync_folder, os_error, write_private
 
 
 def check_outside(home: Path, target: Path) -> None:
@@ -48,3 +54,32 @@ def check_target(home: Path, target: Path, *, force: bool) -> None:
 def write_text(target: Path, text: str, *, overwrite: bool) -> None:
     """Write `text` to `target` as UTF-8, private to its owner, whole or not at all."""
     write_private(target.expanduser(), text.encode("utf-8"), overwrite=overwrite)
+
+
+def write_streamed(target: Path, write: Callable[[TextIO], None], *, overwrite: bool) -> None:
+    """Write text to `target` as `write` produces it: UTF-8, private to its owner, whole or not at all.
+
+    It goes to a temporary file beside the target, renamed into place only once `write` has finished and the
+    bytes are on disk; if anything stops it (an entry that won't open, a full disk), the partial file is
+    removed and the target is left as it was.
+    """
+    path = target.expanduser()
+    folder = path.parent
+    if not overwrite and path.exists():
+        raise AlreadyExists(
+            f"{path} already exists.", hint="Nothing was written. Choose another name, or --force."
+        )
+    tmp = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with io.open(fd, "w", encoding="utf-8", newline="") as stream:  # noqa: UP020 (an fd, not a path)
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        tmp.replace(path)
+        fsync_folder(folder)
+    except OSError as exc:
+        raise os_error(exc, folder) from None
+    finally:
+        with contextlib.suppress(OSError):  # gone once renamed; a partial one is never left behind
+            tmp.unlink()

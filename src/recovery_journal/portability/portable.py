@@ -7,6 +7,7 @@ through restore and `import json`. Reading is strict: a record that doesn't fit 
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -90,17 +91,21 @@ def counter_record(c: Counter) -> dict[str, Any]:
 class Incoming:
     """Everything read from a backup or an import, checked, ready to restore or merge."""
 
-    entries: list[tuple[Entry, list[Revision]]] = field(default_factory=list)
+    # A list, or for a big import read from its file, entries read afresh each time they are gone through.
+    entries: Collection[tuple[Entry, list[Revision]]] = field(default_factory=list)
     milestones: list[Milestone] = field(default_factory=list)
     counters: list[Counter] = field(default_factory=list)
     personal_model: dict[str, Any] | None = None
     safety_plan: dict[str, str] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    tally: dict[str, int] | None = None  # entries and revisions counted, when they were checked, not kept
 
     def counts(self) -> dict[str, int]:
         return {
-            "entries": len(self.entries),
-            "revisions": sum(len(r) for _, r in self.entries),
+            "entries": len(self.entries) if self.tally is None else self.tally["entries"],
+            "revisions": (
+                sum(len(r) for _, r in self.entries) if self.tally is None else self.tally["revisions"]
+            ),
             "milestones": len(self.milestones),
             "counters": len(self.counters),
         }
@@ -212,9 +217,15 @@ def read_counter(raw: dict[str, Any]) -> Counter:
         raise BadRecord(f"counter: {exc.__class__.__name__}") from None
 
 
-def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incoming:
-    """Check and gather records; with `expect_end`, the closing counts must match what was read."""
-    incoming = Incoming()
+def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool, keep: bool = True) -> Incoming:
+    """Check and gather records; with `expect_end`, the closing counts must match what was read.
+
+    With `keep` false, each entry is checked as fully as when kept, then only counted (to verify a backup
+    without holding its entries in memory).
+    """
+    kept: list[tuple[Entry, list[Revision]]] = []
+    incoming = Incoming(entries=kept, tally=None if keep else {"entries": 0, "revisions": 0})
+    seen: set[str] = set()
     ended: dict[str, int] | None = None
     for raw in records:
         if not isinstance(raw, dict):
@@ -228,9 +239,17 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incomin
             incoming.meta = raw
         elif kind == "entry":
             try:
-                incoming.entries.append(read_entry(raw))
+                entry, revisions = read_entry(raw)
             except BadRecord as exc:
-                raise BadRecord(f"{exc} (entry {raw.get('uuid') or len(incoming.entries) + 1})") from None
+                raise BadRecord(f"{exc} (entry {raw.get('uuid') or len(seen) + 1})") from None
+            if entry.uuid in seen:
+                raise BadRecord("the same entry appears twice")
+            seen.add(entry.uuid)
+            if incoming.tally is None:
+                kept.append((entry, revisions))
+            else:
+                incoming.tally["entries"] += 1
+                incoming.tally["revisions"] += len(revisions)
         elif kind == "milestone":
             incoming.milestones.append(read_milestone(raw))
         elif kind == "counter":
@@ -248,9 +267,6 @@ def collect(records: list[dict[str, Any]] | Any, *, expect_end: bool) -> Incomin
             raise BadRecord(f"unknown record type {kind!r}")
     if expect_end and ended != incoming.counts():
         raise BadRecord("the closing counts don't match")
-    uuids = [e.uuid for e, _ in incoming.entries]
-    if len(uuids) != len(set(uuids)):
-        raise BadRecord("the same entry appears twice")
     return incoming
 
 

@@ -1,14 +1,17 @@
-"""How entries, search hits, earlier versions and tags look: a Rich view and a plain one for each."""
+"""How entries, search hits, earlier versions and tags look: a Rich view and a plain one for each.
+
+Rich is imported by the views that draw with it, so the plain lines (a pipe, a file) never load it.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.table import Table
+    from rich.text import Text
 
 from ..domain.entry import Entry, Revision
 from ..domain.words import when as when  # re-exported: every view shows dates this way
@@ -85,6 +88,9 @@ WIDE, NARROW = 100, 60
 
 def entry_table(entries: list[Entry], width: int = 80) -> Table:
     """The list view, fitted to the terminal: fewer, shorter columns as it narrows."""
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     table.add_column("#", justify="right", style="bold", no_wrap=True)
     table.add_column("When", no_wrap=True, style="cyan")
@@ -110,6 +116,8 @@ def entry_table(entries: list[Entry], width: int = 80) -> Table:
 
 def _label_text(entry: Entry) -> Text:
     """The list's label, with the tender mark in words (dimmed too, but never only a colour)."""
+    from rich.text import Text
+
     text = Text("★ " if entry.starred else "")
     shown = label(entry)
     if entry.tender and entry.title:
@@ -135,6 +143,8 @@ def entry_lines(entries: list[Entry]) -> list[str]:
 
 
 def _heading(entry: Entry) -> Text:
+    from rich.text import Text
+
     heading = Text()
     heading.append(f"Entry {entry.id}", style="bold")
     heading.append(f"  {when(entry.date)}", style="cyan")
@@ -145,6 +155,9 @@ def _heading(entry: Entry) -> Text:
 
 
 def entry_view(entry: Entry) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
     parts: list[RenderableType] = [_heading(entry)]
     if entry.title:
         parts.append(user_text(entry.title, style="bold"))
@@ -184,6 +197,8 @@ def _highlighted(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int,
 
 
 def _excerpt_text(hit: SearchHit) -> list[Text]:
+    from rich.text import Text
+
     rows = []
     for excerpt in hit.excerpts:
         line = Text("    ")
@@ -196,12 +211,23 @@ def _excerpt_text(hit: SearchHit) -> list[Text]:
     return rows
 
 
+def _excerpt_lines(hit: SearchHit) -> list[str]:
+    """The excerpts as plain lines: the same words as the Rich view, without the highlighting."""
+    return [
+        "    " + ("…" if e.starts_mid else "") + neutralise(e.text) + ("…" if e.ends_mid else "")
+        for e in hit.excerpts
+    ]
+
+
 def _folds(hit: SearchHit, include_tender: bool) -> bool:
     return hit.entry.tender and not include_tender
 
 
 def search_view(result: SearchResult, include_tender: bool = False) -> RenderableType:
     """Each hit with its excerpts; a tender entry's excerpts fold away unless asked for."""
+    from rich.console import Group
+    from rich.text import Text
+
     parts: list[RenderableType] = []
     for hit in result.hits:
         head = Text()
@@ -231,8 +257,7 @@ def search_lines(result: SearchResult, include_tender: bool = False) -> list[str
         if _folds(hit, include_tender):
             lines.append("    " + folded(hit.entry.id))
             continue
-        for line in _excerpt_text(hit):
-            lines.append(line.plain)
+        lines += _excerpt_lines(hit)
     return lines
 
 
@@ -240,6 +265,9 @@ def search_lines(result: SearchResult, include_tender: bool = False) -> list[str
 
 
 def history_view(entry: Entry, revisions: list[Revision]) -> RenderableType:
+    from rich.console import Group
+    from rich.text import Text
+
     parts: list[RenderableType] = []
     for revision in revisions:
         head = Text()
@@ -269,6 +297,9 @@ def history_plain(entry: Entry, revisions: list[Revision]) -> list[str]:
 
 
 def tags_table(tags: list[tuple[str, int]]) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Tag", style="magenta")
     table.add_column("Entries", justify="right")

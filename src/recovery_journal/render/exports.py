@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from ..care.plan import SafetyPlan
 from ..domain.entry import Entry, Revision
@@ -30,49 +31,50 @@ def tender_note(count: int) -> str:
     )
 
 
-def as_json(
-    entries: list[tuple[Entry, list[Revision]]],
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def write_json(
+    out: TextIO,
+    entries: Iterable[tuple[Entry, list[Revision]]],
     milestones: list[Milestone],
     counters: list[Counter],
     exported: datetime,
     plan: SafetyPlan | None = None,
-    tender_left_out: int = 0,
-) -> str:
-    """The documented export shape (docs/usage.md), read back by `import json`."""
-    document: dict[str, Any] = {
-        "format": "recovery-journal-export",
-        "version": FORMAT,
-        "exported": exported.isoformat(timespec="seconds"),
-        "entries": [_strip_type(entry_record(e, r)) for e, r in entries],
-        "milestones": [_strip_type(milestone_record(m)) for m in milestones],
-        "counters": [_strip_type(counter_record(c)) for c in counters],
-        "tender_left_out": tender_left_out,
-    }
+    tender_left_out: Callable[[], int] = lambda: 0,
+) -> None:
+    """The documented export shape (docs/usage.md), read back by `import json`, written as it is read.
+
+    Compact JSON with one entry a line, keys sorted; `tender_left_out` is asked once the entries are out.
+    """
+    out.write(f'{{"counters":{_compact([_strip_type(counter_record(c)) for c in counters])},"entries":[')
+    separator = "\n"
+    for entry, revisions in entries:
+        out.write(separator + _compact(_strip_type(entry_record(entry, revisions))))
+        separator = ",\n"
+    out.write(f'\n],"exported":{_compact(exported.isoformat(timespec="seconds"))}')
+    marks = _compact([_strip_type(milestone_record(m)) for m in milestones])
+    out.write(f',"format":"recovery-journal-export","milestones":{marks}')
     if plan is not None:
-        document["safety_plan"] = plan.to_json()
-    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        out.write(f',"safety_plan":{_compact(plan.to_json())}')
+    out.write(f',"tender_left_out":{tender_left_out()},"version":{FORMAT}}}\n')
 
 
-def as_markdown(
-    entries: list[Entry],
+def write_markdown(
+    out: TextIO,
+    entries: Iterable[Entry],
     milestones: list[Milestone],
     exported: datetime,
     plan: SafetyPlan | None = None,
-    tender_left_out: int = 0,
-) -> str:
-    lines = [
-        "# Journal",
-        "",
-        f"_Exported from recovery-journal on {when(exported)}. This file is not encrypted._",
-        "",
-    ]
-    if tender_left_out:
-        lines += [f"_{tender_note(tender_left_out)}_", ""]
+    tender_left_out: Callable[[], int] = lambda: 0,
+) -> None:
+    """The entries as Markdown, written as they are read; a note on tender entries left out follows them."""
+    out.write(
+        f"# Journal\n\n_Exported from recovery-journal on {when(exported)}. This file is not encrypted._\n"
+    )
     for entry in entries:
-        heading = f"## {when(entry.date)}"
-        if entry.title:
-            heading += f": {entry.title}"
-        lines += [heading, ""]
+        lines = ["", f"## {when(entry.date)}" + (f": {entry.title}" if entry.title else ""), ""]
         details = [
             part
             for part in (
@@ -86,7 +88,12 @@ def as_markdown(
             lines += ["_" + " · ".join(details) + "_", ""]
         if entry.prompt:
             lines += [f"> {entry.prompt}", ""]
-        lines += [entry.text, "", "---", ""]
+        lines += [entry.text, "", "---"]
+        out.write("\n".join(lines) + "\n")
+    lines = [""]
+    left_out = tender_left_out()
+    if left_out:
+        lines += [f"_{tender_note(left_out)}_", ""]
     if milestones:
         lines += ["## Milestones", ""]
         lines += [
@@ -97,15 +104,17 @@ def as_markdown(
         lines += ["## My safety plan", ""]
         for heading, text in plan.filled():
             lines += [f"### {heading}", "", text, ""]
-    return "\n".join(lines)
+    out.write("\n".join(lines))
 
 
-def as_text(entries: list[Entry]) -> str:
+def write_text(out: TextIO, entries: Iterable[Entry]) -> None:
     """jrnl's plain-text layout, so the export also reads back with `import jrnl` (or into jrnl itself)."""
-    blocks = []
+    separator = ""
     for entry in entries:
         first, _, rest = entry.text.partition("\n")
         header = f"[{stamp(entry.date)}] {entry.title or first}"
         body = entry.text if entry.title else rest
-        blocks.append(header + ("\n" + body if body.strip() else ""))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+        out.write(separator + header + ("\n" + body if body.strip() else ""))
+        separator = "\n\n"
+    if separator:
+        out.write("\n")

@@ -1,21 +1,25 @@
 """Where output goes: data on stdout, messages on stderr; Rich on a terminal, plain text when piped.
 
+Rich is loaded only when something is drawn on a terminal: piped output and plain messages never need it,
+and importing it costs more than most commands' own work.
+
 User text is never read as Rich markup (markup is off, and it is passed as Text), and terminal control
 characters in it are shown as visible symbols, so an entry cannot restyle or clear the screen.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
 import textwrap
 from contextvars import ContextVar, Token
-from typing import Any
+from functools import cached_property
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console, RenderableType
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.text import Text
 
 from ..settings import Colour
 
@@ -47,6 +51,8 @@ def neutralise(text: str) -> str:
 
 def user_text(text: str, style: str = "") -> Text:
     """Text written by the person, safe to print: no markup, no control sequences."""
+    from rich.text import Text
+
     return Text(neutralise(text), style=style)
 
 
@@ -101,6 +107,8 @@ def reset_colour(token: Token[Colour]) -> None:
 
 
 def _console(stderr: bool, width: int | None = None) -> Console:
+    from rich.console import Console
+
     mode = _COLOUR.get()
     return Console(
         stderr=stderr,
@@ -115,18 +123,45 @@ def _console(stderr: bool, width: int | None = None) -> Console:
     )
 
 
+# What makes Rich treat a stream as a terminal whatever it is; with any of them set, Rich itself decides.
+_RICH_SETTINGS = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE")
+
+
+def _surely_not_a_terminal(stream: IO[str]) -> bool:
+    """A pipe or a file, as Rich would judge it, known without loading Rich."""
+    if _COLOUR.get() == "always" or any(name in os.environ for name in _RICH_SETTINGS):
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 class Output:
     """One command's view of stdout and stderr."""
 
     def __init__(self, json_mode: bool = False) -> None:
         self.json_mode = json_mode
-        self.out = _console(stderr=False)
-        self.err = _console(stderr=True, width=message_width())
+
+    @cached_property
+    def out(self) -> Console:
+        """Rich's console for stdout (loading Rich)."""
+        return _console(stderr=False)
+
+    @cached_property
+    def err(self) -> Console:
+        """Rich's console for stderr (loading Rich)."""
+        return _console(stderr=True, width=message_width())
 
     @property
     def rich(self) -> bool:
         """True when stdout is a terminal and the picture is worth drawing."""
-        return self.out.is_terminal
+        return not _surely_not_a_terminal(sys.stdout) and self.out.is_terminal
+
+    @property
+    def err_terminal(self) -> bool:
+        """True when messages go to a terminal (where Rich styles them)."""
+        return not _surely_not_a_terminal(sys.stderr) and self.err.is_terminal
 
     def show(self, renderable: RenderableType) -> None:
         """A Rich picture on stdout (callers use `lines` when not on a terminal)."""
@@ -149,14 +184,18 @@ class Output:
 
         Messages often quote the person's words (a milestone, a counter's name), so they are neutralised too.
         """
-        text = message if isinstance(message, Text) else Text(neutralise(message), style=style)
-        if self.err.is_terminal:
-            self.err.print(text)
-        else:
-            sys.stderr.write(neutralise(text.plain) + "\n")
+        if not self.err_terminal:
+            plain = message if isinstance(message, str) else message.plain
+            sys.stderr.write(neutralise(plain) + "\n")
+            return
+        from rich.text import Text
+
+        self.err.print(Text(neutralise(message), style=style) if isinstance(message, str) else message)
 
     def document(self, kind: str, **payload: Any) -> None:
         """One versioned JSON document on stdout."""
+        import json
+
         doc = {"version": JSON_VERSION, "kind": kind, **payload}
         text = json.dumps(doc, sort_keys=True, ensure_ascii=False)
         sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")

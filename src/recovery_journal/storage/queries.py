@@ -147,6 +147,21 @@ def all_revisions(con: sqlite3.Connection) -> Iterator[tuple[int, str, int, str,
         yield int(rid), str(ruuid), int(eid), str(euuid), bytes(snap)
 
 
+def revisions_by_entry(
+    con: sqlite3.Connection, ids: Sequence[int]
+) -> Iterator[tuple[int, str, int, str, bytes]]:
+    """(revision id, revision uuid, entry id, entry uuid, snapshot) for these entries, oldest first."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        for rid, ruuid, eid, euuid, snap in con.execute(
+            "SELECT r.id, r.uuid, r.entry_id, e.uuid, r.snapshot FROM revisions r"  # noqa: S608
+            f" JOIN entries e ON e.id = r.entry_id WHERE r.entry_id IN ({marks}) ORDER BY r.id",
+            chunk,
+        ):
+            yield int(rid), str(ruuid), int(eid), str(euuid), bytes(snap)
+
+
 def insert_revision(con: sqlite3.Connection, uuid: str, entry_id: int, snapshot: bytes) -> None:
     con.execute(
         "INSERT INTO revisions (uuid, entry_id, snapshot) VALUES (?, ?, ?)", (uuid, entry_id, snapshot)
@@ -214,6 +229,11 @@ def put_entry_prompt(con: sqlite3.Connection, entry_id: int, uuid: str, sealed: 
 def latest_entry_ids(con: sqlite3.Connection, count: int) -> list[int]:
     """The ids of the `count` entries written last (numbers follow the order of writing)."""
     return [int(r[0]) for r in con.execute("SELECT id FROM entries ORDER BY id DESC LIMIT ?", (count,))]
+
+
+def entry_ids_by_uuid(con: sqlite3.Connection) -> dict[str, int]:
+    """Every entry's number, by its UUID."""
+    return {str(u): int(i) for i, u in con.execute("SELECT id, uuid FROM entries")}
 
 
 def entry_count(con: sqlite3.Connection) -> int:

@@ -8,20 +8,14 @@ from typing import Annotated
 import typer
 
 from ...configfile import config_path, dump
-from ...render.output import Output, reset_colour, use_colour
-from ...settings import CONFIG_KEYS, ConfigView, colour, config_view, set_config, unset_config
+from ...render.output import Output
+from ...settings import CONFIG_KEYS, ConfigView, config_view, set_config, unset_config
 from ..options import JsonOpt
 
 NOT_ENCRYPTED = (
     "The config file isn't encrypted: it holds settings, never your words, but anyone who can read your "
     "files can read it (a default tag's name, too)."
 )
-
-
-def fit_output(ctx: typer.Context) -> None:
-    """Make this run's output use the colour chosen by NO_COLOR, FORCE_COLOR or the config file's color."""
-    token = use_colour(colour(os.environ))
-    ctx.call_on_close(lambda: reset_colour(token))
 
 
 config_app = typer.Typer(

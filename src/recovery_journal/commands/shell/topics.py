@@ -39,7 +39,7 @@ def help_command(
         ),
     ] = None,
 ) -> None:
-    """Show help that works offline: exit codes, environment variables, files, the config file, a man page.
+    """Show help that works offline: exit codes, environment variables, files, config file, man page.
 
     Example: recovery-journal help exit-codes
     """

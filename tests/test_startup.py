@@ -1,0 +1,110 @@
+"""What a command loads before it starts: only what it uses (speed is measured in bench/, never here)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from recovery_journal import __version__
+from recovery_journal.cli import LAZY_COMMANDS, app
+
+from .conftest import Cli
+
+# Run the command as a person does, then say which of the package's modules (and which libraries) it loaded.
+PROBE = """
+import json, sys
+sys.argv = ["recovery-journal", *json.loads(sys.argv[1])]
+from recovery_journal.launch import main
+code = 0
+try:
+    main()
+except SystemExit as stop:
+    code = stop.code if isinstance(stop.code, int) else 1
+sys.stdout.flush()
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("recovery_journal", "typer", "rich"))
+sys.stderr.write("\\nLOADED " + json.dumps(loaded) + "\\n")
+sys.exit(code)
+"""
+
+
+def loaded_by(*args: str, stdin: str = "") -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run `recovery-journal ARGS` in a fresh interpreter, piped; its result and the modules it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(list(args))],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=False,
+    )
+    marker = done.stderr.rindex("\nLOADED ")
+    modules = set(json.loads(done.stderr[marker + len("\nLOADED ") :]))
+    done.stderr = done.stderr[:marker]
+    return done, modules
+
+
+def commands_in(modules: set[str]) -> set[str]:
+    return {name for name in modules if name.startswith("recovery_journal.commands.")}
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_the_version_is_told_without_loading_the_command_line(flag: str) -> None:
+    done, modules = loaded_by(flag)
+    assert done.returncode == 0 and done.stdout == f"recovery-journal {__version__}\n"
+    assert not any(name.split(".")[0] == "typer" for name in modules), "Typer isn't needed for a version"
+    assert "recovery_journal.cli" not in modules
+
+
+def test_the_version_after_a_global_option_still_works(cli: Cli) -> None:
+    ran = cli("--journal", "somewhere", "-V")
+    assert ran.exit_code == 0 and ran.stdout == f"recovery-journal {__version__}\n"
+
+
+def test_the_help_lists_every_command_without_loading_any() -> None:
+    done, modules = loaded_by("--help")
+    assert done.returncode == 0
+    for name in LAZY_COMMANDS:
+        assert f"\n  {name} " in done.stdout, name
+    assert "List entries, oldest first." in done.stdout
+    assert commands_in(modules) == set(), "the list in --help comes from cli.LAZY_COMMANDS"
+    assert not any(name.split(".")[0] == "rich" for name in modules), "plain help needs no Rich"
+
+
+def test_each_listed_line_is_the_commands_own_first_line() -> None:
+    """cli.LAZY_COMMANDS repeats each command's first line for --help: it must say what the command says."""
+    built = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+    assert set(LAZY_COMMANDS) <= set(built)
+    for name, lazy in LAZY_COMMANDS.items():
+        own = inspect.cleandoc(built[name].help or "").split("\n\n")[0]
+        assert lazy.summary == own, f"cli.LAZY_COMMANDS['{name}'] differs from the command's help"
+
+
+def test_a_command_loads_only_its_own_module(isolated: object) -> None:
+    done, modules = loaded_by("tags")
+    assert done.returncode == 3, done.stderr  # no journal here yet: said calmly
+    assert commands_in(modules) == {
+        "recovery_journal.commands.reading",
+        "recovery_journal.commands.terminal",
+        "recovery_journal.commands.options",
+    }
+
+
+def test_an_unknown_command_is_still_a_calm_usage_error(cli: Cli) -> None:
+    ran = cli("lsit")
+    assert ran.exit_code == 2 and "Traceback" not in ran.stderr
+    assert "lsit" in ran.stderr and "list" in ran.stderr
+
+
+def test_piped_reading_and_exporting_never_load_rich(cli: Cli, initialised: object) -> None:
+    assert cli("write", "--tag", "walk", input="A calm walk by the lighthouse.").exit_code == 0
+    for args in (["list"], ["show", "1"], ["search", "lighthouse"], ["tags"], ["export", "--format", "txt"]):
+        done, modules = loaded_by(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "lighthouse" in done.stdout or "walk" in done.stdout, args
+        assert not any(name.split(".")[0] == "rich" for name in modules), f"{args} loaded Rich on a pipe"
