@@ -23,7 +23,7 @@ from ..render import overview as view
 from ..render import share as picture
 from ..render.output import Output
 from . import terminal
-from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt
+from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, LimitOpt
 
 FromOpt = Annotated[
     str | None,
@@ -169,16 +169,18 @@ def on_this_day(
         ),
     ] = None,
     include_tender: IncludeTenderOpt = False,
+    limit: LimitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show entries written on this day in earlier years (tender ones only if you ask).
+    """Show entries written on this day in earlier years, newest first (tender ones only if you ask).
 
-    Example: recovery-journal on-this-day
+    Example: recovery-journal on-this-day -n 3
     """
     day = parse_day(when, local_now(), terminal.date_order(ctx)) if when else local_now().date()
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        entries, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)
+        every, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)
+    entries = every if limit is None else every[:limit]  # newest first, so the most recent N
     if as_json:
         out.document(
             "on-this-day",
@@ -188,7 +190,7 @@ def on_this_day(
             unreadable=unreadable,
         )
         return
-    if not entries:
+    if not every:
         out.say(f"Nothing from {day.day} {day:%B} in earlier years." + _folded(folded))
         return
     for entry in entries:
