@@ -24,6 +24,14 @@ def show_recovery_code(out: Output, code: str, *, first: bool, journal: Journal)
     journal.recovery_code_shown()
 
 
+def code_document(out: Output, kind: str, opened: Journal, code: str | None, **payload: object) -> None:
+    """The --json result of a command that may issue a recovery code: recorded as shown once on stdout."""
+    out.document(kind, recovery_code=code, **payload)
+    if code is not None:
+        sys.stdout.flush()
+        opened.recovery_code_shown()
+
+
 def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Create a new encrypted journal, with a recovery code for a forgotten passphrase.
 
@@ -40,11 +48,9 @@ def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         )
     with created.journal as journal:
         if as_json:
-            out.document(
-                "init", journal=str(current.paths.home), recovery_code=code, weak_kdf=current.kdf.is_weak
+            code_document(
+                out, "init", journal, code, journal=str(current.paths.home), weak_kdf=current.kdf.is_weak
             )
-            sys.stdout.flush()
-            journal.recovery_code_shown()
             return
         show_recovery_code(out, code, first=True, journal=journal)
     if current.kdf.is_weak:
@@ -77,6 +83,7 @@ def passwd(
             "unless --rotate-data-key is given too).",
         ),
     ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Change your passphrase, or get a new recovery code.
 
@@ -85,31 +92,59 @@ def passwd(
 
     Example: recovery-journal passwd
     """
-    out = Output()
+    out = Output(as_json)
     opened = terminal.open_journal_with_passphrase(ctx, out, label="Current passphrase")
     with opened.journal as journal:
         if new_recovery_code and not rotate_data_key:
-            show_recovery_code(out, journal.new_recovery_code(), first=False, journal=journal)
+            code = journal.new_recovery_code()
+            if as_json:
+                code_document(out, "passwd", journal, code, **_changed(False, None, 0))
+                return
+            show_recovery_code(out, code, first=False, journal=journal)
             out.say("Your passphrase is as it was.", style="green")
             return
         secret = terminal.ask_new_passphrase(journal.settings, opened.passphrase)
         if not rotate_data_key:
             journal.change_passphrase(secret)
+            removed = remove_snapshots(journal)
+            if as_json:
+                code_document(out, "passwd", journal, None, **_changed(True, None, removed))
+                return
             out.say("Passphrase changed. Your recovery code still works.", style="green")
-            _say_removed(out, remove_snapshots(journal))
+            _say_removed(out, removed)
             return
         count, code = journal.rotate_data_key(secret)
         removed = remove_snapshots(journal)
-        show_recovery_code(out, code, first=False, journal=journal)
+        if as_json:
+            code_document(out, "passwd", journal, code, **_changed(True, count, removed))
+        else:
+            show_recovery_code(out, code, first=False, journal=journal)
+    if as_json:
+        out.say(OLD_COPIES)
+        return
     out.say(
         f"Re-encrypted {count} entr{'y' if count == 1 else 'ies'} under a new key, with the new passphrase.",
         style="green",
     )
     _say_removed(out, removed)
-    out.say(
-        "Backups or copies made before now still open with the old passphrase or the old recovery code; "
-        "make a fresh backup and delete the old ones if that matters."
-    )
+    out.say(OLD_COPIES)
+
+
+# Said after the data key is rotated, with --json too: it is what the person has left to do.
+OLD_COPIES = (
+    "Backups or copies made before now still open with the old passphrase or the old recovery code; "
+    "make a fresh backup and delete the old ones if that matters."
+)
+
+
+def _changed(passphrase: bool, reencrypted: int | None, removed: int) -> dict[str, object]:
+    """What passwd --json reports besides the code: what changed, and the safety copies removed."""
+    return {
+        "passphrase_changed": passphrase,
+        "data_key_rotated": reencrypted is not None,
+        "entries_reencrypted": reencrypted,
+        "safety_copies_removed": removed,
+    }
 
 
 def _say_removed(out: Output, removed: int) -> None:
@@ -121,7 +156,7 @@ def _say_removed(out: Output, removed: int) -> None:
         )
 
 
-def recover(ctx: typer.Context) -> None:
+def recover(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Set a new passphrase using your recovery code.
 
     The recovery code opens the journal, and every backup made while it was the journal's code
@@ -130,13 +165,16 @@ def recover(ctx: typer.Context) -> None:
 
     Example: recovery-journal recover
     """
-    out = Output()
+    out = Output(as_json)
     current = terminal.settings(ctx)
     with opening.open_with_recovery_code(current, terminal.recovery_code_prompt()) as journal:
         out.say("That code opened the journal.", style="green")
         secret = terminal.ask_new_passphrase(current)
         new_code = journal.reset_after_recovery(secret)
         removed = remove_snapshots(journal)
+        if as_json:
+            code_document(out, "recover", journal, new_code, safety_copies_removed=removed)
+            return
         show_recovery_code(out, new_code, first=False, journal=journal)
     _say_removed(out, removed)
     out.say(

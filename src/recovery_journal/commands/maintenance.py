@@ -17,7 +17,7 @@ from ..render.entries import entry_json
 from ..render.output import Output
 from ..settings import Settings
 from . import terminal
-from .options import JsonOpt
+from .options import JsonOpt, YesOpt
 
 NumberArg = Annotated[int, typer.Argument(metavar="N", help="The draft's number (see `drafts`).")]
 
@@ -155,15 +155,18 @@ def drafts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 
 
 @drafts_app.command("show")
-def show_draft(ctx: typer.Context, number: NumberArg) -> None:
+def show_draft(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) -> None:
     """Show a kept draft in full.
 
     Example: recovery-journal drafts show 1
     """
-    out = Output()
+    out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         draft = journal.draft(number)
-    out.lines(view.draft_plain(number, draft))
+    if as_json:
+        out.document("draft", draft=view.draft_json(number, draft))
+    else:
+        out.lines(view.draft_plain(number, draft))
 
 
 @drafts_app.command("save")
@@ -211,13 +214,14 @@ def save_draft(
 def discard_draft(
     ctx: typer.Context,
     number: NumberArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
+    yes: YesOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Delete a kept draft (asks first).
 
     Example: recovery-journal drafts discard 1
     """
-    out = Output()
+    out = Output(as_json)
     if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Discarding asks first, and there's no terminal to ask in.",
@@ -229,6 +233,11 @@ def discard_draft(
             f"Discard draft {number}? This can't be undone.", default=False, err=True
         ):
             out.say("Kept it.")
+            if as_json:
+                out.document("deleted", what="draft", number=number, deleted=False)
             return
         journal.discard_draft(number)
-    out.say(f"Discarded draft {number}.")
+    if as_json:
+        out.document("deleted", what="draft", number=number, deleted=True)
+    else:
+        out.say(f"Discarded draft {number}.")

@@ -15,7 +15,7 @@ from ..journal.service import Journal, local_now
 from ..render import marks as view
 from ..render.output import Output, neutralise
 from . import terminal
-from .options import DAY_WORDS, JsonOpt
+from .options import DAY_WORDS, JsonOpt, LimitOpt, SinceAliasOpt, SinceOpt, YesOpt, either, most_recent
 
 milestone_app = typer.Typer(help="Moments worth marking: a boundary held, a first, a celebration.")
 counter_app = typer.Typer(help='Days since something ("no contact"), with every earlier run kept.')
@@ -54,7 +54,11 @@ def milestone_add(
     ctx: typer.Context,
     text: Annotated[
         str | None,
-        typer.Argument(metavar="TEXT", show_default=False, help="What you reached; asked for if left out."),
+        typer.Argument(
+            metavar="TEXT",
+            show_default=False,
+            help="What you reached; asked for, or read from a pipe (one line), if left out.",
+        ),
     ] = None,
     when: WhenOpt = None,
     kind: KindOpt = None,
@@ -67,12 +71,15 @@ def milestone_add(
     """
     day = _day(ctx, when)
     out = Output(as_json)
-    if text is None:
-        if not terminal.stdin_is_terminal():
-            raise UsageProblem(
-                "A milestone needs a few words.", hint='recovery-journal milestone add "Said no"'
-            )
+    if text is None and terminal.stdin_is_terminal():
         text = str(typer.prompt("What did you reach", err=True))
+    elif text is None:
+        text = terminal.read_piped_line("milestone")
+        if not text:
+            raise UsageProblem(
+                "A milestone needs a few words.",
+                hint='recovery-journal milestone add "Said no", or pipe the words in',
+            )
     with terminal.open_journal(ctx, out) as journal:
         milestone = journal.milestones.add(text, day=day, kind=kind or "other", note=note or "")
     if as_json:
@@ -86,17 +93,18 @@ def milestone_add(
 
 
 @milestone_app.command("list")
-def milestone_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def milestone_list(ctx: typer.Context, limit: LimitOpt = None, as_json: JsonOpt = False) -> None:
     """List your milestones, oldest first.
 
-    Example: recovery-journal milestone list
+    Example: recovery-journal milestone list -n 5
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        milestones = journal.milestones.all()
+        every = journal.milestones.all()
+    milestones = most_recent(every, limit)
     if as_json:
         out.document("milestones", milestones=[view.milestone_json(m) for m in milestones])
-    elif not milestones:
+    elif not every:
         out.say('No milestones yet. When something feels worth marking: recovery-journal milestone add "..."')
     else:
         out.view(view.milestones_table(milestones), view.milestones_lines(milestones))
@@ -115,6 +123,7 @@ def milestone_edit(
     ] = None,
     kind: KindOpt = None,
     note: NoteOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Change a milestone's words, date, kind or note.
 
@@ -123,23 +132,24 @@ def milestone_edit(
     day = _day(ctx, when)
     if text is None and day is None and kind is None and note is None:
         raise UsageProblem("Nothing to change.", hint="Give --text, --date, --kind or --note.")
-    out = Output()
+    out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        journal.milestones.edit(milestone_id, text=text, day=day, kind=kind, note=note)
-    out.say(f"Saved milestone {milestone_id}.", style="green")
+        milestone = journal.milestones.edit(milestone_id, text=text, day=day, kind=kind, note=note)
+    if as_json:
+        out.document("milestone", milestone=view.milestone_json(milestone))
+    else:
+        out.say(f"Saved milestone {milestone_id}.", style="green")
 
 
 @milestone_app.command("delete")
 def milestone_delete(
-    ctx: typer.Context,
-    milestone_id: IdArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
+    ctx: typer.Context, milestone_id: IdArg, yes: YesOpt = False, as_json: JsonOpt = False
 ) -> None:
     """Delete a milestone (asks first).
 
     Example: recovery-journal milestone delete 3
     """
-    out = Output()
+    out = Output(as_json)
     if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Deleting asks first, and there's no terminal to ask in.",
@@ -153,9 +163,14 @@ def milestone_delete(
             err=True,
         ):
             out.say("Kept it. Nothing was deleted.")
+            if as_json:
+                out.document("deleted", what="milestone", id=milestone_id, deleted=False)
             return
         journal.milestones.delete(milestone_id)
-    out.say(f"Deleted milestone {milestone_id}.")
+    if as_json:
+        out.document("deleted", what="milestone", id=milestone_id, deleted=True)
+    else:
+        out.say(f"Deleted milestone {milestone_id}.")
 
 
 # --- counters -------------------------------------------------------------------------------------------
@@ -194,23 +209,23 @@ def offer_rounds(journal: Journal, counter: Counter, out: Output, today: date) -
 def counter_start(
     ctx: typer.Context,
     name: NameArg,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since", metavar="DAY", show_default=False, help=f"When it began (default today): {DAY_WORDS}."
-        ),
-    ] = None,
+    since: SinceOpt = None,
+    as_json: JsonOpt = False,
+    _date: SinceAliasOpt = None,
 ) -> None:
     """Start counting the days since something.
 
     Example: recovery-journal counter start "no contact" --since 2024-03-01
     """
     today = local_now().date()
-    began = _day(ctx, since) or today
-    out = Output()
+    began = _day(ctx, either(since, _date, "--since", "--date")) or today
+    out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         counter = journal.counters.start(name, began)
-    out.say(view.counter_line(counter, today), style="green")
+    if as_json:
+        out.document("counter", counter=view.counter_json(counter, today))
+    else:
+        out.say(view.counter_line(counter, today), style="green")
 
 
 @counter_app.command("list")
@@ -238,36 +253,45 @@ def counter_list(ctx: typer.Context, as_json: JsonOpt = False) -> None:
 def counter_reset(
     ctx: typer.Context,
     name: NameArg,
-    when: Annotated[
+    since: Annotated[
         str | None,
         typer.Option(
-            "--date", "-d", metavar="DAY", show_default=False, help="When the new run begins (default today)."
+            "--since",
+            metavar="DAY",
+            show_default=False,
+            help=f"When the new run begins (default today): {DAY_WORDS}.",
         ),
     ] = None,
+    as_json: JsonOpt = False,
+    _date: SinceAliasOpt = None,
 ) -> None:
     """Begin a new run; the earlier one stays in the history.
 
-    Example: recovery-journal counter reset "no contact"
+    Example: recovery-journal counter reset "no contact" --since yesterday
     """
     today = local_now().date()
-    on = _day(ctx, when) or today
-    out = Output()
+    on = _day(ctx, either(since, _date, "--since", "--date")) or today
+    out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         counter, ended = journal.counters.reset(name, on)
-    out.say(view.reset_message(counter, ended, today))
+    if as_json:
+        out.document("counter", counter=view.counter_json(counter, today))
+    else:
+        out.say(view.reset_message(counter, ended, today))
 
 
 @counter_app.command("delete")
 def counter_delete(
     ctx: typer.Context,
     name: NameArg,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
+    yes: YesOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Delete a counter and all its runs (asks first).
 
     Example: recovery-journal counter delete "no contact"
     """
-    out = Output()
+    out = Output(as_json)
     if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Deleting asks first, and there's no terminal to ask in.",
@@ -279,6 +303,11 @@ def counter_delete(
             f"Delete the counter '{neutralise(counter.name)}' and its history?", default=False, err=True
         ):
             out.say("Kept it. Nothing was deleted.")
+            if as_json:
+                out.document("deleted", what="counter", id=counter.id, name=counter.name, deleted=False)
             return
         journal.counters.delete(name)
-    out.say(f"Deleted the counter '{counter.name}'.")
+    if as_json:
+        out.document("deleted", what="counter", id=counter.id, name=counter.name, deleted=True)
+    else:
+        out.say(f"Deleted the counter '{counter.name}'.")

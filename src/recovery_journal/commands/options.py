@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
+
+from ..errors import UsageProblem
+
+T = TypeVar("T")
 
 # Every date option reads the same words (domain/dates.py); the full list is under "Dates" in docs/usage.md.
 DAY_WORDS = '"yesterday", "last friday", "3 days ago", 2024-03-01 (more: Dates in docs/usage.md)'
@@ -65,3 +69,28 @@ PromptOpt = Annotated[
 IncludeTenderOpt = Annotated[
     bool, typer.Option("--include-tender", help="Include the entries you marked as tender, words and all.")
 ]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option("--limit", "-n", min=0, metavar="N", help="Only the most recent N.", show_default=False),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")]
+# Counters count the days *since* something; `--date`/`-d`, which `counter reset` took before, still works.
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", metavar="DAY", show_default=False, help=f"When it began (default today): {DAY_WORDS}."
+    ),
+]
+SinceAliasOpt = Annotated[str | None, typer.Option("--date", "-d", hidden=True, show_default=False)]
+
+
+def either(value: str | None, alias: str | None, name: str, alias_name: str) -> str | None:
+    """One option's value given under its name or its older, hidden one; both at once only if they agree."""
+    if value is not None and alias is not None and value != alias:
+        raise UsageProblem(f"{name} and {alias_name} are the same option, given twice.", hint=f"Use {name}.")
+    return value if value is not None else alias
+
+
+def most_recent(items: list[T], limit: int | None) -> list[T]:
+    """The last `limit` of a list kept oldest first (all of it when no limit was given)."""
+    return items if limit is None else items[len(items) - min(limit, len(items)) :]

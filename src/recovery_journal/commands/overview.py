@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -17,12 +16,14 @@ from ..overviews import facts
 from ..overviews import progress as progress_model
 from ..overviews import timeline as timeline_model
 from ..overviews.calendar import year_map
+from ..overviews.timeline import Timeline
 from ..portability import outfiles
 from ..render import entries as entry_view
 from ..render import overview as view
+from ..render import share as picture
 from ..render.output import Output
 from . import terminal
-from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt
+from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, LimitOpt
 
 FromOpt = Annotated[
     str | None,
@@ -43,7 +44,7 @@ HtmlOpt = Annotated[
         "--html", metavar="FILE", show_default=False, dir_okay=False, help="Also save the picture as HTML."
     ),
 ]
-REMOTE_FONT = re.compile(r',\s*url\("https?://[^"]*"\)\s*format\("[^"]*"\)')
+TITLE = "recovery-journal timeline"
 
 
 def _show(out: Output, lines: list[Text]) -> None:
@@ -60,16 +61,20 @@ def _check_pictures(home: Path, force: bool, *paths: Path | None) -> None:
             outfiles.check_target(home, path, force=force)
 
 
-def _save_picture(out: Output, lines: list[Text], svg: Path | None, html: Path | None, title: str) -> None:
-    """Record the same picture to SVG or HTML (Rich's console export), written privately."""
+def _save_picture(
+    out: Output, lines: list[Text], svg: Path | None, html: Path | None, built: Timeline
+) -> None:
+    """Save the picture as SVG or HTML, titled and told in words for screen readers, written privately."""
+    words = picture.timeline_words(built)
     for path, kind in ((svg, "svg"), (html, "html")):
         if path is None:
             continue
-        recorder = view.recorded(lines)
-        picture = recorder.export_svg(title=title) if kind == "svg" else recorder.export_html()
-        # Rich's SVG asks a web font from a CDN; opening the file must not reach the network.
-        picture = REMOTE_FONT.sub("", picture)
-        outfiles.write_text(path, picture, overwrite=True)
+        saved = (
+            picture.picture_svg(lines, TITLE, words)
+            if kind == "svg"
+            else picture.picture_page(lines, TITLE, words)
+        )
+        outfiles.write_text(path, saved, overwrite=True)
         out.say(
             f"Saved the picture to {path}. It isn't encrypted: it shows stages, counts and milestone names."
         )
@@ -112,8 +117,7 @@ def timeline(
         out.document("timeline", **view.timeline_json(built), unreadable=snapshot.unreadable)
     else:
         _show(out, view.timeline_lines(built, out.out.width))
-        picture = view.timeline_lines(built, view.PICTURE_WIDTH)
-        _save_picture(out, picture, svg, html, "recovery-journal timeline")
+        _save_picture(out, view.timeline_lines(built, view.PICTURE_WIDTH), svg, html, built)
     terminal.left_out(snapshot.unreadable)
 
 
@@ -165,16 +169,18 @@ def on_this_day(
         ),
     ] = None,
     include_tender: IncludeTenderOpt = False,
+    limit: LimitOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Show entries written on this day in earlier years (tender ones only if you ask).
+    """Show entries written on this day in earlier years, newest first (tender ones only if you ask).
 
-    Example: recovery-journal on-this-day
+    Example: recovery-journal on-this-day -n 3
     """
     day = parse_day(when, local_now(), terminal.date_order(ctx)) if when else local_now().date()
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        entries, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)
+        every, folded, unreadable = journal.on_this_day(day, include_tender=include_tender)
+    entries = every if limit is None else every[:limit]  # newest first, so the most recent N
     if as_json:
         out.document(
             "on-this-day",
@@ -184,7 +190,7 @@ def on_this_day(
             unreadable=unreadable,
         )
         return
-    if not entries:
+    if not every:
         out.say(f"Nothing from {day.day} {day:%B} in earlier years." + _folded(folded))
         return
     for entry in entries:

@@ -14,7 +14,7 @@ from ..journal.service import local_now
 from ..render import entries as view
 from ..render.output import Output
 from . import terminal
-from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
+from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, LimitOpt, TagOpt, most_recent
 
 FromOpt = Annotated[
     str | None,
@@ -26,10 +26,9 @@ ToOpt = Annotated[
         "--to", metavar="DAY", help="Up to and including this day (same words as --from).", show_default=False
     ),
 ]
-LimitOpt = Annotated[
-    int | None,
-    typer.Option("--limit", "-n", min=0, metavar="N", help="Only the most recent N.", show_default=False),
-]
+OnOpt = Annotated[str | None, typer.Option("--on", metavar="DAY", help="Just this day.", show_default=False)]
+ReverseOpt = Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")]
+StarredOpt = Annotated[bool, typer.Option("--starred", help="Only starred entries.")]
 StageOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -92,14 +91,12 @@ def list_entries(
     ] = None,
     since: FromOpt = None,
     until: ToOpt = None,
-    on: Annotated[
-        str | None, typer.Option("--on", metavar="DAY", help="Just this day.", show_default=False)
-    ] = None,
+    on: OnOpt = None,
     tag: TagOpt = None,
     stage: StageOpt = None,
     limit: LimitOpt = None,
-    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
-    starred: Annotated[bool, typer.Option("--starred", help="Only starred entries.")] = False,
+    reverse: ReverseOpt = False,
+    starred: StarredOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """List entries, oldest first.
@@ -150,20 +147,36 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
         out.lines(view.entry_plain(entry))
 
 
-def history(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
+def history(
+    ctx: typer.Context,
+    entry_id: IdArg,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            "-n",
+            min=0,
+            metavar="N",
+            help="Only the N most recent earlier versions.",
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Show every earlier version of an entry, oldest first.
 
-    Example: recovery-journal history 12
+    Example: recovery-journal history 12 -n 3
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        entry, revisions = journal.history(entry_id)
+        entry, every = journal.history(entry_id)
+    revisions = most_recent(every, limit)
     if as_json:
         out.document(
             "history", entry=view.entry_json(entry), revisions=[view.revision_json(r) for r in revisions]
         )
         return
-    if not revisions:
+    if not every:
         out.say(f"Entry {entry_id} hasn't been changed since it was written.")
     if out.rich:
         out.show(view.history_view(entry, revisions))
@@ -175,30 +188,44 @@ def search_entries(
     ctx: typer.Context,
     words: Annotated[
         list[str] | None,
-        typer.Argument(metavar="TEXT", help="What to look for; asked if left out.", show_default=False),
+        typer.Argument(
+            metavar="TEXT",
+            help="What to look for; asked for, or read from a pipe, if left out.",
+            show_default=False,
+        ),
     ] = None,
     since: FromOpt = None,
     until: ToOpt = None,
+    on: OnOpt = None,
     tag: TagOpt = None,
     stage: StageOpt = None,
     limit: LimitOpt = None,
+    reverse: ReverseOpt = False,
+    starred: StarredOpt = False,
     include_tender: IncludeTenderOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Find entries containing some words (case doesn't matter).
 
-    Leave TEXT out to be asked for it, so it stays out of your shell history. The words of entries marked
-    tender stay folded unless you add --include-tender.
+    Leave TEXT out to be asked for it, or pipe it in (one line), so it stays out of your shell history.
+    The words of entries marked tender stay folded unless you add --include-tender.
 
     Example: recovery-journal search boundary --from 2024-01-01
     """
-    wanted = entry_filter(since, until, None, tag, limit, False, stage, terminal.date_order(ctx))
+    order = terminal.date_order(ctx)
+    wanted = replace(entry_filter(since, until, on, tag, limit, reverse, stage, order), starred=starred)
     out = Output(as_json)
-    if not words and not terminal.stdin_is_terminal():
+    if words:
+        query = " ".join(words)
+    elif terminal.stdin_is_terminal():
+        query = str(typer.prompt("Search for", err=True))
+    else:
+        query = terminal.read_piped_line("search")
+    if not query.strip():
         raise InvalidInput(
-            "There's nothing to search for.", hint="Give a word or phrase: recovery-journal search boundary"
+            "There's nothing to search for.",
+            hint="Give a word or phrase: recovery-journal search boundary (or pipe it in)",
         )
-    query = " ".join(words) if words else str(typer.prompt("Search for", err=True))
     with terminal.open_journal(ctx, out) as journal:
         result = journal.search(query, wanted)
     if as_json:
@@ -217,17 +244,25 @@ def search_entries(
     terminal.left_out(result.unreadable)
 
 
-def tags(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """List your tags and how many entries carry each.
+def tags(
+    ctx: typer.Context,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", "-n", min=0, metavar="N", help="Only the N most used.", show_default=False),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List your tags and how many entries carry each, most used first.
 
-    Example: recovery-journal tags
+    Example: recovery-journal tags -n 5
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        counted, unreadable = journal.tags()
+        every, unreadable = journal.tags()
+    counted = every if limit is None else every[:limit]
     if as_json:
         out.document("tags", tags=[{"tag": t, "entries": n} for t, n in counted], unreadable=unreadable)
-    elif not counted:
+    elif not every:
         out.say("No tags yet. Add some with --tag when you write.")
     elif out.rich:
         out.show(view.tags_table(counted))

@@ -266,6 +266,37 @@ def read_stdin_text(limit: int, outcome: str = "nothing was saved") -> str:
         ) from None
 
 
+# A search or a milestone is a line of words; more than this piped in is not one.
+PIPED_LINE_LIMIT = 64 * 1024
+
+
+def read_piped_line(what: str) -> str:
+    """One line piped in (a search, a milestone's words), stripped: kept out of `ps` and shell history.
+
+    Empty when nothing came; more than one line is refused rather than half used. `what` names it in
+    messages, which never quote it.
+    """
+    data = sys.stdin.buffer.read(PIPED_LINE_LIMIT + 1)
+    if len(data) > PIPED_LINE_LIMIT:
+        raise TooLarge(
+            f"The {what} piped in is over {PIPED_LINE_LIMIT // 1024} KiB; it is meant to be one line.",
+            hint="Pipe in a single line of words.",
+        )
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise InvalidEncoding(
+            f"The {what} piped in isn't UTF-8.", hint="Save it as UTF-8 first, then pipe it in again."
+        ) from None
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > 1:
+        raise UsageProblem(
+            f"The {what} piped in is {len(lines)} lines; it takes one.",
+            hint="Pipe in a single line of words.",
+        )
+    return lines[0] if lines else ""
+
+
 def refuse_words_on_command_line(words: list[str] | None, command: str = "write") -> None:
     """Words typed after the command: refused (shell history and `ps` show them), with how to undo that."""
     if words:

@@ -16,7 +16,7 @@ from ..render import care as care_view
 from ..render.entries import described, entry_json, when
 from ..render.output import Output
 from . import terminal
-from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt
+from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt, YesOpt
 
 # A new entry is not tender and not starred unless asked, so write and capture offer --tender and --star only;
 # --not-tender and --unstar, which mean "as usual" there, are still accepted unlisted, so no script breaks.
@@ -253,13 +253,14 @@ def _versions(count: int) -> str:
 def delete(
     ctx: typer.Context,
     entry_id: Annotated[int, typer.Argument(metavar="ID", help="The entry's number.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Don't ask first.")] = False,
+    yes: YesOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Delete an entry and its earlier versions, for good (asks first).
 
     Example: recovery-journal delete 12
     """
-    out = Output()
+    out = Output(as_json)
     if not yes and not terminal.stdin_is_terminal():
         raise UsageProblem(
             "Deleting asks first, and there's no terminal to ask in.",
@@ -278,6 +279,11 @@ def delete(
                 raise Interrupted("Stopped. Nothing was deleted.") from None
             if not sure:
                 out.say("Kept it. Nothing was deleted.")
+                if as_json:
+                    out.document("deleted", what="entry", id=entry_id, deleted=False)
                 return
         journal.delete(entry_id)
-    out.say(f"Deleted entry {entry_id}.")
+    if as_json:
+        out.document("deleted", what="entry", id=entry_id, deleted=True)
+    else:
+        out.say(f"Deleted entry {entry_id}.")

@@ -1,17 +1,141 @@
-"""How a shared summary reads: Markdown, or HTML with the timeline picture that prints cleanly.
+"""How a shared summary reads (Markdown, or HTML that prints cleanly), and the timeline saved as a picture.
 
-Everything here is plain text made from a Summary (overviews/summary.py) that was already redacted.
+The summary is plain text made from a Summary (overviews/summary.py) that was already redacted. Every colour a
+picture (SVG or HTML) uses has at least 4.5:1 contrast with its background (WCAG AA for text); dim text gets a
+plain grey that does too. Stages never rest on colour alone: each has its own shading (░ ▒ ▓, named in the
+legend), and a picture carries a title and a description in words, read out in place of the drawing.
 """
 
 from __future__ import annotations
 
 import html
 
+from rich.style import Style
+from rich.terminal_theme import TerminalTheme
+from rich.text import Span, Text
+
 from ..domain.words import counted
 from ..overviews.summary import Summary
+from ..overviews.timeline import Bucket, Timeline
+from ..stages.model import STAGES
 from .entries import tag_line, when
 from .marks import day, days
-from .overview import PICTURE_WIDTH, recorded, timeline_lines
+from .overview import PICTURE_WIDTH, SHADE, recorded, timeline_lines
+
+BACKGROUND = "#ffffff"
+FOREGROUND = "#1f1f1f"
+QUIET = "#595959"  # in place of dim text, which a picture would draw too faint to read
+_PALETTE = [
+    (31, 31, 31),  # black
+    (176, 0, 32),  # red
+    (26, 107, 43),  # green: recovery
+    (122, 82, 0),  # yellow: milestones
+    (29, 79, 163),  # blue
+    (142, 42, 142),  # magenta: acceptance
+    (0, 103, 122),  # cyan: recognition
+    (77, 77, 77),  # white: on a white page, a dark grey
+]
+THEME = TerminalTheme((255, 255, 255), (31, 31, 31), _PALETTE, _PALETTE)
+
+# Rich's own template without the window's coloured buttons or a font fetched from the web; TITLE and DESC
+# are filled in after, escaped.
+_SVG = (
+    '<svg class="rich-terminal" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" '
+    'role="img" aria-labelledby="picture-title picture-desc">\n'
+    '<title id="picture-title">@@TITLE@@</title>\n<desc id="picture-desc">@@DESC@@</desc>\n'
+    "<style>\n"
+    ".{unique_id}-matrix {{ font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; "
+    "font-size: {char_height}px; line-height: {line_height}px; font-variant-east-asian: full-width; }}\n"
+    ".{unique_id}-title {{ font-size: 18px; font-weight: bold; font-family: sans-serif; }}\n"
+    "{styles}\n</style>\n"
+    '<defs>\n<clipPath id="{unique_id}-clip-terminal">\n'
+    '<rect x="0" y="0" width="{terminal_width}" height="{terminal_height}" />\n</clipPath>\n'
+    "{lines}\n</defs>\n"
+    f'<rect width="100%" height="100%" fill="{BACKGROUND}"/>\n'
+    f'<text class="{{unique_id}}-title" x="9" y="28" fill="{FOREGROUND}">@@TITLE@@</text>\n'
+    '<g transform="translate({terminal_x}, {terminal_y})" clip-path="url(#{unique_id}-clip-terminal)">\n'
+    '{backgrounds}\n<g class="{unique_id}-matrix">\n{matrix}\n</g>\n</g>\n</svg>\n'
+)
+
+
+def _readable(style: str | Style) -> str | Style:
+    parsed = Style.parse(style) if isinstance(style, str) else style
+    return parsed + Style(dim=False, color=QUIET) if parsed.dim else style
+
+
+def _for_picture(lines: list[Text]) -> list[Text]:
+    """The same lines, with dim text given a grey that stays readable on the picture's page."""
+    fitted = []
+    for line in lines:
+        copy = line.copy()
+        copy.style = _readable(copy.style)
+        copy.spans = [Span(s.start, s.end, _readable(s.style)) for s in copy.spans]
+        fitted.append(copy)
+    return fitted
+
+
+def _percent(bucket: Bucket) -> str:
+    total = sum(bucket.mix.values())
+    return ", ".join(f"{stage.value} {bucket.mix[stage] / total:.0%}" for stage in STAGES)
+
+
+def timeline_words(timeline: Timeline) -> list[str]:
+    """The picture in words: what a screen reader says, and what the HTML shows beneath the drawing."""
+    if timeline.empty:
+        return ["Nothing to show in this time yet."]
+    first, last = timeline.buckets[0], timeline.buckets[-1]
+    words = [
+        f"Timeline by {timeline.by}, {first.label} to {last.label}. Each stage has its own shading as "
+        "well as its colour: " + ", ".join(f"{SHADE[s]} {s.value}" for s in STAGES) + "."
+    ]
+    for bucket in timeline.buckets:
+        parts = [f"{bucket.entries} entr{'y' if bucket.entries == 1 else 'ies'}"]
+        if bucket.dominant is not None:
+            parts.append(f"mostly {bucket.dominant.value} ({_percent(bucket)})")
+        if bucket.mood is not None:
+            parts.append(f"average mood {bucket.mood:.1f} of 10")
+        if bucket.tender:
+            parts.append(f"{bucket.tender} tender, folded away")
+        parts += [f"milestone on {day(m.date)}: {m.text} ({m.kind})" for m in bucket.milestones]
+        for move in bucket.moves:
+            when = day(move.when.date())
+            parts.append(
+                f"moved into {move.target.value} on {when}"
+                if move.forward
+                else f"back into {move.target.value} for a while on {when}, part of healing"
+            )
+        words.append(f"{bucket.label}: " + "; ".join(parts) + ".")
+    return words
+
+
+def picture_svg(lines: list[Text], title: str, words: list[str]) -> str:
+    """The picture as SVG, titled and described for screen readers, drawn on its own white page."""
+    drawn = recorded(_for_picture(lines)).export_svg(theme=THEME, code_format=_SVG, unique_id="timeline")
+    return drawn.replace("@@TITLE@@", html.escape(title)).replace("@@DESC@@", html.escape("\n".join(words)))
+
+
+def picture_figure(lines: list[Text], title: str, words: list[str]) -> str:
+    """The picture as an HTML figure: the drawing (hidden from screen readers), then the same in words."""
+    drawn = recorded(_for_picture(lines)).export_html(theme=THEME, inline_styles=True, code_format="{code}")
+    items = "\n".join(f"<li>{html.escape(w)}</li>" for w in words)
+    return (
+        '<figure class="picture" aria-labelledby="picture-title" aria-describedby="picture-desc">\n'
+        f'<figcaption id="picture-title">{html.escape(title)}</figcaption>\n'
+        f'<pre aria-hidden="true" style="color: {FOREGROUND}; background-color: {BACKGROUND}">{drawn}</pre>\n'
+        f'<div id="picture-desc"><p>The picture in words:</p>\n<ul>\n{items}\n</ul></div>\n</figure>'
+    )
+
+
+def picture_page(lines: list[Text], title: str, words: list[str]) -> str:
+    """The picture as a page of its own (timeline --html)."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f"<style>body {{ color: {FOREGROUND}; background-color: {BACKGROUND}; font-family: sans-serif; }}\n"
+        "pre { font-family: 'DejaVu Sans Mono', Menlo, Consolas, monospace; }</style>\n"
+        f"</head>\n<body>\n{picture_figure(lines, title, words)}\n</body>\n</html>\n"
+    )
+
 
 FORMATS = ("markdown", "html")
 OPENING = (
@@ -93,6 +217,8 @@ body { font-family: system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; 
 table { border-collapse: collapse; }
 td, th { border: 1px solid #ccc; padding: .2rem .6rem; text-align: left; }
 .picture pre { font-size: 11px; line-height: 1.2; overflow-x: auto; }
+.picture figcaption { font-weight: bold; }
+.picture { margin: 1rem 0; }
 .entry { border-top: 1px solid #ddd; margin-top: 1.5rem; }
 .meta { color: #555; font-style: italic; }
 blockquote { color: #555; border-left: 3px solid #ccc; margin-left: 0; padding-left: .8rem; }
@@ -102,9 +228,9 @@ blockquote { color: #555; border-left: 3px solid #ccc; margin-left: 0; padding-l
 
 
 def _picture(summary: Summary) -> str:
-    """The timeline as it looks on a terminal, colours inline, no fonts or scripts fetched from anywhere."""
-    recorder = recorded(timeline_lines(summary.timeline, PICTURE_WIDTH))
-    return str(recorder.export_html(inline_styles=True, code_format="<pre>{code}</pre>"))
+    """The timeline as it looks on a terminal, colours inline, nothing fetched; and the same in words."""
+    lines = timeline_lines(summary.timeline, PICTURE_WIDTH)
+    return picture_figure(lines, "Timeline", timeline_words(summary.timeline))
 
 
 def as_html(summary: Summary) -> str:
@@ -124,7 +250,7 @@ def as_html(summary: Summary) -> str:
         *[f"<li>{e(_move_line(summary, i))}</li>" for i in range(len(summary.moves))],
         *(["<li>No change of stage.</li>"] if not summary.moves else []),
         "</ul>",
-        f'<div class="picture">{_picture(summary)}</div>',
+        _picture(summary),
     ]
     moods = [b for b in summary.timeline.buckets if b.mood is not None]
     if moods:

@@ -1,4 +1,4 @@
-"""The seed corpus that ships with the package: labelled training entries, and a held-out split."""
+"""The seed corpus, in the source tree only (not the wheel): labelled training entries, a held-out split."""
 
 from __future__ import annotations
 
