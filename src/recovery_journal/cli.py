@@ -205,7 +205,7 @@ LAZY_COMMANDS: dict[str, Lazy] = {
     "delete": Lazy("writing", "delete", "Delete an entry and its earlier versions, for good (asks first)."),
     "history": Lazy("reading", "history", "Show every earlier version of an entry, oldest first."),
     "search": Lazy("reading", "search_entries", "Find entries containing some words (case doesn't matter)."),
-    "tags": Lazy("reading", "tags", "List your tags and how many entries carry each."),
+    "tags": Lazy("reading", "tags", "List your tags and how many entries carry each, most used first."),
     "timeline": Lazy(
         "overview",
         "timeline",
@@ -222,7 +222,7 @@ LAZY_COMMANDS: dict[str, Lazy] = {
     "on-this-day": Lazy(
         "overview",
         "on_this_day",
-        "Show entries written on this day in earlier years (tender ones only if you ask).",
+        "Show entries written on this day in earlier years, newest first (tender ones only if you ask).",
     ),
     "share": Lazy(
         "care",
