@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from ..agent import client as session
 from ..domain import search
@@ -32,6 +31,7 @@ from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, No
 from ..sealing import capture, codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
+from ..sealing.index import EntryIndex, Summaries
 from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
@@ -109,6 +109,8 @@ class Journal:
         self.counters = CounterBook(self)
         self.care = CareBook(self)
         self.ledger = Ledger(keys.data_key, keys.journal_id)
+        self.index = EntryIndex(self.cipher, keys.journal_id)
+        self._index_stale = False  # a read found the index out of step with the rows: build it again
         store.before_write = self._before_write
         store.before_commit = self._settle
 
@@ -135,6 +137,7 @@ class Journal:
             if fill is not None:
                 fill(con, keys.fields())
             capture.set_up(con, keys.fields(), keys.journal_id)
+            EntryIndex(keys.fields(), keys.journal_id).rebuild(con, Ledger.establishing(con))
             Ledger(keys.data_key, keys.journal_id).establish(con)
 
         store = Store.create(settings.paths, settings.lock_timeout, build)
@@ -181,6 +184,9 @@ class Journal:
                 if not ready:  # a journal from before quick capture
                     with store.write() as con:
                         capture.set_up(con, journal.cipher, keys.journal_id)
+                with store.read() as con:  # the head alone: one row, whatever the journal's size
+                    journal._index_stale = not journal.index.fresh(con, Ledger.generation(con))
+                journal._mend_index()  # a journal from before the index, or one changed outside
         except BaseException:
             store.close()
             raise
@@ -238,11 +244,13 @@ class Journal:
             vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
             vault.set_generation(con, new_keys.generation)
             code = vault.new_recovery_code(con, new_keys)
+            new_index = EntryIndex(new_cipher, new_keys.journal_id)
+            new_index.rebuild(con, Ledger.establishing(con))
             new_ledger = Ledger(new_keys.data_key, new_keys.journal_id)
             new_ledger.establish(con)  # every digest is keyed by the data key, so all are new
         session.end(self.settings.paths, self.settings.env)
         old_cipher = self.cipher
-        self.keys, self.cipher, self.ledger = new_keys, new_cipher, new_ledger
+        self.keys, self.cipher, self.ledger, self.index = new_keys, new_cipher, new_ledger, new_index
         self._reseal_late_drafts(old_cipher)
         return count, code
 
@@ -315,8 +323,37 @@ class Journal:
         queries.watch_changes(con, lambda table, *row: self.ledger.digest(table, row))
 
     def _settle(self, con: sqlite3.Connection) -> None:
-        """Last in every write transaction: the ledger takes in the rows it touched."""
-        self.ledger.settle(con, queries.touched(con))
+        """Last in every write transaction: the entry index, then the ledger, take in the rows it touched.
+
+        Every change of any record moves the ledger's generation on, so the index head is sealed again with
+        the generation about to be recorded; an index that names another one is out of step, and not used.
+        """
+        touched = queries.touched(con)
+        if touched or self._index_stale:
+            generation, upcoming = Ledger.generation(con), self.ledger.upcoming(con)
+            if self._index_stale and upcoming is not None:
+                self.index.rebuild(con, upcoming)
+                self._index_stale = False  # should this roll back, the next read finds it out of step again
+            else:
+                changed = [rid for table, rid in touched if table == "entries"]
+                self.index.refresh(con, changed, generation, upcoming)
+            touched = list(dict.fromkeys([*touched, *queries.touched(con)]))
+        self.ledger.settle(con, touched)
+
+    def _mend_index(self) -> None:
+        """Build the entry index again from the rows when a read found it out of step; never waits for it.
+
+        The rows were read instead meanwhile, so nothing depends on this: a journal busy in another window,
+        or one that can't be written, is simply mended another time.
+        """
+        if not self._index_stale or self.store.read_only or self.store.foreign or self.store.full:
+            return
+        try:
+            with self.store.write(wait=False):
+                pass  # _settle rebuilds it, last in the transaction, with the generation it will have
+        except JournalError:
+            return
+        self._index_stale = False
 
     def generation(self) -> int | None:
         """How many changes the integrity ledger has seen (None for a journal without one)."""
@@ -478,8 +515,17 @@ class Journal:
         """Entries matching the filter, oldest first (or newest first), opening only what is shown."""
         wanted = wanted or EntryFilter()
         with self.store.read() as con:
-            dated, bad = self._dates(con, None)
-            return self._select(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad)
+            found = self._summaries(con)
+            listing = self._select(con, found, range(len(found)), wanted)
+        self._mend_index()
+        return listing
+
+    def summaries(self) -> Summaries:
+        """Every entry's date, mood, tags, stage and flags: from the entry index, or the rows if it's off."""
+        with self.store.read() as con:
+            found = self._summaries(con)
+        self._mend_index()
+        return found
 
     def search(self, query: str, wanted: EntryFilter | None = None) -> SearchResult:
         """Entries whose text, title or tags contain `query`, ignoring case."""
@@ -493,27 +539,28 @@ class Journal:
         tagged = search.as_tag(query)  # '#boundaries' also finds the entries tagged boundaries
         bad: list[int] = []
         matched: list[int] = []
+        fold = search.fold
         with self.store.read() as con:
-            for entry_id, entry_uuid, title, text, tags in queries.entry_columns(
-                con, ("title", "text", "tags")
-            ):
+            found = self._summaries(con)
+            at = {entry_id: i for i, entry_id in enumerate(found.ids)}
+            titles, tags = found.titles, found.tags
+            # Title and tags come from the index; only the words are opened, one entry at a time.
+            for entry_id, entry_uuid, sealed in queries.each_entry(con, ("text",)):
+                i = at.get(entry_id)
+                if i is None:
+                    continue  # its summary didn't open: already among the unreadable
+                if needle in fold(titles[i]) or any(needle in fold(t) or fold(t) == tagged for t in tags[i]):
+                    matched.append(i)
+                    continue
                 try:
-                    fields = [
-                        codec.open_field(self.cipher, str(entry_uuid), n, v)
-                        for n, v in (("text", text), ("title", title))
-                    ]
-                    tag_list = codec.open_field(self.cipher, str(entry_uuid), "tags", tags)
+                    text = codec.open_text(self.cipher, entry_uuid, sealed)
                 except InvalidCiphertext:
                     bad.append(int(entry_id))
                     continue
-                if any(needle in search.fold(f) for f in fields) or any(
-                    needle in search.fold(t) or search.fold(t) == tagged for t in tag_list
-                ):
-                    matched.append(int(entry_id))
-            dated, bad_dates = self._dates(con, matched)
-            listing = self._select(
-                con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad + bad_dates
-            )
+                if needle in fold(text):
+                    matched.append(i)
+            listing = self._select(con, found, matched, wanted, bad)
+        self._mend_index()
         hits = [
             SearchHit(
                 entry=e,
@@ -534,25 +581,21 @@ class Journal:
         if (day.month, day.day) == (2, 28) and not _leap(day.year):
             wanted.add((2, 29))
         with self.store.read() as con:
-            dated, bad = self._dates(con, None)
-            ids = [i for d, i in dated if (d.month, d.day) in wanted and d.year < day.year]
-            listing = self._select(
-                con, [(d, i) for d, i in dated if i in set(ids)], EntryFilter(newest_first=True), bad
-            )
+            found = self._summaries(con)
+            days = [found.day(i) for i in range(len(found))]
+            chosen = [i for i, d in enumerate(days) if (d.month, d.day) in wanted and d.year < day.year]
+            listing = self._select(con, found, chosen, EntryFilter(newest_first=True))
+        self._mend_index()
         shown, folded = leave_out_tender(listing.entries, include_tender)
         return shown, folded, listing.unreadable
 
     def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
         """Every tag with how many entries carry it, most used first; and unreadable entry ids."""
+        found = self.summaries()
         counts: Counter[str] = Counter()
-        bad: list[int] = []
-        with self.store.read() as con:
-            for entry_id, entry_uuid, sealed in queries.entry_columns(con, ("tags",)):
-                try:
-                    counts.update(codec.open_field(self.cipher, str(entry_uuid), "tags", sealed))
-                except InvalidCiphertext:
-                    bad.append(int(entry_id))
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), sorted(bad)
+        for tags in found.tags:
+            counts.update(tags)
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), sorted(found.unreadable)
 
     def count(self) -> int:
         with self.store.read() as con:
@@ -694,62 +737,39 @@ class Journal:
             row = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
         return None if row is None else int(row[0])
 
-    def _dates(
-        self, con: sqlite3.Connection, ids: list[int] | None
-    ) -> tuple[list[tuple[datetime, int]], list[int]]:
-        rows = (
-            queries.entry_columns(con, ("date",))
-            if ids is None
-            else queries.entries_by_id(con, ids, ("date",))
-        )
-        dated: list[tuple[datetime, int]] = []
-        bad: list[int] = []
-        for entry_id, entry_uuid, sealed in rows:
-            try:
-                dated.append((codec.open_field(self.cipher, str(entry_uuid), "date", sealed), int(entry_id)))
-            except InvalidCiphertext:
-                bad.append(int(entry_id))
-        return dated, bad
-
-    def _keep(
-        self,
-        con: sqlite3.Connection,
-        chosen: list[tuple[datetime, int]],
-        column: str,
-        test: Callable[[Any], bool],
-        bad: list[int],
-    ) -> list[tuple[datetime, int]]:
-        """The chosen entries whose `column` passes `test`, opening only that column (failures go to bad)."""
-        kept = set()
-        for entry_id, entry_uuid, sealed in queries.entries_by_id(con, [i for _, i in chosen], (column,)):
-            try:
-                if test(codec.open_field(self.cipher, str(entry_uuid), column, sealed)):
-                    kept.add(int(entry_id))
-            except InvalidCiphertext:
-                bad.append(int(entry_id))
-        return [(d, i) for d, i in chosen if i in kept]
+    def _summaries(self, con: sqlite3.Connection) -> Summaries:
+        """The entry index when it reflects the journal as it is; else the rows themselves (and mend it)."""
+        found = self.index.load(con, Ledger.generation(con))
+        if found is None:
+            self._index_stale = True
+            found = self.index.scan(con)
+        return found
 
     def _select(
-        self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
+        self,
+        con: sqlite3.Connection,
+        found: Summaries,
+        chosen: Iterable[int],
+        wanted: EntryFilter,
+        bad: Iterable[int] = (),
     ) -> Listing:
+        """Open the entries at the `chosen` positions of `found` that the filter wants, in date order."""
+        if wanted.since is not None or wanted.until is not None:
+            first = -1 if wanted.since is None else wanted.since.toordinal()
+            last = date.max.toordinal() if wanted.until is None else wanted.until.toordinal()
+            chosen = [i for i in chosen if first <= found.day_number(i) <= last]
         if wanted.tags:
-            chosen = self._keep(con, chosen, "tags", lambda tags: bool(set(tags) & set(wanted.tags)), bad)
+            asked = set(wanted.tags)
+            chosen = [i for i in chosen if asked.intersection(found.tags[i])]
         if wanted.stages:
-            chosen = self._keep(
-                con,
-                chosen,
-                "stage",
-                lambda record: (
-                    record is not None and record.stage is not None and record.stage.value in wanted.stages
-                ),
-                bad,
-            )
+            chosen = [i for i in chosen if (s := found.stages[i]) is not None and s.value in wanted.stages]
         if wanted.starred:
-            chosen = self._keep(con, chosen, "flags", lambda flags: bool(flags[1]), bad)
-        chosen.sort()
+            chosen = [i for i in chosen if found.starred(i)]
+        order = sorted((found.epochs[i], found.ids[i]) for i in chosen)
         if wanted.limit is not None:
-            chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []
-        ids = [i for _, i in chosen]
+            order = order[-wanted.limit :] if wanted.limit > 0 else []
+        ids = [i for _, i in order]
+        unreadable = [*found.unreadable, *bad]
         counts = queries.revision_counts(con, ids)
         opened: dict[int, Entry] = {}
         for row in queries.entries_by_id(con, ids):
@@ -759,11 +779,12 @@ class Journal:
                     self.cipher, row, queries.ENTRY_FIELDS, counts.get(entry_id, 0)
                 )
             except Tampered:
-                bad.append(entry_id)
-        entries = [opened[i] for i in ids if i in opened]
+                unreadable.append(entry_id)
+        # The order the rows themselves give, should the index ever be behind them.
+        entries = sorted((opened[i] for i in ids if i in opened), key=lambda e: (e.date, e.id))
         if wanted.newest_first:
             entries.reverse()
-        return Listing(entries=entries, unreadable=sorted(set(bad)))
+        return Listing(entries=entries, unreadable=sorted(set(unreadable)))
 
 
 # What a draft carries besides its words: copied whole when words an editor left are rescued.

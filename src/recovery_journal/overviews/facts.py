@@ -1,7 +1,8 @@
-"""One decrypting pass over the journal for the overview views (timeline, progress, calendar).
+"""What the overview views (timeline, progress, calendar) know of each entry, from the entry index.
 
-Opens only what those views need (date, stage, mood, tags, flags, and optionally a few word checks on the
-text), so they stay fast on large journals. Entry text itself never leaves this module.
+The index gives each entry's date, stage, mood, tags and flags from one sealed chunk per 1,024 entries; the
+words are opened only for recent entries, and only for progress's few word checks, so the views stay fast on
+large journals. Entry text itself never leaves this module.
 """
 
 from __future__ import annotations
@@ -61,35 +62,30 @@ def _mentions(text: str, words: re.Pattern[str]) -> bool:
 
 def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
     """Facts about every entry, oldest first, plus milestones and counters."""
-    cipher = journal.cipher
     today = journal.now().date()
-    fields = ("date", "mood", "tags", "flags")
+    found = journal.summaries()  # the entry index: one sealed chunk per 1,024 entries
+    bad = list(found.unreadable)
+    # Word signals only look at recent months, so only recent entries' text is opened.
+    recent = today.toordinal() - SIGNAL_DAYS
+    texts: dict[int, str] = {}
+    if with_signals:
+        ids = [entry_id for i, entry_id in enumerate(found.ids) if found.day_number(i) >= recent]
+        texts = _texts(journal, ids, bad)
+    unopened = set(bad) - set(found.unreadable)  # words that didn't open: left out, as unreadable
     facts: list[Fact] = []
-    bad: list[int] = []
-    with journal.store.read() as con:
-        rows = queries.entry_columns(con, ("stage", "text", *fields))
-    for row in rows:
-        entry_id, entry_uuid = int(row[0]), str(row[1])
-        try:
-            stage, confidence = codec.open_stage_brief(cipher, entry_uuid, row[2])
-            values = {
-                name: codec.open_field(cipher, entry_uuid, name, row[4 + i]) for i, name in enumerate(fields)
-            }
-            # Word signals only look at recent months, so only recent entries' text is opened.
-            recent = with_signals and (today - values["date"].date()).days <= SIGNAL_DAYS
-            text = codec.open_field(cipher, entry_uuid, "text", row[3]) if recent else ""
-        except InvalidCiphertext:
-            bad.append(entry_id)
+    for i, entry_id in enumerate(found.ids):
+        if entry_id in unopened:
             continue
+        text = texts.get(entry_id, "")
         facts.append(
             Fact(
                 id=entry_id,
-                when=values["date"],
-                stage=stage,
-                confidence=confidence,
-                mood=values["mood"],
-                tags=values["tags"],
-                tender=values["flags"][0],
+                when=found.when(i),
+                stage=found.stages[i],
+                confidence=found.confidences[i],
+                mood=found.moods[i],
+                tags=found.tags[i],
+                tender=found.tender(i),
                 boundaries=bool(text) and _mentions(text, BOUNDARY_WORDS),
                 anxiety=bool(text) and _mentions(text, ANXIETY_WORDS),
             )
@@ -100,5 +96,18 @@ def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
         milestones=journal.milestones.all(),
         counters=journal.counters.all(),
         today=today,
-        unreadable=sorted(bad),
+        unreadable=sorted(set(bad)),
     )
+
+
+def _texts(journal: Journal, ids: list[int], bad: list[int]) -> dict[int, str]:
+    """The words of these entries (a few months' worth); those that don't open are added to `bad`."""
+    found: dict[int, str] = {}
+    with journal.store.read() as con:
+        rows = queries.entries_by_id(con, ids, ("text",))
+    for entry_id, entry_uuid, sealed in rows:
+        try:
+            found[int(entry_id)] = codec.open_field(journal.cipher, str(entry_uuid), "text", sealed)
+        except InvalidCiphertext:
+            bad.append(int(entry_id))
+    return found
