@@ -545,7 +545,7 @@ def test_overviews_say_when_an_entry_was_left_out(
     cli: Cli, initialised: Ran, isolated: Path, view: str
 ) -> None:
     """The overviews read the entry index, which names the entries whose summary didn't open when it was
-    built from the rows; an index out of step with the rows (here: gone) is built again when the journal opens."""
+    built from the rows; an index out of step with the rows (here: gone) is built again at the next open."""
     _three_entries_the_second_damaged(cli, isolated, column="date")
     con = sqlite3.connect(isolated / "journal.db")
     con.execute("DELETE FROM entry_index")

@@ -31,7 +31,7 @@ from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, No
 from ..sealing import capture, codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
-from ..sealing.index import EntryIndex, Summaries
+from ..sealing.index import EntryIndex, Summaries, same_summaries
 from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
@@ -526,6 +526,20 @@ class Journal:
             found = self._summaries(con)
         self._mend_index()
         return found
+
+    def check_index(self) -> str:
+        """Compare the entry index with a reading of every entry's row; build it again when they differ.
+
+        Returns "ok", "rebuilt", or "differs" (it differs and couldn't be built again now: read-only, busy).
+        """
+        with self.store.read() as con:
+            indexed = self.index.load(con, Ledger.generation(con))
+            rows = self.index.scan(con)
+        if indexed is not None and same_summaries(indexed, rows):
+            return "ok"
+        self._index_stale = True
+        self._mend_index()
+        return "differs" if self._index_stale else "rebuilt"
 
     def search(self, query: str, wanted: EntryFilter | None = None) -> SearchResult:
         """Entries whose text, title or tags contain `query`, ignoring case."""

@@ -134,6 +134,11 @@ class Summaries:
         self._titles.append(record[8])
 
 
+def same_summaries(a: Summaries, b: Summaries) -> bool:
+    """Whether two readings hold exactly the same summaries and the same unreadable entries."""
+    return sorted(a.unreadable) == sorted(b.unreadable) and list(a.records()) == list(b.records())
+
+
 # --- one chunk's bytes --------------------------------------------------------------------------------------
 
 _COLUMNS = (("q", 8), ("q", 8), ("i", 4), ("q", 8), ("B", 1), ("d", 8), ("B", 1))
