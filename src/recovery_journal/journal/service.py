@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 
 from ..agent import client as session
@@ -606,9 +607,7 @@ class Journal:
     def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
         """Every tag with how many entries carry it, most used first; and unreadable entry ids."""
         found = self.summaries()
-        counts: Counter[str] = Counter()
-        for tags in found.tags:
-            counts.update(tags)
+        counts = Counter(chain.from_iterable(found.tags))
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), sorted(found.unreadable)
 
     def count(self) -> int:
@@ -767,7 +766,10 @@ class Journal:
         wanted: EntryFilter,
         bad: Iterable[int] = (),
     ) -> Listing:
-        """Open the entries at the `chosen` positions of `found` that the filter wants, in date order."""
+        """Open the entries at the `chosen` positions of `found` that the filter wants, in date order.
+
+        `chosen` is in ascending order, as positions follow entry numbers.
+        """
         if wanted.since is not None or wanted.until is not None:
             first = -1 if wanted.since is None else wanted.since.toordinal()
             last = date.max.toordinal() if wanted.until is None else wanted.until.toordinal()
@@ -779,10 +781,10 @@ class Journal:
             chosen = [i for i in chosen if (s := found.stages[i]) is not None and s.value in wanted.stages]
         if wanted.starred:
             chosen = [i for i in chosen if found.starred(i)]
-        order = sorted((found.epochs[i], found.ids[i]) for i in chosen)
+        order = found.in_date_order(chosen)
         if wanted.limit is not None:
             order = order[-wanted.limit :] if wanted.limit > 0 else []
-        ids = [i for _, i in order]
+        ids = [found.ids[i] for i in order]
         unreadable = [*found.unreadable, *bad]
         counts = queries.revision_counts(con, ids)
         opened: dict[int, Entry] = {}

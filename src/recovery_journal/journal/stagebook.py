@@ -163,8 +163,9 @@ class StageBook:
         """Each entry's date and stage, from the entry index (fast on large journals); and the numbers of
         entries whose date or stage couldn't be opened, left out."""
         found = self.journal.summaries()
+        moments, confidences, ids = found.moments(), found.confidences, found.ids
         points = [
-            Point(when=found.when(i), stage=stage, confidence=found.confidences[i], entry_id=found.ids[i])
+            Point(moments[i], stage, confidences[i], ids[i])
             for i, stage in enumerate(found.stages)
             if stage is not None
         ]

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import TYPE_CHECKING
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain.search import fold
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext
+from ..sealing.index import TENDER
 from ..stages.model import Stage
 from ..storage import queries
 
@@ -28,12 +29,12 @@ SIGNAL_DAYS = 130  # progress compares the last two months with the two before (
 ANXIETY_WORDS = re.compile(r"anxious|anxiety|panic|on edge|dread|eggshells|scared")
 
 
-@dataclass(frozen=True)
-class Fact:
-    """What the overviews know about one entry."""
+class Fact(NamedTuple):
+    """What the overviews know about one entry (a named tuple: tens of thousands are made per view)."""
 
     id: int
     when: datetime
+    day: date  # the calendar day of `when`, where it was written
     stage: Stage | None
     confidence: float
     mood: int | None
@@ -41,10 +42,6 @@ class Fact:
     tender: bool
     boundaries: bool = False  # mentions boundaries, saying no, no contact
     anxiety: bool = False  # mentions anxiety, panic, dread
-
-    @property
-    def day(self) -> date:
-        return self.when.date()
 
 
 @dataclass
@@ -65,32 +62,36 @@ def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
     today = journal.now().date()
     found = journal.summaries()  # the entry index: one sealed chunk per 1,024 entries
     bad = list(found.unreadable)
-    # Word signals only look at recent months, so only recent entries' text is opened.
-    recent = today.toordinal() - SIGNAL_DAYS
+    order = found.in_date_order()
+    moments = found.moments()
+    days = [moment.date() for moment in moments]
     texts: dict[int, str] = {}
-    if with_signals:
-        ids = [entry_id for i, entry_id in enumerate(found.ids) if found.day_number(i) >= recent]
-        texts = _texts(journal, ids, bad)
+    if with_signals:  # word signals only look at recent months, so only recent entries' words are opened
+        recent = today - timedelta(days=SIGNAL_DAYS)
+        texts = _texts(journal, [found.ids[i] for i in order if days[i] >= recent], bad)
     unopened = set(bad) - set(found.unreadable)  # words that didn't open: left out, as unreadable
+    ids, stages, confidences, moods = found.ids, found.stages, found.confidences, found.moods
+    tags, bits = found.tags, found.bits
     facts: list[Fact] = []
-    for i, entry_id in enumerate(found.ids):
+    for i in order:
+        entry_id = ids[i]
         if entry_id in unopened:
             continue
         text = texts.get(entry_id, "")
         facts.append(
             Fact(
-                id=entry_id,
-                when=found.when(i),
-                stage=found.stages[i],
-                confidence=found.confidences[i],
-                mood=found.moods[i],
-                tags=found.tags[i],
-                tender=found.tender(i),
-                boundaries=bool(text) and _mentions(text, BOUNDARY_WORDS),
-                anxiety=bool(text) and _mentions(text, ANXIETY_WORDS),
+                entry_id,
+                moments[i],
+                days[i],
+                stages[i],
+                confidences[i],
+                moods[i],
+                tags[i],
+                bool(bits[i] & TENDER),
+                bool(text) and _mentions(text, BOUNDARY_WORDS),
+                bool(text) and _mentions(text, ANXIETY_WORDS),
             )
         )
-    facts.sort(key=lambda f: (f.when, f.id))
     return Snapshot(
         facts=facts,
         milestones=journal.milestones.all(),

@@ -104,6 +104,21 @@ class Summaries:
         except (OverflowError, OSError, ValueError):  # near year 1 or 9999, where the platform gives up
             return (_EPOCH + timedelta(seconds=self.epochs[i] + offset)).replace(tzinfo=zone)
 
+    def moments(self) -> list[datetime]:
+        """Every entry's date, as when() gives them, made in one go (the overviews want them all)."""
+        make = datetime.fromtimestamp
+        try:
+            return [
+                make(t, _ZONES.get(o) or _zone(o)) for t, o in zip(self.epochs, self.offsets, strict=True)
+            ]
+        except (OverflowError, OSError, ValueError):
+            return [self.when(i) for i in range(len(self.ids))]
+
+    def in_date_order(self, positions: Iterable[int] | None = None) -> list[int]:
+        """Positions (all, or those given in ascending order) sorted by date, then by entry number."""
+        # Positions follow entry numbers, and a sort by date alone keeps their order among equal dates.
+        return sorted(range(len(self.ids)) if positions is None else positions, key=self.epochs.__getitem__)
+
     def day_number(self, i: int) -> int:
         """Entry i's calendar day where it was written, as a proleptic Gregorian ordinal."""
         return (self.epochs[i] + self.offsets[i]) // _DAY + _EPOCH_ORDINAL
