@@ -558,13 +558,23 @@ class Journal:
         with self.store.read() as con:
             found = self._summaries(con)
             at = {entry_id: i for i, entry_id in enumerate(found.ids)}
-            titles, tags = found.titles, found.tags
-            # Title and tags come from the index; only the words are opened, one entry at a time.
+            # Title and tags come from the index (each different tag folded once); only the words are
+            # opened, one entry at a time, and only for entries their title and tags didn't already find.
+            known: dict[str, bool] = {}
+
+            def finds(tag: str) -> bool:
+                if tag not in known:
+                    folded = fold(tag)
+                    known[tag] = needle in folded or folded == tagged
+                return known[tag]
+
+            by_title = {i for i, title in enumerate(found.titles) if title and needle in fold(title)}
+            by_tag = {i for i, tags in enumerate(found.tags) if tags and any(map(finds, tags))}
             for entry_id, entry_uuid, sealed in queries.each_entry(con, ("text",)):
                 i = at.get(entry_id)
                 if i is None:
                     continue  # its summary didn't open: already among the unreadable
-                if needle in fold(titles[i]) or any(needle in fold(t) or fold(t) == tagged for t in tags[i]):
+                if i in by_title or i in by_tag:
                     matched.append(i)
                     continue
                 try:
