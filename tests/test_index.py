@@ -180,6 +180,15 @@ def test_opening_finds_entries_to_fill_in_without_reading_every_row(journal: Jou
     assert "entries_unfilled" in plan
 
 
+def test_a_listing_inside_a_larger_write_sees_that_writes_own_entries(journal: Journal) -> None:
+    """Until the write's last step the index hasn't taken its changes in, so the rows are read instead."""
+    journal.write("Before.", date=at(0))
+    with journal.store.write():
+        journal.write("Inside the same transaction.", date=at(1))
+        assert [e.text for e in journal.entries().entries] == ["Before.", "Inside the same transaction."]
+    assert agrees(journal).ids == [1, 2]
+
+
 # --- a failed save leaves index and rows agreeing ----------------------------------------------------------
 
 

@@ -247,6 +247,7 @@ class Journal:
             code = vault.new_recovery_code(con, new_keys)
             new_index = EntryIndex(new_cipher, new_keys.journal_id)
             new_index.rebuild(con, Ledger.establishing(con))
+            self._index_stale = False  # built just now; _settle, with the old key still in hand, must not
             new_ledger = Ledger(new_keys.data_key, new_keys.journal_id)
             new_ledger.establish(con)  # every digest is keyed by the data key, so all are new
         session.end(self.settings.paths, self.settings.env)
@@ -349,6 +350,8 @@ class Journal:
         """
         if not self._index_stale or self.store.read_only or self.store.foreign or self.store.full:
             return
+        if self.store.con.in_transaction:
+            return  # inside a write: its own last step (_settle) builds the index, as the flag says
         try:
             with self.store.write(wait=False):
                 pass  # _settle rebuilds it, last in the transaction, with the generation it will have
@@ -762,6 +765,8 @@ class Journal:
 
     def _summaries(self, con: sqlite3.Connection) -> Summaries:
         """The entry index when it reflects the journal as it is; else the rows themselves (and mend it)."""
+        if queries.touching(con, "entries"):  # inside a write that changed entries: not in the index yet
+            return self.index.scan(con)
         found = self.index.load(con, Ledger.generation(con))
         if found is None:
             self._index_stale = True

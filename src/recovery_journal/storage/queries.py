@@ -333,6 +333,15 @@ def touched(con: sqlite3.Connection) -> list[tuple[str, int]]:
     return rows
 
 
+def touching(con: sqlite3.Connection, table: str) -> bool:
+    """Whether the transaction under way has changed a row of `table` that the ledger hasn't taken in yet."""
+    try:
+        found = con.execute("SELECT 1 FROM temp.rj_touched WHERE tbl = ? LIMIT 1", (_covered(table),))
+        return found.fetchone() is not None
+    except sqlite3.OperationalError:  # not watching (no write in this connection yet)
+        return False
+
+
 def forget_touched(con: sqlite3.Connection) -> None:
     with contextlib.suppress(sqlite3.OperationalError):
         con.execute("DELETE FROM temp.rj_touched")
