@@ -1,6 +1,6 @@
 """What the overview views (timeline, progress, calendar) know of each entry, from the entry index.
 
-The index gives each entry's date, stage, mood, tags and flags from one sealed chunk per 1,024 entries; the
+The index gives each entry's date, stage, mood, tags and flags from one sealed chunk per 256 entries; the
 words are opened only for recent entries, and only for progress's few word checks, so the views stay fast on
 large journals. Entry text itself never leaves this module.
 """
@@ -60,7 +60,7 @@ def _mentions(text: str, words: re.Pattern[str]) -> bool:
 def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
     """Facts about every entry, oldest first, plus milestones and counters."""
     today = journal.now().date()
-    found = journal.summaries()  # the entry index: one sealed chunk per 1,024 entries
+    found = journal.summaries()  # the entry index: one sealed chunk per 256 entries
     bad = list(found.unreadable)
     order = found.in_date_order()
     moments = found.moments()

@@ -1,6 +1,6 @@
-"""The entry index: every entry's date, mood, tags, stage, flags and title, sealed in chunks of 1,024 numbers.
+"""The entry index: every entry's date, mood, tags, stage, flags and title, sealed in chunks of 256 numbers.
 
-Listing, tags, search and the overviews open one sealed chunk per 1,024 entries instead of several fields of
+Listing, tags, search and the overviews open one sealed chunk per 256 entries instead of several fields of
 every entry (docs/encryption.md, Entry index). It is never trusted over the rows: its head names the ledger
 generation it reflects and the digest of every chunk, and when anything doesn't match, the rows are read
 instead and the index is built again from them.
@@ -23,7 +23,7 @@ from . import codec
 from .crypto import FieldCipher, InvalidCiphertext, canonical_json, field_ad
 
 FORMAT = 1
-CHUNK = 1024  # entry numbers per chunk: a save re-seals one chunk, not the whole index
+CHUNK = 256  # entry numbers per chunk: a save re-seals one chunk, not the whole index (bench/README.md)
 HEAD = 0  # the row holding the head; chunk n (1, 2, ...) holds the entries numbered CHUNK*(n-1)+1 .. CHUNK*n
 SUMMARY_FIELDS = ("date", "title", "tags", "mood", "stage", "flags")
 
