@@ -31,14 +31,37 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from recovery_journal.domain.entry import EntryFilter, NewEntry  # noqa: E402
 from recovery_journal.journal.service import Journal  # noqa: E402
-from recovery_journal.overviews import facts, progress, timeline  # noqa: E402
+from recovery_journal.overviews import calendar, facts, progress, timeline  # noqa: E402
 from recovery_journal.paths import JournalPaths  # noqa: E402
 from recovery_journal.portability import backup  # noqa: E402
 from recovery_journal.sealing.crypto import DEFAULT_ARGON2, argon2id, new_salt  # noqa: E402
 from recovery_journal.settings import Settings  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
-SHARED_GEN = ROOT.parent / "shared" / "bench" / "gen_entries.py"
+# ../shared beside the checkout, or beside the folder of worktrees it is one of
+SHARED_GEN = next(
+    (
+        folder / "shared" / "bench" / "gen_entries.py"
+        for folder in (ROOT.parent, ROOT.parent.parent)
+        if (folder / "shared" / "bench" / "gen_entries.py").exists()
+    ),
+    ROOT.parent / "shared" / "bench" / "gen_entries.py",
+)
+
+
+ENTRY = b"A new entry for the benchmark."
+# What each command is run with, whole-process: arguments, and what is piped in.
+COMMANDS: dict[str, tuple[list[str], bytes | None]] = {
+    "write": (["write"], ENTRY),
+    "list --limit 10": (["list", "--limit", "10"], None),
+    "search lighthouse": (["search", "lighthouse"], None),
+    "search serenity": (["search", "serenity"], None),
+    "tags": (["tags"], None),
+    "stage": (["stage"], None),
+    "timeline": (["timeline"], None),
+    "progress": (["progress"], None),
+    "calendar": (["calendar", "--year", "2025"], None),
+}
 
 
 def entries(count: int, gen: Path | None) -> list[dict[str, object]]:
@@ -91,18 +114,35 @@ def wall(argv: list[str], env: dict[str, str], runs: int, stdin: bytes | None = 
     return statistics.median(times)
 
 
-def session_figures(command: list[str], env: dict[str, str], runs: int) -> dict[str, float]:
-    """Whole-process times in an unlocked session: no key derivation. A failed session fails loudly."""
+# Runs the command as its child and reports the child's peak resident memory (ru_maxrss: KiB on Linux).
+_PEAK = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:]).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
+
+
+def peak_mib(argv: list[str], env: dict[str, str], stdin: bytes | None = None) -> float:
+    """Peak resident memory of one whole run of a command, in MiB (a separate, untimed run)."""
+    done = subprocess.run([sys.executable, "-c", _PEAK, *argv], input=stdin, env=env, capture_output=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()}")
+    return int(done.stderr.decode().split()[-1]) / 1024
+
+
+def session_figures(
+    command: list[str], env: dict[str, str], runs: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Whole-process times and peak memory (MiB) in an unlocked session: no key derivation (whose 64 MiB
+    would hide the rest). A failed session fails loudly."""
     subprocess.run([*command, "unlock", "--for", "1h"], env=env, check=True, capture_output=True)
     unlocked = {k: v for k, v in env.items() if k != "RECOVERY_JOURNAL_PASSPHRASE"}
     unlocked["RECOVERY_JOURNAL_PASSPHRASE_COMMAND"] = "false"  # so a command that can't use it fails
     try:
-        return {
-            "write": wall([*command, "write"], unlocked, runs, stdin=b"A new entry for the benchmark."),
-            "list --limit 10": wall([*command, "list", "--limit", "10"], unlocked, runs),
-            "search lighthouse": wall([*command, "search", "lighthouse"], unlocked, runs),
-            "tags": wall([*command, "tags"], unlocked, runs),
-        }
+        timed = {op: wall([*command, *argv], unlocked, runs, stdin) for op, (argv, stdin) in COMMANDS.items()}
+        peaks = {op: peak_mib([*command, *argv], unlocked, stdin) for op, (argv, stdin) in COMMANDS.items()}
+        return timed, peaks
     finally:
         subprocess.run([*command, "lock"], env=env, check=False, capture_output=True)
 
@@ -194,19 +234,20 @@ def main() -> int:
             }
             env.pop("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", None)
             figures = {
-                "write": wall([*command, "write"], env, args.runs, stdin=b"A new entry for the benchmark."),
-                "list --limit 10": wall([*command, "list", "--limit", "10"], env, args.runs),
-                "search lighthouse": wall([*command, "search", "lighthouse"], env, args.runs),
-                "search serenity": wall([*command, "search", "serenity"], env, args.runs),
-                "stage": wall([*command, "stage"], env, args.runs),
-                "timeline": wall([*command, "timeline"], env, args.runs),
-                "progress": wall([*command, "progress"], env, args.runs),
+                op: wall([*command, *argv], env, args.runs, stdin=stdin)
+                for op, (argv, stdin) in COMMANDS.items()
             }
-            results.setdefault("session", {})[size] = session_figures(command, env, args.runs)  # type: ignore[union-attr]
+            results.setdefault("peak_mib", {})[size] = {  # type: ignore[union-attr]
+                op: peak_mib([*command, *argv], env, stdin) for op, (argv, stdin) in COMMANDS.items()
+            }
+            session, session_peaks = session_figures(command, env, args.runs)
+            results.setdefault("session", {})[size] = session  # type: ignore[union-attr]
+            results.setdefault("session_peak_mib", {})[size] = session_peaks  # type: ignore[union-attr]
             settings = Settings(paths=JournalPaths(home), scratch=home / "scratch")
             with Journal.unlock(settings, PASSPHRASE) as journal:
                 after = {
                     "write": inproc(lambda j=journal: j.write("After unlock."), args.runs),
+                    "tags": inproc(lambda j=journal: j.tags(), args.runs),
                     "list --limit 10": inproc(lambda j=journal: j.entries(EntryFilter(limit=10)), args.runs),
                     "search lighthouse": inproc(lambda j=journal: j.search("lighthouse"), args.runs),
                     "search serenity": inproc(lambda j=journal: j.search("serenity"), args.runs),
@@ -214,6 +255,9 @@ def main() -> int:
                     "timeline": inproc(lambda j=journal: timeline.build(facts.snapshot(j)), args.runs),
                     "progress": inproc(
                         lambda j=journal: progress.build(facts.snapshot(j, with_signals=True)), args.runs
+                    ),
+                    "calendar": inproc(
+                        lambda j=journal: calendar.year_map(facts.snapshot(j), 2025), args.runs
                     ),
                 }
                 if size in args.backup_sizes:
@@ -252,6 +296,10 @@ def table(results: dict[str, object], sizes: list[int]) -> str:
     for size, fig in (results.get("session") or {}).items():  # type: ignore[attr-defined]
         timed = ", ".join(f"`{op}` {seconds:.2f} s" for op, seconds in fig.items())
         lines.append(f"In an unlocked session at {size:,} entries (no key derivation): {timed}.")
+    for key, how in (("peak_mib", "with the key derivation"), ("session_peak_mib", "in an unlocked session")):
+        for size, fig in (results.get(key) or {}).items():  # type: ignore[attr-defined]
+            peaks = ", ".join(f"`{op}` {mib:.0f}" for op, mib in fig.items())
+            lines.append(f"Peak memory (MiB) at {size:,} entries, {how}: {peaks}.")
     if "classify" in results:
         c = results["classify"]
         lines.append(

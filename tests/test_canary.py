@@ -91,6 +91,10 @@ def test_canary_never_reaches_disk(
     )
     run("delete", "2", "--yes", env={"RECOVERY_JOURNAL_PASSPHRASE": "third"})
 
+    # The entry index holds the canary title and tags, sealed, in the file scanned here.
+    con = sqlite3.connect(isolated / "journal.db")
+    assert con.execute("SELECT COUNT(*) FROM entry_index").fetchone()[0] >= 2
+    con.close()
     test_files = {log, tmp_path / "editor-spec.json"}
     assert leaks(tmp_path, test_files) == []
     assert leaks(tmp_path / "runtime", set()) == []

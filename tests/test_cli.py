@@ -544,7 +544,13 @@ def test_confirmations_quoting_the_persons_words_never_pass_control_sequences(
 def test_overviews_say_when_an_entry_was_left_out(
     cli: Cli, initialised: Ran, isolated: Path, view: str
 ) -> None:
+    """The overviews read the entry index, which names the entries whose summary didn't open when it was
+    built from the rows; an index out of step with the rows (here: gone) is built again at the next open."""
     _three_entries_the_second_damaged(cli, isolated, column="date")
+    con = sqlite3.connect(isolated / "journal.db")
+    con.execute("DELETE FROM entry_index")
+    con.commit()
+    con.close()
     ran = cli(view)
     assert ran.exit_code == ExitCode.TAMPERED and "Entry 2 couldn't be opened" in ran.stderr
     assert ran.stdout, "the rest is still shown"

@@ -1,4 +1,4 @@
-"""The overview commands: timeline, progress, calendar, on-this-day. One decrypting pass each."""
+"""The overview commands: timeline, progress, calendar, on-this-day. Each reads the entry index once."""
 
 from __future__ import annotations
 

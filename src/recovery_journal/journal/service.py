@@ -8,8 +8,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
-from typing import Any
 
 from ..agent import client as session
 from ..domain import search
@@ -32,6 +32,7 @@ from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, No
 from ..sealing import capture, codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
+from ..sealing.index import EntryIndex, Summaries, same_summaries
 from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
@@ -109,6 +110,8 @@ class Journal:
         self.counters = CounterBook(self)
         self.care = CareBook(self)
         self.ledger = Ledger(keys.data_key, keys.journal_id)
+        self.index = EntryIndex(self.cipher, keys.journal_id)
+        self._index_stale = False  # a read found the index out of step with the rows: build it again
         store.before_write = self._before_write
         store.before_commit = self._settle
 
@@ -135,6 +138,7 @@ class Journal:
             if fill is not None:
                 fill(con, keys.fields())
             capture.set_up(con, keys.fields(), keys.journal_id)
+            EntryIndex(keys.fields(), keys.journal_id).rebuild(con, Ledger.establishing(con))
             Ledger(keys.data_key, keys.journal_id).establish(con)
 
         store = Store.create(settings.paths, settings.lock_timeout, build)
@@ -181,6 +185,9 @@ class Journal:
                 if not ready:  # a journal from before quick capture
                     with store.write() as con:
                         capture.set_up(con, journal.cipher, keys.journal_id)
+                with store.read() as con:  # the head alone: one row, whatever the journal's size
+                    journal._index_stale = not journal.index.fresh(con, Ledger.generation(con))
+                journal._mend_index()  # a journal from before the index, or one changed outside
         except BaseException:
             store.close()
             raise
@@ -238,11 +245,14 @@ class Journal:
             vault.set_passphrase(con, new_keys, new_passphrase, self.settings.kdf)
             vault.set_generation(con, new_keys.generation)
             code = vault.new_recovery_code(con, new_keys)
+            new_index = EntryIndex(new_cipher, new_keys.journal_id)
+            new_index.rebuild(con, Ledger.establishing(con))
+            self._index_stale = False  # built just now; _settle, with the old key still in hand, must not
             new_ledger = Ledger(new_keys.data_key, new_keys.journal_id)
             new_ledger.establish(con)  # every digest is keyed by the data key, so all are new
         session.end(self.settings.paths, self.settings.env)
         old_cipher = self.cipher
-        self.keys, self.cipher, self.ledger = new_keys, new_cipher, new_ledger
+        self.keys, self.cipher, self.ledger, self.index = new_keys, new_cipher, new_ledger, new_index
         self._reseal_late_drafts(old_cipher)
         return count, code
 
@@ -321,8 +331,39 @@ class Journal:
         queries.watch_changes(con, lambda table, *row: self.ledger.digest(table, row))
 
     def _settle(self, con: sqlite3.Connection) -> None:
-        """Last in every write transaction: the ledger takes in the rows it touched."""
-        self.ledger.settle(con, queries.touched(con))
+        """Last in every write transaction: the entry index, then the ledger, take in the rows it touched.
+
+        Every change of any record moves the ledger's generation on, so the index head is sealed again with
+        the generation about to be recorded; an index that names another one is out of step, and not used.
+        """
+        touched = queries.touched(con)
+        if touched or self._index_stale:
+            generation, upcoming = Ledger.generation(con), self.ledger.upcoming(con)
+            if self._index_stale and upcoming is not None:
+                self.index.rebuild(con, upcoming)
+                self._index_stale = False  # should this roll back, the next read finds it out of step again
+            else:
+                changed = [rid for table, rid in touched if table == "entries"]
+                self.index.refresh(con, changed, generation, upcoming)
+            touched = list(dict.fromkeys([*touched, *queries.touched(con)]))
+        self.ledger.settle(con, touched)
+
+    def _mend_index(self) -> None:
+        """Build the entry index again from the rows when a read found it out of step; never waits for it.
+
+        The rows were read instead meanwhile, so nothing depends on this: a journal busy in another window,
+        or one that can't be written, is simply mended another time.
+        """
+        if not self._index_stale or self.store.read_only or self.store.foreign or self.store.full:
+            return
+        if self.store.con.in_transaction:
+            return  # inside a write: its own last step (_settle) builds the index, as the flag says
+        try:
+            with self.store.write(wait=False):
+                pass  # _settle rebuilds it, last in the transaction, with the generation it will have
+        except JournalError:
+            return
+        self._index_stale = False
 
     def generation(self) -> int | None:
         """How many changes the integrity ledger has seen (None for a journal without one)."""
@@ -484,8 +525,31 @@ class Journal:
         """Entries matching the filter, oldest first (or newest first), opening only what is shown."""
         wanted = wanted or EntryFilter()
         with self.store.read() as con:
-            dated, bad = self._dates(con, None)
-            return self._select(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad)
+            found = self._summaries(con)
+            listing = self._select(con, found, range(len(found)), wanted)
+        self._mend_index()
+        return listing
+
+    def summaries(self) -> Summaries:
+        """Every entry's date, mood, tags, stage and flags: from the entry index, or the rows if it's off."""
+        with self.store.read() as con:
+            found = self._summaries(con)
+        self._mend_index()
+        return found
+
+    def check_index(self) -> str:
+        """Compare the entry index with a reading of every entry's row; build it again when they differ.
+
+        Returns "ok", "rebuilt", or "differs" (it differs and couldn't be built again now: read-only, busy).
+        """
+        with self.store.read() as con:
+            indexed = self.index.load(con, Ledger.generation(con))
+            rows = self.index.scan(con)
+        if indexed is not None and same_summaries(indexed, rows):
+            return "ok"
+        self._index_stale = True
+        self._mend_index()
+        return "differs" if self._index_stale else "rebuilt"
 
     def entry_batches(self, wanted: EntryFilter | None = None, size: int = 500) -> Iterator[Listing]:
         """The entries `entries(wanted)` lists, opened `size` at a time, from one consistent view.
@@ -495,13 +559,15 @@ class Journal:
         """
         wanted = wanted or EntryFilter()
         with self.store.read() as con:
-            dated, bad = self._dates(con, None)
-            ids = self._choose(con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad)
-            del dated
+            found = self._summaries(con)
+            ids = self._choose(found, range(len(found)), wanted)
+            bad = list(found.unreadable)
+            del found
             for start in range(0, max(len(ids), 1), size):
                 opened = self._open(con, ids[start : start + size], bad)
                 yield Listing(entries=opened, unreadable=sorted(set(bad)))
                 bad = []
+        self._mend_index()
 
     def search(self, query: str, wanted: EntryFilter | None = None) -> SearchResult:
         """Entries whose text, title or tags contain `query`, ignoring case."""
@@ -515,27 +581,38 @@ class Journal:
         tagged = search.as_tag(query)  # '#boundaries' also finds the entries tagged boundaries
         bad: list[int] = []
         matched: list[int] = []
+        fold = search.fold
         with self.store.read() as con:
-            for entry_id, entry_uuid, title, text, tags in queries.entry_columns(
-                con, ("title", "text", "tags")
-            ):
+            found = self._summaries(con)
+            at = {entry_id: i for i, entry_id in enumerate(found.ids)}
+            # Title and tags come from the index (each different tag folded once); only the words are
+            # opened, one entry at a time, and only for entries their title and tags didn't already find.
+            known: dict[str, bool] = {}
+
+            def finds(tag: str) -> bool:
+                if tag not in known:
+                    folded = fold(tag)
+                    known[tag] = needle in folded or folded == tagged
+                return known[tag]
+
+            by_title = {i for i, title in enumerate(found.titles) if title and needle in fold(title)}
+            by_tag = {i for i, tags in enumerate(found.tags) if tags and any(map(finds, tags))}
+            for entry_id, entry_uuid, sealed in queries.each_entry(con, ("text",)):
+                i = at.get(entry_id)
+                if i is None:
+                    continue  # its summary didn't open: already among the unreadable
+                if i in by_title or i in by_tag:
+                    matched.append(i)
+                    continue
                 try:
-                    fields = [
-                        codec.open_field(self.cipher, str(entry_uuid), n, v)
-                        for n, v in (("text", text), ("title", title))
-                    ]
-                    tag_list = codec.open_field(self.cipher, str(entry_uuid), "tags", tags)
+                    text = codec.open_text(self.cipher, entry_uuid, sealed)
                 except InvalidCiphertext:
                     bad.append(int(entry_id))
                     continue
-                if any(needle in search.fold(f) for f in fields) or any(
-                    needle in search.fold(t) or search.fold(t) == tagged for t in tag_list
-                ):
-                    matched.append(int(entry_id))
-            dated, bad_dates = self._dates(con, matched)
-            listing = self._select(
-                con, [(d, i) for d, i in dated if wanted.wants(d.date())], wanted, bad + bad_dates
-            )
+                if needle in fold(text):
+                    matched.append(i)
+            listing = self._select(con, found, matched, wanted, bad)
+        self._mend_index()
         hits = [
             SearchHit(
                 entry=e,
@@ -556,25 +633,19 @@ class Journal:
         if (day.month, day.day) == (2, 28) and not _leap(day.year):
             wanted.add((2, 29))
         with self.store.read() as con:
-            dated, bad = self._dates(con, None)
-            ids = [i for d, i in dated if (d.month, d.day) in wanted and d.year < day.year]
-            listing = self._select(
-                con, [(d, i) for d, i in dated if i in set(ids)], EntryFilter(newest_first=True), bad
-            )
+            found = self._summaries(con)
+            days = [found.day(i) for i in range(len(found))]
+            chosen = [i for i, d in enumerate(days) if (d.month, d.day) in wanted and d.year < day.year]
+            listing = self._select(con, found, chosen, EntryFilter(newest_first=True))
+        self._mend_index()
         shown, folded = leave_out_tender(listing.entries, include_tender)
         return shown, folded, listing.unreadable
 
     def tags(self) -> tuple[list[tuple[str, int]], list[int]]:
         """Every tag with how many entries carry it, most used first; and unreadable entry ids."""
-        counts: Counter[str] = Counter()
-        bad: list[int] = []
-        with self.store.read() as con:
-            for entry_id, entry_uuid, sealed in queries.entry_columns(con, ("tags",)):
-                try:
-                    counts.update(codec.open_field(self.cipher, str(entry_uuid), "tags", sealed))
-                except InvalidCiphertext:
-                    bad.append(int(entry_id))
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), sorted(bad)
+        found = self.summaries()
+        counts = Counter(chain.from_iterable(found.tags))
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])), sorted(found.unreadable)
 
     def count(self) -> int:
         with self.store.read() as con:
@@ -719,69 +790,52 @@ class Journal:
             row = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
         return None if row is None else int(row[0])
 
-    def _dates(
-        self, con: sqlite3.Connection, ids: list[int] | None
-    ) -> tuple[list[tuple[datetime, int]], list[int]]:
-        rows = (
-            queries.entry_columns(con, ("date",))
-            if ids is None
-            else queries.entries_by_id(con, ids, ("date",))
-        )
-        dated: list[tuple[datetime, int]] = []
-        bad: list[int] = []
-        for entry_id, entry_uuid, sealed in rows:
-            try:
-                dated.append((codec.open_field(self.cipher, str(entry_uuid), "date", sealed), int(entry_id)))
-            except InvalidCiphertext:
-                bad.append(int(entry_id))
-        return dated, bad
-
-    def _keep(
-        self,
-        con: sqlite3.Connection,
-        chosen: list[tuple[datetime, int]],
-        column: str,
-        test: Callable[[Any], bool],
-        bad: list[int],
-    ) -> list[tuple[datetime, int]]:
-        """The chosen entries whose `column` passes `test`, opening only that column (failures go to bad)."""
-        kept = set()
-        for entry_id, entry_uuid, sealed in queries.entries_by_id(con, [i for _, i in chosen], (column,)):
-            try:
-                if test(codec.open_field(self.cipher, str(entry_uuid), column, sealed)):
-                    kept.add(int(entry_id))
-            except InvalidCiphertext:
-                bad.append(int(entry_id))
-        return [(d, i) for d, i in chosen if i in kept]
+    def _summaries(self, con: sqlite3.Connection) -> Summaries:
+        """The entry index when it reflects the journal as it is; else the rows themselves (and mend it)."""
+        if queries.touching(con, "entries"):  # inside a write that changed entries: not in the index yet
+            return self.index.scan(con)
+        found = self.index.load(con, Ledger.generation(con))
+        if found is None:
+            self._index_stale = True
+            found = self.index.scan(con)
+        return found
 
     def _select(
-        self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
+        self,
+        con: sqlite3.Connection,
+        found: Summaries,
+        chosen: Iterable[int],
+        wanted: EntryFilter,
+        bad: Iterable[int] = (),
     ) -> Listing:
-        entries = self._open(con, self._choose(con, chosen, wanted, bad), bad)
-        return Listing(entries=entries, unreadable=sorted(set(bad)))
+        """Open the entries at the `chosen` positions of `found` that the filter wants, in date order."""
+        unreadable = [*found.unreadable, *bad]
+        opened = self._open(con, self._choose(found, chosen, wanted), unreadable)
+        # The order the rows themselves give, should the index ever be behind them.
+        entries = sorted(opened, key=lambda e: (e.date, e.id), reverse=wanted.newest_first)
+        return Listing(entries=entries, unreadable=sorted(set(unreadable)))
 
-    def _choose(
-        self, con: sqlite3.Connection, chosen: list[tuple[datetime, int]], wanted: EntryFilter, bad: list[int]
-    ) -> list[int]:
-        """The ids the filter keeps, in the order they are shown (opening only the columns it tests)."""
+    @staticmethod
+    def _choose(found: Summaries, chosen: Iterable[int], wanted: EntryFilter) -> list[int]:
+        """The ids of the entries at the `chosen` positions of `found` that the filter keeps, in shown order.
+
+        `chosen` is in ascending order, as positions follow entry numbers.
+        """
+        if wanted.since is not None or wanted.until is not None:
+            first = -1 if wanted.since is None else wanted.since.toordinal()
+            last = date.max.toordinal() if wanted.until is None else wanted.until.toordinal()
+            chosen = [i for i in chosen if first <= found.day_number(i) <= last]
         if wanted.tags:
-            chosen = self._keep(con, chosen, "tags", lambda tags: bool(set(tags) & set(wanted.tags)), bad)
+            asked = set(wanted.tags)
+            chosen = [i for i in chosen if asked.intersection(found.tags[i])]
         if wanted.stages:
-            chosen = self._keep(
-                con,
-                chosen,
-                "stage",
-                lambda record: (
-                    record is not None and record.stage is not None and record.stage.value in wanted.stages
-                ),
-                bad,
-            )
+            chosen = [i for i in chosen if (s := found.stages[i]) is not None and s.value in wanted.stages]
         if wanted.starred:
-            chosen = self._keep(con, chosen, "flags", lambda flags: bool(flags[1]), bad)
-        chosen.sort()
+            chosen = [i for i in chosen if found.starred(i)]
+        order = found.in_date_order(chosen)
         if wanted.limit is not None:
-            chosen = chosen[-wanted.limit :] if wanted.limit > 0 else []
-        ids = [i for _, i in chosen]
+            order = order[-wanted.limit :] if wanted.limit > 0 else []
+        ids = [found.ids[i] for i in order]
         return ids[::-1] if wanted.newest_first else ids
 
     def _open(self, con: sqlite3.Connection, ids: list[int], bad: list[int]) -> list[Entry]:

@@ -189,6 +189,7 @@ def journal_checks(journal: Journal, report: Report) -> None:
     _sealed_checks(journal, report)
     capture_checks(journal, report)
     ledger_checks(journal, report)
+    index_checks(journal, report)
 
     kept = journal.drafts()
     if kept.unreadable:
@@ -256,6 +257,28 @@ def capture_checks(journal: Journal, report: Report) -> None:
         report.add("quick capture", "ok", "The quick-capture keys fit together; no captures are waiting.")
 
 
+def index_checks(journal: Journal, report: Report) -> None:
+    """The entry index (docs/encryption.md): the same as the entries say, or built again from them."""
+    found = journal.check_index()
+    if found == "ok":
+        report.add("entry index", "ok", "The entry index agrees with every entry.")
+    elif found == "rebuilt":
+        report.add(
+            "entry index",
+            "note",
+            "The entry index (what listing and the overviews read) was out of step with the entries, so it "
+            "was built again from them. Nothing in your entries was changed.",
+        )
+    else:
+        report.add(
+            "entry index",
+            "note",
+            "The entry index (what listing and the overviews read) is out of step with the entries; until "
+            "it is built again, they are read one by one, which is slower but complete. It is built again "
+            "the next time the journal opens where it can be changed.",
+        )
+
+
 _LEDGER_NAMES = {
     "entries": "entry",
     "revisions": "earlier version",
@@ -264,6 +287,7 @@ _LEDGER_NAMES = {
     "key_slots": "key slot",
     "meta": "journal setting",
     "personal_model": "personal stage model",
+    "entry_index": "entry index part",
 }
 
 

@@ -1,4 +1,4 @@
-"""Reports over the whole journal, from one decrypting pass: facts, the timeline, progress, the calendar.
+"""Reports over the whole journal, from the sealed entry index: facts, the timeline, progress, the calendar.
 
 May import the journal service and everything below it; never render or commands.
 """

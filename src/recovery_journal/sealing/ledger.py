@@ -136,6 +136,20 @@ class Ledger:
         found = queries.integrity(con)
         return None if found is None else found[0]
 
+    def upcoming(self, con: sqlite3.Connection) -> int | None:
+        """The generation settle() will record for a transaction that changed something (None: no ledger)."""
+        found = queries.integrity(con)
+        if found is None:
+            return None
+        generation, total, seal = found
+        return generation + 1 if hmac.compare_digest(seal, self.seal(generation, total)) else generation
+
+    @staticmethod
+    def establishing(con: sqlite3.Connection) -> int:
+        """The generation establish() will record."""
+        found = queries.integrity(con)
+        return 0 if found is None else found[0] + 1
+
 
 def _value(value: object) -> bytes:
     if value is None:

@@ -125,6 +125,14 @@ class RevisionRow(SQLModel, table=True):
     snapshot: bytes
 
 
+class EntryIndexRow(SQLModel, table=True):
+    """The sealed entry index (docs/encryption.md): row 0 its head, row n the summaries of ids in chunk n."""
+
+    __tablename__ = "entry_index"
+    id: int | None = Field(default=None, primary_key=True)
+    body: bytes
+
+
 class LedgerRow(SQLModel, table=True):
     """The integrity ledger: one keyed digest per row of the covered tables (docs/encryption.md)."""
 

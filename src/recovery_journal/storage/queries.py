@@ -240,6 +240,50 @@ def entry_count(con: sqlite3.Connection) -> int:
     return int(con.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
 
 
+def each_entry(con: sqlite3.Connection, fields: Sequence[str], since_id: int = 0) -> Iterator[Row]:
+    """(id, uuid, *fields) for every entry, in id order, a row at a time (never the whole table at once)."""
+    yield from con.execute(
+        f"SELECT id, uuid, {_check_fields(fields)} FROM entries WHERE id > ? ORDER BY id",  # noqa: S608
+        (since_id,),
+    )
+
+
+def entries_between(con: sqlite3.Connection, first: int, last: int, fields: Sequence[str]) -> list[Row]:
+    """(id, uuid, *fields) for the entries numbered first..last."""
+    return con.execute(
+        f"SELECT id, uuid, {_check_fields(fields)} FROM entries WHERE id BETWEEN ? AND ? ORDER BY id",  # noqa: S608
+        (first, last),
+    ).fetchall()
+
+
+# --- the entry index (docs/encryption.md): sealed chunks by number, 0 the head ------------------------------
+
+
+def index_rows(con: sqlite3.Connection) -> dict[int, bytes]:
+    return {int(i): bytes(b) for i, b in con.execute("SELECT id, body FROM entry_index")}
+
+
+def index_row(con: sqlite3.Connection, row_id: int) -> bytes | None:
+    row = con.execute("SELECT body FROM entry_index WHERE id = ?", (row_id,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def put_index_row(con: sqlite3.Connection, row_id: int, body: bytes) -> None:
+    # An upsert, so the ledger's guard sees the update (REPLACE would delete without telling it).
+    con.execute(
+        "INSERT INTO entry_index (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+        (row_id, body),
+    )
+
+
+def delete_index_row(con: sqlite3.Connection, row_id: int) -> None:
+    con.execute("DELETE FROM entry_index WHERE id = ?", (row_id,))
+
+
+def clear_index(con: sqlite3.Connection) -> None:
+    con.execute("DELETE FROM entry_index")
+
+
 # --- the integrity ledger (docs/encryption.md): digests in, digests out ------------------------------------
 
 # Tables whose rows the ledger covers, and nothing else may name a table in the SQL below.
@@ -253,6 +297,7 @@ LEDGER_TABLES: tuple[str, ...] = (
     "counters",
     "care",
     "entry_prompts",
+    "entry_index",
 )
 
 
@@ -306,6 +351,15 @@ def touched(con: sqlite3.Connection) -> list[tuple[str, int]]:
         return []
     con.execute("DELETE FROM temp.rj_touched")
     return rows
+
+
+def touching(con: sqlite3.Connection, table: str) -> bool:
+    """Whether the transaction under way has changed a row of `table` that the ledger hasn't taken in yet."""
+    try:
+        found = con.execute("SELECT 1 FROM temp.rj_touched WHERE tbl = ? LIMIT 1", (_covered(table),))
+        return found.fetchone() is not None
+    except sqlite3.OperationalError:  # not watching (no write in this connection yet)
+        return False
 
 
 def forget_touched(con: sqlite3.Connection) -> None:

@@ -359,10 +359,11 @@ class Store:
             self.con.close()
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside is saved together, or nothing is.
 
         Inside another write it joins that one, so a larger operation (a restore) stays a single transaction.
+        With `wait` False, a journal busy in another window is Locked at once (for work that can wait).
         """
         if self.con.in_transaction:
             yield self.con
@@ -384,9 +385,15 @@ class Store:
                 hint=FOREIGN_HINT,
             )
         try:
+            if not wait:
+                self.con.execute("PRAGMA busy_timeout = 0")
             self.con.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise translate(exc, timeout=self.timeout, where=self.paths.home) from None
+            raise translate(exc, timeout=0 if not wait else self.timeout, where=self.paths.home) from None
+        finally:
+            if not wait:
+                with contextlib.suppress(sqlite3.Error):
+                    self.con.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
         try:
             if self.before_write is not None:
                 self.before_write(self.con)
