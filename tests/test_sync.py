@@ -77,7 +77,7 @@ def test_writes_edits_and_deletes_reach_every_device(devices: list[Journal]) -> 
 
 
 def test_conflicting_edits_keep_both_and_every_device_agrees(devices: list[Journal]) -> None:
-    laptop, desktop, tablet = devices
+    laptop, desktop, _tablet = devices
     shared = laptop.write("The first words.")
     sync_all(devices)
     ids = [{e.uuid: e.id for e in d.entries().entries}[shared.uuid] for d in devices]
@@ -100,7 +100,7 @@ def test_syncing_again_adds_nothing(devices: list[Journal]) -> None:
 
 
 def test_an_edit_on_one_device_wins_over_a_deletion_it_never_saw(devices: list[Journal]) -> None:
-    laptop, desktop, tablet = devices
+    laptop, desktop, _tablet = devices
     shared = laptop.write("Keep me, maybe.")
     sync_all(devices)
     on = [{e.uuid: e.id for e in d.entries().entries}[shared.uuid] for d in devices]

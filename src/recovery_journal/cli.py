@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 from . import __version__
 from .commands import care, demo, keys, maintenance, marks, overview, portability, reading, stage, writing
 from .commands.shell import completion, config, topics
+from .commands.sync import exchange
 from .errors import ExitCode, Interrupted, JournalError, StorageProblem, UsageProblem
 from .paths import resolve_home
 from .render.output import fit, message_width, neutralise
@@ -324,6 +325,7 @@ app.command("lock")(maintenance.lock)
 app.command("status")(maintenance.status)
 app.command("doctor")(maintenance.doctor)
 app.add_typer(maintenance.drafts_app, name="drafts")
+app.add_typer(exchange.sync_app, name="sync")
 app.command("demo")(demo.demo)
 app.add_typer(config.config_app, name="config")
 app.command("completion")(completion.completion)

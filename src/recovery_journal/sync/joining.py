@@ -31,6 +31,11 @@ class Found:
     body: dict[str, Any]
 
 
+def check_home(settings: Settings) -> None:
+    """Refuse, before asking for anything, a home that already holds a journal."""
+    check_new_home(settings.paths)
+
+
 def _manifests(where: Path) -> list[tuple[changes.ManifestHeader, bytes]]:
     found = []
     for listing in folder.devices(where):
