@@ -12,7 +12,6 @@ import pytest
 from .conftest import Cli
 from .test_canary import CANARY, leaks
 
-
 GIT = shutil.which("git") or "git"
 
 
