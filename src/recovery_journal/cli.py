@@ -283,6 +283,9 @@ LAZY_COMMANDS: dict[str, Lazy] = {
         "portability", "import_app", "Bring entries in from a recovery-journal JSON export, jrnl or Day One."
     ),
     "drafts": Lazy("maintenance", "drafts_app", "Words kept safe when a save couldn't finish."),
+    "sync": Lazy(
+        "sync.exchange", "sync_app", "One journal on several devices, through a folder a sync tool carries."
+    ),
     "config": Lazy(
         "shell.config",
         "config_app",

@@ -43,6 +43,7 @@ from .milestones import MilestoneBook
 from .stagebook import StageBook
 
 Clock = Callable[[], datetime]
+SYNC_STATE_KEY = "sync_state"  # set while the journal syncs through a folder (sync/state.py)
 
 
 def local_now() -> datetime:
@@ -228,6 +229,13 @@ class Journal:
         )
         new_cipher = new_keys.fields()
         with self.store.write() as con:
+            if SYNC_STATE_KEY in queries.meta(con):  # the other devices hold the old key (encryption.md)
+                raise InvalidInput(
+                    "This journal syncs with other devices, and they would be left unable to read it under a "
+                    "new key, so the key wasn't rotated.",
+                    hint="`recovery-journal sync leave` stops syncing here first; then rotate, set up sync "
+                    "with a new folder, and join the other devices to it. A passphrase can change any time.",
+                )
             if not self.ledger.verify(con).clean and queries.integrity(con) is not None:
                 raise Tampered(
                     "Something in the journal is damaged or was changed outside recovery-journal, and "

@@ -35,6 +35,8 @@ def _told(progress: Progress | None, done: int, total: int) -> None:
         progress(done, total)
 
 
+# For sync: given (theirs, mine) changed differently on both sides, whether theirs should be shown as current.
+Prefer = Callable[[Entry, Entry], bool]
 _CONFLICT_NS = uuidlib.UUID("5c7e1f0e-6f0a-4a53-9b65-3d1f5b0f2a77")
 
 
@@ -216,8 +218,13 @@ def merge_into(
     guess: Guess,
     now: datetime,
     progress: Progress | None = None,
+    prefer: Prefer | None = None,
 ) -> MergeReport:
-    """Merge records into an existing journal by UUID. Never deletes; idempotent."""
+    """Merge records into an existing journal by UUID. Never deletes; idempotent.
+
+    Where both sides changed an entry differently, both versions are kept and this journal's stays current,
+    unless `prefer` (sync: the same choice on every device) says theirs should be.
+    """
     report = MergeReport()
     # This journal's entries are known by UUID; only those an incoming entry matches are opened, a batch at
     # a time, so neither side is held whole.
@@ -236,7 +243,7 @@ def merge_into(
                 report.entries_added += 1
                 report.revisions_added += len(revisions)
                 continue
-            _merge_entry(con, cipher, found, entry, revisions, now, report)
+            _merge_entry(con, cipher, found, entry, revisions, now, report, prefer)
     _told(progress, total, total)
     known_milestones = {m.uuid: m for m in _all_milestones(con, cipher)}
     for milestone in incoming.milestones:
@@ -271,6 +278,7 @@ def _merge_entry(
     revisions: list[Revision],
     now: datetime,
     report: MergeReport,
+    prefer: Prefer | None = None,
 ) -> None:
     mine, my_revisions = found
     known_revision_uuids = {r.uuid for r in my_revisions}
@@ -302,9 +310,13 @@ def _merge_entry(
         updates["flags"] = (entry.tender or mine.tender, entry.starred or mine.starred)
     if theirs == ours or theirs in my_history:
         report.entries_unchanged += 1
-    elif ours in {_content(r) for r in revisions}:  # they have my version in their history: theirs is newer
+    elif ours in {_content(r) for r in revisions} or (prefer is not None and prefer(entry, mine)):
+        # They have my version in their history, so theirs is newer; or (sync) both changed it and theirs is
+        # the one every device shows: mine joins the history either way.
+        if ours not in {_content(r) for r in revisions}:
+            report.conflicts.append(mine.id)
         if ours not in my_history:  # usually their history, merged in above, already holds my version
-            _add_revision(con, cipher, mine.id, mine.uuid, str(uuidlib.uuid4()), mine, now)
+            _add_revision(con, cipher, mine.id, mine.uuid, _conflict_uuid(mine.uuid, ours), mine, now)
         updates.update(
             date=entry.date,
             updated=entry.updated,
@@ -317,14 +329,25 @@ def _merge_entry(
             updates["stage"] = entry.stage  # None is filled in with a fresh guess when the journal next opens
         report.entries_updated += 1
     else:  # changed differently on both sides: keep mine current, keep theirs in the history
-        digest = hashlib.sha256(repr(theirs).encode()).hexdigest()
-        revision_uuid = str(uuidlib.uuid5(_CONFLICT_NS, f"{entry.uuid}:{digest}"))
+        revision_uuid = _conflict_uuid(entry.uuid, theirs)
         if revision_uuid not in known_revision_uuids:
             _add_revision(con, cipher, mine.id, mine.uuid, revision_uuid, entry, entry.updated)
             report.revisions_added += 1
         report.conflicts.append(mine.id)
     if updates:
         queries.update_entry(con, mine.id, codec.seal_fields(cipher, mine.uuid, updates))
+
+
+def _conflict_uuid(entry_uuid: str, content: tuple[Any, ...]) -> str:
+    """The same on every side for the same words, so a version kept twice is recognised as one."""
+    digest = hashlib.sha256(repr(content).encode()).hexdigest()
+    return str(uuidlib.uuid5(_CONFLICT_NS, f"{entry_uuid}:{digest}"))
+
+
+def remove_entry(con: sqlite3.Connection, entry_uuid: str) -> bool:
+    """Delete an entry and its earlier versions by UUID (a deletion another device made); False if absent."""
+    row = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
+    return row is not None and queries.delete_entry(con, int(row[0]))
 
 
 def _all_milestones(con: sqlite3.Connection, cipher: FieldCipher) -> list[milestones.Milestone]:

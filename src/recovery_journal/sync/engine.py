@@ -1,0 +1,404 @@
+"""Sync itself: set up, exchange changes, say what is waiting, join from the folder, leave.
+
+Every journal write goes through the merge rules (portability/merge.py) and the service; applying one change
+file is one transaction, and the sync state changes in the same transaction as the journal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timezone
+from pathlib import Path
+from typing import Any
+
+from ..domain.entry import Entry, Revision
+from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
+from ..journal.service import Journal
+from ..portability import merge, portable
+from ..sealing import codec
+from ..sealing.crypto import canonical_json
+from ..storage import queries
+from . import changes, folder
+from .state import Applied, Published, SyncState, fingerprints, load, save, version_digest, versions
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left for next time, and why (never anything it holds)."""
+
+    device: str
+    name: str
+    why: str
+
+
+@dataclass
+class SyncReport:
+    folder: Path
+    device: str
+    files_applied: int = 0
+    entries_added: int = 0
+    entries_updated: int = 0
+    entries_removed: int = 0
+    conflicts: int = 0
+    others_added: int = 0  # milestones and counters
+    written: int | None = None  # the number of the change file this sync wrote
+    entries_sent: int = 0
+    deletions_sent: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    not_sent: list[int] = field(default_factory=list)  # entries here that couldn't be opened
+
+
+@dataclass(frozen=True)
+class DeviceStatus:
+    device: str
+    this_device: bool
+    last_synced: str | None  # that device's own clock, shown only
+    written: int  # change files that device has written, as far as this device can see
+    applied: int  # of those, applied here
+    waiting: int  # present in the folder and not yet applied here
+    readable: bool = True  # its manifest opened
+
+
+@dataclass(frozen=True)
+class Status:
+    folder: Path
+    device: str
+    to_send: int  # entries changed or deleted here since the last change file
+    devices: list[DeviceStatus]
+
+
+def _ensure(journal: Journal) -> SyncState:
+    with journal.store.read() as con:
+        found = load(con, journal.cipher, journal.keys.journal_id)
+    if found is None:
+        raise NotFound(
+            "This journal isn't set up to sync yet.",
+            hint="On the first device: recovery-journal sync setup FOLDER; on another: "
+            "recovery-journal sync join FOLDER.",
+        )
+    return found
+
+
+def setup(journal: Journal, where: Path) -> SyncReport:
+    """Make this device's folder in `where` and write everything as its first change file."""
+    where = where.expanduser().absolute()
+    with journal.store.read() as con:
+        already = load(con, journal.cipher, journal.keys.journal_id)
+    if already is not None:
+        raise AlreadyExists(
+            f"This journal already syncs through {already.folder}.",
+            hint="`recovery-journal sync` exchanges changes; `recovery-journal sync leave` stops syncing.",
+        )
+    home = journal.settings.paths.home.absolute()
+    if where == home or home in where.parents or where in home.parents:
+        raise InvalidInput(
+            "The sync folder can't be the journal's own folder, inside it, or around it.",
+            hint="Choose a folder your sync tool carries, e.g. ~/Sync/journal. Nothing was changed.",
+        )
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        from ..storage.files import os_error
+
+        raise os_error(exc, where) from None
+    _check_same_journal(journal, where)
+    fresh = SyncState(folder=str(where), device=folder.new_device_id())
+    with journal.store.write() as con:
+        save(con, journal.cipher, journal.keys.journal_id, fresh)
+    return run(journal)
+
+
+def _check_same_journal(journal: Journal, where: Path) -> None:
+    """Refuse a folder another journal syncs through: its files would never open here."""
+    for listing in folder.devices(where):
+        data = folder.read(listing.manifest) if listing.manifest else None
+        if data is None:
+            continue
+        try:
+            header, _ = changes.read_manifest_header(data, listing.device)
+        except changes.Unreadable:
+            continue
+        if header.journal_id != journal.keys.journal_id:
+            raise InvalidInput(
+                f"{where} already holds another journal's sync files.",
+                hint="Choose an empty folder for this journal; to bring this device into that journal, use "
+                "`recovery-journal sync join` with a new journal home.",
+            )
+
+
+def leave(journal: Journal) -> str:
+    """Stop syncing on this device; the folder is left as it is. Returns the folder it synced through."""
+    found = _ensure(journal)
+    with journal.store.write() as con:
+        queries.delete_meta(con, "sync_state")
+    return found.folder
+
+
+def run(journal: Journal) -> SyncReport:
+    """Take in the other devices' new change files, then write this device's own changes."""
+    found = _ensure(journal)
+    where = Path(found.folder)
+    report = SyncReport(folder=where, device=found.device)
+    cipher = changes.sync_cipher(journal.keys.data_key)
+    remote: dict[str, tuple[Any, ...]] = {}  # per entry: its state as another device sent it, this run
+    for listing in folder.devices(where):
+        _take_in(journal, found, cipher, listing, report, remote)
+    _send(journal, found, cipher, report, remote)
+    return report
+
+
+def _take_in(
+    journal: Journal,
+    found: SyncState,
+    cipher: Any,
+    listing: folder.Listing,
+    report: SyncReport,
+    remote: dict[str, tuple[Any, ...]],
+) -> None:
+    """Apply one device's change files not yet applied, in the order of their numbers.
+
+    This device's own folder counts too, for files beyond what it remembers writing (a crash between
+    writing a file and noting it, or a journal put back from a copy): applying them again adds nothing.
+    """
+    own = listing.device == found.device
+    applied = found.applied.setdefault(listing.device, Applied()) if not own else None
+    for seq in sorted(listing.changes):
+        if (own and seq <= found.seq) or (applied is not None and applied.has(seq)):
+            continue
+        paths = [listing.changes[seq], *listing.copies.get(seq, [])]
+        seen: list[bytes] = []
+        opened: list[changes.Change] = []
+        for path in paths:
+            data = folder.read(path)
+            if data is None:
+                report.skipped.append(Skipped(listing.device, path.name, "it couldn't be read just now"))
+                continue
+            if data in seen:  # a "conflicted copy" with the same bytes: nothing new
+                continue
+            seen.append(data)
+            try:
+                opened.append(changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data))
+            except changes.Unreadable as why:
+                report.skipped.append(Skipped(listing.device, path.name, str(why)))
+        for change in opened:
+            try:
+                _apply(journal, found, change, report, remote, seq=seq, own=own)
+            except portable.BadRecord as why:
+                report.skipped.append(
+                    Skipped(listing.device, folder.change_name(seq), f"a record in it doesn't fit ({why})")
+                )
+
+
+def _state_of(entry: Entry, revisions: list[Revision]) -> tuple[Any, ...]:
+    return (version_digest(entry), tuple(versions(entry, revisions)), entry.tender, entry.starred)
+
+
+def _prefer(theirs: Entry, mine: Entry) -> bool:
+    """Both changed: the version every device shows is the later `updated`, ties by digest; both are kept."""
+
+    def rank(e: Entry) -> tuple[str, str]:
+        return (e.updated.astimezone(timezone.utc).isoformat(), version_digest(e))
+
+    return rank(theirs) > rank(mine)
+
+
+def _apply(
+    journal: Journal,
+    found: SyncState,
+    change: changes.Change,
+    report: SyncReport,
+    remote: dict[str, tuple[Any, ...]],
+    *,
+    seq: int,
+    own: bool,
+) -> None:
+    incoming = portable.collect(change.records, expect_end=False)
+    kept = []
+    for entry, revisions in incoming.entries:
+        remote[entry.uuid] = _state_of(entry, revisions)
+        known = found.tombstones.get(entry.uuid)
+        if known is not None and version_digest(entry) in known:
+            continue  # deleted here (or by another device) at this very version: it stays deleted
+        kept.append((entry, revisions))
+    incoming.entries = kept
+    with journal.store.write() as con:
+        result = merge.merge_into(
+            con, journal.cipher, incoming, journal.stages.guess, journal.now(), prefer=_prefer
+        )
+        removed = _remove(journal, found, change.tombstones)
+        if result.changed or removed:
+            journal.stages.rebuild_personal()
+        for record in change.records:
+            if record.get("type") in ("milestone", "counter", "safety_plan"):
+                found.others[_other_key(record)] = _digest(record)
+        if own:
+            found.seq = max(found.seq, seq)
+        else:
+            found.applied.setdefault(change.device, Applied()).add(seq)
+        save(con, journal.cipher, journal.keys.journal_id, found)
+    report.files_applied += 1
+    report.entries_added += result.entries_added
+    report.entries_updated += result.entries_updated
+    report.conflicts += len(result.conflicts)
+    report.entries_removed += removed
+    report.others_added += result.milestones_added + result.counters_added
+
+
+def _remove(journal: Journal, found: SyncState, tombstones: dict[str, list[str]]) -> int:
+    """Apply deletions made elsewhere; one never removes a version the deleting device didn't know."""
+    removed = 0
+    con = journal.store.con
+    for entry_uuid, known in tombstones.items():
+        found_id = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
+        row = None if found_id is None else queries.entry_by_id(con, int(found_id[0]))
+        merged = sorted(set(known) | set(found.tombstones.get(entry_uuid, [])))
+        if row is None:
+            found.tombstones[entry_uuid] = merged
+            continue
+        current = codec.open_entry(journal.cipher, row, queries.ENTRY_FIELDS)
+        if version_digest(current) in known:
+            merge.remove_entry(con, entry_uuid)
+            found.tombstones[entry_uuid] = merged
+            found.published.pop(entry_uuid, None)
+            removed += 1
+        else:  # edited here since: the edit stays, and goes out again so the deleting device gets it back
+            found.published.pop(entry_uuid, None)
+    return removed
+
+
+def _other_key(record: dict[str, Any]) -> str:
+    return "plan" if record["type"] == "safety_plan" else f"{record['type']}:{record['uuid']}"
+
+
+def _digest(record: dict[str, Any]) -> str:
+    plain = {k: v for k, v in record.items() if k != "id"}  # entry numbers differ from device to device
+    return hashlib.sha256(canonical_json(plain).encode("utf-8")).hexdigest()[:16]
+
+
+def _send(
+    journal: Journal,
+    found: SyncState,
+    cipher: Any,
+    report: SyncReport,
+    remote: dict[str, tuple[Any, ...]],
+) -> None:
+    """Write one change file with what changed here since the last, then the manifest, then remember it."""
+    with journal.store.read() as con:
+        now_prints = fingerprints(con)
+    records: list[dict[str, Any]] = []
+    published: dict[str, Published] = {}
+    for entry_uuid, (entry_id, print_) in sorted(now_prints.items(), key=lambda kv: kv[1][0]):
+        before = found.published.get(entry_uuid)
+        if before is not None and before.fingerprint == print_:
+            continue
+        try:
+            entry, revisions = journal.history(entry_id)
+        except Tampered:
+            report.not_sent.append(entry_id)
+            continue
+        published[entry_uuid] = Published(print_, versions(entry, revisions))
+        if remote.get(entry_uuid) != _state_of(entry, revisions):
+            records.append(portable.entry_record(entry, revisions))
+    tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
+    others = _other_records(journal)
+    changed_others = [r for r in others if found.others.get(_other_key(r)) != _digest(r)]
+    records += changed_others
+    report.entries_sent = sum(1 for r in records if r["type"] == "entry")
+    report.deletions_sent = len(tombstones)
+    if records or tombstones:
+        seq = found.seq + 1
+        change = changes.Change(found.device, seq, records, tombstones)
+        target = Path(found.folder) / found.device / folder.change_name(seq)
+        folder.publish(target, changes.seal_change(cipher, journal.keys.journal_id, change), replace=False)
+        found.seq = seq
+        report.written = seq
+    found.published.update(published)
+    for entry_uuid in tombstones:
+        found.published.pop(entry_uuid, None)
+        found.tombstones[entry_uuid] = sorted(
+            set(tombstones[entry_uuid]) | set(found.tombstones.get(entry_uuid, []))
+        )
+    for record in changed_others:
+        found.others[_other_key(record)] = _digest(record)
+    found.synced = journal.now().isoformat(timespec="seconds")
+    _write_manifest(journal, found, cipher)
+    with journal.store.write() as con:
+        save(con, journal.cipher, journal.keys.journal_id, found)
+
+
+def _other_records(journal: Journal) -> list[dict[str, Any]]:
+    found = [portable.milestone_record(m) for m in journal.milestones.all()]
+    found += [portable.counter_record(c) for c in journal.counters.all()]
+    plan = journal.care.plan()
+    if plan is not None:
+        found.append({"type": "safety_plan", "plan": plan.to_json()})
+    return found
+
+
+def _write_manifest(journal: Journal, found: SyncState, cipher: Any) -> None:
+    from ..sealing import vault
+
+    with journal.store.read() as con:
+        slots = {kind: queries.key_slot(con, kind) for kind in (vault.SLOT_PASSPHRASE, vault.SLOT_RECOVERY)}
+        recovery_public = queries.meta(con).get(vault.RECOVERY_PUBLIC_KEY)
+    header = changes.ManifestHeader(
+        journal_id=journal.keys.journal_id,
+        device=found.device,
+        generation=journal.keys.generation,
+        slots={kind: changes.Slot(*slot) for kind, slot in slots.items() if slot is not None},
+    )
+    body = {
+        "format": changes.FORMAT,
+        "seq": found.seq,
+        "synced": found.synced,
+        "recovery_public": recovery_public,
+    }
+    target = Path(found.folder) / found.device / folder.MANIFEST
+    folder.publish(target, changes.seal_manifest(cipher, header, body), replace=True)
+
+
+def status(journal: Journal) -> Status:
+    """What is waiting each way, and when each device last synced (by its own clock)."""
+    found = _ensure(journal)
+    where = Path(found.folder)
+    cipher = changes.sync_cipher(journal.keys.data_key)
+    with journal.store.read() as con:
+        now_prints = fingerprints(con)
+    to_send = sum(
+        1
+        for u, (_i, p) in now_prints.items()
+        if (found.published.get(u) is None or found.published[u].fingerprint != p)
+    ) + sum(1 for u in found.published if u not in now_prints)
+    shown: list[DeviceStatus] = []
+    for listing in folder.devices(where):
+        body: dict[str, Any] = {}
+        readable = True
+        data = folder.read(listing.manifest) if listing.manifest else None
+        try:
+            if data is None:
+                raise changes.Unreadable("no manifest")
+            header, sealed = changes.read_manifest_header(data, listing.device)
+            body = changes.open_manifest_body(cipher, header, sealed)
+        except changes.Unreadable:
+            readable = False
+        own = listing.device == found.device
+        written = max([int(body.get("seq") or 0), *listing.changes.keys()], default=0)
+        applied = found.seq if own else found.applied.get(listing.device, Applied()).upto
+        waiting = (
+            0
+            if own
+            else sum(1 for s in listing.changes if not found.applied.get(listing.device, Applied()).has(s))
+        )
+        shown.append(
+            DeviceStatus(
+                device=listing.device,
+                this_device=own,
+                last_synced=body.get("synced"),
+                written=written,
+                applied=applied,
+                waiting=waiting,
+                readable=readable,
+            )
+        )
+    return Status(folder=where, device=found.device, to_send=to_send, devices=shown)

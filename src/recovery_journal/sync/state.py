@@ -1,0 +1,148 @@
+"""What a device remembers about its sync folder: sealed in `meta.sync_state` (docs/encryption.md).
+
+Also the two digests the state is made of: an entry's fingerprint (from its sealed rows, opening nothing) and
+a version's digest (from its words and details, the same on every device).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..domain.entry import Entry, Revision
+from ..errors import Damaged
+from ..sealing.crypto import FieldCipher, InvalidCiphertext, canonical_json, field_ad
+from ..storage import queries
+
+KEY = "sync_state"  # journal/service.py refuses a key rotation while it is set
+FORMAT = 1
+
+
+@dataclass
+class Applied:
+    """Which of one device's change files are applied: all up to `upto`, and `also` these later ones."""
+
+    upto: int = 0
+    also: set[int] = field(default_factory=set)
+
+    def has(self, seq: int) -> bool:
+        return seq <= self.upto or seq in self.also
+
+    def add(self, seq: int) -> None:
+        self.also.add(seq)
+        while self.upto + 1 in self.also:
+            self.upto += 1
+            self.also.discard(self.upto)
+
+
+@dataclass
+class Published:
+    fingerprint: str
+    versions: list[str]
+
+
+@dataclass
+class SyncState:
+    folder: str
+    device: str
+    seq: int = 0
+    applied: dict[str, Applied] = field(default_factory=dict)
+    published: dict[str, Published] = field(default_factory=dict)
+    others: dict[str, str] = field(default_factory=dict)
+    tombstones: dict[str, list[str]] = field(default_factory=dict)
+    synced: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            "folder": self.folder,
+            "device": self.device,
+            "seq": self.seq,
+            "applied": {d: {"upto": a.upto, "also": sorted(a.also)} for d, a in self.applied.items()},
+            "published": {u: {"f": p.fingerprint, "v": p.versions} for u, p in self.published.items()},
+            "others": self.others,
+            "tombstones": self.tombstones,
+            "synced": self.synced,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> SyncState:
+        return cls(
+            folder=str(raw["folder"]),
+            device=str(raw["device"]),
+            seq=int(raw["seq"]),
+            applied={
+                str(d): Applied(int(a["upto"]), {int(s) for s in a["also"]})
+                for d, a in raw["applied"].items()
+            },
+            published={
+                str(u): Published(str(p["f"]), [str(v) for v in p["v"]]) for u, p in raw["published"].items()
+            },
+            others={str(k): str(v) for k, v in raw["others"].items()},
+            tombstones={str(u): [str(v) for v in k] for u, k in raw["tombstones"].items()},
+            synced=raw.get("synced"),
+        )
+
+
+def _ad(journal_id: str) -> bytes:
+    return field_ad("meta", KEY, journal_id)
+
+
+def is_set_up(con: sqlite3.Connection) -> bool:
+    return KEY in queries.meta(con)
+
+
+def load(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> SyncState | None:
+    """This device's sync state; None when sync isn't set up here."""
+    raw = queries.meta(con).get(KEY)
+    if raw is None:
+        return None
+    try:
+        found = cipher.open_json(base64.b64decode(raw, validate=True), _ad(journal_id))
+        if not isinstance(found, dict) or int(found.get("format", 0)) != FORMAT:
+            raise ValueError("format")
+        return SyncState.from_json(found)
+    except (ValueError, KeyError, TypeError, AttributeError, InvalidCiphertext):
+        raise Damaged(
+            "This journal's record of its sync folder is damaged, so nothing was synced.",
+            hint="`recovery-journal sync leave` forgets it (the folder stays as it is); then "
+            "`recovery-journal sync setup FOLDER` starts again. Nothing in the journal was changed.",
+        ) from None
+
+
+def save(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str, found: SyncState) -> None:
+    sealed = cipher.seal_json(found.to_json(), _ad(journal_id))
+    queries.put_meta(con, KEY, base64.b64encode(sealed).decode("ascii"))
+
+
+def forget(con: sqlite3.Connection) -> None:
+    queries.delete_meta(con, KEY)
+
+
+def version_digest(item: Entry | Revision) -> str:
+    """The same on every device for the same words and details (never the time it was saved)."""
+    content = [item.date.isoformat(timespec="seconds"), item.title, item.text, list(item.tags), item.mood]
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()[:16]
+
+
+def versions(entry: Entry, revisions: list[Revision]) -> list[str]:
+    return sorted({version_digest(entry), *(version_digest(r) for r in revisions)})
+
+
+def fingerprints(con: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+    """Per entry uuid: (entry number, a digest of its sealed rows), which changes whenever it is saved."""
+    revisions: dict[int, list[str]] = {}
+    for entry_id, revision_uuid in con.execute("SELECT entry_id, uuid FROM revisions ORDER BY id"):
+        revisions.setdefault(int(entry_id), []).append(str(revision_uuid))
+    prompts = {int(i): bytes(p) for i, p in con.execute("SELECT id, prompt FROM entry_prompts")}
+    found: dict[str, tuple[int, str]] = {}
+    for row in con.execute("SELECT * FROM entries"):
+        digest = hashlib.sha256(repr(tuple(row)).encode())
+        entry_id = int(row[0])
+        digest.update(repr(revisions.get(entry_id, [])).encode())
+        digest.update(prompts.get(entry_id, b""))
+        found[str(row[1])] = (entry_id, digest.hexdigest()[:32])
+    return found
