@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import select
-import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
-from .test_terminal import _echo_is_off, _env
+from .terminal_driver import drive
+from .test_terminal import _env
 
 pty = pytest.importorskip("pty")
 
@@ -21,31 +18,7 @@ Answer = tuple[str, str, bool]
 
 def converse(args: list[str], answers: list[Answer], env: dict[str, str]) -> tuple[int, str]:
     """Run the command on a pty and answer each prompt once it shows, hidden ones only once echo is off."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(sys.executable, [sys.executable, "-m", "recovery_journal", *args], env)  # noqa: S606
-    seen = since = b""
-    pending = list(answers)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            since += chunk
-        if pending and pending[0][0].encode() in since and (not pending[0][2] or _echo_is_off(fd)):
-            os.write(fd, (pending.pop(0)[1] + "\n").encode())
-            since = b""
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+    return drive(args, list(answers), env)
 
 
 def _opens(env: dict[str, str], passphrase: str) -> bool:

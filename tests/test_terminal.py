@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import os
-import select
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from .conftest import HELPERS
+from .terminal_driver import drive
 
 pty = pytest.importorskip("pty")
-termios = pytest.importorskip("termios")
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -24,53 +21,14 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _echo_is_off(fd: int) -> bool:
-    """True once the program has switched the terminal to hidden input (getpass turns ECHO off)."""
-    try:
-        return not termios.tcgetattr(fd)[3] & termios.ECHO
-    except termios.error:
-        return False
-
-
 def run_in_terminal(
     args: list[str], answers: list[tuple[str, str]], env: dict[str, str], stdin: bytes | None = None
 ) -> tuple[int, str]:
-    """Run the command with a pty as its terminal; when a prompt shows, type its answer, as a person would.
+    """Run the command with a pty as its terminal; answer each (hidden) prompt once it shows, as people do.
 
-    A hidden prompt flushes what was typed before it turned echo off, so an answer is typed only once the
-    prompt is on screen and the terminal no longer echoes. `stdin` feeds the command from a pipe instead.
+    `stdin` feeds the command from a pipe instead.
     """
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the pty is its controlling terminal, as in a real session
-        if stdin is not None:
-            read_end, write_end = os.pipe()
-            os.write(write_end, stdin)
-            os.close(write_end)
-            os.dup2(read_end, 0)
-        os.execvpe(sys.executable, [sys.executable, "-m", "recovery_journal", *args], env)  # noqa: S606
-    seen = b""
-    since_answer = b""
-    pending = list(answers)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:  # the child closed the terminal: it has finished
-                break
-            if not chunk:
-                break
-            seen += chunk
-            since_answer += chunk
-        if pending and pending[0][0].encode() in since_answer and _echo_is_off(fd):
-            os.write(fd, (pending.pop(0)[1] + "\n").encode())
-            since_answer = b""
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+    return drive(args, [(prompt, answer, True) for prompt, answer in answers], env, stdin)
 
 
 @pytest.mark.slow

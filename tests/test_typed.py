@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import select
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from .test_terminal import _echo_is_off, _env
+from .terminal_driver import drive
+from .test_terminal import _env
 
 pty = pytest.importorskip("pty")
 
@@ -21,38 +18,9 @@ PW = "pw for typing"
 
 
 def _session(args: list[str], env: dict[str, str], steps: list[tuple[str, bytes]]) -> tuple[int, str]:
-    """Run in a pty; each step waits for its text on screen, then types its bytes (hidden prompts: once the
-    terminal stops echoing, as a person would)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execvpe(sys.executable, [sys.executable, "-m", "recovery_journal", *args], env)  # noqa: S606
-    seen = since = b""
-    pending = list(steps)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                chunk = os.read(fd, 4096)
-            except OSError:
-                break
-            if not chunk:
-                break
-            seen += chunk
-            since += chunk
-        if pending and pending[0][0].encode() in since:
-            wait, typed = pending[0]
-            if wait == "Passphrase" and not _echo_is_off(fd):
-                continue
-            time.sleep(0.1)  # let the program reach its read
-            os.write(fd, typed)
-            pending.pop(0)
-            since = b""
-    else:
-        os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), seen.decode("utf-8", "replace")
+    """Run in a pty; each step waits for its text on screen, then types its bytes (the passphrase once the
+    terminal stops echoing, as a person would), a moment after, so the program has reached its read."""
+    return drive(args, [(wait, typed, wait == "Passphrase") for wait, typed in steps], env, settle=0.1)
 
 
 def _init(env: dict[str, str]) -> None:
