@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from recovery_journal.domain.dates import (
     DATE_ORDER_ENV,
     DATE_ORDERS,
+    FORMS,
     PARTS,
     entry_moment,
     not_in_future,
@@ -149,6 +150,7 @@ def test_a_full_timestamp_is_kept() -> None:
         # said while that part of the day is going on, before its hour: now
         (at(11, 25, 19, 5), "tonight", at(11, 25, 19, 5)),
         (at(11, 25, 8, 10), "this morning", at(11, 25, 8, 10)),
+        (at(11, 25, 4, 7), "this morning", at(11, 25, 4, 7)),  # up before dawn, it is already morning
         (at(11, 25, 2, 40), "tonight", at(11, 25, 2, 40)),  # still up at 02:40
         (at(11, 25, 13, 0), "this afternoon", at(11, 25, 13, 0)),
         # once its hour has passed, the hour
@@ -164,7 +166,6 @@ def test_parts_of_the_day_get_sensible_hours(now: datetime, text: str, expected:
     ("now", "text"),
     [
         (at(11, 25, 15, 0), "tonight"),  # the evening hasn't begun: refused, not moved to now
-        (at(11, 25, 4, 0), "this morning"),
         (at(11, 25, 7, 0), "today 8am"),
         (NOW, "9:31pm"),  # 43 seconds ahead is still ahead
         (NOW, "tomorrow"),
@@ -229,7 +230,8 @@ def test_an_ambiguous_slashed_date_is_refused_naming_both_forms_and_the_setting(
         parse_day("01/12", NOW)
     assert "1 December or January 12" in caught.value.message
     hint = caught.value.hint
-    assert '"1 Dec"' in hint and '"12 Jan"' in hint and "2026-12-01" in hint and DATE_ORDER_ENV in hint
+    assert '"1 Dec"' in hint and '"12 Jan"' in hint and "2026-12-01" in hint
+    assert "config set date_order" in hint
     assert parse_day("1 Dec", NOW) == date(2025, 12, 1) and parse_day("2026-12-01", NOW) == date(2026, 12, 1)
 
 
@@ -497,7 +499,7 @@ def test_an_ambiguous_date_is_one_calm_line_and_nothing_is_saved(cli: Cli, initi
     ran = cli("write", "--date", "01/12/2024", input="Words.")
     assert ran.exit_code == ExitCode.INVALID_DATE and ran.stdout == ""
     lines = ran.stderr.strip().splitlines()
-    assert len(lines) == 2 and "1 December or January 12" in lines[0] and DATE_ORDER_ENV in lines[1]
+    assert len(lines) == 2 and "1 December or January 12" in lines[0] and "date_order" in lines[1]
     assert _dates(cli) == []
 
 
@@ -519,6 +521,19 @@ def test_the_date_order_setting_reaches_every_date_option(
 def test_a_bad_date_order_setting_is_a_usage_problem(cli: Cli, initialised: Ran) -> None:
     ran = cli("list", env={DATE_ORDER_ENV: "sideways"})
     assert ran.exit_code == ExitCode.USAGE and "dayfirst" in ran.stderr
+
+
+def test_help_dates_and_the_guide_offer_the_same_phrases(cli: Cli) -> None:
+    """`help dates` (offline, with no docs/ installed) and docs/usage.md's Dates table list the same words."""
+    guide = (Path(__file__).parent.parent / "docs" / "usage.md").read_text(encoding="utf-8")
+    section = guide.split("\n## Dates\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    in_guide = [row.split(" | ")[0].removeprefix("| ").replace("`", "") for row in rows]
+    assert in_guide == [typed for typed, _ in FORMS]
+    shown = cli("help", "dates")
+    assert shown.exit_code == 0
+    for typed, _ in FORMS:
+        assert typed in shown.stdout
 
 
 def test_every_phrase_the_guide_offers_is_understood() -> None:

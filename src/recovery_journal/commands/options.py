@@ -10,8 +10,8 @@ from ..errors import UsageProblem
 
 T = TypeVar("T")
 
-# Every date option reads the same words (domain/dates.py); the full list is under "Dates" in docs/usage.md.
-DAY_WORDS = '"yesterday", "last friday", "3 days ago", 2024-03-01 (more: Dates in docs/usage.md)'
+# Every date option reads the same words (domain/dates.py); `recovery-journal help dates` lists them all.
+DAY_WORDS = '"yesterday", "last friday", "3 days ago", 2024-03-01 (more: recovery-journal help dates)'
 
 DateOpt = Annotated[
     str | None,
@@ -20,7 +20,7 @@ DateOpt = Annotated[
         "-d",
         metavar="WHEN",
         help='When it is about: "yesterday 9pm", "last night", "friday", 2024-03-01 21:30 '
-        "(more: Dates in docs/usage.md).",
+        "(more: recovery-journal help dates).",
         show_default=False,
     ),
 ]

@@ -16,7 +16,46 @@ DATE_ORDER_ENV = "RECOVERY_JOURNAL_DATE_ORDER"
 
 HINT = (
     'Try "yesterday 9pm", "last friday", "this morning", "2 days ago", "March 3" or 2024-03-01 21:30 '
-    '(more under "Dates" in docs/usage.md).'
+    "(more: recovery-journal help dates)."
+)
+
+# What a person can type, as `recovery-journal help dates` shows it; docs/usage.md's Dates table says the same
+# (tests/test_dates.py keeps the two in step, and reads every example).
+FORMS: tuple[tuple[str, str], ...] = (
+    ("now, just now, right now", "this minute"),
+    ("today, yesterday, the day before yesterday", "that day"),
+    (
+        "3 days ago, two weeks ago, a fortnight ago, a couple of days ago, 6 months ago, a year ago",
+        "that many back from today; last week, last month, last year are one back",
+    ),
+    (
+        "friday, on fri, this friday",
+        "the most recent Friday: today, if today is Friday and the time has come",
+    ),
+    ("last friday", "the Friday before today, a week ago if today is Friday"),
+    ("2024-03-01, 2024/03/01", "that day (year first is never ambiguous)"),
+    ("March 3, 3 March 2024, Mar 3rd", "that day; without a year, the most recent March 3"),
+    ("13/12, 12/13/2024, 13.12.24", "a slashed or dotted date whose day is over 12 reads only one way"),
+    (
+        "01/12",
+        "could be 1 December or January 12, so it isn't guessed: write 1 Dec or 2026-12-01, or set "
+        "date_order (recovery-journal config set date_order dayfirst)",
+    ),
+    (
+        "9pm, 9:30 pm, 9 a.m., 21:30, noon, midnight",
+        "a time today; with a day, before or after it: yesterday 9pm, 9pm on friday, 2024-03-01 21:30; "
+        "minutes not given are :00",
+    ),
+    (
+        "yesterday morning, friday night, 3 days ago in the afternoon",
+        "a part of that day, at the hours below",
+    ),
+    ("last night", "21:00 yesterday"),
+    (
+        "this morning, this afternoon, this evening, tonight",
+        "that part of today; said while it is going on but before its hour, now",
+    ),
+    ("an hour ago, 20 minutes ago, half an hour ago", "counted back from now, to the minute"),
 )
 TIME_HINT = "Times look like 9pm, 9:30am, 21:30, noon or midnight."
 
@@ -36,11 +75,17 @@ class Part:
 # "last night" is 21:00 the day before; "this morning" 09:00 today; "tonight" 21:00 today. Said while that
 # part of the day is going on but before its hour ("tonight" at 19:00), it means now.
 PARTS = {
-    "morning": Part(time(9), 5, 12),
+    "morning": Part(time(9), 0, 12),  # up at 4am, "this morning" is now
     "afternoon": Part(time(15), 12, 17),
     "evening": Part(time(19), 17, 24),
     "night": Part(time(21), 17, 24),
 }
+PARTS_SAID = (
+    "The parts of the day: morning 09:00 (going on until 12:00), afternoon 15:00 (12:00-17:00), "
+    "evening 19:00 and night 21:00 (from 17:00, and until 05:00 for tonight). A day with no time of day "
+    "is dated midday; today alone is now. --from, --to and --on mean the whole day a phrase names. A "
+    "moment still to come is refused, never moved; leave --date out to date it now."
+)
 
 _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _WEEKDAYS |= {name[:3]: i for name, i in list(_WEEKDAYS.items())}
@@ -231,7 +276,8 @@ def _numeric_day(text: str, m: re.Match[str], today: date, order: DateOrder | No
             f"'{text}' could be {first} {calendar.month_name[second]} or "
             f"{calendar.month_name[first]} {second}, so it wasn't guessed.",
             hint=f'Write "{first} {calendar.month_abbr[second]}" or "{second} {calendar.month_abbr[first]}" '
-            f"(or {year}-{second:02}-{first:02}), or set {DATE_ORDER_ENV} to dayfirst or monthfirst.",
+            f"(or {year}-{second:02}-{first:02}), or choose an order once: "
+            "`recovery-journal config set date_order dayfirst` (or monthfirst).",
         )
     if m.group(4) is None:
         return _most_recent(text, month, day, today)

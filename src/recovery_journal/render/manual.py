@@ -41,6 +41,24 @@ def exit_code_lines(meanings: Mapping[int, tuple[str, str]]) -> list[str]:
     ]
 
 
+def dates_lines(forms: Sequence[tuple[str, str]], parts: str) -> list[str]:
+    """`help dates`: what can be typed wherever a date is asked for."""
+    return [
+        "Dates. Wherever a date is asked for (--date, --from, --to, --on, --since), these words work:",
+        "",
+        *(
+            line
+            for typed, meaning in forms
+            for line in (
+                *textwrap.wrap(typed, WIDTH - 2, initial_indent="  ", subsequent_indent="  "),
+                *textwrap.wrap(meaning, WIDTH - 6, initial_indent="      ", subsequent_indent="      "),
+            )
+        ),
+        "",
+        *textwrap.wrap(parts, WIDTH),
+    ]
+
+
 def environment_lines(variables: Sequence[tuple[str, str]]) -> list[str]:
     """`help environment`: every variable read, and what it changes."""
     return [

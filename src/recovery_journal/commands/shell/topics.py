@@ -15,6 +15,7 @@ from ...settings import CONFIG_KEYS
 from ..terminal import AppState
 
 TOPICS = {
+    "dates": "what you can type for a date: yesterday 9pm, last friday, 3 days ago...",
     "exit-codes": "what each exit code means",
     "environment": "the environment variables recovery-journal reads",
     "files": "where your journal, drafts, editor files and config file are",
@@ -33,7 +34,7 @@ def help_command(
         list[str] | None,
         typer.Argument(
             metavar="[TOPIC | COMMAND]",
-            help="exit-codes, environment, files, config or man; or a command, e.g. `help milestone add`.",
+            help="dates, exit-codes, environment, files, config, man; or a command: `help milestone add`.",
             show_default=False,
             autocompletion=_topic_names,
         ),
@@ -49,6 +50,10 @@ def help_command(
     words = [w for w in (topic or []) if w.strip()]
     if not words:
         out.lines(manual.topics_lines(TOPICS))
+    elif words == ["dates"]:
+        from ...domain import dates
+
+        out.lines(manual.dates_lines(dates.FORMS, dates.PARTS_SAID))
     elif words == ["exit-codes"]:
         out.lines(manual.exit_code_lines(_exit_codes()))
     elif words == ["environment"]:
