@@ -248,3 +248,58 @@ def test_share_dry_run_counts_one_entry_as_one(cli: Cli, initialised: Ran) -> No
     write(cli, "One quiet day.")
     ran = cli("share", "--dry-run")
     assert ran.exit_code == 0 and "from 1 entry (counted; their words stay out)" in ran.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["Today", "I", "felt", "good."], ["Today I felt good."], ["I'm sad"]],
+)
+def test_an_entry_typed_after_the_bare_command_is_refused_as_write_refuses_it(
+    cli: Cli, initialised: Ran, args: list[str]
+) -> None:
+    """jrnl's habit (`jrnl Today was hard`): the same care as `write Today was hard`, no word echoed."""
+    ran = cli(*args)
+    assert ran.exit_code == ExitCode.USAGE
+    assert "shell history" in ran.stderr and "history -d" in ran.stderr and "write --inline" in ran.stderr
+    assert "felt" not in ran.stderr and "sad" not in ran.stderr and "No such command" not in ran.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["@therapy"], "recovery-journal list @therapy"),
+        (["new"], "recovery-journal write"),
+        (["add"], "recovery-journal write"),
+        (["-n", "3"], "recovery-journal list -n 3"),
+    ],
+)
+def test_habits_from_other_journals_point_to_the_command_here(
+    cli: Cli, initialised: Ran, args: list[str], hint: str
+) -> None:
+    ran = cli(*args)
+    assert ran.exit_code == ExitCode.USAGE and hint in ran.stderr
+    assert "No such" not in ran.stderr
+
+
+def test_an_unknown_word_ending_in_a_stop_keeps_one_stop(cli: Cli, initialised: Ran) -> None:
+    ran = cli("good.")
+    assert ran.exit_code == ExitCode.USAGE and "'good.'" in ran.stderr and "'.." not in ran.stderr
+    assert "'good.'." not in ran.stderr
+
+
+def test_near_option_names_are_not_listed_as_click_lists_them(cli: Cli, initialised: Ran) -> None:
+    ran = cli("list", "--short")
+    assert ran.exit_code == ExitCode.USAGE and "--short" in ran.stderr
+    assert "Possible options" not in ran.stderr
+
+
+def test_a_terminal_that_says_zero_columns_still_gets_every_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stty cols 0` (or `script` under no terminal): messages keep their words, unwrapped."""
+    from recovery_journal.render import output
+
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setattr(output.os, "isatty", lambda fd: True)
+    monkeypatch.setattr(output.os, "get_terminal_size", lambda fd=0: __import__("os").terminal_size((0, 0)))
+    assert output.message_width() is None
+    line = "Your journal is ready. `recovery-journal write` opens your editor for a first entry."
+    assert output.fit(line, output.message_width()) == line

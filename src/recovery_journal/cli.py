@@ -48,6 +48,7 @@ _PLAINER = (
     (re.compile(r"is not a valid int(eger)?"), "isn't a whole number"),
     (re.compile(r"is not in the range x>=(\d+)"), r"can't be less than \1"),
     (re.compile(r"is not a valid float"), "isn't a number"),
+    (re.compile(r"\s*\(Possible options: [^)]*\)"), ""),  # a list of near names, rarely the one meant
 )
 
 
@@ -58,8 +59,50 @@ def report_usage(exc: Exception, args: list[str]) -> None:
         message = pattern.sub(plainer, message)
     context = getattr(exc, "ctx", None)
     where = context.command_path if context is not None else "recovery-journal"
-    ending = "" if message.endswith(("?", "!")) else "."  # "Did you mean 'list'?" ends itself
+    habit = _habit_from_elsewhere(message, args) if " " not in where else None
+    if habit is not None:
+        report(habit)
+        return
+    # "Did you mean 'list'?" ends itself, and so does "No such command 'good.'"
+    ending = "" if message.endswith(("?", "!")) or message.rstrip("'\"").endswith(".") else "."
     report(UsageProblem(message + ending, hint=_habit_hint(exc, args, where)))
+
+
+# What people used to other journals type first, and the command that does it here.
+_WRITE_WORDS = frozenset({"new", "add", "compose", "entry", "journal", "jot"})
+
+
+def _habit_from_elsewhere(message: str, args: list[str]) -> UsageProblem | None:
+    """jrnl's `jrnl Today was hard`, `jrnl @tag`, `jrnl -n 3`, or `new`: said kindly, with the way here."""
+    unknown = re.match(r"No such command (['\"])(.*?)\1(?:\.|$|\s)", message, re.DOTALL)
+    if unknown is not None:
+        word = unknown.group(2)
+        words = [a for a in args if not a.startswith("-")]
+        if word.startswith(("@", "#")) and " " not in word:
+            return UsageProblem(
+                f"'{word}' looks like a tag.",
+                hint=f"To see the entries that carry it: recovery-journal list {word}",
+            )
+        if word.lower() in _WRITE_WORDS and len(words) == 1:
+            return UsageProblem(
+                "Writing an entry here is `write`.",
+                hint="`recovery-journal write` opens your editor; `recovery-journal write --inline` lets you "
+                "type here.",
+            )
+        if any(ch.isspace() for ch in word) or len(words) > 1:  # words of an entry, typed as jrnl takes them
+            from .commands.terminal import refuse_words_on_command_line
+
+            try:
+                refuse_words_on_command_line(words)
+            except UsageProblem as said:
+                return said
+    option = re.match(r"No such option: (-n|--limit|-\d+)\b", message)
+    if option is not None:
+        return UsageProblem(
+            "How many to show goes with the command that shows them.",
+            hint="For the last three entries: recovery-journal list -n 3",
+        )
+    return None
 
 
 def _habit_hint(exc: Exception, args: list[str], where: str) -> str:

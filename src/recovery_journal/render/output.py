@@ -65,9 +65,10 @@ def message_width() -> int | None:
         if not os.isatty(sys.stderr.fileno()):
             return None
         columns = os.environ.get("COLUMNS", "")
-        return int(columns) if columns.isdigit() and int(columns) > 0 else os.get_terminal_size(2).columns
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else os.get_terminal_size(2).columns
     except (OSError, ValueError, AttributeError):  # no real stderr (a test runner's buffer), or no size
         return None
+    return width if width > 0 else None  # a terminal that says 0 columns (`stty cols 0`) knows no width
 
 
 def fit(line: str, width: int | None, indent: int = 2) -> str:
