@@ -383,3 +383,16 @@ def test_color_decides_how_messages_look_and_the_environment_wins(
     ran = cli("config", "set", "prompts", "on", env={"TERM": "xterm", **env})  # its first line is green
     assert ran.exit_code == 0
     assert ("\x1b[32m" in ran.stderr) is coloured
+
+
+def test_colour_spelled_the_british_way_sets_color(cli: Cli, isolated: Path) -> None:
+    ran = cli("config", "set", "colour", "never")
+    assert ran.exit_code == 0, ran.stderr
+    assert json.loads(cli("config", "show", "--json").stdout)["settings"]["color"] == "never"
+    assert cli("config", "unset", "colour").exit_code == 0
+    assert "color" not in json.loads(cli("config", "show", "--json").stdout)["settings"]
+
+
+def test_a_mistyped_key_gets_the_nearest_one_suggested(cli: Cli, isolated: Path) -> None:
+    ran = cli("config", "set", "editr", "vim")
+    assert ran.exit_code == ExitCode.USAGE and "Did you mean 'editor'?" in ran.stderr

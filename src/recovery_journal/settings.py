@@ -6,6 +6,7 @@ What decides, first to last: a command-line option, then an environment variable
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -278,23 +279,35 @@ def set_config(env: Mapping[str, str], name: str, words: list[str]) -> ConfigVie
             "RECOVERY_JOURNAL_PASSPHRASE_COMMAND (a password manager) keeps it safe; "
             "`recovery-journal help environment` says more.",
         )
-    key = CONFIG_KEYS.get(name.strip().lower().replace("-", "_"))
+    name = _key_name(name)
+    key = CONFIG_KEYS.get(name)
     if key is None:
+        near = difflib.get_close_matches(name, CONFIG_KEYS, n=1, cutoff=0.6)
         raise ConfigProblem(
-            f"'{name}' isn't a setting the config file holds, so nothing was changed.",
+            f"'{name}' isn't a setting the config file holds, so nothing was changed."
+            + (f" Did you mean '{near[0]}'?" if near else ""),
             hint=f"The settings are {', '.join(CONFIG_KEYS)}; "
             "`recovery-journal help config` says what each does.",
         )
-    name = name.strip().lower().replace("-", "_")
     config = configfile.read(configfile.config_path(env))
     value = _checked(name, _from_words(name, key, words), str(config.path))
     return _view(configfile.write_value(config, name, value), env)
 
 
+# Spellings people reach for, and the key they mean.
+_KEY_SPELLINGS = {"colour": "color"}
+
+
+def _key_name(name: str) -> str:
+    """A key as typed (`Date-Order`, `colour`) as the file spells it (`date_order`, `color`)."""
+    squashed = name.strip().lower().replace("-", "_")
+    return _KEY_SPELLINGS.get(squashed, squashed)
+
+
 def unset_config(env: Mapping[str, str], name: str) -> tuple[ConfigView, bool]:
     """Remove one key from the config file (any key: a typo or a passphrase too); whether it was there."""
     config = configfile.read(configfile.config_path(env))
-    for written in (name.strip(), name.strip().lower().replace("-", "_")):
+    for written in (name.strip(), _key_name(name)):
         if written in config.values and configfile.bare(written):
             return _view(configfile.write_value(config, written, None), env), True
     return _view(config, env), False
