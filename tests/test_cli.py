@@ -137,6 +137,12 @@ def test_delete_without_a_terminal_needs_yes(cli: Cli, initialised: Ran) -> None
     assert cli("show", "1").exit_code == 0
 
 
+def test_deleting_an_entry_that_is_not_there_says_so_before_asking(cli: Cli, initialised: Ran) -> None:
+    """Without a terminal as with one: 'there's no entry 6' is the truth, not 'there's no terminal'."""
+    ran = cli("delete", "6")
+    assert ran.exit_code == ExitCode.NOT_FOUND and "--yes" not in ran.stderr
+
+
 def test_entry_words_on_the_command_line_are_refused(cli: Cli, initialised: Ran) -> None:
     ran = cli("write", "my", "private", "words")
     assert ran.exit_code == ExitCode.USAGE

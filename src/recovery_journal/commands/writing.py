@@ -261,17 +261,17 @@ def delete(
     Example: recovery-journal delete 12
     """
     out = Output(as_json)
-    if not yes and not terminal.stdin_is_terminal():
-        raise UsageProblem(
-            "Deleting asks first, and there's no terminal to ask in.",
-            hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes",
-        )
     with terminal.open_journal(ctx, out) as journal:
         try:
-            entry = journal.entry(entry_id)
+            entry = journal.entry(entry_id)  # an entry that isn't there is said first, asking or not
             what = described(entry) + _versions(entry.revisions)
         except Tampered:  # a damaged entry can still be removed; only its number is known
             what = f"entry {entry_id} (it can't be opened, so its date isn't known)"
+        if not yes and not terminal.stdin_is_terminal():
+            raise UsageProblem(
+                "Deleting asks first, and there's no terminal to ask in.",
+                hint=f"If you're sure, add --yes: recovery-journal delete {entry_id} --yes",
+            )
         if not yes:
             try:
                 sure = typer.confirm(f"Delete {what}? This can't be undone.", default=False, err=True)
