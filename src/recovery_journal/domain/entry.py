@@ -126,7 +126,7 @@ def clean_text(text: str) -> str:
     if not cleaned.strip():
         raise EmptyEntry(
             "The entry was empty, so nothing was saved.",
-            hint="Write a few words and save the file, or pipe text in: echo '...' | recovery-journal write",
+            hint="Whenever you like: a few words in your editor, or typed (recovery-journal write --inline).",
         )
     size = len(cleaned.encode("utf-8"))
     if size > MAX_TEXT_BYTES:

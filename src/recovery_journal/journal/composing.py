@@ -240,7 +240,7 @@ def _told(failure: JournalError, kept: _Kept) -> JournalError:
     if kept.draft is not None:
         return type(failure)(
             f"{failure.message} Your words are kept safe (encrypted) as draft {kept.draft}.",
-            hint=f"`recovery-journal drafts save {kept.draft}` saves it as an entry once this is solved.",
+            hint=f"When you're ready, `recovery-journal drafts save {kept.draft}` saves it as an entry.",
         )
     if kept.path is not None:
         return type(failure)(

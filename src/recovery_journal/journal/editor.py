@@ -123,7 +123,7 @@ def _editor(env: Mapping[str, str], configured: str | None = None) -> tuple[list
                 "No text editor was found.",
                 hint="Set $EDITOR (for example: export EDITOR=nano) or "
                 "`recovery-journal config set editor nano`, "
-                "or pipe text in: echo '...' | recovery-journal write",
+                "or type the entry here: recovery-journal write --inline",
             )
         argv = [found]
     if _is_vim(argv[0], env):
@@ -209,8 +209,8 @@ class Session:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(initial)
-        if announce is not None:
-            announce(Path(argv[0]).name, kind)
+        if announce is not None and shutil.which(argv[0], path=self.env.get("PATH")) is not None:
+            announce(Path(argv[0]).name, kind)  # how to leave it, only for an editor that will open
         # Ctrl-C belongs to the editor now: ours only notes it. A caught signal (unlike an ignored one) is
         # reset for the editor when it starts, so an editor that doesn't handle Ctrl-C itself can be stopped.
         # A hang-up (the terminal closed) is noted too: we outlive it, so the words can be sealed at once.
@@ -223,7 +223,8 @@ class Session:
         except OSError:
             raise EditorFailed(
                 f"The editor '{argv[0]}' couldn't be started.",
-                hint="Check $VISUAL / $EDITOR, or pipe text in: echo '...' | recovery-journal write",
+                hint="Check $VISUAL / $EDITOR (or `recovery-journal config set editor nano`), or type the "
+                "entry here instead: recovery-journal write --inline",
             ) from None
         finally:
             signal.signal(signal.SIGINT, previous)
