@@ -370,14 +370,15 @@ def export(
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, json or txt.")
     ] = "markdown",
-    output: Annotated[
-        Path | None,
+    written_to: Annotated[
+        str | None,  # a str: a Path would lose the trailing slash that names a folder
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
             show_default=False,
-            help="Write to FILE (readable only by you) instead of stdout.",
+            help="Write to FILE (readable only by you) instead of stdout ('-' is stdout). With markdown, "
+            "a new or empty FOLDER (or a name ending in /) gets one note per entry.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
@@ -403,6 +404,7 @@ def export(
     """Export your entries as plain Markdown, JSON or text (not encrypted).
 
     Entries you marked as tender stay out unless you add --include-tender; the export says how many.
+    Markdown into a folder gives one note per entry, with YAML front matter Obsidian reads.
 
     Example: recovery-journal export --format markdown -o journal.md
     """
@@ -411,8 +413,18 @@ def export(
     if fmt not in exports.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
     wanted = entry_filter(since, until, None, tag, None, False, stage, terminal.date_order(ctx))
-    if output is not None:
-        outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
+    output = None if written_to in (None, "-") else Path(str(written_to))
+    folder = output is not None and outfiles.is_folder_target(str(written_to))
+    home = terminal.settings(ctx).paths.home
+    if output is not None and folder:
+        if fmt != "markdown":
+            raise UsageProblem(
+                f"{output} is a folder; a {fmt} export is one file.",
+                hint=f"Give a file name (-o journal.{fmt}), or use --format markdown for a folder of notes.",
+            )
+        outfiles.check_folder(home, output)
+    elif output is not None:
+        outfiles.check_target(home, output, force=force)
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         found = backups.Contents(
@@ -439,7 +451,11 @@ def export(
             else:
                 exports.write_text(stream, (entry for entry, _ in found))
 
-        if output is not None:
+        if output is not None and folder:
+            entries = (entry for entry, _ in found)
+            outfiles.write_folder(output, exports.notes(entries, milestones, plan))
+            out.say(f"Exported {counted(found.entries, 'entry')} as notes in {output}.", style="green")
+        elif output is not None:
             outfiles.write_streamed(output, write, overwrite=force)
             out.say(f"Exported {counted(found.entries, 'entry')} to {output}.", style="green")
         else:
