@@ -13,6 +13,7 @@ from ..domain.entry import Entry, Revision, inline_tags
 from ..domain.words import counted
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
+from ..portability.dayone import MEDIA, Carried
 from ..portability.portable import FORMAT, counter_record, entry_record, milestone_record
 from .entries import stamp, tag_line, when
 
@@ -194,3 +195,54 @@ def notes(
         for heading, text in plan.filled():
             lines += [f"## {heading}", "", text, ""]
         yield "safety-plan.md", "\n".join(lines)
+
+
+_FIELD_WORDS = {
+    "text": "words",
+    "creationDate": "dates",
+    "modifiedDate": "when entries were last changed",
+    "tags": "tags",
+    "starred": "stars",
+    "title": "first-line headings as titles",
+    "journal": "the journal's name as a tag",
+    "location": "locations as a line at the end of the words",
+    "weather": "the weather as a line at the end of the words",
+}
+LISTED = 10  # entries whose attachments are named one by one; --json names them all
+
+
+def _media_words(counts: dict[str, int]) -> str:
+    parts = [counted(n, MEDIA[key][0], MEDIA[key][1]) for key, n in counts.items() if key in MEDIA]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def carried_lines(carried: Carried, *, dry_run: bool) -> list[str]:
+    """An import's field-by-field account, in plain words: carried, adapted, left out, and attachments."""
+    kept, adapted, left = [], [], []
+    for name, counts in carried.fields.items():
+        words = _FIELD_WORDS.get(name, name)
+        if counts["carried"] and name not in MEDIA:
+            kept.append(words)
+        if counts["adapted"]:
+            adapted.append(words)
+        if counts["left_out"] and name not in MEDIA:
+            left.append(words)
+    lines = []
+    if kept:
+        lines.append(f"{'Would carry' if dry_run else 'Carried'}: {', '.join(kept)}.")
+    if adapted:
+        kept_as = "Would keep" if dry_run else "Kept"
+        lines.append(f"{kept_as}, in this journal's own way: {', '.join(adapted)}.")
+    if left:
+        lines.append(f"Left out (this journal has no place for them): {', '.join(left)}.")
+    if carried.attachments:
+        lines.append(
+            "This journal doesn't hold photos, recordings or PDFs, so these stay in "
+            f"{carried.archive} (the entries say where each one was):"
+        )
+        for moment, _uuid, media in carried.attachments[:LISTED]:
+            lines.append(f"  the entry of {when(moment)}: {_media_words(media)}")
+        more = len(carried.attachments) - LISTED
+        if more > 0:
+            lines.append(f"  and {counted(more, 'more entry', 'more entries')} (--json lists every one).")
+    return lines
