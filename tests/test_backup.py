@@ -31,7 +31,7 @@ from recovery_journal.errors import (
     WrongSecret,
 )
 from recovery_journal.journal.service import Journal
-from recovery_journal.portability import backup, backupfile, importers
+from recovery_journal.portability import backup, backupfile, dayone, importers
 from recovery_journal.sealing import crypto
 from recovery_journal.settings import Settings
 from recovery_journal.stages.model import Stage
@@ -505,28 +505,28 @@ DAYONE = {
 def test_import_day_one_json_and_zip(tmp_path: Path, journal: Journal) -> None:
     plain = tmp_path / "Journal.json"
     plain.write_text(json.dumps(DAYONE))
-    read = importers.dayone(plain)
+    read = dayone.read(plain)
     ((entry, _),) = read.incoming.entries
     assert read.skipped_empty == 1
     assert entry.uuid == "81f0f3ca-693f-4847-92f7-6359e9e2ace8"
     assert entry.date.isoformat() == "2017-12-25T10:04:32+07:00"
     assert entry.text == "A day in the café.\n\n[photo]\n\nStill here!"
-    assert entry.tags == ("travel",) and entry.starred
+    assert entry.tags == ("travel", "journal") and entry.starred, "the journal's name is a tag"
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr("Journal.json", json.dumps(DAYONE))
         z.writestr("photos/x.jpeg", b"\xff\xd8")
-    assert importers.dayone(archive).incoming.entries[0][0] == entry
+    assert dayone.read(archive).incoming.entries[0][0] == entry
     backup.merge(journal, read.incoming)
-    assert not backup.merge(journal, importers.dayone(archive).incoming).changed
+    assert not backup.merge(journal, dayone.read(archive).incoming).changed
 
 
 def test_imported_tags_this_journal_cant_hold_as_they_are_are_adapted_not_dropped(tmp_path: Path) -> None:
     source = tmp_path / "Journal.json"
     one = {**DAYONE["entries"][0], "tags": ["Walks", "self care", "100%!"]}  # type: ignore[dict-item]
     source.write_text(json.dumps({"metadata": {}, "entries": [one]}))
-    ((entry, _),) = importers.dayone(source).incoming.entries
-    assert entry.tags == ("walks", "self-care", "100")
+    ((entry, _),) = dayone.read(source).incoming.entries
+    assert entry.tags == ("walks", "self-care", "100", "journal")
 
 
 def test_a_bracketed_date_inside_a_jrnl_body_does_not_start_an_entry(tmp_path: Path) -> None:

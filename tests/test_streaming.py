@@ -199,7 +199,7 @@ def test_jrnl_dates_read_directly_are_the_moments_dateutil_reads(text: str) -> N
         expected = parser.parse(text).astimezone()
     except (ValueError, OverflowError):
         expected = None
-    assert importers._jrnl_date(text) == expected
+    assert importers._jrnl_date(text, importers._Reading()) == expected
 
 
 TRICKY_JRNL = (
@@ -215,7 +215,9 @@ def test_a_jrnl_file_read_as_it_is_imported_gives_what_reading_it_whole_gives(tm
     source = tmp_path / "journal.txt"
     source.write_bytes(TRICKY_JRNL.encode("utf-8"))
     streamed = importers.jrnl(source)
-    whole = importers._jrnl_text(TRICKY_JRNL.removeprefix("\ufeff"), source)
+    whole = importers._jrnl_text(
+        TRICKY_JRNL.removeprefix("\ufeff").splitlines(), source, importers._Reading()
+    )
     assert isinstance(streamed.incoming.entries, importers._Reread), "a regular file is read as it goes"
     assert list(streamed.incoming.entries) == list(whole.incoming.entries)
     assert len(streamed.incoming.entries) == 3 and streamed.skipped_empty == whole.skipped_empty == 1

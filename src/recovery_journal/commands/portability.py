@@ -13,7 +13,7 @@ from ..domain.words import counted, when_saved
 from ..errors import AlreadyExists, UsageProblem
 from ..journal.service import Journal
 from ..portability import backup as backups
-from ..portability import importers, outfiles
+from ..portability import dayone, importers, outfiles
 from ..portability.merge import MergeReport
 from ..portability.portable import Incoming
 from ..render import exports
@@ -308,11 +308,15 @@ def _report(
     snapshot: str | None = None,
     skipped: int = 0,
     recovery_code: str | None = None,
+    kind: str = "restore",
+    carried: dict[str, object] | None = None,
 ) -> None:
     if as_json:
-        extra = {} if recovery_code is None else {"recovery_code": recovery_code}
+        extra: dict[str, object] = {} if recovery_code is None else {"recovery_code": recovery_code}
+        if carried is not None:
+            extra["carried"] = carried
         out.document(
-            "restore" if not skipped else "import",
+            kind,
             **extra,
             dry_run=dry_run,
             snapshot=snapshot,
@@ -370,14 +374,15 @@ def export(
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="markdown, json or txt.")
     ] = "markdown",
-    output: Annotated[
-        Path | None,
+    written_to: Annotated[
+        str | None,  # a str: a Path would lose the trailing slash that names a folder
         typer.Option(
             "--output",
             "-o",
             metavar="FILE",
             show_default=False,
-            help="Write to FILE (readable only by you) instead of stdout.",
+            help="Write to FILE (readable only by you) instead of stdout ('-' is stdout). With markdown, "
+            "a new or empty FOLDER (or a name ending in /) gets one note per entry.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
@@ -403,6 +408,7 @@ def export(
     """Export your entries as plain Markdown, JSON or text (not encrypted).
 
     Entries you marked as tender stay out unless you add --include-tender; the export says how many.
+    Markdown into a folder gives one note per entry, with YAML front matter Obsidian reads.
 
     Example: recovery-journal export --format markdown -o journal.md
     """
@@ -411,8 +417,18 @@ def export(
     if fmt not in exports.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't an export format.", hint="Use --format markdown, json or txt.")
     wanted = entry_filter(since, until, None, tag, None, False, stage, terminal.date_order(ctx))
-    if output is not None:
-        outfiles.check_target(terminal.settings(ctx).paths.home, output, force=force)
+    output = None if written_to in (None, "-") else Path(str(written_to))
+    folder = output is not None and outfiles.is_folder_target(str(written_to))
+    home = terminal.settings(ctx).paths.home
+    if output is not None and folder:
+        if fmt != "markdown":
+            raise UsageProblem(
+                f"{output} is a folder; a {fmt} export is one file.",
+                hint=f"Give a file name (-o journal.{fmt}), or use --format markdown for a folder of notes.",
+            )
+        outfiles.check_folder(home, output)
+    elif output is not None:
+        outfiles.check_target(home, output, force=force)
     out = Output()
     with terminal.open_journal(ctx, out) as journal:
         found = backups.Contents(
@@ -439,7 +455,11 @@ def export(
             else:
                 exports.write_text(stream, (entry for entry, _ in found))
 
-        if output is not None:
+        if output is not None and folder:
+            entries = (entry for entry, _ in found)
+            outfiles.write_folder(output, exports.notes(entries, milestones, plan))
+            out.say(f"Exported {counted(found.entries, 'entry')} as notes in {output}.", style="green")
+        elif output is not None:
             outfiles.write_streamed(output, write, overwrite=force)
             out.say(f"Exported {counted(found.entries, 'entry')} to {output}.", style="green")
         else:
@@ -454,7 +474,19 @@ def export(
 def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
     out = Output(as_json)
     current = terminal.settings(ctx)
-    if not current.paths.db.exists() and not dry_run:
+    if not current.paths.db.exists() and dry_run:  # no journal yet: everything would be new
+        incoming = read.incoming
+        would = MergeReport(
+            entries_added=len(incoming.entries),
+            revisions_added=sum(len(r) for _, r in incoming.entries),
+            milestones_added=len(incoming.milestones),
+            counters_added=len(incoming.counters),
+        )
+        _imported(out, read, would, dry_run=True, as_json=as_json)
+        if not as_json:
+            out.say(f"There's no journal at {current.paths.home} yet; importing for real creates one.")
+        return
+    if not current.paths.db.exists():
         _import_into_new(current, read, out, as_json)
         return
     with terminal.open_journal(ctx, out) as journal:
@@ -467,7 +499,7 @@ def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json
                 report = backups.merge(
                     journal, read.incoming, progress=progress.update_to if progress else None
                 )
-    _report(out, report, dry_run=dry_run, as_json=as_json, snapshot=snapshot, skipped=read.skipped_empty)
+    _imported(out, read, report, dry_run=dry_run, as_json=as_json, snapshot=snapshot)
     if not as_json and report.entries_added and not dry_run:
         out.say(
             "Every new entry has been given a healing stage; `recovery-journal stage review` goes through "
@@ -484,13 +516,41 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
         progress = _progress_bar(out, len(read.incoming.entries), "Importing")
         with progress or contextlib.nullcontext():
             report = backups.merge(journal, read.incoming, progress=progress.update_to if progress else None)
-        _report(out, report, dry_run=False, as_json=as_json, skipped=read.skipped_empty, recovery_code=code)
+        _imported(out, read, report, dry_run=False, as_json=as_json, recovery_code=code)
         _show_code(out, journal, code, as_json)
     if not as_json:
         out.say(
             "Every entry has been given a healing stage; `recovery-journal stage review` goes through the "
             "unsure ones."
         )
+
+
+def _imported(
+    out: Output,
+    read: importers.Imported,
+    report: MergeReport,
+    *,
+    dry_run: bool,
+    as_json: bool,
+    snapshot: str | None = None,
+    recovery_code: str | None = None,
+) -> None:
+    """An import's summary: what was added, then what was carried, adapted and left out, per field."""
+    carried = read.carried.to_json() if read.carried is not None else None
+    _report(
+        out,
+        report,
+        dry_run=dry_run,
+        as_json=as_json,
+        snapshot=snapshot,
+        skipped=read.skipped_empty,
+        recovery_code=recovery_code,
+        kind="import",
+        carried=carried,
+    )
+    if not as_json and read.carried is not None:
+        for line in exports.carried_lines(read.carried, dry_run=dry_run):
+            out.say(line)
 
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")]
@@ -510,13 +570,34 @@ def import_json(
 
 @import_app.command("jrnl")
 def import_jrnl(
-    ctx: typer.Context, file: ImportFile, dry_run: DryRunOpt = False, as_json: JsonOpt = False
+    ctx: typer.Context,
+    file: ImportFile,
+    dayfirst: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            show_default=False,
+            help="Read dates like 05/03/2024 as 5 March (--dayfirst) or May 3 (--monthfirst). Without "
+            "either, jrnl's timeformat decides, or dates only one order can read; others are refused.",
+        ),
+    ] = None,
+    jrnl_config: Annotated[
+        Path | None,
+        typer.Option(
+            "--jrnl-config",
+            metavar="FILE",
+            show_default=False,
+            help="jrnl's config file, for its timeformat and tagsymbols (default: where jrnl keeps it).",
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Import a jrnl journal: its plain-text file, or its JSON export (jrnl --format json).
+    """Import a jrnl journal: its plain-text file, or jrnl --export json, md or txt.
 
     Example: recovery-journal import jrnl ~/.local/share/jrnl/journal.txt
     """
-    _import(ctx, importers.jrnl(file), dry_run, as_json)
+    _import(ctx, importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
 
 
 @import_app.command("dayone")
@@ -527,7 +608,7 @@ def import_dayone(
 
     Example: recovery-journal import dayone "Day One Export.zip"
     """
-    _import(ctx, importers.dayone(file), dry_run, as_json)
+    _import(ctx, dayone.read(file), dry_run, as_json)
 
 
 class _Bar:

@@ -1,5 +1,5 @@
-"""Reading other journals: jrnl (its plain-text journal and its JSON export), Day One (JSON export, or the zip
-it comes in), and recovery-journal's own JSON export. Each becomes portable.Incoming, ready to merge.
+"""Reading other journals: jrnl (its plain-text journal and its exports) and recovery-journal's own export
+(Day One is read in dayone.py, with the helpers here). Each becomes portable.Incoming, ready to merge.
 
 Entries from tools without UUIDs get one derived from their date and words, so importing the same file twice
 adds nothing the second time.
@@ -12,12 +12,11 @@ import json
 import re
 import stat
 import uuid as uuidlib
-import zipfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, Revision, clean_tags, inline_tags
 from ..errors import (
@@ -31,7 +30,10 @@ from ..errors import (
     TooLarge,
 )
 from ..storage.files import os_error
-from . import portable
+from . import jrnlconfig, portable
+
+if TYPE_CHECKING:
+    from .dayone import Carried
 
 MAX_FILE = 512 * 1024 * 1024
 _NS = uuidlib.UUID("0e3c2a4b-8f61-4c1e-a1d5-6a0b9f3e7c21")
@@ -41,17 +43,16 @@ _JRNL_HEADER = re.compile(
     r" ?(?P<title>.*)$"
 )
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
-_DAYONE_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
-_DAYONE_MEDIA = re.compile(r"!\[[^\]]*\]\(dayone-moment:/+[^)]*\)")
 
 
 @dataclass(frozen=True)
 class Imported:
     incoming: portable.Incoming
     skipped_empty: int = 0
+    carried: Carried | None = None  # what was carried, adapted and left out, field by field (Day One)
 
 
-def _read(path: Path) -> bytes:
+def read_bounded(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:  # read with a bound: a device or pipe has no size to check first
             data = handle.read(MAX_FILE + 1)
@@ -76,7 +77,7 @@ def _text(raw: bytes, path: Path) -> str:
         ) from None
 
 
-def _json(raw: bytes, path: Path) -> Any:
+def parse_json(raw: bytes, path: Path) -> Any:
     try:
         return json.loads(_text(raw, path))
     except ValueError:
@@ -85,11 +86,11 @@ def _json(raw: bytes, path: Path) -> Any:
         ) from None
 
 
-def _derived_uuid(kind: str, when: datetime, text: str) -> str:
+def derived_uuid(kind: str, when: datetime, text: str) -> str:
     return str(uuidlib.uuid5(_NS, f"{kind}\n{when.isoformat(timespec='minutes')}\n{text}"))
 
 
-def _import_tags(tags: list[str]) -> tuple[str, ...]:
+def import_tags(tags: list[str]) -> tuple[str, ...]:
     """Other journals allow tags this one doesn't ("self care"): join words with '-', drop the rest, and keep
     every tag that can be kept rather than losing all of them for one."""
     kept: list[str] = []
@@ -102,7 +103,7 @@ def _import_tags(tags: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(kept))[:MAX_TAGS]
 
 
-def _entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool = False) -> Entry | None:
+def make_entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool = False) -> Entry | None:
     """An incoming entry, or None when it's empty. Oversized text is refused (nothing is half-imported)."""
     cleaned = text.lstrip("\r\n").rstrip()
     if not cleaned.strip():
@@ -112,7 +113,7 @@ def _entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool 
             f"An entry from {when:%Y-%m-%d} is over 1 MiB, more than one entry can hold.",
             hint="Nothing was imported. Split that entry in the source first.",
         )
-    tag_set = _import_tags(tags)
+    tag_set = import_tags(tags)
     return Entry(
         id=0,
         uuid=uuid,
@@ -131,7 +132,7 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
-def _collect(entries: list[Entry | None]) -> Imported:
+def collect(entries: list[Entry | None]) -> Imported:
     kept = [e for e in entries if e is not None]
     unique: dict[str, Entry] = {}
     for entry in kept:  # the same entry twice in one file is one entry
@@ -143,23 +144,114 @@ def _collect(entries: list[Entry | None]) -> Imported:
 # --- jrnl -----------------------------------------------------------------------------------------------
 
 
-def jrnl(path: Path) -> Imported:
-    """jrnl's plain-text journal ("[date] title" lines), or its `--format json` export.
+@dataclass(frozen=True)
+class _Reading:
+    """How to read one jrnl journal's headers and tags."""
 
-    A plain-text journal in a regular file is read as it is imported, never held whole (see _Reread).
+    markdown: bool = False  # jrnl's `--export md`
+    timeformat: str | None = None  # jrnl's own format for its headers, from its config
+    dayfirst: bool | None = None
+    tags: re.Pattern[str] | None = None  # jrnl's tagsymbols, when they aren't the usual @ and #
+
+
+def jrnl(path: Path, *, dayfirst: bool | None = None, config: Path | None = None) -> Imported:
+    """jrnl's plain-text journal ("[date] title" lines), or its `--export json`, `md` or `txt`.
+
+    jrnl's config (`config`, else where jrnl keeps it) gives the headers' date format and the tag symbols;
+    `dayfirst` (from --dayfirst/--monthfirst) overrides the date order. Without either, numeric dates that
+    read both ways are refused rather than guessed. A plain-text journal in a regular file is read as it is
+    imported, never held whole (see _Reread).
     """
     found = _regular_file(path)
-    raw = _read(path) if found is None else _head(path)
+    raw = read_bounded(path) if found is None else _head(path)
     if raw.lstrip()[:1] == b"{":
-        return _jrnl_json(_json(raw if found is None else _read(path), path), path)
+        return _jrnl_json(parse_json(raw if found is None else read_bounded(path), path), path)
     if raw.startswith(b"gAAAAA") or raw[:1] in (b"\x00",) or b"\x00" in raw[:512]:
         raise InvalidInput(
             f"{path} looks encrypted (a jrnl encrypted journal).",
-            hint="Decrypt it with jrnl first (jrnl --decrypt), or export it: jrnl --format json",
+            hint="Decrypt it with jrnl first (jrnl --decrypt), or export it: jrnl --export json",
         )
+    told = jrnlconfig.settings_for(path, config or jrnlconfig.default_path())
+    markdown = bool(_MD_YEAR.match(raw.lstrip().split(b"\n", 1)[0].decode("utf-8", "replace")))
+    symbols = None if set(told.tagsymbols) == {"@", "#"} else told.tagsymbols
+    reading = _Reading(
+        markdown=markdown,
+        timeformat=told.timeformat,
+        dayfirst=dayfirst,
+        tags=None
+        if not symbols
+        else re.compile(rf"(?<![\w&/{re.escape(symbols)}])[{re.escape(symbols)}]([^\W\d_][\w-]*)"),
+    )
     if found is not None:
-        return _jrnl_file(path, found)
-    return _jrnl_text(_text(raw, path), path)
+        lines: Callable[[], Iterable[str]] = lambda: _lines(path)  # noqa: E731
+    else:
+        text = _text(raw, path)
+        lines = text.splitlines
+    if reading.dayfirst is None:  # jrnl's config says, else the file's own dates, else they are refused
+        ordered = jrnlconfig.format_is_dayfirst(told.timeformat) if told.timeformat else None
+        if ordered is None:
+            ordered = jrnlconfig.dayfirst_from(_header_dates(lines(), reading), path)
+        reading = replace(reading, dayfirst=ordered)
+    if found is not None:
+        return _jrnl_file(path, found, reading)
+    return _jrnl_text(lines(), path, reading)
+
+
+_MD_YEAR = re.compile(r"^# \d{4}\s*$")
+_MD_MONTH = re.compile(r"^## [^\W\d_]+\s*$")
+_MD_HEADING = re.compile(r"^### (?P<header>\S.*)$")
+_MD_NUMERIC_DATE = re.compile(
+    r"^\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm]\b)?)?"
+)
+
+
+def _header_dates(lines: Iterable[str], reading: _Reading) -> Iterator[str]:
+    """The date part of every line that could be an entry's header (for the day-first check)."""
+    for line in _source(lines, reading):
+        match = _JRNL_HEADER.match(line)
+        if match and match.group("bracketed"):
+            yield match.group("bracketed")
+
+
+def _source(lines: Iterable[str], reading: _Reading) -> Iterable[str]:
+    return _from_markdown(lines) if reading.markdown else lines
+
+
+def _from_markdown(lines: Iterable[str]) -> Iterator[str]:
+    """jrnl's `--export md` as its plain-text journal: "### DATE Title" becomes "[DATE] Title".
+
+    jrnl adds a year and a month heading, a blank line after each entry's heading, a line holding one space
+    after each entry, and three levels to every heading in the words; each is undone here.
+    """
+    after_heading = False
+    for line in lines:
+        heading = _MD_HEADING.match(line)
+        if _MD_YEAR.match(line) or _MD_MONTH.match(line) or line == " ":
+            after_heading = False
+            continue
+        if heading is not None:
+            header = heading.group("header")
+            yield "[" + _split_md_header(header)
+            after_heading = True
+            continue
+        if after_heading and not line.strip():
+            after_heading = False
+            continue
+        after_heading = False
+        yield re.sub(r"^####(#*) ", r"#\1 ", line)
+
+
+def _split_md_header(header: str) -> str:
+    """ "2024-03-01 09:00 Title" as "2024-03-01 09:00] Title": the longest first words that read as a date."""
+    numeric = _MD_NUMERIC_DATE.match(header)
+    if numeric is not None:  # jrnl's usual forms: read the date exactly, never the title's first word too
+        return numeric.group().rstrip() + "] " + header[numeric.end() :].lstrip()
+    words = header.split(" ")
+    for n in range(min(len(words), 4), 0, -1):
+        candidate = " ".join(words[:n])
+        if any(c.isdigit() for c in candidate) and _jrnl_date(candidate, _Reading()) is not None:
+            return candidate + "] " + " ".join(words[n:])
+    return header + "]"
 
 
 def _regular_file(path: Path) -> tuple[int, int] | None:
@@ -178,7 +270,7 @@ def _head(path: Path) -> bytes:
         with path.open("rb") as handle:
             return handle.read(65536)
     except OSError:
-        return _read(path)  # says what is wrong, in plain words
+        return read_bounded(path)  # says what is wrong, in plain words
 
 
 class _Reread(Sequence[tuple[Entry, list[Revision]]]):
@@ -188,8 +280,8 @@ class _Reread(Sequence[tuple[Entry, list[Revision]]]):
     merge), holding one at a time. If the file changes in between, the import stops and nothing is saved.
     """
 
-    def __init__(self, path: Path, seen: tuple[int, int], count: int) -> None:
-        self.path, self.seen, self.total = path, seen, count
+    def __init__(self, path: Path, seen: tuple[int, int], count: int, reading: _Reading) -> None:
+        self.path, self.seen, self.total, self.reading = path, seen, count, reading
 
     def __len__(self) -> int:
         return self.total
@@ -218,7 +310,7 @@ class _Reread(Sequence[tuple[Entry, list[Revision]]]):
                 hint="Run the import again once nothing is writing to it.",
             )
         uuids: set[str] = set()
-        for entry in _jrnl_entries(_lines(self.path)):
+        for entry in _jrnl_entries(_lines(self.path), self.reading):
             if entry is not None and entry.uuid not in uuids:  # the same entry twice in one file is one
                 uuids.add(entry.uuid)
                 yield entry, []
@@ -238,43 +330,49 @@ def _lines(path: Path) -> Iterator[str]:
         raise os_error(exc, path) from None
 
 
-def _jrnl_file(path: Path, seen: tuple[int, int]) -> Imported:
+def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported:
     """Check and count a jrnl file's entries, keeping only their ids: see _Reread."""
     uuids: set[str] = set()
     empty = 0
-    for entry in _jrnl_entries(_lines(path)):
+    for entry in _jrnl_entries(_lines(path), reading):
         if entry is None:
             empty += 1
         else:
             uuids.add(entry.uuid)
     if not uuids and not empty:
         raise _no_jrnl_entries(path)
-    return Imported(incoming=portable.Incoming(entries=_Reread(path, seen, len(uuids))), skipped_empty=empty)
+    incoming = portable.Incoming(entries=_Reread(path, seen, len(uuids), reading))
+    return Imported(incoming=incoming, skipped_empty=empty)
 
 
 # jrnl's own header dates ("2024-03-01 09:00"): read directly, the same moment dateutil would read.
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}(?::\d{2})?)?")
 
 
-def _jrnl_date(text: str) -> datetime | None:
+def _jrnl_date(text: str, reading: _Reading) -> datetime | None:
     if _PLAIN_DATE.fullmatch(text):
         try:
             return _aware(datetime.fromisoformat(text))
         except ValueError:  # a day or an hour that doesn't exist: as dateutil says, it isn't a date
             return None
+    if reading.timeformat:
+        try:
+            return _aware(datetime.strptime(text, reading.timeformat))  # exactly as jrnl wrote it
+        except ValueError:
+            pass  # written under another format: read it as any date
     from dateutil import parser
 
     try:
-        return _aware(parser.parse(text))
+        return _aware(parser.parse(text, dayfirst=bool(reading.dayfirst)))
     except (ValueError, OverflowError):
         return None
 
 
-def _jrnl_text(text: str, path: Path) -> Imported:
-    entries = list(_jrnl_entries(text.splitlines()))
+def _jrnl_text(lines: Iterable[str], path: Path, reading: _Reading) -> Imported:
+    entries = list(_jrnl_entries(lines, reading))
     if not entries:
         raise _no_jrnl_entries(path)
-    return _collect(entries)
+    return collect(entries)
 
 
 def _no_jrnl_entries(path: Path) -> InvalidInput:
@@ -284,20 +382,21 @@ def _no_jrnl_entries(path: Path) -> InvalidInput:
     )
 
 
-def _jrnl_entries(lines: Iterable[str]) -> Iterator[Entry | None]:
+def _jrnl_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry | None]:
     """Each entry of a jrnl text journal as its lines are read (None for an empty one)."""
     current: tuple[datetime, list[str], bool] | None = None
 
     def close(found: tuple[datetime, list[str], bool]) -> Entry | None:
         when, body_lines, starred = found
         body = "\n".join(body_lines)
-        uuid = _derived_uuid("jrnl", when, body.strip())
-        return _entry(uuid, when, body, list(inline_tags(body)), starred)
+        uuid = derived_uuid("jrnl", when, body.strip())
+        tags = inline_tags(body) if reading.tags is None else reading.tags.findall(body)
+        return make_entry(uuid, when, body, list(tags), starred)
 
     timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
-    for line in lines:
+    for line in _source(lines, reading):
         match = _JRNL_HEADER.match(line)
-        when = _jrnl_date(match.group("bracketed") or match.group("plain")) if match else None
+        when = _jrnl_date(match.group("bracketed") or match.group("plain"), reading) if match else None
         has_time = bool(match and _HAS_TIME.search(match.group("bracketed") or match.group("plain") or ""))
         if match and when is not None and timed is None:
             timed = has_time
@@ -325,83 +424,19 @@ def _jrnl_json(data: Any, path: Path) -> Imported:
             uuid = (
                 str(uuidlib.UUID(item["uuid"]))
                 if item.get("uuid")
-                else _derived_uuid("jrnl", when, text.strip())
+                else derived_uuid("jrnl", when, text.strip())
             )
             entries.append(
-                _entry(uuid, when, text, [str(t) for t in item.get("tags") or []], bool(item.get("starred")))
+                make_entry(
+                    uuid, when, text, [str(t) for t in item.get("tags") or []], bool(item.get("starred"))
+                )
             )
         except (KeyError, TypeError, ValueError):
             raise InvalidInput(
                 f"An entry in {path} doesn't look like jrnl's JSON.",
                 hint="Nothing was imported. Export again with: jrnl --format json",
             ) from None
-    return _collect(entries)
-
-
-# --- Day One --------------------------------------------------------------------------------------------
-
-
-def dayone(path: Path) -> Imported:
-    """A Day One JSON export, or the zip Day One exports it in (every journal file inside is read)."""
-    raw = _read(path)
-    documents: list[Any] = []
-    if raw[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                inside = 0
-                for info in archive.infolist():
-                    name = info.filename
-                    if name.lower().endswith(".json") and "/" not in name.strip("/"):
-                        inside += info.file_size
-                        if inside > MAX_FILE:  # what it says it unpacks to, checked before unpacking
-                            raise TooLarge(
-                                f"{path} unpacks to more than the {MAX_FILE // 1024 // 1024} MiB an import "
-                                "can take.",
-                                hint="Export fewer journals at a time.",
-                            )
-                        documents.append(_json(archive.read(name), Path(name)))
-        except zipfile.BadZipFile:
-            raise InvalidInput(
-                f"{path} isn't a zip file this can read.", hint="Export again from Day One."
-            ) from None
-    else:
-        documents.append(_json(raw, path))
-    entries: list[Entry | None] = []
-    for document in documents:
-        if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
-            raise InvalidInput(f"{path} isn't a Day One export.", hint='It should have an "entries" list.')
-        for item in document["entries"]:
-            entries.append(_dayone_entry(item, path))
-    return _collect(entries)
-
-
-def _dayone_entry(item: Any, path: Path) -> Entry | None:
-    try:
-        created = datetime.fromisoformat(str(item["creationDate"]).replace("Z", "+00:00"))
-        if created.tzinfo is None:
-            created = created.replace(tzinfo=timezone.utc)
-        zone = item.get("timeZone")
-        if zone:
-            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-            try:
-                created = created.astimezone(ZoneInfo(str(zone)))
-            except (ZoneInfoNotFoundError, ValueError):
-                created = created.astimezone()
-        else:
-            created = created.astimezone()
-        text = _DAYONE_MEDIA.sub("[photo]", str(item.get("text") or ""))
-        text = _DAYONE_ESCAPE.sub(r"\1", text)
-        raw_uuid = str(item.get("uuid") or "")
-        uuid = str(uuidlib.UUID(raw_uuid)) if raw_uuid else _derived_uuid("dayone", created, text.strip())
-        return _entry(
-            uuid, created, text, [str(t) for t in item.get("tags") or []], bool(item.get("starred"))
-        )
-    except (KeyError, TypeError, ValueError):
-        raise InvalidInput(
-            f"An entry in {path} doesn't look like Day One's export.",
-            hint="Nothing was imported. Export again from Day One as JSON.",
-        ) from None
+    return collect(entries)
 
 
 # --- recovery-journal's own JSON export --------------------------------------------------------------------
@@ -409,7 +444,7 @@ def _dayone_entry(item: Any, path: Path) -> Entry | None:
 
 def own_json(path: Path) -> Imported:
     """`recovery-journal export --format json`, read back exactly (UUIDs, revisions, stages, milestones)."""
-    data = _json(_read(path), path)
+    data = parse_json(read_bounded(path), path)
     if not isinstance(data, dict) or data.get("format") != "recovery-journal-export":
         raise InvalidInput(
             f"{path} isn't a recovery-journal JSON export.",

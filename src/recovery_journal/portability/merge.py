@@ -79,6 +79,14 @@ def _content(item: Entry | Revision) -> tuple[Any, ...]:
     return (item.date.isoformat(timespec="seconds"), item.title, item.text, tuple(item.tags), item.mood)
 
 
+def _same(item: Entry | Revision) -> tuple[Any, ...]:
+    """What makes two versions the same words: tags compare as a set (jrnl's txt and json order them apart).
+
+    _content, not this, names a kept version (_conflict_uuid), so those names stay as every device made them.
+    """
+    return (item.date.isoformat(timespec="seconds"), item.title, item.text, frozenset(item.tags), item.mood)
+
+
 def _as_entry(revision: Revision, entry_uuid: str) -> Entry:
     return Entry(
         id=0,
@@ -282,9 +290,9 @@ def _merge_entry(
 ) -> None:
     mine, my_revisions = found
     known_revision_uuids = {r.uuid for r in my_revisions}
-    my_history = {_content(r) for r in my_revisions}
+    my_history = {_same(r) for r in my_revisions}
     for revision in revisions:  # their history joins mine, once (the same words are never kept twice)
-        if revision.uuid not in known_revision_uuids and _content(revision) not in my_history:
+        if revision.uuid not in known_revision_uuids and _same(revision) not in my_history:
             _add_revision(
                 con,
                 cipher,
@@ -295,9 +303,10 @@ def _merge_entry(
                 revision.replaced,
             )
             known_revision_uuids.add(revision.uuid)
-            my_history.add(_content(revision))
+            my_history.add(_same(revision))
             report.revisions_added += 1
-    theirs, ours = _content(entry), _content(mine)
+    theirs, ours = _same(entry), _same(mine)
+    their_history = {_same(r) for r in revisions}
     updates: dict[str, object] = {}
     if (
         entry.stage is not None
@@ -310,13 +319,15 @@ def _merge_entry(
         updates["flags"] = (entry.tender or mine.tender, entry.starred or mine.starred)
     if theirs == ours or theirs in my_history:
         report.entries_unchanged += 1
-    elif ours in {_content(r) for r in revisions} or (prefer is not None and prefer(entry, mine)):
+    elif ours in their_history or (prefer is not None and prefer(entry, mine)):
         # They have my version in their history, so theirs is newer; or (sync) both changed it and theirs is
         # the one every device shows: mine joins the history either way.
-        if ours not in {_content(r) for r in revisions}:
+        if ours not in their_history:
             report.conflicts.append(mine.id)
         if ours not in my_history:  # usually their history, merged in above, already holds my version
-            _add_revision(con, cipher, mine.id, mine.uuid, _conflict_uuid(mine.uuid, ours), mine, now)
+            _add_revision(
+                con, cipher, mine.id, mine.uuid, _conflict_uuid(mine.uuid, _content(mine)), mine, now
+            )
         updates.update(
             date=entry.date,
             updated=entry.updated,
@@ -329,7 +340,7 @@ def _merge_entry(
             updates["stage"] = entry.stage  # None is filled in with a fresh guess when the journal next opens
         report.entries_updated += 1
     else:  # changed differently on both sides: keep mine current, keep theirs in the history
-        revision_uuid = _conflict_uuid(entry.uuid, theirs)
+        revision_uuid = _conflict_uuid(entry.uuid, _content(entry))
         if revision_uuid not in known_revision_uuids:
             _add_revision(con, cipher, mine.id, mine.uuid, revision_uuid, entry, entry.updated)
             report.revisions_added += 1

@@ -1,0 +1,309 @@
+"""Moving in and out: exports other tools read (jrnl, Obsidian, JSON Schema) and imports that keep everything.
+
+The jrnl files in fixtures/jrnl were written by jrnl 4.6 itself (fixtures/jrnl/README.md says how); the Day
+One export is built here from Day One's documented JSON export format.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from recovery_journal.errors import ExitCode
+from recovery_journal.portability import importers
+
+from .conftest import Cli, Ran
+
+JRNL = Path(__file__).parent / "fixtures" / "jrnl"
+SCHEMA = Path(importers.__file__).parent / "export.schema.json"
+
+
+def _filled(cli: Cli) -> None:
+    cli("write", "--title", "A boundary", "--tag", "moving", "--mood", "4", input="Said no, calmly. @calm")
+    cli("write", "--tag", "family", "--tag", "self-care", input="A quiet morning.\nCoffee by the window.")
+    cli("write", "--tender", input="The hardest night.")
+    assert cli("edit", "1", "--star").exit_code == 0
+    cli("milestone", "add", "First boundary held", "--kind", "boundary")
+
+
+# --- exports ---------------------------------------------------------------------------------------------
+
+
+def test_export_to_dash_writes_to_stdout_not_a_file_named_dash(
+    cli: Cli, initialised: Ran, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _filled(cli)
+    monkeypatch.chdir(tmp_path)
+    ran = cli("export", "--format", "txt", "-o", "-")
+    assert ran.exit_code == 0, ran.stderr
+    assert "Said no, calmly." in ran.stdout and not (tmp_path / "-").exists()
+
+
+def test_txt_export_keeps_tags_and_stars_in_jrnls_own_form(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    _filled(cli)
+    text = cli("export", "--format", "txt").stdout
+    first, second = text.split("\n\n")[:2]
+    assert first.splitlines()[0].endswith("] A boundary *"), "a star is jrnl's ' *' after the title"
+    assert first.splitlines()[-1] == "@moving", "a tag the words don't carry follows them as an @tag"
+    assert "@calm" in first and "@calm" not in first.splitlines()[-1], (
+        "a tag already in the words isn't doubled"
+    )
+    assert not second.splitlines()[0].endswith("*") and second.splitlines()[-1] == "@family @self-care"
+    source = tmp_path / "out.txt"
+    source.write_text(text)
+    back = [e for e, _ in importers.jrnl(source).incoming.entries]
+    assert [(set(e.tags), e.starred) for e in back] == [
+        ({"calm", "moving"}, True),
+        ({"family", "self-care"}, False),
+    ]
+
+
+def test_markdown_into_a_folder_writes_one_private_note_per_entry(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    _filled(cli)
+    folder = tmp_path / "notes"
+    ran = cli("export", "-o", f"{folder}/", "--include-tender")
+    assert ran.exit_code == 0, ran.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    names = sorted(p.name for p in folder.iterdir())
+    assert len(names) == 4 and "milestones.md" in names
+    assert all(stat.S_IMODE((folder / n).stat().st_mode) == 0o600 for n in names)
+    notes = [(folder / n).read_text() for n in names if n != "milestones.md"]
+    boundary = next(n for n in notes if "A boundary" in n)
+    matter, _, body = boundary.removeprefix("---\n").partition("\n---\n")
+    fields = dict(line.split(": ", 1) for line in matter.splitlines())
+    assert json.loads(fields["tags"]) == ["moving", "calm"] and fields["starred"] == "true"
+    assert fields["mood"] == "4" and json.loads(fields["title"]) == "A boundary"
+    assert json.loads(fields["stage"]) in ("recognition", "acceptance", "recovery")
+    assert "# A boundary" in body and "Said no, calmly. @calm" in body
+    tender = next(n for n in notes if "The hardest night." in n)
+    assert "tender: true" in tender and "starred: false" in tender
+    assert not list(tmp_path.glob(".notes.*")), "no temporary folder is left behind"
+
+
+def test_a_folder_export_leaves_tender_entries_out_and_never_mixes_with_other_files(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    _filled(cli)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    ran = cli("export", "-o", str(empty))
+    assert ran.exit_code == 0 and "left out" in ran.stderr
+    assert not any("hardest" in p.read_text() for p in empty.iterdir())
+    assert len(list(empty.glob("2*.md"))) == 2
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "mine.txt").write_text("mine")
+    refused = cli("export", "-o", str(busy), "--force")
+    assert refused.exit_code == ExitCode.ALREADY_EXISTS and "Traceback" not in refused.stderr
+    assert [p.name for p in busy.iterdir()] == ["mine.txt"]
+    assert cli("export", "--format", "json", "-o", f"{tmp_path / 'new'}/").exit_code == ExitCode.USAGE
+    assert cli("export", "-o", str(tmp_path / "one.md")).exit_code == 0
+    assert (tmp_path / "one.md").is_file(), "-o FILE stays one file"
+
+
+def test_json_export_matches_the_schema_that_ships_with_the_package(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    _filled(cli)
+    cli("edit", "2", input="A quiet morning, changed.")
+    cli("counter", "start", "no contact")
+    cli("stage", "set", "1", "recovery")
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    document = json.loads(cli("export", "--format", "json", "--include-tender").stdout)
+    assert not list(validator.iter_errors(document))
+    assert document["entries"][1]["revisions"] and document["counters"]
+    broken = {**document, "entries": [{**document["entries"][0], "mood": 11}]}
+    assert list(validator.iter_errors(broken)), "the schema can fail: a mood out of range is refused"
+    unknown = {**document, "surprise": 1}
+    assert list(validator.iter_errors(unknown))
+
+
+# --- imports from jrnl -------------------------------------------------------------------------------------
+
+
+def _fields(read: importers.Imported) -> list[tuple[object, ...]]:
+    return [
+        (e.date.strftime("%Y-%m-%d %H:%M"), e.text, frozenset(e.tags), e.starred)
+        for e, _ in read.incoming.entries
+    ]
+
+
+def test_jrnl_txt_json_and_md_exports_read_the_same_entries_field_by_field() -> None:
+    journal = _fields(importers.jrnl(JRNL / "jrnl-journal.txt"))
+    assert journal == _fields(importers.jrnl(JRNL / "jrnl-export.txt"))
+    assert journal == _fields(importers.jrnl(JRNL / "jrnl-export.json"))
+    assert [(d, t, g) for d, t, g, _ in journal] == [
+        (d, t, g) for d, t, g, _ in _fields(importers.jrnl(JRNL / "jrnl-export.md"))
+    ], "jrnl's markdown export keeps everything but the star"
+    assert journal[0] == (
+        "2024-03-01 09:00",
+        "Planning the move.\nI wrote down what I need @moving @family",
+        frozenset({"moving", "family"}),
+        False,
+    )
+    assert journal[1][3] and journal[2][1].endswith("Nothing happened, and that was good.")
+
+
+def test_the_same_jrnl_journal_as_txt_after_json_changes_nothing(cli: Cli, initialised: Ran) -> None:
+    first = cli("import", "jrnl", str(JRNL / "jrnl-export.json"), "--json")
+    assert json.loads(first.stdout)["entries_added"] == 3
+    again = json.loads(cli("import", "jrnl", str(JRNL / "jrnl-journal.txt"), "--json").stdout)
+    assert again["kind"] == "import", "an import reports itself as one"
+    assert (again["entries_added"], again["entries_updated"], again["conflicts"]) == (0, 0, [])
+    assert again["entries_unchanged"] == 3 and again["revisions_added"] == 0, "tag order isn't an edit"
+
+
+def test_a_day_first_jrnl_journal_lands_on_the_right_days(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    source = JRNL / "jrnl-dayfirst.txt"
+    days = [e.date.date().isoformat() for e, _ in importers.jrnl(source).incoming.entries]
+    assert days == ["2024-03-05", "2024-03-20"], "20/03 can only be day-first, so 05/03 is 5 March"
+    only_ambiguous = tmp_path / "journal.txt"
+    only_ambiguous.write_text("[05/03/2024 09:00] One.\nWords.\n\n[04/02/2024 10:00] Two.\nMore words.\n")
+    refused = cli("import", "jrnl", str(only_ambiguous))
+    assert refused.exit_code == ExitCode.INVALID_INPUT and "--dayfirst" in refused.stderr
+    assert "Words" not in refused.stderr and "Traceback" not in refused.stderr
+    listed = lambda: json.loads(cli("list", "--json").stdout)["entries"]  # noqa: E731
+    assert listed() == [], "nothing was imported"
+    ran = cli("import", "jrnl", str(only_ambiguous), "--dayfirst")
+    assert ran.exit_code == 0, ran.stderr
+    assert sorted(e["date"][:10] for e in listed()) == ["2024-02-04", "2024-03-05"]
+    month = importers.jrnl(only_ambiguous, dayfirst=False).incoming.entries
+    assert [e.date.date().isoformat() for e, _ in month] == ["2024-05-03", "2024-04-02"]
+
+
+def test_jrnls_own_config_says_how_its_dates_and_tags_read(tmp_path: Path) -> None:
+    folder = tmp_path / "jrnl-data"
+    folder.mkdir()
+    source = folder / "dayfirst.txt"
+    source.write_text("[05/03/2024 09:00] One.\nWords +calm #notatag.\n")
+    config = tmp_path / "jrnl.yaml"
+    config.write_text(
+        (JRNL / "jrnl-config.yaml").read_text().replace("JOURNAL_FOLDER", str(folder))
+        .replace("tagsymbols: '@'", "tagsymbols: '+'")
+    )  # fmt: skip
+    ((entry, _),) = importers.jrnl(source, config=config).incoming.entries
+    assert entry.date.date().isoformat() == "2024-03-05", "the journal's own timeformat is day-first"
+    assert entry.tags == ("calm",), "only jrnl's tag symbols make tags"
+    xdg = tmp_path / "xdg-config" / "jrnl"  # where the conftest's XDG_CONFIG_HOME points jrnl
+    xdg.mkdir(parents=True)
+    (xdg / "jrnl.yaml").write_text(config.read_text())
+    ((found, _),) = importers.jrnl(source).incoming.entries
+    assert found.date == entry.date, "jrnl's config is found where jrnl keeps it"
+
+
+def test_import_dry_run_works_before_a_journal_exists(cli: Cli, isolated: Path) -> None:
+    ran = cli("import", "jrnl", str(JRNL / "jrnl-journal.txt"), "--dry-run", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    report = json.loads(ran.stdout)
+    assert report["kind"] == "import" and report["dry_run"] and report["entries_added"] == 3
+    assert not isolated.exists() or not (isolated / "journal.db").exists()
+    said = cli("import", "jrnl", str(JRNL / "jrnl-journal.txt"), "--dry-run")
+    assert "Would add 3 entries" in said.stderr and "no journal" in said.stderr
+
+
+# --- imports from Day One ----------------------------------------------------------------------------------
+
+
+DAYONE_ENTRY = {
+    "uuid": "81F0F3CA693F484792F76359E9E2ACE8",
+    "creationDate": "2023-12-25T03:04:32Z",
+    "modifiedDate": "2023-12-26T08:00:00Z",
+    "timeZone": "Europe/London",
+    "text": "# Christmas on my own\\!\n\nIt was quiet, and mine.\n\n"
+    "![](dayone-moment://68D729369ED84A8B91B5D348E4592EFE)\n\n"
+    "![](dayone-moment:/audio/7A1B2C3D4E5F40718293A4B5C6D7E8F9)\n\n"
+    "![](dayone-moment:/video/0A1B2C3D4E5F40718293A4B5C6D7E8F9)\n\n"
+    "![](dayone-moment:/pdfAttachment/1A1B2C3D4E5F40718293A4B5C6D7E8F9)",
+    "richText": "{}",
+    "tags": ["Holidays", "self care"],
+    "starred": True,
+    "isPinned": False,
+    "creationDevice": "Phone",
+    "location": {
+        "placeName": "Hampstead Heath",
+        "localityName": "London",
+        "country": "United Kingdom",
+        "latitude": 51.5608,
+        "longitude": -0.1629,
+    },
+    "weather": {"conditionsDescription": "Light Rain", "temperatureCelsius": 6.4},
+    "photos": [{"identifier": "68D729369ED84A8B91B5D348E4592EFE", "md5": "a" * 32, "type": "jpeg"}],
+    "audios": [{"identifier": "7A1B2C3D4E5F40718293A4B5C6D7E8F9", "md5": "b" * 32, "type": "m4a"}],
+    "videos": [{"identifier": "0A1B2C3D4E5F40718293A4B5C6D7E8F9", "md5": "c" * 32, "type": "mov"}],
+    "pdfAttachments": [{"identifier": "1A1B2C3D4E5F40718293A4B5C6D7E8F9", "md5": "d" * 32, "type": "pdf"}],
+    "userActivity": {"stepCount": 4000},
+}
+
+
+def _dayone_zip(tmp_path: Path) -> Path:
+    archive = tmp_path / "Day One Export.zip"
+    plain = {
+        "uuid": "12F0F3CA693F484792F76359E9E2ACE8",
+        "creationDate": "2024-01-02T10:00:00Z",
+        "text": "Hi.",
+    }
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(
+            "Recovery.json", json.dumps({"metadata": {"version": "1.0"}, "entries": [DAYONE_ENTRY, plain]})
+        )
+        z.writestr("photos/" + "a" * 32 + ".jpeg", b"\xff\xd8")
+        z.writestr("audios/" + "b" * 32 + ".m4a", b"\x00")
+    return archive
+
+
+def test_day_one_keeps_every_field_it_can_and_says_what_it_left(tmp_path: Path) -> None:
+    from recovery_journal.portability import dayone
+
+    read = dayone.read(_dayone_zip(tmp_path))
+    entry = read.incoming.entries[0][0]
+    assert entry.title == "Christmas on my own!", "a first-line # heading is the title"
+    assert entry.date.isoformat() == "2023-12-25T03:04:32+00:00"
+    assert entry.updated.isoformat() == "2023-12-26T08:00:00+00:00", "modifiedDate is kept"
+    assert entry.tags == ("holidays", "self-care", "recovery"), "the journal's name is a tag"
+    assert entry.starred
+    for said in ("[photo]", "[audio recording]", "[video]", "[PDF]"):
+        assert said in entry.text
+    assert entry.text.startswith("It was quiet, and mine.")
+    assert "Location: Hampstead Heath, London, United Kingdom (51.56080, -0.16290)" in entry.text
+    assert entry.text.endswith("Weather: Light Rain, 6 °C")
+    assert read.carried is not None
+    report = read.carried.to_json()
+    fields = report["fields"]
+    assert fields["modifiedDate"]["carried"] == 1 and fields["location"]["adapted"] == 1
+    assert fields["tags"]["adapted"] == 1 and fields["title"]["adapted"] == 1
+    assert fields["photos"]["left_out"] == 1 and fields["userActivity"]["left_out"] == 1
+    assert "richText" not in fields and "creationDevice" not in fields
+    (attached,) = report["attachments_left_out"]
+    assert attached["uuid"] == "81f0f3ca-693f-4847-92f7-6359e9e2ace8"
+    assert {k: attached[k] for k in ("photos", "audios", "videos", "pdfAttachments")} == dict.fromkeys(
+        ("photos", "audios", "videos", "pdfAttachments"), 1
+    )
+
+
+def test_day_one_import_summary_names_what_was_carried_and_left(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    archive = _dayone_zip(tmp_path)
+    ran = cli("import", "dayone", str(archive))
+    assert ran.exit_code == 0, ran.stderr
+    assert "Added 2 entries" in ran.stderr and "modifiedDate" not in ran.stderr
+    assert "locations as a line at the end of the words" in ran.stderr
+    assert "1 photo, 1 audio recording, 1 video and 1 PDF" in ran.stderr and str(archive) in ran.stderr
+    assert "It was quiet" not in ran.stderr, "the summary never quotes the words"
+    again = json.loads(cli("import", "dayone", str(archive), "--json").stdout)
+    assert again["kind"] == "import" and again["entries_unchanged"] == 2
+    assert again["carried"]["fields"]["weather"]["adapted"] == 1
+    assert again["carried"]["attachments_left_out"][0]["photos"] == 1
+    shown = cli("show", "1").stdout
+    assert "Christmas on my own!" in shown and "Hampstead Heath" in shown
