@@ -51,7 +51,7 @@ class SyncState:
     seq: int = 0
     applied: dict[str, Applied] = field(default_factory=dict)
     published: dict[str, Published] = field(default_factory=dict)
-    others: dict[str, str] = field(default_factory=dict)
+    registers: dict[str, tuple[str, str]] = field(default_factory=dict)  # registers.py
     tombstones: dict[str, list[str]] = field(default_factory=dict)
     synced: str | None = None
 
@@ -63,7 +63,7 @@ class SyncState:
             "seq": self.seq,
             "applied": {d: {"upto": a.upto, "also": sorted(a.also)} for d, a in self.applied.items()},
             "published": {u: {"f": p.fingerprint, "v": p.versions} for u, p in self.published.items()},
-            "others": self.others,
+            "registers": {k: list(v) for k, v in self.registers.items()},
             "tombstones": self.tombstones,
             "synced": self.synced,
         }
@@ -81,7 +81,7 @@ class SyncState:
             published={
                 str(u): Published(str(p["f"]), [str(v) for v in p["v"]]) for u, p in raw["published"].items()
             },
-            others={str(k): str(v) for k, v in raw["others"].items()},
+            registers={str(k): (str(v[0]), str(v[1])) for k, v in raw.get("registers", {}).items()},
             tombstones={str(u): [str(v) for v in k] for u, k in raw["tombstones"].items()},
             synced=raw.get("synced"),
         )
