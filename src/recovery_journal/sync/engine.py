@@ -6,6 +6,7 @@ file is one transaction, and the sync state changes in the same transaction as t
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -135,7 +136,13 @@ def leave(journal: Journal) -> str:
 
 def run(journal: Journal) -> SyncReport:
     """Take in the other devices' new change files, then write this device's own changes."""
-    found = _ensure(journal)
+    first = _ensure(journal)
+    with folder.exclusive(Path(first.folder) / first.device, journal.settings.lock_timeout):
+        return _run(journal)
+
+
+def _run(journal: Journal) -> SyncReport:
+    found = _ensure(journal)  # read again under the lock: another sync may have just finished
     where = Path(found.folder)
     report = SyncReport(folder=where, device=found.device)
     cipher = changes.sync_cipher(journal.keys.data_key)
@@ -161,6 +168,8 @@ def _take_in(
     """
     own = listing.device == found.device
     applied = found.applied.setdefault(listing.device, Applied()) if not own else None
+    if applied is not None:
+        _late_copies(journal, found, cipher, listing, applied, report, remote)
     for seq in sorted(listing.changes):
         if (own and seq <= found.seq) or (applied is not None and applied.has(seq)):
             continue
@@ -188,6 +197,43 @@ def _take_in(
                 )
 
 
+def _late_copies(
+    journal: Journal,
+    found: SyncState,
+    cipher: Any,
+    listing: folder.Listing,
+    applied: Applied,
+    report: SyncReport,
+    remote: dict[str, tuple[Any, ...]],
+) -> None:
+    """A "conflicted copy" of a number already applied: applied too if it differs and authenticates.
+
+    Merging is idempotent, so applying it adds only what it holds that the journal doesn't. A copy the same
+    as what was applied, or one that doesn't authenticate, is remembered (by a digest) and left alone.
+    """
+    for seq, paths in sorted(listing.copies.items()):
+        if not applied.has(seq):
+            continue  # taken with its number below
+        for path in paths:
+            data = folder.read(path)
+            if data is None:
+                continue
+            digest = hashlib.sha256(data).hexdigest()[:32]
+            if digest in found.copies or data == folder.read(listing.changes.get(seq, path)):
+                continue
+            try:
+                change = changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data)
+            except changes.Unreadable:
+                found.copies.append(digest)  # not a real copy of that file: nothing to take from it
+                continue
+            try:
+                _apply(journal, found, change, report, remote, seq=seq, own=False, copy=digest)
+            except portable.BadRecord as why:
+                report.skipped.append(
+                    Skipped(listing.device, path.name, f"a record in it doesn't fit ({why})")
+                )
+
+
 def _state_of(entry: Entry, revisions: list[Revision]) -> tuple[Any, ...]:
     return (version_digest(entry), tuple(versions(entry, revisions)), entry.tender, entry.starred)
 
@@ -210,6 +256,7 @@ def _apply(
     *,
     seq: int,
     own: bool,
+    copy: str | None = None,
 ) -> None:
     incoming = portable.collect(change.records, expect_end=False)
     kept = []
@@ -224,9 +271,13 @@ def _apply(
     now = journal.now()
     before = (dict(found.registers), dict(found.tombstones), dict(found.published))
     try:
+        if copy is not None:
+            found.copies.append(copy)  # saved with the rest in the file's transaction
         taken, result, removed = _apply_one(journal, found, change, incoming, shared, now, seq=seq, own=own)
     except BaseException:  # the transaction was rolled back: so is what this device remembers
         found.registers, found.tombstones, found.published = before
+        if copy is not None:
+            found.copies.remove(copy)
         raise
     report.files_applied += 1
     report.entries_added += result.entries_added

@@ -53,6 +53,7 @@ class SyncState:
     published: dict[str, Published] = field(default_factory=dict)
     registers: dict[str, tuple[str, str]] = field(default_factory=dict)  # registers.py
     tombstones: dict[str, list[str]] = field(default_factory=dict)
+    copies: list[str] = field(default_factory=list)  # digests of late "conflicted copies" already handled
     synced: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -65,6 +66,7 @@ class SyncState:
             "published": {u: {"f": p.fingerprint, "v": p.versions} for u, p in self.published.items()},
             "registers": {k: list(v) for k, v in self.registers.items()},
             "tombstones": self.tombstones,
+            "copies": self.copies,
             "synced": self.synced,
         }
 
@@ -83,6 +85,7 @@ class SyncState:
             },
             registers={str(k): (str(v[0]), str(v[1])) for k, v in raw.get("registers", {}).items()},
             tombstones={str(u): [str(v) for v in k] for u, k in raw["tombstones"].items()},
+            copies=[str(c) for c in raw.get("copies", [])],
             synced=raw.get("synced"),
         )
 
