@@ -178,3 +178,143 @@ def test_key_rotation_is_refused_while_syncing(devices: list[Journal]) -> None:
 
 def laptop_device(journal: Journal) -> str:
     return engine.status(journal).device
+
+
+def test_a_second_sync_at_once_waits_for_the_first(devices: list[Journal]) -> None:
+    import threading
+    import time
+
+    from recovery_journal.sync import folder as sync_folder
+
+    laptop, desktop, _tablet = devices
+    desktop.write("Written while the laptop was syncing.")
+    engine.run(desktop)
+    state = engine._ensure(laptop)
+    held = threading.Event()
+
+    def first_sync() -> None:
+        with sync_folder.exclusive(Path(state.folder) / state.device, 5):
+            held.set()
+            time.sleep(0.5)
+
+    other = threading.Thread(target=first_sync)
+    other.start()
+    held.wait()
+    report = engine.run(laptop)  # waits for the lock, then syncs as usual
+    other.join()
+    assert report.entries_added == 1
+
+
+def test_a_sync_that_can_t_get_the_lock_says_so_calmly(devices: list[Journal]) -> None:
+    from recovery_journal.errors import Locked
+    from recovery_journal.sync import folder as sync_folder
+
+    laptop = devices[0]
+    state = engine._ensure(laptop)
+    laptop.write("Not yet sent.")
+    with sync_folder.exclusive(Path(state.folder) / state.device, 5), pytest.raises(Locked) as caught:
+        engine.run(laptop)  # the test settings wait 2 seconds
+    assert "already running" in caught.value.message
+    assert engine._ensure(laptop).seq == state.seq  # nothing was written
+    assert engine.run(laptop).written == state.seq + 1
+
+
+def test_a_conflicted_copy_arriving_after_its_number_was_applied_is_taken_too(devices: list[Journal]) -> None:
+    from recovery_journal.portability import portable
+    from recovery_journal.sync import changes
+
+    laptop, desktop, _tablet = devices
+    state = engine._ensure(laptop)
+    engine.run(desktop)  # the laptop's file 1 is applied there
+    other = laptop.write("Only in a conflicted copy of file 1.")
+    entry, revisions = laptop.history(other.id)
+    cipher = changes.sync_cipher(laptop.keys.data_key)
+    copy = changes.seal_change(
+        cipher,
+        laptop.keys.journal_id,
+        changes.Change(state.device, 1, [portable.entry_record(entry, revisions)]),
+    )
+    device_folder = Path(state.folder) / state.device
+    (device_folder / "1 (conflicted copy 2026-01-02).rjsync").write_bytes(copy)
+    (device_folder / "1.sync-conflict-20260102-1.rjsync").write_bytes(b"RJSYNC\x01not a real copy")
+    (device_folder / "1.sync-conflict-20260102-2.rjsync").write_bytes(
+        (device_folder / "1.rjsync").read_bytes()
+    )
+    report = engine.run(desktop)
+    assert report.entries_added == 1 and report.skipped == []
+    assert other.uuid in contents(desktop)
+    again = engine.run(desktop)
+    assert again.files_applied == 0 and again.entries_added == 0
+
+
+def test_restoring_a_backup_after_syncing_loses_and_doubles_nothing(
+    devices: list[Journal], tmp_path: Path
+) -> None:
+    from recovery_journal.portability import backup
+    from recovery_journal.sealing import crypto
+
+    laptop, desktop, _tablet = devices
+    early = laptop.write("In the backup, then edited.")
+    laptop.write("In the backup, unchanged.")
+    sync_all(devices)
+    made = tmp_path / "before.rjbackup"
+    backup.create(laptop, made, PASSPHRASE, crypto.TESTONLY_WEAK_ARGON2)
+    desktop.edit(
+        {e.uuid: e.id for e in desktop.entries().entries}[early.uuid], EntryChanges(text="Edited later.")
+    )
+    desktop.write("After the backup.")
+    sync_all(devices)
+    backup.merge(laptop, backup.read(made, PASSPHRASE))  # put back on the laptop, over what sync brought
+    sync_all(devices)
+    # A new device joins and restores the same backup into its journal, as docs/sync.md says to.
+    found = joining.find_keys(Path(engine._ensure(laptop).folder), passphrase=PASSPHRASE)
+    where = Path(engine._ensure(laptop).folder)
+    phone, _ = joining.join(Settings.from_env(tmp_path / "phone"), where, found, PASSPHRASE)
+    try:
+        backup.merge(phone, backup.read(made, PASSPHRASE))
+        everyone = [*devices, phone]
+        sync_all(everyone)
+        seen = [contents(j) for j in everyone]
+        assert seen[0] == seen[1] == seen[2] == seen[3]
+        for journal in everyone:
+            uuids = [e.uuid for e in journal.entries().entries]
+            assert len(uuids) == len(set(uuids)) == 4  # one before sync, two in the backup, one after
+        current = {text for text, _ in seen[0].values()}
+        assert {"Edited later.", "In the backup, unchanged.", "After the backup."} <= current
+        assert "In the backup, then edited." in seen[0][early.uuid][1]  # kept in its history
+    finally:
+        phone.close()
+
+
+def test_a_join_that_stops_halfway_is_completed_by_the_next_sync(
+    devices: list[Journal], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, desktop, _tablet = devices
+    laptop.write("Second file from the laptop.")
+    engine.run(laptop)
+    desktop.write("From the desktop.")
+    engine.run(desktop)
+    where = Path(engine._ensure(laptop).folder)
+    applied = []
+    real = engine._apply_one
+
+    def stops_after_one(*args: object, **kwargs: object) -> object:
+        if applied:
+            raise KeyboardInterrupt  # the person closed the laptop lid
+        applied.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "_apply_one", stops_after_one)
+    home = Settings.from_env(tmp_path / "phone")
+    with pytest.raises(KeyboardInterrupt):
+        joining.join(home, where, joining.find_keys(where, passphrase=PASSPHRASE), PASSPHRASE)
+    monkeypatch.setattr(engine, "_apply_one", real)
+    phone = Journal.unlock(home, PASSPHRASE)
+    try:
+        assert len(phone.entries().entries) == 1  # the first file, whole
+        engine.run(phone)
+        engine.run(laptop)
+        assert contents(phone) == contents(laptop)
+        assert len(contents(phone)) == 3
+    finally:
+        phone.close()

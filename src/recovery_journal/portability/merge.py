@@ -227,11 +227,14 @@ def merge_into(
     now: datetime,
     progress: Progress | None = None,
     prefer: Prefer | None = None,
+    keep_marks: bool = False,
 ) -> MergeReport:
     """Merge records into an existing journal by UUID. Never deletes; idempotent.
 
     Where both sides changed an entry differently, both versions are kept and this journal's stays current,
-    unless `prefer` (sync: the same choice on every device) says theirs should be.
+    unless `prefer` (sync: the same choice on every device) says theirs should be. An entry marked tender or
+    starred on either side stays marked, unless `keep_marks` (sync, which decides marks itself) leaves this
+    journal's marks of an entry it has as they are.
     """
     report = MergeReport()
     # This journal's entries are known by UUID; only those an incoming entry matches are opened, a batch at
@@ -251,7 +254,7 @@ def merge_into(
                 report.entries_added += 1
                 report.revisions_added += len(revisions)
                 continue
-            _merge_entry(con, cipher, found, entry, revisions, now, report, prefer)
+            _merge_entry(con, cipher, found, entry, revisions, now, report, prefer, keep_marks)
     _told(progress, total, total)
     known_milestones = {m.uuid: m for m in _all_milestones(con, cipher)}
     for milestone in incoming.milestones:
@@ -287,6 +290,7 @@ def _merge_entry(
     now: datetime,
     report: MergeReport,
     prefer: Prefer | None = None,
+    keep_marks: bool = False,
 ) -> None:
     mine, my_revisions = found
     known_revision_uuids = {r.uuid for r in my_revisions}
@@ -315,7 +319,10 @@ def _merge_entry(
     ):
         updates["stage"] = entry.stage
         report.stages_taken += 1
-    if (entry.tender or mine.tender, entry.starred or mine.starred) != (mine.tender, mine.starred):
+    if not keep_marks and (entry.tender or mine.tender, entry.starred or mine.starred) != (
+        mine.tender,
+        mine.starred,
+    ):
         updates["flags"] = (entry.tender or mine.tender, entry.starred or mine.starred)
     if theirs == ours or theirs in my_history:
         report.entries_unchanged += 1

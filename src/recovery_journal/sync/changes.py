@@ -50,6 +50,7 @@ class Change:
     seq: int
     records: list[dict[str, Any]] = field(default_factory=list)
     tombstones: dict[str, list[str]] = field(default_factory=dict)  # entry uuid -> version digests known
+    registers: list[dict[str, Any]] = field(default_factory=list)  # latest wins: registers.py
 
 
 def seal_change(cipher: crypto.FieldCipher, journal_id: str, change: Change) -> bytes:
@@ -60,6 +61,7 @@ def seal_change(cipher: crypto.FieldCipher, journal_id: str, change: Change) -> 
         "seq": change.seq,
         "records": change.records,
         "tombstones": [{"uuid": u, "known": sorted(k)} for u, k in sorted(change.tombstones.items())],
+        "registers": change.registers,
     }
     packed = zlib.compress(json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8"), 6)
     sealed = cipher.seal(packed, change_ad(journal_id, change.device, change.seq))
@@ -89,14 +91,15 @@ def open_change(cipher: crypto.FieldCipher, journal_id: str, device: str, seq: i
     if document.get("device") != device or document.get("seq") != seq:
         raise Unreadable("it names another device or number than its own")
     records, stones = document.get("records"), document.get("tombstones")
-    if not isinstance(records, list) or not isinstance(stones, list):
+    registers = document.get("registers", [])
+    if not isinstance(records, list) or not isinstance(stones, list) or not isinstance(registers, list):
         raise Unreadable("its contents have the wrong shape")
     tombstones: dict[str, list[str]] = {}
     for stone in stones:
         if not isinstance(stone, dict) or not isinstance(stone.get("known"), list):
             raise Unreadable("a deletion in it has the wrong shape")
         tombstones[str(stone.get("uuid"))] = [str(k) for k in stone["known"]]
-    return Change(device=device, seq=seq, records=records, tombstones=tombstones)
+    return Change(device=device, seq=seq, records=records, tombstones=tombstones, registers=registers)
 
 
 def _inflate(packed: bytes) -> Any:

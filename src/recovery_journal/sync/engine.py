@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +17,8 @@ from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
 from ..journal.service import Journal
 from ..portability import merge, portable
 from ..sealing import codec
-from ..sealing.crypto import canonical_json
 from ..storage import queries
-from . import changes, folder
+from . import changes, folder, registers
 from .state import Applied, Published, SyncState, fingerprints, load, save, version_digest, versions
 
 
@@ -41,7 +40,7 @@ class SyncReport:
     entries_updated: int = 0
     entries_removed: int = 0
     conflicts: int = 0
-    others_added: int = 0  # milestones and counters
+    others_changed: int = 0  # milestones, counters, the safety plan, the gentle check, marks
     written: int | None = None  # the number of the change file this sync wrote
     entries_sent: int = 0
     deletions_sent: int = 0
@@ -137,7 +136,13 @@ def leave(journal: Journal) -> str:
 
 def run(journal: Journal) -> SyncReport:
     """Take in the other devices' new change files, then write this device's own changes."""
-    found = _ensure(journal)
+    first = _ensure(journal)
+    with folder.exclusive(Path(first.folder) / first.device, journal.settings.lock_timeout):
+        return _run(journal)
+
+
+def _run(journal: Journal) -> SyncReport:
+    found = _ensure(journal)  # read again under the lock: another sync may have just finished
     where = Path(found.folder)
     report = SyncReport(folder=where, device=found.device)
     cipher = changes.sync_cipher(journal.keys.data_key)
@@ -163,6 +168,8 @@ def _take_in(
     """
     own = listing.device == found.device
     applied = found.applied.setdefault(listing.device, Applied()) if not own else None
+    if applied is not None:
+        _late_copies(journal, found, cipher, listing, applied, report, remote)
     for seq in sorted(listing.changes):
         if (own and seq <= found.seq) or (applied is not None and applied.has(seq)):
             continue
@@ -190,6 +197,43 @@ def _take_in(
                 )
 
 
+def _late_copies(
+    journal: Journal,
+    found: SyncState,
+    cipher: Any,
+    listing: folder.Listing,
+    applied: Applied,
+    report: SyncReport,
+    remote: dict[str, tuple[Any, ...]],
+) -> None:
+    """A "conflicted copy" of a number already applied: applied too if it differs and authenticates.
+
+    Merging is idempotent, so applying it adds only what it holds that the journal doesn't. A copy the same
+    as what was applied, or one that doesn't authenticate, is remembered (by a digest) and left alone.
+    """
+    for seq, paths in sorted(listing.copies.items()):
+        if not applied.has(seq):
+            continue  # taken with its number below
+        for path in paths:
+            data = folder.read(path)
+            if data is None:
+                continue
+            digest = hashlib.sha256(data).hexdigest()[:32]
+            if digest in found.copies or data == folder.read(listing.changes.get(seq, path)):
+                continue
+            try:
+                change = changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data)
+            except changes.Unreadable:
+                found.copies.append(digest)  # not a real copy of that file: nothing to take from it
+                continue
+            try:
+                _apply(journal, found, change, report, remote, seq=seq, own=False, copy=digest)
+            except portable.BadRecord as why:
+                report.skipped.append(
+                    Skipped(listing.device, path.name, f"a record in it doesn't fit ({why})")
+                )
+
+
 def _state_of(entry: Entry, revisions: list[Revision]) -> tuple[Any, ...]:
     return (version_digest(entry), tuple(versions(entry, revisions)), entry.tender, entry.starred)
 
@@ -212,6 +256,7 @@ def _apply(
     *,
     seq: int,
     own: bool,
+    copy: str | None = None,
 ) -> None:
     incoming = portable.collect(change.records, expect_end=False)
     kept = []
@@ -222,27 +267,63 @@ def _apply(
             continue  # deleted here (or by another device) at this very version: it stays deleted
         kept.append((entry, revisions))
     incoming.entries = kept
-    with journal.store.write() as con:
-        result = merge.merge_into(
-            con, journal.cipher, incoming, journal.stages.guess, journal.now(), prefer=_prefer
-        )
-        removed = _remove(journal, found, change.tombstones)
-        if result.changed or removed:
-            journal.stages.rebuild_personal()
-        for record in change.records:
-            if record.get("type") in ("milestone", "counter", "safety_plan"):
-                found.others[_other_key(record)] = _digest(record)
-        if own:
-            found.seq = max(found.seq, seq)
-        else:
-            found.applied.setdefault(change.device, Applied()).add(seq)
-        save(con, journal.cipher, journal.keys.journal_id, found)
+    shared = [registers.Register.from_json(raw) for raw in change.registers]
+    now = journal.now()
+    before = (dict(found.registers), dict(found.tombstones), dict(found.published))
+    try:
+        if copy is not None:
+            found.copies.append(copy)  # saved with the rest in the file's transaction
+        taken, result, removed = _apply_one(journal, found, change, incoming, shared, now, seq=seq, own=own)
+    except BaseException:  # the transaction was rolled back: so is what this device remembers
+        found.registers, found.tombstones, found.published = before
+        if copy is not None:
+            found.copies.remove(copy)
+        raise
     report.files_applied += 1
     report.entries_added += result.entries_added
     report.entries_updated += result.entries_updated
     report.conflicts += len(result.conflicts)
     report.entries_removed += removed
-    report.others_added += result.milestones_added + result.counters_added
+    report.others_changed += result.milestones_added + result.counters_added + taken
+
+
+def _apply_one(
+    journal: Journal,
+    found: SyncState,
+    change: changes.Change,
+    incoming: portable.Incoming,
+    shared: list[registers.Register],
+    now: datetime,
+    *,
+    seq: int,
+    own: bool,
+) -> tuple[int, merge.MergeReport, int]:
+    """One change file in one transaction: entries, deletions, shared values, and the state that notes it."""
+    with journal.store.write() as con:
+        _note_new_marks(con, found, incoming.entries)
+        result = merge.merge_into(
+            con, journal.cipher, incoming, journal.stages.guess, now, prefer=_prefer, keep_marks=True
+        )
+        removed = _remove(journal, found, change.tombstones)
+        taken = sum(registers.apply(con, journal.cipher, r, found.registers, now) for r in shared)
+        if result.changed or removed:
+            journal.stages.rebuild_personal()
+        if own:
+            found.seq = max(found.seq, seq)
+        else:
+            found.applied.setdefault(change.device, Applied()).add(seq)
+        save(con, journal.cipher, journal.keys.journal_id, found)
+    return taken, result, removed
+
+
+def _note_new_marks(con: Any, found: SyncState, incoming: Any) -> None:
+    """An entry arriving marked was marked elsewhere, not here: its marks are known, never sent as new."""
+    marked = [e for e, _ in incoming if e.tender or e.starred]
+    for entry in marked:
+        key = registers.MARKS + entry.uuid
+        here = con.execute("SELECT 1 FROM entries WHERE uuid = ?", (entry.uuid,)).fetchone()
+        if key not in found.registers and here is None:
+            found.registers[key] = (registers.digest(registers.marks_value(entry.tender, entry.starred)), "")
 
 
 def _remove(journal: Journal, found: SyncState, tombstones: dict[str, list[str]]) -> int:
@@ -267,15 +348,6 @@ def _remove(journal: Journal, found: SyncState, tombstones: dict[str, list[str]]
     return removed
 
 
-def _other_key(record: dict[str, Any]) -> str:
-    return "plan" if record["type"] == "safety_plan" else f"{record['type']}:{record['uuid']}"
-
-
-def _digest(record: dict[str, Any]) -> str:
-    plain = {k: v for k, v in record.items() if k != "id"}  # entry numbers differ from device to device
-    return hashlib.sha256(canonical_json(plain).encode("utf-8")).hexdigest()[:16]
-
-
 def _send(
     journal: Journal,
     found: SyncState,
@@ -287,6 +359,7 @@ def _send(
     with journal.store.read() as con:
         now_prints = fingerprints(con)
     records: list[dict[str, Any]] = []
+    marks: dict[str, Any] = {}
     published: dict[str, Published] = {}
     for entry_uuid, (entry_id, print_) in sorted(now_prints.items(), key=lambda kv: kv[1][0]):
         before = found.published.get(entry_uuid)
@@ -298,17 +371,23 @@ def _send(
             report.not_sent.append(entry_id)
             continue
         published[entry_uuid] = Published(print_, versions(entry, revisions))
+        marks[registers.MARKS + entry_uuid] = registers.marks_value(entry.tender, entry.starred)
         if remote.get(entry_uuid) != _state_of(entry, revisions):
             records.append(portable.entry_record(entry, revisions))
     tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
-    others = _other_records(journal)
-    changed_others = [r for r in others if found.others.get(_other_key(r)) != _digest(r)]
-    records += changed_others
-    report.entries_sent = sum(1 for r in records if r["type"] == "entry")
+    now = journal.now()
+    with journal.store.read() as con:
+        values = registers.journal_values(con, journal.cipher)
+    known = dict(found.registers)
+    for entry_uuid in tombstones:
+        known.pop(registers.MARKS + entry_uuid, None)
+    shared = registers.changed_here({**values, **marks}, known, now)
+    shared += registers.deleted_here(values, known, now)
+    report.entries_sent = len(records)
     report.deletions_sent = len(tombstones)
-    if records or tombstones:
+    if records or tombstones or shared:
         seq = found.seq + 1
-        change = changes.Change(found.device, seq, records, tombstones)
+        change = changes.Change(found.device, seq, records, tombstones, [r.to_json() for r in shared])
         target = Path(found.folder) / found.device / folder.change_name(seq)
         folder.publish(target, changes.seal_change(cipher, journal.keys.journal_id, change), replace=False)
         found.seq = seq
@@ -319,21 +398,11 @@ def _send(
         found.tombstones[entry_uuid] = sorted(
             set(tombstones[entry_uuid]) | set(found.tombstones.get(entry_uuid, []))
         )
-    for record in changed_others:
-        found.others[_other_key(record)] = _digest(record)
+    found.registers = known
     found.synced = journal.now().isoformat(timespec="seconds")
     _write_manifest(journal, found, cipher)
     with journal.store.write() as con:
         save(con, journal.cipher, journal.keys.journal_id, found)
-
-
-def _other_records(journal: Journal) -> list[dict[str, Any]]:
-    found = [portable.milestone_record(m) for m in journal.milestones.all()]
-    found += [portable.counter_record(c) for c in journal.counters.all()]
-    plan = journal.care.plan()
-    if plan is not None:
-        found.append({"type": "safety_plan", "plan": plan.to_json()})
-    return found
 
 
 def _write_manifest(journal: Journal, found: SyncState, cipher: Any) -> None:

@@ -11,14 +11,17 @@ import errno
 import os
 import re
 import secrets
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import NotFound
+from ..errors import Locked, NotFound
 from ..storage.files import fsync_folder, os_error, write_all
 
 SUFFIX = ".rjsync"
 MANIFEST = "manifest" + SUFFIX
+LOCK = ".lock"  # a dot-name: never read as a sync file, and harmless if a sync tool carries it
 _DEVICE = re.compile(r"^[0-9a-f]{16}$")
 _CHANGE = re.compile(r"^([1-9][0-9]{0,17})\.rjsync$")
 _COPY = re.compile(
@@ -128,3 +131,45 @@ def _link(tmp: Path, path: Path) -> None:
         tmp.replace(path)
         return
     tmp.unlink()
+
+
+@contextlib.contextmanager
+def exclusive(device_folder: Path, timeout: float) -> Iterator[None]:
+    """Hold this device's sync lock: a second sync of the same journal waits up to `timeout` seconds for it.
+
+    Two syncs at once would both write the next change file; the second would find the number taken.
+    """
+    try:
+        import fcntl
+    except ImportError:  # no advisory locks here (Windows): one sync at a time is left to the person
+        yield
+        return
+    try:
+        device_folder.mkdir(mode=0o700, exist_ok=True)  # never the sync folder itself: a missing drive
+        fd = os.open(device_folder / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    except FileNotFoundError:
+        raise NotFound(
+            f"The sync folder {device_folder.parent} isn't there.",
+            hint="If it's on a drive or a mount, connect it; nothing was changed.",
+        ) from None
+    except OSError as exc:
+        raise os_error(exc, device_folder) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Locked(
+                        "A sync of this journal is already running, so this one didn't start.",
+                        hint="Let it finish; running `recovery-journal sync` again after it is fine. "
+                        "Nothing was changed.",
+                    ) from None
+                time.sleep(0.05)
+            except OSError:  # a disk without locks (some network mounts): go on as before
+                break
+        yield
+    finally:
+        os.close(fd)

@@ -51,8 +51,9 @@ class SyncState:
     seq: int = 0
     applied: dict[str, Applied] = field(default_factory=dict)
     published: dict[str, Published] = field(default_factory=dict)
-    others: dict[str, str] = field(default_factory=dict)
+    registers: dict[str, tuple[str, str]] = field(default_factory=dict)  # registers.py
     tombstones: dict[str, list[str]] = field(default_factory=dict)
+    copies: list[str] = field(default_factory=list)  # digests of late "conflicted copies" already handled
     synced: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -63,8 +64,9 @@ class SyncState:
             "seq": self.seq,
             "applied": {d: {"upto": a.upto, "also": sorted(a.also)} for d, a in self.applied.items()},
             "published": {u: {"f": p.fingerprint, "v": p.versions} for u, p in self.published.items()},
-            "others": self.others,
+            "registers": {k: list(v) for k, v in self.registers.items()},
             "tombstones": self.tombstones,
+            "copies": self.copies,
             "synced": self.synced,
         }
 
@@ -81,8 +83,9 @@ class SyncState:
             published={
                 str(u): Published(str(p["f"]), [str(v) for v in p["v"]]) for u, p in raw["published"].items()
             },
-            others={str(k): str(v) for k, v in raw["others"].items()},
+            registers={str(k): (str(v[0]), str(v[1])) for k, v in raw.get("registers", {}).items()},
             tombstones={str(u): [str(v) for v in k] for u, k in raw["tombstones"].items()},
+            copies=[str(c) for c in raw.get("copies", [])],
             synced=raw.get("synced"),
         )
 

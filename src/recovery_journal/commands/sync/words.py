@@ -17,7 +17,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
         "entries_updated": report.entries_updated,
         "entries_removed": report.entries_removed,
         "conflicts": report.conflicts,
-        "milestones_and_counters_added": report.others_added,
+        "other_changes": report.others_changed,
         "written": report.written,
         "entries_sent": report.entries_sent,
         "deletions_sent": report.deletions_sent,
@@ -32,7 +32,7 @@ def report_lines(report: SyncReport) -> list[str]:
         (report.entries_added, "new entry", "new entries"),
         (report.entries_updated, "changed entry", "changed entries"),
         (report.entries_removed, "deleted entry", "deleted entries"),
-        (report.others_added, "milestone or counter", "milestones or counters"),
+        (report.others_changed, "other change", "other changes"),
     ]
     brought = [counted(n, one, many) for n, one, many in took if n]
     if brought:
