@@ -81,3 +81,12 @@ def test_a_restored_new_journal_says_the_old_recovery_code_wont_open_it(
     restored = cli("backup", "restore", str(target), env={"RECOVERY_JOURNAL_HOME": str(tmp_path / "new")})
     assert restored.exit_code == 0
     assert "old journal's code won't open it" in restored.stderr
+
+
+def test_config_set_explains_the_file_once_then_keeps_it_short(cli: Cli) -> None:
+    first = cli("config", "set", "country", "GB")
+    assert "anyone who can read your files can read it" in first.stderr
+    again = cli("config", "set", "editor", "nano")
+    assert again.exit_code == 0
+    assert "anyone who can read" not in again.stderr and "isn't encrypted" in again.stderr
+    assert again.stderr.count("\n") == 2  # saved, and the one short reminder
