@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
 from collections.abc import Callable
 from datetime import date
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from recovery_journal.care import lines, plan, prompts
 from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode
+from recovery_journal.render import care as view
 
 from .conftest import Cli, Ran
 
@@ -586,3 +589,70 @@ def test_closing_the_editor_under_a_prompt_without_writing_saves_nothing(
     assert ran.exit_code == 0 and "Nothing written, nothing saved." in ran.stderr
     monkeypatch.setattr(face, "stdin_is_terminal", lambda: False)
     assert doc(cli("list", "--json"))["entries"] == []
+
+
+def _numbers_in(text: str) -> set[str]:
+    return {m.strip() for m in re.findall(r"(?<![\w/.-])\d[\d -]*\d(?![\w/.])", text) if len(m.strip()) >= 3}
+
+
+def test_without_a_country_support_names_only_checked_numbers_and_real_examples(cli: Cli) -> None:
+    ran = cli("support", env=NO_JOURNAL_ENV)
+    assert ran.exit_code == 0
+    raw = json.loads(
+        resources.files("recovery_journal.care").joinpath("lines.json").read_text(encoding="utf-8")
+    )
+    checked = {c["emergency"]["number"] for c in raw["countries"].values() if c.get("emergency")}
+    checked |= {
+        line[key]
+        for c in raw["countries"].values()
+        for line in c.get("lines", [])
+        for key in ("call", "text")
+        if line.get(key)
+    }
+    shown = _numbers_in(ran.stdout.replace("2026-12-05", ""))
+    assert {"112", "911", "999", "000", "988", "116 123"} <= shown  # something to call, not only a website
+    for number in shown:  # every number on the page is one lines.json holds, with its source
+        assert any(number in known for known in checked), number
+    assert "--country XX" not in ran.stdout
+    assert "recovery-journal support --country GB" in ran.stdout
+    assert "recovery-journal config set country GB" in ran.stdout
+
+
+def test_the_line_after_a_frightening_entry_names_the_known_emergency_number(
+    cli: Cli, initialised: Ran
+) -> None:
+    frightened = "He said he'd kill me if I left. I'm scared he'll come tonight."
+    unknown = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
+    nowhere = cli("write", input=frightened, env=unknown)
+    assert "call your local emergency number" in nowhere.stderr
+    by_setting = cli("write", input=frightened, env={**unknown, "RECOVERY_JOURNAL_COUNTRY": "GB"})
+    assert "call 999." in by_setting.stderr and "local emergency number" not in by_setting.stderr
+    assert cli("config", "set", "country", "AU").exit_code == 0
+    by_config = cli("write", input=frightened, env=unknown)
+    assert "call 000." in by_config.stderr
+    irish = cli("write", input=frightened, env={**unknown, "RECOVERY_JOURNAL_COUNTRY": "IE"})
+    assert "call 999 or 112." in irish.stderr
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_support_on_a_terminal_keeps_its_indents_and_hours_together(width: int) -> None:
+    from rich.console import Console
+
+    directory = lines.directory()
+    rows = view.support_lines(lines.for_country("GB"), "GB", directory)
+    console = Console(file=io.StringIO(), width=width, color_system=None, markup=False, highlight=False)
+    console.print(view.rows_view(rows, width))
+    shown = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    assert all(len(line) <= width for line in shown)
+    section = False
+    for before, line in zip(["", *shown], shown, strict=False):
+        if line and not line.startswith(" ") and not section:
+            section = line.startswith(("Someone", "If someone", "Finding"))
+            continue
+        if not line:
+            section = False
+        elif section and len(before) < width:  # only an address wider than the screen may fold to the margin
+            assert line.startswith("  "), line
+    assert any(line.strip().endswith("Fri 6pm to Mon 6am") for line in shown)  # the hours kept as one
+    for url in ("https://www.samaritans.org/", "https://www.breathingspace.scot/"):
+        assert any(url in line and line.startswith("    ") for line in shown)

@@ -35,7 +35,8 @@ def test_demo_tours_the_main_job_and_removes_its_journal(cli: Cli, isolated: Pat
         assert heading in ran.stdout, heading
     assert "no contact:" in ran.stdout
     assert "Thirty days no contact" in ran.stdout  # a milestone, marked on the timeline
-    assert "appears 0 times in the files on disk" in ran.stdout
+    assert "$ grep -aic -e " in ran.stdout and "journal.db:0" in ran.stdout
+    assert "is in the files on disk" in ran.stdout and "Found in the files" not in ran.stdout
     assert "Traceback" not in ran.stdout + ran.stderr
     assert not isolated.exists(), "the demo never touches the person's own journal"
     assert _demo_homes() == before, "the throwaway journal is removed"

@@ -43,7 +43,7 @@ def test_doctor_counts_one_earlier_version_as_one(cli: Cli, initialised: Ran) ->
     assert "1 changes" not in checks["ledger"]
     assert cli("edit", "1", "--mood", "5").exit_code == 0
     checks = {c["name"]: c["detail"] for c in json.loads(cli("doctor", "--json").stdout)["checks"]}
-    assert checks["history"] == "All 2 earlier versions open and check out."
+    assert checks["history"] == "Both earlier versions open and check out."
 
 
 def test_backup_verify_shows_the_date_like_everything_else(

@@ -33,7 +33,7 @@ def test_list_marks_tender_entries_in_words_and_keeps_their_words_folded(tender_
     listed = tender_journal("list")
     assert listed.exit_code == 0 and "Zqxjv" not in listed.stdout
     lines = listed.stdout.splitlines()
-    assert "(a tender entry: `show 1` opens it)" in lines[0] and "#grief" in lines[0]
+    assert "(a tender entry: `recovery-journal show 1` opens it)" in lines[0] and "#grief" in lines[0]
     assert "(tender) The hard one" in lines[1], "a title is the name given to find it again: it stays"
     assert "A calm night" in lines[2] and "tender" not in lines[2]
 

@@ -109,9 +109,18 @@ def _tour(out: Output, journal: Journal, built: Sample) -> None:
     out.view(view.tags_table(counted[:8]), view.tags_lines(counted[:8]))
 
     words = [SEARCH_WORD, *[t for t, _ in counted[:3]]]
+    counts = sample.grep_counts(journal.settings.paths, words)
+    patterns = " ".join(f"-e {w}" for w in words)
+    files = " ".join(name for name, _ in counts)
+    _section(out, "What someone who copies the file sees", f"grep -aic {patterns} {files}")
+    report = [f"{name}:{n}" for name, n in counts]  # as grep prints it: lines holding any of the words
     hits = sample.plaintext_hits(journal.settings.paths, words)
-    _section(out, "What someone who copies the file sees", "grep -c WORD journal.db")
-    report = [f"'{w}' appears {n} times in the files on disk." for w, n in hits.items()]
+    quoted = ", ".join(f"'{w}'" for w in words)
+    report.append(
+        f"None of {quoted} is in the files on disk."
+        if not any(hits.values())
+        else f"Found in the files on disk: {', '.join(w for w, n in hits.items() if n)}."
+    )
     report.append(
         "Every entry, title, tag, mood and date is encrypted; only entry numbers and counts are not."
     )

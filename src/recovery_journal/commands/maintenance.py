@@ -99,6 +99,8 @@ def lock(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         out.document("lock", locked=was is not None, was_unlocked=was)
     elif was:
         out.say("Locked. The next command will ask for your passphrase.", style="green")
+    elif not terminal.settings(ctx).paths.db.exists():
+        out.say(told.no_journal_line(terminal.settings(ctx).paths.home))
     elif was is None:
         out.say(
             "Locking couldn't be confirmed: something that isn't your session is where it listens. "
@@ -122,6 +124,8 @@ def _status(out: Output, settings: Settings) -> None:
     if out.json_mode:
         fields = told.session_json(until, idle_until, None if held is None else held.idle_seconds)
         out.document("status", journal=str(settings.paths.home), **fields)
+    elif held is None and not settings.paths.db.exists():
+        out.say(told.no_journal_line(settings.paths.home))
     else:
         out.say(told.status_line(until, idle_until))
 

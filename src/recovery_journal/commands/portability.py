@@ -270,6 +270,10 @@ def restore(
         if not as_json:
             which = "the passphrase you just chose" if chosen else "the backup's passphrase"
             out.say(f"The new journal at {current.paths.home} opens with {which}.")
+            out.say(
+                "The recovery code above is new and belongs to this journal: the old journal's code won't "
+                "open it, so keep this one somewhere safe."
+            )
         return
     opened = terminal.open_journal_with_passphrase(ctx, out)
     with opened.journal as journal:

@@ -112,7 +112,8 @@ def set_stage(
         out.say(f"Entry {entry_id} is back to the model's guess: {label}.")
     else:
         out.say(
-            f"Entry {entry_id} is now {chosen.value}. Entries like it will lean that way from now on.",
+            f"Entry {entry_id} is now in the {chosen.value} stage. "
+            "Entries like it will lean that way from now on.",
             style="green",
         )
 

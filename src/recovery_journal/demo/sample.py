@@ -98,6 +98,16 @@ def build(home: Path, template: Settings, now: datetime | None = None) -> Sample
     return Sample(journal=journal, story=story, edited_id=target.id, corrected=corrected)
 
 
+def grep_counts(paths: JournalPaths, words: list[str]) -> list[tuple[str, int]]:
+    """What `grep -aic -e WORD... FILES` prints for the journal's files: each file, its lines with a word."""
+    wanted = [w.lower().encode() for w in words]
+    found = []
+    for path in (p for p in [paths.db, *paths.sidecars()] if p.exists()):
+        lines = path.read_bytes().split(b"\n")
+        found.append((path.name, sum(1 for line in lines if any(w in line.lower() for w in wanted))))
+    return found
+
+
 def plaintext_hits(paths: JournalPaths, words: list[str]) -> dict[str, int]:
     """How often each word appears, as raw bytes, in the journal's files on disk."""
     blobs = [p.read_bytes() for p in [paths.db, *paths.sidecars()] if p.exists()]

@@ -172,10 +172,15 @@ def _tag_form(tag: str) -> str:
 
 
 def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """Lower-case, drop a leading # or @, keep first-seen order without repeats."""
+    """Lower-case, drop a leading # or @, keep first-seen order without repeats; refuse a tag with no word."""
     seen: dict[str, None] = {}
     for raw in tags:
         _check_encodable(raw, "tag")
+        if not raw.replace(",", "").strip().lstrip("#@").strip():  # --tag "" would otherwise pass unnoticed
+            raise InvalidInput(
+                "A tag needs a word, and this one is empty.",
+                hint="Give it one, like --tag walks, or leave the tag out.",
+            )
         for part in raw.split(","):
             tag = _tag_form(part.strip().lstrip("#@").strip())
             if not tag:

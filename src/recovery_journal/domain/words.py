@@ -14,6 +14,14 @@ def counted(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {many}"
 
 
+def every(n: int, one: str, many: str | None = None) -> str:
+    """All of `n` things, as said aloud: "The one milestone", "Both milestones", "All 3 milestones"."""
+    if n == 1:
+        return f"The one {one}"
+    plural = counted(n, one, many).split(" ", 1)[1]
+    return f"Both {plural}" if n == 2 else f"All {n} {plural}"
+
+
 def when(moment: datetime) -> str:
     """A calm, unambiguous date: Tue 25 Nov 2026 21:04."""
     return f"{moment:%a} {moment.day} {moment:%b %Y %H:%M}"

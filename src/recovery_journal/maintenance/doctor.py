@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..domain.words import counted, when_saved
+from ..domain.words import counted, every, when_saved
 from ..errors import Damaged, ExitCode, JournalError, WrongSecret
 from ..journal import editor, opening
 from ..journal.opening import Ask, AskTry, Told
@@ -356,7 +356,7 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
         elif totals[table] == 1:
             report.add(label, "ok", f"The one {one} opens and checks out.")
         elif totals[table]:
-            report.add(label, "ok", f"All {totals[table]} {label} open and check out.")
+            report.add(label, "ok", f"{every(totals[table], one)} open and check out.")
         elif table == "entries":
             report.add(label, "ok", "There are no entries yet, so there is nothing to check.")
     failed_history = sorted(set(bad.get("revisions", [])))
@@ -372,7 +372,7 @@ def _sealed_checks(journal: Journal, report: Report) -> None:
     elif revisions == 1:
         report.add("history", "ok", "The one earlier version opens and checks out.")
     elif revisions:
-        report.add("history", "ok", f"All {revisions} earlier versions open and check out.")
+        report.add("history", "ok", f"{every(revisions, 'earlier version')} open and check out.")
     else:
         report.add(
             "history", "ok", "No entry has been edited yet, so there are no earlier versions to check."

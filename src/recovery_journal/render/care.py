@@ -5,14 +5,19 @@ Plain lines everywhere (a hard moment is no time for a busy screen); headings in
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from rich.console import Group
 from rich.text import Text
 
+from ..care import lines as known_lines
 from ..care.lines import Country, Directory, Line
 from ..care.plan import SafetyPlan
-from .output import Output, user_text
+from ..errors import JournalError
+from ..settings import COUNTRY_ENV, configured_country
+from .output import NBSP, Output, hang, user_text
 
 GROUNDING = (
     "If it helps, one slow breath: in for a count of four, out for a count of six. Again, if you like.",
@@ -29,9 +34,23 @@ OFFER_MOOD = (
     "people you can reach any time."
 )
 OFFER_DANGER = (
-    "If you're not safe right now, call your local emergency number. `recovery-journal support` has people "
-    "who can help, any time."
+    "If you're not safe right now, call {number} `recovery-journal support` has people who can help, "
+    "any time."
 )
+SEPARATOR = " · "
+LOCAL_EMERGENCY = "your local emergency number"
+
+# Where a number works without knowing the country: the places named when none is known, in this order.
+# Only the places are written here; every number comes from lines.json, where each was checked twice.
+_PLACES = (
+    ("EU", "across", "the European Union"),
+    ("US", "in", "the US"),
+    ("CA", "in", "Canada"),
+    ("GB", "in", "the UK"),
+    ("AU", "in", "Australia"),
+    ("NZ", "in", "New Zealand"),
+)
+EXAMPLE_COUNTRIES = ("GB", "US", "CA", "AU", "IE", "NZ")
 
 _KIND_HEADINGS = (
     ("crisis", "Someone to talk to"),
@@ -41,8 +60,56 @@ _KIND_HEADINGS = (
 )
 
 
-def offer(kind: str) -> str:
-    return {"mood": OFFER_MOOD, "danger": OFFER_DANGER}.get(kind, OFFER_WORDS)
+def offer(kind: str, env: Mapping[str, str] | None = None) -> str:
+    """The calm line after a save; for danger it names the emergency number when the country is known."""
+    if kind == "danger":
+        country = known_country(os.environ if env is None else env)
+        caveat = f" {country.emergency_note}" if country is not None and country.emergency_note else ""
+        return OFFER_DANGER.format(number=emergency_number(country) + "." + caveat)
+    return OFFER_MOOD if kind == "mood" else OFFER_WORDS
+
+
+def known_country(env: Mapping[str, str]) -> Country | None:
+    """The person's country as `support` finds it (setting, config file, locale); None when unknown.
+
+    A mistake in the config file only means the number isn't named: this runs after a save, never to stop one.
+    """
+    try:
+        given = (env.get(COUNTRY_ENV) or "").strip() or configured_country(env)
+    except JournalError:
+        given = None
+    code = known_lines.resolve(given) if given else known_lines.from_locale(env)
+    return known_lines.for_country(code) if code else None
+
+
+def emergency_number(country: Country | None) -> str:
+    """'999', '999 or 112' (lines.json's '999 / 112'), or 'your local emergency number' when unknown."""
+    if country is None or not country.emergency:
+        return LOCAL_EMERGENCY
+    return " or ".join(part.strip() for part in country.emergency.split("/"))
+
+
+def emergency_places(directory: Directory) -> str:
+    """'112 across the European Union, 911 in the US and Canada, ...', every number from lines.json."""
+    by_number: dict[tuple[str, str], list[str]] = {}
+    for code, preposition, place in _PLACES:
+        country = directory.countries.get(code)
+        if country is not None and country.emergency:
+            by_number.setdefault((country.emergency, preposition), []).append(place)
+    return ", ".join(
+        f"{number} {prep} {' and '.join(places)}" for (number, prep), places in by_number.items()
+    )
+
+
+def first_calls(directory: Directory) -> list[tuple[Country, Line]]:
+    """Each example country's first line to talk to, from lines.json, for a page that knows no country."""
+    found = []
+    for code in EXAMPLE_COUNTRIES:
+        country = directory.countries.get(code)
+        line = next((x for x in country.lines if x.kind == "crisis" and x.call), None) if country else None
+        if country is not None and line is not None:
+            found.append((country, line))
+    return found
 
 
 def _reach(line: Line) -> str:
@@ -53,15 +120,16 @@ def _reach(line: Line) -> str:
         parts.append(line.text if line.text.lower().startswith(("text", "sms")) else f"text {line.text}")
     if line.web:
         parts.append(line.web)
-    if line.hours:
-        parts.append(line.hours)
-    return " · ".join(parts)
+    if line.hours:  # "Fri 6pm to Mon 6am" is one thought: bound with no-break spaces, split only at "; "
+        parts.append("; ".join(chunk.replace(" ", NBSP) for chunk in line.hours.split("; ")))
+    return SEPARATOR.join(parts)
 
 
-def _line_rows(line: Line, sources: bool) -> list[str]:
-    rows = [f"  {line.organisation}: {line.purpose}", f"    {_reach(line)}"]
+def _line_rows(line: Line, sources: bool) -> list[tuple[str, str]]:
+    """A line as rows: who and what for (its wrap sits under the way to reach it), then how to reach it."""
+    rows = [("line", f"  {line.organisation}: {line.purpose}"), ("", f"    {_reach(line)}")]
     if sources:
-        rows.append(f"    checked {line.checked} against {line.source}")
+        rows.append(("", f"    checked {line.checked} against {line.source}"))
     return rows
 
 
@@ -73,7 +141,7 @@ def support_lines(
     sources: bool = False,
     plan_hint: str | None = None,
 ) -> list[tuple[str, str]]:
-    """The support page as (style, text) rows: style 'heading', 'first' or ''."""
+    """The support page as (style, text) rows: style 'heading', 'first', 'line' (a line's name) or ''."""
     rows: list[tuple[str, str]] = []
     if country is not None and country.emergency:
         danger = f"If you are in danger right now, call {country.emergency}."
@@ -86,8 +154,7 @@ def support_lines(
         rows.append(
             (
                 "first",
-                "If you are in danger right now, call your local emergency number "
-                "(112 across the European Union, 911 in North America, 999 in the UK, 000 in Australia).",
+                f"If you are in danger right now, call {LOCAL_EMERGENCY} ({emergency_places(directory)}).",
             )
         )
     rows.append(("", ""))
@@ -98,28 +165,36 @@ def support_lines(
             found = [line for line in country.lines if line.kind == kind]
             if found:
                 rows += [("", ""), ("heading", f"{heading} ({country.name})")]
-                rows += [("", text) for line in found for text in _line_rows(line, sources)]
+                rows += [row for line in found for row in _line_rows(line, sources)]
         if country.find_help:
             rows += [("", ""), ("heading", "Finding a therapist or a support group")]
-            rows += [("", text) for line in country.find_help for text in _line_rows(line, sources)]
+            rows += [row for line in country.find_help for row in _line_rows(line, sources)]
         rows += [("", ""), ("heading", "More lines, by what you need")]
-        rows += [("", text) for line in directory.international for text in _line_rows(line, sources)]
+        rows += [row for line in directory.international for row in _line_rows(line, sources)]
     else:
         if asked:
             rows += [
                 ("", ""),
                 ("", f"There are no checked lines for {asked} here yet; these reach every country."),
             ]
+        rows += [("", ""), ("heading", "Someone to talk to, any time, in a few countries")]
+        for place, line in first_calls(directory):
+            rows.append(("line", f"  {place.name}: {line.organisation}"))
+            rows.append(("", f"    {_reach(line)}"))
         rows += [("", ""), ("heading", "Finding a line near you")]
-        rows += [("", text) for line in directory.international for text in _line_rows(line, sources)]
+        rows += [row for line in directory.international for row in _line_rows(line, sources)]
     rows.append(("", ""))
     if country is None:
-        rows.append(
-            ("", "`recovery-journal support --country XX` shows a country's lines; `--all` lists every one.")
-        )
+        rows += [
+            ("", "Your country's lines (GB, US, CA, AU, IE, NZ, and more):"),
+            ("", "  `recovery-journal support --country GB`"),
+            ("", "To keep your country for next time:"),
+            ("", "  `recovery-journal config set country GB`"),
+            ("", "Every country's lines: `recovery-journal support --all`."),
+        ]
     else:
         rows.append(
-            ("", "Somewhere else? `recovery-journal support --country XX`; `--all` lists every country.")
+            ("", "Somewhere else? `recovery-journal support --country US`, say; `--all` lists every country.")
         )
     if not sources:
         rows.append(
@@ -135,11 +210,23 @@ def support_lines(
 
 
 def show_rows(out: Output, rows: list[tuple[str, str]]) -> None:
+    """The rows as plain lines when piped; on a terminal, wrapped to it with hanging indents, easy to scan."""
     if not out.rich:
-        out.lines([text for _, text in rows])
+        out.lines([text.replace(NBSP, " ") for _, text in rows])
         return
+    out.show(rows_view(rows, out.out.width))
+
+
+def rows_view(rows: list[tuple[str, str]], width: int) -> Group:
+    """Each row wrapped to `width`: its later lines indented under its first, a way to reach a line whole."""
     styled = {"heading": "bold", "first": "bold"}
-    out.show(Group(*[Text(text, style=styled.get(style, "")) for style, text in rows]))
+    return Group(
+        *[
+            Text(part, style=styled.get(style, ""), overflow="fold")
+            for style, text in rows
+            for part in hang(text, width, more=4 if style == "line" else 2, separator=SEPARATOR)
+        ]
+    )
 
 
 def every_country(directory: Directory, sources: bool) -> list[tuple[str, str]]:
@@ -153,12 +240,10 @@ def every_country(directory: Directory, sources: bool) -> list[tuple[str, str]]:
                 + (f": emergency {country.emergency}" if country.emergency else ""),
             )
         )
-        rows += [
-            ("", text) for line in (*country.lines, *country.find_help) for text in _line_rows(line, sources)
-        ]
+        rows += [row for line in (*country.lines, *country.find_help) for row in _line_rows(line, sources)]
         rows.append(("", ""))
     rows.append(("heading", "Anywhere"))
-    rows += [("", text) for line in directory.international for text in _line_rows(line, sources)]
+    rows += [row for line in directory.international for row in _line_rows(line, sources)]
     return rows
 
 

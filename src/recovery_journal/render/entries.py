@@ -34,7 +34,7 @@ def summary(entry: Entry | Revision, width: int = SUMMARY_CHARS) -> str:
 
 def folded(entry_id: int) -> str:
     """What stands in for a tender entry's words wherever they would show unasked: where to open it."""
-    return f"(a tender entry: `show {entry_id}` opens it)"
+    return f"(a tender entry: `recovery-journal show {entry_id}` opens it)"
 
 
 TENDER_MARK = "(tender)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -17,7 +18,18 @@ from .output import user_text
 _MARK = {"ok": ("✓", "green"), "note": ("•", "yellow"), "problem": ("!", "bold yellow")}
 
 
-def report_view(report: Report) -> Table:
+ALL_WELL = "All is well: everything checks out."
+WELL_WITH_NOTES = "Nothing is wrong; the notes above are there for when you have a moment."
+
+
+def closing(report: Report) -> str | None:
+    """The last line when nothing is wrong, so a calm report ends calmly; None when something needs care."""
+    if any(check.status == "problem" for check in report.checks):
+        return None
+    return WELL_WITH_NOTES if any(check.status == "note" for check in report.checks) else ALL_WELL
+
+
+def report_view(report: Report) -> RenderableType:
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
@@ -25,11 +37,15 @@ def report_view(report: Report) -> Table:
     for check in report.checks:
         mark, style = _MARK[check.status]
         table.add_row(Text(mark, style=style), check.name, user_text(check.detail))
-    return table
+    last = closing(report)
+    return table if last is None else Group(table, Text(""), Text(last, style="green"))
 
 
 def report_lines(report: Report) -> list[str]:
-    return [f"{_MARK[c.status][0]} {c.name}: {c.detail}" for c in report.checks]
+    last = closing(report)
+    return [f"{_MARK[c.status][0]} {c.name}: {c.detail}" for c in report.checks] + (
+        [] if last is None else ["", last]
+    )
 
 
 def check_json(check: Check) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from rich import box
@@ -87,10 +87,18 @@ def counter_line(counter: Counter, today: date) -> str:
     """One calm sentence: how long this run has been, what's next, what came before."""
     now = counter.days(today)
     ahead = next_round(now)
-    line = (
-        f"{counter.name}: {days(now)}, since {day(counter.current.start)}. "
-        f"{round_label(ahead).capitalize()} in {days(ahead - now)}."
-    )
+    if now == 0:  # "0 days ... One week in 7 days" says nothing: name the day it starts and the day ahead
+        start = counter.current.start
+        reached = start + timedelta(days=ahead)
+        line = (
+            f"{counter.name}: starting {'today, ' if start <= today else ''}{day(start)}. "
+            f"{round_label(ahead).capitalize()} on {day(reached)}."
+        )
+    else:
+        line = (
+            f"{counter.name}: {days(now)}, since {day(counter.current.start)}. "
+            f"{round_label(ahead).capitalize()} in {days(ahead - now)}."
+        )
     if len(counter.runs) > 1:
         line += f" Longest run {days(counter.longest(today))}; {days(counter.total(today))} in all."
     return line
@@ -163,7 +171,7 @@ CELEBRATIONS = (
 def celebration(number: int, kind: str = "celebration") -> str:
     """A warm word; for a milestone of kind "other" (a court date, a funeral) a quiet one."""
     if kind == "other":
-        return "Marked, to remember."
+        return "Kept, to remember."
     return CELEBRATIONS[number % len(CELEBRATIONS)]
 
 

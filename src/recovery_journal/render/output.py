@@ -93,6 +93,83 @@ def fit(line: str, width: int | None, indent: int = 2) -> str:
     )
 
 
+def page_width() -> int | None:
+    """The width of the terminal stdout goes to ($COLUMNS first); None when it goes to a file or a pipe."""
+    try:
+        if not os.isatty(sys.stdout.fileno()):
+            return None
+        columns = os.environ.get("COLUMNS", "")
+        return int(columns) if columns.isdigit() and int(columns) > 0 else os.get_terminal_size(1).columns
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+NBSP = "\u00a0"
+_CODE = re.compile(r"`[^`]*`")
+
+
+def hang(line: str, width: int, more: int = 2, separator: str | None = None) -> list[str]:
+    """One line wrapped to `width` with a hanging indent: later lines sit `more` further in than the first.
+
+    The first line keeps its own leading spaces. With a `separator` (" · "), the parts between separators
+    are kept whole where they fit, so an opening time or an address is never split in the middle. A
+    `command` in backticks is kept whole too; anything longer than the line is left for the terminal to fold.
+    """
+    body = line.lstrip(" ")
+    first = line[: len(line) - len(body)]
+    later = first + " " * more
+    if len(line) <= width or not body:
+        return [line]
+    room = max(width, len(later) + 20)
+    wrap = textwrap.TextWrapper(
+        width=room,
+        initial_indent=first,
+        subsequent_indent=later,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    kept = _CODE.sub(lambda m: m.group().replace(" ", NBSP), body)
+    if separator is None or separator not in kept:
+        fitted = wrap.wrap(kept)
+    else:
+        fitted = _parts(kept, separator, first, later, room, wrap)
+    return [_nearer_the_margin(row, width).replace(NBSP, " ") for row in fitted]
+
+
+def _nearer_the_margin(row: str, width: int) -> str:
+    """An address or a command too long for its indent moves left just enough, rather than being folded."""
+    over = len(row) - width
+    if over <= 0:
+        return row
+    spaces = len(row) - len(row.lstrip(" "))
+    return row[over:] if over <= spaces else row  # wider than the screen anyway: it folds where it stands
+
+
+def _parts(
+    body: str, separator: str, first: str, later: str, room: int, wrap: textwrap.TextWrapper
+) -> list[str]:
+    """Lines of whole parts where they fit; a part longer than a line is broken between words after all."""
+    rows: list[str] = []
+    current = first
+    for part in body.split(separator):
+        if not current.strip():
+            current += part
+        elif len(current + separator + part) <= room:
+            current += separator + part
+        else:
+            rows.append(current)
+            current = later + part
+    rows.append(current)
+    fitted: list[str] = []
+    for index, row in enumerate(rows):
+        if len(row) <= room:
+            fitted.append(row)
+            continue
+        wrap.initial_indent = first if index == 0 else later
+        fitted += wrap.wrap(row.lstrip(" "))
+    return fitted
+
+
 # How this run's consoles treat colour (settings.colour: NO_COLOR, FORCE_COLOR, the config file's color),
 # set once by the root command for the command it runs.
 _COLOUR: ContextVar[Colour] = ContextVar("colour", default="auto")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 LOCK_SOONER = "`recovery-journal lock` locks it sooner."
@@ -36,6 +37,13 @@ def unlocked_line(until: datetime, idle_until: datetime, idle_seconds: float) ->
             f"Unlocked until {at(until)}, or until it has been unused for {span(idle_seconds)}. {LOCK_SOONER}"
         )
     return f"Unlocked until {at(until)}. {LOCK_SOONER}"
+
+
+def no_journal_line(home: Path) -> str:
+    """What `status` and `lock` say where there is no journal: nothing is locked, nothing is missing."""
+    return (
+        f"There's no journal at {home} yet, so there's nothing to lock. `recovery-journal init` starts one."
+    )
 
 
 def status_line(until: datetime | None, idle_until: datetime | None) -> str:

@@ -16,6 +16,7 @@ NOT_ENCRYPTED = (
     "The config file isn't encrypted: it holds settings, never your words, but anyone who can read your "
     "files can read it (a default tag's name, too)."
 )
+STILL_NOT_ENCRYPTED = "As before, the file isn't encrypted: settings only, never your words."
 
 
 config_app = typer.Typer(
@@ -97,13 +98,14 @@ def set_command(
 
     Example: recovery-journal config set default_tags evening therapy
     """
+    made = not config_path(os.environ).exists()
     view = set_config(os.environ, key, value)
     out = Output()
     name = key.strip().lower().replace("-", "_")
     out.say(f"Saved {name} in {view.path}.", style="green")
     if name in view.overridden:
         out.say(f"{view.overridden[name]} is set in this shell, so it wins over the file for now.")
-    out.say(NOT_ENCRYPTED)
+    out.say(NOT_ENCRYPTED if made else STILL_NOT_ENCRYPTED)  # the whole paragraph once, when the file is made
     for note in view.notes:
         out.say(note, style="yellow")
 
