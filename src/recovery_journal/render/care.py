@@ -5,14 +5,14 @@ Plain lines everywhere (a hard moment is no time for a busy screen); headings in
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich.console import Group
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..care.lines import Country, Directory, Line
 from ..care.plan import SafetyPlan
 from .output import Output, user_text
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 GROUNDING = (
     "If it helps, one slow breath: in for a count of four, out for a count of six. Again, if you like.",
@@ -138,6 +138,9 @@ def show_rows(out: Output, rows: list[tuple[str, str]]) -> None:
     if not out.rich:
         out.lines([text for _, text in rows])
         return
+    from rich.console import Group  # only on a terminal: a piped save never loads Rich
+    from rich.text import Text
+
     styled = {"heading": "bold", "first": "bold"}
     out.show(Group(*[Text(text, style=styled.get(style, "")) for style, text in rows]))
 
@@ -196,6 +199,9 @@ def plan_view(out: Output, plan: SafetyPlan) -> None:
             [row for heading, text in filled for row in (heading, *[f"  {t}" for t in text.splitlines()], "")]
         )
         return
+    from rich.console import Group
+    from rich.text import Text
+
     parts: list[Text] = [Text("Your safety plan", style="bold"), Text("")]
     for heading, text in filled:
         parts.append(Text(heading, style="bold"))

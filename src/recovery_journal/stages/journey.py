@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .model import STAGES, Stage
+from .kinds import STAGES, Stage
 
 HALF_LIFE = 4.0  # entries: an entry four entries back counts half as much as the newest
 SWITCH_MARGIN = 0.12  # another stage must lead the current one by this share...
