@@ -233,6 +233,9 @@ def main() -> int:
                 "PYTHONPATH": str(ROOT / "src"),
             }
             env.pop("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", None)
+            # An installed package has its bytecode compiled; without it every run recompiles every module
+            # (about 0.1 s a command here), which no one who installed the tool pays.
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
             figures = {
                 op: wall([*command, *argv], env, args.runs, stdin=stdin)
                 for op, (argv, stdin) in COMMANDS.items()

@@ -80,6 +80,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     base = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE}
+    base.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled bytecode, as an installed package has
     for name in ("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", "RECOVERY_JOURNAL_HOME"):
         base.pop(name, None)
     results: dict[str, object] = {

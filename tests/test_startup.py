@@ -108,3 +108,26 @@ def test_piped_reading_and_exporting_never_load_rich(cli: Cli, initialised: obje
         assert done.returncode == 0, (args, done.stderr)
         assert "lighthouse" in done.stdout or "walk" in done.stdout, args
         assert not any(name.split(".")[0] == "rich" for name in modules), f"{args} loaded Rich on a pipe"
+
+
+CLASSIFIER = {
+    "recovery_journal.stages.model",
+    "recovery_journal.stages.lexicon",
+    "recovery_journal.stages.text",
+}
+
+
+def test_a_piped_save_never_loads_rich(initialised: object) -> None:
+    done, modules = loaded_by("write", stdin="Walked to the harbour and back.")
+    assert done.returncode == 0, done.stderr
+    assert "Saved entry 1" in done.stderr
+    assert not any(name.split(".")[0] == "rich" for name in modules), "a piped save loaded Rich"
+    assert modules >= CLASSIFIER, "a save guesses the stage, so it loads the classifier"
+
+
+def test_reading_stages_loads_no_classifier(cli: Cli, initialised: object) -> None:
+    assert cli("write", "--tag", "walk", input="A calm walk by the lighthouse.").exit_code == 0
+    for args in (["list"], ["show", "1"], ["search", "lighthouse"], ["tags"], ["calendar"], ["timeline"]):
+        done, modules = loaded_by(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert not CLASSIFIER & modules, f"{args} loaded the stage classifier without guessing anything"

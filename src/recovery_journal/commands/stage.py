@@ -10,7 +10,7 @@ from ..domain.entry import MAX_TEXT_BYTES
 from ..errors import InvalidInput
 from ..render import stages as view
 from ..render.output import Output
-from ..stages.model import Stage
+from ..stages.kinds import Stage
 from . import terminal
 from .options import JsonOpt
 

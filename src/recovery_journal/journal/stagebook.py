@@ -14,12 +14,12 @@ from ..errors import Tampered
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext, field_ad
 from ..stages.journey import Journey, Point, journey
-from ..stages.model import Stage, classify_with, shipped
-from ..stages.personal import PersonalModel
+from ..stages.kinds import Stage
 from ..stages.record import StageRecord
 from ..storage import queries
 
 if TYPE_CHECKING:
+    from ..stages.personal import PersonalModel
     from .service import Journal
 
 _PERSONAL_AD = ("personal_model", "model")
@@ -44,6 +44,8 @@ class StageBook:
 
     def personal(self) -> PersonalModel:
         """The writer's personal model (empty until they correct a stage)."""
+        from ..stages.personal import PersonalModel  # the classifier loads only when something is guessed
+
         if self._personal is None:
             with self.journal.store.read() as con:
                 found = queries.personal_model(con)
@@ -67,6 +69,9 @@ class StageBook:
         return self._personal
 
     def guess(self, text: str) -> StageRecord:
+        from ..stages.model import classify_with, shipped
+        from ..stages.personal import PersonalModel
+
         model = shipped()
         try:
             personal = self.personal()
@@ -126,6 +131,8 @@ class StageBook:
         return personal
 
     def _learned(self) -> PersonalModel:
+        from ..stages.personal import PersonalModel
+
         personal = PersonalModel()
         for entry in self._corrected():
             assert entry.stage is not None and entry.stage.stage is not None  # noqa: S101 - _corrected checks

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..errors import InvalidDate
-from ..stages.model import STAGES, Stage
+from ..stages.kinds import STAGES, Stage
 from .facts import Snapshot
 
 

@@ -18,7 +18,7 @@ from ..journal.milestones import Milestone
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext
 from ..sealing.index import TENDER
-from ..stages.model import Stage
+from ..stages.kinds import Stage
 from ..storage import queries
 
 if TYPE_CHECKING:

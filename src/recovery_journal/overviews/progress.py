@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
 from ..stages.journey import Journey, Point, journey
-from ..stages.model import STAGES, Stage
+from ..stages.kinds import STAGES, Stage
 from .facts import Fact, Snapshot
 
 RECENT_DAYS = 30

@@ -17,7 +17,7 @@ from ..errors import NotFound
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
 from ..stages.journey import Move
-from ..stages.model import STAGES, Stage
+from ..stages.kinds import STAGES, Stage
 from . import facts
 from . import timeline as timeline_model
 from .facts import Snapshot

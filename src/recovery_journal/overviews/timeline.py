@@ -14,7 +14,7 @@ from typing import Literal
 from ..errors import InvalidDate, InvalidInput
 from ..journal.milestones import Milestone
 from ..stages.journey import Journey, Move, Point, journey
-from ..stages.model import STAGES, Stage
+from ..stages.kinds import STAGES, Stage
 from .facts import Snapshot
 
 By = Literal["week", "month", "quarter"]

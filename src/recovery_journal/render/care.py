@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
-
-from rich.console import Group
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..care import lines as known_lines
 from ..care.lines import Country, Directory, Line
@@ -18,6 +15,10 @@ from ..care.plan import SafetyPlan
 from ..errors import JournalError
 from ..settings import COUNTRY_ENV, configured_country
 from .output import NBSP, Output, hang, user_text
+
+if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.text import Text
 
 GROUNDING = (
     "If it helps, one slow breath: in for a count of four, out for a count of six. Again, if you like.",
@@ -219,6 +220,9 @@ def show_rows(out: Output, rows: list[tuple[str, str]]) -> None:
 
 def rows_view(rows: list[tuple[str, str]], width: int) -> Group:
     """Each row wrapped to `width`: its later lines indented under its first, a way to reach a line whole."""
+    from rich.console import Group  # only on a terminal: a piped save never loads Rich
+    from rich.text import Text
+
     styled = {"heading": "bold", "first": "bold"}
     return Group(
         *[
@@ -281,6 +285,9 @@ def plan_view(out: Output, plan: SafetyPlan) -> None:
             [row for heading, text in filled for row in (heading, *[f"  {t}" for t in text.splitlines()], "")]
         )
         return
+    from rich.console import Group
+    from rich.text import Text
+
     parts: list[Text] = [Text("Your safety plan", style="bold"), Text("")]
     for heading, text in filled:
         parts.append(Text(heading, style="bold"))

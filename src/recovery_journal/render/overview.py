@@ -19,7 +19,7 @@ from ..journal.counters import next_round, round_label
 from ..overviews.calendar import Day
 from ..overviews.progress import Progress
 from ..overviews.timeline import Bucket, Timeline
-from ..stages.model import STAGES, Stage
+from ..stages.kinds import STAGES, Stage
 from .marks import KIND_MARK, day, days
 from .output import user_text
 from .stages import COLOURS, MEANING

@@ -17,7 +17,7 @@ from rich.text import Span, Text
 from ..domain.words import counted
 from ..overviews.summary import Summary
 from ..overviews.timeline import Bucket, Timeline
-from ..stages.model import STAGES
+from ..stages.kinds import STAGES
 from .entries import tag_line, when
 from .marks import day, days
 from .overview import PICTURE_WIDTH, SHADE, recorded, timeline_lines

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from ..domain.entry import Entry
 from ..stages.journey import Journey
-from ..stages.model import STAGES, Stage, StageGuess
+from ..stages.kinds import STAGES, Stage, StageGuess
 from .entries import folded, when
 from .output import user_text
 

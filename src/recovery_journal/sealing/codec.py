@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain.entry import Entry, Revision
 from ..errors import Tampered
-from ..stages.model import Stage
+from ..stages.kinds import Stage
 from ..stages.record import StageRecord
 from ..storage.queries import all_revisions as queries_all_revisions
 from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad

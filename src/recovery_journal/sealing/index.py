@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from ..stages.model import Stage
+from ..stages.kinds import Stage
 from ..storage import queries
 from . import codec
 from .crypto import FieldCipher, InvalidCiphertext, canonical_json, field_ad

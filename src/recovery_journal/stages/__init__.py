@@ -8,6 +8,18 @@ Standard library only: imports nothing from the rest of recovery_journal.
 ('recovery', ('signed up', 'pottery'))
 """
 
-from .model import STAGES, Stage, StageGuess, classify
+from .kinds import STAGES, Stage, StageGuess
+
+
+def classify(text: str) -> StageGuess:
+    """Guess the healing stage of a piece of writing with the shipped model (model.classify).
+
+    The classifier (its lexicon, patterns and model file) loads here, on the first guess, so that code which
+    only reads stages never pays for it.
+    """
+    from .model import classify as guess
+
+    return guess(text)
+
 
 __all__ = ["STAGES", "Stage", "StageGuess", "classify"]

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from .model import Stage
+from .kinds import Stage
 
 HELDOUT = "heldout.jsonl"
 

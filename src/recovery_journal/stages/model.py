@@ -11,12 +11,14 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from . import lexicon
+from .kinds import STAGES as STAGES  # re-exported: model.Stage is how older code and tests name it
+from .kinds import Stage as Stage
+from .kinds import StageGuess as StageGuess
 from .text import Sentence, features, is_function_word, sentences
 
 if TYPE_CHECKING:
@@ -24,55 +26,6 @@ if TYPE_CHECKING:
 
 MODEL_FILE = "model.json"
 MODEL_FORMAT = 2  # 2: cue weights learned from the corpus, stored beside the word log-probabilities
-
-
-class Stage(str, Enum):
-    """The three healing stages, in the order people usually meet them (though healing is not linear)."""
-
-    RECOGNITION = "recognition"
-    ACCEPTANCE = "acceptance"
-    RECOVERY = "recovery"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
-
-
-STAGES: tuple[Stage, ...] = tuple(Stage)
-
-
-@dataclass(frozen=True)
-class StageGuess:
-    """A stage for a piece of writing, with how sure, why, and the score of every stage.
-
-    `stage` is None when nothing in the text points anywhere (then `confidence` is 0).
-    """
-
-    stage: Stage | None
-    confidence: float
-    cues: tuple[str, ...]
-    scores: dict[Stage, float]
-    uncertain: bool = True
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "stage": None if self.stage is None else self.stage.value,
-            "confidence": round(self.confidence, 4),
-            "cues": list(self.cues),
-            "scores": {s.value: round(v, 4) for s, v in self.scores.items()},
-            "uncertain": self.uncertain,
-        }
-
-    @classmethod
-    def from_json(cls, raw: Mapping[str, Any]) -> StageGuess:
-        stage = raw.get("stage")
-        return cls(
-            stage=None if stage is None else Stage(stage),
-            confidence=float(raw["confidence"]),
-            cues=tuple(str(c) for c in raw.get("cues", ())),
-            scores={Stage(k): float(v) for k, v in raw.get("scores", {}).items()},
-            uncertain=bool(raw.get("uncertain", True)),
-        )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import STAGES, Model, Stage
+from .kinds import STAGES, Stage
+from .model import Model
 from .text import MARKS, Sentence, is_function_word, sentences
 
 PERSONAL_FORMAT = 2  # 2: one memory per corrected entry (1 pooled word counts per stage, and is relearned)

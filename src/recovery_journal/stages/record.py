@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .model import Stage, StageGuess
+from .kinds import Stage, StageGuess
 
 MODEL = "model"
 WRITER = "writer"

@@ -1,0 +1,61 @@
+"""What a stage is, and a guess at one: plain values the rest of the package reads without the classifier.
+
+Kept apart from model.py so that reading stages (listing, the index, the overviews) doesn't load the
+classifier's lexicon and patterns; only guessing does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Stage(str, Enum):
+    """The three healing stages, in the order people usually meet them (though healing is not linear)."""
+
+    RECOGNITION = "recognition"
+    ACCEPTANCE = "acceptance"
+    RECOVERY = "recovery"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)
+
+
+@dataclass(frozen=True)
+class StageGuess:
+    """A stage for a piece of writing, with how sure, why, and the score of every stage.
+
+    `stage` is None when nothing in the text points anywhere (then `confidence` is 0).
+    """
+
+    stage: Stage | None
+    confidence: float
+    cues: tuple[str, ...]
+    scores: dict[Stage, float]
+    uncertain: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stage": None if self.stage is None else self.stage.value,
+            "confidence": round(self.confidence, 4),
+            "cues": list(self.cues),
+            "scores": {s.value: round(v, 4) for s, v in self.scores.items()},
+            "uncertain": self.uncertain,
+        }
+
+    @classmethod
+    def from_json(cls, raw: Mapping[str, Any]) -> StageGuess:
+        stage = raw.get("stage")
+        return cls(
+            stage=None if stage is None else Stage(stage),
+            confidence=float(raw["confidence"]),
+            cues=tuple(str(c) for c in raw.get("cues", ())),
+            scores={Stage(k): float(v) for k, v in raw.get("scores", {}).items()},
+            uncertain=bool(raw.get("uncertain", True)),
+        )
