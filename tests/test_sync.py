@@ -318,3 +318,63 @@ def test_a_join_that_stops_halfway_is_completed_by_the_next_sync(
         assert len(contents(phone)) == 3
     finally:
         phone.close()
+
+
+def _folder_files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _saved_state(journal: Journal) -> str:
+    with journal.store.read() as con:
+        return str(con.execute("SELECT value FROM meta WHERE key = 'sync_state'").fetchone()[0])
+
+
+def test_a_sync_with_nothing_new_writes_nothing(devices: list[Journal], folder: Path) -> None:
+    laptop, desktop, _tablet = devices
+    laptop.write("Something to carry.")
+    sync_all(devices)
+    files, state = _folder_files(folder), _saved_state(desktop)
+    report = engine.run(desktop)
+    assert (report.files_applied, report.written) == (0, None)
+    assert _folder_files(folder) == files  # no change file, and the manifest left as it was
+    assert _saved_state(desktop) == state
+    desktop.write("Now something new.")
+    assert engine.run(desktop).written is not None
+    assert _saved_state(desktop) != state
+
+
+def test_a_passphrase_changed_here_reaches_the_folder_with_nothing_else_new(
+    devices: list[Journal], folder: Path, tmp_path: Path
+) -> None:
+    laptop = devices[0]
+    sync_all(devices)
+    laptop.change_passphrase("a different passphrase for the laptop")
+    assert engine.run(laptop).written is None
+    found = joining.find_keys(folder, passphrase="a different passphrase for the laptop")
+    assert found.keys.journal_id == laptop.keys.journal_id
+
+
+def test_a_state_from_before_ledger_fingerprints_sends_nothing_again(devices: list[Journal]) -> None:
+    from recovery_journal.sync import state
+
+    laptop = devices[0]
+    laptop.write("Sent once.")
+    engine.run(laptop)
+    with laptop.store.write() as con:  # as an older version saved it: fingerprints of the rows themselves
+        old = state.load(con, laptop.cipher, laptop.keys.journal_id)
+        assert old is not None
+        prints = state._row_fingerprints(con)
+        for entry_uuid, published in old.published.items():
+            published.fingerprint = prints[entry_uuid][1]
+        raw = old.to_json()
+        del raw["prints"]
+        sealed = laptop.cipher.seal_json(raw, state._ad(laptop.keys.journal_id))
+        con.execute(
+            "UPDATE meta SET value = ? WHERE key = 'sync_state'",
+            (__import__("base64").b64encode(sealed).decode("ascii"),),
+        )
+    report = engine.run(laptop)
+    assert (report.entries_sent, report.written) == (0, None)
+    with laptop.store.read() as con:
+        upgraded = state.load(con, laptop.cipher, laptop.keys.journal_id)
+    assert upgraded is not None and upgraded.prints == state.PRINTS and not upgraded.upgraded

@@ -385,6 +385,22 @@ def ledger_digest(con: sqlite3.Connection, table: str, rowid: int) -> bytes | No
     return None if row is None else bytes(row[0])
 
 
+def ledger_digests(con: sqlite3.Connection, table: str) -> Iterator[tuple[int, bytes]]:
+    """(rowid, digest) of every row of `table` the ledger holds."""
+    for rowid, digest in con.execute("SELECT rid, digest FROM ledger WHERE tbl = ?", (_covered(table),)):
+        yield int(rowid), bytes(digest)
+
+
+def entry_ledger_digests(con: sqlite3.Connection) -> Iterator[tuple[int, str, bytes | None]]:
+    """(number, uuid, the ledger's digest of its row or None) of every entry, opening nothing."""
+    rows = con.execute(
+        "SELECT e.id, e.uuid, l.digest FROM entries AS e"
+        " LEFT JOIN ledger AS l ON l.tbl = 'entries' AND l.rid = e.id"
+    )
+    for entry_id, entry_uuid, digest in rows:
+        yield int(entry_id), str(entry_uuid), None if digest is None else bytes(digest)
+
+
 def ledger_entries(con: sqlite3.Connection) -> Iterator[tuple[str, int, bytes]]:
     for table, rowid, digest in con.execute("SELECT tbl, rid, digest FROM ledger"):
         yield str(table), int(rowid), bytes(digest)

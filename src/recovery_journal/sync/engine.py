@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -306,7 +306,7 @@ def _apply_one(
         )
         removed = _remove(journal, found, change.tombstones)
         taken = sum(registers.apply(con, journal.cipher, r, found.registers, now) for r in shared)
-        if result.changed or removed:
+        if result.teaches or removed:  # it reads every entry: only when a writer's stage may come or go
             journal.stages.rebuild_personal()
         if own:
             found.seq = max(found.seq, seq)
@@ -355,7 +355,12 @@ def _send(
     report: SyncReport,
     remote: dict[str, tuple[Any, ...]],
 ) -> None:
-    """Write one change file with what changed here since the last, then the manifest, then remember it."""
+    """Write one change file with what changed here since the last, then the manifest, then remember it.
+
+    With nothing new either way, nothing is written: the folder and the journal stay as they are (the time
+    this device last synced is refreshed at most once an hour, or whenever its manifest is out of date).
+    """
+    remembered = _remembered(found)
     with journal.store.read() as con:
         now_prints = fingerprints(con)
     records: list[dict[str, Any]] = []
@@ -399,13 +404,40 @@ def _send(
             set(tombstones[entry_uuid]) | set(found.tombstones.get(entry_uuid, []))
         )
     found.registers = known
-    found.synced = journal.now().isoformat(timespec="seconds")
-    _write_manifest(journal, found, cipher)
-    with journal.store.write() as con:
-        save(con, journal.cipher, journal.keys.journal_id, found)
+    now = journal.now()
+    changed = found.upgraded or report.files_applied > 0 or _remembered(found) != remembered
+    if changed or _stale(found.synced, now):
+        found.synced = now.isoformat(timespec="seconds")
+        _write_manifest(journal, found, cipher)
+        with journal.store.write() as con:
+            save(con, journal.cipher, journal.keys.journal_id, found)
+        found.upgraded = False
+    else:
+        _write_manifest(journal, found, cipher, unless_same=True)
 
 
-def _write_manifest(journal: Journal, found: SyncState, cipher: Any) -> None:
+def _remembered(found: SyncState) -> dict[str, Any]:
+    """The sync state as it is saved, but for the time of the last sync."""
+    return {k: v for k, v in found.to_json().items() if k != "synced"}
+
+
+FRESH = timedelta(hours=1)  # how long a sync with nothing new leaves "last synced" as it was
+
+
+def _stale(synced: str | None, now: datetime) -> bool:
+    if synced is None:
+        return True
+    try:
+        return not timedelta(0) <= now - datetime.fromisoformat(synced) < FRESH
+    except (ValueError, TypeError):  # unreadable, or a time without a zone: refresh it
+        return True
+
+
+def _write_manifest(journal: Journal, found: SyncState, cipher: Any, *, unless_same: bool = False) -> None:
+    """Write this device's manifest; with `unless_same`, only if the one there says something else.
+
+    A passphrase or recovery code changed here changes the slots it carries, so it is written again then.
+    """
     from ..sealing import vault
 
     with journal.store.read() as con:
@@ -424,7 +456,22 @@ def _write_manifest(journal: Journal, found: SyncState, cipher: Any) -> None:
         "recovery_public": recovery_public,
     }
     target = Path(found.folder) / found.device / folder.MANIFEST
-    folder.publish(target, changes.seal_manifest(cipher, header, body), replace=True)
+    sealed = changes.seal_manifest(cipher, header, body)
+    if unless_same and _same_manifest(cipher, target, sealed, found.device, body):
+        return
+    folder.publish(target, sealed, replace=True)
+
+
+def _same_manifest(cipher: Any, target: Path, sealed: bytes, device: str, body: dict[str, Any]) -> bool:
+    there = folder.read(target)
+    if there is None:
+        return False
+    try:
+        header, rest = changes.read_manifest_header(there, device)
+        mine, _ = changes.read_manifest_header(sealed, device)
+        return header.raw == mine.raw and changes.open_manifest_body(cipher, header, rest) == body
+    except changes.Unreadable:
+        return False
 
 
 def status(journal: Journal) -> Status:

@@ -19,6 +19,7 @@ from ..storage import queries
 
 KEY = "sync_state"  # journal/service.py refuses a key rotation while it is set
 FORMAT = 1
+PRINTS = 2  # how fingerprints are made: 2 from the ledger's keyed row digests; before, from the rows
 
 
 @dataclass
@@ -55,6 +56,8 @@ class SyncState:
     tombstones: dict[str, list[str]] = field(default_factory=dict)
     copies: list[str] = field(default_factory=list)  # digests of late "conflicted copies" already handled
     synced: str | None = None
+    prints: int = PRINTS
+    upgraded: bool = field(default=False, compare=False)  # changed when loaded: to be saved again
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -68,6 +71,7 @@ class SyncState:
             "tombstones": self.tombstones,
             "copies": self.copies,
             "synced": self.synced,
+            "prints": self.prints,
         }
 
     @classmethod
@@ -87,6 +91,7 @@ class SyncState:
             tombstones={str(u): [str(v) for v in k] for u, k in raw["tombstones"].items()},
             copies=[str(c) for c in raw.get("copies", [])],
             synced=raw.get("synced"),
+            prints=int(raw.get("prints", 1)),
         )
 
 
@@ -107,13 +112,26 @@ def load(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> SyncS
         found = cipher.open_json(base64.b64decode(raw, validate=True), _ad(journal_id))
         if not isinstance(found, dict) or int(found.get("format", 0)) != FORMAT:
             raise ValueError("format")
-        return SyncState.from_json(found)
+        state = SyncState.from_json(found)
     except (ValueError, KeyError, TypeError, AttributeError, InvalidCiphertext):
         raise Damaged(
             "This journal's record of its sync folder is damaged, so nothing was synced.",
             hint="`recovery-journal sync leave` forgets it (the folder stays as it is); then "
             "`recovery-journal sync setup FOLDER` starts again. Nothing in the journal was changed.",
         ) from None
+    if state.prints < PRINTS:
+        _upgrade_prints(con, state)
+    return state
+
+
+def _upgrade_prints(con: sqlite3.Connection, state: SyncState) -> None:
+    """Carry fingerprints made the old way over to the new: an entry unchanged since stays unchanged."""
+    old, new = _row_fingerprints(con), fingerprints(con)
+    for entry_uuid, published in state.published.items():
+        if entry_uuid in old and entry_uuid in new and old[entry_uuid][1] == published.fingerprint:
+            published.fingerprint = new[entry_uuid][1]
+    state.prints = PRINTS
+    state.upgraded = True
 
 
 def save(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str, found: SyncState) -> None:
@@ -136,10 +154,35 @@ def versions(entry: Entry, revisions: list[Revision]) -> list[str]:
 
 
 def fingerprints(con: sqlite3.Connection) -> dict[str, tuple[int, str]]:
-    """Per entry uuid: (entry number, a digest of its sealed rows), which changes whenever it is saved."""
+    """Per entry uuid: (entry number, a digest that changes whenever it is saved), opening nothing.
+
+    Made from the integrity ledger's keyed digest of the entry's row and of its prompt's (kept up to date in
+    every write transaction), and its revisions' ids; a row the ledger doesn't hold yet is digested itself.
+    """
+    revisions = _revisions(con)
+    prompts = dict(queries.ledger_digests(con, "entry_prompts"))
+    found: dict[str, tuple[int, str]] = {}
+    for entry_id, entry_uuid, noted in queries.entry_ledger_digests(con):
+        if noted is None:
+            row = con.execute("SELECT * FROM entries WHERE id = ?", (entry_id,)).fetchone()
+            noted = repr(tuple(row)).encode()
+        digest = hashlib.sha256(noted)
+        digest.update(repr(revisions.get(entry_id, [])).encode())
+        digest.update(prompts.get(entry_id, b""))
+        found[entry_uuid] = (entry_id, digest.hexdigest()[:32])
+    return found
+
+
+def _revisions(con: sqlite3.Connection) -> dict[int, list[str]]:
     revisions: dict[int, list[str]] = {}
     for entry_id, revision_uuid in con.execute("SELECT entry_id, uuid FROM revisions ORDER BY id"):
         revisions.setdefault(int(entry_id), []).append(str(revision_uuid))
+    return revisions
+
+
+def _row_fingerprints(con: sqlite3.Connection) -> dict[str, tuple[int, str]]:
+    """Fingerprints as sync states before PRINTS 2 hold them: a digest of the sealed rows themselves."""
+    revisions = _revisions(con)
     prompts = {int(i): bytes(p) for i, p in con.execute("SELECT id, prompt FROM entry_prompts")}
     found: dict[str, tuple[int, str]] = {}
     for row in con.execute("SELECT * FROM entries"):
