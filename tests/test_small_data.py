@@ -1,0 +1,78 @@
+"""Small data told truly, narrow terminals, help that fits the window, a folder that refuses new files."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from recovery_journal import reference
+from recovery_journal.errors import StorageProblem
+from recovery_journal.render import manual
+from recovery_journal.settings import CONFIG_KEYS
+from recovery_journal.storage.files import os_error
+
+from .conftest import Cli
+
+# --- help topics fit the terminal --------------------------------------------------------------------
+
+
+def _config_rows() -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [(name, key.meaning, key.example, key.env) for name, key in CONFIG_KEYS.items()]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_help_environment_and_config_fit_the_width_they_are_given(width: int) -> None:
+    environment = manual.environment_lines(reference.ENVIRONMENT, width)
+    config = manual.config_lines("/home/me/.config/recovery-journal/config.toml", _config_rows(), width)
+    for line in environment + config:  # only a single word (the config file's path) may be wider
+        assert len(line) <= width or " " not in line.strip(), line
+    words = " ".join(" ".join(environment).split())
+    for name, meaning in reference.ENVIRONMENT:
+        assert name in words and " ".join(meaning.split()) in words  # nothing lost to the wrapping
+
+
+def test_help_piped_keeps_its_hundred_columns(cli: Cli) -> None:
+    ran = cli("help", "environment")
+    assert ran.exit_code == 0
+    lines = ran.stdout.splitlines()
+    assert max(len(line) for line in lines) <= manual.WIDTH
+    assert any(len(line) > 80 for line in lines)  # not squeezed to some terminal's width when piped
+    assert re.search(r"^  RECOVERY_JOURNAL_HOME +the journal folder", ran.stdout, re.MULTILINE)
+
+
+@pytest.mark.slow
+def test_help_config_wraps_to_a_forty_column_terminal(tmp_path: Path) -> None:
+    from .terminal_driver import drive
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECOVERY_JOURNAL_PASSPHRASE")}
+    env.update(TERM="dumb", COLUMNS="40", RECOVERY_JOURNAL_CONFIG=str(tmp_path / "c.toml"))
+    code, screen = drive(["help", "config"], [], env)
+    assert code == 0
+    lines = [line for line in screen.replace("\r", "").splitlines() if line.strip()]
+    assert any("date_order" in line for line in lines)
+    wide = [line for line in lines if len(line) > 40 and " " in line.strip()]  # a long path is one word
+    assert wide == []
+
+
+# --- a folder that is there but can't be written to ---------------------------------------------------
+
+
+def test_a_folder_that_exists_but_refuses_new_files_isnt_called_missing(tmp_path: Path) -> None:
+    there = os_error(OSError(errno.ENOENT, "No such file or directory"), tmp_path)
+    assert isinstance(there, StorageProblem)
+    assert there.message == f"{tmp_path} is there, but it can't be written to."
+    assert "no folder" not in there.message
+    missing = os_error(OSError(errno.ENOENT, "No such file or directory"), tmp_path / "gone")
+    assert missing.message == f"There's no folder at {tmp_path / 'gone'}."
+
+
+@pytest.mark.skipif(not Path("/proc/1").is_dir(), reason="needs Linux's /proc")
+def test_init_in_proc_says_it_cant_be_written_to(cli: Cli) -> None:
+    ran = cli("--journal", "/proc/1", "init")
+    assert ran.exit_code != 0
+    assert "There's no folder" not in ran.stderr
+    assert "can't be written to" in ran.stderr or "isn't open to you" in ran.stderr
