@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from rich.console import Console, RenderableType
 
 from recovery_journal import reference
+from recovery_journal.domain.entry import Entry
+from recovery_journal.domain.search import excerpts
 from recovery_journal.errors import StorageProblem
+from recovery_journal.journal.service import SearchHit, SearchResult
+from recovery_journal.render import entries as view
 from recovery_journal.render import manual
 from recovery_journal.settings import CONFIG_KEYS
 from recovery_journal.storage.files import os_error
 
 from .conftest import Cli
+
+WHEN = datetime(2026, 11, 30, 21, 4, tzinfo=timezone.utc)
 
 # --- help topics fit the terminal --------------------------------------------------------------------
 
@@ -76,3 +85,58 @@ def test_init_in_proc_says_it_cant_be_written_to(cli: Cli) -> None:
     assert ran.exit_code != 0
     assert "There's no folder" not in ran.stderr
     assert "can't be written to" in ran.stderr or "isn't open to you" in ran.stderr
+
+
+# --- entries at 40 and 80 columns ----------------------------------------------------------------------
+
+
+def _render(thing: RenderableType, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, color_system=None, markup=False, highlight=False)
+    console.print(thing)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def _entry(**changes: object) -> Entry:
+    base = dict(
+        id=7, uuid="u", date=WHEN, created=WHEN, updated=WHEN, title="A walk by the river",
+        text="Felt lighter. #walks", tags=("sam", "walks", "ruth"), mood=6, revisions=0,
+    )  # fmt: skip
+    base.update(changes)
+    return Entry(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_search_keeps_tags_and_snippets_indented_under_the_hit(width: int) -> None:
+    text = "Talked with Ruth about the weekend and how the river path felt calmer than last time we went."
+    hit = SearchHit(entry=_entry(text=text), excerpts=excerpts(text, "river"), title_spans=[])
+    out = _render(view.search_view(SearchResult(query="river", hits=[hit])), width).splitlines()
+    assert out[0].startswith("   7  ")
+    assert all(line.startswith("      ") for line in out[1:] if "#" in line and line.strip())
+    body = [line for line in out if "Ruth" in line or "calmer" in line]
+    assert body and all(line.startswith("    ") for line in out[out.index(body[0]) :])
+    assert "#sam" in " ".join(out) and "#ruth" in " ".join(out)
+    assert all(len(line) <= width for line in out)
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_show_keeps_the_star_with_its_word(width: int) -> None:
+    out = _render(view.entry_view(_entry(starred=True, tags=("sam", "walks", "ruth", "therapy"))), width)
+    assert "★ starred" in out
+    assert "mood 6/10" in out
+    for tag in ("#sam", "#walks", "#ruth", "#therapy"):
+        assert tag in out
+    heading = out.split("A walk by the river")[0].splitlines()
+    assert all(line.startswith("  ") for line in heading[1:])  # later lines hang under "Entry 7"
+    assert all(len(line) <= width for line in heading)
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_list_keeps_the_tags_apart_from_the_words(width: int) -> None:
+    rows = [_entry(title="", text="Felt a little lighter. #walks")]
+    out = _render(view.entry_table(rows, width), width)
+    assert "lighter. #walks  #sam" not in " ".join(out.split("\n"))
+    if width < view.NARROW:  # no Tags column: the tags get a line of their own under the words
+        assert not any("#sam" in line and "lighter" in line for line in out.splitlines())
+    else:
+        assert re.search(r"lighter\. #walks +#sam #walks #ruth +6", out)
+    assert "#sam #walks #ruth" in out
