@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import re
 from datetime import datetime, timezone
@@ -140,3 +141,25 @@ def test_list_keeps_the_tags_apart_from_the_words(width: int) -> None:
     else:
         assert re.search(r"lighter\. #walks +#sam #walks #ruth +6", out)
     assert "#sam #walks #ruth" in out
+
+
+# --- little data, told truly --------------------------------------------------------------------------
+
+
+def test_three_everyday_entries_dont_name_a_stage(cli: Cli, initialised: object) -> None:
+    from recovery_journal.stages.journey import TELL_ENTRIES
+
+    everyday = ["Went to the shops and bought bread.", "Walked the dog in the park.", "Cleaned the kitchen."]
+    for day, text in zip((1, 2, 3), everyday, strict=True):
+        assert cli("write", "--date", f"2026-11-0{day} 20:00", input=text).exit_code == 0
+    told = cli("stage")
+    assert told.exit_code == 0
+    assert "Not enough writing yet to tell where you are; that's fine." in told.stdout
+    assert "Right now" not in told.stdout
+    shown = json.loads(cli("stage", "--json").stdout)
+    assert shown["enough_to_tell"] is False
+    for day in range(4, 4 + TELL_ENTRIES):
+        text = "I'm finally free. I've set boundaries and my life is mine again; I'm building something new."
+        assert cli("write", "--date", f"2026-11-{day:02d} 20:00", input=text).exit_code == 0
+    assert json.loads(cli("stage", "--json").stdout)["enough_to_tell"] is True
+    assert "Right now" in cli("stage").stdout
