@@ -163,3 +163,42 @@ def test_three_everyday_entries_dont_name_a_stage(cli: Cli, initialised: object)
         assert cli("write", "--date", f"2026-11-{day:02d} 20:00", input=text).exit_code == 0
     assert json.loads(cli("stage", "--json").stdout)["enough_to_tell"] is True
     assert "Right now" in cli("stage").stdout
+
+
+def _five_entries_in_three_days(cli: Cli) -> None:
+    texts: list[tuple[str | None, str]] = [
+        ("2 days ago 9am", "I finally said no to her and held my boundary. Proud of myself."),
+        ("2 days ago 8pm", "Signed up for pottery; my life feels like mine again."),
+        ("yesterday 9am", "ok"),  # nothing to go on: no stage
+        ("yesterday 8pm", "12345"),
+        (None, "I held my boundary again and planned my week around what I want."),
+    ]
+    for when_, text in texts:  # the last one now
+        assert cli("write", *(("--date", when_) if when_ else ()), input=text).exit_code == 0
+
+
+def test_a_few_days_of_writing_give_one_rate_not_two(cli: Cli, initialised: object) -> None:
+    _five_entries_in_three_days(cli)
+    told = " ".join(cli("progress", env={"NO_COLOR": "1", "COLUMNS": "200"}).stdout.split())
+    assert "5 entries in 3 days so far." in told
+    assert "lately" not in told and "on average" not in told
+
+
+def test_one_week_of_timeline_is_named_as_that_week(cli: Cli, initialised: object) -> None:
+    assert cli("write", "--date", "2026-11-30 09:00", input="A first page.").exit_code == 0
+    assert cli("write", "--date", "2026-12-02 09:00", input="A second page.").exit_code == 0
+    told = cli("timeline", "--from", "2026-11-30", "--to", "2026-12-03", "--by", "week").stdout
+    assert told.splitlines()[0] == "Timeline for the week of 30 Nov 2026"
+    assert "to 30 Nov 2026" not in told
+
+
+def test_share_says_why_some_entries_are_not_in_the_stage_counts(
+    cli: Cli, initialised: object, tmp_path: Path
+) -> None:
+    _five_entries_in_three_days(cli)
+    target = tmp_path / "share.md"
+    assert cli("share", "--from", "3 days ago", "-o", str(target)).exit_code == 0
+    text = " ".join(target.read_text(encoding="utf-8").split())
+    assert "5 entries" in text
+    assert "of 3 entries" in text
+    assert "The other 2 had no clear stage yet." in text
