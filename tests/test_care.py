@@ -436,7 +436,7 @@ def test_share_html_embeds_the_timeline_and_fetches_nothing(cli: Cli, lived: Non
     )
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "@media print" in page and '<pre aria-hidden="true"' in page
-    assert "Timeline by" in page and "Talked about [name withheld] in group" in page
+    assert "Timeline for the week of" in page and "Talked about [name withheld] in group" in page
     assert "The picture in words" in page and "Told [name withheld] no (boundary)" in page
     assert "alex" not in page.lower(), "the picture's words are redacted like the rest"
     assert "http://" not in page and "https://" not in page and "<script" not in page

@@ -34,6 +34,15 @@ def test_no_entries_no_journey() -> None:
 def test_a_single_entry_sets_the_stage() -> None:
     result = journey(points([A]))
     assert result.current is not None and result.current.stage == A and result.moves == []
+    assert not result.tells  # but one entry is too little to say so
+
+
+def test_a_stage_is_told_only_with_enough_entries_leaning_clearly() -> None:
+    from recovery_journal.stages.journey import TELL_ENTRIES
+
+    assert not journey(points([A] * (TELL_ENTRIES - 1))).tells
+    assert journey(points([A] * TELL_ENTRIES)).tells
+    assert not journey(points([R, A, V, R, A, V])).tells  # enough entries, but no clear leaning
 
 
 def test_one_stray_entry_does_not_flip_the_stage() -> None:
@@ -83,9 +92,9 @@ def test_unsure_guesses_count_for_less() -> None:
 def test_time_in_the_current_stage_runs_to_today_not_to_the_last_entry() -> None:
     from recovery_journal.render.stages import journey_lines
 
-    trip = journey(points([V, V, V]))  # three entries over six days, from 1 January
+    trip = journey(points([V] * 5))  # five entries over twelve days, from 1 January
     lines = journey_lines(trip, today=(START + timedelta(days=60)).date())
-    assert "since 1 January 2026 (2 months, 3 entries)" in lines[1]
+    assert "since 1 January 2026 (2 months, 5 entries)" in lines[1]
     assert "today" not in " ".join(lines)
 
 
@@ -217,6 +226,8 @@ def test_docs_state_the_thresholds_the_code_uses() -> None:
     assert f"at least **{module.MOVE_ENTRIES}** entries" in text
     assert f"at least **{module.MOVE_HOURS} hours** apart" in text
     assert f"first **{module.FIRST_DAY_HOURS} hours**" in text
+    assert f"`TELL_ENTRIES` | at least **{module.TELL_ENTRIES}** entries have a stage" in text
+    assert f"`TELL_SHARE` | the current stage holds at least **{module.TELL_SHARE}** of the picture" in text
 
 
 @pytest.mark.slow

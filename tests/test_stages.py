@@ -191,8 +191,8 @@ def test_stage_commands_end_to_end(cli: Cli, initialised: Ran) -> None:
     assert doc(cli("list", "--on", "2026-02-02", "--json"))["entries"][0]["stage_source"] == "writer"
     overview = doc(cli("stage", "--json"))
     assert overview["current"] in ("recognition", "recovery") and overview["periods"]
-    text = cli("stage").stdout
-    assert "Right now your writing is mostly in" in text
+    text = cli("stage").stdout  # three entries are too few to say where someone is
+    assert "Not enough writing yet to tell where you are; that's fine." in text
     guessed = cli("stage", "guess", "--json", input="I finally said no to her and held my boundary.")
     assert doc(guessed)["stage"] == "recovery"
     assert cli("stage", "relearn").exit_code == 0

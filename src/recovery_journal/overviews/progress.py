@@ -47,6 +47,11 @@ class Progress:
     signals: list[Signal] = field(default_factory=list)
 
     @property
+    def days_written(self) -> int:
+        """Days from the first entry to today, both counted: how long the rates are taken over."""
+        return (self.today - self.first).days + 1 if self.first else 0
+
+    @property
     def forward(self) -> int:
         return sum(m.forward for m in self.journey.moves)
 
@@ -124,7 +129,9 @@ def build(snapshot: Snapshot) -> Progress:
     recent_start = today - timedelta(days=RECENT_DAYS)
     recent = [f for f in facts if f.day > recent_start]
     before = [f for f in facts if recent_start - timedelta(days=RECENT_DAYS) < f.day <= recent_start]
-    weeks_overall = max(1.0, ((today - first).days + 1) / 7) if first else 1.0
+    age = (today - first).days + 1 if first else 0
+    weeks_overall = max(1.0, age / 7)
+    weeks_recent = max(1.0, min(RECENT_DAYS, age) / 7)  # a young journal's "lately" is its whole life
     return Progress(
         today=today,
         entries=len(facts),
@@ -133,7 +140,7 @@ def build(snapshot: Snapshot) -> Progress:
         days_in_stage=_days_in_stage(trip, today),
         current_streak=current,
         longest_streak=longest,
-        per_week_recent=len(recent) / (RECENT_DAYS / 7),
+        per_week_recent=len(recent) / weeks_recent,
         per_week_overall=len(facts) / weeks_overall,
         mood_recent=_mean([f.mood for f in recent if f.mood is not None]),
         mood_before=_mean([f.mood for f in before if f.mood is not None]),

@@ -67,6 +67,36 @@ def tag_line(tags: tuple[str, ...]) -> str:
     return " ".join(f"#{t}" for t in tags)
 
 
+class _Packed:
+    """Parts laid along a line and wrapped whole: a part that doesn't fit starts the next line, `indent` in.
+
+    Rich would wrap at any space, splitting `★ starred` or pushing a tag to the margin; here each part (a
+    date, a tag, a word of a title) stays in one piece, and later lines hang under the first.
+    """
+
+    def __init__(self, parts: list[tuple[str, Text]], indent: int) -> None:
+        self.parts = parts  # (what goes before it when it follows on the same line, the part)
+        self.indent = indent
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        width = options.max_width
+        lines: list[Text] = []
+        line = Text()
+        for before, part in self.parts:
+            if line.cell_len and line.cell_len + len(before) + part.cell_len > width:
+                lines.append(line)
+                line = Text(" " * self.indent)
+                before = ""
+            line.append(before)
+            line.append_text(part)
+        lines.append(line)
+        for row in lines:
+            row.rstrip()
+            yield row  # a part wider than the whole line is left for Rich to fold
+
+
 def _meta(entry: Entry | Revision) -> list[str]:
     parts = []
     if getattr(entry, "starred", False):
@@ -105,8 +135,8 @@ def entry_table(entries: list[Entry], width: int = 80) -> Table:
         else:
             moment = stamp(entry.date) if separate else f"{entry.date:%Y-%m-%d}"
         text = _label_text(entry)
-        if not separate and entry.tags:
-            text.append("  " + tag_line(entry.tags), style="magenta")
+        if not separate and entry.tags:  # a line of their own, so they can't run into the words
+            text.append("\n").append_text(user_text(tag_line(entry.tags), style="magenta"))
         row: list[RenderableType] = [str(entry.id), moment, text]
         if separate:
             row += [user_text(tag_line(entry.tags)), "" if entry.mood is None else str(entry.mood)]
@@ -142,16 +172,17 @@ def entry_lines(entries: list[Entry]) -> list[str]:
 # --- one entry ------------------------------------------------------------------------------------------
 
 
-def _heading(entry: Entry) -> Text:
+def _heading(entry: Entry) -> _Packed:
     from rich.text import Text
 
-    heading = Text()
-    heading.append(f"Entry {entry.id}", style="bold")
-    heading.append(f"  {when(entry.date)}", style="cyan")
+    parts = [("", Text(f"Entry {entry.id}", style="bold")), ("  ", Text(when(entry.date), style="cyan"))]
     for part in _meta(entry):
-        heading.append("  ·  ", style="dim")
-        heading.append(neutralise(part), style="magenta" if part.startswith("#") else "")
-    return heading
+        if part.startswith("#"):  # each tag whole, the tags together after one dot
+            tags = [Text(neutralise(tag), style="magenta") for tag in part.split(" ")]
+            parts += [("  ·  ", tags[0]), *((" ", tag) for tag in tags[1:])]
+        else:
+            parts.append(("  ·  ", Text(neutralise(part))))
+    return _Packed(parts, indent=2)
 
 
 def entry_view(entry: Entry) -> RenderableType:
@@ -196,18 +227,19 @@ def _highlighted(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int,
     return out
 
 
-def _excerpt_text(hit: SearchHit) -> list[Text]:
+def _excerpt_text(hit: SearchHit) -> list[RenderableType]:
+    from rich.padding import Padding
     from rich.text import Text
 
-    rows = []
+    rows: list[RenderableType] = []
     for excerpt in hit.excerpts:
-        line = Text("    ")
+        line = Text()
         if excerpt.starts_mid:
             line.append("…")
         line.append_text(_highlighted(excerpt.text, excerpt.spans))
         if excerpt.ends_mid:
             line.append("…")
-        rows.append(line)
+        rows.append(Padding(line, (0, 0, 0, 4)))  # wrapped lines keep the indent, under the heading
     return rows
 
 
@@ -226,20 +258,24 @@ def _folds(hit: SearchHit, include_tender: bool) -> bool:
 def search_view(result: SearchResult, include_tender: bool = False) -> RenderableType:
     """Each hit with its excerpts; a tender entry's excerpts fold away unless asked for."""
     from rich.console import Group
+    from rich.padding import Padding
     from rich.text import Text
 
     parts: list[RenderableType] = []
     for hit in result.hits:
-        head = Text()
-        head.append(f"{hit.entry.id:>4}  ", style="bold")
-        head.append(when(hit.entry.date), style="cyan")
-        head.append("  ")
+        pieces = [
+            ("", Text(f"{hit.entry.id:>4}", style="bold")),
+            ("  ", Text(when(hit.entry.date), style="cyan")),
+        ]
         if hit.entry.title:
-            head.append_text(_highlighted(hit.entry.title, hit.title_spans))
+            words = _highlighted(hit.entry.title, hit.title_spans).split(" ")
+            pieces += [("  ", words[0]), *((" ", word) for word in words[1:])]
         if hit.entry.tags:
-            head.append("  " + neutralise(tag_line(hit.entry.tags)), style="magenta")
+            tags = [Text(neutralise(f"#{tag}"), style="magenta") for tag in hit.entry.tags]
+            pieces += [("  ", tags[0]), *((" ", tag) for tag in tags[1:])]
+        head = _Packed(pieces, indent=6)
         if _folds(hit, include_tender):
-            parts += [head, Text("    " + folded(hit.entry.id), style="dim")]
+            parts += [head, Padding(Text(folded(hit.entry.id), style="dim"), (0, 0, 0, 4))]
         else:
             parts += [head, *_excerpt_text(hit)]
     return Group(*parts)

@@ -10,97 +10,133 @@ from typing import Any
 
 import typer
 
-WIDTH = 100
+WIDTH = 100  # the width when stdout is a file or a pipe, or the terminal is wider
+NARROWEST = 30  # below this, lines are left for the terminal to fold
+_ROOM = 30  # the least a meaning beside its name is wrapped to
 # Commands are shown from the root; each becomes a man page section, its options listed under it.
 Command = Any  # Typer's commands (its vendored Click); only their public attributes are read
 Context = Any  # a Typer context, or the root's (typed as its vendored Click's)
 
 
-def table(rows: Sequence[tuple[str, str]], indent: int = 2) -> list[str]:
-    """Two columns, the second wrapped and aligned; a name too long for the column gets a line of its own."""
-    width = min(max((len(name) for name, _ in rows), default=0), 36)
+def fit(columns: int | None) -> int:
+    """The width the topics are wrapped to: the terminal's, at most WIDTH; WIDTH when piped."""
+    return WIDTH if columns is None else max(NARROWEST, min(columns, WIDTH))
+
+
+def _wrap(text: str, width: int, indent: int = 0) -> list[str]:
+    pad = " " * indent
+    # Never inside a word: recovery-journal and its paths stay whole, so they can be copied.
+    wrap = textwrap.TextWrapper(width, initial_indent=pad, subsequent_indent=pad)
+    wrap.break_on_hyphens = wrap.break_long_words = False
+    return wrap.wrap(text) or [""]
+
+
+def table(rows: Sequence[tuple[str, str]], indent: int = 2, width: int = WIDTH) -> list[str]:
+    """Two columns, the second wrapped and aligned; a name too long for the column gets a line of its own.
+
+    On a narrow page, where two columns would leave the meanings too little room, each name gets a line of
+    its own and its meaning sits under it.
+    """
+    column = min(max((len(name) for name, _ in rows), default=0), 36)
+    if width - indent - column - 2 < _ROOM:
+        column = 0
     lines = []
     for name, meaning in rows:
-        wrapped = textwrap.wrap(meaning, WIDTH - indent - width - 2) or [""]
-        if len(name) > width:
-            lines.append(" " * indent + name)
-            lines.extend(" " * (indent + width + 2) + part for part in wrapped)
+        if len(name) > column:
+            lines.append(" " * max(0, min(indent, width - len(name))) + name)  # nearer the margin, not folded
+            beside = indent + column + 2
+            lines.extend(_wrap(meaning, width, beside if column and width - beside >= _ROOM else indent + 4))
             continue
-        lines.append(" " * indent + name.ljust(width) + "  " + wrapped[0])
-        lines.extend(" " * (indent + width + 2) + part for part in wrapped[1:])
+        wrapped = _wrap(meaning, width - indent - column - 2)
+        lines.append(" " * indent + name.ljust(column) + "  " + wrapped[0])
+        lines.extend(" " * (indent + column + 2) + part for part in wrapped[1:])
     return lines
 
 
-def exit_code_lines(meanings: Mapping[int, tuple[str, str]]) -> list[str]:
+def exit_code_lines(meanings: Mapping[int, tuple[str, str]], width: int = WIDTH) -> list[str]:
     """`help exit-codes`: each code, its name and what it means."""
     rows = [(f"{code:>3}  {name}", meaning) for code, (name, meaning) in sorted(meanings.items())]
     return [
-        "Exit codes: every error is two calm lines on stderr (what happened, and a hint) and one of these.",
-        "",
-        *table(rows),
-    ]
-
-
-def dates_lines(forms: Sequence[tuple[str, str]], parts: str) -> list[str]:
-    """`help dates`: what can be typed wherever a date is asked for."""
-    return [
-        "Dates. Wherever a date is asked for (--date, --from, --to, --on, --since), these words work:",
-        "",
-        *(
-            line
-            for typed, meaning in forms
-            for line in (
-                *textwrap.wrap(typed, WIDTH - 2, initial_indent="  ", subsequent_indent="  "),
-                *textwrap.wrap(meaning, WIDTH - 6, initial_indent="      ", subsequent_indent="      "),
-            )
+        *_wrap(
+            "Exit codes: every error is two calm lines on stderr (what happened, and a hint) "
+            "and one of these.",
+            width,
         ),
         "",
-        *textwrap.wrap(parts, WIDTH),
+        *table(rows, width=width),
     ]
 
 
-def environment_lines(variables: Sequence[tuple[str, str]]) -> list[str]:
+def dates_lines(forms: Sequence[tuple[str, str]], parts: str, width: int = WIDTH) -> list[str]:
+    """`help dates`: what can be typed wherever a date is asked for."""
+    return [
+        *_wrap(
+            "Dates. Wherever a date is asked for (--date, --from, --to, --on, --since), these words work:",
+            width,
+        ),
+        "",
+        *(line for typed, meaning in forms for line in (*_wrap(typed, width, 2), *_wrap(meaning, width, 6))),
+        "",
+        *_wrap(parts, width),
+    ]
+
+
+def environment_lines(variables: Sequence[tuple[str, str]], width: int = WIDTH) -> list[str]:
     """`help environment`: every variable read, and what it changes."""
     return [
-        "Environment variables. A command-line option wins over a variable, and a variable over the config",
-        "file (`recovery-journal help config`).",
+        *_wrap(
+            "Environment variables. A command-line option wins over a variable, and a variable "
+            "over the config file (`recovery-journal help config`).",
+            width,
+        ),
         "",
-        *table(variables),
+        *table(variables, width=width),
     ]
 
 
-def files_lines(places: Sequence[tuple[str, str]]) -> list[str]:
+def files_lines(places: Sequence[tuple[str, str]], width: int = WIDTH) -> list[str]:
     """`help files`: where things are kept for this run."""
-    lines = ["Files, as they are for you now (--journal and the environment can move them):", ""]
+    intro = "Files, as they are for you now (--journal and the environment can move them):"
+    lines = [*_wrap(intro, width), ""]
     for path, meaning in places:
-        lines += [f"  {path}", *("      " + part for part in textwrap.wrap(meaning, WIDTH - 6)), ""]
+        lines += [f"  {path}", *_wrap(meaning, width, 6), ""]
     return lines[:-1]
 
 
-def config_lines(path: str, keys: Sequence[tuple[str, str, str, Sequence[str]]]) -> list[str]:
+def config_lines(
+    path: str, keys: Sequence[tuple[str, str, str, Sequence[str]]], width: int = WIDTH
+) -> list[str]:
     """`help config`: the file, and each key with an example and the variables that win over it."""
     lines = [
-        f"The config file: {path}",
-        'TOML, one setting a line, e.g. editor = "nano". It is not encrypted: it holds settings, never your',
-        "words, but a default tag's name can be read there. `config set` and `config unset` change one line",
-        "and keep the rest; a key it doesn't know is noted and left alone. A passphrase never goes in it.",
+        *_wrap(f"The config file: {path}", width),
+        *_wrap(
+            'TOML, one setting a line, e.g. editor = "nano". It is not encrypted: it holds settings, '
+            "never your words, but a default tag's name can be read there. `config set` and "
+            "`config unset` change one line and keep the rest; a key it doesn't know is noted and "
+            "left alone. A passphrase never goes in it.",
+            width,
+        ),
         "",
     ]
     rows = []
     for name, meaning, example, env in keys:
         wins = f" {' or '.join(env)} wins over it." if env else ""
         rows.append((name, f"{meaning}; e.g. {name} = {example}.{wins}"))
-    return lines + table(rows)
+    return lines + table(rows, width=width)
 
 
-def topics_lines(topics: Mapping[str, str]) -> list[str]:
+def topics_lines(topics: Mapping[str, str], width: int = WIDTH) -> list[str]:
     """`help` alone: the topics, and how to see one command's help."""
     return [
-        "Help, offline: recovery-journal help TOPIC, where TOPIC is one of",
+        *_wrap("Help, offline: recovery-journal help TOPIC, where TOPIC is one of", width),
         "",
-        *table(list(topics.items())),
+        *table(list(topics.items()), width=width),
         "",
-        "`recovery-journal help COMMAND` (or `recovery-journal COMMAND --help`) shows one command's help.",
+        *_wrap(
+            "`recovery-journal help COMMAND` (or `recovery-journal COMMAND --help`) shows one "
+            "command's help.",
+            width,
+        ),
     ]
 
 

@@ -15,9 +15,10 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from ..domain.words import counted
 from ..journal.counters import next_round, round_label
 from ..overviews.calendar import Day
-from ..overviews.progress import Progress
+from ..overviews.progress import RECENT_DAYS, Progress
 from ..overviews.timeline import Bucket, Timeline
 from ..stages.kinds import STAGES, Stage
 from .marks import KIND_MARK, day, days
@@ -84,8 +85,7 @@ def timeline_lines(timeline: Timeline, width: int) -> list[Text]:
         right = 4
     band_width = max(8, min(40, width - label_width - 2 - right))
     short_moves = width < 80
-    first, last = timeline.buckets[0], timeline.buckets[-1]
-    lines = [Text(f"Timeline by {timeline.by}, {first.label} to {last.label}", style="bold")]
+    lines = [Text(timeline_title(timeline), style="bold")]
     previous_mood: float | None = None
     for bucket in timeline.buckets:
         row = Text(f"{bucket.label:<{label_width}}  ")
@@ -156,6 +156,27 @@ def timeline_json(timeline: Timeline) -> dict[str, Any]:
 # --- progress -------------------------------------------------------------------------------------------
 
 
+def timeline_title(timeline: Timeline) -> str:
+    """What the timeline covers: from one period to another, or the one period there is."""
+    first, last = timeline.buckets[0], timeline.buckets[-1]
+    if first is last:
+        return (
+            f"Timeline for {first.label}"
+            if timeline.by == "quarter"
+            else f"Timeline for the {timeline.by} of {first.label}"
+        )
+    return f"Timeline by {timeline.by}, {first.label} to {last.label}"
+
+
+def _rate(p: Progress) -> str:
+    """How often you write, over a span long enough to mean it: one young journal's days aren't two rates."""
+    if p.days_written < 7:
+        return f"{counted(p.entries, 'entry')} in {days(p.days_written)} so far."
+    if p.days_written <= RECENT_DAYS:
+        return f"About {p.per_week_overall:.1f} entries a week so far."
+    return f"About {p.per_week_recent:.1f} entries a week lately, {p.per_week_overall:.1f} on average."
+
+
 def _span(n: int) -> str:
     if n < 14:
         return days(n)
@@ -215,16 +236,17 @@ def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
             if current is not None and current.stage is stage:
                 stages.append(" (now)")
     row("Stages", stages)
-    if current is not None:
+    if current is not None and p.journey.tells:
         row("Now", f"{current.stage.value}: {MEANING[current.stage]}.")
+    elif current is not None:
+        row("Now", "Not enough writing yet to tell where you are; that's fine.")
     if p.journey.moves:
         movement = f"{p.forward} step{'s' if p.forward != 1 else ''} forward"
         if p.back:
             movement += f", {p.back} back; going back for a while is part of healing"
         row("Movement", movement + ".")
     rhythm = f"{p.current_streak}-day streak" if p.current_streak else "No streak right now, and that's fine"
-    rhythm += f" (longest {days(p.longest_streak)}). About {p.per_week_recent:.1f} entries a week lately, "
-    rhythm += f"{p.per_week_overall:.1f} on average."
+    rhythm += f" (longest {days(p.longest_streak)}). " + _rate(p)
     row("Writing", rhythm)
     if p.mood_recent is not None:
         mood = f"{p.mood_recent:.1f} out of 10 over the last month"

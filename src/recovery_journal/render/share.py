@@ -20,7 +20,7 @@ from ..overviews.timeline import Bucket, Timeline
 from ..stages.kinds import STAGES
 from .entries import tag_line, when
 from .marks import day, days
-from .overview import PICTURE_WIDTH, SHADE, recorded, timeline_lines
+from .overview import PICTURE_WIDTH, SHADE, recorded, timeline_lines, timeline_title
 
 BACKGROUND = "#ffffff"
 FOREGROUND = "#1f1f1f"
@@ -83,9 +83,8 @@ def timeline_words(timeline: Timeline) -> list[str]:
     """The picture in words: what a screen reader says, and what the HTML shows beneath the drawing."""
     if timeline.empty:
         return ["Nothing to show in this time yet."]
-    first, last = timeline.buckets[0], timeline.buckets[-1]
     words = [
-        f"Timeline by {timeline.by}, {first.label} to {last.label}. Each stage has its own shading as "
+        f"{timeline_title(timeline)}. Each stage has its own shading as "
         "well as its colour: " + ", ".join(f"{SHADE[s]} {s.value}" for s in STAGES) + "."
     ]
     for bucket in timeline.buckets:
@@ -143,13 +142,28 @@ OPENING = (
 )
 
 
+def _period(summary: Summary) -> str:
+    """The days a summary covers: one day, or from one to another."""
+    if summary.first == summary.last:
+        return day(summary.first)
+    return f"{day(summary.first)} to {day(summary.last)}"
+
+
 def _stage_sentence(summary: Summary) -> str:
     counted = sum(summary.stage_counts.values())
     if not counted:
         return "No entries in this time had a healing stage."
     parts = [f"{stage.value} {n}" for stage, n in summary.stage_counts.items() if n]
     most = max(summary.stage_counts, key=lambda s: summary.stage_counts[s])
-    return f"Mostly {most.value} ({summary.stage_counts[most]} of {counted} entries: {', '.join(parts)})."
+    sentence = f"Mostly {most.value} ({summary.stage_counts[most]} of {counted} entries: {', '.join(parts)})."
+    unclear = summary.written - counted
+    if unclear > 0:  # say why the counts add up to less than the entries written
+        sentence += (
+            f" The other {unclear} had no clear stage yet."
+            if unclear > 1
+            else " The other one had no clear stage yet."
+        )
+    return sentence
 
 
 def _move_line(summary: Summary, index: int) -> str:
@@ -173,7 +187,7 @@ def _entry_meta(summary: Summary, index: int) -> str:
 
 
 def markdown(summary: Summary) -> str:
-    period = f"{day(summary.first)} to {day(summary.last)}"
+    period = _period(summary)
     lines = [f"_{OPENING}_", "", f"# My healing journey, {period}", ""]
     lines += [f"{summary.written} entr{'y' if summary.written == 1 else 'ies'} written in this time.", ""]
     lines += ["## How the stages moved", "", _stage_sentence(summary), ""]
@@ -235,7 +249,7 @@ def _picture(summary: Summary) -> str:
 
 def as_html(summary: Summary) -> str:
     e = html.escape
-    period = f"{day(summary.first)} to {day(summary.last)}"
+    period = _period(summary)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -294,7 +308,7 @@ def as_html(summary: Summary) -> str:
 def contents_lines(summary: Summary) -> list[str]:
     """What `share --dry-run` lists: what the file would hold, without writing it."""
     lines = [
-        f"A summary of {day(summary.first)} to {day(summary.last)} would hold:",
+        f"A summary of {_period(summary)} would hold:",
         f"  how the stages moved and mood over time, from {counted(summary.written, 'entry')} "
         "(counted; their words stay out)",
     ]

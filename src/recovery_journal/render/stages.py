@@ -173,6 +173,11 @@ def journey_lines(journey: Journey, today: date) -> list[str]:
             "There are no entries with a stage yet. Once you've written a few, this shows where your "
             "writing is and how it has moved."
         ]
+    if not journey.tells:
+        return [
+            "Not enough writing yet to tell where you are; that's fine.",
+            "As you keep writing, this will show where your writing is and how it has moved.",
+        ]
     lines = [
         f"Right now your writing is mostly in {current.stage.value}: {MEANING[current.stage]}.",
         f"That has been so since {current.start.day} {current.start:%B %Y} "
@@ -209,7 +214,7 @@ def _since(start: date, today: date) -> str:
 
 def journey_view(journey: Journey, today: date) -> RenderableType:
     current = journey.current
-    if current is None:
+    if current is None or not journey.tells:
         return Text("\n".join(journey_lines(journey, today)))
     head = Text("Right now: ")
     head.append_text(stage_text(current.stage))
@@ -221,6 +226,7 @@ def journey_view(journey: Journey, today: date) -> RenderableType:
 def journey_json(journey: Journey) -> dict[str, Any]:
     return {
         "current": None if journey.current is None else journey.current.stage.value,
+        "enough_to_tell": journey.tells,  # False: too little writing, or too unclear, to name "Right now"
         "since": None if journey.current is None else journey.current.start.isoformat(timespec="seconds"),
         "shares": {s.value: round(v, 4) for s, v in journey.shares.items()},
         "periods": [

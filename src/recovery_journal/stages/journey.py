@@ -23,6 +23,8 @@ MIN_WEIGHT = 0.35  # how much an uncertain guess still counts
 MOVE_ENTRIES = 3  # a new stage needs at least this many of its own entries since it took the lead...
 MOVE_HOURS = 24  # ...the first and the latest at least this far apart: more than one evening
 FIRST_DAY_HOURS = 24  # entries this soon after the first one settle where the journal starts, never a move
+TELL_ENTRIES = 5  # "Right now" is named only once this many entries have a stage...
+TELL_SHARE = 0.4  # ...and the current stage holds at least this much of the picture
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,16 @@ class Journey:
     @property
     def current(self) -> Period | None:
         return self.periods[-1] if self.periods else None
+
+    @property
+    def tells(self) -> bool:
+        """Whether there is enough writing, leaning clearly enough, to say where you are right now."""
+        current = self.current
+        return (
+            current is not None
+            and sum(p.entries for p in self.periods) >= TELL_ENTRIES
+            and self.shares[current.stage] >= TELL_SHARE
+        )
 
 
 def journey(points: Sequence[Point]) -> Journey:

@@ -29,7 +29,7 @@ def os_error(exc: OSError, where: Path) -> JournalError:
             f"The path {shown(where)} is longer than this system allows ({len(str(where))} characters).",
             hint="Choose a shorter path.",
         )
-    where = Path(shown(where))
+    path, where = where, Path(shown(where))
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return StorageProblem(f"The disk holding {where} is full.", hint="Free some space, then try again.")
     if exc.errno == errno.EROFS:
@@ -44,6 +44,11 @@ def os_error(exc: OSError, where: Path) -> JournalError:
             "or point --journal at your own journal.",
         )
     if exc.errno == errno.ENOENT:
+        if path.exists():  # a system folder (/proc/1) answers "no such file" to anything made in it
+            return StorageProblem(
+                f"{where} is there, but it can't be written to.",
+                hint="Choose a folder of your own, or leave out --journal for the usual place.",
+            )
         return NotFound(f"There's no folder at {where}.", hint="Check the path, or create the folder first.")
     if exc.errno == errno.ENOTDIR:
         return UsageProblem(

@@ -10,7 +10,7 @@ import typer
 from ... import __version__, reference
 from ...configfile import config_path
 from ...errors import MEANINGS, UsageProblem
-from ...render.output import Output
+from ...render.output import Output, page_width
 from ...settings import CONFIG_KEYS
 from ..terminal import AppState
 
@@ -47,21 +47,22 @@ def help_command(
     from ...render import manual  # only when help is asked for
 
     out = Output()
+    width = manual.fit(page_width())  # wrapped to the terminal; 100 columns when piped
     words = [w for w in (topic or []) if w.strip()]
     if not words:
-        out.lines(manual.topics_lines(TOPICS))
+        out.lines(manual.topics_lines(TOPICS, width))
     elif words == ["dates"]:
         from ...domain import dates
 
-        out.lines(manual.dates_lines(dates.FORMS, dates.PARTS_SAID))
+        out.lines(manual.dates_lines(dates.FORMS, dates.PARTS_SAID, width))
     elif words == ["exit-codes"]:
-        out.lines(manual.exit_code_lines(_exit_codes()))
+        out.lines(manual.exit_code_lines(_exit_codes(), width))
     elif words == ["environment"]:
-        out.lines(manual.environment_lines(reference.ENVIRONMENT))
+        out.lines(manual.environment_lines(reference.ENVIRONMENT, width))
     elif words == ["files"]:
-        out.lines(manual.files_lines(reference.files(_journal(ctx))))
+        out.lines(manual.files_lines(reference.files(_journal(ctx)), width))
     elif words == ["config"]:
-        out.lines(manual.config_lines(str(config_path()), _config_keys()))
+        out.lines(manual.config_lines(str(config_path()), _config_keys(), width))
     elif words == ["man"]:
         root = ctx.find_root()
         sections = {
