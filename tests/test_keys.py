@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,12 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _code(ran: Ran) -> str:
     return ran.stdout.split("recovery code: ")[1].split()[0]
+
+
+def names_group(said: str, group: int) -> bool:
+    """The typo is named: that group, or (when the check letters allow two readings) it and one other."""
+    named = re.search(r"recovery code's (group \d(?: or group \d)?) looks mistyped", said)
+    return named is not None and f"group {group}" in named.group(1).split(" or ")
 
 
 def _typo(code: str, group: int) -> str:
@@ -136,7 +143,7 @@ def test_recover_names_the_mistyped_group_without_repeating_the_code(cli: Cli) -
         },
     )
     assert ran.exit_code == ExitCode.WRONG_SECRET
-    assert "group 3 looks mistyped" in ran.stderr and "checksum" not in ran.stderr
+    assert names_group(ran.stderr, 3) and "checksum" not in ran.stderr
     for group in code.split("-"):
         assert group not in ran.stderr
 
@@ -148,7 +155,7 @@ def test_recover_asks_again_on_a_terminal_naming_the_group(
     monkeypatch.setenv("RECOVERY_JOURNAL_NEW_PASSPHRASE", "a fresh start")
     ran = cli("recover", input=f"{_typo(code, 5)}\n{code}\n")
     assert ran.exit_code == 0, ran.stderr
-    assert "group 5 looks mistyped" in ran.stderr and "type it again" in ran.stderr
+    assert names_group(ran.stderr, 5) and "type it again" in ran.stderr
     assert "That code opened the journal." in ran.stderr
     assert "every backup made from now on" in ran.stdout + ran.stderr
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "a fresh start"}).exit_code == 0
