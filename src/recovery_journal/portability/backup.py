@@ -37,8 +37,8 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import migrations, queries
 from ..storage.files import fsync_folder, os_error, secure_folder, sweep_unfinished
-from . import backupfile, portable
-from .merge import MergeReport, merge_into, restore_into_new
+from . import backupfile, guessing, portable
+from .merge import Guess, MergeReport, merge_into, restore_into_new
 from .outfiles import check_target
 
 Progress = Callable[[int, int], None]
@@ -494,9 +494,8 @@ def merge(
         pass
 
     report = MergeReport()
-    guess = (lambda text: None) if dry_run else journal.stages.guess
     try:
-        with journal.store.write() as con:
+        with journal.store.write() as con, _guessing(journal, incoming, dry_run) as guess:
             report = merge_into(con, journal.cipher, incoming, guess, journal.now(), progress)
             if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()
@@ -505,6 +504,20 @@ def merge(
     except _DryRun:
         pass
     return report
+
+
+@contextmanager
+def _guessing(journal: Journal, incoming: portable.Incoming, dry_run: bool) -> Iterator[Guess]:
+    """The journal's own guess (shipped and personal model), made ahead on other cores for many entries."""
+    if dry_run:
+        yield lambda text: None
+        return
+    try:
+        personal = journal.stages.personal().to_json()
+    except Tampered:  # guessed with the shared model alone, as journal.stages.guess does
+        personal = None
+    with guessing.guesser(incoming.entries, len(incoming.entries), journal.stages.guess, personal) as guess:
+        yield guess
 
 
 def restore_new(
@@ -519,12 +532,13 @@ def restore_new(
     def fill(con: sqlite3.Connection, cipher: Any) -> None:
         model = shipped()
 
-        def guess(text: str) -> StageRecord:
+        def here(text: str) -> StageRecord:
             from ..stages.model import classify_with
 
             return StageRecord.from_model(classify_with(model, text), model.name)
 
-        reports.append(restore_into_new(con, cipher, incoming, guess, progress))
+        with guessing.guesser(incoming.entries, len(incoming.entries), here, None) as guess:
+            reports.append(restore_into_new(con, cipher, incoming, guess, progress))
 
     journal, code = Journal.create(settings, passphrase, fill=fill)
     return journal, code, reports[0]
