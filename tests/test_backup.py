@@ -868,3 +868,70 @@ def test_a_journal_whose_code_is_older_than_backup_slots_says_how_to_get_one(
         in cli("--journal", str(old), "backup", "create", str(again), env=fixture_pass).stderr
     )
     assert backup.read(again, backupfile.RecoveryCode(code)).counts()["entries"] == 3
+
+
+# --- one key derivation per passphrase and salt (issue 14: Argon2id holds 64 MiB while it runs) ------------
+
+
+@pytest.fixture
+def derivations(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The salts Argon2id is run with from now on, in order."""
+    salts: list[bytes] = []
+    real = crypto.argon2id
+
+    def counted(password: bytes, salt: bytes, params: crypto.Argon2Params) -> bytes:
+        salts.append(salt)
+        return real(password, salt, params)
+
+    monkeypatch.setattr(crypto, "argon2id", counted)
+    return salts
+
+
+def test_a_backup_is_written_and_checked_with_one_derivation(
+    journal: Journal, tmp_path: Path, derivations: list[bytes]
+) -> None:
+    fill(journal)
+    target = tmp_path / "b.rjbackup"
+    summary = backup.create(journal, target, PASSPHRASE, WEAK)
+    assert len(derivations) == 1 and summary.entries == 3
+    assert derivations[0].hex() in target.read_bytes()[:4096].decode(errors="replace")  # the file's own salt
+    derivations.clear()
+    # a passphrase still opens it
+    assert backup.read(target, PASSPHRASE, keep="counts").counts()["entries"] == 3
+    assert len(derivations) == 1
+
+
+def test_a_backup_read_again_and_again_derives_its_key_once(
+    journal: Journal, made: Path, tmp_path: Path, derivations: list[bytes]
+) -> None:
+    incoming = backup.read(made, PASSPHRASE, keep="reread")
+    first = [entry.uuid for entry, _ in incoming.entries]
+    assert [entry.uuid for entry, _ in incoming.entries] == first and len(first) == 3
+    assert len(derivations) == 1
+    report = backup.merge(journal, incoming, dry_run=True)
+    assert report.entries_unchanged == 3 and len(derivations) == 1
+    other = Settings.from_env(journal=tmp_path / "elsewhere")
+    restored, _, added = backup.restore_new(other, PASSPHRASE, backup.read(made, PASSPHRASE, keep="reread"))
+    assert added.entries_added == 3
+    assert len(derivations) == 3  # this read's, and the new journal's own salt: never the backup's again
+    assert len(set(derivations)) == 2
+    assert everything(restored) == everything(journal)
+    restored.close()
+
+
+def test_a_kept_file_key_opens_only_the_file_it_came_from(
+    journal: Journal, made: Path, tmp_path: Path
+) -> None:
+    kept: list[backupfile.FileKey] = []
+    with made.open("rb") as handle:
+        opened = list(backupfile.read(handle, PASSPHRASE, kept.append))
+    assert len(kept) == 1
+    with made.open("rb") as handle:
+        assert list(backupfile.read(handle, kept[0])) == opened
+    other = tmp_path / "other.rjbackup"
+    backup.create(journal, other, PASSPHRASE, WEAK)
+    with other.open("rb") as handle, pytest.raises(Damaged, match="changed while it was being read"):
+        list(backupfile.read(handle, kept[0]))
+    derived = backupfile.derive(PASSPHRASE, WEAK)
+    with made.open("rb") as handle, pytest.raises(WrongSecret):
+        list(backupfile.read(handle, derived))

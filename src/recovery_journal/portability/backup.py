@@ -37,8 +37,8 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import migrations, queries
 from ..storage.files import fsync_folder, os_error, secure_folder, sweep_unfinished
-from . import backupfile, portable
-from .merge import MergeReport, merge_into, restore_into_new
+from . import backupfile, guessing, portable
+from .merge import Guess, MergeReport, merge_into, restore_into_new
 from .outfiles import check_target
 
 Progress = Callable[[int, int], None]
@@ -262,20 +262,23 @@ def _opened(path: Path) -> Iterator[BinaryIO]:
 Keep = Literal["all", "counts", "reread"]
 
 
-def read(path: Path, secret: str | backupfile.RecoveryCode, *, keep: Keep = "all") -> portable.Incoming:
+def read(path: Path, secret: backupfile.Secret, *, keep: Keep = "all") -> portable.Incoming:
     """Authenticate and decode a whole backup file; nothing is trusted until every byte has checked out.
 
-    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode). See Keep.
+    `secret` is the backup's passphrase, or the journal's recovery code (backupfile.RecoveryCode), or a key
+    already derived for it (backupfile.Derived). See Keep: reading it again keeps the file key, so the key
+    is derived once however often the entries are gone through.
     """
     seen = _identity(path)
+    opened: list[backupfile.FileKey] = []
     with _opened(path) as handle:
-        records = _from_the_file(backupfile.read(handle, secret))
+        records = _from_the_file(backupfile.read(handle, secret, opened.append))
         try:
             if keep == "all":
                 return portable.collect(list(records), expect_end=True)
             incoming = portable.collect(records, expect_end=True, keep=False)
             if keep == "reread":
-                incoming.entries = _Reread(path, secret, seen, incoming.counts()["entries"])
+                incoming.entries = _Reread(path, opened[0], seen, incoming.counts()["entries"])
             return incoming
         except _FileProblem as problem:  # the file itself: a wrong secret, damage, as backupfile says
             raise problem.error from None
@@ -301,7 +304,7 @@ class _Reread(Collection[tuple[Entry, list[Revision]]]):
     """
 
     def __init__(
-        self, path: Path, secret: str | backupfile.RecoveryCode, seen: tuple[int, int, int] | None, total: int
+        self, path: Path, secret: backupfile.FileKey, seen: tuple[int, int, int] | None, total: int
     ) -> None:
         self.path, self.secret, self.seen, self.total = path, secret, seen, total
 
@@ -384,6 +387,9 @@ def create(
             f"{target} is a folder.", hint="Give a file name for the backup, e.g. journal.rjbackup"
         )
     vault.check_passphrase(passphrase)
+    # Derived once, before anything is read: the same key writes the file and checks it, and nothing of the
+    # journal is held while Argon2id holds its 64 MiB.
+    derived = backupfile.derive(passphrase, params)
     recovery_public = _recovery_public(journal)
     found = contents(journal, skip_damaged=skip_damaged)
     folder = target.parent
@@ -392,10 +398,10 @@ def create(
     try:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            backupfile.write(handle, passphrase, records(journal, found, progress), params, recovery_public)
+            backupfile.write(handle, derived, records(journal, found, progress), params, recovery_public)
             handle.flush()
             os.fsync(handle.fileno())
-        checked = read(tmp, passphrase, keep="counts")
+        checked = read(tmp, derived, keep="counts")
         tmp.replace(target)
         fsync_folder(folder)
     except OSError as exc:
@@ -417,13 +423,14 @@ def write_to(
 
     Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
     vault.check_passphrase(passphrase)
+    derived = backupfile.derive(passphrase, params)  # before anything is read (see create)
     recovery_public = _recovery_public(journal)
     found = Contents(
         journal,
         skip_damaged=skip_damaged,
         stopped="the backup stopped there: what went to stdout is incomplete, and won't open as a backup",
     )
-    backupfile.write(stream, passphrase, records(journal, found), params, recovery_public)
+    backupfile.write(stream, derived, records(journal, found), params, recovery_public)
     stream.flush()
     return found.damaged
 
@@ -487,9 +494,8 @@ def merge(
         pass
 
     report = MergeReport()
-    guess = (lambda text: None) if dry_run else journal.stages.guess
     try:
-        with journal.store.write() as con:
+        with journal.store.write() as con, _guessing(journal, incoming, dry_run) as guess:
             report = merge_into(con, journal.cipher, incoming, guess, journal.now(), progress)
             if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()
@@ -498,6 +504,20 @@ def merge(
     except _DryRun:
         pass
     return report
+
+
+@contextmanager
+def _guessing(journal: Journal, incoming: portable.Incoming, dry_run: bool) -> Iterator[Guess]:
+    """The journal's own guess (shipped and personal model), made ahead on other cores for many entries."""
+    if dry_run:
+        yield lambda text: None
+        return
+    try:
+        personal = journal.stages.personal().to_json()
+    except Tampered:  # guessed with the shared model alone, as journal.stages.guess does
+        personal = None
+    with guessing.guesser(incoming.entries, len(incoming.entries), journal.stages.guess, personal) as guess:
+        yield guess
 
 
 def restore_new(
@@ -512,12 +532,13 @@ def restore_new(
     def fill(con: sqlite3.Connection, cipher: Any) -> None:
         model = shipped()
 
-        def guess(text: str) -> StageRecord:
+        def here(text: str) -> StageRecord:
             from ..stages.model import classify_with
 
             return StageRecord.from_model(classify_with(model, text), model.name)
 
-        reports.append(restore_into_new(con, cipher, incoming, guess, progress))
+        with guessing.guesser(incoming.entries, len(incoming.entries), here, None) as guess:
+            reports.append(restore_into_new(con, cipher, incoming, guess, progress))
 
     journal, code = Journal.create(settings, passphrase, fill=fill)
     return journal, code, reports[0]

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -46,6 +46,38 @@ class RecoveryCode:
     """Open a backup with the journal's recovery code (as typed) rather than a passphrase."""
 
     code: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A passphrase's key for one salt and key settings, derived once (Argon2id holds 64 MiB while it runs).
+
+    A backup is written and then checked with the same one, so its key is derived once, not twice.
+    """
+
+    salt: bytes
+    kdf: str
+    kek: bytes = field(repr=False)
+
+
+def derive(passphrase: str, params: crypto.Argon2Params) -> Derived:
+    """The key a new backup is sealed with, under a new salt."""
+    salt = crypto.new_salt()
+    return Derived(salt, params.to_json(), crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params))
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """A backup's file key, kept from reading it once, so reading the same file again derives nothing.
+
+    It opens only a file whose header is byte for byte the one it came from.
+    """
+
+    header: bytes = field(repr=False)
+    key: bytes = field(repr=False)
+
+
+Secret = str | RecoveryCode | Derived | FileKey
 
 
 def _damaged(why: str) -> Damaged:
@@ -82,15 +114,17 @@ def _nonce(counter: int, last: bool) -> bytes:
 
 def write(
     out: BinaryIO,
-    passphrase: str,
+    secret: str | Derived,
     records: Iterable[dict[str, Any]],
     params: crypto.Argon2Params,
     recovery_public: bytes | None = None,
 ) -> None:
-    """Write a whole backup of `records` to `out`; with `recovery_public`, the recovery code opens it too."""
-    salt = crypto.new_salt()
-    kdf = params.to_json()
-    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
+    """Write a whole backup of `records` to `out`; with `recovery_public`, the recovery code opens it too.
+
+    `secret` is the passphrase, or its key already derived (derive(); then `params` are the ones it used).
+    """
+    derived = secret if isinstance(secret, Derived) else derive(secret, params)
+    salt, kdf, kek = derived.salt, derived.kdf, derived.kek
     file_key = crypto.new_key()
     header = crypto.canonical_json(
         {
@@ -172,13 +206,25 @@ def no_recovery_slot() -> PassphraseProblem:
     )
 
 
-def read(data: BinaryIO, secret: str | RecoveryCode) -> Iterator[dict[str, Any]]:
+def read(
+    data: BinaryIO, secret: Secret, opened: Callable[[FileKey], None] | None = None
+) -> Iterator[dict[str, Any]]:
     """Yield the backup's records, authenticating as it goes; raises on any damage, at the point it is met.
 
-    `secret` is the backup's passphrase, or the journal's recovery code. Callers that must not act on a
-    partly read backup collect every record first.
+    `secret` is the backup's passphrase, or the journal's recovery code, or a key already derived for this
+    file's salt (Derived), or its file key from an earlier read (FileKey); `opened`, if given, is handed the
+    file key once the header checks out, to read the same file again without deriving. Callers that must not
+    act on a partly read backup collect every record first.
     """
     prefix, header = _header(data)
+    if isinstance(secret, FileKey):
+        if not hmac.compare_digest(secret.header, prefix):
+            raise Damaged(
+                "This backup changed while it was being read, so nothing was restored.",
+                hint="Run it again once nothing is writing to the file.",
+            )
+        yield from _opened(data, prefix, secret.key, opened)
+        return
     try:
         params = crypto.parse_kdf(str(header["kdf"]))
         salt = bytes.fromhex(str(header["salt"]))
@@ -190,7 +236,14 @@ def read(data: BinaryIO, secret: str | RecoveryCode) -> Iterator[dict[str, Any]]
     if isinstance(secret, RecoveryCode):
         file_key = _open_recovery_slot(header, secret)
     else:
-        kek = crypto.argon2id(crypto.passphrase_bytes(secret), salt, params)
+        if isinstance(secret, Derived):
+            if (secret.salt, secret.kdf) != (salt, str(header["kdf"])):
+                raise WrongSecret(  # only ever given for the file it was derived for
+                    "That key wasn't derived for this backup.", hint="Open it with its passphrase."
+                )
+            kek = secret.kek
+        else:
+            kek = crypto.argon2id(crypto.passphrase_bytes(secret), salt, params)
         try:
             file_key = crypto.unwrap_key(kek, wrapped, _key_ad(str(header["kdf"]), str(header["salt"])))
         except crypto.InvalidCiphertext:
@@ -204,10 +257,18 @@ def read(data: BinaryIO, secret: str | RecoveryCode) -> Iterator[dict[str, Any]]
                 hint="Backups open with the passphrase the journal had when the backup was made, "
                 f"or the one given with --passphrase-file.{also}",
             ) from None
+    yield from _opened(data, prefix, file_key, opened)
+
+
+def _opened(
+    data: BinaryIO, prefix: bytes, file_key: bytes, opened: Callable[[FileKey], None] | None
+) -> Iterator[dict[str, Any]]:
     header_key, payload_key = _subkeys(file_key)
     expected = hmac.new(header_key, prefix, hashlib.sha256).digest()
     if not hmac.compare_digest(expected, data.read(32)):
         raise _damaged("its header was changed")
+    if opened is not None:
+        opened(FileKey(prefix, file_key))
     yield from _records(_chunks(data, AESGCM(payload_key)))
 
 
