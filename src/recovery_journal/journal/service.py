@@ -204,11 +204,16 @@ class Journal:
 
     def __exit__(self, kind: object, *exc: object) -> None:
         try:
-            changed = self.store.con.total_changes != self._changes_seen
-            if kind is None and changed and self._after_change is not None:
+            if kind is None and self._after_change is not None and self._changed():
                 self._after_change(self)
         finally:
             self.close()
+
+    def _changed(self) -> bool:
+        try:
+            return self.store.con.total_changes != self._changes_seen
+        except sqlite3.Error:  # already closed inside the block: nothing more to do with it
+            return False
 
     def after_change(self, then: Callable[[Journal], None]) -> None:
         """Call `then` on leaving the `with` block, if it ended well and the journal was changed since now.
