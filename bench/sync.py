@@ -45,6 +45,8 @@ def main() -> int:
     os.environ.pop("RECOVERY_JOURNAL_TESTONLY_WEAK_KDF", None)
     with tempfile.TemporaryDirectory(prefix="rj-bench-sync-") as scratch:
         root = Path(scratch)
+        # Each device notes where it lives beside the config file (sync/seat.py): keep that here too.
+        os.environ["RECOVERY_JOURNAL_CONFIG"] = str(root / "config" / "config.toml")
         rows = entries(args.size + args.new * args.runs, SHARED_GEN)
         print(f"building {args.size} entries and two devices...", file=sys.stderr)
         build(root / "laptop", rows[: args.size])

@@ -157,6 +157,7 @@ inline_tags = false
 gentle_checks = false
 prompts = true
 country = "IE"
+sync_after = true
 """
 
 
@@ -170,6 +171,7 @@ def test_every_key_reaches_the_settings() -> None:
         "never",
     )
     assert (got.inline_tags, got.gentle_checks, got.prompts, got.country) == (False, False, True, "IE")
+    assert got.sync_after is True
     assert set(CONFIG_KEYS) == {line.split(" = ")[0] for line in FULL.strip().splitlines()}
 
 

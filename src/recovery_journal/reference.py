@@ -21,6 +21,7 @@ from .settings import (
     GENTLE_CHECKS_ENV,
     INLINE_TAGS_ENV,
     LOCK_TIMEOUT_ENV,
+    SYNC_AFTER_ENV,
     WEAK_KDF_ENV,
 )
 
@@ -51,6 +52,10 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
         "1 or 0: the gentle check on or off (wins over the journal's setting and the config file)",
     ),
     (INLINE_TAGS_ENV, "1 or 0: @tag and #tag in your words become tags, or not (wins over the config file)"),
+    (
+        SYNC_AFTER_ENV,
+        "1 or 0: sync quietly after each change, or not (wins over the config file's sync_after)",
+    ),
     (DEBUG_ENV, "1 adds file and line numbers (never values) to an unexpected error"),
     (WEAK_KDF_ENV, "1 makes new key slots very weak so tests run fast; never for a real journal"),
     ("VISUAL", "your editor; may include arguments, e.g. `code --wait` (wins over the config file's editor)"),

@@ -27,6 +27,7 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 GENTLE_CHECKS_ENV = "RECOVERY_JOURNAL_GENTLE_CHECKS"
 COUNTRY_ENV = "RECOVERY_JOURNAL_COUNTRY"
 INLINE_TAGS_ENV = "RECOVERY_JOURNAL_INLINE_TAGS"
+SYNC_AFTER_ENV = "RECOVERY_JOURNAL_SYNC_AFTER"
 _INLINE_TAGS_HINT = "Unset it to use the config file's inline_tags; without one, @tags and #tags become tags."
 
 Colour = Literal["auto", "always", "never"]
@@ -51,6 +52,7 @@ class Settings:
     inline_tags: bool = True  # whether @tag and #tag in an entry's words become tags
     prompts: bool = False  # whether `write` opens the editor on a prompt for your stage
     colour: Colour = "auto"
+    sync_after: bool = False  # sync quietly after each command that changed the journal (when sync is set up)
     config: Path | None = None  # the config file this run read (it may not exist)
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -73,6 +75,16 @@ class Settings:
             inline_tags=_first(inline, kept.get("inline_tags")) is not False,
             prompts=_first(kept.get("prompts")) is True,
             colour=colour(env, kept),
+            sync_after=_first(
+                _switch(
+                    env,
+                    SYNC_AFTER_ENV,
+                    "Unset it to use the config file's sync_after; without one, "
+                    "`recovery-journal sync` is yours to run.",
+                ),
+                kept.get("sync_after"),
+            )
+            is True,
             config=config.path,
             env=env,
         )
@@ -157,6 +169,12 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
     ),
     "prompts": ConfigKey("switch", "`write` opens your editor on a prompt for your stage", "true"),
     "country": ConfigKey("text", "the country `support` shows lines for", '"GB"', (COUNTRY_ENV,)),
+    "sync_after": ConfigKey(
+        "switch",
+        "sync quietly after each change (once `sync setup` or `sync join` is done)",
+        "true",
+        (SYNC_AFTER_ENV,),
+    ),
 }
 _KINDS = {name: key.kind for name, key in CONFIG_KEYS.items()}
 

@@ -218,6 +218,8 @@ def open_journal_with_passphrase(
             f"`chmod 600 {opened.loose_passphrase_file}` makes it yours alone.",
             style="yellow",
         )
+    if opened.journal.settings.sync_after and not _syncing(ctx):
+        opened.journal.after_change(_sync_after(out))
     if opened.foreign:
         out.say(
             f"This journal file holds something recovery-journal didn't put there ({opened.foreign[0]}), so "
@@ -225,6 +227,30 @@ def open_journal_with_passphrase(
             style="yellow",
         )
     return opened
+
+
+def _syncing(ctx: typer.Context) -> bool:
+    """Whether this is one of the `sync` commands, which sync (or stop syncing) themselves."""
+    return "sync" in ctx.command_path.split()[1:]
+
+
+def _sync_after(out: Output) -> Callable[[Journal], None]:
+    """The quiet sync after a change (sync_after): it never fails the command; one calm line if it can't."""
+
+    def then(journal: Journal) -> None:
+        from ..sync import engine
+
+        try:
+            engine.run(journal)
+        except JournalError as why:
+            out.say(f"Saved here. Syncing afterwards didn't work this time: {why.message} {SYNC_LATER}")
+        except Exception:  # the change is saved: a sync problem, even a bug, must never fail the command
+            out.say(f"Saved here. Syncing afterwards didn't work this time. {SYNC_LATER}")
+
+    return then
+
+
+SYNC_LATER = "`recovery-journal sync` tries again."
 
 
 UNSEEN_CODE = (

@@ -115,6 +115,8 @@ class Journal:
         self._index_stale = False  # a read found the index out of step with the rows: build it again
         store.before_write = self._before_write
         store.before_commit = self._settle
+        self._after_change: Callable[[Journal], None] | None = None
+        self._changes_seen = 0
 
     # --- opening and keys -------------------------------------------------------------------------------
 
@@ -200,8 +202,26 @@ class Journal:
     def __enter__(self) -> Journal:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            if kind is None and self._after_change is not None and self._changed():
+                self._after_change(self)
+        finally:
+            self.close()
+
+    def _changed(self) -> bool:
+        try:
+            return self.store.con.total_changes != self._changes_seen
+        except sqlite3.Error:  # already closed inside the block: nothing more to do with it
+            return False
+
+    def after_change(self, then: Callable[[Journal], None]) -> None:
+        """Call `then` on leaving the `with` block, if it ended well and the journal was changed since now.
+
+        For work a change should be followed by (a sync, by a setting), decided above the service.
+        """
+        self._after_change = then
+        self._changes_seen = self.store.con.total_changes
 
     def change_passphrase(self, new_passphrase: str) -> None:
         """Rewrap the data key under a new passphrase; no entry is touched."""

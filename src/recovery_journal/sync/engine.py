@@ -18,7 +18,7 @@ from ..journal.service import Journal
 from ..portability import merge, portable
 from ..sealing import codec
 from ..storage import queries
-from . import changes, folder, registers
+from . import changes, folder, registers, seat
 from .state import Applied, Published, SyncState, fingerprints, load, save, version_digest, versions
 
 
@@ -102,7 +102,8 @@ def setup(journal: Journal, where: Path) -> SyncReport:
 
         raise os_error(exc, where) from None
     _check_same_journal(journal, where)
-    fresh = SyncState(folder=str(where), device=folder.new_device_id())
+    fresh = SyncState(folder=str(where), device=folder.new_device_id(), seated=True)
+    seat.take(journal.settings, journal.keys.journal_id, fresh.device)
     with journal.store.write() as con:
         save(con, journal.cipher, journal.keys.journal_id, fresh)
     return run(journal)
@@ -131,14 +132,32 @@ def leave(journal: Journal) -> str:
     found = _ensure(journal)
     with journal.store.write() as con:
         queries.delete_meta(con, "sync_state")
+    seat.give_up(journal.settings, journal.keys.journal_id, found.device)
     return found.folder
 
 
 def run(journal: Journal) -> SyncReport:
     """Take in the other devices' new change files, then write this device's own changes."""
     first = _ensure(journal)
+    _seated(journal, first)
     with folder.exclusive(Path(first.folder) / first.device, journal.settings.lock_timeout):
         return _run(journal)
+
+
+def _seated(journal: Journal, found: SyncState) -> None:
+    """Refuse a copy of this journal that would write as the same device; note where a device lives.
+
+    A sync state from before such notes were kept gets one now, unless a note names another place for it.
+    """
+    settings, journal_id = journal.settings, journal.keys.journal_id
+    if found.seated or seat.noted(settings, found.device):
+        seat.check(settings, journal_id, found.device)
+    if found.seated:
+        return
+    seat.take(settings, journal_id, found.device)
+    found.seated = True
+    with journal.store.write() as con:
+        save(con, journal.cipher, journal_id, found)
 
 
 def _run(journal: Journal) -> SyncReport:

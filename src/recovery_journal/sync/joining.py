@@ -18,7 +18,7 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store, check_new_home
-from . import changes, engine, folder
+from . import changes, engine, folder, seat
 from .state import SyncState, save
 
 
@@ -120,6 +120,8 @@ def join(settings: Settings, where: Path, found: Found, passphrase: str) -> tupl
             hint="Sync once more on another device, then try again. Nothing was changed.",
         )
 
+    device = folder.new_device_id()
+
     def build(con: sqlite3.Connection) -> None:
         queries.put_meta(con, "format", vault.FORMAT)
         queries.put_meta(con, "format_version", vault.FORMAT_VERSION)
@@ -133,7 +135,8 @@ def join(settings: Settings, where: Path, found: Found, passphrase: str) -> tupl
         if isinstance(recovery_public, str):
             queries.put_meta(con, vault.RECOVERY_PUBLIC_KEY, recovery_public)
         capture.set_up(con, keys.fields(), keys.journal_id)
-        save(con, keys.fields(), keys.journal_id, SyncState(folder=str(where), device=folder.new_device_id()))
+        seat.take(settings, keys.journal_id, device)
+        save(con, keys.fields(), keys.journal_id, SyncState(folder=str(where), device=device, seated=True))
         Ledger(keys.data_key, keys.journal_id).establish(con)
 
     store = Store.create(settings.paths, settings.lock_timeout, build)

@@ -57,6 +57,7 @@ class SyncState:
     copies: list[str] = field(default_factory=list)  # digests of late "conflicted copies" already handled
     synced: str | None = None
     prints: int = PRINTS
+    seated: bool = False  # this device's note outside the journal is written (seat.py)
     upgraded: bool = field(default=False, compare=False)  # changed when loaded: to be saved again
 
     def to_json(self) -> dict[str, Any]:
@@ -72,6 +73,7 @@ class SyncState:
             "copies": self.copies,
             "synced": self.synced,
             "prints": self.prints,
+            "seated": self.seated,
         }
 
     @classmethod
@@ -92,6 +94,7 @@ class SyncState:
             copies=[str(c) for c in raw.get("copies", [])],
             synced=raw.get("synced"),
             prints=int(raw.get("prints", 1)),
+            seated=raw.get("seated") is True,
         )
 
 
