@@ -19,6 +19,8 @@ from .paths import APP_NAME
 from .storage.files import os_error, write_private
 
 CONFIG_ENV = "RECOVERY_JOURNAL_CONFIG"
+# Beside the config file: each syncing device's note of where it lives (sync/seat.py); no words, no keys.
+DEVICE_NOTES = "sync-devices"
 FILE_NAME = "config.toml"
 MAX_BYTES = 64 * 1024  # a config file is a few lines; anything this big is something else
 

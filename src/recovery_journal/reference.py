@@ -10,7 +10,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from .configfile import CONFIG_ENV, config_path
+from .configfile import CONFIG_ENV, DEVICE_NOTES, config_path
 from .domain.dates import DATE_ORDER_ENV
 from .errors import DEBUG_ENV
 from .paths import HOME_ENV, resolve_home, scratch_root
@@ -89,4 +89,8 @@ def files(journal: Path | None = None, env: Mapping[str, str] | None = None) -> 
             "private editor files while you write (0600, memory-backed where possible), removed after",
         ),
         (str(config_path(env)), "the config file: settings only, never entry text; it is not encrypted"),
+        (
+            str(config_path(env).parent / DEVICE_NOTES),
+            "for a journal that syncs: which device this is, and where its journal lives (no words, no keys)",
+        ),
     ]

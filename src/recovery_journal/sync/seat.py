@@ -14,12 +14,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..configfile import config_path
+from ..configfile import DEVICE_NOTES, config_path
 from ..errors import AlreadyExists
 from ..settings import Settings
 from ..storage.files import os_error, secure_folder, write_private
 
-FOLDER = "sync-devices"  # beside the config file
+FOLDER = DEVICE_NOTES
 FORMAT = 1
 MACHINE_IDS = (Path("/etc/machine-id"), Path("/var/lib/dbus/machine-id"))
 
