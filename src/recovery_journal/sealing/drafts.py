@@ -17,7 +17,7 @@ from typing import Any
 
 from ..domain.entry import Draft, EntryChanges
 from ..paths import DRAFT_TMP
-from ..storage.files import fsync_folder, os_error, secure_folder, write_all
+from ..storage.files import fsync_folder, os_error, secure_folder, write_all, write_new
 from .crypto import FieldCipher, InvalidCiphertext, field_ad
 
 MAGIC = b"RJDRAFT"
@@ -83,12 +83,7 @@ def save(folder: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> Pa
     secure_folder(folder)
     tmp = folder / f"{DRAFT_TMP}{os.getpid()}-{draft.uuid}-{secrets.token_hex(4)}.tmp"
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            write_all(fd, blob)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_new(tmp, blob)
         if tmp.read_bytes() != blob:  # read back before anyone deletes the plain words this replaces
             raise OSError(errno.EIO, "the draft did not read back as written")
         number = max([n for n, _ in numbered(folder)], default=0) + 1
@@ -113,12 +108,7 @@ def replace(path: Path, cipher: FieldCipher, journal_id: str, draft: Draft) -> N
     blob = _blob(cipher, journal_id, draft)
     tmp = path.with_name(f"{DRAFT_TMP}{os.getpid()}-{draft.uuid}-{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            write_all(fd, blob)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_new(tmp, blob)
         tmp.replace(path)
         fsync_folder(path.parent)
     except OSError as exc:

@@ -121,6 +121,16 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def write_new(path: Path, data: bytes) -> None:
+    """Create `path` (0600, never over a file already there) holding `data`, on the disk before returning."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        write_all(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_private(path: Path, data: bytes, *, overwrite: bool = True, tmp_prefix: str | None = None) -> None:
     """Write a file only its owner can read, whole or not at all (temporary file, fsync, rename).
 
@@ -137,12 +147,7 @@ def write_private(path: Path, data: bytes, *, overwrite: bool = True, tmp_prefix
         else f".{path.name}.{secrets.token_hex(4)}.tmp"
     )
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_new(tmp, data)
         tmp.replace(path)
         fsync_folder(folder)
     except OSError as exc:

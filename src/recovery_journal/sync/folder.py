@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Locked, NotFound
-from ..storage.files import fsync_folder, os_error, write_all
+from ..storage.files import fsync_folder, os_error, write_new
 
 SUFFIX = ".rjsync"
 MANIFEST = "manifest" + SUFFIX
@@ -102,12 +102,7 @@ def publish(path: Path, data: bytes, *, replace: bool) -> None:
     tmp = folder / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        try:
-            write_all(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        write_new(tmp, data)
         if replace:
             tmp.replace(path)
         else:
