@@ -274,22 +274,31 @@ def rescued_teller(out: Output) -> opening.Told:
     return told
 
 
-def read_stdin_text(limit: int, outcome: str = "nothing was saved") -> str:
-    """Read the piped entry: refuse more than `limit` bytes or anything that isn't UTF-8."""
+def _read_piped(limit: int, too_large: TooLarge, not_utf8: InvalidEncoding) -> str:
+    """What came through the pipe, as text: at most `limit` bytes of UTF-8 (a leading BOM dropped)."""
     data = sys.stdin.buffer.read(limit + 1)
     if len(data) > limit:
-        raise TooLarge(
-            f"The text piped in is over {limit // 1024 // 1024} MiB, the most one entry can hold.",
-            hint="Split it into a few entries. Nothing was saved.",
-        )
+        raise too_large
     try:
         return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise InvalidEncoding(
+        raise not_utf8 from None
+
+
+def read_stdin_text(limit: int, outcome: str = "nothing was saved") -> str:
+    """Read the piped entry: refuse more than `limit` bytes or anything that isn't UTF-8."""
+    return _read_piped(
+        limit,
+        TooLarge(
+            f"The text piped in is over {limit // 1024 // 1024} MiB, the most one entry can hold.",
+            hint="Split it into a few entries. Nothing was saved.",
+        ),
+        InvalidEncoding(
             f"The text piped in isn't UTF-8, so {outcome}.",
             hint="Save the file as UTF-8 first (most editors offer it under Save As or Encoding), "
             "then pipe it in again.",
-        ) from None
+        ),
+    )
 
 
 # A search or a milestone is a line of words; more than this piped in is not one.
@@ -302,18 +311,16 @@ def read_piped_line(what: str) -> str:
     Empty when nothing came; more than one line is refused rather than half used. `what` names it in
     messages, which never quote it.
     """
-    data = sys.stdin.buffer.read(PIPED_LINE_LIMIT + 1)
-    if len(data) > PIPED_LINE_LIMIT:
-        raise TooLarge(
+    text = _read_piped(
+        PIPED_LINE_LIMIT,
+        TooLarge(
             f"The {what} piped in is over {PIPED_LINE_LIMIT // 1024} KiB; it is meant to be one line.",
             hint="Pipe in a single line of words.",
-        )
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError:
-        raise InvalidEncoding(
+        ),
+        InvalidEncoding(
             f"The {what} piped in isn't UTF-8.", hint="Save it as UTF-8 first, then pipe it in again."
-        ) from None
+        ),
+    )
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     if len(lines) > 1:
         raise UsageProblem(

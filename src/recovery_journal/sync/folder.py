@@ -49,15 +49,19 @@ class Listing:
     manifest: Path | None = None
 
 
+def _missing(folder: Path) -> NotFound:
+    return NotFound(
+        f"The sync folder {folder} isn't there.",
+        hint="If it's on a drive or a mount, connect it; nothing was changed.",
+    )
+
+
 def devices(folder: Path) -> list[Listing]:
     """Every device folder under `folder` (in a stable order), with what each holds now."""
     try:
         children = sorted(p for p in folder.iterdir() if _DEVICE.match(p.name) and p.is_dir())
     except FileNotFoundError:
-        raise NotFound(
-            f"The sync folder {folder} isn't there.",
-            hint="If it's on a drive or a mount, connect it; nothing was changed.",
-        ) from None
+        raise _missing(folder) from None
     except OSError as exc:
         raise os_error(exc, folder) from None
     return [_listing(p) for p in children]
@@ -143,10 +147,7 @@ def exclusive(device_folder: Path, timeout: float) -> Iterator[None]:
         device_folder.mkdir(mode=0o700, exist_ok=True)  # never the sync folder itself: a missing drive
         fd = os.open(device_folder / LOCK, os.O_CREAT | os.O_RDWR, 0o600)
     except FileNotFoundError:
-        raise NotFound(
-            f"The sync folder {device_folder.parent} isn't there.",
-            hint="If it's on a drive or a mount, connect it; nothing was changed.",
-        ) from None
+        raise _missing(device_folder.parent) from None
     except OSError as exc:
         raise os_error(exc, device_folder) from None
     try:
