@@ -12,8 +12,10 @@ import sys
 import textwrap
 import uuid as uuidlib
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -749,21 +751,33 @@ def _with_header(raw: bytes, header: dict, version: int | None = None) -> bytes:
     return start + len(new).to_bytes(4, "big") + new + raw[13 + size :]
 
 
+def _backup_with_header(
+    journal: Journal, tmp_path: Path, change: Callable[[dict[str, Any]], object], version: int | None = None
+) -> Path:
+    """A new backup of `journal` whose header `change` has altered (and its version byte, if given)."""
+    made = tmp_path / "b.rjbackup"
+    backup.create(journal, made, PASSPHRASE, WEAK)
+    raw = made.read_bytes()
+    header, _ = _header_of(raw)
+    change(header)
+    altered = tmp_path / "altered.rjbackup"
+    altered.write_bytes(_with_header(raw, header, version))
+    return altered
+
+
 @pytest.mark.parametrize("how", ["downgraded", "nulled"])
 def test_a_removed_recovery_slot_is_said_to_be_possibly_removed(
     journal: Journal, tmp_path: Path, how: str
 ) -> None:
     code = _new_code(journal)
-    made = tmp_path / "b.rjbackup"
-    backup.create(journal, made, PASSPHRASE, WEAK)
-    raw = made.read_bytes()
-    header, _ = _header_of(raw)
-    if how == "downgraded":
-        del header["recovery"]
-    else:
-        header["recovery"] = None
-    changed = tmp_path / "changed.rjbackup"
-    changed.write_bytes(_with_header(raw, header, 1 if how == "downgraded" else None))
+
+    def strip(header: dict[str, Any]) -> None:
+        if how == "downgraded":
+            del header["recovery"]
+        else:
+            header["recovery"] = None
+
+    changed = _backup_with_header(journal, tmp_path, strip, 1 if how == "downgraded" else None)
     with pytest.raises(PassphraseProblem, match="no recovery-code slot") as caught:
         backup.read(changed, backupfile.RecoveryCode(code))
     assert "or its slot was removed" in caught.value.message
@@ -774,13 +788,7 @@ def test_an_empty_or_cut_recovery_slot_is_damaged_not_the_wrong_code(
     journal: Journal, tmp_path: Path, slot: str
 ) -> None:
     code = _new_code(journal)
-    made = tmp_path / "b.rjbackup"
-    backup.create(journal, made, PASSPHRASE, WEAK)
-    raw = made.read_bytes()
-    header, _ = _header_of(raw)
-    header["recovery"] = slot
-    cut = tmp_path / "cut.rjbackup"
-    cut.write_bytes(_with_header(raw, header))
+    cut = _backup_with_header(journal, tmp_path, lambda header: header.update(recovery=slot))
     with pytest.raises(Damaged, match="recovery-code slot"):
         backup.read(cut, backupfile.RecoveryCode(code))
 
