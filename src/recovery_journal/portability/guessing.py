@@ -40,9 +40,11 @@ def cores() -> int:
 
 
 def _start(personal: dict[str, Any] | None) -> None:
+    from ..sealing.hardening import harden_process
     from ..stages.model import shipped
     from ..stages.personal import PersonalModel
 
+    harden_process()  # a fresh process holding entries' words: no core files, no one attaching, as here
     global _worker
     _worker = (shipped(), None if personal is None else PersonalModel.from_json(personal))
 
