@@ -335,12 +335,64 @@ def test_json_before_the_subcommand_means_the_same_as_after_it(cli: Cli, initial
     assert doc(cli("stage", "--json", "review"))["entries"] == reviewed
 
 
-def test_json_is_refused_calmly_where_there_is_none(cli: Cli, initialised: Ran) -> None:
+def test_set_and_relearn_print_one_json_document_before_or_after_the_subcommand(
+    cli: Cli, initialised: Ran
+) -> None:
     cli("write", input="I cried for the years I lost; the grief comes in waves.")
-    ran = cli("stage", "--json", "set", "1", "recovery")
+    cli("write", input="Is it me? He says I'm too sensitive and I doubt my memory.")
+    ran = cli("stage", "set", "1", "recovery", "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert ran.stdout.count("\n") == 1 and ran.stdout == json.dumps(doc(ran), sort_keys=True) + "\n"
+    set_doc = doc(ran)
+    assert set_doc["version"] == 1 and set_doc["kind"] == "stage" and set_doc["id"] == 1
+    assert set_doc["stage"]["source"] == "writer" and set_doc["stage"]["stage"] == "recovery"
+    assert set_doc["stage"] == doc(cli("stage", "show", "1", "--json"))["stage"], "what was saved"
+    back = doc(cli("stage", "--json", "set", "1", "auto"))
+    assert (
+        back["stage"]["source"] == "model"
+        and back["stage"] == doc(cli("stage", "show", "1", "--json"))["stage"]
+    )
+    assert doc(cli("stage", "--json", "set", "2", "acc"))["stage"]["stage"] == "acceptance"
+
+    after = cli("stage", "relearn", "--json")
+    assert after.exit_code == 0, after.stderr
+    relearned = doc(after)
+    assert relearned == {
+        "version": 1,
+        "kind": "relearn",
+        "corrections": 1,
+        "reguessed": 1,  # entry 1; entry 2's stage is the writer's and stays
+        "changed": relearned["changed"],
+        "unreadable": [],
+    }
+    assert relearned["changed"] in (0, 1) and after.stdout.count("\n") == 1
+    assert doc(cli("stage", "--json", "relearn")) == {**relearned, "changed": 0}, "nothing new to learn"
+    assert doc(cli("stage", "show", "2", "--json"))["stage"]["source"] == "writer"
+
+
+def test_json_after_a_mistake_is_still_a_calm_error_and_changes_nothing(cli: Cli, initialised: Ran) -> None:
+    cli("write", input="I cried for the years I lost; the grief comes in waves.")
+    ran = cli("stage", "--json", "set", "1", "rec")
     assert ran.exit_code == ExitCode.INVALID_INPUT and ran.stdout == ""
-    assert "no JSON output" in ran.stderr and "Traceback" not in ran.stderr
+    assert "could be" in ran.stderr and "Traceback" not in ran.stderr
     assert doc(cli("stage", "show", "1", "--json"))["stage"]["source"] == "model"  # nothing changed
+
+
+def test_relearn_tells_its_progress_through_the_callback(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recovery_journal.journal import stagebook
+
+    for n in range(5):
+        journal.write(f"Day {n}: I walked by the sea and felt calmer.")
+    journal.stages.set(1, Stage.RECOVERY)
+    journal.stages.relearn()  # settles what the correction changes
+    before = journal.stages.relearn()
+    monkeypatch.setattr(stagebook, "PROGRESS_EVERY", 2)
+    heard: list[tuple[int, int]] = []
+    told = journal.stages.relearn(lambda done, total: heard.append((done, total)))
+    assert heard == [(0, 5), (2, 5), (4, 5), (5, 5)]
+    assert told == before and told.reguessed == 4, "telling progress changes nothing it does"
 
 
 # --- whose feelings, and when ----------------------------------------------------------------------------
@@ -376,3 +428,37 @@ def test_quoted_voices_and_old_entries_count_as_looking_back() -> None:
     assert sentences("Re-read my entry from March.")[0].looking_back
     assert sentences("When I was a kid I hid in the wardrobe.")[0].looking_back
     assert not sentences("I hid in the wardrobe.")[0].looking_back
+
+
+@pytest.mark.slow
+def test_a_big_relearn_shows_a_progress_bar_on_a_terminal_and_nothing_on_a_pipe(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from recovery_journal.commands.stage import RELEARN_BAR
+
+    from .conftest import PASSPHRASE
+    from .terminal_driver import drive
+    from .test_streaming import _jrnl_file
+    from .test_terminal import _env
+
+    imported = cli("import", "jrnl", str(_jrnl_file(tmp_path / "journal.txt", RELEARN_BAR)))
+    assert imported.exit_code == 0, imported.stderr
+    env = {**_env(), "TERM": "xterm", "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE}
+    code, screen = drive(["stage", "relearn"], [], env)
+    assert code == 0, screen
+    assert "Guessing again" in screen and "100%" in screen, "the bar is drawn and filled as it goes"
+    assert f"guessed {RELEARN_BAR} entries again" in screen
+    piped = subprocess.run(
+        [sys.executable, "-m", "recovery_journal", "stage", "relearn"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert piped.returncode == 0, piped.stderr
+    assert "Guessing again" not in piped.stderr and "\x1b" not in piped.stderr
+    assert f"guessed {RELEARN_BAR} entries again" in piped.stderr
+    code, screen = drive(["stage", "relearn", "--json"], [], env)
+    assert code == 0 and "Guessing again" not in screen and '"kind": "relearn"' in screen

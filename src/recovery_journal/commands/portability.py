@@ -130,7 +130,7 @@ def create(
                 out.say(OLD_CODE)
             _say_left_out(out, left_out)
             return
-        progress = _progress_bar(out, journal.count(), "Backing up")
+        progress = terminal.progress_bar(out, journal.count(), "Backing up")
         with progress or contextlib.nullcontext():
             summary = backups.create(
                 journal,
@@ -259,7 +259,7 @@ def restore(
             return
         chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
         protect = terminal.ask_new_passphrase(current) if secret is None else secret
-        progress = _progress_bar(out, len(incoming.entries), "Restoring")
+        progress = terminal.progress_bar(out, len(incoming.entries), "Restoring")
         with progress or contextlib.nullcontext():
             journal, code, report = backups.restore_new(
                 current, protect, incoming, progress.update_to if progress else None
@@ -498,7 +498,7 @@ def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json
         snapshot = None
         if report.changed and not dry_run:  # a safety copy only when something will change
             snapshot = str(backups.snapshot(journal))
-            progress = _progress_bar(out, len(read.incoming.entries), "Importing")
+            progress = terminal.progress_bar(out, len(read.incoming.entries), "Importing")
             with progress or contextlib.nullcontext():
                 report = backups.merge(
                     journal, read.incoming, progress=progress.update_to if progress else None
@@ -517,7 +517,7 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
     created = terminal.create_journal(current, intro)
     code = created.recovery_code
     with created.journal as journal:
-        progress = _progress_bar(out, len(read.incoming.entries), "Importing")
+        progress = terminal.progress_bar(out, len(read.incoming.entries), "Importing")
         with progress or contextlib.nullcontext():
             report = backups.merge(journal, read.incoming, progress=progress.update_to if progress else None)
         _imported(out, read, report, dry_run=False, as_json=as_json, recovery_code=code)
@@ -613,28 +613,3 @@ def import_dayone(
     Example: recovery-journal import dayone "Day One Export.zip"
     """
     _import(ctx, dayone.read(file), dry_run, as_json)
-
-
-class _Bar:
-    """A Rich progress bar on stderr for big journals (a terminal only)."""
-
-    def __init__(self, total: int, doing: str) -> None:
-        from rich.progress import Progress
-
-        self._progress = Progress(transient=True, console=Output().err)
-        self._task = self._progress.add_task(doing, total=total)
-
-    def __enter__(self) -> _Bar:
-        self._progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._progress.stop()
-
-    def update_to(self, done: int, total: int) -> None:
-        self._progress.update(self._task, completed=done, total=total)
-
-
-def _progress_bar(out: Output, entries: int, doing: str) -> _Bar | None:
-    """A bar while many entries are worked through, on a terminal; nothing on a pipe or with --json."""
-    return _Bar(entries, doing) if entries >= 2000 and out.err_terminal and not out.json_mode else None

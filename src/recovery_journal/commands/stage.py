@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ from .options import JsonOpt
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 CHOICES = "recognition, acceptance or recovery (or 1, 2, 3)"
+RELEARN_BAR = 500  # entries: relearn guesses each again, so its bar is worth drawing sooner than a backup's
 
 stage_app = typer.Typer(help="Healing stages: where your writing is, and how it has moved.")
 _JSON = "recovery_journal.stage.json"  # --json given before the subcommand: `stage --json guess`
@@ -24,14 +26,6 @@ _JSON = "recovery_journal.stage.json"  # --json given before the subcommand: `st
 def _wants_json(ctx: typer.Context, as_json: bool) -> bool:
     """--json before the subcommand (`stage --json show 3`) means the same as after it."""
     return as_json or bool(ctx.meta.get(_JSON))
-
-
-def _no_json(ctx: typer.Context, command: str) -> None:
-    if ctx.meta.get(_JSON):
-        raise InvalidInput(
-            f"`stage {command}` has no JSON output; it only says what changed.",
-            hint=f"Leave out --json: recovery-journal stage {command} ...",
-        )
 
 
 def parse_stage(value: str, *, auto: bool = False) -> Stage | None:
@@ -97,17 +91,20 @@ def set_stage(
     stage: Annotated[
         str, typer.Argument(metavar="STAGE", help=f"{CHOICES}; auto hands it back to the model.")
     ],
+    as_json: JsonOpt = False,
 ) -> None:
     """Set an entry's stage yourself; your word wins, and later guesses learn from it.
 
     Example: recovery-journal stage set 12 acceptance
     """
-    _no_json(ctx, "set")
+    as_json = _wants_json(ctx, as_json)
     chosen = parse_stage(stage, auto=True)
-    out = Output()
+    out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.set(entry_id, chosen)
-    if chosen is None:
+    if as_json:
+        out.document("stage", id=entry.id, stage=view.record_json(entry))
+    elif chosen is None:
         label = "not clear" if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value
         out.say(f"Entry {entry_id} is back to the model's guess: {label}.")
     else:
@@ -119,15 +116,26 @@ def set_stage(
 
 
 @stage_app.command("relearn")
-def relearn(ctx: typer.Context) -> None:
+def relearn(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Rebuild your personal model from all your corrections and guess the other entries again.
 
     Example: recovery-journal stage relearn
     """
-    _no_json(ctx, "relearn")
-    out = Output()
+    as_json = _wants_json(ctx, as_json)
+    out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        done = journal.stages.relearn()
+        bar = terminal.progress_bar(out, journal.count(), "Guessing again", at_least=RELEARN_BAR)
+        with bar or contextlib.nullcontext():
+            done = journal.stages.relearn(bar.update_to if bar else None)
+    if as_json:
+        out.document(
+            "relearn",
+            corrections=done.corrections,
+            reguessed=done.reguessed,
+            changed=done.changed,
+            unreadable=list(done.skipped),
+        )
+        return
     out.say(
         f"Learned from {done.corrections} correction{'s' if done.corrections != 1 else ''}; "
         f"guessed {done.reguessed} entr{'y' if done.reguessed == 1 else 'ies'} again, "

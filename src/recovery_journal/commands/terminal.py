@@ -398,3 +398,32 @@ def left_out(ids: list[int]) -> None:
         f"outside recovery-journal, or damaged), so {'it is' if one else 'they are'} not included.",
         hint="Everything else is shown. `recovery-journal doctor` checks the whole journal.",
     )
+
+
+BIG = 2000  # entries: below this, backups, restores and imports finish before a bar would be worth drawing
+
+
+class Bar:
+    """A Rich progress bar on stderr while many entries are worked through (a terminal only)."""
+
+    def __init__(self, total: int, doing: str) -> None:
+        from rich.progress import Progress
+
+        self._progress = Progress(transient=True, console=Output().err)
+        self._task = self._progress.add_task(doing, total=total)
+
+    def __enter__(self) -> Bar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def update_to(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+
+def progress_bar(out: Output, entries: int, doing: str, *, at_least: int = BIG) -> Bar | None:
+    """A bar while at least `at_least` entries are worked through, on a terminal; nothing on a pipe or with
+    --json (the caller passes `bar.update_to` down as the progress callback, or None)."""
+    return Bar(entries, doing) if entries >= at_least and out.err_terminal and not out.json_mode else None

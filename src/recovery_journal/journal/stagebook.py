@@ -6,6 +6,7 @@ Reached as `journal.stages`. The writer's word always wins: a stage they set is 
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from .service import Journal
 
 _PERSONAL_AD = ("personal_model", "model")
+
+Progress = Callable[[int, int], None]  # (entries looked at, entries in all): every PROGRESS_EVERY, at the end
+PROGRESS_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -145,13 +149,20 @@ class StageBook:
         with self.journal.store.write() as con:
             queries.put_personal_model(con, model_uuid, sealed)
 
-    def relearn(self) -> Relearned:
-        """Rebuild the personal model from all corrections; guess again every entry the writer didn't set."""
+    def relearn(self, progress: Progress | None = None) -> Relearned:
+        """Rebuild the personal model from all corrections; guess again every entry the writer didn't set.
+
+        `progress`, if given, hears how far through the entries it is (for a bar on a terminal).
+        """
         personal = self.rebuild_personal()
         changed = reguessed = 0
         skipped: list[int] = []
         with self.journal.store.write() as con:
-            for row in queries.entry_columns(con, queries.ENTRY_FIELDS):
+            rows = queries.entry_columns(con, queries.ENTRY_FIELDS)
+            total = len(rows)
+            for done, row in enumerate(rows):
+                if progress is not None and done % PROGRESS_EVERY == 0:
+                    progress(done, total)
                 try:
                     entry = codec.open_entry(self.journal.cipher, row, queries.ENTRY_FIELDS)
                 except Tampered:
@@ -164,6 +175,8 @@ class StageBook:
                 changed += entry.stage is None or entry.stage.stage != record.stage
                 sealed = codec.seal_fields(self.journal.cipher, entry.uuid, {"stage": record})
                 queries.update_entry(con, entry.id, sealed)
+        if progress is not None:
+            progress(total, total)
         return Relearned(
             corrections=personal.corrections, reguessed=reguessed, changed=changed, skipped=tuple(skipped)
         )
