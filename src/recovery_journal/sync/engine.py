@@ -380,8 +380,11 @@ def _send(
     this device last synced is refreshed at most once an hour, or whenever its manifest is out of date).
     """
     remembered = _remembered(found)
-    with journal.store.read() as con:
-        now_prints = fingerprints(con)
+    unchanged = not remote and _unchanged_since(journal, found.checked)
+    now_prints: dict[str, tuple[int, str]] = {}
+    if not unchanged:  # nothing here changed since a sync found it all sent: no need to look at each entry
+        with journal.store.read() as con:
+            now_prints = fingerprints(con)
     records: list[dict[str, Any]] = []
     marks: dict[str, Any] = {}
     published: dict[str, Published] = {}
@@ -398,15 +401,18 @@ def _send(
         marks[registers.MARKS + entry_uuid] = registers.marks_value(entry.tender, entry.starred)
         if remote.get(entry_uuid) != _state_of(entry, revisions):
             records.append(portable.entry_record(entry, revisions))
-    tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
+    tombstones: dict[str, list[str]] = {}
     now = journal.now()
-    with journal.store.read() as con:
-        values = registers.journal_values(con, journal.cipher)
     known = dict(found.registers)
-    for entry_uuid in tombstones:
-        known.pop(registers.MARKS + entry_uuid, None)
-    shared = registers.changed_here({**values, **marks}, known, now)
-    shared += registers.deleted_here(values, known, now)
+    shared: list[registers.Register] = []
+    if not unchanged:
+        tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
+        with journal.store.read() as con:
+            values = registers.journal_values(con, journal.cipher)
+        for entry_uuid in tombstones:
+            known.pop(registers.MARKS + entry_uuid, None)
+        shared = registers.changed_here({**values, **marks}, known, now)
+        shared += registers.deleted_here(values, known, now)
     report.entries_sent = len(records)
     report.deletions_sent = len(tombstones)
     if records or tombstones or shared:
@@ -429,10 +435,29 @@ def _send(
         found.synced = now.isoformat(timespec="seconds")
         _write_manifest(journal, found, cipher)
         with journal.store.write() as con:
+            # Everything here is sent now (but entries that couldn't be opened: those are looked at again).
+            found.checked = None if report.not_sent else _upcoming(journal, con)
             save(con, journal.cipher, journal.keys.journal_id, found)
         found.upgraded = False
     else:
         _write_manifest(journal, found, cipher, unless_same=True)
+
+
+def _unchanged_since(journal: Journal, checked: int | None) -> bool:
+    """Whether the journal is as it was when a sync saved `checked`: its ledger generation is the same.
+
+    Every write moves the generation on, but only while the ledger's seal verifies; without one, look.
+    """
+    if checked is None:
+        return False
+    with journal.store.read() as con:
+        return _upcoming(journal, con) == checked + 1
+
+
+def _upcoming(journal: Journal, con: Any) -> int | None:
+    """The generation this write transaction will leave, if its ledger moves on; else None."""
+    generation, upcoming = journal.ledger.generation(con), journal.ledger.upcoming(con)
+    return upcoming if generation is not None and upcoming == generation + 1 else None
 
 
 def _remembered(found: SyncState) -> dict[str, Any]:

@@ -58,6 +58,9 @@ class SyncState:
     synced: str | None = None
     prints: int = PRINTS
     seated: bool = False  # this device's note outside the journal is written (seat.py)
+    # The ledger generation this state was saved at by a sync that found everything here sent: while the
+    # journal's generation is still this, nothing in it has changed since, and sync skips looking.
+    checked: int | None = None
     upgraded: bool = field(default=False, compare=False)  # changed when loaded: to be saved again
 
     def to_json(self) -> dict[str, Any]:
@@ -74,6 +77,7 @@ class SyncState:
             "synced": self.synced,
             "prints": self.prints,
             "seated": self.seated,
+            "checked": self.checked,
         }
 
     @classmethod
@@ -95,7 +99,12 @@ class SyncState:
             synced=raw.get("synced"),
             prints=int(raw.get("prints", 1)),
             seated=raw.get("seated") is True,
+            checked=_generation(raw.get("checked")),
         )
+
+
+def _generation(raw: Any) -> int | None:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
 
 
 def _ad(journal_id: str) -> bytes:
