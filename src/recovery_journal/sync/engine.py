@@ -67,9 +67,9 @@ class Status:
     devices: list[DeviceStatus]
 
 
-def _ensure(journal: Journal) -> SyncState:
+def _ensure(journal: Journal, known: SyncState | None = None) -> SyncState:
     with journal.store.read() as con:
-        found = load(con, journal.cipher, journal.keys.journal_id)
+        found = load(con, journal.cipher, journal.keys.journal_id, known=known)
     if found is None:
         raise NotFound(
             "This journal isn't set up to sync yet.",
@@ -141,7 +141,7 @@ def run(journal: Journal) -> SyncReport:
     first = _ensure(journal)
     _seated(journal, first)
     with folder.exclusive(Path(first.folder) / first.device, journal.settings.lock_timeout):
-        return _run(journal)
+        return _run(journal, first)
 
 
 def _seated(journal: Journal, found: SyncState) -> None:
@@ -160,8 +160,8 @@ def _seated(journal: Journal, found: SyncState) -> None:
         save(con, journal.cipher, journal_id, found)
 
 
-def _run(journal: Journal) -> SyncReport:
-    found = _ensure(journal)  # read again under the lock: another sync may have just finished
+def _run(journal: Journal, first: SyncState) -> SyncReport:
+    found = _ensure(journal, first)  # read again under the lock: another sync may have just finished
     where = Path(found.folder)
     report = SyncReport(folder=where, device=found.device)
     cipher = changes.sync_cipher(journal.keys.data_key)
