@@ -379,8 +379,8 @@ def _send(
     With nothing new either way, nothing is written: the folder and the journal stay as they are (the time
     this device last synced is refreshed at most once an hour, or whenever its manifest is out of date).
     """
-    remembered = _remembered(found)
     unchanged = not remote and _unchanged_since(journal, found.checked)
+    remembered = None if unchanged else _remembered(found)  # unchanged: nothing below changes the state
     now_prints: dict[str, tuple[int, str]] = {}
     if not unchanged:  # nothing here changed since a sync found it all sent: no need to look at each entry
         with journal.store.read() as con:
@@ -430,7 +430,11 @@ def _send(
         )
     found.registers = known
     now = journal.now()
-    changed = found.upgraded or report.files_applied > 0 or _remembered(found) != remembered
+    changed = (
+        found.upgraded
+        or report.files_applied > 0
+        or (remembered is not None and _remembered(found) != remembered)
+    )
     if changed or _stale(found.synced, now):
         found.synced = now.isoformat(timespec="seconds")
         _write_manifest(journal, found, cipher)
@@ -486,7 +490,7 @@ def _write_manifest(journal: Journal, found: SyncState, cipher: Any, *, unless_s
 
     with journal.store.read() as con:
         slots = {kind: queries.key_slot(con, kind) for kind in (vault.SLOT_PASSPHRASE, vault.SLOT_RECOVERY)}
-        recovery_public = queries.meta(con).get(vault.RECOVERY_PUBLIC_KEY)
+        recovery_public = queries.meta_value(con, vault.RECOVERY_PUBLIC_KEY)
     header = changes.ManifestHeader(
         journal_id=journal.keys.journal_id,
         device=found.device,

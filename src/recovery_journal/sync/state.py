@@ -113,7 +113,7 @@ def _ad(journal_id: str) -> bytes:
 
 
 def is_set_up(con: sqlite3.Connection) -> bool:
-    return KEY in queries.meta(con)
+    return queries.meta_value(con, KEY) is not None
 
 
 def load(
@@ -124,7 +124,7 @@ def load(
     `known`, a state loaded or saved before, is itself the answer while no one has saved another since (the
     sealed record is as it was then): opening a large state again takes as long as a `list`.
     """
-    raw = queries.meta(con).get(KEY)
+    raw = queries.meta_value(con, KEY)
     if raw is None:
         return None
     if known is not None and known.sealed == raw:
