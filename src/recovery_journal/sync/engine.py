@@ -10,16 +10,18 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.entry import Entry, Revision
 from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
 from ..journal.service import Journal
-from ..portability import merge, portable
 from ..sealing import codec
 from ..storage import queries
 from . import changes, folder, registers, seat
 from .state import Applied, Published, SyncState, fingerprints, load, save, version_digest, versions
+
+if TYPE_CHECKING:  # imported where a change is taken in or sent: a sync with nothing new never needs them
+    from ..portability import merge, portable
 
 
 @dataclass(frozen=True)
@@ -207,6 +209,8 @@ def _take_in(
                 opened.append(changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data))
             except changes.Unreadable as why:
                 report.skipped.append(Skipped(listing.device, path.name, str(why)))
+        from ..portability import portable
+
         for change in opened:
             try:
                 _apply(journal, found, change, report, remote, seq=seq, own=own)
@@ -240,6 +244,8 @@ def _late_copies(
             digest = hashlib.sha256(data).hexdigest()[:32]
             if digest in found.copies or data == folder.read(listing.changes.get(seq, path)):
                 continue
+            from ..portability import portable
+
             try:
                 change = changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data)
             except changes.Unreadable:
@@ -277,6 +283,8 @@ def _apply(
     own: bool,
     copy: str | None = None,
 ) -> None:
+    from ..portability import portable
+
     incoming = portable.collect(change.records, expect_end=False)
     kept = []
     for entry, revisions in incoming.entries:
@@ -318,6 +326,8 @@ def _apply_one(
     own: bool,
 ) -> tuple[int, merge.MergeReport, int]:
     """One change file in one transaction: entries, deletions, shared values, and the state that notes it."""
+    from ..portability import merge
+
     with journal.store.write() as con:
         _note_new_marks(con, found, incoming.entries)
         result = merge.merge_into(
@@ -347,6 +357,8 @@ def _note_new_marks(con: Any, found: SyncState, incoming: Any) -> None:
 
 def _remove(journal: Journal, found: SyncState, tombstones: dict[str, list[str]]) -> int:
     """Apply deletions made elsewhere; one never removes a version the deleting device didn't know."""
+    from ..portability import merge
+
     removed = 0
     con = journal.store.con
     for entry_uuid, known in tombstones.items():
@@ -400,6 +412,8 @@ def _send(
         published[entry_uuid] = Published(print_, versions(entry, revisions))
         marks[registers.MARKS + entry_uuid] = registers.marks_value(entry.tender, entry.starred)
         if remote.get(entry_uuid) != _state_of(entry, revisions):
+            from ..portability import portable
+
             records.append(portable.entry_record(entry, revisions))
     tombstones: dict[str, list[str]] = {}
     now = journal.now()
