@@ -37,6 +37,12 @@ def meta(con: sqlite3.Connection) -> dict[str, str]:
     return {str(k): str(v) for k, v in con.execute("SELECT key, value FROM meta")}
 
 
+def meta_value(con: sqlite3.Connection, key: str) -> str | None:
+    """One value of `meta`, without reading the others (the sync state can be large)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def put_meta(con: sqlite3.Connection, key: str, value: str) -> None:
     # An upsert, not OR REPLACE: REPLACE deletes the old row without telling the ledger's triggers.
     con.execute(

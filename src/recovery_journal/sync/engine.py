@@ -10,16 +10,18 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.entry import Entry, Revision
 from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
 from ..journal.service import Journal
-from ..portability import merge, portable
 from ..sealing import codec
 from ..storage import queries
 from . import changes, folder, registers, seat
 from .state import Applied, Published, SyncState, fingerprints, load, save, version_digest, versions
+
+if TYPE_CHECKING:  # imported where a change is taken in or sent: a sync with nothing new never needs them
+    from ..portability import merge, portable
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,9 @@ class Status:
     devices: list[DeviceStatus]
 
 
-def _ensure(journal: Journal) -> SyncState:
+def _ensure(journal: Journal, known: SyncState | None = None) -> SyncState:
     with journal.store.read() as con:
-        found = load(con, journal.cipher, journal.keys.journal_id)
+        found = load(con, journal.cipher, journal.keys.journal_id, known=known)
     if found is None:
         raise NotFound(
             "This journal isn't set up to sync yet.",
@@ -141,7 +143,7 @@ def run(journal: Journal) -> SyncReport:
     first = _ensure(journal)
     _seated(journal, first)
     with folder.exclusive(Path(first.folder) / first.device, journal.settings.lock_timeout):
-        return _run(journal)
+        return _run(journal, first)
 
 
 def _seated(journal: Journal, found: SyncState) -> None:
@@ -160,8 +162,8 @@ def _seated(journal: Journal, found: SyncState) -> None:
         save(con, journal.cipher, journal_id, found)
 
 
-def _run(journal: Journal) -> SyncReport:
-    found = _ensure(journal)  # read again under the lock: another sync may have just finished
+def _run(journal: Journal, first: SyncState) -> SyncReport:
+    found = _ensure(journal, first)  # read again under the lock: another sync may have just finished
     where = Path(found.folder)
     report = SyncReport(folder=where, device=found.device)
     cipher = changes.sync_cipher(journal.keys.data_key)
@@ -207,6 +209,8 @@ def _take_in(
                 opened.append(changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data))
             except changes.Unreadable as why:
                 report.skipped.append(Skipped(listing.device, path.name, str(why)))
+        from ..portability import portable
+
         for change in opened:
             try:
                 _apply(journal, found, change, report, remote, seq=seq, own=own)
@@ -240,6 +244,8 @@ def _late_copies(
             digest = hashlib.sha256(data).hexdigest()[:32]
             if digest in found.copies or data == folder.read(listing.changes.get(seq, path)):
                 continue
+            from ..portability import portable
+
             try:
                 change = changes.open_change(cipher, journal.keys.journal_id, listing.device, seq, data)
             except changes.Unreadable:
@@ -277,6 +283,8 @@ def _apply(
     own: bool,
     copy: str | None = None,
 ) -> None:
+    from ..portability import portable
+
     incoming = portable.collect(change.records, expect_end=False)
     kept = []
     for entry, revisions in incoming.entries:
@@ -318,6 +326,8 @@ def _apply_one(
     own: bool,
 ) -> tuple[int, merge.MergeReport, int]:
     """One change file in one transaction: entries, deletions, shared values, and the state that notes it."""
+    from ..portability import merge
+
     with journal.store.write() as con:
         _note_new_marks(con, found, incoming.entries)
         result = merge.merge_into(
@@ -347,6 +357,8 @@ def _note_new_marks(con: Any, found: SyncState, incoming: Any) -> None:
 
 def _remove(journal: Journal, found: SyncState, tombstones: dict[str, list[str]]) -> int:
     """Apply deletions made elsewhere; one never removes a version the deleting device didn't know."""
+    from ..portability import merge
+
     removed = 0
     con = journal.store.con
     for entry_uuid, known in tombstones.items():
@@ -379,9 +391,12 @@ def _send(
     With nothing new either way, nothing is written: the folder and the journal stay as they are (the time
     this device last synced is refreshed at most once an hour, or whenever its manifest is out of date).
     """
-    remembered = _remembered(found)
-    with journal.store.read() as con:
-        now_prints = fingerprints(con)
+    unchanged = not remote and _unchanged_since(journal, found.checked)
+    remembered = None if unchanged else _remembered(found)  # unchanged: nothing below changes the state
+    now_prints: dict[str, tuple[int, str]] = {}
+    if not unchanged:  # nothing here changed since a sync found it all sent: no need to look at each entry
+        with journal.store.read() as con:
+            now_prints = fingerprints(con)
     records: list[dict[str, Any]] = []
     marks: dict[str, Any] = {}
     published: dict[str, Published] = {}
@@ -397,16 +412,21 @@ def _send(
         published[entry_uuid] = Published(print_, versions(entry, revisions))
         marks[registers.MARKS + entry_uuid] = registers.marks_value(entry.tender, entry.starred)
         if remote.get(entry_uuid) != _state_of(entry, revisions):
+            from ..portability import portable
+
             records.append(portable.entry_record(entry, revisions))
-    tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
+    tombstones: dict[str, list[str]] = {}
     now = journal.now()
-    with journal.store.read() as con:
-        values = registers.journal_values(con, journal.cipher)
     known = dict(found.registers)
-    for entry_uuid in tombstones:
-        known.pop(registers.MARKS + entry_uuid, None)
-    shared = registers.changed_here({**values, **marks}, known, now)
-    shared += registers.deleted_here(values, known, now)
+    shared: list[registers.Register] = []
+    if not unchanged:
+        tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
+        with journal.store.read() as con:
+            values = registers.journal_values(con, journal.cipher)
+        for entry_uuid in tombstones:
+            known.pop(registers.MARKS + entry_uuid, None)
+        shared = registers.changed_here({**values, **marks}, known, now)
+        shared += registers.deleted_here(values, known, now)
     report.entries_sent = len(records)
     report.deletions_sent = len(tombstones)
     if records or tombstones or shared:
@@ -424,15 +444,38 @@ def _send(
         )
     found.registers = known
     now = journal.now()
-    changed = found.upgraded or report.files_applied > 0 or _remembered(found) != remembered
+    changed = (
+        found.upgraded
+        or report.files_applied > 0
+        or (remembered is not None and _remembered(found) != remembered)
+    )
     if changed or _stale(found.synced, now):
         found.synced = now.isoformat(timespec="seconds")
         _write_manifest(journal, found, cipher)
         with journal.store.write() as con:
+            # Everything here is sent now (but entries that couldn't be opened: those are looked at again).
+            found.checked = None if report.not_sent else _upcoming(journal, con)
             save(con, journal.cipher, journal.keys.journal_id, found)
         found.upgraded = False
     else:
         _write_manifest(journal, found, cipher, unless_same=True)
+
+
+def _unchanged_since(journal: Journal, checked: int | None) -> bool:
+    """Whether the journal is as it was when a sync saved `checked`: its ledger generation is the same.
+
+    Every write moves the generation on, but only while the ledger's seal verifies; without one, look.
+    """
+    if checked is None:
+        return False
+    with journal.store.read() as con:
+        return _upcoming(journal, con) == checked + 1
+
+
+def _upcoming(journal: Journal, con: Any) -> int | None:
+    """The generation this write transaction will leave, if its ledger moves on; else None."""
+    generation, upcoming = journal.ledger.generation(con), journal.ledger.upcoming(con)
+    return upcoming if generation is not None and upcoming == generation + 1 else None
 
 
 def _remembered(found: SyncState) -> dict[str, Any]:
@@ -461,7 +504,7 @@ def _write_manifest(journal: Journal, found: SyncState, cipher: Any, *, unless_s
 
     with journal.store.read() as con:
         slots = {kind: queries.key_slot(con, kind) for kind in (vault.SLOT_PASSPHRASE, vault.SLOT_RECOVERY)}
-        recovery_public = queries.meta(con).get(vault.RECOVERY_PUBLIC_KEY)
+        recovery_public = queries.meta_value(con, vault.RECOVERY_PUBLIC_KEY)
     header = changes.ManifestHeader(
         journal_id=journal.keys.journal_id,
         device=found.device,

@@ -20,11 +20,13 @@ from typing import Any
 
 from ..care.plan import SafetyPlan
 from ..journal import counters, milestones
-from ..portability import portable
 from ..sealing import codec
 from ..sealing.codec import STATE_PADDED
 from ..sealing.crypto import MIN_PADDED, FieldCipher, canonical_json, field_ad
 from ..storage import queries
+
+# portability/portable.py is imported in the functions that read or write a value: a sync with nothing new
+# never needs it (issue 17).
 
 Known = tuple[str, str]  # (digest, stamp) of the value last sent or taken; "" stamps sort before any time
 MARKS = "marks:"
@@ -67,6 +69,8 @@ class Register:
 
     @classmethod
     def from_json(cls, raw: Any) -> Register:
+        from ..portability import portable
+
         if (
             not isinstance(raw, dict)
             or not isinstance(raw.get("key"), str)
@@ -102,6 +106,8 @@ def _care(con: sqlite3.Connection, cipher: FieldCipher) -> tuple[Any, dict[str, 
 
 def journal_values(con: sqlite3.Connection, cipher: FieldCipher) -> dict[str, Any]:
     """Every shared value of this journal but the marks, by key (deleted milestones and counters left out)."""
+    from ..portability import portable
+
     found: dict[str, Any] = {}
     for m_uuid, milestone in _milestone_rows(con, cipher).items():
         found[f"milestone:{m_uuid}"] = _plain(portable.milestone_record(milestone))
@@ -216,6 +222,8 @@ def _marks(con: sqlite3.Connection, cipher: FieldCipher, entry_uuid: str) -> dic
 
 
 def _write(con: sqlite3.Connection, cipher: FieldCipher, key: str, value: Any) -> None:
+    from ..portability import portable
+
     kind, _, item = key.partition(":")
     if kind == "marks":
         entry_id = con.execute("SELECT id FROM entries WHERE uuid = ?", (item,)).fetchone()[0]
@@ -241,6 +249,8 @@ def _write(con: sqlite3.Connection, cipher: FieldCipher, key: str, value: Any) -
 
 def _put_milestone(con: sqlite3.Connection, cipher: FieldCipher, item: str, value: Any) -> None:
     """Change a milestone in place (its number here stays), add it, or remove it when `value` is None."""
+    from ..portability import portable
+
     if value is None:
         con.execute("DELETE FROM milestones WHERE uuid = ?", (item,))
         return
@@ -257,6 +267,8 @@ def _put_milestone(con: sqlite3.Connection, cipher: FieldCipher, item: str, valu
 
 def _put_counter(con: sqlite3.Connection, cipher: FieldCipher, item: str, value: Any) -> None:
     """Change a counter in place (its number here stays), add it, or remove it when `value` is None."""
+    from ..portability import portable
+
     if value is None:
         con.execute("DELETE FROM counters WHERE uuid = ?", (item,))
         return

@@ -58,7 +58,11 @@ class SyncState:
     synced: str | None = None
     prints: int = PRINTS
     seated: bool = False  # this device's note outside the journal is written (seat.py)
+    # The ledger generation this state was saved at by a sync that found everything here sent: while the
+    # journal's generation is still this, nothing in it has changed since, and sync skips looking.
+    checked: int | None = None
     upgraded: bool = field(default=False, compare=False)  # changed when loaded: to be saved again
+    sealed: str | None = field(default=None, compare=False, repr=False)  # as last loaded or saved
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -74,6 +78,7 @@ class SyncState:
             "synced": self.synced,
             "prints": self.prints,
             "seated": self.seated,
+            "checked": self.checked,
         }
 
     @classmethod
@@ -95,7 +100,12 @@ class SyncState:
             synced=raw.get("synced"),
             prints=int(raw.get("prints", 1)),
             seated=raw.get("seated") is True,
+            checked=_generation(raw.get("checked")),
         )
+
+
+def _generation(raw: Any) -> int | None:
+    return raw if isinstance(raw, int) and not isinstance(raw, bool) else None
 
 
 def _ad(journal_id: str) -> bytes:
@@ -103,14 +113,22 @@ def _ad(journal_id: str) -> bytes:
 
 
 def is_set_up(con: sqlite3.Connection) -> bool:
-    return KEY in queries.meta(con)
+    return queries.meta_value(con, KEY) is not None
 
 
-def load(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> SyncState | None:
-    """This device's sync state; None when sync isn't set up here."""
-    raw = queries.meta(con).get(KEY)
+def load(
+    con: sqlite3.Connection, cipher: FieldCipher, journal_id: str, *, known: SyncState | None = None
+) -> SyncState | None:
+    """This device's sync state; None when sync isn't set up here.
+
+    `known`, a state loaded or saved before, is itself the answer while no one has saved another since (the
+    sealed record is as it was then): opening a large state again takes as long as a `list`.
+    """
+    raw = queries.meta_value(con, KEY)
     if raw is None:
         return None
+    if known is not None and known.sealed == raw:
+        return known
     try:
         found = cipher.open_json(base64.b64decode(raw, validate=True), _ad(journal_id))
         if not isinstance(found, dict) or int(found.get("format", 0)) != FORMAT:
@@ -124,6 +142,7 @@ def load(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> SyncS
         ) from None
     if state.prints < PRINTS:
         _upgrade_prints(con, state)
+    state.sealed = raw
     return state
 
 
@@ -138,8 +157,9 @@ def _upgrade_prints(con: sqlite3.Connection, state: SyncState) -> None:
 
 
 def save(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str, found: SyncState) -> None:
-    sealed = cipher.seal_json(found.to_json(), _ad(journal_id))
-    queries.put_meta(con, KEY, base64.b64encode(sealed).decode("ascii"))
+    sealed = base64.b64encode(cipher.seal_json(found.to_json(), _ad(journal_id))).decode("ascii")
+    queries.put_meta(con, KEY, sealed)
+    found.sealed = sealed  # should the transaction roll back, the record differs and is opened again
 
 
 def forget(con: sqlite3.Connection) -> None:

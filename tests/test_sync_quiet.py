@@ -1,0 +1,105 @@
+"""A sync with nothing new looks at nothing it doesn't need (issue 17): no entry, milestone, counter or plan.
+
+While the journal's ledger generation is the one a sync saved after finding everything sent, nothing in it
+has changed since; any write moves the generation on, and the next sync looks at everything again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recovery_journal.journal.service import Journal
+from recovery_journal.settings import Settings
+from recovery_journal.sync import engine, joining, registers
+
+from .conftest import PASSPHRASE
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> Iterator[tuple[Journal, Journal]]:
+    folder = tmp_path / "Sync"
+    laptop, _code = Journal.create(Settings.from_env(tmp_path / "laptop"), PASSPHRASE)
+    laptop.write("Written before sync was set up.")
+    engine.setup(laptop, folder)
+    found = joining.find_keys(folder, passphrase=PASSPHRASE)
+    desktop, _report = joining.join(Settings.from_env(tmp_path / "desktop"), folder, found, PASSPHRASE)
+    yield laptop, desktop
+    laptop.close()
+    desktop.close()
+
+
+@pytest.fixture
+def looks(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """How often a sync reads every entry's fingerprint, opens the shared values, or opens an entry."""
+    counts = {"fingerprints": 0, "values": 0, "history": 0}
+
+    def counted(name: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            counts[name] += 1
+            return real(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(engine, "fingerprints", counted("fingerprints", engine.fingerprints))
+    monkeypatch.setattr(registers, "journal_values", counted("values", registers.journal_values))
+    monkeypatch.setattr(Journal, "history", counted("history", Journal.history))
+    return counts
+
+
+def sync_both(pair: tuple[Journal, Journal]) -> None:
+    for _ in range(2):
+        for journal in pair:
+            engine.run(journal)
+
+
+def test_a_sync_with_nothing_new_opens_nothing(pair: tuple[Journal, Journal], looks: dict[str, int]) -> None:
+    laptop, desktop = pair
+    laptop.write("Something to carry.")
+    laptop.milestones.add("Thirty days")
+    sync_both(pair)
+    looks.update(dict.fromkeys(looks, 0))
+    report = engine.run(desktop)
+    assert (report.files_applied, report.written, report.entries_sent) == (0, None, 0)
+    assert looks == {"fingerprints": 0, "values": 0, "history": 0}
+
+
+def test_after_a_quiet_sync_an_entry_written_here_is_still_sent(pair: tuple[Journal, Journal]) -> None:
+    laptop, desktop = pair
+    sync_both(pair)
+    engine.run(desktop)
+    desktop.write("Written after a sync with nothing new.")
+    report = engine.run(desktop)
+    assert report.entries_sent == 1 and report.written is not None
+    assert engine.run(laptop).entries_added == 1
+
+
+def test_after_a_quiet_sync_a_milestone_added_here_is_still_sent(
+    pair: tuple[Journal, Journal], looks: dict[str, int]
+) -> None:
+    laptop, desktop = pair
+    sync_both(pair)
+    engine.run(desktop)
+    desktop.milestones.add("Ninety days")
+    looks.update(dict.fromkeys(looks, 0))
+    assert engine.run(desktop).written is not None
+    assert looks["values"] == 1
+    engine.run(laptop)
+    assert [m.text for m in laptop.milestones.all()] == ["Ninety days"]
+
+
+def test_the_generation_saved_is_the_one_the_journal_has_after_the_save(
+    pair: tuple[Journal, Journal],
+) -> None:
+    from recovery_journal.sync import state
+
+    _laptop, desktop = pair
+    desktop.write("Something to send.")
+    assert engine.run(desktop).written is not None
+    with desktop.store.read() as con:
+        saved = state.load(con, desktop.cipher, desktop.keys.journal_id)
+    assert saved is not None and saved.checked is not None
+    assert saved.checked == desktop.generation()
