@@ -62,7 +62,7 @@ def set_up(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> Non
 
 
 def public_key(con: sqlite3.Connection) -> bytes | None:
-    raw = queries.meta(con).get(PUBLIC_KEY)
+    raw = queries.meta_value(con, PUBLIC_KEY)
     if raw is None:
         return None
     try:
@@ -74,7 +74,7 @@ def public_key(con: sqlite3.Connection) -> bytes | None:
 
 def private_key(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> bytes:
     """The capture private key; InvalidCiphertext if it is missing or doesn't open."""
-    raw = queries.meta(con).get(PRIVATE_KEY)
+    raw = queries.meta_value(con, PRIVATE_KEY)
     if raw is None:
         raise InvalidCiphertext("no capture key")
     try:
@@ -86,7 +86,7 @@ def private_key(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -
 def key_pair_whole(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str) -> bool | None:
     """Whether the sealed private key opens and belongs to the public one; None for a journal without them."""
     public = public_key(con)
-    if public is None and queries.meta(con).get(PRIVATE_KEY) is None:
+    if public is None and queries.meta_value(con, PRIVATE_KEY) is None:
         return None
     try:
         return public is not None and public_of(private_key(con, cipher, journal_id)) == public
@@ -96,7 +96,7 @@ def key_pair_whole(con: sqlite3.Connection, cipher: FieldCipher, journal_id: str
 
 def reseal_private(con: sqlite3.Connection, old: FieldCipher, new: FieldCipher, journal_id: str) -> None:
     """Re-seal the capture private key under a new data key (a rotation); the key pair itself stays."""
-    if queries.meta(con).get(PRIVATE_KEY) is None:
+    if queries.meta_value(con, PRIVATE_KEY) is None:
         return
     private = private_key(con, old, journal_id)
     sealed = new.seal(private, _private_ad(journal_id))

@@ -69,22 +69,22 @@ def initialise(con: sqlite3.Connection, passphrase: str, params: crypto.Argon2Pa
 
 
 def journal_id(con: sqlite3.Connection) -> str:
-    meta = queries.meta(con)
-    if meta.get("format") != FORMAT or "journal_id" not in meta:
+    jid = queries.meta_value(con, "journal_id")  # one value at a time: meta also holds the large sync state
+    if queries.meta_value(con, "format") != FORMAT or jid is None:
         raise Damaged("The journal's identity record is missing or damaged.", hint=_DAMAGED_HINT)
-    if meta.get("format_version") != FORMAT_VERSION:
+    if queries.meta_value(con, "format_version") != FORMAT_VERSION:
         from ..errors import NewerVersion
 
         raise NewerVersion(
             "This journal uses a file format this recovery-journal doesn't know.",
             hint="Nothing was changed. Upgrade with `pip install --upgrade recovery-journal`.",
         )
-    return meta["journal_id"]
+    return jid
 
 
 def generation(con: sqlite3.Connection) -> int:
     """How many times the data key has been rotated (meta.key_generation; absent until the first)."""
-    raw = queries.meta(con).get(GENERATION_KEY, "0")
+    raw = queries.meta_value(con, GENERATION_KEY) or "0"
     if not raw.isdigit() or len(raw) > 18:
         raise Damaged("The journal's key record is damaged.", hint=_DAMAGED_HINT)
     return int(raw)
@@ -96,7 +96,7 @@ def set_generation(con: sqlite3.Connection, value: int) -> None:
 
 def recovery_code_unseen(con: sqlite3.Connection) -> bool:
     """Whether the newest recovery code may never have been shown (a command stopped before it could)."""
-    return queries.meta(con).get(UNSEEN_KEY) == "1"
+    return queries.meta_value(con, UNSEEN_KEY) == "1"
 
 
 def mark_recovery_code_seen(con: sqlite3.Connection) -> None:
@@ -110,7 +110,7 @@ def record_slots_check(con: sqlite3.Connection, jid: str) -> None:
 
 def slots_intact(con: sqlite3.Connection, jid: str) -> bool | None:
     """Whether the key slots and journal id are as last written; None for a journal that never noted it."""
-    noted = queries.meta(con).get(SLOTS_CHECK_KEY)
+    noted = queries.meta_value(con, SLOTS_CHECK_KEY)
     return None if noted is None else hmac.compare_digest(noted, _slots_digest(con, jid))
 
 
@@ -164,7 +164,7 @@ def new_recovery_code(con: sqlite3.Connection, keys: Keys) -> str:
 
 def recovery_public(con: sqlite3.Connection, keys: Keys) -> bytes | None:
     """The public key backups are sealed to for the recovery code; None for a code older than that."""
-    raw = queries.meta(con).get(RECOVERY_PUBLIC_KEY)
+    raw = queries.meta_value(con, RECOVERY_PUBLIC_KEY)
     if raw is None:
         return None
     try:
