@@ -119,6 +119,10 @@ def _date_order(env: Mapping[str, str]) -> DateOrder | None:
     )
 
 
+# The words a switch takes, the same in an environment variable and in `config set`.
+_ON_OFF = dict.fromkeys(("1", "on", "yes", "true"), True) | dict.fromkeys(("0", "off", "no", "false"), False)
+
+
 def _switch(
     env: Mapping[str, str],
     name: str,
@@ -127,10 +131,8 @@ def _switch(
     raw = (env.get(name) or "").strip().lower()
     if not raw:
         return None
-    if raw in ("1", "on", "yes", "true"):
-        return True
-    if raw in ("0", "off", "no", "false"):
-        return False
+    if raw in _ON_OFF:
+        return _ON_OFF[raw]
     raise UsageProblem(
         f"{name} should be 1 (on) or 0 (off).",
         hint=unset,
@@ -344,10 +346,8 @@ def _from_words(name: str, key: ConfigKey, words: list[str]) -> Value:
             )
         return joined
     switch = joined.lower()
-    if switch in ("on", "true", "yes", "1"):
-        return True
-    if switch in ("off", "false", "no", "0"):
-        return False
+    if switch in _ON_OFF:
+        return _ON_OFF[switch]
     raise ConfigProblem(
         f"{name} is on or off, so nothing was changed.",
         hint=f"For example: recovery-journal config set {name} off",
