@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -21,6 +21,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from recovery_journal.domain import search
 from recovery_journal.domain.entry import EntryChanges, EntryFilter, NewEntry
 from recovery_journal.journal.service import Journal
 from recovery_journal.portability import backup
@@ -28,6 +29,7 @@ from recovery_journal.sealing import index as index_module
 from recovery_journal.sealing.crypto import TESTONLY_WEAK_ARGON2
 from recovery_journal.sealing.index import Summaries, same_summaries
 from recovery_journal.sealing.ledger import Ledger
+from recovery_journal.sealing.words import decode_block, encode_block
 from recovery_journal.settings import Settings
 from recovery_journal.stages.model import Stage
 from recovery_journal.storage import queries
@@ -52,7 +54,23 @@ def agrees(journal: Journal) -> Summaries:
     assert indexed is not None, "the index reflects the journal as it is"
     assert same_summaries(indexed, rows)
     assert clean, "the index rows are in the ledger like every other"
+    words_agree(journal)
     return indexed
+
+
+def words_agree(journal: Journal) -> None:
+    """Every word block opens and holds exactly each entry's words as its own text field does."""
+    with journal.store.read() as con:
+        head = journal.index.head(con, Ledger.generation(con))
+        assert head is not None
+        assert set(head.words) == set(head.chunks), "a word block beside every chunk, and no other"
+        rows = {int(row[0]): journal.index.words_of(row) for row in queries.each_entry(con, ("text",))}
+        blocks: dict[int, bytes | None] = {}
+        for number, digest in head.words.items():
+            block = journal.index.word_block(con, number, digest)
+            assert block is not None, f"word block {number} opens"
+            blocks.update(block.entries())
+    assert blocks == rows
 
 
 def index_bodies(db: Path) -> dict[int, bytes]:
@@ -146,7 +164,7 @@ def test_the_stage_backfill_of_an_old_journal_keeps_the_index_in_step(tmp_path: 
     home = tmp_path / "old"
     shutil.copytree(FIXTURES / "journal-v1", home)
     with Journal.unlock(Settings.from_env(journal=home), "fixture passphrase") as journal:
-        assert "0006_entry_index" in journal.store.upgraded
+        assert {"0006_entry_index", "0007_entry_words"} <= set(journal.store.upgraded)
         journal.stages.backfill()  # what opening does next: stages and flags for entries from before them
         found = agrees(journal)
         listed = journal.entries()
@@ -437,3 +455,170 @@ def test_summaries_survive_the_extremes_of_the_calendar(journal: Journal) -> Non
     found = agrees(journal)
     assert [found.when(i).isoformat() for i in range(3)] == [w.isoformat() for w in far]
     assert [found.day(i) for i in range(3)] == [w.date() for w in far]
+
+
+# --- the word blocks search reads ---------------------------------------------------------------------------
+
+
+def word_bodies(db: Path) -> dict[int, bytes]:
+    con = sqlite3.connect(db)
+    try:
+        return {int(i): bytes(b) for i, b in con.execute("SELECT id, body FROM entry_words")}
+    finally:
+        con.close()
+
+
+def searched(journal: Journal, query: str) -> list[int]:
+    return sorted(h.entry.id for h in journal.search(query).hits)
+
+
+def test_search_reads_one_word_block_per_chunk_not_every_entry(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(8):
+        journal.write(f"Entry {n} by the {'lighthouse' if n % 3 == 0 else 'sea'}.", date=at(n))
+    opened: list[str] = []
+    real = index_module.EntryIndex.word_block
+
+    def counting(self: index_module.EntryIndex, con: sqlite3.Connection, number: int, digest: str | None):  # type: ignore[no-untyped-def]
+        opened.append(str(number))
+        return real(self, con, number, digest)
+
+    monkeypatch.setattr(index_module.EntryIndex, "word_block", counting)
+    monkeypatch.setattr(
+        "recovery_journal.sealing.codec.open_text", lambda *a: pytest.fail("an entry's text was opened")
+    )
+    assert searched(journal, "LIGHTHOUSE") == [1, 4, 7]
+    assert opened == ["1", "2", "3"]
+
+
+def test_an_edit_and_a_delete_change_what_search_finds(journal: Journal) -> None:
+    for n in range(5):
+        journal.write(f"Entry {n}, a day by the lighthouse.", date=at(n))
+    journal.edit(2, EntryChanges(text="Entry 1, a day by the harbour."))
+    journal.delete(4)
+    assert searched(journal, "lighthouse") == [1, 3, 5]
+    assert searched(journal, "harbour") == [2]
+    agrees(journal)
+
+
+def test_a_damaged_word_block_is_read_from_rows_and_built_again(journal: Journal) -> None:
+    for n in range(7):
+        journal.write(f"Entry {n}: {'serenity' if n % 2 else 'calm'}.", date=at(n))
+    db = journal.settings.paths.db
+    body = bytearray(word_bodies(db)[2])
+    body[-3] ^= 0xFF
+    outside(db, "UPDATE entry_words SET body = ? WHERE id = 2", bytes(body))
+    assert searched(journal, "serenity") == [2, 4, 6], "the damaged chunk's entries read from their rows"
+    assert word_bodies(db)[2] != bytes(body), "built again after that read"
+    words_agree(journal)
+
+
+def test_a_word_block_put_back_from_earlier_is_not_used(journal: Journal) -> None:
+    for n in range(5):
+        journal.write(f"Entry {n} by the lighthouse.", date=at(n))
+    db = journal.settings.paths.db
+    earlier = word_bodies(db)[2]
+    journal.edit(5, EntryChanges(text="Entry 4 by the harbour."))  # entry 5 is in chunk 2
+    outside(db, "UPDATE entry_words SET body = ? WHERE id = 2", earlier)
+    assert searched(journal, "harbour") == [5], "the row's words, not the old block's"
+    assert searched(journal, "lighthouse") == [1, 2, 3, 4]
+
+
+def test_missing_word_blocks_are_read_from_rows(journal: Journal) -> None:
+    for n in range(4):
+        journal.write(f"Entry {n} by the lighthouse.", date=at(n), title="Straße" if n == 2 else "")
+    outside(journal.settings.paths.db, "DELETE FROM entry_words")
+    assert searched(journal, "lighthouse") == [1, 2, 3, 4]
+    assert searched(journal, "STRASSE") == [3]
+    words_agree(journal)
+
+
+def test_a_head_from_before_the_word_blocks_is_out_of_step(journal: Journal) -> None:
+    """An index built before word blocks (head format 1) isn't used: the rows are read, then it's rebuilt."""
+    for n in range(4):
+        journal.write(f"Entry {n} by the lighthouse.", date=at(n))
+    old_head = {"chunk": SMALL_CHUNK, "chunks": {}, "format": 1}
+    with journal.store.read() as con:
+        old_head["generation"] = Ledger.generation(con)  # type: ignore[assignment]
+    sealed = journal.index.cipher.seal_json(old_head, journal.index._ad(index_module.HEAD))
+    outside(journal.settings.paths.db, "UPDATE entry_index SET body = ? WHERE id = 0", sealed)
+    assert searched(journal, "lighthouse") == [1, 2, 3, 4]
+    agrees(journal)
+
+
+def test_a_word_block_says_nothing_the_rows_dont(journal: Journal) -> None:
+    """Each entry's words take in a block exactly the padded size of its own sealed text field."""
+    texts = ["a", "x" * 30, "y" * 31, "z" * 32, "Ünïcödé wörds " * 20, "plain words " * 300]
+    for n, text in enumerate(texts):
+        journal.write(text, date=at(n))
+    overhead = 1 + 12 + 16  # version, nonce, tag
+    with journal.store.read() as con:
+        head = journal.index.head(con, Ledger.generation(con))
+        assert head is not None
+        sealed = {int(r[0]): len(r[2]) - overhead for r in queries.each_entry(con, ("text",))}
+        for number, digest in head.words.items():
+            block = journal.index.word_block(con, number, digest)
+            assert block is not None
+            assert len(block.body) == sum(sealed[i] for i in block.ids)
+
+
+needles = st.text(alphabet=st.sampled_from("aAbß ﬁéE\u0301İı"), min_size=1, max_size=3)
+block_texts = st.lists(st.text(alphabet=st.sampled_from("aAbBß ﬁéE\u0301İı.\n"), max_size=12), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=block_texts, needle=needles)
+def test_packed_matches_finds_what_folding_each_text_finds(texts: list[str], needle: str) -> None:
+    folded = search.fold(needle)
+    if not folded:
+        return
+    block = decode_block(encode_block({i + 1: t.encode() for i, t in enumerate(texts)}), 1, len(texts))
+    found = search.packed_matches(block.body, block.starts, block.lengths, folded)
+    assert [block.ids[i] for i in found] == [i + 1 for i, t in enumerate(texts) if folded in search.fold(t)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts=st.lists(st.text(alphabet=st.sampled_from("ab "), max_size=8), max_size=8), needle=needles)
+def test_packed_matches_never_matches_across_two_entries(texts: list[str], needle: str) -> None:
+    """All-ASCII blocks are searched whole: a hit spanning one entry's end and the next's start isn't one."""
+    block = decode_block(encode_block({i + 1: t.encode() for i, t in enumerate(texts)}), 1, len(texts))
+    for probe in ("ba", "b a", "ab", "a"):
+        found = search.packed_matches(block.body, block.starts, block.lengths, probe)
+        assert [block.ids[i] for i in found] == [i + 1 for i, t in enumerate(texts) if probe in t]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[:-1],  # cut short
+        lambda raw: raw + b"\x00",  # too long
+        lambda raw: b"\x02" + raw[1:],  # a format this doesn't know
+        lambda raw: raw[:5] + (99).to_bytes(8, "little") + raw[13:],  # an entry outside the chunk
+    ],
+)
+def test_a_malformed_word_block_is_refused(damage: object) -> None:
+    raw = encode_block({1: b"one", 2: b"two", 3: None})
+    assert decode_block(raw, 1, 3).entries() == {1: b"one", 2: b"two", 3: None}
+    with pytest.raises(ValueError):
+        decode_block(damage(raw), 1, 3)  # type: ignore[operator]
+
+
+def test_doctor_finds_a_word_block_that_differs_from_the_rows(journal: Journal) -> None:
+    """A block that opens but doesn't hold what the rows say (made by a bug, say) is found and rebuilt."""
+    for n in range(5):
+        journal.write(f"Entry {n} by the lighthouse.", date=at(n))
+    assert journal.check_index() == "ok"
+    con = sqlite3.connect(journal.settings.paths.db)  # sealed with the key, as only a bug here could
+    head = journal.index.head(con, Ledger.generation(con))
+    assert head is not None
+    wrong = {4: b"Entry 3 by the harbour.", 5: b"Entry 4 by the lighthouse.", 6: None}
+    head.words[2] = journal.index._put_words(con, 2, wrong) or ""
+    journal.index._put_head(con, head, Ledger.generation(con) or 0)
+    con.commit()
+    con.close()
+    with journal.store.read() as con:
+        assert not journal.index.words_agree(con, Ledger.generation(con))
+    assert journal.check_index() == "rebuilt"
+    words_agree(journal)
+    assert searched(journal, "lighthouse") == [1, 2, 3, 4, 5]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 CONTEXT_CHARS = 40
@@ -24,6 +26,39 @@ def fold(value: str) -> str:
     if value.isascii():
         return value.lower()
     return unicodedata.normalize("NFKD", value).casefold()
+
+
+def packed_matches(body: bytes, starts: Sequence[int], lengths: Sequence[int], needle: str) -> list[int]:
+    """Which texts packed in `body` contain `needle` (folded), as fold() would find: text i is the UTF-8
+    body[starts[i] : starts[i] + lengths[i]], starts ascending, and anything between texts is never matched.
+    """
+    ascii_needle = needle.encode("ascii") if needle.isascii() else None
+    if body.isascii():  # most journals: one lowering and a find per hit, instead of a fold per entry
+        return [] if ascii_needle is None else _ascii_matches(body.lower(), starts, lengths, ascii_needle)
+    found = []
+    for i, (start, length) in enumerate(zip(starts, lengths, strict=True)):
+        text = body[start : start + length]
+        if text.isascii():
+            if ascii_needle is not None and ascii_needle in text.lower():
+                found.append(i)
+        elif needle in fold(text.decode("utf-8")):
+            found.append(i)
+    return found
+
+
+def _ascii_matches(hay: bytes, starts: Sequence[int], lengths: Sequence[int], needle: bytes) -> list[int]:
+    found: list[int] = []
+    at = hay.find(needle)
+    while at >= 0:
+        i = bisect_right(starts, at) - 1
+        if i >= 0 and at + len(needle) <= starts[i] + lengths[i]:
+            found.append(i)
+            if i + 1 == len(starts):
+                break
+            at = hay.find(needle, starts[i + 1])  # one hit is enough for an entry
+        else:
+            at = hay.find(needle, at + 1)
+    return found
 
 
 def as_tag(query: str) -> str | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid as uuidlib
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,7 @@ from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, No
 from ..sealing import capture, codec, crypto, vault
 from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
-from ..sealing.index import EntryIndex, Summaries, same_summaries
+from ..sealing.index import EntryIndex, Summaries, chunk_span, same_summaries
 from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
@@ -573,7 +574,8 @@ class Journal:
         with self.store.read() as con:
             indexed = self.index.load(con, Ledger.generation(con))
             rows = self.index.scan(con)
-        if indexed is not None and same_summaries(indexed, rows):
+            words = indexed is not None and self.index.words_agree(con, Ledger.generation(con))
+        if indexed is not None and words and same_summaries(indexed, rows):
             return "ok"
         self._index_stale = True
         self._mend_index()
@@ -608,38 +610,24 @@ class Journal:
             )
         tagged = search.as_tag(query)  # '#boundaries' also finds the entries tagged boundaries
         bad: list[int] = []
-        matched: list[int] = []
         fold = search.fold
         with self.store.read() as con:
             found = self._summaries(con)
-            at = {entry_id: i for i, entry_id in enumerate(found.ids)}
-            # Title and tags come from the index (each different tag folded once); only the words are
-            # opened, one entry at a time, and only for entries their title and tags didn't already find.
-            known: dict[str, bool] = {}
-
-            def finds(tag: str) -> bool:
-                if tag not in known:
-                    folded = fold(tag)
-                    known[tag] = needle in folded or folded == tagged
-                return known[tag]
-
-            by_title = {i for i, title in enumerate(found.titles) if title and needle in fold(title)}
-            by_tag = {i for i, tags in enumerate(found.tags) if tags and any(map(finds, tags))}
-            for entry_id, entry_uuid, sealed in queries.each_entry(con, ("text",)):
-                i = at.get(entry_id)
-                if i is None:
-                    continue  # its summary didn't open: already among the unreadable
-                if i in by_title or i in by_tag:
-                    matched.append(i)
-                    continue
-                try:
-                    text = codec.open_text(self.cipher, entry_uuid, sealed)
-                except InvalidCiphertext:
-                    bad.append(int(entry_id))
-                    continue
-                if needle in fold(text):
-                    matched.append(i)
-            listing = self._select(con, found, matched, wanted, bad)
+            # Title and tags come from the index (each different tag folded once), the words from its word
+            # blocks: one sealed block per 256 entries.
+            tags = {tag for tags in found.tags for tag in tags}
+            wanted_tags = {tag for tag in tags if needle in (folded := fold(tag)) or folded == tagged}
+            found_in = {i for i, title in enumerate(found.titles) if title and needle in fold(title)}
+            found_in.update(
+                i for i, tags in enumerate(found.tags) if tags and not wanted_tags.isdisjoint(tags)
+            )
+            for entry_id in self._with_words(con, found, needle, bad):
+                i = bisect_left(found.ids, entry_id)
+                if (
+                    i < len(found.ids) and found.ids[i] == entry_id
+                ):  # else its summary didn't open: unreadable
+                    found_in.add(i)
+            listing = self._select(con, found, sorted(found_in), wanted, bad)
         self._mend_index()
         hits = [
             SearchHit(
@@ -650,6 +638,46 @@ class Journal:
             for e in listing.entries
         ]
         return SearchResult(query=query.strip(), hits=hits, unreadable=listing.unreadable)
+
+    def _with_words(
+        self, con: sqlite3.Connection, found: Summaries, needle: str, bad: list[int]
+    ) -> list[int]:
+        """The entries whose words contain `needle` (folded): from the index's word blocks, one sealed block
+        per chunk, or, for any block not as sealed (or all, when the summaries came from the rows), from the
+        entries' own text fields. Entries whose words won't open go to `bad`."""
+        head = self.index.head(con, Ledger.generation(con)) if found.from_index else None
+        if head is None:
+            return self._words_in_rows(con, needle, bad)
+        matched: list[int] = []
+        for number in sorted(head.chunks):  # the chunks the summaries were read from
+            block = self.index.word_block(con, number, head.words.get(number))
+            if block is None:  # not as sealed: this chunk's entries are read from their rows, and it's mended
+                self._index_stale = True
+                matched += self._words_in_rows(con, needle, bad, number)
+                continue
+            positions = search.packed_matches(block.body, block.starts, block.lengths, needle)
+            matched += [block.ids[i] for i in positions]
+            bad += block.unreadable
+        return matched
+
+    def _words_in_rows(
+        self, con: sqlite3.Connection, needle: str, bad: list[int], chunk: int = 0
+    ) -> list[int]:
+        """Entries (all, or one index chunk's) whose own text field holds `needle`, opened one by one."""
+        matched: list[int] = []
+        fold = search.fold
+        first, last = (1, None) if not chunk else chunk_span(chunk)
+        for entry_id, entry_uuid, sealed in queries.each_entry(con, ("text",), since_id=first - 1):
+            if last is not None and entry_id > last:
+                break
+            try:
+                text = codec.open_text(self.cipher, entry_uuid, sealed)
+            except InvalidCiphertext:
+                bad.append(int(entry_id))
+                continue
+            if needle in fold(text):
+                matched.append(int(entry_id))
+        return matched
 
     def on_this_day(self, day: date, *, include_tender: bool = False) -> tuple[list[Entry], int, list[int]]:
         """Entries from this month and day in earlier years, newest first; tender ones only when asked.

@@ -266,16 +266,16 @@ def index_checks(journal: Journal, report: Report) -> None:
         report.add(
             "entry index",
             "note",
-            "The entry index (what listing and the overviews read) was out of step with the entries, so it "
-            "was built again from them. Nothing in your entries was changed.",
+            "The entry index (what listing, search and the overviews read) was out of step with the "
+            "entries, so it was built again from them. Nothing in your entries was changed.",
         )
     else:
         report.add(
             "entry index",
             "note",
-            "The entry index (what listing and the overviews read) is out of step with the entries; until "
-            "it is built again, they are read one by one, which is slower but complete. It is built again "
-            "the next time the journal opens where it can be changed.",
+            "The entry index (what listing, search and the overviews read) is out of step with the "
+            "entries; until it is built again, they are read one by one, which is slower but complete. It "
+            "is built again the next time the journal opens where it can be changed.",
         )
 
 
@@ -288,6 +288,7 @@ _LEDGER_NAMES = {
     "meta": "journal setting",
     "personal_model": "personal stage model",
     "entry_index": "entry index part",
+    "entry_words": "search index part",
 }
 
 

@@ -142,6 +142,19 @@ def open_text(cipher: FieldCipher, uuid: str, sealed: object) -> str:
         raise InvalidCiphertext("text does not decode") from exc
 
 
+def open_words(cipher: FieldCipher, uuid: str, sealed: object) -> bytes:
+    """An entry's words as the UTF-8 its text field holds (the word blocks keep them so)."""
+    if not isinstance(sealed, bytes):
+        raise InvalidCiphertext("not a sealed value")
+    raw = cipher.open(sealed, _TEXT_AD + uuid.encode())
+    if not raw.isascii():
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidCiphertext("text does not decode") from exc
+    return raw
+
+
 def open_stage_brief(cipher: FieldCipher, uuid: str, sealed: object) -> tuple[Stage | None, float]:
     """Just the stage and its confidence, without building the whole record (the overviews' fast path)."""
     if sealed is None:

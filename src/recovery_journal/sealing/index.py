@@ -1,9 +1,10 @@
-"""The entry index: every entry's date, mood, tags, stage, flags and title, sealed in chunks of 256 numbers.
+"""The entry index: every entry's date, mood, tags, stage, flags and title, sealed in chunks of 256 numbers,
+and beside each chunk a block of the same entries' words (for search).
 
 Listing, tags, search and the overviews open one sealed chunk per 256 entries instead of several fields of
 every entry (docs/encryption.md, Entry index). It is never trusted over the rows: its head names the ledger
-generation it reflects and the digest of every chunk, and when anything doesn't match, the rows are read
-instead and the index is built again from them.
+generation it reflects and the digest of every chunk and word block, and when anything doesn't match, the
+rows are read instead and the index is built again from them.
 """
 
 from __future__ import annotations
@@ -14,15 +15,19 @@ import json
 import sqlite3
 import struct
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from itertools import groupby
 from typing import Any
 
 from ..stages.kinds import Stage
 from ..storage import queries
 from . import codec
-from .crypto import FieldCipher, InvalidCiphertext, canonical_json, field_ad
+from .crypto import NONCE_LEN, TAG_LEN, FieldCipher, InvalidCiphertext, canonical_json, field_ad
+from .words import WordBlock, decode_block, encode_block
 
-FORMAT = 1
+FORMAT = 1  # a chunk's leading byte
+HEAD_FORMAT = 2  # the head's "format": 2 names the word blocks too
 CHUNK = 256  # entry numbers per chunk: a save re-seals one chunk, not the whole index (bench/README.md)
 HEAD = 0  # the row holding the head; chunk n (1, 2, ...) holds the entries numbered CHUNK*(n-1)+1 .. CHUNK*n
 SUMMARY_FIELDS = ("date", "title", "tags", "mood", "stage", "flags")
@@ -44,6 +49,11 @@ Record = tuple[int, int, int, int | None, Stage | None, float, int, tuple[str, .
 def chunk_of(entry_id: int) -> int:
     """The chunk holding an entry number."""
     return (entry_id - 1) // CHUNK + 1
+
+
+def chunk_span(number: int) -> tuple[int, int]:
+    """The first and last entry numbers chunk `number` holds."""
+    return CHUNK * (number - 1) + 1, CHUNK * number
 
 
 def _zone(offset: int) -> timezone:
@@ -222,7 +232,17 @@ def decode_chunk(raw: bytes, number: int, into: Summaries) -> None:
 
 
 def _digest(sealed: bytes) -> str:
-    return hashlib.sha256(sealed).hexdigest()
+    """Which sealing this is: its nonce and tag, hashed. Only the key holder makes a sealed value that opens,
+    each with a fresh random nonce, so nonce and tag name one sealing, without hashing every byte of it."""
+    return hashlib.sha256(sealed[: 1 + NONCE_LEN] + sealed[-TAG_LEN:]).hexdigest()
+
+
+@dataclass
+class Head:
+    """What the index head names: each chunk's digest and each word block's, by number."""
+
+    chunks: dict[int, str]
+    words: dict[int, str]
 
 
 # --- the index of one journal -------------------------------------------------------------------------------
@@ -238,7 +258,17 @@ class EntryIndex:
     def _ad(self, row_id: int) -> bytes:
         return field_ad("entry_index", "body", self._journal_id, str(row_id))
 
+    def _words_ad(self, number: int) -> bytes:
+        return field_ad("entry_words", "body", self._journal_id, str(number))
+
     # --- summarising rows -------------------------------------------------------------------------------
+
+    def words_of(self, row: queries.Row) -> bytes | None:
+        """An entry row's (id, uuid, ..., text) words as UTF-8; None when they won't open."""
+        try:
+            return codec.open_words(self.cipher, str(row[1]), row[-1])
+        except InvalidCiphertext:
+            return None
 
     def summarise(self, row: queries.Row) -> Record | None:
         """One entry row (id, uuid, *SUMMARY_FIELDS) as a record; None when any of those fields won't open."""
@@ -271,15 +301,18 @@ class EntryIndex:
 
     # --- reading ----------------------------------------------------------------------------------------
 
-    def _head(self, sealed: bytes | None, generation: int | None) -> dict[int, str] | None:
-        """The chunks and their digests the head names, if it opens and reflects `generation`."""
+    def _head(self, sealed: bytes | None, generation: int | None) -> Head | None:
+        """The chunks and word blocks the head names, with their digests, if it reflects `generation`."""
         if sealed is None or generation is None:
             return None
         try:
             head = self.cipher.open_json(sealed, self._ad(HEAD))
-            if head["format"] != FORMAT or head["chunk"] != CHUNK or head["generation"] != generation:
+            if head["format"] != HEAD_FORMAT or head["chunk"] != CHUNK or head["generation"] != generation:
                 return None
-            return {int(number): str(digest) for number, digest in head["chunks"].items()}
+            return Head(
+                {int(number): str(digest) for number, digest in head["chunks"].items()},
+                {int(number): str(digest) for number, digest in head["words"].items()},
+            )
         except (InvalidCiphertext, KeyError, TypeError, ValueError, AttributeError):
             return None
 
@@ -291,12 +324,12 @@ class EntryIndex:
         """Every summary, when the index is whole and reflects exactly `generation`; None otherwise."""
         rows = queries.index_rows(con)
         head = self._head(rows.pop(HEAD, None), generation)
-        if head is None or set(rows) != set(head):
+        if head is None or set(rows) != set(head.chunks):
             return None
         found = Summaries(from_index=True)
-        for number in sorted(head):
+        for number in sorted(head.chunks):
             sealed = rows[number]
-            if not hmac.compare_digest(_digest(sealed), head[number]):
+            if not hmac.compare_digest(_digest(sealed), head.chunks[number]):
                 return None
             try:
                 decode_chunk(self.cipher.open(sealed, self._ad(number)), number, found)
@@ -304,16 +337,77 @@ class EntryIndex:
                 return None
         return found
 
+    def head(self, con: sqlite3.Connection, generation: int | None) -> Head | None:
+        """The chunks and word blocks the head names, when it reflects `generation`; None otherwise."""
+        return self._head(queries.index_row(con, HEAD), generation)
+
+    def word_block(self, con: sqlite3.Connection, number: int, digest: str | None) -> WordBlock | None:
+        """Word block `number`, if it is there and as sealed (an empty one when the head names none)."""
+        sealed = queries.word_block(con, number)
+        if digest is None:
+            return WordBlock((), (), (), b"", ()) if sealed is None else None
+        if sealed is None or not hmac.compare_digest(_digest(sealed), digest):
+            return None
+        try:
+            return decode_block(self.cipher.open(sealed, self._words_ad(number)), *chunk_span(number))
+        except (InvalidCiphertext, ValueError):
+            return None
+
+    def words_agree(self, con: sqlite3.Connection, generation: int | None) -> bool:
+        """Whether every word block opens and holds each entry's words exactly as its text field does.
+
+        Compared a chunk at a time, so `doctor` never holds every entry's words at once.
+        """
+        head = self.head(con, generation)
+        if head is None or set(head.words) != set(head.chunks):
+            return False
+        seen: set[int] = set()
+        by_chunk = groupby(queries.each_entry(con, ("text",)), key=lambda row: chunk_of(int(row[0])))
+        for number, rows in by_chunk:
+            block = self.word_block(con, number, head.words.get(number))
+            if block is None or block.entries() != {int(row[0]): self.words_of(row) for row in rows}:
+                return False
+            seen.add(number)
+        return seen == set(head.words)
+
     # --- writing (inside the caller's write transaction) ------------------------------------------------
 
-    def _put_head(self, con: sqlite3.Connection, chunks: dict[int, str], generation: int) -> None:
-        head = {
-            "format": FORMAT,
+    def _put_head(self, con: sqlite3.Connection, head: Head, generation: int) -> None:
+        sealed = {
+            "format": HEAD_FORMAT,
             "chunk": CHUNK,
             "generation": generation,
-            "chunks": {str(n): d for n, d in sorted(chunks.items())},
+            "chunks": {str(n): d for n, d in sorted(head.chunks.items())},
+            "words": {str(n): d for n, d in sorted(head.words.items())},
         }
-        queries.put_index_row(con, HEAD, self.cipher.seal_json(head, self._ad(HEAD)))
+        queries.put_index_row(con, HEAD, self.cipher.seal_json(sealed, self._ad(HEAD)))
+
+    def _put_words(self, con: sqlite3.Connection, number: int, part: dict[int, bytes | None]) -> str | None:
+        """Seal and store one word block (or remove it when empty); its digest, or None when removed."""
+        if not part:
+            queries.delete_word_block(con, number)
+            return None
+        sealed = self.cipher.seal(encode_block(part), self._words_ad(number))
+        queries.put_word_block(con, number, sealed)
+        return _digest(sealed)
+
+    def _put_both(
+        self,
+        con: sqlite3.Connection,
+        head: Head,
+        number: int,
+        part: dict[int, Record | None],
+        words: dict[int, bytes | None],
+    ) -> None:
+        """Seal chunk `number` and its word block, and note their digests in `head`."""
+        for digests, digest in (
+            (head.chunks, self._put_chunk(con, number, part)),
+            (head.words, self._put_words(con, number, words)),
+        ):
+            if digest is None:
+                digests.pop(number, None)
+            else:
+                digests[number] = digest
 
     def _put_chunk(self, con: sqlite3.Connection, number: int, part: dict[int, Record | None]) -> str | None:
         """Seal and store one chunk (or remove it when empty); its digest, or None when removed."""
@@ -329,18 +423,20 @@ class EntryIndex:
     def rebuild(self, con: sqlite3.Connection, generation: int) -> None:
         """Write the whole index afresh from the rows, reflecting `generation`."""
         queries.clear_index(con)
-        chunks: dict[int, str] = {}
-        number, part = 0, dict[int, Record | None]()
-        for row in queries.each_entry(con, SUMMARY_FIELDS):
+        queries.clear_word_blocks(con)
+        head = Head({}, {})
+        number, part, words = 0, dict[int, Record | None](), dict[int, bytes | None]()
+        for row in queries.each_entry(con, (*SUMMARY_FIELDS, "text")):
             entry_id = int(row[0])
             if chunk_of(entry_id) != number and part:
-                chunks[number] = self._put_chunk(con, number, part) or ""
-                part = {}
+                self._put_both(con, head, number, part, words)
+                part, words = {}, {}
             number = chunk_of(entry_id)
-            part[entry_id] = self.summarise(row)
+            part[entry_id] = self.summarise(row[:-1])
+            words[entry_id] = self.words_of(row)
         if part:
-            chunks[number] = self._put_chunk(con, number, part) or ""
-        self._put_head(con, chunks, generation)
+            self._put_both(con, head, number, part, words)
+        self._put_head(con, head, generation)
 
     def refresh(
         self, con: sqlite3.Connection, changed: Iterable[int], generation: int | None, upcoming: int | None
@@ -360,19 +456,19 @@ class EntryIndex:
         for entry_id in changed:
             by_chunk.setdefault(chunk_of(entry_id), set()).add(entry_id)
         for number, ids in sorted(by_chunk.items()):
-            part = self._chunk(con, number, head.get(number))
-            if part is None:
+            part = self._chunk(con, number, head.chunks.get(number))
+            block = self.word_block(con, number, head.words.get(number))
+            if part is None or block is None:
                 self.rebuild(con, upcoming)
                 return
+            words = block.entries()
             for entry_id in ids:
                 part.pop(entry_id, None)
-            for row in queries.entries_by_id(con, sorted(ids), SUMMARY_FIELDS):
-                part[int(row[0])] = self.summarise(row)
-            digest = self._put_chunk(con, number, part)
-            if digest is None:
-                head.pop(number, None)
-            else:
-                head[number] = digest
+                words.pop(entry_id, None)
+            for row in queries.entries_by_id(con, sorted(ids), (*SUMMARY_FIELDS, "text")):
+                part[int(row[0])] = self.summarise(row[:-1])
+                words[int(row[0])] = self.words_of(row)
+            self._put_both(con, head, number, part, words)
         self._put_head(con, head, upcoming)
 
     def _chunk(

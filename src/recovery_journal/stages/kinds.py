@@ -25,6 +25,14 @@ class Stage(str, Enum):
 
 
 STAGES: tuple[Stage, ...] = tuple(Stage)
+_BY_NAME: dict[str, Stage] = {stage.value: stage for stage in Stage}  # Stage(name), without Enum's call cost
+
+
+def _stage(name: Any) -> Stage:
+    try:
+        return _BY_NAME[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"{name!r} is not a stage") from None
 
 
 @dataclass(frozen=True)
@@ -53,9 +61,9 @@ class StageGuess:
     def from_json(cls, raw: Mapping[str, Any]) -> StageGuess:
         stage = raw.get("stage")
         return cls(
-            stage=None if stage is None else Stage(stage),
+            stage=None if stage is None else _stage(stage),
             confidence=float(raw["confidence"]),
             cues=tuple(str(c) for c in raw.get("cues", ())),
-            scores={Stage(k): float(v) for k, v in raw.get("scores", {}).items()},
+            scores={_stage(k): float(v) for k, v in raw.get("scores", {}).items()},
             uncertain=bool(raw.get("uncertain", True)),
         )

@@ -111,6 +111,11 @@ def m0006_entry_index(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX entries_unfilled ON entries (id) WHERE stage IS NULL OR flags IS NULL")
 
 
+def m0007_entry_words(con: sqlite3.Connection) -> None:
+    """The entry index's word blocks, for search (built when the journal is next unlocked)."""
+    con.execute("CREATE TABLE entry_words (id INTEGER PRIMARY KEY, body BLOB NOT NULL)")
+
+
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("0001_initial", m0001_initial),
     ("0002_stages", m0002_stages),
@@ -118,6 +123,7 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("0004_integrity", m0004_integrity),
     ("0005_care", m0005_care),
     ("0006_entry_index", m0006_entry_index),
+    ("0007_entry_words", m0007_entry_words),
 ]
 
 

@@ -133,6 +133,14 @@ class EntryIndexRow(SQLModel, table=True):
     body: bytes
 
 
+class EntryWordsRow(SQLModel, table=True):
+    """The entry index's word blocks (docs/encryption.md): row n the sealed words of the ids in chunk n."""
+
+    __tablename__ = "entry_words"
+    id: int | None = Field(default=None, primary_key=True)
+    body: bytes
+
+
 class LedgerRow(SQLModel, table=True):
     """The integrity ledger: one keyed digest per row of the covered tables (docs/encryption.md)."""
 

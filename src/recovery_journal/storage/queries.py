@@ -292,6 +292,29 @@ def clear_index(con: sqlite3.Connection) -> None:
 
 # --- the integrity ledger (docs/encryption.md): digests in, digests out ------------------------------------
 
+# --- the entry index's word blocks (docs/encryption.md): sealed, numbered as the index's chunks ------------
+
+
+def word_block(con: sqlite3.Connection, number: int) -> bytes | None:
+    row = con.execute("SELECT body FROM entry_words WHERE id = ?", (number,)).fetchone()
+    return None if row is None else bytes(row[0])
+
+
+def put_word_block(con: sqlite3.Connection, number: int, body: bytes) -> None:
+    con.execute(
+        "INSERT INTO entry_words (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+        (number, body),
+    )
+
+
+def delete_word_block(con: sqlite3.Connection, number: int) -> None:
+    con.execute("DELETE FROM entry_words WHERE id = ?", (number,))
+
+
+def clear_word_blocks(con: sqlite3.Connection) -> None:
+    con.execute("DELETE FROM entry_words")
+
+
 # Tables whose rows the ledger covers, and nothing else may name a table in the SQL below.
 LEDGER_TABLES: tuple[str, ...] = (
     "meta",
@@ -304,6 +327,7 @@ LEDGER_TABLES: tuple[str, ...] = (
     "care",
     "entry_prompts",
     "entry_index",
+    "entry_words",
 )
 
 
