@@ -307,3 +307,71 @@ def test_day_one_import_summary_names_what_was_carried_and_left(
     assert again["carried"]["attachments_left_out"][0]["photos"] == 1
     shown = cli("show", "1").stdout
     assert "Christmas on my own!" in shown and "Hampstead Heath" in shown
+
+
+def _dayone_json(tmp_path: Path, *entries: dict[str, object]) -> Path:
+    source = tmp_path / "Journal.json"
+    source.write_text(json.dumps({"metadata": {"version": "1.0"}, "entries": list(entries)}))
+    return source
+
+
+def test_day_one_pins_become_stars_and_are_counted(tmp_path: Path) -> None:
+    from recovery_journal.portability import dayone
+
+    base = {"creationDate": "2024-01-02T10:00:00Z", "timeZone": "Europe/London"}
+    source = _dayone_json(
+        tmp_path,
+        {**base, "uuid": "A" * 32, "text": "Pinned only.", "isPinned": True, "starred": False},
+        {**base, "uuid": "B" * 32, "text": "Pinned and starred.", "isPinned": True, "starred": True},
+        {**base, "uuid": "C" * 32, "text": "Neither.", "isPinned": False, "starred": False},
+    )
+    read = dayone.read(source)
+    starred = {e.text: e.starred for e, _ in read.incoming.entries}
+    assert starred == {"Pinned only.": True, "Pinned and starred.": True, "Neither.": False}
+    assert read.carried is not None
+    fields = read.carried.to_json()["fields"]
+    assert fields["isPinned"]["adapted"] == 2 and fields["isPinned"]["left_out"] == 0
+    assert "star" in fields["isPinned"]["how"]
+    assert fields["starred"]["carried"] == 1, "a pin isn't counted as a star Day One had"
+
+
+def test_day_one_all_day_entries_sit_at_midday_on_their_own_day(tmp_path: Path) -> None:
+    from recovery_journal.portability import dayone
+
+    # 23:30 on 9 February in New York is already the 10th in UTC: the entry's own day is the 9th.
+    base = {"creationDate": "2024-02-10T04:30:00Z", "timeZone": "America/New_York"}
+    source = _dayone_json(
+        tmp_path,
+        {**base, "uuid": "D" * 32, "text": "A whole day.", "isAllDay": True},
+        {**base, "uuid": "E" * 32, "text": "At a time.", "isAllDay": False},
+    )
+    read = dayone.read(source)
+    dates = {e.text: e.date for e, _ in read.incoming.entries}
+    assert dates["A whole day."].isoformat() == "2024-02-09T12:00:00-05:00"
+    assert dates["At a time."].isoformat() == "2024-02-09T23:30:00-05:00", "only all-day entries move"
+    assert read.carried is not None
+    fields = read.carried.to_json()["fields"]
+    assert fields["isAllDay"] == {
+        "carried": 0,
+        "adapted": 1,
+        "left_out": 0,
+        "how": dayone.HOW["isAllDay"],
+    }
+
+
+def test_day_one_summary_names_pins_and_all_day_entries(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    source = _dayone_json(
+        tmp_path,
+        {**DAYONE_ENTRY, "starred": False, "isPinned": True, "isAllDay": True},
+    )
+    ran = cli("import", "dayone", str(source))
+    assert ran.exit_code == 0, ran.stderr
+    said = ran.stderr.splitlines()
+    kept = next(line for line in said if line.startswith("Kept, in this journal's own way"))
+    assert "pinned entries as starred" in kept and "all-day entries at midday on their day" in kept
+    assert "isPinned" not in ran.stderr and "isAllDay" not in ran.stderr, "never left out by their raw names"
+    listed = json.loads(cli("list", "--starred", "--json").stdout)
+    assert len(listed["entries"]) == 1
+    report = json.loads(cli("import", "dayone", str(source), "--dry-run", "--json").stdout)
+    fields = report["carried"]["fields"]
+    assert fields["isPinned"]["adapted"] == 1 and fields["isAllDay"]["adapted"] == 1

@@ -203,6 +203,8 @@ _FIELD_WORDS = {
     "modifiedDate": "when entries were last changed",
     "tags": "tags",
     "starred": "stars",
+    "isPinned": "pinned entries as starred",
+    "isAllDay": "all-day entries at midday on their day",
     "title": "first-line headings as titles",
     "journal": "the journal's name as a tag",
     "location": "locations as a line at the end of the words",
