@@ -429,7 +429,7 @@ def test_markdown_and_text_exports(cli: Cli, initialised: Ran, tmp_path: Path) -
     assert "## " in markdown and "Morning" in markdown and "Slept through the night." in markdown
     assert "not encrypted" in markdown
     text = cli("export", "--format", "txt").stdout
-    assert text.startswith("[") and "] Morning\nSlept through the night." in text
+    assert text.startswith("recovery-journal txt export") and "] Morning\nSlept through the night." in text
     assert cli("export", "--format", "pdf").exit_code == ExitCode.USAGE
     target = tmp_path / "x.md"
     target.write_text("mine")

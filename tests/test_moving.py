@@ -6,16 +6,26 @@ One export is built here from Day One's documented JSON export format.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import stat
+import tempfile
+import threading
 import zipfile
+from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from recovery_journal.domain.entry import Entry
 from recovery_journal.errors import ExitCode
-from recovery_journal.portability import importers
+from recovery_journal.portability import importers, jrnltext
+from recovery_journal.render import exports
 
 from .conftest import Cli, Ran
 
@@ -49,20 +59,150 @@ def test_txt_export_keeps_tags_and_stars_in_jrnls_own_form(
 ) -> None:
     _filled(cli)
     text = cli("export", "--format", "txt").stdout
-    first, second = text.split("\n\n")[:2]
+    note, first, second = text.split("\n\n\n")[0], *text.split("\n\n\n")[1].split("\n\n")
+    assert note.startswith(jrnltext.MARK) and "not encrypted" in note, "the first line, which jrnl skips"
     assert first.splitlines()[0].endswith("] A boundary *"), "a star is jrnl's ' *' after the title"
-    assert first.splitlines()[-1] == "@moving", "a tag the words don't carry follows them as an @tag"
-    assert "@calm" in first and "@calm" not in first.splitlines()[-1], (
-        "a tag already in the words isn't doubled"
-    )
-    assert not second.splitlines()[0].endswith("*") and second.splitlines()[-1] == "@family @self-care"
+    assert first.splitlines()[1] == "Said no, calmly. @calm", "a titled entry's words start below it"
+    assert first.splitlines()[-1] == "Tags: @moving @calm", "every tag, in order, as jrnl's @tags"
+    assert not second.splitlines()[0].endswith("*")
+    assert second.splitlines()[0].endswith("] A quiet morning."), "no title: the first line heads it"
+    assert second.splitlines()[-1] == "Tags: @family @self-care"
     source = tmp_path / "out.txt"
     source.write_text(text)
     back = [e for e, _ in importers.jrnl(source).incoming.entries]
-    assert [(set(e.tags), e.starred) for e in back] == [
-        ({"calm", "moving"}, True),
-        ({"family", "self-care"}, False),
+    assert [(e.title, e.tags, e.starred) for e in back] == [
+        ("A boundary", ("moving", "calm"), True),
+        ("", ("family", "self-care"), False),
     ]
+
+
+# Entries that test every rule of the text layout: a title (one ending in a star, too), tags in the words and
+# not, stars, paragraphs, a first line alone in its paragraph, lines jrnl would take for a new entry or a tag
+# line, words that aren't English or even Latin, and a time with seconds.
+ROUND_TRIP = [
+    ("2024-03-01 09:00", ["--title", "A boundary", "--tag", "moving", "--star"],
+     "Said no, calmly. @calm\n\nThen a walk — ça va, 心 🌱, مرحبا.\n\n\nTwo blank lines before this."),
+    ("2024-03-02 21:30:15", [],
+     "Hard day.\n\nI cried, and that was allowed. #tears in the middle\n[tomorrow] call the GP\n"
+     "[2024-03-02 10:00] not a new entry\n\\[2024-03-03 11:00] a backslash of my own\nTags: @fake"),
+    ("2024-03-03 08:15", ["--star"], "One line, wow *"),
+    ("2024-03-04 12:00", ["--title", "Füße *"], "  Indented first line  \nÆØÅ — Ελληνικά — 日本語"),
+    # Written with inline tags off (RECOVERY_JOURNAL_INLINE_TAGS=0): @words that aren't the entry's tags.
+    ("2024-03-05 07:45", ["--tag", "x-", "--no-inline-tags"], "Tags: @looks-like-a-tag-line"),
+    ("2024-03-06 07:45", ["--no-inline-tags"], "Words, no tags.\nTags: @not-a-tag"),
+]  # fmt: skip
+
+
+def _entries_of(cli: Cli, journal: Path | None = None) -> list[tuple[object, ...]]:
+    where = ["--journal", str(journal)] if journal else []
+    document = json.loads(cli(*where, "export", "--format", "json").stdout)
+    return [
+        (datetime.fromisoformat(e["date"]), e["title"], e["text"], tuple(e["tags"]), e["starred"])
+        for e in document["entries"]
+    ]
+
+
+def test_a_txt_export_imports_back_exactly(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    for when, options, words in ROUND_TRIP:
+        env = {"RECOVERY_JOURNAL_INLINE_TAGS": "0"} if "--no-inline-tags" in options else None
+        given = [o for o in options if o != "--no-inline-tags"]
+        assert cli("write", "--date", when, *given, input=words, env=env).exit_code == 0
+    written = _entries_of(cli)
+    assert written[1][0].second == 15 and "@fake" in written[1][2]  # the cases are what they say
+    assert [w[3] for w in written[4:]] == [("x-",), ()]
+    exported = tmp_path / "journal.txt"
+    assert cli("export", "--format", "txt", "-o", str(exported)).exit_code == 0
+    fresh = tmp_path / "fresh"
+    ran = cli("--journal", str(fresh), "import", "jrnl", str(exported), "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert json.loads(ran.stdout)["entries_added"] == len(ROUND_TRIP)
+    back = _entries_of(cli, fresh)
+    for before, after in zip(written, back, strict=True):
+        for name, was, now in zip(("date", "title", "text", "tags", "starred"), before, after, strict=True):
+            assert was == now, f"{name} changed on the way back: {was!r} became {now!r}"
+    again = cli("--journal", str(fresh), "import", "jrnl", str(exported), "--json")
+    assert json.loads(again.stdout)["entries_unchanged"] == len(ROUND_TRIP), "twice adds nothing"
+
+
+_TAGS = st.lists(st.from_regex(r"[a-zéüß心][a-z0-9éü心\-.'_]{0,8}", fullmatch=True), max_size=4, unique=True)
+_LINE = st.one_of(
+    st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\n"), max_size=20),
+    st.sampled_from(["", "Tags: @a", "Tags:", "[2024-01-01 10:00] x", "\\[tomorrow] y", "wow *", "*\\"]),
+)
+
+
+@given(
+    title=st.one_of(st.just(""), st.text(st.characters(blacklist_categories=["Cs", "Zs", "Cc"]), min_size=1,
+                                         max_size=12).map(lambda t: t + " *" if len(t) % 2 else t)),
+    lines=st.lists(_LINE, min_size=1, max_size=6),
+    tags=_TAGS,
+    starred=st.booleans(),
+    seconds=st.integers(min_value=0, max_value=59),
+)  # fmt: skip
+@settings(max_examples=300, deadline=None)
+def test_the_txt_layout_reads_back_whatever_the_words(
+    title: str, lines: list[str], tags: list[str], starred: bool, seconds: int
+) -> None:
+    words = "\n".join(lines).lstrip("\r\n").rstrip()
+    assume(words.strip())
+    title = " ".join(title.split())
+    entry = Entry(
+        id=1, uuid="u", date=datetime(2024, 3, 1, 9, 0, seconds).astimezone(), created=datetime.now(),
+        updated=datetime.now(), title=title, text=words, tags=tuple(tags), mood=None, starred=starred,
+    )  # fmt: skip
+    out = io.StringIO()
+    other = replace(entry, date=entry.date.replace(minute=1), title="", starred=not starred)
+    exports.write_text(out, [entry, other])
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "export.txt"
+        source.write_text(out.getvalue(), encoding="utf-8", newline="")
+        read = [e for e, _ in importers.jrnl(source).incoming.entries]
+        pipe = Path(folder) / "pipe"  # not a regular file: read whole, not streamed
+        os.mkfifo(pipe)
+        feeding = threading.Thread(target=lambda: pipe.write_text(out.getvalue(), encoding="utf-8"))
+        feeding.start()
+        piped = [e for e, _ in importers.jrnl(pipe).incoming.entries]
+        feeding.join()
+    expected = [
+        (entry.date, title, words, tuple(tags), starred),
+        (other.date, "", words, tuple(tags), not starred),
+    ]
+    assert [(e.date, e.title, e.text, e.tags, e.starred) for e in read] == expected
+    assert [(e.date, e.title, e.text, e.tags, e.starred) for e in piped] == expected
+
+
+def _for_jrnl() -> list[Entry]:
+    """The entries of fixtures/jrnl/ours-export.txt, which jrnl 4.6 read into ours-read-by-jrnl.json."""
+
+    def entry(when: str, title: str, text: str, tags: tuple[str, ...], starred: bool) -> Entry:
+        moment = datetime.fromisoformat(when).astimezone()  # local time, as the file says it
+        return Entry(1, "u", moment, moment, moment, title, text, tags, None, starred=starred)
+
+    return [
+        entry("2024-03-01 09:00", "A boundary", "Said no, calmly. @calm\n\nThen a walk — ça va, 心 🌱.",
+              ("moving", "calm"), True),
+        entry("2024-03-02 21:30:15", "", "Hard day.\n\nI cried.\n[tomorrow] call the GP\n"
+              "[2024-03-02 10:00] not a new entry", ("tears",), False),
+        entry("2024-03-03 08:15", "", "One line, wow *", ("self-care",), False),
+        entry("2024-03-04 12:00", "Füße *", "Ελληνικά, 日本語.", (), True),
+    ]  # fmt: skip
+
+
+def test_jrnl_reads_our_txt_export_as_one_entry_each_with_its_tags_and_star() -> None:
+    out = io.StringIO()
+    exports.write_text(out, _for_jrnl())
+    assert out.getvalue() == (JRNL / "ours-export.txt").read_text(encoding="utf-8"), (
+        "the txt layout changed: make ours-export.txt and jrnl's reading of it again (fixtures/jrnl/)"
+    )
+    read = json.loads((JRNL / "ours-read-by-jrnl.json").read_text(encoding="utf-8"))["entries"]
+    assert len(read) == len(_for_jrnl()), "jrnl took no line of the words for a new entry"
+    for ours, theirs in zip(_for_jrnl(), read, strict=True):
+        assert (theirs["date"], theirs["time"]) == (f"{ours.date:%Y-%m-%d}", f"{ours.date:%H:%M}")
+        assert theirs["starred"] == ours.starred
+        assert {t.removeprefix("@") for t in theirs["tags"]} == set(ours.tags)
+        jrnl_words = theirs["title"] + "\n" + theirs["body"]
+        for line in (ours.title + "\n" + ours.text).strip().splitlines():
+            assert line.removesuffix(" *").strip() in jrnl_words.replace("\\", "")
 
 
 def test_markdown_into_a_folder_writes_one_private_note_per_entry(
@@ -307,3 +447,71 @@ def test_day_one_import_summary_names_what_was_carried_and_left(
     assert again["carried"]["attachments_left_out"][0]["photos"] == 1
     shown = cli("show", "1").stdout
     assert "Christmas on my own!" in shown and "Hampstead Heath" in shown
+
+
+def _dayone_json(tmp_path: Path, *entries: dict[str, object]) -> Path:
+    source = tmp_path / "Journal.json"
+    source.write_text(json.dumps({"metadata": {"version": "1.0"}, "entries": list(entries)}))
+    return source
+
+
+def test_day_one_pins_become_stars_and_are_counted(tmp_path: Path) -> None:
+    from recovery_journal.portability import dayone
+
+    base = {"creationDate": "2024-01-02T10:00:00Z", "timeZone": "Europe/London"}
+    source = _dayone_json(
+        tmp_path,
+        {**base, "uuid": "A" * 32, "text": "Pinned only.", "isPinned": True, "starred": False},
+        {**base, "uuid": "B" * 32, "text": "Pinned and starred.", "isPinned": True, "starred": True},
+        {**base, "uuid": "C" * 32, "text": "Neither.", "isPinned": False, "starred": False},
+    )
+    read = dayone.read(source)
+    starred = {e.text: e.starred for e, _ in read.incoming.entries}
+    assert starred == {"Pinned only.": True, "Pinned and starred.": True, "Neither.": False}
+    assert read.carried is not None
+    fields = read.carried.to_json()["fields"]
+    assert fields["isPinned"]["adapted"] == 2 and fields["isPinned"]["left_out"] == 0
+    assert "star" in fields["isPinned"]["how"]
+    assert fields["starred"]["carried"] == 1, "a pin isn't counted as a star Day One had"
+
+
+def test_day_one_all_day_entries_sit_at_midday_on_their_own_day(tmp_path: Path) -> None:
+    from recovery_journal.portability import dayone
+
+    # 23:30 on 9 February in New York is already the 10th in UTC: the entry's own day is the 9th.
+    base = {"creationDate": "2024-02-10T04:30:00Z", "timeZone": "America/New_York"}
+    source = _dayone_json(
+        tmp_path,
+        {**base, "uuid": "D" * 32, "text": "A whole day.", "isAllDay": True},
+        {**base, "uuid": "E" * 32, "text": "At a time.", "isAllDay": False},
+    )
+    read = dayone.read(source)
+    dates = {e.text: e.date for e, _ in read.incoming.entries}
+    assert dates["A whole day."].isoformat() == "2024-02-09T12:00:00-05:00"
+    assert dates["At a time."].isoformat() == "2024-02-09T23:30:00-05:00", "only all-day entries move"
+    assert read.carried is not None
+    fields = read.carried.to_json()["fields"]
+    assert fields["isAllDay"] == {
+        "carried": 0,
+        "adapted": 1,
+        "left_out": 0,
+        "how": dayone.HOW["isAllDay"],
+    }
+
+
+def test_day_one_summary_names_pins_and_all_day_entries(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    source = _dayone_json(
+        tmp_path,
+        {**DAYONE_ENTRY, "starred": False, "isPinned": True, "isAllDay": True},
+    )
+    ran = cli("import", "dayone", str(source))
+    assert ran.exit_code == 0, ran.stderr
+    said = ran.stderr.splitlines()
+    kept = next(line for line in said if line.startswith("Kept, in this journal's own way"))
+    assert "pinned entries as starred" in kept and "all-day entries at midday on their day" in kept
+    assert "isPinned" not in ran.stderr and "isAllDay" not in ran.stderr, "never left out by their raw names"
+    listed = json.loads(cli("list", "--starred", "--json").stdout)
+    assert len(listed["entries"]) == 1
+    report = json.loads(cli("import", "dayone", str(source), "--dry-run", "--json").stdout)
+    fields = report["carried"]["fields"]
+    assert fields["isPinned"]["adapted"] == 1 and fields["isAllDay"]["adapted"] == 1

@@ -92,3 +92,12 @@ def test_the_model_classifies_without_its_training_corpus(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() in {"recognition", "acceptance", "recovery"}
+
+
+def test_the_wheel_installs_the_man_page_where_man_looks() -> None:
+    """`man recovery-journal` works after `pip install`: man finds <prefix>/share/man beside <prefix>/bin."""
+    build = project()["tool"]["hatch"]["build"]["targets"]
+    shared = build["wheel"]["shared-data"]
+    assert shared == {"man/recovery-journal.1": "share/man/man1/recovery-journal.1"}
+    assert (ROOT / "man" / "recovery-journal.1").is_file()
+    assert "man" in build["sdist"]["include"], "the source distribution carries it too, to build the wheel"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import typer
 
+from recovery_journal import __version__
 from recovery_journal.cli import app
 from recovery_journal.errors import MEANINGS, ExitCode
 from recovery_journal.sealing import passphrase
@@ -197,6 +198,43 @@ def test_the_man_page_covers_every_command_exit_code_and_variable(cli: Cli) -> N
         not line.startswith((".", "'")) or re.match(r"^\.(TH|SH|SS|PP|TP|B|nf|fi)( |$)", line)
         for line in page.splitlines()
     )
+
+
+MAN_PAGE = ROOT / "man" / "recovery-journal.1"
+REGENERATE = "recovery-journal help man > man/recovery-journal.1"
+
+
+def test_the_shipped_man_page_is_the_one_the_commands_make(cli: Cli) -> None:
+    """The package installs man/recovery-journal.1 (pyproject.toml): it must say what --help says."""
+    made = cli("help", "man").stdout
+    assert MAN_PAGE.is_file(), f"there is no man page to ship; make it with: {REGENERATE}"
+    shipped = MAN_PAGE.read_text(encoding="utf-8")
+    assert shipped == made, f"man/recovery-journal.1 and the commands disagree; regenerate with: {REGENERATE}"
+
+
+def test_the_man_page_is_the_same_on_every_computer_and_every_day(
+    cli: Cli, isolated: Path, tmp_path: Path
+) -> None:
+    page = cli("help", "man").stdout
+    config = tmp_path / "elsewhere.toml"
+    config.write_text('date_order = "dayfirst"\neditor = "nano"\n')
+    other = {
+        "RECOVERY_JOURNAL_HOME": str(tmp_path / "other-home"),
+        "RECOVERY_JOURNAL_CONFIG": str(config),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "cfg"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "COLUMNS": "40",
+        "TZ": "Pacific/Kiritimati",  # a day ahead of most of the world
+    }
+    assert cli("--journal", str(tmp_path / "j"), "help", "man", env=other).stdout == page
+    assert str(isolated) not in page and str(tmp_path) not in page, "no path of the computer it was made on"
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", page.splitlines()[0]), "no date: the version says which it is"
+    assert '"recovery-journal ' + __version__ + '"' in page.splitlines()[0]
+    files = page.split("\n.SH FILES\n", 1)[1].split("\n.SH ", 1)[0]
+    for place in ("~/.local/share/recovery\\-journal/journal.db", "~/.config/recovery\\-journal/config.toml"):
+        assert f"\\fB{place}\\fR" in files
+    assert "RECOVERY_JOURNAL_HOME" in files and "macOS" in files, "it says what moves each place"
 
 
 GROFF = shutil.which("groff")

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .configfile import CONFIG_ENV, DEVICE_NOTES, config_path
+from .configfile import FILE_NAME as CONFIG_FILE
 from .domain.dates import DATE_ORDER_ENV
 from .errors import DEBUG_ENV
-from .paths import HOME_ENV, resolve_home, scratch_root
+from .paths import APP_NAME, HOME_ENV, SHARED_MEMORY, JournalPaths, resolve_home, scratch_root
 from .sealing import passphrase
 from .settings import (
     COUNTRY_ENV,
@@ -68,6 +69,21 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
 )
 
 
+_HOLDS = {  # what each place holds, said once for `help files` and the man page
+    "home": "your journal's folder, only yours to open (0700)",
+    "db": "the journal: every entry and detail sealed (AES-256-GCM), keys wrapped by Argon2id",
+    "sidecars": "SQLite's working files beside it, holding only sealed data",
+    "drafts": "sealed drafts: words kept when a save couldn't finish",
+    "inbox": "quick captures, sealed to the journal's public key until the next unlock",
+    "snapshots": "encrypted copies of the journal made before an import merged into it",
+    "scratch": "private editor files while you write (0600, memory-backed where possible), removed after",
+    "config": "the config file: settings only, never entry text; it is not encrypted",
+    "devices": (
+        "for a journal that syncs: which device this is, and where its journal lives (no words, no keys)"
+    ),
+}
+
+
 def files(journal: Path | None = None, env: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """Every place recovery-journal keeps something for this run, as (path, what it holds).
 
@@ -76,21 +92,44 @@ def files(journal: Path | None = None, env: Mapping[str, str] | None = None) -> 
     """
     env = os.environ if env is None else env
     paths = resolve_home(journal, env)
+    config = config_path(env)
+    return _rows(paths, str(scratch_root(env)), config, {})
+
+
+def files_in_general() -> list[tuple[str, str]]:
+    """Every place as the man page names it for anyone: where it is on Linux, and what moves it.
+
+    The same on every computer, so the page built from it can ship with the package (man/recovery-journal.1).
+    """
+    data = JournalPaths(Path("~/.local/share") / APP_NAME)
+    config = Path("~/.config") / APP_NAME / CONFIG_FILE
+    mac = f"~/Library/Application Support/{APP_NAME}"
+    return _rows(
+        data,
+        f"$XDG_RUNTIME_DIR/{APP_NAME}",
+        config,
+        {
+            "home": f"--journal FOLDER or ${HOME_ENV} puts it elsewhere, $XDG_DATA_HOME stands in for "
+            f"~/.local/share, and on macOS it is {mac}",
+            "scratch": f"Without $XDG_RUNTIME_DIR, {SHARED_MEMORY}/{APP_NAME}-UID, else the system's "
+            "temporary folder",
+            "config": f"${CONFIG_ENV} names another, $XDG_CONFIG_HOME stands in for ~/.config, and on "
+            f"macOS it is {mac}/{CONFIG_FILE}",
+        },
+    )
+
+
+def _rows(paths: JournalPaths, scratch: str, config: Path, more: Mapping[str, str]) -> list[tuple[str, str]]:
     wal, shm = paths.sidecars()
-    return [
-        (str(paths.home), "your journal's folder, only yours to open (0700)"),
-        (str(paths.db), "the journal: every entry and detail sealed (AES-256-GCM), keys wrapped by Argon2id"),
-        (f"{wal}, {shm}", "SQLite's working files beside it, holding only sealed data"),
-        (str(paths.drafts), "sealed drafts: words kept when a save couldn't finish"),
-        (str(paths.inbox), "quick captures, sealed to the journal's public key until the next unlock"),
-        (str(paths.snapshots), "encrypted copies of the journal made before an import merged into it"),
-        (
-            str(scratch_root(env)),
-            "private editor files while you write (0600, memory-backed where possible), removed after",
-        ),
-        (str(config_path(env)), "the config file: settings only, never entry text; it is not encrypted"),
-        (
-            str(config_path(env).parent / DEVICE_NOTES),
-            "for a journal that syncs: which device this is, and where its journal lives (no words, no keys)",
-        ),
+    places = [
+        ("home", str(paths.home)),
+        ("db", str(paths.db)),
+        ("sidecars", f"{wal}, {shm}"),
+        ("drafts", str(paths.drafts)),
+        ("inbox", str(paths.inbox)),
+        ("snapshots", str(paths.snapshots)),
+        ("scratch", scratch),
+        ("config", str(config)),
+        ("devices", str(config.parent / DEVICE_NOTES)),
     ]
+    return [(path, ". ".join(filter(None, (_HOLDS[key], more.get(key))))) for key, path in places]

@@ -3,15 +3,16 @@
 What is relied on from Day One's JSON export format (docs/usage.md says the same): a document per journal,
 named after the journal (`Journal.json` in the zip), with `entries[]` each holding `uuid`, `creationDate`,
 `modifiedDate`, `timeZone`, `text` (Markdown, with Day One's backslash escapes and `dayone-moment:` links for
-media), `tags`, `starred`, `location{placeName, localityName, country, latitude, longitude}`,
-`weather{conditionsDescription, temperatureCelsius}`, and `photos[]`, `audios[]`, `videos[]`,
+media), `tags`, `starred`, `isPinned`, `isAllDay`, `location{placeName, localityName, country, latitude,
+longitude}`, `weather{conditionsDescription, temperatureCelsius}`, and `photos[]`, `audios[]`, `videos[]`,
 `pdfAttachments[]` (each with `identifier`, and the file's `md5` and `type`; the files sit in the zip under
 photos/, audios/, videos/ and pdfs/).
 
-This journal has no place for a location, the weather or attachments, so: a location and the weather become a
-short line at the end of the words (sealed like every word); the journal's name becomes a tag; a first-line
-`# heading` becomes the title; attachments are not carried, and each entry's are named in the summary
-(`Carried`), with the place in the export where they still are.
+This journal has no place for a location, the weather, a pin, an all-day entry or attachments, so: a
+location and the weather become a short line at the end of the words (sealed like every word); the journal's
+name becomes a tag; a first-line `# heading` becomes the title; a pinned entry is starred; an all-day entry is
+put at midday on its day, as a date typed without a time is; attachments are not carried, and each entry's are
+named in the summary (`Carried`), with the place in the export where they still are.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import uuid as uuidlib
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -41,9 +42,10 @@ MEDIA = {  # Day One's list, the word for one and for several, and the folder th
 _MARK = {None: "[photo]", "audio": "[audio recording]", "video": "[video]", "pdfAttachment": "[PDF]"}
 # Fields every entry has that need no place here: the words are in `text`, the device is not the person's.
 _NOT_NEEDED = {"richText", "creationDevice", "creationDeviceType", "creationDeviceModel", "creationOSName",
-               "creationOSVersion", "editingTime", "duration", "isAllDay", "isPinned"}  # fmt: skip
-_USED = {"uuid", "creationDate", "modifiedDate", "timeZone", "text", "tags", "starred", "location", "weather",
-         *MEDIA}  # fmt: skip
+               "creationOSVersion", "editingTime", "duration"}  # fmt: skip
+_USED = {"uuid", "creationDate", "modifiedDate", "timeZone", "text", "tags", "starred", "isPinned",
+         "isAllDay", "location", "weather", *MEDIA}  # fmt: skip
+MIDDAY = time(12)  # where a day without a time is put, as domain/dates.py puts a date typed without one
 
 HOW = {
     "text": "carried as the entry's words",
@@ -51,6 +53,8 @@ HOW = {
     "modifiedDate": "carried as when the entry was last changed",
     "tags": "carried as tags (changed to fit where a tag had spaces or symbols)",
     "starred": "carried as a star",
+    "isPinned": "a pinned entry is starred, this journal's way of finding it again",
+    "isAllDay": "an all-day entry is placed at midday on its day, as a date typed without a time is",
     "title": "a first line '# heading' became the entry's title",
     "journal": "the journal's name became a tag",
     "location": "kept as a 'Location:' line at the end of the words",
@@ -143,6 +147,12 @@ def _moment(value: Any, zone: Any) -> datetime:
     return moment.astimezone()
 
 
+def _midday(moment: datetime) -> datetime:
+    """Midday on the moment's day, in its zone; the moment itself when midday hasn't come yet."""
+    noon = datetime.combine(moment.date(), MIDDAY, tzinfo=moment.tzinfo)
+    return noon if noon <= datetime.now(timezone.utc) else moment
+
+
 def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -185,6 +195,8 @@ def _entry(item: Any, path: Path, journal: str, carried: Carried) -> Entry | Non
         if not isinstance(item, dict):
             raise TypeError
         created = _moment(item["creationDate"], item.get("timeZone"))
+        if item.get("isAllDay") is True:
+            created = _midday(created)
         modified = created
         if item.get("modifiedDate"):
             modified = max(created, _moment(item["modifiedDate"], item.get("timeZone")))
@@ -206,7 +218,8 @@ def _entry(item: Any, path: Path, journal: str, carried: Carried) -> Entry | Non
         )
         tags = [str(t) for t in item.get("tags") or []]
         body = text.rstrip() + ("\n\n" + "\n".join(extra) if extra and text.strip() else "\n".join(extra))
-        entry = importers.make_entry(uuid, created, body, [*tags, journal], bool(item.get("starred")))
+        starred = bool(item.get("starred")) or item.get("isPinned") is True
+        entry = importers.make_entry(uuid, created, body, [*tags, journal], starred)
     except (KeyError, TypeError, ValueError):
         raise InvalidInput(
             f"An entry in {path} doesn't look like Day One's export.",
@@ -233,6 +246,9 @@ def _tally(
         carried.count("tags", "carried" if list(kept) == [t.lower() for t in tags] else "adapted")
     if item.get("starred"):
         carried.count("starred", "carried")
+    for flag in ("isPinned", "isAllDay"):  # counted only where set, as a star is
+        if item.get(flag) is True:
+            carried.count(flag, "adapted")
     if title:
         carried.count("title", "adapted")
     if journal:

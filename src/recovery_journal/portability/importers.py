@@ -30,7 +30,7 @@ from ..errors import (
     TooLarge,
 )
 from ..storage.files import os_error
-from . import jrnlconfig, portable
+from . import jrnlconfig, jrnltext, portable
 
 if TYPE_CHECKING:
     from .dayone import Carried
@@ -152,10 +152,12 @@ class _Reading:
     timeformat: str | None = None  # jrnl's own format for its headers, from its config
     dayfirst: bool | None = None
     tags: re.Pattern[str] | None = None  # jrnl's tagsymbols, when they aren't the usual @ and #
+    ours: bool = False  # our own `export --format txt`, read back exactly (jrnltext.py)
 
 
 def jrnl(path: Path, *, dayfirst: bool | None = None, config: Path | None = None) -> Imported:
-    """jrnl's plain-text journal ("[date] title" lines), or its `--export json`, `md` or `txt`.
+    """jrnl's plain-text journal ("[date] title" lines), or its `--export json`, `md` or `txt`; or our own
+    `export --format txt`, which says so on its first line and is read back exactly (jrnltext.py).
 
     jrnl's config (`config`, else where jrnl keeps it) gives the headers' date format and the tag symbols;
     `dayfirst` (from --dayfirst/--monthfirst) overrides the date order. Without either, numeric dates that
@@ -166,6 +168,11 @@ def jrnl(path: Path, *, dayfirst: bool | None = None, config: Path | None = None
     raw = read_bounded(path) if found is None else _head(path)
     if raw.lstrip()[:1] == b"{":
         return _jrnl_json(parse_json(raw if found is None else read_bounded(path), path), path)
+    if jrnltext.version(raw.split(b"\n", 1)[0].decode("utf-8", "replace")) is not None:
+        ours = _Reading(ours=True)
+        if found is not None:
+            return _jrnl_file(path, found, ours)
+        return _jrnl_text(_split(_text(raw, path)), path, ours)
     if raw.startswith(b"gAAAAA") or raw[:1] in (b"\x00",) or b"\x00" in raw[:512]:
         raise InvalidInput(
             f"{path} looks encrypted (a jrnl encrypted journal).",
@@ -310,18 +317,25 @@ class _Reread(Sequence[tuple[Entry, list[Revision]]]):
                 hint="Run the import again once nothing is writing to it.",
             )
         uuids: set[str] = set()
-        for entry in _jrnl_entries(_lines(self.path), self.reading):
+        for entry in _entries(self.path, self.reading):
             if entry is not None and entry.uuid not in uuids:  # the same entry twice in one file is one
                 uuids.add(entry.uuid)
                 yield entry, []
 
 
-def _lines(path: Path) -> Iterator[str]:
-    """The file's lines, as str.splitlines() would give them from the whole text (a BOM dropped)."""
+def _lines(path: Path, exact: bool = False) -> Iterator[str]:
+    """The file's lines, as str.splitlines() would give them from the whole text (a BOM dropped).
+
+    `exact` splits at "\n" only, as _split does, so a line separator inside the words (a form feed, U+2028)
+    stays in them.
+    """
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        with path.open(encoding="utf-8-sig", newline="\n" if exact else None) as handle:
             for line in handle:
-                yield from line.splitlines()
+                if exact:
+                    yield line.removesuffix("\n")
+                else:
+                    yield from line.splitlines()
     except UnicodeDecodeError:
         raise InvalidEncoding(
             f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
@@ -330,11 +344,24 @@ def _lines(path: Path) -> Iterator[str]:
         raise os_error(exc, path) from None
 
 
+def _split(text: str) -> list[str]:
+    """The lines of our own text export: split at "\n" only, every other character kept in the words."""
+    return text.removesuffix("\n").split("\n")
+
+
+def _entries(path: Path, reading: _Reading) -> Iterator[Entry | None]:
+    return _source_entries(_lines(path, exact=reading.ours), reading)
+
+
+def _source_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry | None]:
+    return _own_entries(lines) if reading.ours else _jrnl_entries(lines, reading)
+
+
 def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported:
     """Check and count a jrnl file's entries, keeping only their ids: see _Reread."""
     uuids: set[str] = set()
     empty = 0
-    for entry in _jrnl_entries(_lines(path), reading):
+    for entry in _entries(path, reading):
         if entry is None:
             empty += 1
         else:
@@ -369,7 +396,7 @@ def _jrnl_date(text: str, reading: _Reading) -> datetime | None:
 
 
 def _jrnl_text(lines: Iterable[str], path: Path, reading: _Reading) -> Imported:
-    entries = list(_jrnl_entries(lines, reading))
+    entries = list(_source_entries(lines, reading))
     if not entries:
         raise _no_jrnl_entries(path)
     return collect(entries)
@@ -410,6 +437,22 @@ def _jrnl_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry | N
             current[1].append(line)
     if current is not None:
         yield close(current)
+
+
+def _own_entries(lines: Iterable[str]) -> Iterator[Entry | None]:
+    """Our own text export's entries, exactly as they were: title, words, tags in order, star and date."""
+    for found in jrnltext.blocks(lines):
+        whole = found.title + "\n" + found.text if found.title else found.text
+        uuid = derived_uuid("jrnl", found.when, whole.strip())  # as a plain jrnl reading would derive it
+        entry = make_entry(uuid, found.when, found.text, list(found.tags), found.starred)
+        if entry is None:
+            yield None
+            continue
+        try:
+            tags = clean_tags(found.tags)  # as they were; import_tags would trim a valid tag's last '-'
+        except JournalError:  # a tag line changed by hand: keep what can be kept
+            tags = entry.tags
+        yield replace(entry, title=found.title, tags=tags)
 
 
 def _jrnl_json(data: Any, path: Path) -> Imported:

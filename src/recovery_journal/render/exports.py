@@ -9,13 +9,14 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from ..care.plan import SafetyPlan
-from ..domain.entry import Entry, Revision, inline_tags
+from ..domain.entry import Entry, Revision
 from ..domain.words import counted
 from ..journal.counters import Counter
 from ..journal.milestones import Milestone
+from ..portability import jrnltext
 from ..portability.dayone import MEDIA, Carried
 from ..portability.portable import FORMAT, counter_record, entry_record, milestone_record
-from .entries import stamp, tag_line, when
+from .entries import tag_line, when
 
 FORMATS = ("markdown", "json", "txt")
 
@@ -110,24 +111,8 @@ def write_markdown(
 
 
 def write_text(out: TextIO, entries: Iterable[Entry]) -> None:
-    """jrnl's plain-text layout, so the export also reads back with `import jrnl` or `jrnl --import`.
-
-    A star is jrnl's own " *" after the title; tags the words don't already carry as @tags follow the
-    text on a line of their own, in jrnl's @tag form, so jrnl sees them as tags too.
-    """
-    separator = ""
-    for entry in entries:
-        first, _, rest = entry.text.partition("\n")
-        header = f"[{stamp(entry.date)}] {entry.title or first}" + (" *" if entry.starred else "")
-        body = entry.text if entry.title else rest
-        present = set(inline_tags(entry.text))
-        missing = [tag for tag in entry.tags if tag not in present]
-        if missing:
-            body = body.rstrip("\n") + ("\n" if body.strip() else "") + " ".join(f"@{t}" for t in missing)
-        out.write(separator + header + ("\n" + body if body.strip() else ""))
-        separator = "\n\n"
-    if separator:
-        out.write("\n")
+    """jrnl's plain-text layout: `jrnl --import` reads it, `import jrnl` reads it back exactly (jrnltext)."""
+    jrnltext.write(out, entries)
 
 
 def _yaml(value: Any) -> str:
@@ -203,6 +188,8 @@ _FIELD_WORDS = {
     "modifiedDate": "when entries were last changed",
     "tags": "tags",
     "starred": "stars",
+    "isPinned": "pinned entries as starred",
+    "isAllDay": "all-day entries at midday on their day",
     "title": "first-line headings as titles",
     "journal": "the journal's name as a tag",
     "location": "locations as a line at the end of the words",

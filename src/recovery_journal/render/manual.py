@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
 from typing import Any
 
 import typer
@@ -182,17 +181,17 @@ def _options(command: Command, ctx: Context) -> list[str]:
 
 
 def manpage(
-    root: Command,
-    ctx: Context,
-    version: str,
-    sections: Mapping[str, Sequence[tuple[str, str]]],
-    today: date | None = None,
+    root: Command, ctx: Context, version: str, sections: Mapping[str, Sequence[tuple[str, str]]]
 ) -> str:
-    """The man page (section 1) for the whole command tree, with extra `sections` of (term, meaning)."""
+    """The man page (section 1) for the whole command tree, with extra `sections` of (term, meaning).
+
+    Built from nothing but its arguments, so the same commands give the same page: no date (the version
+    says which it is), no path of the computer it was made on. The package ships it (man/recovery-journal.1).
+    """
     name = ctx.command_path
     summary = (root.help or "").strip().split("\n", 1)[0].rstrip(".")
     lines = [
-        f'.TH {name.upper()} 1 "{(today or date.today()).isoformat()}" "{name} {version}" "User Commands"',
+        f'.TH {name.upper()} 1 "" "{name} {version}" "User Commands"',
         ".SH NAME",
         f"{name} \\- {_roff(summary[:1].lower() + summary[1:])}",
         ".SH SYNOPSIS",

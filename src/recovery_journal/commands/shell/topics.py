@@ -20,7 +20,7 @@ TOPICS = {
     "environment": "the environment variables recovery-journal reads",
     "files": "where your journal, drafts, editor files and config file are",
     "config": "the config file and every setting it can hold",
-    "man": "the whole manual as a man page: man <(recovery-journal help man)",
+    "man": "the whole manual as a man page (installed with the package: man recovery-journal)",
 }
 
 
@@ -67,7 +67,7 @@ def help_command(
         root = ctx.find_root()
         sections = {
             "Environment": reference.ENVIRONMENT,
-            "Files": reference.files(_journal(ctx)),
+            "Files": reference.files_in_general(),  # the page is the same everywhere: it ships
             "Exit status": [
                 (str(code), f"{name}: {meaning}") for code, (name, meaning) in _exit_codes().items()
             ],
