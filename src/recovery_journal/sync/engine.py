@@ -168,10 +168,16 @@ def _run(journal: Journal, first: SyncState) -> SyncReport:
     report = SyncReport(folder=where, device=found.device)
     cipher = changes.sync_cipher(journal.keys.data_key)
     remote: dict[str, tuple[Any, ...]] = {}  # per entry: its state as another device sent it, this run
+    noted = _noted(found)
     for listing in folder.devices(where):
         _take_in(journal, found, cipher, listing, report, remote)
-    _send(journal, found, cipher, report, remote)
+    _send(journal, found, cipher, report, remote, noted=_noted(found) != noted)
     return report
+
+
+def _noted(found: SyncState) -> tuple[Any, ...]:
+    """What taking in may change without applying a file: a device seen, a late copy left alone."""
+    return ({d: (a.upto, sorted(a.also)) for d, a in found.applied.items()}, list(found.copies))
 
 
 def _take_in(
@@ -385,11 +391,14 @@ def _send(
     cipher: Any,
     report: SyncReport,
     remote: dict[str, tuple[Any, ...]],
+    *,
+    noted: bool = False,
 ) -> None:
     """Write one change file with what changed here since the last, then the manifest, then remember it.
 
     With nothing new either way, nothing is written: the folder and the journal stay as they are (the time
     this device last synced is refreshed at most once an hour, or whenever its manifest is out of date).
+    `noted`: taking in changed the state without applying a file; it is saved with the rest.
     """
     unchanged = not remote and _unchanged_since(journal, found.checked)
     remembered = None if unchanged else _remembered(found)  # unchanged: nothing below changes the state
@@ -446,6 +455,7 @@ def _send(
     now = journal.now()
     changed = (
         found.upgraded
+        or noted
         or report.files_applied > 0
         or (remembered is not None and _remembered(found) != remembered)
     )
