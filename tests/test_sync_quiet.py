@@ -159,3 +159,16 @@ def test_a_new_device_with_nothing_to_take_is_remembered(
         assert _saved(desktop).sealed == quiet  # noted once: a sync after it has nothing new to save
     finally:
         tablet.close()
+
+
+def test_a_change_sync_doesn_t_carry_is_looked_at_once(
+    pair: tuple[Journal, Journal], looks: dict[str, int]
+) -> None:
+    _laptop, desktop = pair
+    sync_both(pair)
+    desktop.change_passphrase("a new passphrase for the desktop")  # in its manifest, in no change file
+    looks.update(dict.fromkeys(looks, 0))
+    assert engine.run(desktop).written is None
+    assert looks["fingerprints"] == 1
+    engine.run(desktop)
+    assert looks["fingerprints"] == 1  # the first look was noted: nothing has changed here since
