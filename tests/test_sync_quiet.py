@@ -17,7 +17,8 @@ from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 from recovery_journal.sync import engine, joining, registers
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, Cli
+from .test_startup import loaded_by
 
 
 @pytest.fixture
@@ -172,3 +173,15 @@ def test_a_change_sync_doesn_t_carry_is_looked_at_once(
     assert looks["fingerprints"] == 1
     engine.run(desktop)
     assert looks["fingerprints"] == 1  # the first look was noted: nothing has changed here since
+
+
+def test_a_sync_with_nothing_new_loads_only_what_it_uses(
+    cli: Cli, initialised: object, tmp_path: Path
+) -> None:
+    assert cli("write", input="Carried once.").exit_code == 0
+    assert cli("sync", "setup", str(tmp_path / "Sync")).exit_code == 0
+    done, modules = loaded_by("sync")
+    assert done.returncode == 0, done.stderr
+    assert "nothing new" in done.stderr
+    unused = tuple(f"recovery_journal.{name}" for name in ("sync.registers", "sync.joining", "portability"))
+    assert not {m for m in modules if m.startswith(unused)}, "needed only when a change comes or goes"

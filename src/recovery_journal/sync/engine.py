@@ -17,7 +17,7 @@ from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
 from ..journal.service import Journal
 from ..sealing import codec
 from ..storage import queries
-from . import changes, folder, registers, seat
+from . import changes, folder, seat
 from .state import (
     Applied,
     Published,
@@ -33,6 +33,7 @@ from .state import (
 
 if TYPE_CHECKING:  # imported where a change is taken in or sent: a sync with nothing new never needs them
     from ..portability import merge, portable
+    from . import registers
 
 
 @dataclass(frozen=True)
@@ -313,6 +314,7 @@ def _apply(
     copy: str | None = None,
 ) -> None:
     from ..portability import portable
+    from . import registers
 
     _open_part(journal, found)
     incoming = portable.collect(change.records, expect_end=False)
@@ -357,6 +359,7 @@ def _apply_one(
 ) -> tuple[int, merge.MergeReport, int]:
     """One change file in one transaction: entries, deletions, shared values, and the state that notes it."""
     from ..portability import merge
+    from . import registers
 
     with journal.store.write() as con:
         _note_new_marks(con, found, incoming.entries)
@@ -377,6 +380,8 @@ def _apply_one(
 
 def _note_new_marks(con: Any, found: SyncState, incoming: Any) -> None:
     """An entry arriving marked was marked elsewhere, not here: its marks are known, never sent as new."""
+    from . import registers
+
     marked = [e for e, _ in incoming if e.tender or e.starred]
     for entry in marked:
         key = registers.MARKS + entry.uuid
@@ -455,6 +460,8 @@ def _look(
 
     Entries exactly as another device sent them this run are left out: that device has them.
     """
+    from . import registers
+
     with journal.store.read() as con:
         now_prints = fingerprints(con)
         open_part(con, journal.cipher, journal.keys.journal_id, found)
