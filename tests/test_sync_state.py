@@ -166,6 +166,9 @@ def test_a_part_from_another_save_is_damage_and_changes_nothing(pair: tuple[Jour
         con.execute("DELETE FROM meta WHERE key = ?", (state.PART_KEY,))
     with pytest.raises(Damaged):
         engine.status(desktop)
+    where = Path(engine.leave(desktop))  # the hint: leave, then set up the same folder again
+    assert engine.setup(desktop, where).entries_added == 1
+    assert texts(desktop) == texts(laptop)
 
 
 def test_leaving_forgets_both_records(pair: tuple[Journal, Journal]) -> None:
