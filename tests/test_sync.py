@@ -352,29 +352,3 @@ def test_a_passphrase_changed_here_reaches_the_folder_with_nothing_else_new(
     assert engine.run(laptop).written is None
     found = joining.find_keys(folder, passphrase="a different passphrase for the laptop")
     assert found.keys.journal_id == laptop.keys.journal_id
-
-
-def test_a_state_from_before_ledger_fingerprints_sends_nothing_again(devices: list[Journal]) -> None:
-    from recovery_journal.sync import state
-
-    laptop = devices[0]
-    laptop.write("Sent once.")
-    engine.run(laptop)
-    with laptop.store.write() as con:  # as an older version saved it: fingerprints of the rows themselves
-        old = state.load(con, laptop.cipher, laptop.keys.journal_id)
-        assert old is not None
-        prints = state._row_fingerprints(con)
-        for entry_uuid, published in old.published.items():
-            published.fingerprint = prints[entry_uuid][1]
-        raw = old.to_json()
-        del raw["prints"]
-        sealed = laptop.cipher.seal_json(raw, state._ad(laptop.keys.journal_id))
-        con.execute(
-            "UPDATE meta SET value = ? WHERE key = 'sync_state'",
-            (__import__("base64").b64encode(sealed).decode("ascii"),),
-        )
-    report = engine.run(laptop)
-    assert (report.entries_sent, report.written) == (0, None)
-    with laptop.store.read() as con:
-        upgraded = state.load(con, laptop.cipher, laptop.keys.journal_id)
-    assert upgraded is not None and upgraded.prints == state.PRINTS and not upgraded.upgraded

@@ -2,6 +2,7 @@
 
 While the journal's ledger generation is the one a sync saved after finding everything sent, nothing in it
 has changed since; any write moves the generation on, and the next sync looks at everything again.
+What taking in notes without applying a file (a new device, a late copy left alone) is saved all the same.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
 from recovery_journal.sync import engine, joining, registers
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, Cli
+from .test_startup import loaded_by
 
 
 @pytest.fixture
@@ -103,3 +105,83 @@ def test_the_generation_saved_is_the_one_the_journal_has_after_the_save(
         saved = state.load(con, desktop.cipher, desktop.keys.journal_id)
     assert saved is not None and saved.checked is not None
     assert saved.checked == desktop.generation()
+
+
+def _saved(journal: Journal) -> Any:
+    from recovery_journal.sync import state
+
+    with journal.store.read() as con:
+        return state.load(con, journal.cipher, journal.keys.journal_id)
+
+
+def test_a_damaged_late_copy_is_remembered_and_not_opened_again(
+    pair: tuple[Journal, Journal], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from recovery_journal.sync import changes
+
+    laptop, desktop = pair
+    laptop.write("Carried in file 2.")
+    sync_both(pair)
+    mine = engine._ensure(laptop)
+    copy = Path(mine.folder) / mine.device / "2.sync-conflict-20260102-1.rjsync"
+    copy.write_bytes(b"RJSYNC\x01not a real copy")  # arrives after file 2 was applied on the desktop
+    report = engine.run(desktop)
+    assert (report.files_applied, report.skipped) == (0, [])
+    opened: list[int] = []
+    real = changes.open_change
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        opened.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(changes, "open_change", counted)
+    state = _saved(desktop)
+    again = engine.run(desktop)
+    assert (again.files_applied, again.skipped) == (0, [])
+    assert opened == []  # remembered by the sync that first found it, not tried on every sync
+    assert _saved(desktop).sealed == engine._ensure(desktop).sealed
+    assert state.copies != [] and _saved(desktop).copies == state.copies
+
+
+def test_a_new_device_with_nothing_to_take_is_remembered(
+    tmp_path: Path, pair: tuple[Journal, Journal]
+) -> None:
+    laptop, desktop = pair
+    sync_both(pair)
+    folder = Path(engine._ensure(laptop).folder)
+    found = joining.find_keys(folder, passphrase=PASSPHRASE)
+    tablet, _report = joining.join(Settings.from_env(tmp_path / "tablet"), folder, found, PASSPHRASE)
+    try:
+        device = engine._ensure(tablet).device
+        assert engine.run(desktop).files_applied == 0  # the tablet's folder holds only its manifest
+        assert device in _saved(desktop).applied
+        quiet = _saved(desktop).sealed
+        engine.run(desktop)
+        assert _saved(desktop).sealed == quiet  # noted once: a sync after it has nothing new to save
+    finally:
+        tablet.close()
+
+
+def test_a_change_sync_doesn_t_carry_is_looked_at_once(
+    pair: tuple[Journal, Journal], looks: dict[str, int]
+) -> None:
+    _laptop, desktop = pair
+    sync_both(pair)
+    desktop.change_passphrase("a new passphrase for the desktop")  # in its manifest, in no change file
+    looks.update(dict.fromkeys(looks, 0))
+    assert engine.run(desktop).written is None
+    assert looks["fingerprints"] == 1
+    engine.run(desktop)
+    assert looks["fingerprints"] == 1  # the first look was noted: nothing has changed here since
+
+
+def test_a_sync_with_nothing_new_loads_only_what_it_uses(
+    cli: Cli, initialised: object, tmp_path: Path
+) -> None:
+    assert cli("write", input="Carried once.").exit_code == 0
+    assert cli("sync", "setup", str(tmp_path / "Sync")).exit_code == 0
+    done, modules = loaded_by("sync")
+    assert done.returncode == 0, done.stderr
+    assert "nothing new" in done.stderr
+    unused = tuple(f"recovery_journal.{name}" for name in ("sync.registers", "sync.joining", "portability"))
+    assert not {m for m in modules if m.startswith(unused)}, "needed only when a change comes or goes"

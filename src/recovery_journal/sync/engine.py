@@ -17,11 +17,23 @@ from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
 from ..journal.service import Journal
 from ..sealing import codec
 from ..storage import queries
-from . import changes, folder, registers, seat
-from .state import Applied, Published, SyncState, fingerprints, load, save, version_digest, versions
+from . import changes, folder, seat
+from .state import (
+    Applied,
+    Published,
+    SyncState,
+    fingerprints,
+    forget,
+    load,
+    open_part,
+    save,
+    version_digest,
+    versions,
+)
 
 if TYPE_CHECKING:  # imported where a change is taken in or sent: a sync with nothing new never needs them
     from ..portability import merge, portable
+    from . import registers
 
 
 @dataclass(frozen=True)
@@ -73,12 +85,16 @@ def _ensure(journal: Journal, known: SyncState | None = None) -> SyncState:
     with journal.store.read() as con:
         found = load(con, journal.cipher, journal.keys.journal_id, known=known)
     if found is None:
-        raise NotFound(
-            "This journal isn't set up to sync yet.",
-            hint="On the first device: recovery-journal sync setup FOLDER; on another: "
-            "recovery-journal sync join FOLDER.",
-        )
+        raise _not_set_up()
     return found
+
+
+def _not_set_up() -> NotFound:
+    return NotFound(
+        "This journal isn't set up to sync yet.",
+        hint="On the first device: recovery-journal sync setup FOLDER; on another: "
+        "recovery-journal sync join FOLDER.",
+    )
 
 
 def setup(journal: Journal, where: Path) -> SyncReport:
@@ -133,7 +149,7 @@ def leave(journal: Journal) -> str:
     """Stop syncing on this device; the folder is left as it is. Returns the folder it synced through."""
     found = _ensure(journal)
     with journal.store.write() as con:
-        queries.delete_meta(con, "sync_state")
+        forget(con)
     seat.give_up(journal.settings, journal.keys.journal_id, found.device)
     return found.folder
 
@@ -168,10 +184,24 @@ def _run(journal: Journal, first: SyncState) -> SyncReport:
     report = SyncReport(folder=where, device=found.device)
     cipher = changes.sync_cipher(journal.keys.data_key)
     remote: dict[str, tuple[Any, ...]] = {}  # per entry: its state as another device sent it, this run
+    head = _head(found)
     for listing in folder.devices(where):
         _take_in(journal, found, cipher, listing, report, remote)
-    _send(journal, found, cipher, report, remote)
+    _send(journal, found, cipher, report, remote, head=head)
     return report
+
+
+def _head(found: SyncState) -> dict[str, Any]:
+    """The head of the state as it is saved, but for the time of the last sync.
+
+    Taking in may change it without applying a file (a device seen, a late copy left alone): it is saved then.
+    """
+    return {k: v for k, v in found.head_json().items() if k != "synced"}
+
+
+def _open_part(journal: Journal, found: SyncState) -> None:
+    with journal.store.read() as con:
+        open_part(con, journal.cipher, journal.keys.journal_id, found)
 
 
 def _take_in(
@@ -284,7 +314,9 @@ def _apply(
     copy: str | None = None,
 ) -> None:
     from ..portability import portable
+    from . import registers
 
+    _open_part(journal, found)
     incoming = portable.collect(change.records, expect_end=False)
     kept = []
     for entry, revisions in incoming.entries:
@@ -327,6 +359,7 @@ def _apply_one(
 ) -> tuple[int, merge.MergeReport, int]:
     """One change file in one transaction: entries, deletions, shared values, and the state that notes it."""
     from ..portability import merge
+    from . import registers
 
     with journal.store.write() as con:
         _note_new_marks(con, found, incoming.entries)
@@ -347,6 +380,8 @@ def _apply_one(
 
 def _note_new_marks(con: Any, found: SyncState, incoming: Any) -> None:
     """An entry arriving marked was marked elsewhere, not here: its marks are known, never sent as new."""
+    from . import registers
+
     marked = [e for e, _ in incoming if e.tender or e.starred]
     for entry in marked:
         key = registers.MARKS + entry.uuid
@@ -385,18 +420,51 @@ def _send(
     cipher: Any,
     report: SyncReport,
     remote: dict[str, tuple[Any, ...]],
+    *,
+    head: dict[str, Any],
 ) -> None:
     """Write one change file with what changed here since the last, then the manifest, then remember it.
 
     With nothing new either way, nothing is written: the folder and the journal stay as they are (the time
     this device last synced is refreshed at most once an hour, or whenever its manifest is out of date).
+    `head` is the state's head as the sync found it: whatever changed it since is saved with the rest.
     """
     unchanged = not remote and _unchanged_since(journal, found.checked)
-    remembered = None if unchanged else _remembered(found)  # unchanged: nothing below changes the state
-    now_prints: dict[str, tuple[int, str]] = {}
-    if not unchanged:  # nothing here changed since a sync found it all sent: no need to look at each entry
+    if not unchanged:  # else nothing changed here since a sync found it all sent: nothing to look at
+        _look(journal, found, cipher, report, remote)
+    changed = found.upgraded or report.files_applied > 0 or _head(found) != head or found.part_changed()
+    if not changed and not unchanged:  # looked and found it all sent: noted, so the next sync needn't look
         with journal.store.read() as con:
-            now_prints = fingerprints(con)
+            changed = found.checked != (None if report.not_sent else _upcoming(journal, con))
+    now = journal.now()
+    if changed or _stale(found.synced, now):
+        found.synced = now.isoformat(timespec="seconds")
+        _write_manifest(journal, found, cipher)
+        with journal.store.write() as con:
+            # Everything here is sent now (but entries that couldn't be opened: those are looked at again).
+            found.checked = None if report.not_sent else _upcoming(journal, con)
+            save(con, journal.cipher, journal.keys.journal_id, found)
+        found.upgraded = False
+    else:
+        _write_manifest(journal, found, cipher, unless_same=True)
+
+
+def _look(
+    journal: Journal,
+    found: SyncState,
+    cipher: Any,
+    report: SyncReport,
+    remote: dict[str, tuple[Any, ...]],
+) -> None:
+    """Find what changed here since the last change file, by fingerprint and by value; write it as the next.
+
+    Entries exactly as another device sent them this run are left out: that device has them.
+    """
+    from . import registers
+
+    with journal.store.read() as con:
+        now_prints = fingerprints(con)
+        open_part(con, journal.cipher, journal.keys.journal_id, found)
     records: list[dict[str, Any]] = []
     marks: dict[str, Any] = {}
     published: dict[str, Published] = {}
@@ -415,18 +483,15 @@ def _send(
             from ..portability import portable
 
             records.append(portable.entry_record(entry, revisions))
-    tombstones: dict[str, list[str]] = {}
-    now = journal.now()
+    tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
+    with journal.store.read() as con:
+        values = registers.journal_values(con, journal.cipher)
     known = dict(found.registers)
-    shared: list[registers.Register] = []
-    if not unchanged:
-        tombstones = {u: p.versions for u, p in found.published.items() if u not in now_prints}
-        with journal.store.read() as con:
-            values = registers.journal_values(con, journal.cipher)
-        for entry_uuid in tombstones:
-            known.pop(registers.MARKS + entry_uuid, None)
-        shared = registers.changed_here({**values, **marks}, known, now)
-        shared += registers.deleted_here(values, known, now)
+    for entry_uuid in tombstones:
+        known.pop(registers.MARKS + entry_uuid, None)
+    now = journal.now()
+    shared = registers.changed_here({**values, **marks}, known, now)
+    shared += registers.deleted_here(values, known, now)
     report.entries_sent = len(records)
     report.deletions_sent = len(tombstones)
     if records or tombstones or shared:
@@ -443,22 +508,6 @@ def _send(
             set(tombstones[entry_uuid]) | set(found.tombstones.get(entry_uuid, []))
         )
     found.registers = known
-    now = journal.now()
-    changed = (
-        found.upgraded
-        or report.files_applied > 0
-        or (remembered is not None and _remembered(found) != remembered)
-    )
-    if changed or _stale(found.synced, now):
-        found.synced = now.isoformat(timespec="seconds")
-        _write_manifest(journal, found, cipher)
-        with journal.store.write() as con:
-            # Everything here is sent now (but entries that couldn't be opened: those are looked at again).
-            found.checked = None if report.not_sent else _upcoming(journal, con)
-            save(con, journal.cipher, journal.keys.journal_id, found)
-        found.upgraded = False
-    else:
-        _write_manifest(journal, found, cipher, unless_same=True)
 
 
 def _unchanged_since(journal: Journal, checked: int | None) -> bool:
@@ -476,11 +525,6 @@ def _upcoming(journal: Journal, con: Any) -> int | None:
     """The generation this write transaction will leave, if its ledger moves on; else None."""
     generation, upcoming = journal.ledger.generation(con), journal.ledger.upcoming(con)
     return upcoming if generation is not None and upcoming == generation + 1 else None
-
-
-def _remembered(found: SyncState) -> dict[str, Any]:
-    """The sync state as it is saved, but for the time of the last sync."""
-    return {k: v for k, v in found.to_json().items() if k != "synced"}
 
 
 FRESH = timedelta(hours=1)  # how long a sync with nothing new leaves "last synced" as it was
@@ -538,11 +582,13 @@ def _same_manifest(cipher: Any, target: Path, sealed: bytes, device: str, body: 
 
 def status(journal: Journal) -> Status:
     """What is waiting each way, and when each device last synced (by its own clock)."""
-    found = _ensure(journal)
+    with journal.store.read() as con:
+        found = load(con, journal.cipher, journal.keys.journal_id, whole=True)
+        now_prints = fingerprints(con)
+    if found is None:
+        raise _not_set_up()
     where = Path(found.folder)
     cipher = changes.sync_cipher(journal.keys.data_key)
-    with journal.store.read() as con:
-        now_prints = fingerprints(con)
     to_send = sum(
         1
         for u, (_i, p) in now_prints.items()

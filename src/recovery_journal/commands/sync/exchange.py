@@ -9,7 +9,7 @@ import typer
 
 from ...journal import opening
 from ...render.output import Output
-from ...sync import engine, joining
+from ...sync import engine
 from .. import terminal
 from ..options import JsonOpt
 from . import words
@@ -69,6 +69,8 @@ def join(
 
     Example: recovery-journal sync join ~/Sync/journal
     """
+    from ...sync import joining  # only here: every other sync command runs without it
+
     out = Output(as_json)
     settings = terminal.settings(ctx)
     joining.check_home(settings)
