@@ -1,6 +1,6 @@
-"""The faster classifier says exactly what the old one said, for every corpus entry and thousands of odd texts.
+"""The faster classifier says exactly what the old one said, for every corpus entry and many odd texts.
 
-The digests below were recorded by running `_digest(...)` on the classifier as it was BEFORE issue 14 sped it
+The digest below was recorded by running `_digest(...)` on the classifier as it was BEFORE issue 14 sped it
 up (w-imp, at c067993: stages/text.py, lexicon.py, model.py and personal.py unchanged), so any change to a
 sentence, a feature, a cue hit, a guess, a confidence or an explanation, from the training files to the
 held-out file to the generated texts, fails here. They are not meant to be updated to match new output: a
@@ -22,23 +22,26 @@ from recovery_journal.stages.text import features, sentences, words
 
 # Pieces the generated texts are made of: every kind of thing the tokeniser, the negation and tense marks,
 # the other-person marks and the lexicon treat specially, in no particular order.
-PIECES = (
-    *"i he she they we you it not no never nothing nobody none nor neither without hardly".split(),
-    *"anymore any more longer no longer these days now i i now".split(),
-    *"is was are were seems felt feels looked became so very really just still always".split(),
-    *"angry furious sad hurt numb scared happy proud free calm crying cried broken tired".split(),
-    *"don't dont can't cannot won't i'm im i've it's she's they're that's let's isn't hadn't".split(),
-    "don’t", "I’m", "‘quoted’", "“she said so”", "``", "´s", "o'clock", "rock'n'roll", "bob's",
-    *"gaslighting gaslit narcissist boundary boundaries grief grieving grieved mourning pottery yoga".split(),
-    *"held my boundary|said no|no contact|walking on eggshells|am i crazy|is it me|not my fault".split("|"),
-    *"feel guilty|so proud|proud of myself|self-care|self care|trauma bond|love bombing|the pattern".split("|"),
-    *"used to|back then|years ago|a year ago|i remember|in 2019|when i was 12|as a kid|last summer".split("|"),
-    *"re-read|reread|old entries|looking back|i once|the old me|before i left".split("|"),
-    *"stopped stopping planned happily kindness hopeful cries studies running swimming".split(),
-    *"2023 12 3rd 100% café naïve ﬁne ＦＵＬＬ Straße İstanbul ΣΑΣ ñ 😊 日本".split(),
-    ",", ";", ":", "(", ")", '"', " - ", " – ", " — ", ".", "!", "?", "...", "\n", "\n\n", "\n- ", "\n* ",
-    "•", " ; ", "\t", "  ", "-", "--", "'", "''", "'s", "n't",
+PUNCTUATION = (",", ";", ":", "(", ")", '"', " - ", " – ", " — ", ".", "!", "?", "...", "\n", "\n\n")
+PUNCTUATION += ("\n- ", "\n* ", "•", " ; ", "\t", "  ", "-", "--", "'", "''", "'s", "n't")
+PIECES: tuple[str, ...] = tuple(
+    """
+    i he she they we you it not no never nothing nobody none nor neither without hardly
+    anymore any more longer no longer these days now i i now
+    is was are were seems felt feels looked became so very really just still always
+    angry furious sad hurt numb scared happy proud free calm crying cried broken tired
+    don't dont can't cannot won't i'm im i've it's she's they're that's let's isn't hadn't
+    don’t I’m ‘quoted’ “she_said_so” `` ´s o'clock rock'n'roll bob's
+    gaslighting gaslit narcissist boundary boundaries grief grieving grieved mourning pottery yoga
+    held_my_boundary said_no no_contact walking_on_eggshells am_i_crazy is_it_me not_my_fault
+    feel_guilty so_proud proud_of_myself self-care self_care trauma_bond love_bombing the_pattern
+    used_to back_then years_ago a_year_ago i_remember in_2019 when_i_was_12 as_a_kid last_summer
+    re-read reread old_entries looking_back i_once the_old_me before_i_left
+    stopped stopping planned happily kindness hopeful cries studies running swimming
+    2023 12 3rd 100% café naïve ﬁne ＦＵＬＬ Straße İstanbul ΣΑΣ ñ 😊 日本
+    """.split()  # noqa: SIM905 - pieces read better as text ('_' stands for a space within one)
 )
+PIECES = (*(p.replace("_", " ") for p in PIECES), *PUNCTUATION)
 
 
 def _generated(count: int, seed: int) -> Iterator[str]:
