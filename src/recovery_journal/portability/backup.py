@@ -496,8 +496,9 @@ def merge(
     report = MergeReport()
     try:
         with journal.store.write() as con, _guessing(journal, incoming, dry_run) as guess:
+            entries = guessing.through(guess, incoming)
             report = merge_into(
-                con, journal.cipher, guessing.through(guess, incoming), guess, journal.now(), progress
+                con, journal.cipher, entries, guess, journal.now(), progress, note=journal.index.note
             )
             if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from ..stages.kinds import Stage
+from ..domain.entry import Entry
+from ..stages.kinds import Stage, StageGuess
+from ..stages.record import StageRecord
 from ..storage import queries
 from . import codec
 from .crypto import FieldCipher, InvalidCiphertext, canonical_json, field_ad
@@ -225,6 +227,27 @@ def _digest(sealed: bytes) -> str:
     return hashlib.sha256(sealed).hexdigest()
 
 
+def _record(entry_id: int, opened: list[Any]) -> Record:
+    """One entry's summary from its fields as they open: date, title, tags, mood, stage record, flags."""
+    when, title, tags, mood, record, (tender, starred) = opened
+    offset = when.utcoffset()
+    bits = TENDER * tender | STARRED * starred
+    stage, confidence = None, 0.0
+    if record is not None:
+        stage, confidence = record.stage, float(record.guess.confidence)
+        bits |= BY_WRITER * record.by_writer | UNCERTAIN * bool(record.guess.uncertain)
+    seconds = (when - _EPOCH_UTC) // timedelta(seconds=1)
+    return entry_id, seconds, int(offset.total_seconds()), mood, stage, confidence, bits, tags, title
+
+
+def _fingerprint(sealed: Iterable[object]) -> bytes:
+    """A short digest of a row's sealed summary fields, to see they are the ones noted."""
+    digest = hashlib.blake2b(digest_size=16)
+    for value in sealed:
+        digest.update(b"+%d:" % len(value) + value if isinstance(value, bytes) else b"-")
+    return digest.digest()
+
+
 # --- the index of one journal -------------------------------------------------------------------------------
 
 
@@ -234,6 +257,8 @@ class EntryIndex:
     def __init__(self, cipher: FieldCipher, journal_id: str) -> None:
         self.cipher = cipher
         self._journal_id = journal_id
+        # Entries written in the transaction under way, summarised from their own values (note()).
+        self._noted: dict[int, tuple[bytes, Record]] = {}
 
     def _ad(self, row_id: int) -> bytes:
         return field_ad("entry_index", "body", self._journal_id, str(row_id))
@@ -248,15 +273,32 @@ class EntryIndex:
             opened = [codec.open_field(self.cipher, uuid, name, value) for name, value in fields]
         except InvalidCiphertext:
             return None
-        when, title, tags, mood, record, (tender, starred) = opened
-        offset = when.utcoffset()
-        bits = TENDER * tender | STARRED * starred
-        stage, confidence = None, 0.0
-        if record is not None:
-            stage, confidence = record.stage, float(record.guess.confidence)
-            bits |= BY_WRITER * record.by_writer | UNCERTAIN * bool(record.guess.uncertain)
-        seconds = (when - _EPOCH_UTC) // timedelta(seconds=1)
-        return entry_id, seconds, int(offset.total_seconds()), mood, stage, confidence, bits, tags, title
+        return _record(entry_id, opened)
+
+    def note(self, entry_id: int, entry: Entry, sealed: dict[str, bytes | None]) -> None:
+        """Remember an entry just written in this transaction, and the sealed fields it was written with.
+
+        When the index takes the transaction in, a row still holding exactly those sealed bytes (each has its
+        own random nonce, so any later change shows) is summarised from these values, read as the row would
+        read back, instead of opening six fields again: a large import opened every field it had just sealed.
+        """
+        stage = entry.stage
+        opened = [
+            datetime.fromisoformat(entry.date.isoformat(timespec="seconds")),  # as codec stores it
+            entry.title,
+            tuple(entry.tags),
+            entry.mood,
+            None if stage is None else StageRecord(StageGuess.from_json(stage.guess.to_json()), stage.source),
+            (bool(entry.tender), bool(entry.starred)),
+        ]
+        self._noted[entry_id] = (_fingerprint([sealed[f] for f in SUMMARY_FIELDS]), _record(entry_id, opened))
+
+    def _summary(self, row: queries.Row) -> Record | None:
+        """summarise(row), from note() when the row holds just what was noted."""
+        noted = self._noted.pop(int(row[0]), None)
+        if noted is not None and noted[0] == _fingerprint(row[2:]):
+            return noted[1]
+        return self.summarise(row)
 
     def scan(self, con: sqlite3.Connection) -> Summaries:
         """Every entry's summary read from the rows themselves (when the index can't be used)."""
@@ -337,10 +379,11 @@ class EntryIndex:
                 chunks[number] = self._put_chunk(con, number, part) or ""
                 part = {}
             number = chunk_of(entry_id)
-            part[entry_id] = self.summarise(row)
+            part[entry_id] = self._summary(row)
         if part:
             chunks[number] = self._put_chunk(con, number, part) or ""
         self._put_head(con, chunks, generation)
+        self._noted.clear()
 
     def refresh(
         self, con: sqlite3.Connection, changed: Iterable[int], generation: int | None, upcoming: int | None
@@ -351,6 +394,7 @@ class EntryIndex:
         built afresh instead when it doesn't reflect `generation`, or a chunk it would change isn't as sealed.
         """
         if upcoming is None:
+            self._noted.clear()
             return  # no ledger: nothing to bind the index to, so it stays unused and the rows are read
         head = self._head(queries.index_row(con, HEAD), generation)
         if head is None:
@@ -367,13 +411,14 @@ class EntryIndex:
             for entry_id in ids:
                 part.pop(entry_id, None)
             for row in queries.entries_by_id(con, sorted(ids), SUMMARY_FIELDS):
-                part[int(row[0])] = self.summarise(row)
+                part[int(row[0])] = self._summary(row)
             digest = self._put_chunk(con, number, part)
             if digest is None:
                 head.pop(number, None)
             else:
                 head[number] = digest
         self._put_head(con, head, upcoming)
+        self._noted.clear()
 
     def _chunk(
         self, con: sqlite3.Connection, number: int, digest: str | None
