@@ -206,23 +206,32 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     cue_scores = [0.0, 0.0, 0.0]
     evidence = 0.0  # known words, weighted
     telling = 0.0  # known words that tell the stages apart
-    fired: list[tuple[str | None, str, float]] = []  # (as written, the lexicon phrase, how much it counted)
+    fired: list[Fired] = []
     contributions: dict[str, Vector] = {}  # each feature's lean toward each stage (_Weighed's last part)
     where: dict[str, Sentence] = {}  # the first sentence each feature came from, to show it as written
     for sentence in parsed:
-        weight = settings.looking_back if sentence.looking_back else 1.0
+        # A sentence about now (most) counts each word once: adding the value itself is exactly adding it
+        # times 1.0, one multiplication fewer per word.
+        whole = not sentence.looking_back
+        weight = 1.0 if whole else settings.looking_back
         for feature in features(sentence):
             known = weighed.get(feature)
             if known is None:
                 continue
+            apart, toward, away, tells, lean = known
             evidence += weight
-            if known[3]:
+            if tells:
                 telling += weight
-            nb0 += weight * known[0]
-            nb1 += weight * known[1]
-            nb2 += weight * known[2]
+            if whole:
+                nb0 += apart
+                nb1 += toward
+                nb2 += away
+            else:
+                nb0 += weight * apart
+                nb1 += weight * toward
+                nb2 += weight * away
             if feature not in contributions and not feature.startswith("__"):
-                contributions[feature] = known[4]
+                contributions[feature] = lean
                 where[feature] = sentence
         for hit in lexicon.match(sentence):
             pull = model.cues.get(hit.cue.phrase)
@@ -231,7 +240,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
             factor = settings.lexicon_scale * hit.weight / hit.cue.weight  # the looking-back discount
             for i in range(3):
                 cue_scores[i] += factor * pull[i]
-            fired.append((_phrase_as_written(sentence, hit.at, hit.size), hit.cue.phrase, factor))
+            fired.append((sentence, hit.at, hit.size, hit.cue.phrase, factor))
     mine = personal.pull(model, parsed) if personal is not None else None
     if not fired and telling < settings.min_evidence and (mine is None or not mine.any):
         return StageGuess(
@@ -259,6 +268,11 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     )
 
 
+# A lexicon cue that fired: the sentence, where its words are there (at, how many), the phrase, how much it
+# counted.
+Fired = tuple[Sentence, int, int, str, float]
+
+
 def _phrase_as_written(sentence: Sentence, at: int, size: int) -> str | None:
     """A lexicon phrase as the writer wrote it there, or None when it holds no content word ("is it me")."""
     if all(is_function_word(w) for w in sentence.surface[at : at + size]):
@@ -269,7 +283,7 @@ def _phrase_as_written(sentence: Sentence, at: int, size: int) -> str | None:
 def _explain(
     model: Model,
     best: int,
-    fired: list[tuple[str | None, str, float]],
+    fired: list[Fired],
     contributions: Mapping[str, Vector],
     where: Mapping[str, Sentence],
     personal: tuple[str, ...],
@@ -278,9 +292,11 @@ def _explain(
     """The writer's own words that pulled toward the chosen stage: lexicon cues first, then the words the
     model leaned on most, then those a correction of theirs taught. Never a filler, never a negated word."""
     pulling: dict[str, float] = defaultdict(float)
-    for written, phrase, factor in fired:
-        if written is not None and model.cues[phrase][best] > 0.3:
-            pulling[written] += model.cues[phrase][best] * factor
+    for sentence, at, size, phrase, factor in fired:
+        if model.cues[phrase][best] > 0.3:  # only then is how it was written looked up
+            written = _phrase_as_written(sentence, at, size)
+            if written is not None:
+                pulling[written] += model.cues[phrase][best] * factor
     cues = [p for p, _ in sorted(pulling.items(), key=lambda kv: (-kv[1], kv[0]))]
     # Only words leaning more than 0.7 are ever shown: the rest are left out before sorting, not after.
     leaning = sorted(((g[best], f) for f, g in contributions.items() if g[best] > 0.7), reverse=True)
