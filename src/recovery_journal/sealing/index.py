@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from ..domain.entry import Entry
-from ..stages.kinds import Stage, StageGuess
+from ..stages.kinds import Stage
 from ..stages.record import StageRecord
 from ..storage import queries
 from . import codec
@@ -228,14 +228,15 @@ def _digest(sealed: bytes) -> str:
 
 
 def _record(entry_id: int, opened: list[Any]) -> Record:
-    """One entry's summary from its fields as they open: date, title, tags, mood, stage record, flags."""
+    """One entry's summary from its fields as they open: date, title, tags, mood, the stage or None (stage,
+    confidence, by the writer, uncertain), flags."""
     when, title, tags, mood, record, (tender, starred) = opened
     offset = when.utcoffset()
     bits = TENDER * tender | STARRED * starred
     stage, confidence = None, 0.0
     if record is not None:
-        stage, confidence = record.stage, float(record.guess.confidence)
-        bits |= BY_WRITER * record.by_writer | UNCERTAIN * bool(record.guess.uncertain)
+        stage, confidence, by_writer, uncertain = record
+        bits |= BY_WRITER * by_writer | UNCERTAIN * uncertain
     seconds = (when - _EPOCH_UTC) // timedelta(seconds=1)
     return entry_id, seconds, int(offset.total_seconds()), mood, stage, confidence, bits, tags, title
 
@@ -273,6 +274,10 @@ class EntryIndex:
             opened = [codec.open_field(self.cipher, uuid, name, value) for name, value in fields]
         except InvalidCiphertext:
             return None
+        record: StageRecord | None = opened[4]
+        if record is not None:
+            guess = record.guess
+            opened[4] = (guess.stage, float(guess.confidence), record.by_writer, bool(guess.uncertain))
         return _record(entry_id, opened)
 
     def note(self, entry_id: int, entry: Entry, sealed: dict[str, bytes | None]) -> None:
@@ -282,13 +287,17 @@ class EntryIndex:
         own random nonce, so any later change shows) is summarised from these values, read as the row would
         read back, instead of opening six fields again: a large import opened every field it had just sealed.
         """
-        stage = entry.stage
+        stage = None
+        if entry.stage is not None:
+            guess = entry.stage.guess  # as its sealed JSON reads back: the confidence to 4 places
+            confidence = float(round(guess.confidence, 4))
+            stage = (guess.stage, confidence, entry.stage.by_writer, bool(guess.uncertain))
         opened = [
             datetime.fromisoformat(entry.date.isoformat(timespec="seconds")),  # as codec stores it
             entry.title,
             tuple(entry.tags),
             entry.mood,
-            None if stage is None else StageRecord(StageGuess.from_json(stage.guess.to_json()), stage.source),
+            stage,
             (bool(entry.tender), bool(entry.starred)),
         ]
         self._noted[entry_id] = (_fingerprint([sealed[f] for f in SUMMARY_FIELDS]), _record(entry_id, opened))
