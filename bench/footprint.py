@@ -3,6 +3,7 @@
 
     python bench/footprint.py                          # 50,000 entries, 10 runs of the start-up commands
     python bench/footprint.py --size 10000 --json out.json
+    python bench/footprint.py --only "import jrnl (new journal)"   # one command (no journal built for it)
 
 Each command runs as a whole process, the way a person runs it, with the real key derivation. Start-up figures
 are medians of wall time after a warm-up run; the others are one run each, with the process's peak resident
@@ -29,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import PASSPHRASE, ROOT, SHARED_GEN, build, entries
 
 COMMAND = [sys.executable, "-m", "recovery_journal"]
+IMPORT = "import jrnl (new journal)"
 
 
 # Started from a small process of its own: Linux counts the memory a child had before it started the command
@@ -78,6 +80,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--gen", type=Path, default=SHARED_GEN)
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--only", action="append", help="run only this command (as named in the table)")
     args = parser.parse_args()
     base = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE}
     base.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled bytecode, as an installed package has
@@ -95,8 +98,9 @@ def main() -> int:
         rows = entries(args.size, args.gen)
         source = folder / "journal.txt"
         source.write_text(jrnl_text(rows), encoding="utf-8")
-        print(f"building {args.size} entries...", file=sys.stderr)
-        build(folder / "journal", rows)
+        if args.only != [IMPORT]:  # the import makes its own journal
+            print(f"building {args.size} entries...", file=sys.stderr)
+            build(folder / "journal", rows)
         del rows
         env = {**base, "RECOVERY_JOURNAL_HOME": str(folder / "journal")}
         fresh = {**base, "RECOVERY_JOURNAL_NEW_PASSPHRASE": PASSPHRASE}
@@ -116,15 +120,18 @@ def main() -> int:
                 [*COMMAND, "backup", "restore", str(folder / "b.rjbackup")],
                 {**fresh, "RECOVERY_JOURNAL_HOME": str(folder / "restored")},
             ),
-            "import jrnl (new journal)": (
+            IMPORT: (
                 [*COMMAND, "import", "jrnl", str(source)],
                 {**fresh, "RECOVERY_JOURNAL_HOME": str(folder / "imported")},
             ),
         }
         for name, (argv, run_env) in runs.items():
+            if args.only and name not in args.only:
+                continue
+            load = os.getloadavg()[0]  # the machine is shared: each figure says how busy it was
             seconds, peak = measured(argv, run_env)
-            commands[name] = {"seconds": seconds, "peak_mib": peak}
-            print(f"{name}: {seconds:.2f} s, peak {peak:.0f} MiB", file=sys.stderr)
+            commands[name] = {"seconds": seconds, "peak_mib": peak, "load": load}
+            print(f"{name}: {seconds:.2f} s, peak {peak:.0f} MiB (load average {load:.2f})", file=sys.stderr)
     results["commands"] = commands
     print(table(results))
     if args.json:
@@ -136,12 +143,12 @@ def table(results: dict[str, object]) -> str:
     lines = [
         f"`--version` {results['--version']:.3f} s, `--help` {results['--help']:.3f} s (medians).",
         "",
-        f"| command at {results['size']:,} entries | wall | peak memory |",
-        "|---|---|---|",
+        f"| command at {results['size']:,} entries | wall | peak memory | load average |",
+        "|---|---|---|---|",
     ]
     for name, fig in results["commands"].items():  # type: ignore[attr-defined]
         shown = name if name.startswith("the ") else f"`{name}`"
-        lines.append(f"| {shown} | {fig['seconds']:.2f} s | {fig['peak_mib']:.0f} MiB |")
+        lines.append(f"| {shown} | {fig['seconds']:.2f} s | {fig['peak_mib']:.0f} MiB | {fig['load']:.1f} |")
     return "\n".join(lines)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid as uuidlib
+from collections.abc import Collection, Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from recovery_journal.domain.entry import Entry
+from recovery_journal.errors import InvalidInput
 from recovery_journal.journal.service import Journal
-from recovery_journal.portability import backup, guessing, importers, portable
+from recovery_journal.portability import backup, guessing, importers, merge, portable
 from recovery_journal.stages.model import Stage, classify_with, shipped
 from recovery_journal.stages.record import StageRecord
 
@@ -81,3 +83,53 @@ def test_an_import_on_other_cores_applies_the_personal_model_as_before(
     stored = {e.uuid: e for e in journal.entries().entries}
     for entry, _ in entries:
         assert stored[entry.uuid].stage == real_guess(entry.text)
+
+
+class _Counted(Collection[tuple[Entry, list]]):  # type: ignore[type-arg]
+    """Entries that count how often they are gone through, and can fail part way, as a changed file does."""
+
+    def __init__(self, entries: list[tuple[Entry, list]], fail_at: int | None = None) -> None:  # type: ignore[type-arg]
+        self.entries, self.fail_at, self.passes = entries, fail_at, 0
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.entries
+
+    def __iter__(self) -> Iterator[tuple[Entry, list]]:  # type: ignore[type-arg]
+        self.passes += 1
+        for n, pair in enumerate(self.entries):
+            if n == self.fail_at:
+                raise InvalidInput("The file changed while it was being imported.", hint="Run it again.")
+            yield pair
+
+
+def test_a_large_import_reads_its_entries_once_and_guesses_them_as_one_process_would(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guessing, "LEAST", 10)
+    monkeypatch.setattr(guessing, "CHUNK", 7)  # many chunks, and a merge batch that isn't a whole number
+    monkeypatch.setattr(merge, "MERGE_BATCH", 25)
+    entries = _Counted(_entries(130))
+    report = backup.merge(journal, portable.Incoming(entries=entries))
+    assert report.entries_added == 130
+    assert entries.passes == 1  # the workers' words and the merge's entries came from one reading
+    model = shipped()
+    stored = {e.uuid: e for e in journal.entries().entries}
+    for entry, _ in entries.entries:
+        assert stored[entry.uuid].stage == StageRecord.from_model(
+            classify_with(model, entry.text), model.name
+        )
+
+
+def test_a_source_failing_part_way_through_a_large_import_saves_nothing(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guessing, "LEAST", 10)
+    monkeypatch.setattr(guessing, "CHUNK", 7)
+    journal.write("Already here before the import.")
+    entries = _Counted(_entries(80), fail_at=60)
+    with pytest.raises(InvalidInput):
+        backup.merge(journal, portable.Incoming(entries=entries))
+    assert [e.text for e in journal.entries().entries] == ["Already here before the import."]

@@ -201,7 +201,9 @@ def clean_tags(tags: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 # @tag and #tag as jrnl writes them: a letter first, so "#1" is a number, and "# Title" (a space after the
 # mark) is a Markdown heading; nothing word-like, @, #, & or / just before, so emails (me@home.org), "C#",
 # "&#39;" and paths (site.org/@name) aren't tags either. Links are taken out first.
-_INLINE_TAG = re.compile(r"(?<![\w@#&/])[@#]([^\W\d_][\w-]*)")
+# (The mark is matched first and what lies before it looked at after: the same matches as putting the look
+# behind first, found several times faster, since the search can then skip to the next @ or #.)
+_INLINE_TAG = re.compile(r"[@#](?<![\w@#&/].)([^\W\d_][\w-]*)")
 _LINK = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 
 
@@ -211,7 +213,9 @@ def inline_tags(text: str) -> tuple[str, ...]:
     Never raises: a word that can't be a tag as it stands stays in the words only, so the person's own text
     can never stop a save (nor be quoted back in an error).
     """
-    words = _LINK.sub(" ", unicodedata.normalize("NFC", text))
+    words = unicodedata.normalize("NFC", text)
+    if "://" in words or "www." in words.lower():  # a link can't be there otherwise; most entries hold none
+        words = _LINK.sub(" ", words)
     found = (_tag_form(tag.rstrip("-")) for tag in _INLINE_TAG.findall(words))
     return tuple(dict.fromkeys(tag for tag in found if len(tag) <= MAX_TAG_CHARS and _TAG_OK.match(tag)))
 

@@ -496,7 +496,10 @@ def merge(
     report = MergeReport()
     try:
         with journal.store.write() as con, _guessing(journal, incoming, dry_run) as guess:
-            report = merge_into(con, journal.cipher, incoming, guess, journal.now(), progress)
+            entries = guessing.through(guess, incoming)
+            report = merge_into(
+                con, journal.cipher, entries, guess, journal.now(), progress, note=journal.index.note
+            )
             if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()
             if dry_run:
@@ -538,7 +541,7 @@ def restore_new(
             return StageRecord.from_model(classify_with(model, text), model.name)
 
         with guessing.guesser(incoming.entries, len(incoming.entries), here, None) as guess:
-            reports.append(restore_into_new(con, cipher, incoming, guess, progress))
+            reports.append(restore_into_new(con, cipher, guessing.through(guess, incoming), guess, progress))
 
     journal, code = Journal.create(settings, passphrase, fill=fill)
     return journal, code, reports[0]

@@ -6,6 +6,9 @@ open journal and no thread) that guess with the same shipped model and the same 
 come back in order, through pipes in memory, never through a file. Only a few chunks are ever in flight, so a
 large import holds no more than it did. A guess is the same whichever process makes it (classify_with is
 pure); if the workers can't be used, the entry is guessed here as before.
+
+The entries are read once (`through`): the chunks sent to the workers are kept, in order, for the merge, so a
+jrnl file is not parsed a second time just to find the words to send.
 """
 
 from __future__ import annotations
@@ -14,20 +17,24 @@ import hashlib
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from ..domain.entry import Entry, Revision
 from ..stages.record import StageRecord
+from .portable import Incoming
 
 if TYPE_CHECKING:
     from multiprocessing.pool import AsyncResult
 
 LEAST = 2000  # fewer new entries than this are guessed here: starting workers would cost more than it saves
 CHUNK = 200  # entries a worker is given at a time
+KEPT_MOST = 4000  # entries read ahead for the workers and kept for the merge, at most (a bound on memory)
 Guess = Callable[[str], StageRecord]
+Pair = tuple[Entry, list[Revision]]
 
 _worker: tuple[Any, Any] | None = None  # in a worker: (the shipped model, the personal model or None)
 
@@ -65,11 +72,89 @@ def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
+class _Feed:
+    """One pass over the entries: each chunk's words go to the workers as it is read, and, when the merge
+    goes through them too (`kept`), the entries wait in order for it."""
+
+    def __init__(self, pool: Any, entries: Iterable[Pair], window: int) -> None:
+        self.pool, self.source, self.window = pool, iter(entries), window
+        self.pending: deque[AsyncResult[list[tuple[bytes, StageRecord]]]] = deque()
+        self.kept: deque[Pair] | None = None  # None until the merge reads through `entries`
+        self.ended = False
+        self.failed: BaseException | None = None  # reading the source failed: the merge must hear it
+
+    def _read(self) -> bool:
+        """Read the next chunk, sending the words of the entries without a stage to the workers."""
+        if self.ended:
+            return False
+        texts: list[str] = []
+        read = 0
+        try:
+            for pair in islice(self.source, CHUNK):
+                read += 1
+                if self.kept is not None:
+                    self.kept.append(pair)
+                if pair[0].stage is None:
+                    texts.append(pair[0].text)
+        except BaseException as exc:  # a file changed or unreadable: the merge stops with it, nothing saved
+            self.ended, self.failed = True, exc
+            raise
+        if not read:
+            self.ended = True
+            return False
+        if texts:
+            self.pending.append(self.pool.apply_async(_guess_chunk, (texts,)))
+        return True
+
+    def results(self) -> Iterator[tuple[bytes, StageRecord]]:
+        """The guesses, in the entries' order, with a few chunks always in flight ahead."""
+        while True:
+            while len(self.pending) < self.window and len(self.kept or ()) < KEPT_MOST and self._read():
+                pass
+            if not self.pending and not self._read():
+                return
+            if self.pending:
+                yield from self.pending.popleft().get()
+
+    def entries(self) -> Iterator[Pair]:
+        """The entries, in order, each read once: those the workers were sent first, then the rest."""
+        kept = self.kept = deque() if self.kept is None else self.kept
+        while True:
+            if not kept:
+                if self.failed is not None:
+                    raise self.failed
+                if not self._read():
+                    return
+                continue
+            yield kept.popleft()
+
+
+class _OnePass(Collection[Pair]):
+    """The entries of an import as the merge reads them: through the feed, once."""
+
+    def __init__(self, feed: _Feed, count: int) -> None:
+        self.feed, self.count, self.used = feed, count, False
+        feed.kept = deque()
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Pair]:
+        if self.used:
+            raise RuntimeError("an import's entries are read once")
+        self.used = True
+        return self.feed.entries()
+
+    def __contains__(self, item: object) -> bool:
+        raise TypeError("an import's entries are read once, in order")
+
+
 class Ahead:
     """guess(text) for the entries' texts asked in their order (some skipped), guessed ahead by workers."""
 
-    def __init__(self, results: Iterator[tuple[bytes, StageRecord]], here: Guess) -> None:
-        self.results, self.here = results, here
+    def __init__(self, feed: _Feed, here: Guess) -> None:
+        self.feed, self.here = feed, here
+        self.results = feed.results()
         self.broken = False
 
     def __call__(self, text: str) -> StageRecord:
@@ -87,9 +172,20 @@ class Ahead:
         return self.here(text)
 
 
+def through(guess: Callable[[str], StageRecord | None], incoming: Incoming) -> Incoming:
+    """`incoming` with its entries read once, shared with the workers guessing ahead; as it was otherwise.
+
+    A large jrnl import is read from its file as it goes; without this, the words sent to the workers and the
+    entries merged were each read and parsed from it.
+    """
+    if not isinstance(guess, Ahead) or guess.feed.kept is not None:
+        return incoming
+    return replace(incoming, entries=_OnePass(guess.feed, len(incoming.entries)))
+
+
 @contextmanager
 def guesser(
-    entries: Iterable[tuple[Entry, list[Revision]]],
+    entries: Iterable[Pair],
     count: int,
     here: Guess,
     personal: dict[str, Any] | None,
@@ -99,25 +195,13 @@ def guesser(
     """A guess for `entries` (those with no stage, in order): on other cores when there are many, else `here`.
 
     `here` and `personal` must guess alike: `here` is classify_with(shipped(), text, the personal model of
-    `personal`). Leaving the block stops the workers.
+    `personal`). Leaving the block stops the workers. Pass the merge `through(guess, incoming)` so that the
+    entries are read only once.
     """
     workers = min(cores(), 4) if workers is None else workers
     if count < LEAST or workers < 2:
         yield here
         return
-    texts = (entry.text for entry, _ in entries if entry.stage is None)
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_start, initargs=(personal,)) as pool:
-        yield Ahead(_in_order(pool, texts, 2 * workers), here)
-
-
-def _in_order(pool: Any, texts: Iterator[str], window: int) -> Iterator[tuple[bytes, StageRecord]]:
-    pending: deque[AsyncResult[list[tuple[bytes, StageRecord]]]] = deque()
-    while True:
-        chunk = list(islice(texts, CHUNK))
-        if chunk:
-            pending.append(pool.apply_async(_guess_chunk, (chunk,)))
-        if not pending:
-            return
-        if len(pending) >= window or not chunk:
-            yield from pending.popleft().get()
+        yield Ahead(_Feed(pool, entries, 2 * workers), here)

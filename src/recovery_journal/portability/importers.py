@@ -361,7 +361,12 @@ def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported
     """Check and count a jrnl file's entries, keeping only their ids: see _Reread."""
     uuids: set[str] = set()
     empty = 0
-    for entry in _entries(path, reading):
+    counted = (
+        _own_entries(_lines(path, exact=True))
+        if reading.ours
+        else _jrnl_entries(_lines(path), reading, tags=False)  # counting needs no tags
+    )
+    for entry in counted:
         if entry is None:
             empty += 1
         else:
@@ -409,16 +414,19 @@ def _no_jrnl_entries(path: Path) -> InvalidInput:
     )
 
 
-def _jrnl_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry | None]:
-    """Each entry of a jrnl text journal as its lines are read (None for an empty one)."""
+def _jrnl_entries(lines: Iterable[str], reading: _Reading, *, tags: bool = True) -> Iterator[Entry | None]:
+    """Each entry of a jrnl text journal as its lines are read (None for an empty one); without `tags`, the
+    entries carry none (for counting them: a tag never makes an entry empty, too large or another one)."""
     current: tuple[datetime, list[str], bool] | None = None
 
     def close(found: tuple[datetime, list[str], bool]) -> Entry | None:
         when, body_lines, starred = found
         body = "\n".join(body_lines)
         uuid = derived_uuid("jrnl", when, body.strip())
-        tags = inline_tags(body) if reading.tags is None else reading.tags.findall(body)
-        return make_entry(uuid, when, body, list(tags), starred)
+        if not tags:
+            return make_entry(uuid, when, body, [], starred)
+        found_tags = inline_tags(body) if reading.tags is None else reading.tags.findall(body)
+        return make_entry(uuid, when, body, list(found_tags), starred)
 
     timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
     for line in _source(lines, reading):

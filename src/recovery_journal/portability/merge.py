@@ -27,6 +27,8 @@ from .portable import Incoming
 Guess = Callable[[str], StageRecord | None]
 Progress = Callable[[int, int], None]  # (entries done, entries in all), every PROGRESS_EVERY entries
 PROGRESS_EVERY = 250
+# The entry index's note(): an entry just inserted, summarised from its values rather than opened again.
+Note = Callable[[int, Entry, dict[str, bytes | None]], None]
 MERGE_BATCH = 500  # incoming entries matched against this journal's at a time
 
 
@@ -121,15 +123,14 @@ def _insert_entry(
     revisions: list[Revision],
     guess: Guess,
     keep_id: bool,
+    note: Note | None = None,
 ) -> int:
     if entry.stage is None:
         entry = replace(entry, stage=guess(entry.text))
-    entry_id = queries.insert_entry(
-        con,
-        entry.uuid,
-        codec.seal_fields(cipher, entry.uuid, codec.entry_values(entry)),
-        entry.id if keep_id and entry.id else None,
-    )
+    sealed = codec.seal_fields(cipher, entry.uuid, codec.entry_values(entry))
+    entry_id = queries.insert_entry(con, entry.uuid, sealed, entry.id if keep_id and entry.id else None)
+    if note is not None:
+        note(entry_id, entry, sealed)
     if entry.prompt:
         queries.put_entry_prompt(
             con, entry_id, entry.uuid, codec.seal_prompt(cipher, entry.uuid, entry.prompt)
@@ -228,13 +229,14 @@ def merge_into(
     progress: Progress | None = None,
     prefer: Prefer | None = None,
     keep_marks: bool = False,
+    note: Note | None = None,
 ) -> MergeReport:
     """Merge records into an existing journal by UUID. Never deletes; idempotent.
 
     Where both sides changed an entry differently, both versions are kept and this journal's stays current,
     unless `prefer` (sync: the same choice on every device) says theirs should be. An entry marked tender or
     starred on either side stays marked, unless `keep_marks` (sync, which decides marks itself) leaves this
-    journal's marks of an entry it has as they are.
+    journal's marks of an entry it has as they are. `note` (the journal's index) hears each entry added.
     """
     report = MergeReport()
     # This journal's entries are known by UUID; only those an incoming entry matches are opened, a batch at
@@ -249,7 +251,7 @@ def merge_into(
             done += 1
             found = matched.get(entry.uuid)
             if found is None:
-                _insert_entry(con, cipher, entry, revisions, guess, keep_id=False)
+                _insert_entry(con, cipher, entry, revisions, guess, keep_id=False, note=note)
                 report.writer_stages_added += entry.stage is not None and entry.stage.by_writer
                 report.entries_added += 1
                 report.revisions_added += len(revisions)

@@ -20,7 +20,9 @@ from datetime import date, datetime, timedelta, timezone
 from itertools import groupby
 from typing import Any
 
+from ..domain.entry import Entry
 from ..stages.kinds import Stage
+from ..stages.record import StageRecord
 from ..storage import queries
 from . import codec
 from .crypto import NONCE_LEN, TAG_LEN, FieldCipher, InvalidCiphertext, canonical_json, field_ad
@@ -245,6 +247,28 @@ class Head:
     words: dict[int, str]
 
 
+def _record(entry_id: int, opened: list[Any]) -> Record:
+    """One entry's summary from its fields as they open: date, title, tags, mood, the stage or None (stage,
+    confidence, by the writer, uncertain), flags."""
+    when, title, tags, mood, record, (tender, starred) = opened
+    offset = when.utcoffset()
+    bits = TENDER * tender | STARRED * starred
+    stage, confidence = None, 0.0
+    if record is not None:
+        stage, confidence, by_writer, uncertain = record
+        bits |= BY_WRITER * by_writer | UNCERTAIN * uncertain
+    seconds = (when - _EPOCH_UTC) // timedelta(seconds=1)
+    return entry_id, seconds, int(offset.total_seconds()), mood, stage, confidence, bits, tags, title
+
+
+def _fingerprint(sealed: Iterable[object]) -> bytes:
+    """A short digest of a row's sealed summary fields, to see they are the ones noted."""
+    digest = hashlib.blake2b(digest_size=16)
+    for value in sealed:
+        digest.update(b"+%d:" % len(value) + value if isinstance(value, bytes) else b"-")
+    return digest.digest()
+
+
 # --- the index of one journal -------------------------------------------------------------------------------
 
 
@@ -254,6 +278,8 @@ class EntryIndex:
     def __init__(self, cipher: FieldCipher, journal_id: str) -> None:
         self.cipher = cipher
         self._journal_id = journal_id
+        # Entries written in the transaction under way, summarised from their own values (note()).
+        self._noted: dict[int, tuple[bytes, Record, bytes]] = {}
 
     def _ad(self, row_id: int) -> bytes:
         return field_ad("entry_index", "body", self._journal_id, str(row_id))
@@ -278,15 +304,42 @@ class EntryIndex:
             opened = [codec.open_field(self.cipher, uuid, name, value) for name, value in fields]
         except InvalidCiphertext:
             return None
-        when, title, tags, mood, record, (tender, starred) = opened
-        offset = when.utcoffset()
-        bits = TENDER * tender | STARRED * starred
-        stage, confidence = None, 0.0
+        record: StageRecord | None = opened[4]
         if record is not None:
-            stage, confidence = record.stage, float(record.guess.confidence)
-            bits |= BY_WRITER * record.by_writer | UNCERTAIN * bool(record.guess.uncertain)
-        seconds = (when - _EPOCH_UTC) // timedelta(seconds=1)
-        return entry_id, seconds, int(offset.total_seconds()), mood, stage, confidence, bits, tags, title
+            guess = record.guess
+            opened[4] = (guess.stage, float(guess.confidence), record.by_writer, bool(guess.uncertain))
+        return _record(entry_id, opened)
+
+    def note(self, entry_id: int, entry: Entry, sealed: dict[str, bytes | None]) -> None:
+        """Remember an entry just written in this transaction, and the sealed fields it was written with.
+
+        When the index takes the transaction in, a row still holding exactly those sealed bytes (each has its
+        own random nonce, so any later change shows) is summarised from these values, read as the row would
+        read back, instead of opening six fields again: a large import opened every field it had just sealed.
+        """
+        stage = None
+        if entry.stage is not None:
+            guess = entry.stage.guess  # as its sealed JSON reads back: the confidence to 4 places
+            confidence = float(round(guess.confidence, 4))
+            stage = (guess.stage, confidence, entry.stage.by_writer, bool(guess.uncertain))
+        opened = [
+            datetime.fromisoformat(entry.date.isoformat(timespec="seconds")),  # as codec stores it
+            entry.title,
+            tuple(entry.tags),
+            entry.mood,
+            stage,
+            (bool(entry.tender), bool(entry.starred)),
+        ]
+        fingerprint = _fingerprint([sealed[f] for f in (*SUMMARY_FIELDS, "text")])
+        self._noted[entry_id] = (fingerprint, _record(entry_id, opened), entry.text.encode("utf-8"))
+
+    def _opened(self, row: queries.Row) -> tuple[Record | None, bytes | None]:
+        """summarise() and words_of() of a row (id, uuid, *SUMMARY_FIELDS, text), from note() when the row
+        holds just what was noted."""
+        noted = self._noted.pop(int(row[0]), None)
+        if noted is not None and noted[0] == _fingerprint(row[2:]):
+            return noted[1], noted[2]
+        return self.summarise(row[:-1]), self.words_of(row)
 
     def scan(self, con: sqlite3.Connection) -> Summaries:
         """Every entry's summary read from the rows themselves (when the index can't be used)."""
@@ -432,11 +485,11 @@ class EntryIndex:
                 self._put_both(con, head, number, part, words)
                 part, words = {}, {}
             number = chunk_of(entry_id)
-            part[entry_id] = self.summarise(row[:-1])
-            words[entry_id] = self.words_of(row)
+            part[entry_id], words[entry_id] = self._opened(row)
         if part:
             self._put_both(con, head, number, part, words)
         self._put_head(con, head, generation)
+        self._noted.clear()
 
     def refresh(
         self, con: sqlite3.Connection, changed: Iterable[int], generation: int | None, upcoming: int | None
@@ -447,6 +500,7 @@ class EntryIndex:
         built afresh instead when it doesn't reflect `generation`, or a chunk it would change isn't as sealed.
         """
         if upcoming is None:
+            self._noted.clear()
             return  # no ledger: nothing to bind the index to, so it stays unused and the rows are read
         head = self._head(queries.index_row(con, HEAD), generation)
         if head is None:
@@ -466,10 +520,10 @@ class EntryIndex:
                 part.pop(entry_id, None)
                 words.pop(entry_id, None)
             for row in queries.entries_by_id(con, sorted(ids), (*SUMMARY_FIELDS, "text")):
-                part[int(row[0])] = self.summarise(row[:-1])
-                words[int(row[0])] = self.words_of(row)
+                part[int(row[0])], words[int(row[0])] = self._opened(row)
             self._put_both(con, head, number, part, words)
         self._put_head(con, head, upcoming)
+        self._noted.clear()
 
     def _chunk(
         self, con: sqlite3.Connection, number: int, digest: str | None

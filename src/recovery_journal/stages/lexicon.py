@@ -462,17 +462,31 @@ def _index() -> tuple[dict[tuple[str, ...], Cue], int]:
     return index, longest
 
 
+@lru_cache(maxsize=1)
+def _starts() -> dict[str, tuple[int, ...]]:
+    """For each word a cue starts with, the lengths of the cues starting with it, longest first."""
+    sizes: dict[str, set[int]] = {}
+    for key in _index()[0]:
+        sizes.setdefault(key[0], set()).add(len(key))
+    return {word: tuple(sorted(found, reverse=True)) for word, found in sizes.items()}
+
+
 def match(sentence: Sentence) -> list[Hit]:
     """Cues in one sentence, longest match first at each position, without overlaps."""
-    index, longest = _index()
+    index = _index()[0]
+    starts = _starts()
     words = sentence.words
+    count = len(words)
+    factor = LOOKING_BACK_WEIGHT if sentence.looking_back else 1.0
     hits: list[Hit] = []
     at = 0
-    while at < len(words):
-        for size in range(min(longest, len(words) - at), 0, -1):
+    while at < count:
+        # Only the lengths of cues that start with this word are tried (most words start none), longest first.
+        for size in starts.get(words[at], ()):
+            if size > count - at:
+                continue
             cue = index.get(words[at : at + size])
             if cue is not None:
-                factor = LOOKING_BACK_WEIGHT if sentence.looking_back else 1.0
                 hits.append(Hit(cue=cue, weight=cue.weight * factor, at=at, size=size))
                 at += size
                 break

@@ -60,6 +60,13 @@ class Model:
     logp: dict[str, Vector]
     settings: Settings = field(default_factory=Settings)
     cues: dict[str, Vector] = field(default_factory=dict)
+    _weighed: dict[str, _Weighed] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def weighed(self) -> dict[str, _Weighed]:
+        """What classify_with needs of each feature, worked out once per model instead of once per use."""
+        if self._weighed is None:
+            self._weighed = {f: _weigh(logs, self.settings) for f, logs in self.logp.items()}
+        return self._weighed
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -82,6 +89,25 @@ class Model:
             settings=Settings(**raw["settings"]),
             cues={c: _vector(v) for c, v in raw.get("cues", {}).items()},
         )
+
+
+# A feature's log-probabilities less their mean, whether it tells the stages apart, and how far it leans to
+# each stage over the likelier of the other two (for the explanation).
+_Weighed = tuple[float, float, float, bool, Vector]
+
+
+def _weigh(logs: Vector, settings: Settings) -> _Weighed:
+    """The same arithmetic classify_with did for every feature of every sentence, done once: results agree
+    to the last bit."""
+    mean = sum(logs) / 3
+    gains = tuple(logs[b] - max(v for i, v in enumerate(logs) if i != b) for b in range(3))
+    return (
+        logs[0] - mean,
+        logs[1] - mean,
+        logs[2] - mean,
+        max(logs) - min(logs) >= settings.telling,
+        (gains[0], gains[1], gains[2]),
+    )
 
 
 def _vector(raw: Any) -> Vector:
@@ -174,28 +200,38 @@ def _softmax(values: list[float]) -> list[float]:
 def classify_with(model: Model, text: str, personal: PersonalModel | None = None) -> StageGuess:
     """Score each sentence, combine them into one guess, and say which cues drove it."""
     settings = model.settings
+    weighed = model.weighed()
     parsed = sentences(text)
-    nb = [0.0, 0.0, 0.0]
+    nb0 = nb1 = nb2 = 0.0
     cue_scores = [0.0, 0.0, 0.0]
     evidence = 0.0  # known words, weighted
     telling = 0.0  # known words that tell the stages apart
-    fired: list[tuple[str | None, str, float]] = []  # (as written, the lexicon phrase, how much it counted)
-    contributions: dict[str, tuple[float, ...]] = {}
+    fired: list[Fired] = []
+    contributions: dict[str, Vector] = {}  # each feature's lean toward each stage (_Weighed's last part)
     where: dict[str, Sentence] = {}  # the first sentence each feature came from, to show it as written
     for sentence in parsed:
-        weight = settings.looking_back if sentence.looking_back else 1.0
+        # A sentence about now (most) counts each word once: adding the value itself is exactly adding it
+        # times 1.0, one multiplication fewer per word.
+        whole = not sentence.looking_back
+        weight = 1.0 if whole else settings.looking_back
         for feature in features(sentence):
-            logs = model.logp.get(feature)
-            if logs is None:
+            known = weighed.get(feature)
+            if known is None:
                 continue
+            apart, toward, away, tells, lean = known
             evidence += weight
-            if max(logs) - min(logs) >= settings.telling:
+            if tells:
                 telling += weight
-            mean = sum(logs) / 3
-            for i in range(3):
-                nb[i] += weight * (logs[i] - mean)
+            if whole:
+                nb0 += apart
+                nb1 += toward
+                nb2 += away
+            else:
+                nb0 += weight * apart
+                nb1 += weight * toward
+                nb2 += weight * away
             if feature not in contributions and not feature.startswith("__"):
-                contributions[feature] = logs
+                contributions[feature] = lean
                 where[feature] = sentence
         for hit in lexicon.match(sentence):
             pull = model.cues.get(hit.cue.phrase)
@@ -204,7 +240,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
             factor = settings.lexicon_scale * hit.weight / hit.cue.weight  # the looking-back discount
             for i in range(3):
                 cue_scores[i] += factor * pull[i]
-            fired.append((_phrase_as_written(sentence, hit.at, hit.size), hit.cue.phrase, factor))
+            fired.append((sentence, hit.at, hit.size, hit.cue.phrase, factor))
     mine = personal.pull(model, parsed) if personal is not None else None
     if not fired and telling < settings.min_evidence and (mine is None or not mine.any):
         return StageGuess(
@@ -214,6 +250,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     # Naive Bayes log-odds grow with length; dividing by a temperature that grows with the square root of the
     # evidence keeps a long entry from sounding far surer than a short one saying the same thing.
     scale = settings.temperature * max(1.0, math.sqrt(evidence / settings.temperature))
+    nb = (nb0, nb1, nb2)
     totals = [
         settings.sharpness * (model.prior[s] + nb[i] / scale + cue_scores[i] + personal_shift[i])
         for i, s in enumerate(STAGES)
@@ -231,6 +268,11 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     )
 
 
+# A lexicon cue that fired: the sentence, where its words are there (at, how many), the phrase, how much it
+# counted.
+Fired = tuple[Sentence, int, int, str, float]
+
+
 def _phrase_as_written(sentence: Sentence, at: int, size: int) -> str | None:
     """A lexicon phrase as the writer wrote it there, or None when it holds no content word ("is it me")."""
     if all(is_function_word(w) for w in sentence.surface[at : at + size]):
@@ -241,8 +283,8 @@ def _phrase_as_written(sentence: Sentence, at: int, size: int) -> str | None:
 def _explain(
     model: Model,
     best: int,
-    fired: list[tuple[str | None, str, float]],
-    contributions: Mapping[str, tuple[float, ...]],
+    fired: list[Fired],
+    contributions: Mapping[str, Vector],
     where: Mapping[str, Sentence],
     personal: tuple[str, ...],
     limit: int = 8,
@@ -250,20 +292,17 @@ def _explain(
     """The writer's own words that pulled toward the chosen stage: lexicon cues first, then the words the
     model leaned on most, then those a correction of theirs taught. Never a filler, never a negated word."""
     pulling: dict[str, float] = defaultdict(float)
-    for written, phrase, factor in fired:
-        if written is not None and model.cues[phrase][best] > 0.3:
-            pulling[written] += model.cues[phrase][best] * factor
+    for sentence, at, size, phrase, factor in fired:
+        if model.cues[phrase][best] > 0.3:  # only then is how it was written looked up
+            written = _phrase_as_written(sentence, at, size)
+            if written is not None:
+                pulling[written] += model.cues[phrase][best] * factor
     cues = [p for p, _ in sorted(pulling.items(), key=lambda kv: (-kv[1], kv[0]))]
-    leaning = sorted(
-        (
-            (logs[best] - max(v for i, v in enumerate(logs) if i != best), f)
-            for f, logs in contributions.items()
-        ),
-        reverse=True,
-    )
+    # Only words leaning more than 0.7 are ever shown: the rest are left out before sorting, not after.
+    leaning = sorted(((g[best], f) for f, g in contributions.items() if g[best] > 0.7), reverse=True)
     words: list[str] = []
-    for gain, feature in leaning:
-        if gain <= 0.7 or len(words) == 4:
+    for _gain, feature in leaning:
+        if len(words) == 4:
             break
         sentence = where[feature]
         at = sentence.find(feature)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 MAX_CHARS = 20_000  # classify at most this much of an entry: bounded time on huge text
@@ -143,7 +144,8 @@ class Sentence:
     """One sentence: its words (stemmed, negation-marked), and whether it looks back or notes a change.
 
     `spans` holds where each word was written in `text` (both words of an opened contraction share one), so a
-    cue can be shown in the writer's own words.
+    cue can be shown in the writer's own words. Only the few words shown ever need it, so it is worked out
+    from `text` on first use, not for every sentence of every entry guessed.
     """
 
     text: str
@@ -151,7 +153,12 @@ class Sentence:
     surface: tuple[str, ...]
     looking_back: bool
     changed: bool
-    spans: tuple[tuple[int, int], ...] = ()
+
+    @cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        found = tuple(m.span() for m in _WORD.finditer(self.text))
+        # as many words as tokens: no contraction was opened into two, so each token is where its word is
+        return found if len(found) == len(self.surface) else _spans(self.text)
 
     def written(self, at: int, size: int = 1) -> str:
         """The text as written for words `at` to `at + size`: 'feel' stays 'feel', "don't" stays "don't"."""
@@ -195,18 +202,26 @@ def normalise(text: str) -> str:
     return text
 
 
+def _opened(token: str) -> tuple[str, ...]:
+    """One token with its contraction opened: "don't" is ("do", "not"), "she's" is ("she", "is")."""
+    expanded = _CONTRACTIONS.get(token)
+    if expanded:
+        return tuple(expanded.split())
+    if token.endswith("n't"):
+        return (token[:-3], "not")
+    if token.endswith("'s"):
+        return (token[:-2],)
+    return (token,)
+
+
+# The few words with an apostrophe or a contraction's letters are looked up once; every other word is itself.
+_OPENED = {token: _opened(token) for token in _CONTRACTIONS}
+
+
 def _open_contractions(tokens: list[str]) -> list[str]:
     out: list[str] = []
     for token in tokens:
-        expanded = _CONTRACTIONS.get(token)
-        if expanded:
-            out.extend(expanded.split())
-        elif token.endswith("n't"):
-            out.extend([token[:-3], "not"])
-        elif token.endswith("'s"):
-            out.append(token[:-2])
-        else:
-            out.append(token)
+        out.extend(_OPENED.get(token) or _opened(token))
     return out
 
 
@@ -263,10 +278,26 @@ def unmarked(word: str) -> str:
 
 
 def _marked(token: str) -> str:
+    """A (possibly marked) token stemmed, remembered: a journal uses the same few thousand words again and
+    again, and stemming each one afresh was a good part of guessing an entry's stage."""
+    found = _MARKED.get(token)
+    if found is None:
+        found = _stemmed(token)
+        if len(_MARKED) >= _MARKED_MOST:  # bounded: a huge import of odd words can't grow it without end
+            _MARKED.clear()
+        _MARKED[token] = found
+    return found
+
+
+def _stemmed(token: str) -> str:
     for prefix in MARKS:
         if token.startswith(prefix):
             return prefix + stem(token[len(prefix) :])
     return stem(token)
+
+
+_MARKED: dict[str, str] = {}
+_MARKED_MOST = 100_000
 
 
 def words(text: str) -> list[str]:
@@ -274,18 +305,39 @@ def words(text: str) -> list[str]:
     return _open_contractions(_WORD.findall(text))
 
 
-def _tokens(raw: str) -> tuple[list[str], list[tuple[int, int]], frozenset[int]]:
-    """Tokens with contractions opened, where each was written in `raw`, and which ones start a new clause."""
-    tokens: list[str] = []
-    spans: list[tuple[int, int]] = []
-    breaks: set[int] = set()
-    for found in _WORD.finditer(raw):
-        if spans and _CLAUSE_BREAK.search(raw[spans[-1][1] : found.start()]):
+def _tokens(raw: str) -> tuple[list[str], frozenset[int]]:
+    """Tokens with contractions opened, and which ones start a new clause."""
+    found = _WORD.findall(raw)
+    gaps = _WORD.split(raw)  # what lies before, between and after the words: gaps[k] just before found[k]
+    if "'" not in raw and _OPENED.keys().isdisjoint(found):
+        tokens = found  # nothing to open: each word is one token (most sentences)
+        breaks = {k for k in range(1, len(found)) if gaps[k] != " " and _CLAUSE_BREAK.search(gaps[k])}
+        return tokens, frozenset(breaks)
+    tokens = []
+    breaks = set()
+    for k, token in enumerate(found):
+        # one space, by far the most usual gap, breaks nothing
+        if k and gaps[k] != " " and _CLAUSE_BREAK.search(gaps[k]):
             breaks.add(len(tokens))
-        opened = _open_contractions([found.group()])
-        tokens += opened
-        spans += [found.span()] * len(opened)
-    return tokens, spans, frozenset(breaks)
+        opened = _OPENED.get(token)
+        if opened is None and "'" not in token:
+            tokens.append(token)
+        else:
+            tokens += opened or _opened(token)
+    return tokens, frozenset(breaks)
+
+
+def _spans(raw: str) -> tuple[tuple[int, int], ...]:
+    """Where each of _tokens' tokens was written in `raw` (an opened contraction's words share one)."""
+    spans: list[tuple[int, int]] = []
+    for found in _WORD.finditer(raw):
+        token = found.group()
+        opened = _OPENED.get(token)
+        if opened is None and "'" not in token:
+            spans.append(found.span())
+        else:
+            spans += [found.span()] * len(opened or _opened(token))
+    return tuple(spans)
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -297,10 +349,15 @@ def sentences(text: str) -> list[Sentence]:
             raw = raw.strip()
             if not raw:
                 continue
-            tokens, spans, breaks = _tokens(raw)
+            tokens, breaks = _tokens(raw)
             if not tokens:
                 continue
-            marked = [_marked(t) for t in mark_others(mark_negation(tokens, breaks))]
+            # Most sentences hold no negator and no he, she or they: nothing to mark, no pass to make.
+            shaped = tokens if NEGATORS.isdisjoint(tokens) else mark_negation(tokens, breaks)
+            if not _OTHERS.isdisjoint(shaped):
+                shaped = mark_others(shaped)
+            known = _MARKED.get
+            marked = [m if (m := known(t)) is not None else _marked(t) for t in shaped]
             result.append(
                 Sentence(
                     text=raw,
@@ -308,7 +365,6 @@ def sentences(text: str) -> list[Sentence]:
                     surface=tuple(tokens),
                     looking_back=quoted or bool(_LOOKING_BACK.search(raw)),
                     changed=bool(_CHANGED.search(raw)),
-                    spans=tuple(spans),
                 )
             )
     return result

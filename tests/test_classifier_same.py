@@ -1,0 +1,117 @@
+"""The faster classifier says exactly what the old one said, for every corpus entry and many odd texts.
+
+The digest below was recorded by running `_digest(...)` on the classifier as it was BEFORE issue 14 sped it
+up (w-imp, at c067993: stages/text.py, lexicon.py, model.py and personal.py unchanged), so any change to a
+sentence, a feature, a cue hit, a guess, a confidence or an explanation, from the training files to the
+held-out file to the generated texts, fails here. They are not meant to be updated to match new output: a
+change of the model or the lexicon (a new model.json) is the one reason to record them again, from that
+commit's code, saying so in its message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterator
+
+from recovery_journal.stages import Stage, corpus, lexicon
+from recovery_journal.stages.model import classify_with, shipped
+from recovery_journal.stages.personal import PersonalModel, content
+from recovery_journal.stages.text import features, sentences, words
+
+# Pieces the generated texts are made of: every kind of thing the tokeniser, the negation and tense marks,
+# the other-person marks and the lexicon treat specially, in no particular order.
+PUNCTUATION = (",", ";", ":", "(", ")", '"', " - ", " – ", " — ", ".", "!", "?", "...", "\n", "\n\n")
+PUNCTUATION += ("\n- ", "\n* ", "•", " ; ", "\t", "  ", "-", "--", "'", "''", "'s", "n't")
+PIECES: tuple[str, ...] = tuple(
+    """
+    i he she they we you it not no never nothing nobody none nor neither without hardly
+    anymore any more longer no longer these days now i i now
+    is was are were seems felt feels looked became so very really just still always
+    angry furious sad hurt numb scared happy proud free calm crying cried broken tired
+    don't dont can't cannot won't i'm im i've it's she's they're that's let's isn't hadn't
+    don’t I’m ‘quoted’ “she_said_so” `` ´s o'clock rock'n'roll bob's
+    gaslighting gaslit narcissist boundary boundaries grief grieving grieved mourning pottery yoga
+    held_my_boundary said_no no_contact walking_on_eggshells am_i_crazy is_it_me not_my_fault
+    feel_guilty so_proud proud_of_myself self-care self_care trauma_bond love_bombing the_pattern
+    used_to back_then years_ago a_year_ago i_remember in_2019 when_i_was_12 as_a_kid last_summer
+    re-read reread old_entries looking_back i_once the_old_me before_i_left
+    stopped stopping planned happily kindness hopeful cries studies running swimming
+    2023 12 3rd 100% café naïve ﬁne ＦＵＬＬ Straße İstanbul ΣΑΣ ñ 😊 日本
+    """.split()  # noqa: SIM905 - pieces read better as text ('_' stands for a space within one)
+)
+PIECES = (*(p.replace("_", " ") for p in PIECES), *PUNCTUATION)
+
+
+def _generated(count: int, seed: int) -> Iterator[str]:
+    rng = random.Random(seed)
+    for _ in range(count):
+        size = rng.choice((1, 2, 3, 5, 8, 13, 21, 40, 80, 150))
+        parts = [rng.choice(PIECES) for _ in range(size)]
+        glue = rng.choice((" ", " ", "", "\n"))
+        text = glue.join(parts)
+        yield text.capitalize() if rng.random() < 0.3 else text
+
+
+def texts() -> list[str]:
+    """Every corpus entry (training and held-out), generated odd texts, and a few edges."""
+    found = [e.text for e in corpus.training()] + [e.text for e in corpus.heldout()]
+    found += list(_generated(3000, seed=14))
+    found += ["", " ", "\n\n", "...", "I", "not", '"', '""', "- ", "•", "n't", "'s"]
+    long = " ".join(e.text for e in corpus.heldout()[:60])  # past MAX_CHARS: the cut-off must stay put
+    found += [long, long.upper()]
+    return found
+
+
+def _personal() -> PersonalModel:
+    """Corrections of a few training entries, each to a stage it was not labelled with."""
+    personal = PersonalModel()
+    stages = list(Stage)
+    for example in corpus.training()[::97]:
+        personal.learn(example.text, stages[(stages.index(example.stage) + 1) % 3])
+    return personal
+
+
+def _lines(items: list[str]) -> Iterator[str]:
+    model = shipped()
+    personal = _personal()
+    for n, text in enumerate(items):
+        parsed = sentences(text)
+        shape = [
+            [s.text, s.words, s.surface, s.looking_back, s.changed, s.spans, features(s)]
+            + [[h.cue.phrase, h.cue.stage, h.cue.weight, h.weight, h.at, h.size] for h in lexicon.match(s)]
+            for s in parsed
+        ]
+        yield json.dumps(
+            {
+                "sentences": shape,
+                "words": words(text),
+                "content": sorted(content(parsed).items()),
+                "guess": classify_with(model, text).to_json(),
+                # every third text with corrections too (all of them would double the test's time)
+                "personal": classify_with(model, text, personal).to_json() if n % 3 == 0 else None,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+
+
+def _digest(items: list[str]) -> str:
+    digest = hashlib.sha256()
+    for line in _lines(items):
+        digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+    return digest.hexdigest()
+
+
+# Recorded from the unchanged classifier (see the module docstring); never edited to make a test pass.
+RECORDED = "5bc5081e19335ea70f371c7aa469fd305bdd0bf9d014341fe4ecd037e11e7dd4"
+RECORDED_COUNT = 5158
+
+
+def test_the_texts_are_the_ones_recorded() -> None:
+    assert len(texts()) == RECORDED_COUNT
+
+
+def test_every_sentence_cue_and_guess_is_the_one_recorded_from_the_old_classifier() -> None:
+    assert _digest(texts()) == RECORDED
