@@ -8,8 +8,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..agent import client as session
 from ..domain import search
@@ -37,10 +39,12 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store
-from .caring import CareBook
-from .counters import CounterBook
-from .milestones import MilestoneBook
-from .stagebook import StageBook
+
+if TYPE_CHECKING:
+    from .caring import CareBook
+    from .counters import CounterBook
+    from .milestones import MilestoneBook
+    from .stagebook import StageBook
 
 Clock = Callable[[], datetime]
 SYNC_STATE_KEY = "sync_state"  # set while the journal syncs through a folder (sync/state.py)
@@ -106,10 +110,6 @@ class Journal:
         self.settings = settings
         self.cipher = keys.fields()
         self.now: Clock = clock or local_now
-        self.stages = StageBook(self)
-        self.milestones = MilestoneBook(self)
-        self.counters = CounterBook(self)
-        self.care = CareBook(self)
         self.ledger = Ledger(keys.data_key, keys.journal_id)
         self.index = EntryIndex(self.cipher, keys.journal_id)
         self._index_stale = False  # a read found the index out of step with the rows: build it again
@@ -117,6 +117,32 @@ class Journal:
         store.before_commit = self._settle
         self._after_change: Callable[[Journal], None] | None = None
         self._changes_seen = 0
+
+    # The books a command may turn to, each loaded on first use: reading entries needs none of them.
+
+    @cached_property
+    def stages(self) -> StageBook:
+        from .stagebook import StageBook
+
+        return StageBook(self)
+
+    @cached_property
+    def milestones(self) -> MilestoneBook:
+        from .milestones import MilestoneBook
+
+        return MilestoneBook(self)
+
+    @cached_property
+    def counters(self) -> CounterBook:
+        from .counters import CounterBook
+
+        return CounterBook(self)
+
+    @cached_property
+    def care(self) -> CareBook:
+        from .caring import CareBook
+
+        return CareBook(self)
 
     # --- opening and keys -------------------------------------------------------------------------------
 
