@@ -150,15 +150,17 @@ class Journal:
     def create(
         cls,
         settings: Settings,
-        passphrase: str,
+        passphrase: str | vault.Stretched,
         clock: Clock | None = None,
         fill: Callable[[sqlite3.Connection, crypto.FieldCipher], None] | None = None,
     ) -> tuple[Journal, str]:
         """Make a new journal; return it and its recovery code (to be shown once).
 
-        `fill` writes initial contents (a restore) inside the same transaction: the journal appears whole.
+        `passphrase` may come already stretched (vault.stretch). `fill` writes initial contents (a restore)
+        inside the same transaction: the journal appears whole.
         """
-        vault.check_passphrase(passphrase)
+        if isinstance(passphrase, str):
+            vault.check_passphrase(passphrase)
         made: dict[str, tuple[vault.Keys, str]] = {}
 
         def build(con: sqlite3.Connection) -> None:
