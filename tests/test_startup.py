@@ -28,9 +28,8 @@ try:
 except SystemExit as stop:
     code = stop.code if isinstance(stop.code, int) else 1
 sys.stdout.flush()
-loaded = sorted(
-    name for name in sys.modules if name.split(".")[0] in ("recovery_journal", "typer", "rich", "cryptography")
-)
+watched = ("recovery_journal", "typer", "rich", "cryptography")
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in watched)
 sys.stderr.write("\\nLOADED " + json.dumps(loaded) + "\\n")
 sys.exit(code)
 """
