@@ -127,6 +127,7 @@ def test_a_piped_save_never_loads_rich(initialised: object) -> None:
     assert "Saved entry 1" in done.stderr
     assert not any(name.split(".")[0] == "rich" for name in modules), "a piped save loaded Rich"
     assert modules >= CLASSIFIER, "a save guesses the stage, so it loads the classifier"
+    assert "recovery_journal.care.lines" not in modules, "calm words offer no support lines to load"
 
 
 def test_reading_stages_loads_no_classifier(cli: Cli, initialised: object) -> None:
