@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer
@@ -27,7 +28,8 @@ try:
 except SystemExit as stop:
     code = stop.code if isinstance(stop.code, int) else 1
 sys.stdout.flush()
-loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("recovery_journal", "typer", "rich"))
+watched = ("recovery_journal", "typer", "rich", "cryptography")
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in watched)
 sys.stderr.write("\\nLOADED " + json.dumps(loaded) + "\\n")
 sys.exit(code)
 """
@@ -74,6 +76,8 @@ def test_the_help_lists_every_command_without_loading_any() -> None:
     assert "List entries, oldest first." in done.stdout
     assert commands_in(modules) == set(), "the list in --help comes from cli.LAZY_COMMANDS"
     assert not any(name.split(".")[0] == "rich" for name in modules), "plain help needs no Rich"
+    assert not any(name.split(".")[0] == "cryptography" for name in modules), "help opens no journal"
+    assert "recovery_journal.settings" not in modules, "help reads no settings (render/output.py's type)"
 
 
 def test_each_listed_line_is_the_commands_own_first_line() -> None:
@@ -123,6 +127,7 @@ def test_a_piped_save_never_loads_rich(initialised: object) -> None:
     assert "Saved entry 1" in done.stderr
     assert not any(name.split(".")[0] == "rich" for name in modules), "a piped save loaded Rich"
     assert modules >= CLASSIFIER, "a save guesses the stage, so it loads the classifier"
+    assert "recovery_journal.care.lines" not in modules, "calm words offer no support lines to load"
 
 
 def test_reading_stages_loads_no_classifier(cli: Cli, initialised: object) -> None:
@@ -131,3 +136,46 @@ def test_reading_stages_loads_no_classifier(cli: Cli, initialised: object) -> No
         done, modules = loaded_by(*args)
         assert done.returncode == 0, (args, done.stderr)
         assert not CLASSIFIER & modules, f"{args} loaded the stage classifier without guessing anything"
+
+
+# What reading entries never needs: the other books of a journal, the overviews' journey, the writing code.
+NOT_FOR_READING = {
+    "recovery_journal.journal.counters",
+    "recovery_journal.journal.milestones",
+    "recovery_journal.journal.caring",
+    "recovery_journal.care.plan",
+    "recovery_journal.stages.journey",
+    "recovery_journal.journal.composing",
+    "recovery_journal.portability.backup",
+}
+
+
+def test_reading_loads_only_the_journal_it_reads(cli: Cli, initialised: object) -> None:
+    assert cli("write", "--tag", "walk", input="A calm walk by the lighthouse.").exit_code == 0
+    for args in (["list"], ["show", "1"], ["search", "lighthouse"], ["tags"]):
+        done, modules = loaded_by(*args)
+        assert done.returncode == 0, (args, done.stderr)
+        assert "lighthouse" in done.stdout or "walk" in done.stdout, args
+        assert not NOT_FOR_READING & modules, f"{args} loaded {sorted(NOT_FOR_READING & modules)}"
+
+
+def test_the_overviews_still_load_the_journey_they_draw(cli: Cli, initialised: object) -> None:
+    assert cli("write", input="A calm walk by the lighthouse.").exit_code == 0
+    done, modules = loaded_by("stage")
+    assert done.returncode == 0, done.stderr
+    assert "recovery_journal.stages.journey" in modules
+
+
+def test_a_backup_loads_no_importer_and_no_worker_processes(
+    cli: Cli, initialised: object, tmp_path: Path
+) -> None:
+    assert cli("write", input="Kept in the backup.").exit_code == 0
+    done, modules = loaded_by("backup", "create", str(tmp_path / "b.rjbackup"))
+    assert done.returncode == 0, done.stderr
+    unneeded = {
+        "recovery_journal.portability.importers",
+        "recovery_journal.portability.dayone",
+        "recovery_journal.portability.guessing",
+        "recovery_journal.render.exports",
+    }
+    assert not unneeded & modules, f"backup create loaded {sorted(unneeded & modules)}"

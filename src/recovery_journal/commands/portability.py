@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
@@ -13,14 +13,16 @@ from ..domain.words import counted, when_saved
 from ..errors import AlreadyExists, UsageProblem
 from ..journal.service import Journal
 from ..portability import backup as backups
-from ..portability import dayone, importers, outfiles
+from ..portability import outfiles
 from ..portability.merge import MergeReport
 from ..portability.portable import Incoming
-from ..render import exports
 from ..render.output import Output
 from ..settings import Settings
 from . import terminal
 from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
+
+if TYPE_CHECKING:
+    from ..portability import importers
 
 backup_app = typer.Typer(
     help="Encrypted backups: one file that opens anywhere with its passphrase or the recovery code."
@@ -244,7 +246,13 @@ def restore(
             "or use --journal FOLDER for a new one.",
         )
     if not exists:  # checked whole, then restored entry by entry as the file is read again
-        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code, keep="reread")
+        stretched = None
+        if recovery_code or dry_run:
+            incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code, keep="reread")
+        else:  # the new journal opens with this passphrase: its key is derived first, while little is held
+            secret = _backup_passphrase(ctx, passphrase_file)
+            stretched = backups.stretch(secret, current.kdf)
+            incoming = backups.read(file, secret, keep="reread")
         if dry_run:
             _report(
                 out,
@@ -258,7 +266,7 @@ def restore(
             )
             return
         chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
-        protect = terminal.ask_new_passphrase(current) if secret is None else secret
+        protect = stretched or terminal.ask_new_passphrase(current)
         progress = terminal.progress_bar(out, len(incoming.entries), "Restoring")
         with progress or contextlib.nullcontext():
             journal, code, report = backups.restore_new(
@@ -416,6 +424,7 @@ def export(
 
     Example: recovery-journal export --format markdown -o journal.md
     """
+    from ..render import exports
     from .reading import entry_filter
 
     if fmt not in exports.FORMATS:
@@ -553,6 +562,8 @@ def _imported(
         carried=carried,
     )
     if not as_json and read.carried is not None:
+        from ..render import exports
+
         for line in exports.carried_lines(read.carried, dry_run=dry_run):
             out.say(line)
 
@@ -569,6 +580,8 @@ def import_json(
 
     Example: recovery-journal import json journal-export.json
     """
+    from ..portability import importers
+
     _import(ctx, importers.own_json(file), dry_run, as_json)
 
 
@@ -601,6 +614,8 @@ def import_jrnl(
 
     Example: recovery-journal import jrnl ~/.local/share/jrnl/journal.txt
     """
+    from ..portability import importers
+
     _import(ctx, importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
 
 
@@ -612,4 +627,6 @@ def import_dayone(
 
     Example: recovery-journal import dayone "Day One Export.zip"
     """
+    from ..portability import dayone
+
     _import(ctx, dayone.read(file), dry_run, as_json)

@@ -11,16 +11,20 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from ..domain.dates import DateOrder
 from ..errors import InvalidEncoding, JournalError, PassphraseProblem, Tampered, TooLarge, UsageProblem
-from ..journal import composing, opening
+from ..journal import opening
 from ..journal.editor import Announce
 from ..journal.service import Journal
 from ..render.output import Output
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from ..journal import composing  # loaded by the commands that write, not by every command
 
 
 @dataclass
@@ -365,6 +369,7 @@ def editor_hint(out: Output) -> Announce:
 
 def typed_entry(out: Output) -> composing.ReadTyped:
     """Reading an entry typed at the terminal, line by line, until Ctrl-D on an empty line."""
+    from ..journal import composing
 
     def read(no_editor: bool, prompt: str) -> composing.Typed:
         if no_editor:

@@ -12,7 +12,6 @@ from ..domain.entry import MAX_TEXT_BYTES, EntryChanges, check_mood, clean_tags,
 from ..errors import Interrupted, JournalError, Tampered, UsageProblem
 from ..journal import capturing, composing
 from ..journal.service import local_now
-from ..render import care as care_view
 from ..render.entries import described, entry_json, when
 from ..render.output import Output
 from . import terminal
@@ -117,7 +116,14 @@ def write(
     else:
         out.say(f"Saved entry {entry.id} ({when(entry.date)}).", style="green")
     if offered is not None:
-        out.say(care_view.offer(offered))
+        _offer(out, offered)
+
+
+def _offer(out: Output, kind: str) -> None:
+    """The calm line offering support after heavy words; the support lines it names load only then."""
+    from ..render import care as care_view
+
+    out.say(care_view.offer(kind))
 
 
 def _one_of(flag: bool, as_usual: bool, name: str, other: str) -> None:
@@ -174,7 +180,7 @@ def capture(
             style="green",
         )
     if offered:
-        out.say(care_view.offer("words"))
+        _offer(out, "words")
 
 
 def edit(
@@ -243,7 +249,7 @@ def edit(
         if result.changed_elsewhere:
             out.say("It had also changed in another window meanwhile; that version is in its history too.")
     if offered is not None:
-        out.say(care_view.offer(offered))
+        _offer(out, offered)
 
 
 def _versions(count: int) -> str:

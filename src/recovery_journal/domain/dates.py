@@ -97,23 +97,25 @@ _NUMBERS = {"a": 1, "an": 1, "a couple of": 2, "couple of": 2} | {
     )
 }
 _COUNT = r"(\d+|a couple of|couple of|[a-z]+)"
-# ASCII digits only: "２０２４" (fullwidth) is not a year, though Python's int() would read it as one.
-_CLOCK_AGO = re.compile(rf"^(?:{_COUNT}|half an)\s+(minute|min|hour|hr)s?\s+ago$", re.ASCII)
-_DAYS_AGO = re.compile(rf"^{_COUNT}\s+(day|week|fortnight|month|year)s?\s+ago$", re.ASCII)
-_LAST_UNIT = re.compile(r"^last\s+(week|month|year)$")
-_WEEKDAY = re.compile(r"^(?:(last|this|on|past)\s+)?([a-z]+)$")
+# The patterns stay text until a date is read: `re` compiles each on first use and keeps it, so the many
+# commands that read no date don't pay for compiling them at start-up.
+# (?a), ASCII digits only: "２０２４" (fullwidth) is not a year, though Python's int() would read it as one.
+_CLOCK_AGO = rf"(?a)^(?:{_COUNT}|half an)\s+(minute|min|hour|hr)s?\s+ago$"
+_DAYS_AGO = rf"(?a)^{_COUNT}\s+(day|week|fortnight|month|year)s?\s+ago$"
+_LAST_UNIT = r"^last\s+(week|month|year)$"
+_WEEKDAY = r"^(?:(last|this|on|past)\s+)?([a-z]+)$"
 _CLOCK = (
     r"(?:(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<half>am|pm|a\.m\.|p\.m\.)"
     r"|(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?|(?P<word>noon|midday|midnight))"
 )
-_TIME_LAST = re.compile(rf"^(?P<day>.*?)(?:^|\s+)(?:(?:at|around|about)\s+)?{_CLOCK}$", re.ASCII)
-_TIME_FIRST = re.compile(rf"^(?:(?:at|around|about)\s+)?{_CLOCK}(?:\s+(?:on\s+)?(?P<day>.+))?$", re.ASCII)
-_PART = re.compile(r"^(?P<day>.+?)\s+(?:in\s+the\s+)?(?P<part>morning|afternoon|evening|night)$")
-_THIS_PART = re.compile(r"^(?:this\s+(?P<part>morning|afternoon|evening|night)|(?P<tonight>tonight))$")
-_ISO_LIKE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$", re.ASCII)
-_ISO_DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", re.ASCII)
-_NUMERIC_DAY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$", re.ASCII)
-_MONTH_NAME = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=\W|\d|$)")
+_TIME_LAST = rf"(?a)^(?P<day>.*?)(?:^|\s+)(?:(?:at|around|about)\s+)?{_CLOCK}$"
+_TIME_FIRST = rf"(?a)^(?:(?:at|around|about)\s+)?{_CLOCK}(?:\s+(?:on\s+)?(?P<day>.+))?$"
+_PART = r"^(?P<day>.+?)\s+(?:in\s+the\s+)?(?P<part>morning|afternoon|evening|night)$"
+_THIS_PART = r"^(?:this\s+(?P<part>morning|afternoon|evening|night)|(?P<tonight>tonight))$"
+_ISO_LIKE = r"(?a)^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t].*)?$"
+_ISO_DAY = r"(?a)^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"
+_NUMERIC_DAY = r"(?a)^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$"
+_MONTH_NAME = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=\W|\d|$)"
 
 
 @dataclass(frozen=True)
@@ -174,22 +176,22 @@ def _read(raw: str, now: datetime, order: DateOrder | None) -> Reading:
         raise InvalidDate("The date was empty.", hint=HINT)
     if s in NOW_WORDS:
         return Reading(now, True)
-    if m := _CLOCK_AGO.match(s):
+    if m := re.match(_CLOCK_AGO, s):
         count, unit = m.groups()
         minutes = 30 if count is None else _count(count, raw) * (60 if unit in ("hour", "hr") else 1)
         return Reading(now - timedelta(minutes=minutes), True)
     if (iso := _iso_moment(raw, s, now)) is not None:
         return iso
 
-    if m := _THIS_PART.match(s):
+    if m := re.match(_THIS_PART, s):
         return Reading(_this_part(PARTS[m.group("part") or "night"], now), True)
     if s == "last night":
         return Reading(_at(now.date() - timedelta(days=1), PARTS["night"].at, now), True)
-    if m := _PART.match(s):
+    if m := re.match(_PART, s):
         day, rolls = _day(m.group("day"), now, order)
         return Reading(_roll(day, PARTS[m.group("part")].at, now, rolls), True)
 
-    split = _TIME_LAST.match(s) or _TIME_FIRST.match(s)
+    split = re.match(_TIME_LAST, s) or re.match(_TIME_FIRST, s)
     if split is not None:
         clock = _clock(split, raw)
         day, rolls = _day(split.group("day") or "today", now, order)
@@ -202,7 +204,7 @@ def _read(raw: str, now: datetime, order: DateOrder | None) -> Reading:
 
 def _iso_moment(raw: str, s: str, now: datetime) -> Reading | None:
     """2024-03-01, 2024-03-01 21:30, 2024-03-01T21:30:00+05:00; None if it isn't one."""
-    if not (m := _ISO_LIKE.match(s)):
+    if not (m := re.match(_ISO_LIKE, s)):
         return None
     _check_calendar(raw, *(int(g) for g in m.groups()))
     if len(s) <= 10:
@@ -242,23 +244,23 @@ def _day(text: str, now: datetime, order: DateOrder | None) -> tuple[date, bool]
         return today - timedelta(days=2), False
     if text == "tomorrow":
         return today + timedelta(days=1), False
-    if m := _DAYS_AGO.match(text):
+    if m := re.match(_DAYS_AGO, text):
         return _back(today, _count(m.group(1), text), m.group(2)), False
-    if m := _LAST_UNIT.match(text):
+    if m := re.match(_LAST_UNIT, text):
         return _back(today, 1, m.group(1)), False
-    if (m := _WEEKDAY.match(text)) and m.group(2) in _WEEKDAYS:
+    if (m := re.match(_WEEKDAY, text)) and m.group(2) in _WEEKDAYS:
         qualifier, name = m.groups()
         back = (today.weekday() - _WEEKDAYS[name]) % 7
         if qualifier == "last" and back == 0:
             return today - timedelta(days=7), False
         return today - timedelta(days=back), back == 0
-    if m := _ISO_DAY.match(text):
+    if m := re.match(_ISO_DAY, text):
         year, month, day = (int(g) for g in m.groups())
         _check_calendar(text, year, month, day)
         return date(year, month, day), False
-    if m := _NUMERIC_DAY.match(text):
+    if m := re.match(_NUMERIC_DAY, text):
         return _numeric_day(text, m, today, order), False
-    if _MONTH_NAME.search(text):
+    if re.search(_MONTH_NAME, text):
         return _named_day(text, today), False
     raise InvalidDate(f"'{text}' isn't a date this understands.", hint=HINT)
 

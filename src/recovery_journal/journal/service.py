@@ -9,8 +9,10 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..agent import client as session
 from ..domain import search
@@ -38,10 +40,12 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store
-from .caring import CareBook
-from .counters import CounterBook
-from .milestones import MilestoneBook
-from .stagebook import StageBook
+
+if TYPE_CHECKING:
+    from .caring import CareBook
+    from .counters import CounterBook
+    from .milestones import MilestoneBook
+    from .stagebook import StageBook
 
 Clock = Callable[[], datetime]
 SYNC_STATE_KEY = "sync_state"  # set while the journal syncs through a folder (sync/state.py)
@@ -107,10 +111,6 @@ class Journal:
         self.settings = settings
         self.cipher = keys.fields()
         self.now: Clock = clock or local_now
-        self.stages = StageBook(self)
-        self.milestones = MilestoneBook(self)
-        self.counters = CounterBook(self)
-        self.care = CareBook(self)
         self.ledger = Ledger(keys.data_key, keys.journal_id)
         self.index = EntryIndex(self.cipher, keys.journal_id)
         self._index_stale = False  # a read found the index out of step with the rows: build it again
@@ -119,21 +119,49 @@ class Journal:
         self._after_change: Callable[[Journal], None] | None = None
         self._changes_seen = 0
 
+    # The books a command may turn to, each loaded on first use: reading entries needs none of them.
+
+    @cached_property
+    def stages(self) -> StageBook:
+        from .stagebook import StageBook
+
+        return StageBook(self)
+
+    @cached_property
+    def milestones(self) -> MilestoneBook:
+        from .milestones import MilestoneBook
+
+        return MilestoneBook(self)
+
+    @cached_property
+    def counters(self) -> CounterBook:
+        from .counters import CounterBook
+
+        return CounterBook(self)
+
+    @cached_property
+    def care(self) -> CareBook:
+        from .caring import CareBook
+
+        return CareBook(self)
+
     # --- opening and keys -------------------------------------------------------------------------------
 
     @classmethod
     def create(
         cls,
         settings: Settings,
-        passphrase: str,
+        passphrase: str | vault.Stretched,
         clock: Clock | None = None,
         fill: Callable[[sqlite3.Connection, crypto.FieldCipher], None] | None = None,
     ) -> tuple[Journal, str]:
         """Make a new journal; return it and its recovery code (to be shown once).
 
-        `fill` writes initial contents (a restore) inside the same transaction: the journal appears whole.
+        `passphrase` may come already stretched (vault.stretch). `fill` writes initial contents (a restore)
+        inside the same transaction: the journal appears whole.
         """
-        vault.check_passphrase(passphrase)
+        if isinstance(passphrase, str):
+            vault.check_passphrase(passphrase)
         made: dict[str, tuple[vault.Keys, str]] = {}
 
         def build(con: sqlite3.Connection) -> None:

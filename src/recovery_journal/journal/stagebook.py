@@ -14,12 +14,12 @@ from ..domain.entry import Entry
 from ..errors import Tampered
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext, field_ad
-from ..stages.journey import Journey, Point, journey
 from ..stages.kinds import Stage
 from ..stages.record import StageRecord
 from ..storage import queries
 
 if TYPE_CHECKING:
+    from ..stages.journey import Journey, Point
     from ..stages.personal import PersonalModel
     from .service import Journal
 
@@ -194,6 +194,8 @@ class StageBook:
     def points(self) -> tuple[list[Point], list[int]]:
         """Each entry's date and stage, from the entry index (fast on large journals); and the numbers of
         entries whose date or stage couldn't be opened, left out."""
+        from ..stages.journey import Point  # the overviews', not every open's (backfill needs none of it)
+
         found = self.journal.summaries()
         moments, confidences, ids = found.moments(), found.confidences, found.ids
         points = [
@@ -206,6 +208,8 @@ class StageBook:
     def journey(self) -> tuple[Journey, list[int]]:
         """The journal's stage over time, from every entry that has one; and the entries left out because
         their date or stage couldn't be opened."""
+        from ..stages.journey import journey
+
         points, unreadable = self.points()
         return journey(points), unreadable
 

@@ -37,7 +37,7 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import migrations, queries
 from ..storage.files import fsync_folder, os_error, secure_folder, sweep_unfinished
-from . import backupfile, guessing, portable
+from . import backupfile, portable
 from .merge import Guess, MergeReport, merge_into, restore_into_new
 from .outfiles import check_target
 
@@ -388,7 +388,8 @@ def create(
         )
     vault.check_passphrase(passphrase)
     # Derived once, before anything is read: the same key writes the file and checks it, and nothing of the
-    # journal is held while Argon2id holds its 64 MiB.
+    # journal is held while Argon2id holds its 64 MiB (not even SQLite's cache of the pages opening read).
+    journal.store.release_memory()
     derived = backupfile.derive(passphrase, params)
     recovery_public = _recovery_public(journal)
     found = contents(journal, skip_damaged=skip_damaged)
@@ -423,6 +424,7 @@ def write_to(
 
     Returns the numbers of damaged entries left out (only with `skip_damaged`)."""
     vault.check_passphrase(passphrase)
+    journal.store.release_memory()
     derived = backupfile.derive(passphrase, params)  # before anything is read (see create)
     recovery_public = _recovery_public(journal)
     found = Contents(
@@ -495,6 +497,8 @@ def merge(
 
     report = MergeReport()
     try:
+        from . import guessing  # with its worker processes: only for a merge or a restore
+
         with journal.store.write() as con, _guessing(journal, incoming, dry_run) as guess:
             entries = guessing.through(guess, incoming)
             report = merge_into(
@@ -519,16 +523,27 @@ def _guessing(journal: Journal, incoming: portable.Incoming, dry_run: bool) -> I
         personal = journal.stages.personal().to_json()
     except Tampered:  # guessed with the shared model alone, as journal.stages.guess does
         personal = None
+    from . import guessing  # its worker processes only for a merge or a restore
+
     with guessing.guesser(incoming.entries, len(incoming.entries), journal.stages.guess, personal) as guess:
         yield guess
 
 
+def stretch(passphrase: str, params: Argon2Params) -> vault.Stretched:
+    """A new journal's passphrase, derived before a restore reads the backup (see vault.Stretched)."""
+    return vault.stretch(passphrase, params)
+
+
 def restore_new(
-    settings: Settings, passphrase: str, incoming: portable.Incoming, progress: Progress | None = None
+    settings: Settings,
+    passphrase: str | vault.Stretched,
+    incoming: portable.Incoming,
+    progress: Progress | None = None,
 ) -> tuple[Journal, str, MergeReport]:
     """A new journal holding exactly the backup's contents, made whole or not at all."""
     from ..stages.model import shipped
     from ..stages.record import StageRecord
+    from . import guessing
 
     reports: list[MergeReport] = []
 

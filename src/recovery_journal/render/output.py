@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
     from rich.text import Text
 
-from ..settings import Colour
+    from ..settings import Colour
 
 JSON_VERSION = 1
 

@@ -5,10 +5,13 @@ Nothing here touches the database, the filesystem or the terminal.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import hmac
 import json
 import os
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -119,6 +122,8 @@ def argon2id(
     params.check()
     if len(salt) < 8:
         raise InvalidKdfParams("salt too short")
+    if params.memory_kib >= RELEASE_BEFORE_KIB:
+        release_free_memory()
     kdf = Argon2id(
         salt=salt,
         length=length,
@@ -129,6 +134,24 @@ def argon2id(
         secret=secret,
     )
     return kdf.derive(password)
+
+
+# A derivation taking at least this much memory starts from a heap given back what it no longer uses.
+RELEASE_BEFORE_KIB = 1024
+
+
+def release_free_memory() -> None:
+    """Collect garbage, and hand the heap's free pages back to the system (glibc's malloc_trim); best effort.
+
+    Argon2id's memory comes on top of whatever the process holds, so its peak is lower when what the process
+    has finished with is gone first: after reading a whole backup, about 8 MiB of freed but kept heap.
+    """
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # not glibc (musl has no malloc_trim): as it is
+            import ctypes
+
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def passphrase_bytes(passphrase: str) -> bytes:

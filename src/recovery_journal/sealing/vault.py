@@ -57,7 +57,29 @@ def same_passphrase(one: str, other: str) -> bool:
     return hmac.compare_digest(crypto.passphrase_bytes(one), crypto.passphrase_bytes(other))
 
 
-def initialise(con: sqlite3.Connection, passphrase: str, params: crypto.Argon2Params) -> tuple[Keys, str]:
+@dataclass(frozen=True)
+class Stretched:
+    """A passphrase already put through Argon2id under a new salt, ready to become a passphrase slot.
+
+    Deriving ahead lets a command do it while the process holds little (a restore, before it reads a whole
+    backup), so Argon2id's 64 MiB never comes on top of what reading left behind.
+    """
+
+    salt: bytes = field(repr=False)
+    params: crypto.Argon2Params
+    kek: bytes = field(repr=False)
+
+
+def stretch(passphrase: str, params: crypto.Argon2Params) -> Stretched:
+    """The key-encryption key a new passphrase slot will use: a fresh salt, the given cost."""
+    check_passphrase(passphrase)
+    salt = crypto.new_salt()
+    return Stretched(salt, params, crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params))
+
+
+def initialise(
+    con: sqlite3.Connection, passphrase: str | Stretched, params: crypto.Argon2Params
+) -> tuple[Keys, str]:
     """Write the meta rows and both key slots of a new journal; return its keys and recovery code."""
     keys = Keys(journal_id=str(uuid.uuid4()), data_key=crypto.new_key())
     queries.put_meta(con, "format", FORMAT)
@@ -133,14 +155,16 @@ def _damaged_or_wrong(con: sqlite3.Connection, jid: str, wrong: WrongSecret) -> 
     return wrong
 
 
-def set_passphrase(con: sqlite3.Connection, keys: Keys, passphrase: str, params: crypto.Argon2Params) -> None:
-    """(Re)write the passphrase slot: a fresh salt, the given cost, the same data key."""
-    check_passphrase(passphrase)
-    salt = crypto.new_salt()
-    kdf = params.to_json()
-    kek = crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params)
-    wrapped = crypto.wrap_key(kek, keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_PASSPHRASE, kdf))
-    queries.put_key_slot(con, SLOT_PASSPHRASE, kdf, salt, wrapped)
+def set_passphrase(
+    con: sqlite3.Connection, keys: Keys, passphrase: str | Stretched, params: crypto.Argon2Params
+) -> None:
+    """(Re)write the passphrase slot: a fresh salt, the given cost (a Stretched one's own), the data key."""
+    stretched = passphrase if isinstance(passphrase, Stretched) else stretch(passphrase, params)
+    kdf = stretched.params.to_json()
+    wrapped = crypto.wrap_key(
+        stretched.kek, keys.data_key, crypto.slot_ad(keys.journal_id, SLOT_PASSPHRASE, kdf)
+    )
+    queries.put_key_slot(con, SLOT_PASSPHRASE, kdf, stretched.salt, wrapped)
     record_slots_check(con, keys.journal_id)
 
 
