@@ -166,7 +166,7 @@ def test_a_part_from_another_save_is_damage_and_changes_nothing(pair: tuple[Jour
         con.execute("DELETE FROM meta WHERE key = ?", (state.PART_KEY,))
     with pytest.raises(Damaged):
         engine.status(desktop)
-    where = Path(engine.leave(desktop))  # the hint: leave, then set up the same folder again
+    where = Path(engine.leave(desktop) or "")  # the hint: leave, then set up the same folder again
     assert engine.setup(desktop, where).entries_added == 1
     assert texts(desktop) == texts(laptop)
 
@@ -175,3 +175,17 @@ def test_leaving_forgets_both_records(pair: tuple[Journal, Journal]) -> None:
     _laptop, desktop = pair
     engine.leave(desktop)
     assert meta(desktop, state.KEY) is None and meta(desktop, state.PART_KEY) is None
+
+
+def test_a_damaged_head_is_forgotten_by_leave_as_its_hint_says(pair: tuple[Journal, Journal]) -> None:
+    laptop, desktop = pair
+    where = Path(str(engine.status(desktop).folder))
+    with desktop.store.write() as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = ?", ("bm90IGEgc3RhdGU=", state.KEY))
+    with pytest.raises(Damaged) as caught:
+        engine.run(desktop)
+    assert "sync leave" in (caught.value.hint or "")
+    assert engine.leave(desktop) is None, "the folder it named couldn't be read, and it's forgotten anyway"
+    assert meta(desktop, state.KEY) is None and meta(desktop, state.PART_KEY) is None
+    engine.setup(desktop, where)
+    assert texts(desktop) == texts(laptop)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..domain.entry import Entry, Revision
-from ..errors import AlreadyExists, InvalidInput, NotFound, Tampered
+from ..errors import AlreadyExists, Damaged, InvalidInput, NotFound, Tampered
 from ..journal.service import Journal
 from ..sealing import codec
 from ..storage import queries
@@ -145,11 +145,17 @@ def _check_same_journal(journal: Journal, where: Path) -> None:
             )
 
 
-def leave(journal: Journal) -> str:
-    """Stop syncing on this device; the folder is left as it is. Returns the folder it synced through."""
-    found = _ensure(journal)
+def leave(journal: Journal) -> str | None:
+    """Stop syncing on this device; the folder is left as it is. Returns the folder it synced through, or None
+    when the record of it was damaged (forgotten all the same, as the damage message says it will be)."""
+    try:
+        found: SyncState | None = _ensure(journal)
+    except Damaged:
+        found = None
     with journal.store.write() as con:
         forget(con)
+    if found is None:
+        return None
     seat.give_up(journal.settings, journal.keys.journal_id, found.device)
     return found.folder
 

@@ -120,7 +120,8 @@ def leave(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         out.document("sync_leave", folder=where)
     else:
-        out.say(f"This device no longer syncs through {where}. Your journal here is as it was.")
+        through = f" through {where}" if where else ""
+        out.say(f"This device no longer syncs{through}. Your journal here is as it was.")
 
 
 def _show(out: Output, kind: str, report: engine.SyncReport) -> None:
