@@ -16,7 +16,7 @@ import random
 from collections.abc import Iterator
 
 from recovery_journal.stages import Stage, corpus, lexicon
-from recovery_journal.stages.model import classify_with, shipped
+from recovery_journal.stages.model import Model, classify_with, shipped
 from recovery_journal.stages.personal import PersonalModel, content
 from recovery_journal.stages.text import features, sentences, words
 
@@ -115,3 +115,17 @@ def test_the_texts_are_the_ones_recorded() -> None:
 
 def test_every_sentence_cue_and_guess_is_the_one_recorded_from_the_old_classifier() -> None:
     assert _digest(texts()) == RECORDED
+
+
+def test_one_guess_weighs_only_the_words_it_meets_and_a_warm_model_guesses_the_same() -> None:
+    fresh = Model.from_json(shipped().to_json())  # its own, empty cache
+    text = "I said no to him today and kept my boundary. Looking back, I used to say yes to everything."
+    first = classify_with(fresh, text)
+    met = {f for s in sentences(text) for f in features(s)}
+    assert set(fresh.weighed()) == met & set(fresh.logp), "weighed features the text never used"
+    assert len(fresh.weighed()) < len(fresh.logp) // 100  # a one-entry `write` doesn't weigh the vocabulary
+    for other in texts()[:300]:  # warm it with other words
+        classify_with(fresh, other)
+    assert classify_with(fresh, text) == first
+    cold = Model.from_json(shipped().to_json())
+    assert classify_with(cold, texts()[7]) == classify_with(fresh, texts()[7])
