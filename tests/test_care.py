@@ -656,3 +656,19 @@ def test_support_on_a_terminal_keeps_its_indents_and_hours_together(width: int) 
     assert any(line.strip().endswith("Fri 6pm to Mon 6am") for line in shown)  # the hours kept as one
     for url in ("https://www.samaritans.org/", "https://www.breathingspace.scot/"):
         assert any(url in line and line.startswith("    ") for line in shown)
+
+
+def test_an_option_where_a_value_should_be_is_refused_and_nothing_is_saved(
+    cli: Cli, initialised: Ran
+) -> None:
+    for args in (("--title", "--prompt"), ("--tag", "--star"), ("-t", "--prompt", "recovery")):
+        ran = cli("write", *args, input="Words that must not be lost quietly.")
+        assert ran.exit_code == ExitCode.USAGE, ran.stderr
+        first = ran.stderr.splitlines()[0]
+        assert f"{args[0]} needs a value, but {args[1]} came straight after it." in first
+        assert "Nothing was changed." in ran.stderr and "Traceback" not in ran.stderr
+    assert doc(cli("list", "--json"))["entries"] == []
+    kept = doc(cli("write", "--title", "Mine", "--prompt", "--json", input="Some words."))["entry"]
+    assert kept["title"] == "Mine" and kept["prompt"]  # type: ignore[index]
+    refused = cli("milestone", "edit", "1", "--text", "--json")  # groups' commands are read the same way
+    assert refused.exit_code == ExitCode.USAGE and "--text needs a value" in refused.stderr

@@ -9,6 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator, MutableMapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, NamedTuple
 
@@ -188,16 +189,48 @@ def _plain_usage(command: Any) -> None:
         _plain_usage(sub)
 
 
-def _limit_shorthand(group: Any, args: list[str]) -> list[str]:
-    """jrnl's `-10` means the last ten: for a command with `--limit/-n`, read `-10` as `-n 10`."""
+def _command_named(group: Any, args: list[str]) -> Any:
+    """The command `args` name (descending into groups such as `milestone add`), or None."""
     command, given = None, iter(args)
     for arg in given:
         if arg in ("-j", "--journal"):
             next(given, None)  # the journal's folder, not a command
         elif not arg.startswith("-"):
-            command = group.commands.get(arg)
-            break
-    if command is None or "-n" not in [o for p in command.params for o in p.opts]:
+            found = (command or group).commands.get(arg) if hasattr(command or group, "commands") else None
+            if found is None:
+                break
+            command = found
+            if not hasattr(command, "commands"):
+                break
+    return command
+
+
+def _no_option_as_a_value(group: Any, args: list[str]) -> None:
+    """Refuse an option given where another option's value should be (`write --title --prompt`).
+
+    Click would take `--prompt` as the title and leave what follows as stray words: an entry titled
+    "--prompt", or a misleading error. Said plainly instead, before anything is asked or opened.
+    """
+    command = _command_named(group, args)
+    if command is None or hasattr(command, "commands"):
+        return
+    options = {o for p in command.params for o in getattr(p, "opts", ())} | {"-h", "--help"}
+    takes_value = {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
+    takes_value -= _OPTIONAL_VALUES.keys()  # `--prompt --json`: the prompt for now, and JSON
+    for arg, following in pairwise(args):
+        if arg == "--":
+            return
+        if arg in takes_value and following in options:
+            raise UsageProblem(
+                f"{arg} needs a value, but {following} came straight after it.",
+                hint=f'Put its value after {arg} (e.g. {arg} "...") or leave it out. Nothing was changed.',
+            )
+
+
+def _limit_shorthand(group: Any, args: list[str]) -> list[str]:
+    """jrnl's `-10` means the last ten: for a command with `--limit/-n`, read `-10` as `-n 10`."""
+    command = _command_named(group, args)
+    if command is None or "-n" not in [o for p in getattr(command, "params", ()) for o in p.opts]:
         return args
     takes_value = {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
     read: list[str] = []
@@ -421,8 +454,10 @@ class JournalGroup(TyperGroup):
         self, args: Any = None, prog_name: str | None = None, standalone_mode: bool = True, **kwargs: Any
     ) -> Any:
         """Run the command line; usage mistakes are shown as calmly as any other error."""
-        args = _limit_shorthand(self, _optional_values(list(sys.argv[1:] if args is None else args)))
+        args = list(sys.argv[1:] if args is None else args)
         try:
+            _no_option_as_a_value(self, args)
+            args = _limit_shorthand(self, _optional_values(args))
             code = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except JournalError as error:  # raised while reading options (e.g. a date that can't be read)
             report(error)

@@ -43,7 +43,8 @@ MEANINGS: dict[ExitCode, str] = {
     ExitCode.UNEXPECTED: "a bug; nothing already saved is affected",
     ExitCode.USAGE: (
         "a mistake in the command or the config file: an unknown option, a word where a number goes, "
-        "entry text on the command line, two passphrase sources"
+        "entry text on the command line, two passphrase sources, an option where another option's value goes "
+        "(`--title --star`)"
     ),
     ExitCode.NO_JOURNAL: "there's no journal at that location yet",
     ExitCode.ALREADY_EXISTS: (
