@@ -625,6 +625,52 @@ def test_moving_from_jrnl_is_one_command_even_with_no_journal_yet(
     assert len(json.loads(cli("list", "--json").stdout)["entries"]) == 3
 
 
+@pytest.mark.parametrize("failure", ["storage", "interrupted"])
+def test_an_import_that_fails_into_a_new_journal_takes_that_empty_journal_away(
+    cli: Cli, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    source = tmp_path / "journal.txt"
+    source.write_text(JRNL_TEXT)
+    env = {"RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE}
+    real_merge = backup.merge
+
+    def failing(journal: Journal, *args: Any, **kwargs: Any) -> object:
+        real_merge(journal, *args, **kwargs)  # all of it, in its one transaction...
+        if failure == "storage":  # ...which then fails to commit (a full disk)
+            raise StorageProblem("The journal couldn't be saved: the disk is full.", hint="Free some space.")
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(backup, "merge", lambda journal, *a, **k: _rolled_back(journal, failing, *a, **k))
+        ran = cli("import", "jrnl", str(source), env=env)
+    if failure == "storage":
+        assert ran.exit_code == ExitCode.STORAGE, ran.stderr
+        assert "Nothing was imported, and the journal made for it was taken away again." in ran.stderr
+    else:
+        assert ran.exit_code == ExitCode.INTERRUPTED and "Stopped." in ran.stderr
+    assert "Traceback" not in ran.stderr and "recovery code:" not in ran.stdout.lower()
+    assert not (isolated / "journal.db").exists()
+    assert not [p for p in isolated.iterdir() if p.name.startswith("journal.db")]
+    again = cli("import", "jrnl", str(source), env=env)  # the same command works as if never tried
+    assert again.exit_code == 0, again.stderr
+    assert len(json.loads(cli("list", "--json").stdout)["entries"]) == 3
+
+
+def _rolled_back(journal: Journal, merge: Callable[..., object], *args: Any, **kwargs: Any) -> object:
+    """`merge` inside a write transaction that is rolled back when it raises, as a failed commit would be."""
+    with journal.store.write():
+        return merge(journal, *args, **kwargs)
+
+
+def test_a_failed_import_keeps_a_journal_that_holds_entries(cli: Cli, initialised: Ran) -> None:
+    assert cli("write", input="Already here.").exit_code == 0
+    settings = Settings.from_env(Path(os.environ["RECOVERY_JOURNAL_HOME"]))
+    journal = Journal.unlock(settings, PASSPHRASE)
+    assert journal.withdraw() is False  # it holds an entry: never taken away
+    assert settings.paths.db.exists()
+    assert cli("list", "--json").exit_code == 0
+
+
 def _one(**fields: object) -> dict[str, object]:
     """An exported entry, with some fields changed (None leaves one out)."""
     entry = {"uuid": str(uuidlib.uuid4()), "date": "2024-01-01T09:00:00+00:00", "text": "Words.", **fields}

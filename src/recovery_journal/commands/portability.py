@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from ..domain.words import counted, when_saved
-from ..errors import AlreadyExists, UsageProblem
+from ..errors import AlreadyExists, JournalError, UsageProblem
 from ..journal.service import Journal
 from ..portability import backup as backups
 from ..portability import outfiles
@@ -527,8 +527,19 @@ def _import_into_new(current: Settings, read: importers.Imported, out: Output, a
     code = created.recovery_code
     with created.journal as journal:
         progress = terminal.progress_bar(out, len(read.incoming.entries), "Importing")
-        with progress or contextlib.nullcontext():
-            report = backups.merge(journal, read.incoming, progress=progress.update_to if progress else None)
+        step = progress.update_to if progress else None
+        try:
+            with progress or contextlib.nullcontext():
+                report = backups.merge(journal, read.incoming, progress=step)
+        except BaseException as exc:  # one transaction: nothing came in, so the new journal goes again
+            if not journal.withdraw():
+                raise
+            if isinstance(exc, JournalError):
+                raise type(exc)(
+                    f"{exc.message} Nothing was imported, and the journal made for it was taken away again.",
+                    hint=exc.hint,
+                ) from None
+            raise
         _imported(out, read, report, dry_run=False, as_json=as_json, recovery_code=code)
         _show_code(out, journal, code, as_json)
     if not as_json:

@@ -228,6 +228,11 @@ class Journal:
     def close(self) -> None:
         self.store.close()
 
+    def withdraw(self) -> bool:
+        """Close, and take the journal away again if it holds no entries (one just made for an import that
+        then failed); False when it was kept."""
+        return self.store.withdraw()
+
     def __enter__(self) -> Journal:
         return self
 

@@ -364,6 +364,29 @@ class Store:
         with contextlib.suppress(sqlite3.Error):
             self.con.close()
 
+    def withdraw(self) -> bool:
+        """Close, and take away the journal file if it holds no entries: for one this process has just made,
+        when what it was made for failed (an import into it). False, keeping it, if it has any entry."""
+        try:
+            with self.read() as con:
+                empty = queries.entry_count(con) == 0
+        except JournalError:
+            empty = False  # unreadable now: keep it rather than guess
+        self.close()
+        if not empty:
+            return False
+        for made in (self.paths.db, *self.paths.sidecars()):
+            try:
+                made.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                return False
+        for folder in (self.paths.drafts, self.paths.inbox, self.paths.snapshots):
+            with contextlib.suppress(OSError):  # only if empty: never anything someone put there
+                folder.rmdir()
+        return True
+
     @contextlib.contextmanager
     def write(self, *, wait: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction: everything inside is saved together, or nothing is.
