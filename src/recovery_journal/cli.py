@@ -205,18 +205,16 @@ def _command_named(group: Any, args: list[str]) -> Any:
     return command
 
 
-def _no_option_as_a_value(group: Any, args: list[str]) -> None:
+def _no_option_as_a_value(command: Any, args: list[str]) -> None:
     """Refuse an option given where another option's value should be (`write --title --prompt`).
 
     Click would take `--prompt` as the title and leave what follows as stray words: an entry titled
     "--prompt", or a misleading error. Said plainly instead, before anything is asked or opened.
     """
-    command = _command_named(group, args)
     if command is None or hasattr(command, "commands"):
         return
     options = {o for p in command.params for o in getattr(p, "opts", ())} | {"-h", "--help"}
-    takes_value = {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
-    takes_value -= _OPTIONAL_VALUES.keys()  # `--prompt --json`: the prompt for now, and JSON
+    takes_value = _takes_value(command) - _OPTIONAL_VALUES.keys()  # `--prompt --json`: prompt for now, JSON
     for arg, following in pairwise(args):
         if arg == "--":
             return
@@ -227,12 +225,16 @@ def _no_option_as_a_value(group: Any, args: list[str]) -> None:
             )
 
 
-def _limit_shorthand(group: Any, args: list[str]) -> list[str]:
+def _takes_value(command: Any) -> set[str]:
+    """The option names of `command` that are followed by a value."""
+    return {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
+
+
+def _limit_shorthand(command: Any, args: list[str]) -> list[str]:
     """jrnl's `-10` means the last ten: for a command with `--limit/-n`, read `-10` as `-n 10`."""
-    command = _command_named(group, args)
     if command is None or "-n" not in [o for p in getattr(command, "params", ()) for o in p.opts]:
         return args
-    takes_value = {o for p in command.params if not getattr(p, "is_flag", True) for o in p.opts}
+    takes_value = _takes_value(command)
     read: list[str] = []
     for index, arg in enumerate(args):
         if arg == "--":
@@ -456,8 +458,9 @@ class JournalGroup(TyperGroup):
         """Run the command line; usage mistakes are shown as calmly as any other error."""
         args = list(sys.argv[1:] if args is None else args)
         try:
-            _no_option_as_a_value(self, args)
-            args = _limit_shorthand(self, _optional_values(args))
+            command = _command_named(self, args)  # once, for both readings below
+            _no_option_as_a_value(command, args)
+            args = _limit_shorthand(command, _optional_values(args))
             code = super().main(args, prog_name, standalone_mode=False, **kwargs)
         except JournalError as error:  # raised while reading options (e.g. a date that can't be read)
             report(error)
