@@ -129,3 +129,17 @@ def test_one_guess_weighs_only_the_words_it_meets_and_a_warm_model_guesses_the_s
     assert classify_with(fresh, text) == first
     cold = Model.from_json(shipped().to_json())
     assert classify_with(cold, texts()[7]) == classify_with(fresh, texts()[7])
+
+
+def test_a_model_file_reads_only_the_vectors_a_guess_uses_and_they_are_exact() -> None:
+    written = shipped().to_json()
+    assert written["format"] == 3
+    some = sorted(written["logp"])[:50]
+    assert all(isinstance(written["logp"][f], str) for f in some)  # "r,a,v": no numbers parsed on load
+    fresh = Model.from_json(written)
+    assert len(fresh.logp) == len(written["logp"]) and "zzz-never-a-feature" not in fresh.logp
+    classify_with(fresh, "I said no to him today and kept my boundary.")
+    assert len(fresh.logp._read) < 100  # type: ignore[attr-defined]  # the rest stay unread
+    for feature in some:  # read back to the same numbers the file was written from
+        assert ",".join(repr(x) for x in fresh.logp[feature]) == written["logp"][feature]
+    assert Model.from_json(fresh.to_json()).to_json() == written

@@ -20,7 +20,13 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+from .needles import NEEDLES_FILE, Book, Lazy
+
 Kind = Literal["self_harm", "danger", "heavy"]  # heavy: the learned weights, not one cue, found it
+
+# Most patterns are compiled only for an entry that could match them (needles.py): a `write` needn't pay ~45 ms
+# compiling patterns its words can't reach.
+BOOK = Book(json.loads(resources.files(__package__).joinpath(NEEDLES_FILE).read_text(encoding="utf-8")))
 
 MIN_WORDS_FOR_WEIGHTS = 12  # shorter entries are read by the cue patterns alone
 HEAVY_MOOD = 2  # mood at or below this, on HEAVY_COUNT of the last HEAVY_WINDOW entries within a week
@@ -136,11 +142,11 @@ def _clauses(sentence: str) -> list[str]:
 
 # --- what is not the writer's own present ------------------------------------------------------------------
 
-_NEGATED = re.compile(
+_NEGATED = BOOK(
     r"\b(never|not|no longer|don't|do not|didn't|did not|wouldn't|would not|won't|will not|isn't|aren't|"
     r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing)\b[^,]{0,30}$"
 )
-_DISTANT_PAST = re.compile(
+_DISTANT_PAST = BOOK(
     r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|back when|in the past|at the time|"
     r"once upon|when i was (?:younger|little|a kid|a child|a teen|a teenager|\d+|in school|at school|with him|"
     r"with her|with them|married)|last year|that year|years back|for years i|in my twenties|in my teens|"
@@ -153,8 +159,8 @@ _DISTANT_PAST = re.compile(
     r"pushed|followed)|(?:session|therapy|emdr|group|appointment) (?:today |tonight )?(?:was|is) about|"
     r"about the (?:night|time|day) (?:he|she|they))\b"
 )
-_STILL_NOW = re.compile(r"\b(again|still|lately|tonight|right now|these days|this week|today)\b")
-_FIGURATIVE = re.compile(
+_STILL_NOW = BOOK(r"\b(again|still|lately|tonight|right now|these days|this week|today)\b")
+_FIGURATIVE = BOOK(
     r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
     r"murder an? \w+|kill for an?|killing time|kill time|dead tired|dead on my feet|killing me softly|"
     r"(?:job|commute|heat|week|traffic|shoes|back|feet|hangover|suspense|boss|cold|wait|queue|exam|exams|"
@@ -167,23 +173,23 @@ _FIGURATIVE = re.compile(
     r"killer (?:workout|view|heels|app|idea|song)|die of (?:embarrassment|shame|boredom)|"
     r"i nearly died|i almost died (?:laughing|of)|dying of (?:embarrassment|boredom|laughter|thirst|heat))\b"
 )
-_OTHER_SUBJECT = re.compile(
+_OTHER_SUBJECT = BOOK(
     r"\b(he|she|they|his|her|their|my (?:friend|sister|brother|mum|mom|dad|father|mother|son|daughter|"
     r"cousin|aunt|uncle|client|colleague|coworker|neighbour|neighbor|partner|ex|husband|wife|boyfriend|"
     r"girlfriend)|someone|somebody|people|patient|patients|client|clients|student|a (?:woman|man|girl|boy|member|friend)|the (?:character|film|movie|"
     r"book|show|episode|podcast|song|article|speaker|author|woman|man|girl|guy))\b"
 )
 # Someone asking about it, or a story on a screen or page: not the writer's own words about now.
-_ASKED = re.compile(
+_ASKED = BOOK(
     r"\b(?:asked|asking|asks|ask me|asked me|questions? about|screening|questionnaire|form asked)\b"
     r"[^.]{0,30}\b(?:if|whether|about|how)\b"
 )
-_MEDIA = re.compile(
+_MEDIA = BOOK(
     r"\b(?:documentary|true crime|novel|podcast|protagonist|storyline|lyrics|the character|a character|"
     r"(?:the|a|this|that|watching|watched|watch|tv|netflix|reading|read) (?:show|film|movie|episode|series|"
     r"play|book|doc|drama|article|poem|chapter|news story))\b"
 )
-_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
+_FIRST_PERSON = BOOK(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
 
 
 def _writers_own(clause: str, start: int) -> bool:
@@ -198,8 +204,8 @@ def _writers_own(clause: str, start: int) -> bool:
 # --- the cues -------------------------------------------------------------------------------------------
 
 # (pattern, negatable, needs the writer as subject)
-_SELF: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
-    (re.compile(p), negatable, own)
+_SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
+    (BOOK(p), negatable, own)
     for p, negatable, own in (
         # wanting not to be alive, said many ways
         (
@@ -553,7 +559,7 @@ _THREAT_WORDS = (
     r"put (?:me|you) in (?:the ground|hospital|a box)|nobody will find|no one will find|"
     r"shoot|stab|strangle|choke|drown)"
 )
-_TRIVIAL = re.compile(
+_TRIVIAL = BOOK(
     r"\bwhen (?:she|he|they|mum|mom|dad) (?:sees|see|finds out|find out|hears|gets the bill)\b|"
     r"\bif i (?:spoil|eat|ate|forget|forgot|am late|'m late|was late|touch|use|borrow|tell (?:anyone )?about "
     r"the (?:party|surprise|gift)|miss (?:the|her|his) (?:show|game|party)|don't come|lose the|break the "
@@ -564,8 +570,8 @@ _AGENT = (
     r"stepmother|brother|sister|son|daughter|boss|landlord)|[a-z]+)"
 )
 # (pattern, negatable, aimed: reported words that count only when aimed at the writer or theirs)
-_DANGER: tuple[tuple[re.Pattern[str], bool, bool], ...] = tuple(
-    (re.compile(p), negatable, bool(aimed and aimed[0]))
+_DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
+    (BOOK(p), negatable, bool(aimed and aimed[0]))
     for p, negatable, *aimed in (
         # what the other person said they would do to the writer
         (
@@ -828,7 +834,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
     """The learned score for `text` (higher: more like entries that needed support), and its strongest word."""
     model = model or _model()
     weights: dict[str, float] = model["weights"]
-    found = set(features(text))
+    found = sorted(set(features(text)))  # sorted: the same sum and the same strongest word in every process
     if not found:
         return float(model["prior"]), ""
     strongest = max(found, key=lambda f: weights.get(f, 0.0))
@@ -880,13 +886,13 @@ def _find_danger(norm: str) -> Concern | None:
     return None
 
 
-_WEAPON = re.compile(r"\b(?:gun|guns|shotgun|rifle|firearm|pistol|revolver|handgun|knife|knives|blade|bat)\b")
-_SAFE_WEAPON = re.compile(
+_WEAPON = BOOK(r"\b(?:gun|guns|shotgun|rifle|firearm|pistol|revolver|handgun|knife|knives|blade|bat)\b")
+_SAFE_WEAPON = BOOK(
     r"\b(?:range|club|nerf|water gun|glue gun|staple gun|toy|video game|museum|hunting trip|clay pigeon|"
     r"paintball|laser tag|butter knife|bread knife|knife set|chopping|cooking|recipe|whittl\w*|carving the)\b"
 )
-_AT_WRITER = re.compile(r"\b(?:me|my|i|i'm|i'd|i'll|us|our|you|your|myself)\b")
-_AT_OTHER = re.compile(r"\b(?:her|him|them|herself|himself|themselves)\b")
+_AT_WRITER = BOOK(r"\b(?:me|my|i|i'm|i'd|i'll|us|our|you|your|myself)\b")
+_AT_OTHER = BOOK(r"\b(?:her|him|them|herself|himself|themselves)\b")
 
 
 def _aimed_at_writer(clause: str, match: re.Match[str]) -> bool:

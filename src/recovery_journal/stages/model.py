@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from .personal import PersonalModel
 
 MODEL_FILE = "model.json"
-MODEL_FORMAT = 2  # 2: cue weights learned from the corpus, stored beside the word log-probabilities
+# 2: cue weights learned from the corpus, stored beside the word log-probabilities. 3: each feature's three
+# log-probabilities as one "r,a,v" string, read into numbers only when a text uses that feature: parsing all
+# ~57,000 numbers cost every classifying command ~20 ms, for the few dozen features one entry meets.
+MODEL_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Model:
 
     name: str
     prior: dict[Stage, float]
-    logp: dict[str, Vector]
+    logp: Mapping[str, Vector]
     settings: Settings = field(default_factory=Settings)
     cues: dict[str, Vector] = field(default_factory=dict)
     _weighed: dict[str, _Weighed] | None = field(default=None, init=False, repr=False, compare=False)
@@ -82,7 +85,7 @@ class Model:
             "prior": {s.value: round(v, 6) for s, v in self.prior.items()},
             "settings": self.settings.__dict__,
             "cues": {c: [round(x, 4) for x in v] for c, v in sorted(self.cues.items())},
-            "logp": {f: [round(x, 5) for x in v] for f, v in sorted(self.logp.items())},
+            "logp": {f: ",".join(repr(round(x, 5)) for x in v) for f, v in sorted(self.logp.items())},
         }
 
     @classmethod
@@ -92,7 +95,7 @@ class Model:
         return cls(
             name=str(raw["name"]),
             prior={Stage(k): float(v) for k, v in raw["prior"].items()},
-            logp={f: _vector(v) for f, v in raw["logp"].items()},
+            logp=_Written(raw["logp"]),
             settings=Settings(**raw["settings"]),
             cues={c: _vector(v) for c, v in raw.get("cues", {}).items()},
         )
@@ -119,6 +122,29 @@ def _weigh(logs: Vector, settings: Settings) -> _Weighed:
 
 def _vector(raw: Any) -> Vector:
     return (float(raw[0]), float(raw[1]), float(raw[2]))
+
+
+class _Written(Mapping[str, Vector]):
+    """A model file's log-probabilities, each read from its "r,a,v" text the first time it is asked for."""
+
+    def __init__(self, written: dict[str, str]) -> None:
+        self._written = written
+        self._read: dict[str, Vector] = {}
+
+    def __getitem__(self, feature: str) -> Vector:
+        vector = self._read.get(feature)
+        if vector is None:
+            vector = self._read[feature] = _vector(self._written[feature].split(","))
+        return vector
+
+    def __contains__(self, feature: object) -> bool:
+        return feature in self._written
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._written)
+
+    def __len__(self) -> int:
+        return len(self._written)
 
 
 def _centred(values: list[float]) -> Vector:
