@@ -25,6 +25,7 @@ from recovery_journal.domain import search
 from recovery_journal.domain.entry import EntryChanges, EntryFilter, NewEntry
 from recovery_journal.journal.service import Journal
 from recovery_journal.portability import backup
+from recovery_journal.sealing import codec as codec_module
 from recovery_journal.sealing import index as index_module
 from recovery_journal.sealing.crypto import TESTONLY_WEAK_ARGON2
 from recovery_journal.sealing.index import Summaries, same_summaries
@@ -490,6 +491,56 @@ def test_search_reads_one_word_block_per_chunk_not_every_entry(
     )
     assert searched(journal, "LIGHTHOUSE") == [1, 4, 7]
     assert opened == ["1", "2", "3"]
+
+
+def test_a_search_only_shown_opens_just_the_words_and_shows_what_the_whole_entries_hold(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zones = [timezone(timedelta(hours=h)) for h in (-7, 0, 5, 9)]
+    for n in range(9):
+        when = datetime(2025, 3, 1 + n, 8 + n, 30, tzinfo=zones[n % 4])
+        journal.write(
+            f"Day {n}: {'the lighthouse again' if n % 2 else 'a quiet walk'}.",
+            date=when,
+            title=f"Lighthouse notes {n}" if n == 4 else "",
+            tags=("sea", "lighthouse") if n == 6 else ("walk",),
+            tender=n == 3,
+            starred=n == 5,
+        )
+    journal.edit(2, EntryChanges(text="Day 1: the harbour, not the lighthouse."))
+    wanted = EntryFilter(newest_first=True)
+    whole = journal.search("LIGHTHOUSE", wanted)
+    opened: list[str] = []
+    real_field, real_text = codec_module.open_field, codec_module.open_text
+    monkeypatch.setattr(
+        codec_module, "open_field", lambda c, u, name, v: opened.append(name) or real_field(c, u, name, v)
+    )
+    monkeypatch.setattr(
+        codec_module, "open_text", lambda c, u, v: opened.append("text") or real_text(c, u, v)
+    )
+    shown = journal.search("LIGHTHOUSE", wanted, whole=False)
+    assert opened == ["text"] * 6, "no field but the words is opened"
+    # words (2, 4, 6, 8; 2 by its edit), a title (5), a tag (7); newest first
+    assert [h.entry.id for h in shown.hits] == [h.entry.id for h in whole.hits] == [8, 7, 6, 5, 4, 2]
+    for brief, full in zip(shown.hits, whole.hits, strict=True):
+        for name in ("id", "date", "title", "tags", "tender", "starred", "text"):
+            assert getattr(brief.entry, name) == getattr(full.entry, name), name
+        assert brief.entry.date.utcoffset() == full.entry.date.utcoffset()
+        assert brief.excerpts == full.excerpts and brief.title_spans == full.title_spans
+    every = journal.search("walk", EntryFilter(limit=2), whole=False)  # the text or the tag: all nine
+    assert [h.entry.id for h in every.hits] == [8, 9]
+
+
+def test_a_search_only_shown_names_an_entry_whose_words_wont_open(journal: Journal) -> None:
+    for n in range(4):
+        journal.write(f"Entry {n} by the lighthouse.", date=at(n))
+    with journal.store.read() as con:
+        sealed = bytearray(queries.entries_by_id(con, [3], ("text",))[0][2])
+    sealed[-1] ^= 0x01
+    outside(journal.settings.paths.db, "UPDATE entries SET text = ? WHERE id = 3", bytes(sealed))
+    shown = journal.search("lighthouse", whole=False)
+    assert [h.entry.id for h in shown.hits] == [1, 2, 4]
+    assert shown.unreadable == journal.search("lighthouse").unreadable == [3]
 
 
 def test_an_edit_and_a_delete_change_what_search_finds(journal: Journal) -> None:

@@ -227,7 +227,7 @@ def search_entries(
             hint="Give a word or phrase: recovery-journal search boundary (or pipe it in)",
         )
     with terminal.open_journal(ctx, out) as journal:
-        result = journal.search(query, wanted)
+        result = journal.search(query, wanted, whole=as_json)  # shown, the summary and words are enough
     if as_json:
         out.document(
             "search",

@@ -391,6 +391,8 @@ def revision_json(revision: Revision) -> dict[str, Any]:
 
 def hit_json(hit: SearchHit, include_tender: bool = False) -> dict[str, Any]:
     """A hit as JSON; a tender entry's words (text and excerpts) are left out unless asked for."""
+    if not isinstance(hit.entry, Entry):
+        raise TypeError("a search for JSON opens whole entries: search(..., whole=True)")
     doc = entry_json(hit.entry)
     doc["excerpts"] = [e.text for e in hit.excerpts]
     doc["folded"] = _folds(hit, include_tender)
