@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid as uuidlib
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -120,3 +122,60 @@ def test_an_entry_changed_after_it_was_noted_is_indexed_as_changed(journal: Jour
     with journal.store.read() as con:
         assert journal.index.words_agree(con, Ledger.generation(con)), "the changed words, not the noted"
     assert [h.entry.id for h in journal.search("Words changed too").hits] == [other_id]
+
+
+def test_a_long_import_settles_as_it_goes_and_ends_as_one_import_would(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the index holds for entries it hasn't taken in stays bounded: the index and the ledger take in
+    each SETTLE_EVERY entries inside the same transaction, and the end is what a settle at the end gives."""
+    monkeypatch.setattr(merge, "SETTLE_EVERY", 7)
+    monkeypatch.setattr("recovery_journal.sealing.index.CHUNK", 5)  # settles fall inside chunks too
+    journal.write("One entry already here, so the import merges.")
+    most = 0
+    note = journal.index.note
+
+    def counting(entry_id: int, entry: Entry, sealed: dict[str, bytes | None]) -> None:
+        nonlocal most
+        note(entry_id, entry, sealed)
+        most = max(most, len(journal.index._noted))
+
+    monkeypatch.setattr(journal.index, "note", counting)
+    before = journal.generation()
+    report = backup.merge(journal, portable.Incoming(entries=_varied(40)))
+    assert report.entries_added == 40
+    assert most == 7, "never more than SETTLE_EVERY entries waiting"
+    assert journal.generation() == (before or 0) + 40 // 7 + 1
+    with journal.store.read() as con:
+        loaded = journal.index.load(con, Ledger.generation(con))
+        scanned = journal.index.scan(con)
+        assert journal.ledger.verify(con).clean
+        assert journal.index.words_agree(con, Ledger.generation(con))
+    assert loaded is not None and len(loaded) == 41
+    assert _view(loaded) == _view(scanned) and (loaded.tags, loaded.titles) == (scanned.tags, scanned.titles)
+
+
+def test_a_long_import_that_fails_after_settling_leaves_nothing(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(merge, "SETTLE_EVERY", 4)
+    journal.write("Already here.")
+    with journal.store.read() as con:
+        rows_before = {t: list(queries.table_rows(con, t)) for t in queries.LEDGER_TABLES}
+    generation = journal.generation()
+
+    def failing(pairs: list[tuple[Entry, list[Revision]]]) -> Iterator[tuple[Entry, list[Revision]]]:
+        yield from pairs[:13]  # three settles have run
+        raise OSError("the disk went away")
+
+    class Entries(list[tuple[Entry, list[Revision]]]):
+        def __iter__(self) -> Iterator[tuple[Entry, list[Revision]]]:
+            return failing(list(super().__iter__()))
+
+    with pytest.raises(OSError):
+        backup.merge(journal, portable.Incoming(entries=Entries(_varied(20))))
+    assert journal.generation() == generation
+    with journal.store.read() as con:
+        assert {t: list(queries.table_rows(con, t)) for t in queries.LEDGER_TABLES} == rows_before
+        assert journal.ledger.verify(con).clean
+    assert [e.text for e in journal.entries().entries] == ["Already here."]

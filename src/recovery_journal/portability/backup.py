@@ -502,7 +502,14 @@ def merge(
         with journal.store.write() as con, _guessing(journal, incoming, dry_run) as guess:
             entries = guessing.through(guess, incoming)
             report = merge_into(
-                con, journal.cipher, entries, guess, journal.now(), progress, note=journal.index.note
+                con,
+                journal.cipher,
+                entries,
+                guess,
+                journal.now(),
+                progress,
+                note=journal.index.note,
+                settle=lambda: journal.settle_so_far(con),
             )
             if report.teaches and not dry_run:  # it reads every entry: only when there's something to learn
                 journal.stages.rebuild_personal()
