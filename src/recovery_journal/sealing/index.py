@@ -261,14 +261,6 @@ def _record(entry_id: int, opened: list[Any]) -> Record:
     return entry_id, seconds, int(offset.total_seconds()), mood, stage, confidence, bits, tags, title
 
 
-def _fingerprint(sealed: Iterable[object]) -> bytes:
-    """A short digest of a row's sealed summary fields, to see they are the ones noted."""
-    digest = hashlib.blake2b(digest_size=16)
-    for value in sealed:
-        digest.update(b"+%d:" % len(value) + value if isinstance(value, bytes) else b"-")
-    return digest.digest()
-
-
 # --- the index of one journal -------------------------------------------------------------------------------
 
 
@@ -279,7 +271,9 @@ class EntryIndex:
         self.cipher = cipher
         self._journal_id = journal_id
         # Entries written in the transaction under way, summarised from their own values (note()).
-        self._noted: dict[int, tuple[bytes, Record, bytes]] = {}
+        # Each holds the sealed values it was written with (an import settles every 2,048 entries, so these
+        # stay few): a row holding exactly those bytes is the one noted.
+        self._noted: dict[int, tuple[tuple[bytes | None, ...], Record, bytes]] = {}
 
     def _ad(self, row_id: int) -> bytes:
         return field_ad("entry_index", "body", self._journal_id, str(row_id))
@@ -330,14 +324,14 @@ class EntryIndex:
             stage,
             (bool(entry.tender), bool(entry.starred)),
         ]
-        fingerprint = _fingerprint([sealed[f] for f in (*SUMMARY_FIELDS, "text")])
-        self._noted[entry_id] = (fingerprint, _record(entry_id, opened), entry.text.encode("utf-8"))
+        written = tuple(sealed[f] for f in (*SUMMARY_FIELDS, "text"))
+        self._noted[entry_id] = (written, _record(entry_id, opened), entry.text.encode("utf-8"))
 
     def _opened(self, row: queries.Row) -> tuple[Record | None, bytes | None]:
         """summarise() and words_of() of a row (id, uuid, *SUMMARY_FIELDS, text), from note() when the row
         holds just what was noted."""
         noted = self._noted.pop(int(row[0]), None)
-        if noted is not None and noted[0] == _fingerprint(row[2:]):
+        if noted is not None and noted[0] == tuple(row[2:]):
             return noted[1], noted[2]
         return self.summarise(row[:-1]), self.words_of(row)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -73,6 +73,11 @@ class Model:
             self._weighed = {}
         return self._weighed
 
+    def vocabulary(self) -> Container[str]:
+        """The features the model knows, as a plain dict's keys: classify_with asks about some 40 words an
+        entry that the model doesn't know, and a Mapping's own `in` is a Python call each time."""
+        return self.logp.written if isinstance(self.logp, _Written) else self.logp
+
     def weigh(self, feature: str) -> _Weighed:
         """Weigh a feature the model knows (in `logp`), and keep it in `weighed()`."""
         known = self.weighed()[feature] = _weigh(self.logp[feature], self.settings)
@@ -128,23 +133,23 @@ class _Written(Mapping[str, Vector]):
     """A model file's log-probabilities, each read from its "r,a,v" text the first time it is asked for."""
 
     def __init__(self, written: dict[str, str]) -> None:
-        self._written = written
+        self.written = written
         self._read: dict[str, Vector] = {}
 
     def __getitem__(self, feature: str) -> Vector:
         vector = self._read.get(feature)
         if vector is None:
-            vector = self._read[feature] = _vector(self._written[feature].split(","))
+            vector = self._read[feature] = _vector(self.written[feature].split(","))
         return vector
 
     def __contains__(self, feature: object) -> bool:
-        return feature in self._written
+        return feature in self.written
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._written)
+        return iter(self.written)
 
     def __len__(self) -> int:
-        return len(self._written)
+        return len(self.written)
 
 
 def _centred(values: list[float]) -> Vector:
@@ -234,7 +239,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     """Score each sentence, combine them into one guess, and say which cues drove it."""
     settings = model.settings
     weighed = model.weighed()
-    logp = model.logp
+    known_features = model.vocabulary()
     parsed = sentences(text)
     nb0 = nb1 = nb2 = 0.0
     cue_scores = [0.0, 0.0, 0.0]
@@ -251,7 +256,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
         for feature in features(sentence):
             known = weighed.get(feature)
             if known is None:
-                if feature not in logp:
+                if feature not in known_features:
                     continue
                 known = model.weigh(feature)
             apart, toward, away, tells, lean = known
