@@ -156,10 +156,11 @@ def test_capture_without_a_journal_or_before_it_is_set_up_says_what_to_do(
 
 def test_captures_waiting_through_a_key_rotation_still_open(settings: Settings) -> None:
     Journal.create(settings, PASSPHRASE)[0].close()
-    before = capturing.capture_entry(settings, "Before the rotation.")
+    before, words = capturing.capture_entry(settings, "Before the rotation.") or pytest.fail("not kept")
+    assert words == "Before the rotation."
     with Journal.unlock(settings, PASSPHRASE) as journal:  # a window open while the capture waits
         _count, _code = journal.rotate_data_key("another passphrase")
-    after = capturing.capture_entry(settings, "After the rotation.", mood=7)
+    after, _ = capturing.capture_entry(settings, "After the rotation.", mood=7) or pytest.fail("not kept")
     assert before.exists() and after.exists()
     with Journal.unlock(settings, "another passphrase") as journal:
         assert journal.fold_captures() == (2, [])

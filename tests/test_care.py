@@ -580,6 +580,19 @@ def test_capture_gets_the_gentle_check_too(cli: Cli, initialised: Ran) -> None:
     assert no_journal.exit_code == 0 and "no safety plan to show" in no_journal.stderr
 
 
+def test_capture_through_the_editor_gets_the_gentle_check_too(
+    cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
+) -> None:
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    fake_editor("I can't do this anymore. I want it all to stop.")
+    ran = cli("capture", "--json", env={"RECOVERY_JOURNAL_PASSPHRASE": ""})
+    assert ran.exit_code == 0, ran.stderr
+    assert doc(ran)["support_offered"] is True and "recovery-journal support" in ran.stderr
+    fake_editor("Planted the tomatoes and had tea in the garden.")
+    calm = cli("capture", "--json", env={"RECOVERY_JOURNAL_PASSPHRASE": ""})
+    assert doc(calm)["support_offered"] is False and "support" not in calm.stderr
+
+
 def test_closing_the_editor_under_a_prompt_without_writing_saves_nothing(
     cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
 ) -> None:

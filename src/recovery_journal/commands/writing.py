@@ -154,7 +154,7 @@ def capture(
     _one_of(tender, _not_tender, "--tender", "--not-tender")
     _one_of(star, _unstar, "--star", "--unstar")
     out = Output(as_json)
-    path = capturing.capture_entry(
+    kept = capturing.capture_entry(
         terminal.settings(ctx),
         text,
         title=title,
@@ -165,13 +165,14 @@ def capture(
         starred=star,
         announce=terminal.editor_hint(out),
     )
-    if path is None:  # the editor closed on an empty page: a choice, not an error
+    if kept is None:  # the editor closed on an empty page: a choice, not an error
         if as_json:
             out.document("capture", file=None, support_offered=False)
         else:
             out.say("Nothing written, nothing kept.")
         return
-    offered = text is not None and capturing.gentle_offer(terminal.settings(ctx), text)
+    path, words = kept  # piped in or written in the editor: the gentle check reads them either way
+    offered = capturing.gentle_offer(terminal.settings(ctx), words)
     if as_json:
         out.document("capture", file=str(path), support_offered=offered)
     else:

@@ -40,8 +40,9 @@ def capture_entry(
     tender: bool = False,
     starred: bool = False,
     announce: editor.Announce | None = None,
-) -> Path | None:
-    """Seal an entry into the inbox, from `text` or (when None) the editor; return the capture's file.
+) -> tuple[Path, str] | None:
+    """Seal an entry into the inbox, from `text` or (when None) the editor; return the capture's file and
+    the words kept (for the gentle check, which reads them in memory whichever way they came).
 
     None when the editor was closed on an empty page (nothing is kept, and that is not an error)."""
     public, journal_id = _public_key(settings)
@@ -72,7 +73,7 @@ def capture_entry(
             starred=starred,
         )
         try:
-            return capture.save(settings.paths.inbox, public, journal_id, captured)
+            return capture.save(settings.paths.inbox, public, journal_id, captured), captured.text
         except JournalError as exc:
             if s is None:
                 raise type(exc)(
