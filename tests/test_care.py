@@ -428,6 +428,20 @@ def test_share_holds_only_what_was_picked_and_redacts_every_mention(
     assert CANARY in named.read_text(encoding="utf-8"), "named by number, a tender entry is included"
 
 
+def test_share_includes_an_entry_named_by_number_even_outside_the_period(
+    cli: Cli, lived: None, tmp_path: Path
+) -> None:
+    old = ("--date", "2025-01-10", "--tag", "therapy")
+    assert cli("write", *old, input="Named, from long ago.").exit_code == 0  # entry 5
+    assert cli("write", *old, input="Tagged, from long ago, not named.").exit_code == 0  # entry 6
+    target = tmp_path / "s.md"
+    ran = cli("share", "--from", "7 days ago", "--tag", "therapy", "--entries", "5", "-o", str(target))
+    assert ran.exit_code == 0, ran.stderr
+    text = target.read_text(encoding="utf-8")
+    assert "Named, from long ago." in text and "Talked about Alex in group" in text
+    assert "Tagged, from long ago" not in text, "a tag picks only within the period"
+
+
 def test_share_html_embeds_the_timeline_and_fetches_nothing(cli: Cli, lived: None, tmp_path: Path) -> None:
     target = tmp_path / "summary.html"
     assert (

@@ -323,7 +323,8 @@ def share(
             "--entries",
             metavar="IDS",
             show_default=False,
-            help="Entries to include by number, e.g. 3,7,12 (the only way a tender entry is included).",
+            help="Entries to include by number, e.g. 3,7,12, even from outside the period "
+            "(the only way a tender entry is included).",
         ),
     ] = None,
     starred: Annotated[
