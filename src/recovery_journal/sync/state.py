@@ -189,10 +189,6 @@ def _open(cipher: FieldCipher, raw: str, journal_id: str, key: str) -> dict[str,
     return found
 
 
-def is_set_up(con: sqlite3.Connection) -> bool:
-    return queries.meta_value(con, KEY) is not None
-
-
 def load(
     con: sqlite3.Connection,
     cipher: FieldCipher,
