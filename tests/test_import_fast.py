@@ -179,3 +179,28 @@ def test_a_long_import_that_fails_after_settling_leaves_nothing(
         assert {t: list(queries.table_rows(con, t)) for t in queries.LEDGER_TABLES} == rows_before
         assert journal.ledger.verify(con).clean
     assert [e.text for e in journal.entries().entries] == ["Already here."]
+
+
+def test_an_import_settles_only_at_its_end_while_the_ledger_seal_is_broken(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger that doesn't verify takes nothing in, so the rows the import touched stay noted as its own
+    until the end, exactly as before settling as it goes."""
+    monkeypatch.setattr(merge, "SETTLE_EVERY", 2)
+    journal.write("Already here.")
+    settles: list[int] = []  # the settles on the way (the store calls the one at the end itself)
+    real = journal._settle
+    monkeypatch.setattr(journal, "_settle", lambda con: settles.append(1) or real(con))
+    fresh = _varied(10)
+    backup.merge(journal, portable.Incoming(entries=fresh[:5]))
+    assert len(settles) == 5 // 2, "settled as it went"
+    with journal.store.write() as con:  # break the seal, as damage or someone with the file might
+        con.execute("UPDATE integrity SET seal = zeroblob(32) WHERE id = 1")
+    settles.clear()
+    with journal.store.read() as con:
+        before = queries.integrity(con)
+    report = backup.merge(journal, portable.Incoming(entries=fresh[5:]))
+    assert report.entries_added == 5
+    assert settles == [], "only at the end, where the ledger takes nothing in"
+    with journal.store.read() as con:
+        assert queries.integrity(con) == before

@@ -1,6 +1,6 @@
 """Patterns compiled only when a text could match them.
 
-Compiling the gentle check's ~270 patterns cost every `write` about 45 ms, most of it for patterns that could
+Compiling the gentle check's ~170 patterns cost every `write` about 45 ms, most of it for patterns that could
 never match the entry in hand. Each pattern here carries its *needles*: a few plain strings, worked out from
 the pattern itself, such that anything the pattern matches contains at least one of them. A text holding none
 of them cannot match, so the pattern is not compiled and the answer (no match) is the same as compiling it

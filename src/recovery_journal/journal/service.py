@@ -413,10 +413,14 @@ class Journal:
     def settle_so_far(self, con: sqlite3.Connection) -> None:
         """Inside a long write transaction (an import), let the index and the ledger take in what it has
         written so far, so what they hold for it stays small; its end settles the rest, as always. Nothing is
-        seen outside until the transaction commits, and a rollback takes all of it back."""
+        seen outside until the transaction commits, and a rollback takes all of it back.
+
+        Only while the ledger holds: a ledger whose seal doesn't verify takes nothing in, and the rows this
+        transaction touched must stay noted as its own until the end, as without this step."""
         if not con.in_transaction:
             raise RuntimeError("settle_so_far is for the write transaction under way")
-        self._settle(con)
+        if self.ledger.holds(con):
+            self._settle(con)
 
     def _settle(self, con: sqlite3.Connection) -> None:
         """Last in every write transaction: the entry index, then the ledger, take in the rows it touched.

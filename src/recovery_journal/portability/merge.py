@@ -31,7 +31,7 @@ PROGRESS_EVERY = 250
 Note = Callable[[int, Entry, dict[str, bytes | None]], None]
 MERGE_BATCH = 500  # incoming entries matched against this journal's at a time
 # Entries added between two settles (see merge_into): what the index remembers of the entries it hasn't taken
-# in yet (about 1.3 KB each, their words with it) stays this small instead of growing with the import.
+# in yet (a few KB each: summary, words, sealed values) stays this small instead of growing with the import.
 SETTLE_EVERY = 2048
 
 

@@ -69,6 +69,11 @@ class Ledger:
         queries.put_integrity(con, generation, total, self.seal(generation, total))
         queries.forget_touched(con)
 
+    def holds(self, con: sqlite3.Connection) -> bool:
+        """Whether there is a ledger and its sum still verifies against its seal (settle takes changes in)."""
+        found = queries.integrity(con)
+        return found is not None and hmac.compare_digest(found[2], self.seal(found[0], found[1]))
+
     def settle(self, con: sqlite3.Connection, touched: list[tuple[str, int]]) -> None:
         """Bring the ledger up to date with the rows a transaction touched; one more generation.
 
