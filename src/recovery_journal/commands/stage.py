@@ -9,11 +9,13 @@ import typer
 
 from ..domain.entry import MAX_TEXT_BYTES
 from ..errors import InvalidInput
-from ..render import stages as view
 from ..render.output import Output
 from ..stages.kinds import Stage
 from . import terminal
 from .options import JsonOpt
+
+# The views (Rich, about 3 MiB) load after the journal is open, so the key derivation's 64 MiB
+# comes on top of less (`stage` at 50,000 entries peaked at 99.6 MiB with them loaded first).
 
 IdArg = Annotated[int, typer.Argument(metavar="ID", help="The entry's number (see `list`).")]
 CHOICES = "recognition, acceptance or recovery (or 1, 2, 3)"
@@ -61,6 +63,8 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with terminal.open_journal(ctx, out) as journal:
         journey, unreadable = journal.stages.journey()
         today = journal.now().date()
+    from ..render import stages as view  # loaded late: see the top of this file
+
     if as_json:
         out.document("stage", **view.journey_json(journey), unreadable=unreadable)
     else:
@@ -78,6 +82,8 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.explain(entry_id)
+    from ..render import stages as view  # loaded late: see the top of this file
+
     if as_json:
         out.document("stage", id=entry.id, stage=view.record_json(entry))
     else:
@@ -102,6 +108,8 @@ def set_stage(
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.set(entry_id, chosen)
+    from ..render import stages as view  # loaded late: see the top of this file
+
     if as_json:
         out.document("stage", id=entry.id, stage=view.record_json(entry))
     elif chosen is None:
@@ -178,6 +186,8 @@ def guess(
     if as_json:
         out.document("guess", **result.to_json())
     else:
+        from ..render import stages as view  # loaded late: see the top of this file
+
         out.view(view.guess_view(result), view.guess_lines(result))
 
 
@@ -191,6 +201,8 @@ def review(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         unsure = journal.stages.uncertain()
+        from ..render import stages as view  # loaded late: see the top of this file
+
         if as_json or not terminal.stdin_is_terminal():
             listed = [{"id": e.id, "stage": view.record_json(e)} for e in unsure]
             if as_json:
