@@ -23,7 +23,7 @@ from recovery_journal.errors import (
 )
 from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
-from recovery_journal.storage import files, migrations, models, store
+from recovery_journal.storage import files, migrations, models, schema, store
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -151,6 +151,12 @@ def test_blank_database_migrates_to_the_declared_schema(tmp_path: Path) -> None:
     assert migrations.current_version(con) == migrations.latest_version()
     assert models.schema_differences(con) == []
     assert migrations.upgrade(con) == []  # idempotent
+
+
+def test_the_schema_doctor_reads_is_the_declared_one() -> None:
+    """doctor compares with schema.json (no SQLModel in its process); it must say what models.py declares."""
+    regenerate = "run: python -m recovery_journal.storage.schema"
+    assert schema.expected_columns() == models.expected_columns(), regenerate
 
 
 def test_each_migration_is_recorded_by_name(tmp_path: Path) -> None:

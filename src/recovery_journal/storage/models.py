@@ -2,8 +2,9 @@
 
 The everyday commands read and write through store.py and queries.py with the standard library's sqlite3,
 because importing SQLModel (and pydantic and SQLAlchemy behind it) costs more than everything else a command
-does after unlocking. This declaration is the readable reference for the tables; `doctor` and the test suite
-compare a real journal's schema with it, so the migrations and this file cannot drift apart silently.
+does after unlocking. This declaration is the readable reference for the tables; the test suite compares real
+journals' schemas with it, and `doctor` with schema.json (this declaration written down, checked by a test),
+so the migrations and this file cannot drift apart silently.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import sqlite3
 
 from sqlalchemy import Integer, LargeBinary, String
 from sqlmodel import Field, SQLModel
+
+from .schema import differences
 
 
 class Meta(SQLModel, table=True):
@@ -179,30 +182,6 @@ def expected_columns() -> dict[str, dict[str, tuple[str, bool]]]:
     return tables
 
 
-def actual_columns(con: sqlite3.Connection) -> dict[str, dict[str, tuple[str, bool]]]:
-    """table -> column -> (SQLite type, nullable), as the database has them."""
-    tables: dict[str, dict[str, tuple[str, bool]]] = {}
-    names = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    for name in names:
-        if name.startswith("sqlite_"):
-            continue
-        info = con.execute(f'PRAGMA table_info("{name}")').fetchall()
-        tables[name] = {row[1]: (str(row[2]).upper(), not row[3] and not row[5]) for row in info}
-    return tables
-
-
 def schema_differences(con: sqlite3.Connection) -> list[str]:
-    """Plain descriptions of how the database's tables differ from this declaration; empty when they match."""
-    expected, actual = expected_columns(), actual_columns(con)
-    problems = [f"table {t} is missing" for t in sorted(set(expected) - set(actual))]
-    problems += [f"table {t} is unexpected" for t in sorted(set(actual) - set(expected))]
-    for table in sorted(set(expected) & set(actual)):
-        want, have = expected[table], actual[table]
-        problems += [f"{table}.{c} is missing" for c in sorted(set(want) - set(have))]
-        problems += [f"{table}.{c} is unexpected" for c in sorted(set(have) - set(want))]
-        problems += [
-            f"{table}.{c} is {have[c]}, expected {want[c]}"
-            for c in sorted(set(want) & set(have))
-            if want[c] != have[c]
-        ]
-    return problems
+    """How the database's tables differ from this declaration (schema.differences with the live models)."""
+    return differences(con, expected_columns())
