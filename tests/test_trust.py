@@ -17,12 +17,14 @@ from pathlib import Path
 import pytest
 
 from recovery_journal.commands import terminal as face
+from recovery_journal.domain.entry import EntryChanges
 from recovery_journal.errors import ExitCode, KeyChanged
 from recovery_journal.journal import composing, opening
 from recovery_journal.journal.service import Journal
 from recovery_journal.render import keys as key_view
 from recovery_journal.sealing import codec
 from recovery_journal.settings import Settings
+from recovery_journal.storage import queries
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -515,3 +517,29 @@ def test_on_a_full_disk_the_journal_can_still_be_read(
     refused = cli("write", input="Words on a full disk.")
     assert refused.exit_code == ExitCode.STORAGE and "full" in refused.stderr
     assert cli("doctor").exit_code == ExitCode.STORAGE
+
+
+def test_checking_and_resealing_read_the_tables_a_page_at_a_time(
+    journal: Journal, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """doctor's full check and a key rotation never hold a whole table: pages of _PAGE rows, each one
+    complete (nothing skipped or read twice at a page's edge), damage found wherever it is."""
+    monkeypatch.setattr(codec, "_PAGE", 3)
+    for n in range(10):
+        journal.write(f"Entry {n} of ten.")
+    for n in (2, 5, 8):  # earlier versions too, across several pages
+        journal.edit(n, EntryChanges(text=f"Entry {n - 1}, edited."))
+    with journal.store.read() as con:
+        assert codec.unreadable(con, journal.cipher) == {}
+    count, _code = journal.rotate_data_key(NEW_PASSPHRASE)
+    assert count >= 10
+    with Journal.unlock(settings, NEW_PASSPHRASE) as after:
+        assert [e.text for e in after.entries().entries][6] == "Entry 6 of ten."
+        assert [len(after.history(n)[1]) for n in (2, 5, 8)] == [1, 1, 1]
+        with after.store.read() as con:
+            sealed = bytearray(queries.entries_by_id(con, [7], ("title",))[0][2])
+        sealed[-1] ^= 1
+        with after.store.write() as con:
+            con.execute("UPDATE entries SET title = ? WHERE id = 7", (bytes(sealed),))
+        with after.store.read() as con:
+            assert codec.unreadable(con, after.cipher) == {"entries": [7]}
