@@ -28,7 +28,7 @@ try:
 except SystemExit as stop:
     code = stop.code if isinstance(stop.code, int) else 1
 sys.stdout.flush()
-watched = ("recovery_journal", "typer", "rich", "cryptography")
+watched = ("recovery_journal", "typer", "rich", "cryptography", "sqlmodel", "sqlalchemy", "pydantic")
 loaded = sorted(name for name in sys.modules if name.split(".")[0] in watched)
 sys.stderr.write("\\nLOADED " + json.dumps(loaded) + "\\n")
 sys.exit(code)
@@ -179,3 +179,45 @@ def test_a_backup_loads_no_importer_and_no_worker_processes(
         "recovery_journal.render.exports",
     }
     assert not unneeded & modules, f"backup create loaded {sorted(unneeded & modules)}"
+
+
+def test_doctor_compares_the_schema_without_loading_sqlmodel(initialised: object) -> None:
+    done, modules = loaded_by("doctor")
+    assert done.returncode == 0, done.stderr
+    assert "tables are as this version expects" in done.stdout
+    heavy = {name.split(".")[0] for name in modules} & {"sqlmodel", "sqlalchemy", "pydantic"}
+    assert not heavy, f"doctor loaded {sorted(heavy)} (about 42 MiB)"
+
+
+# Run a command with the key derivation watched: was Rich already loaded when it began?
+RICH_AT_DERIVATION = """
+import json, sys
+from recovery_journal.sealing import crypto
+real = crypto.argon2id
+seen = []
+def watched(*args, **kwargs):
+    seen.append(any(name.split(".")[0] == "rich" for name in sys.modules))
+    return real(*args, **kwargs)
+crypto.argon2id = watched
+sys.argv = ["recovery-journal", *json.loads(sys.argv[1])]
+from recovery_journal.launch import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nSEEN " + json.dumps(seen) + "\\n")
+"""
+
+
+@pytest.mark.parametrize("args", [["timeline"], ["progress"], ["calendar"], ["stage"], ["on-this-day"]])
+def test_the_overviews_load_rich_only_after_the_key_derivation(args: list[str], initialised: object) -> None:
+    """The key derivation's 64 MiB comes on top of what the process holds: Rich (3 MiB) waits for it."""
+    done = subprocess.run(
+        [sys.executable, "-c", RICH_AT_DERIVATION, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=False,
+    )
+    seen = json.loads(done.stderr[done.stderr.rindex("\nSEEN ") + len("\nSEEN ") :])
+    assert seen == [False], (args, seen, done.stderr)
