@@ -22,7 +22,7 @@ from recovery_journal.errors import ExitCode, KeyChanged
 from recovery_journal.journal import composing, opening
 from recovery_journal.journal.service import Journal
 from recovery_journal.render import keys as key_view
-from recovery_journal.sealing import codec
+from recovery_journal.sealing import codec, crypto
 from recovery_journal.settings import Settings
 from recovery_journal.storage import queries
 
@@ -543,3 +543,25 @@ def test_checking_and_resealing_read_the_tables_a_page_at_a_time(
             con.execute("UPDATE entries SET title = ? WHERE id = 7", (bytes(sealed),))
         with after.store.read() as con:
             assert codec.unreadable(con, after.cipher) == {"entries": [7]}
+
+
+def test_a_key_rotation_derives_the_new_passphrase_key_before_re_sealing(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The derivation's memory comes on top of a small process, and not while the write lock is held."""
+    journal.write("Something to re-seal.")
+    order: list[str] = []
+    real_derive, real_reseal = crypto.argon2id, codec.reseal_all
+
+    def derive(*args: object, **kwargs: object) -> bytes:
+        order.append("derive, locked" if journal.store.con.in_transaction else "derive")
+        return real_derive(*args, **kwargs)  # type: ignore[arg-type]
+
+    def reseal(*args: object) -> int:
+        order.append("reseal")
+        return real_reseal(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(crypto, "argon2id", derive)
+    monkeypatch.setattr(codec, "reseal_all", reseal)
+    journal.rotate_data_key(NEW_PASSPHRASE)
+    assert order == ["derive", "reseal"]
