@@ -10,6 +10,7 @@ import pytest
 
 from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode
+from recovery_journal.journal.service import Journal
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -577,3 +578,38 @@ def test_piped_words_that_could_not_be_saved_are_said_to_be_unsaved(cli: Cli, in
     ran = cli("write", input="Words I typed into cat.", env={"RECOVERY_JOURNAL_PASSPHRASE": "not it"})
     assert ran.exit_code == ExitCode.WRONG_SECRET
     assert "The text you piped in was not saved." in ran.stderr and "Traceback" not in ran.stderr
+
+
+def test_list_writes_a_long_journal_a_batch_at_a_time_and_says_the_same(
+    cli: Cli, initialised: Ran, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three entries a batch: every entry once, in order, as lines and as one JSON document; a damaged one
+    named at the end."""
+    for n in range(8):
+        assert cli("write", "--date", f"2025-01-0{n + 1}", "--tag", "walk", input=f"Walk {n}.").exit_code == 0
+    real = Journal.entry_batches
+    batches: list[int] = []
+
+    def small(self: Journal, wanted: object = None, size: int = 3) -> object:
+        for batch in real(self, wanted, 3):  # type: ignore[arg-type]
+            batches.append(len(batch.entries))
+            yield batch
+
+    monkeypatch.setattr(Journal, "entry_batches", small)
+    lines = cli("list")
+    assert lines.exit_code == 0 and batches == [3, 3, 2], "written as the batches opened"
+    assert [line.split()[0] for line in lines.stdout.splitlines()] == [str(n) for n in range(1, 9)]
+    doc = json.loads(cli("list", "--json", "--reverse").stdout)
+    assert [e["text"] for e in doc["entries"]] == [f"Walk {n}." for n in reversed(range(8))]
+    assert doc["unreadable"] == [] and doc["kind"] == "entries"
+    con = sqlite3.connect(isolated / "journal.db")
+    sealed = bytearray(con.execute("SELECT text FROM entries WHERE id = 5").fetchone()[0])
+    sealed[-1] ^= 1
+    con.execute("UPDATE entries SET text = ? WHERE id = 5", (bytes(sealed),))
+    con.commit()
+    con.close()
+    damaged = cli("list", "--json")
+    assert damaged.exit_code == ExitCode.TAMPERED
+    doc = json.loads(damaged.stdout)
+    assert [e["id"] for e in doc["entries"]] == [1, 2, 3, 4, 6, 7, 8] and doc["unreadable"] == [5]
+    assert "Entry 5 couldn't be opened" in damaged.stderr

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
+from collections.abc import Callable
 from datetime import datetime, timezone
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.console import Console, RenderableType
 
 from recovery_journal.domain.entry import Entry, Revision
 from recovery_journal.domain.search import excerpts, hit_spans
 from recovery_journal.journal.service import SearchHit, SearchResult
 from recovery_journal.render import entries as view
-from recovery_journal.render.output import neutralise, user_text
+from recovery_journal.render.output import Output, neutralise, user_text
 
 WHEN = datetime(2026, 11, 20, 21, 4, tzinfo=timezone.utc)
 
@@ -102,3 +108,36 @@ def test_narrow_terminal_still_shows_everything() -> None:
 
 def test_user_text_has_no_style_of_its_own() -> None:
     assert user_text("[bold]x").plain == "[bold]x" and not user_text("[bold]x").spans
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet=st.characters(), max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _written(write: Callable[[], None]) -> str:
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        write()
+    return buffer.getvalue()
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(_VALUES, max_size=5), unreadable=st.lists(st.integers(1, 99), max_size=3))
+def test_a_streamed_document_is_the_whole_one(items: list[object], unreadable: list[int]) -> None:
+    out = Output(json_mode=True)
+    whole = _written(lambda: out.document("entries", entries=items, unreadable=unreadable))
+    streamed = _written(
+        lambda: out.document_streamed("entries", "entries", iter(items), lambda: {"unreadable": unreadable})
+    )
+    assert streamed == whole
+    json.loads(whole)
+
+
+def test_a_streamed_document_refuses_a_key_that_would_sort_after_the_list() -> None:
+    with pytest.raises(ValueError, match="sort after"):
+        Output(json_mode=True).document_streamed("x", "zebra", iter([]), dict)
+    with pytest.raises(ValueError, match="sort after"), contextlib.redirect_stdout(io.StringIO()):
+        Output(json_mode=True).document_streamed("x", "entries", iter([1]), lambda: {"aardvark": 1})

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..domain.dates import DateOrder, parse_day
 from ..domain.entry import EntryFilter, clean_tags
 from ..errors import InvalidDate, InvalidInput, UsageProblem
-from ..journal.service import local_now
+from ..journal.service import Listing, local_now
 from ..render import entries as view
 from ..render.output import Output
 from . import terminal
@@ -112,23 +113,47 @@ def list_entries(
     order = terminal.date_order(ctx)
     wanted = replace(entry_filter(since, until, on, tags, limit, reverse, stage, order), starred=starred)
     out = Output(as_json)
+    # A few hundred entries at a time, written as they open: a list of 50,000 never holds them all.
     with terminal.open_journal(ctx, out) as journal:
-        listing = journal.entries(wanted)
-    if as_json:
-        out.document(
-            "entries", entries=[view.entry_json(e) for e in listing.entries], unreadable=listing.unreadable
-        )
-    elif not listing.entries:
+        batches = journal.entry_batches(wanted)
+        shown, unreadable = _list_json(out, batches) if as_json else _list_shown(out, batches)
+    if not shown and not as_json:
         out.say(
             "No entries here yet. When you're ready, `recovery-journal write` opens your editor."
             if wanted == EntryFilter(newest_first=reverse)
             else "No entries match that."
         )
-    elif out.rich:
-        out.show(view.entry_table(listing.entries, out.out.width))
-    else:
-        out.lines(view.entry_lines(listing.entries))
-    terminal.left_out(listing.unreadable)
+    terminal.left_out(unreadable)
+
+
+def _list_json(out: Output, batches: Iterator[Listing]) -> tuple[int, list[int]]:
+    """`list --json`, an entry at a time: (entries written, those that didn't open)."""
+    unreadable: list[int] = []
+    shown = 0
+
+    def each() -> Iterator[dict[str, Any]]:
+        nonlocal shown
+        for batch in batches:
+            unreadable.extend(batch.unreadable)
+            shown += len(batch.entries)
+            yield from (view.entry_json(e) for e in batch.entries)
+
+    out.document_streamed("entries", "entries", each(), lambda: {"unreadable": sorted(set(unreadable))})
+    return shown, sorted(set(unreadable))
+
+
+def _list_shown(out: Output, batches: Iterator[Listing]) -> tuple[int, list[int]]:
+    """The list as lines or a table, a batch at a time (the header over the first)."""
+    unreadable: list[int] = []
+    shown = 0
+    for batch in batches:
+        unreadable += batch.unreadable
+        if batch.entries and out.rich:
+            out.show(view.entry_table(batch.entries, out.out.width, header=not shown))
+        elif batch.entries:
+            out.lines(view.entry_lines(batch.entries))
+        shown += len(batch.entries)
+    return shown, sorted(set(unreadable))
 
 
 def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:

@@ -116,12 +116,13 @@ def _meta(entry: Entry | Revision) -> list[str]:
 WIDE, NARROW = 100, 60
 
 
-def entry_table(entries: list[Entry], width: int = 80) -> Table:
-    """The list view, fitted to the terminal: fewer, shorter columns as it narrows."""
+def entry_table(entries: list[Entry], width: int = 80, header: bool = True) -> Table:
+    """The list view, fitted to the terminal: fewer, shorter columns as it narrows (without the header row
+    for the batches that follow the first of a long list)."""
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, show_header=header)
     table.add_column("#", justify="right", style="bold", no_wrap=True)
     table.add_column("When", no_wrap=True, style="cyan")
     table.add_column("Entry", overflow="fold", ratio=1)

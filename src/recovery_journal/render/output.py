@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import textwrap
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar, Token
 from functools import cached_property
 from typing import IO, TYPE_CHECKING, Any
@@ -31,6 +32,11 @@ JSON_VERSION = 1
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # The same, as JSON leaves them raw (it escapes only C0 controls).
 _JSON_RAW = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _json_safe(text: str) -> str:
+    """JSON text with C1 controls and bidirectional overrides as \\u escapes (never raw on a terminal)."""
+    return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -275,5 +281,24 @@ class Output:
         import json
 
         doc = {"version": JSON_VERSION, "kind": kind, **payload}
-        text = json.dumps(doc, sort_keys=True, ensure_ascii=False)
-        sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+        sys.stdout.write(_json_safe(json.dumps(doc, sort_keys=True, ensure_ascii=False)) + "\n")
+
+    def document_streamed(
+        self, kind: str, key: str, items: Iterable[Any], rest: Callable[[], dict[str, Any]]
+    ) -> None:
+        """The same document as document(kind, key=list(items), **rest()), byte for byte, written an item at a
+        time so a long list is never held whole. Every other key must sort after `key` (their values, from
+        `rest`, are known only once the items are written)."""
+        import json
+
+        if key >= "kind":  # "kind" and "version" always follow it
+            raise ValueError(f"every other key must sort after {key!r}")
+        sys.stdout.write("{" + json.dumps(key) + ": [")
+        for n, item in enumerate(items):
+            text = json.dumps(item, sort_keys=True, ensure_ascii=False)
+            sys.stdout.write((", " if n else "") + _json_safe(text))
+        after = {"version": JSON_VERSION, "kind": kind, **rest()}
+        if any(name <= key for name in after):
+            raise ValueError(f"every other key must sort after {key!r}")
+        tail = json.dumps(after, sort_keys=True, ensure_ascii=False)  # "{...}": its members follow the list
+        sys.stdout.write("], " + _json_safe(tail[1:]) + "\n")
