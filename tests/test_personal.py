@@ -112,3 +112,19 @@ def test_relearn_changes_only_what_the_corrections_warrant(journal: Journal) -> 
         if not personal.pull(shipped(), sentences(entry.text)).any:
             assert after.stage is before[entry.id], entry.id
     assert done.changed <= 2
+
+
+def test_relearn_and_review_read_the_journal_a_batch_at_a_time(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neither holds every entry at once (at 50,000 entries that was 273 MiB): they go through entry_batches
+    and pages of rows, never the whole-journal reading."""
+    texts = [e.text for e in corpus.heldout()[:12]]
+    written = [journal.write(t) for t in texts]
+    journal.stages.set(written[0].id, Stage.RECOVERY)
+    unsure = [e.id for e in journal.stages.uncertain()]
+    monkeypatch.setattr(Journal, "entries", lambda *a, **k: pytest.fail("read every entry at once"))
+    monkeypatch.setattr(queries, "entry_columns", lambda *a: pytest.fail("fetched every row"), raising=False)
+    assert [e.id for e in journal.stages.uncertain()] == unsure
+    done = journal.stages.relearn()
+    assert done.corrections == 1 and done.reguessed == len(texts) - 1

@@ -12,6 +12,7 @@ from ..errors import Tampered
 from ..stages.kinds import Stage
 from ..stages.record import StageRecord
 from ..storage.queries import all_revisions as queries_all_revisions
+from ..storage.queries import pages as queries_pages
 from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad
 
 # Padded sizes for fields whose length would otherwise say something: how many cues a stage has or whether the
@@ -241,22 +242,12 @@ SEALED_TABLES: dict[str, tuple[str, ...]] = {
 NULLABLE = {("entries", "stage"), ("entries", "flags"), ("care", "plan"), ("care", "state")}
 
 
-_PAGE = 500  # rows read at a time by _rows
+_PAGE = 500  # rows read at a time by _rows and _revisions
 
 
 def _rows(con: sqlite3.Connection, table: str, columns: tuple[str, ...]) -> Iterator[tuple[Any, ...]]:
-    """(id, uuid, *columns) of every row in id order, a page at a time: never the whole table at once (all
-    50,000 entries' sealed fields took `doctor` to 189 MiB), and a page's rows may be updated once read."""
-    after = -1
-    while True:
-        page = con.execute(
-            f"SELECT id, uuid, {', '.join(columns)} FROM {table} WHERE id > ? ORDER BY id LIMIT ?",  # noqa: S608 - fixed names
-            (after, _PAGE),
-        ).fetchall()
-        yield from page
-        if len(page) < _PAGE:
-            return
-        after = int(page[-1][0])
+    """(id, uuid, *columns) of every row in id order, a page at a time (queries.pages)."""
+    return queries_pages(con, table, columns, _PAGE)
 
 
 def _revisions(con: sqlite3.Connection) -> Iterator[tuple[int, str, int, str, bytes]]:

@@ -69,9 +69,25 @@ def put_key_slot(con: sqlite3.Connection, kind: str, kdf: str, salt: bytes, wrap
     )
 
 
-def entry_columns(con: sqlite3.Connection, fields: Sequence[str]) -> list[Row]:
-    """(id, uuid, *fields) for every entry."""
-    return con.execute(f"SELECT id, uuid, {_check_fields(fields)} FROM entries").fetchall()  # noqa: S608
+def entry_pages(con: sqlite3.Connection, fields: Sequence[str], size: int = 500) -> Iterator[Row]:
+    """(id, uuid, *fields) for every entry in id order, a page at a time (see pages)."""
+    return pages(con, "entries", _check_fields(fields).split(", "), size)
+
+
+def pages(con: sqlite3.Connection, table: str, columns: Sequence[str], size: int = 500) -> Iterator[Row]:
+    """(id, uuid, *columns) of every row of a covered table in id order, `size` rows read at a time: never
+    the whole table at once (all of 50,000 entries' sealed fields took doctor to 189 MiB), and a page's rows
+    may be updated once it has been read."""
+    if not all(column.isidentifier() for column in columns):  # names go into SQL text
+        raise ValueError(f"not column names: {columns}")
+    sql = f"SELECT id, uuid, {', '.join(columns)} FROM {_covered(table)} WHERE id > ? ORDER BY id LIMIT ?"  # noqa: S608
+    after = -1
+    while True:
+        page = con.execute(sql, (after, size)).fetchall()
+        yield from page
+        if len(page) < size:
+            return
+        after = int(page[-1][0])
 
 
 def entries_by_id(
