@@ -209,8 +209,22 @@ sys.stderr.write("\\nSEEN " + json.dumps(seen) + "\\n")
 """
 
 
-@pytest.mark.parametrize("args", [["timeline"], ["progress"], ["calendar"], ["stage"], ["on-this-day"]])
-def test_the_overviews_load_rich_only_after_the_key_derivation(args: list[str], initialised: object) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["timeline"],
+        ["progress"],
+        ["calendar"],
+        ["stage"],
+        ["on-this-day"],
+        ["milestone", "list"],
+        ["counter", "list"],
+        ["drafts"],
+        ["doctor"],
+        ["share", "--dry-run"],
+    ],
+)
+def test_these_load_rich_only_after_the_key_derivation(args: list[str], initialised: object) -> None:
     """The key derivation's 64 MiB comes on top of what the process holds: Rich (3 MiB) waits for it."""
     done = subprocess.run(
         [sys.executable, "-c", RICH_AT_DERIVATION, json.dumps(args)],

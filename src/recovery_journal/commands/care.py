@@ -361,10 +361,9 @@ def share(
 
     Example: recovery-journal share --from "3 months ago" --entries 12,15 --redact Alex -o summary.md
     """
-    from ..overviews import summary as sharing  # the overviews and their picture: only for share
-    from ..render import share as share_view
+    from ..overviews import summary as sharing  # the overviews: only for share (their picture, after the key)
 
-    if fmt not in share_view.FORMATS:
+    if fmt not in sharing.FORMATS:
         raise UsageProblem(f"'{fmt}' isn't a summary format.", hint="Use --format markdown or html.")
     numbers = _numbers(entries)
     now = local_now()
@@ -393,6 +392,9 @@ def share(
             redact=names,
             counters=counters,
         )
+    # The picture's Rich loads only now: the key derivation's 64 MiB came on top of it (100.5 MiB at 50,000).
+    from ..render import share as share_view
+
     missing = [name for name, hits in built.redactions.items() if not hits]
     if missing:
         raise InvalidInput(

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ..journal.service import Journal
 
 REDACTED = "[name withheld]"
+FORMATS = ("markdown", "html")  # the files share writes (render/share.py makes them)
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from ..domain.entry import Draft
 from ..journal.service import DraftList
 from ..maintenance.doctor import Check, Report
 from .entries import iso, stamp, when
 from .output import user_text
+
+if TYPE_CHECKING:  # Rich itself loads when something is drawn: after the key derivation, not before it
+    from rich.console import RenderableType
+    from rich.table import Table
 
 _MARK = {"ok": ("✓", "green"), "note": ("•", "yellow"), "problem": ("!", "bold yellow")}
 
@@ -30,6 +29,10 @@ def closing(report: Report) -> str | None:
 
 
 def report_view(report: Report) -> RenderableType:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(no_wrap=True)
     table.add_column(no_wrap=True, style="bold")
@@ -61,6 +64,10 @@ UNREADABLE = "(can't be opened: damaged, or kept by another journal)"
 
 
 def drafts_table(listed: DraftList) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", style="bold")
     table.add_column("Kept", style="cyan", no_wrap=True)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
-
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from ..journal.counters import Counter, Run, next_round, round_label
 from ..journal.milestones import Milestone
 from .output import neutralise, user_text
+
+if TYPE_CHECKING:  # Rich itself loads when a table is drawn: after the key derivation, not before it
+    from rich.console import RenderableType
+    from rich.table import Table
 
 KIND_MARK = {
     "boundary": "◆",
@@ -42,6 +42,9 @@ def days(n: int) -> str:
 
 
 def milestones_table(milestones: list[Milestone]) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("#", justify="right", style="bold", no_wrap=True)
     table.add_column("When", style="cyan", no_wrap=True)
@@ -106,12 +109,17 @@ def counter_line(counter: Counter, today: date) -> str:
 
 def counters_view(counters: list[Counter], today: date, width: int) -> RenderableType:
     """A table where there is room for its six columns; otherwise one sentence per counter."""
+    from rich.console import Group
+
     if width >= TABLE_WIDTH:
         return counters_table(counters, today)
     return Group(*(user_text(counter_line(c, today)) for c in counters))
 
 
 def counters_table(counters: list[Counter], today: date) -> Table:
+    from rich import box
+    from rich.table import Table
+
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
     table.add_column("Counter", style="bold", overflow="fold")
     table.add_column("Days", justify="right", style="green", no_wrap=True)

@@ -15,6 +15,7 @@ from rich.terminal_theme import TerminalTheme
 from rich.text import Span, Text
 
 from ..domain.words import counted
+from ..overviews.summary import FORMATS as FORMATS  # re-exported: the formats it makes
 from ..overviews.summary import Summary
 from ..overviews.timeline import Bucket, Timeline
 from ..stages.kinds import STAGES
@@ -136,7 +137,6 @@ def picture_page(lines: list[Text], title: str, words: list[str]) -> str:
     )
 
 
-FORMATS = ("markdown", "html")
 OPENING = (
     "Chosen from a private journal, to share: only what was picked is here, and this copy isn't encrypted."
 )
