@@ -26,6 +26,7 @@ from recovery_journal.errors import (
     AlreadyExists,
     Damaged,
     ExitCode,
+    InvalidInput,
     NewerVersion,
     NotAJournal,
     PassphraseProblem,
@@ -421,6 +422,26 @@ def test_json_export_round_trips_through_import(cli: Cli, initialised: Ran, tmp_
     strip = lambda doc: [{k: v for k, v in e.items() if k not in ("id",)} for e in doc["entries"]]  # noqa: E731
     assert strip(again) == strip(data) and again["milestones"] == data["milestones"]
     assert "Nothing new to add" in cli("import", "json", str(tmp_path / "out.json"), env=env).stderr
+
+
+def test_import_json_reads_the_export_as_it_goes_and_notices_a_change_between_readings(
+    cli: Cli, initialised: Ran, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never the whole file at once (a 50,000-entry export took 307 MiB): no whole-file parse, and the
+    entries read again, one at a time, by the import itself, from a file that must not have changed."""
+    for n in range(5):
+        cli("write", "--date", f"2025-02-0{n + 1}", input=f"Entry {n}, exported.")
+    assert cli("export", "--format", "json", "-o", str(tmp_path / "out.json")).exit_code == 0
+    monkeypatch.setattr(importers, "parse_json", lambda *a: pytest.fail("parsed the whole file"))
+    fresh = {"RECOVERY_JOURNAL_HOME": str(tmp_path / "fresh")}
+    assert cli("init", env=fresh).exit_code == 0
+    ran = cli("import", "json", "--json", str(tmp_path / "out.json"), env=fresh)
+    assert ran.exit_code == 0 and json.loads(ran.stdout)["entries_added"] == 5
+    read = importers.own_json(tmp_path / "out.json")
+    assert len(read.incoming.entries) == 5
+    (tmp_path / "out.json").write_text((tmp_path / "out.json").read_text().replace("exported", "changed!"))
+    with pytest.raises(InvalidInput, match="changed while it was being imported"):
+        list(read.incoming.entries)
 
 
 def test_markdown_and_text_exports(cli: Cli, initialised: Ran, tmp_path: Path) -> None:

@@ -280,15 +280,19 @@ def _head(path: Path) -> bytes:
         return read_bounded(path)  # says what is wrong, in plain words
 
 
+Pairs = Callable[[], Iterator[tuple[Entry, list[Revision]]]]
+
+
 class _Reread(Sequence[tuple[Entry, list[Revision]]]):
-    """A jrnl file's entries, read afresh from the file each time they are gone through.
+    """A file's entries (jrnl text, or our JSON export), read afresh from the file each time they are gone
+    through.
 
     The file was read once to check and count them; an import goes through them again (a dry run, then the
     merge), holding one at a time. If the file changes in between, the import stops and nothing is saved.
     """
 
-    def __init__(self, path: Path, seen: tuple[int, int], count: int, reading: _Reading) -> None:
-        self.path, self.seen, self.total, self.reading = path, seen, count, reading
+    def __init__(self, path: Path, seen: tuple[int, int], count: int, read: Pairs) -> None:
+        self.path, self.seen, self.total, self.read = path, seen, count, read
 
     def __len__(self) -> int:
         return self.total
@@ -316,11 +320,15 @@ class _Reread(Sequence[tuple[Entry, list[Revision]]]):
                 f"{self.path} changed while it was being imported, so nothing was imported.",
                 hint="Run the import again once nothing is writing to it.",
             )
-        uuids: set[str] = set()
-        for entry in _entries(self.path, self.reading):
-            if entry is not None and entry.uuid not in uuids:  # the same entry twice in one file is one
-                uuids.add(entry.uuid)
-                yield entry, []
+        yield from self.read()
+
+
+def _jrnl_pairs(path: Path, reading: _Reading) -> Iterator[tuple[Entry, list[Revision]]]:
+    uuids: set[str] = set()
+    for entry in _entries(path, reading):
+        if entry is not None and entry.uuid not in uuids:  # the same entry twice in one file is one
+            uuids.add(entry.uuid)
+            yield entry, []
 
 
 def _lines(path: Path, exact: bool = False) -> Iterator[str]:
@@ -373,7 +381,7 @@ def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported
             uuids.add(entry.uuid)
     if not uuids and not empty:
         raise _no_jrnl_entries(path)
-    incoming = portable.Incoming(entries=_Reread(path, seen, len(uuids), reading))
+    incoming = portable.Incoming(entries=_Reread(path, seen, len(uuids), lambda: _jrnl_pairs(path, reading)))
     return Imported(incoming=incoming, skipped_empty=empty)
 
 
@@ -494,29 +502,85 @@ def _jrnl_json(data: Any, path: Path) -> Imported:
 
 
 def own_json(path: Path) -> Imported:
-    """`recovery-journal export --format json`, read back exactly (UUIDs, revisions, stages, milestones)."""
-    data = parse_json(read_bounded(path), path)
-    if not isinstance(data, dict) or data.get("format") != "recovery-journal-export":
-        raise InvalidInput(
-            f"{path} isn't a recovery-journal JSON export.",
-            hint="For jrnl or Day One files use `import jrnl` or `import dayone`.",
-        )
-    if int(data.get("version", 0)) > portable.FORMAT:
-        raise NewerVersion(
-            f"{path} was exported by a newer recovery-journal.",
-            hint="Upgrade with `pip install --upgrade recovery-journal`.",
-        )
-    records: list[dict[str, Any]] = []
-    for key, kind in (("entries", "entry"), ("milestones", "milestone"), ("counters", "counter")):
-        items = data.get(key) or []
-        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-            raise portable.refuse(str(path), f"'{key}' should be a list of objects")
-        records += [{**item, "type": kind} for item in items]
-    if data.get("safety_plan") is not None:
-        records.append({"type": "safety_plan", "plan": data["safety_plan"]})
+    """`recovery-journal export --format json`, read back exactly (UUIDs, revisions, stages, milestones).
+
+    Read as it goes (jsonstream): once to check every record and count the entries, then again, an entry at
+    a time, by the import itself; never the whole file, or every entry, at once."""
+    seen = _regular_file(path)
+    if seen is None:
+        read_bounded(path)  # says plainly what is wrong: no such file, a folder, too large
+        raise InvalidInput(f"{path} isn't a file an import can read.", hint="Give the exported file itself.")
+    top = _own_top(path)  # first what the file is: an export, and not a newer one
     try:
-        return Imported(incoming=portable.collect(records, expect_end=False))
+        checked = portable.collect(_own_records(path, top), expect_end=False, keep=False)
     except portable.BadRecord as exc:
         raise portable.refuse(str(path), str(exc)) from None
     except EmptyEntry:
         raise InvalidInput(f"{path} has an empty entry.", hint="Nothing was imported.") from None
+    assert checked.tally is not None  # noqa: S101 - keep=False counts
+    entries = _Reread(path, seen, checked.tally["entries"], lambda: _own_pairs(path))
+    return Imported(incoming=replace(checked, entries=entries, tally=None))
+
+
+def _own_json_members(path: Path, streamed: tuple[str, ...]) -> Iterator[tuple[str, Any, bool]]:
+    from . import jsonstream
+
+    try:
+        with path.open(encoding="utf-8-sig") as handle:
+            yield from jsonstream.members(handle, streamed)
+    except UnicodeDecodeError:
+        raise InvalidEncoding(
+            f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
+        ) from None
+    except ValueError:
+        raise InvalidInput(
+            f"{path} isn't a JSON file this can read.", hint="Check the file; nothing was changed."
+        ) from None
+    except OSError as exc:
+        raise os_error(exc, path) from None
+
+
+def _own_top(path: Path) -> dict[str, Any]:
+    """The export's members other than its entries (read past, not kept), once it is known to be one."""
+    top = {key: value for key, value, item in _own_json_members(path, ("entries",)) if not item}
+    if top.get("format") != "recovery-journal-export":
+        raise InvalidInput(
+            f"{path} isn't a recovery-journal JSON export.",
+            hint="For jrnl or Day One files use `import jrnl` or `import dayone`.",
+        )
+    try:
+        newer = int(top.get("version", 0)) > portable.FORMAT
+    except (TypeError, ValueError):
+        raise portable.refuse(str(path), "'version' isn't a number") from None
+    if newer:
+        raise NewerVersion(
+            f"{path} was exported by a newer recovery-journal.",
+            hint="Upgrade with `pip install --upgrade recovery-journal`.",
+        )
+    return top
+
+
+def _own_records(path: Path, top: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """The export's records as collect() takes them: each entry as it is read, then the milestones,
+    counters and plan from `top`."""
+    for _key, value, item in _own_json_members(path, ("entries",)):
+        if item:
+            if not isinstance(value, dict):
+                raise portable.BadRecord("'entries' should be a list of objects")
+            yield {**value, "type": "entry"}
+    if top.get("entries") not in (None, []):  # there, but not as a list
+        raise portable.BadRecord("'entries' should be a list of objects")
+    for key, kind in (("milestones", "milestone"), ("counters", "counter")):
+        items = top.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise portable.BadRecord(f"'{key}' should be a list of objects")
+        yield from ({**item, "type": kind} for item in items)
+    if top.get("safety_plan") is not None:
+        yield {"type": "safety_plan", "plan": top["safety_plan"]}
+
+
+def _own_pairs(path: Path) -> Iterator[tuple[Entry, list[Revision]]]:
+    """The export's entries again, one at a time (checked already: read as collect() read them)."""
+    for _key, value, item in _own_json_members(path, ("entries",)):
+        if item:
+            yield portable.read_entry({**value, "type": "entry"})
