@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 NEEDLES_FILE = "gentle_needles.json"
@@ -128,13 +128,8 @@ def _exact_item(item: tuple[Any, Any], parser: Any) -> frozenset[str] | None:
             return None
         return _exact(av[3].data, parser)
     if op is c.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            one = _exact(branch.data, parser)
-            if one is None:
-                return None
-            union |= one
-        return frozenset(union) if len(union) <= _MOST else None
+        union = _union(av[1], lambda data: _exact(data, parser))
+        return union if union is not None and len(union) <= _MOST else None
     if op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[1] <= 1:
         inner = _exact(av[2].data, parser)
         if inner is None:
@@ -143,6 +138,17 @@ def _exact_item(item: tuple[Any, Any], parser: Any) -> frozenset[str] | None:
     if op is c.IN and av and all(o is c.LITERAL for o, _ in av):
         return frozenset(chr(v) for _, v in av)
     return None
+
+
+def _union(branches: Iterable[Any], each: Callable[[Any], frozenset[str] | None]) -> frozenset[str] | None:
+    """Every branch's strings together; None when any branch has none."""
+    union: set[str] = set()
+    for branch in branches:
+        one = each(branch.data)
+        if one is None:
+            return None
+        union |= one
+    return frozenset(union)
 
 
 def _required(items: Sequence[tuple[Any, Any]], parser: Any) -> frozenset[str] | None:
@@ -182,13 +188,7 @@ def _required_item(item: tuple[Any, Any], parser: Any) -> frozenset[str] | None:
     if op is c.SUBPATTERN:
         return None if av[1] or av[2] else _required(av[3].data, parser)
     if op is c.BRANCH:
-        union: set[str] = set()
-        for branch in av[1]:
-            one = _required(branch.data, parser)
-            if one is None:
-                return None
-            union |= one
-        return frozenset(union)
+        return _union(av[1], lambda data: _required(data, parser))
     names = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")  # the last is Python 3.11+
     repeats = tuple(getattr(c, name) for name in names if hasattr(c, name))
     if op in repeats and av[0] >= 1:

@@ -72,18 +72,24 @@ def _text(raw: bytes, path: Path) -> str:
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
-        raise InvalidEncoding(
-            f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
-        ) from None
+        raise _not_utf8(path) from None
+
+
+def _not_utf8(path: Path) -> InvalidEncoding:
+    return InvalidEncoding(f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed.")
+
+
+def _not_json(path: Path) -> InvalidInput:
+    return InvalidInput(
+        f"{path} isn't a JSON file this can read.", hint="Check the file; nothing was changed."
+    )
 
 
 def parse_json(raw: bytes, path: Path) -> Any:
     try:
         return json.loads(_text(raw, path))
     except ValueError:
-        raise InvalidInput(
-            f"{path} isn't a JSON file this can read.", hint="Check the file; nothing was changed."
-        ) from None
+        raise _not_json(path) from None
 
 
 def derived_uuid(kind: str, when: datetime, text: str) -> str:
@@ -345,9 +351,7 @@ def _lines(path: Path, exact: bool = False) -> Iterator[str]:
                 else:
                     yield from line.splitlines()
     except UnicodeDecodeError:
-        raise InvalidEncoding(
-            f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
-        ) from None
+        raise _not_utf8(path) from None
     except OSError as exc:
         raise os_error(exc, path) from None
 
@@ -529,13 +533,9 @@ def _own_json_members(path: Path, streamed: tuple[str, ...]) -> Iterator[tuple[s
         with path.open(encoding="utf-8-sig") as handle:
             yield from jsonstream.members(handle, streamed)
     except UnicodeDecodeError:
-        raise InvalidEncoding(
-            f"{path} isn't UTF-8 text.", hint="Export it again as UTF-8; nothing was changed."
-        ) from None
+        raise _not_utf8(path) from None
     except ValueError:
-        raise InvalidInput(
-            f"{path} isn't a JSON file this can read.", hint="Check the file; nothing was changed."
-        ) from None
+        raise _not_json(path) from None
     except OSError as exc:
         raise os_error(exc, path) from None
 
