@@ -1010,3 +1010,31 @@ def test_a_kept_file_key_opens_only_the_file_it_came_from(
     derived = backupfile.derive(PASSPHRASE, WEAK)
     with made.open("rb") as handle, pytest.raises(WrongSecret):
         list(backupfile.read(handle, derived))
+
+
+def test_day_one_is_read_as_it_goes_and_refuses_what_isnt_an_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never the whole file at once: checked and counted on one reading, brought in on another, from a file
+    that must not have changed; what isn't a Day One export is named as such, calmly."""
+    monkeypatch.setattr(importers, "parse_json", lambda *a: pytest.fail("parsed the whole file"))
+    plain = tmp_path / "Journal.json"
+    plain.write_text(json.dumps(DAYONE))
+    read = dayone.read(plain)
+    assert len(read.incoming.entries) == 1 and read.skipped_empty == 1
+    assert [e.uuid for e, _ in read.incoming.entries] == ["81f0f3ca-693f-4847-92f7-6359e9e2ace8"] * 1
+    assert read.carried is not None and read.carried.to_json()["fields"]
+    plain.write_text(json.dumps(DAYONE) + " ")
+    with pytest.raises(InvalidInput, match="changed while it was being imported"):
+        list(read.incoming.entries)
+    for document in ([1, 2], {"metadata": {}}, {"entries": {"a": 1}}):
+        plain.write_text(json.dumps(document))
+        with pytest.raises(InvalidInput, match="isn't a Day One export"):
+            dayone.read(plain)
+    plain.write_text('{"entries": [{"uuid": ')
+    with pytest.raises(InvalidInput, match="isn't a JSON file"):
+        dayone.read(plain)
+    empty = tmp_path / "photos-only.zip"
+    with zipfile.ZipFile(empty, "w") as z:
+        z.writestr("photos/x.jpeg", b"\xff\xd8")
+    assert len(dayone.read(empty).incoming.entries) == 0

@@ -218,7 +218,7 @@ def test_a_jrnl_file_read_as_it_is_imported_gives_what_reading_it_whole_gives(tm
     whole = importers._jrnl_text(
         TRICKY_JRNL.removeprefix("\ufeff").splitlines(), source, importers._Reading()
     )
-    assert isinstance(streamed.incoming.entries, importers._Reread), "a regular file is read as it goes"
+    assert isinstance(streamed.incoming.entries, importers.Reread), "a regular file is read as it goes"
     assert list(streamed.incoming.entries) == list(whole.incoming.entries)
     assert len(streamed.incoming.entries) == 3 and streamed.skipped_empty == whole.skipped_empty == 1
     assert streamed.incoming.entries[-1][0].tags == ("walk",) and streamed.incoming.entries[1][0].starred

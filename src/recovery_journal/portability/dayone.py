@@ -17,18 +17,23 @@ named in the summary (`Carried`), with the place in the export where they still 
 
 from __future__ import annotations
 
+import io
 import re
 import uuid as uuidlib
 import zipfile
+import zlib
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from ..domain.entry import MAX_TITLE_CHARS, Entry
 from ..errors import InvalidInput, TooLarge
-from . import importers
+from ..storage.files import os_error
+from . import importers, portable
 
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _MOMENT = re.compile(r"!\[[^\]]*\]\(dayone-moment:/*(?:(?P<kind>audio|video|pdfAttachment)/)?[^)]*\)")
@@ -95,42 +100,110 @@ class Carried:
 
 
 def read(path: Path) -> importers.Imported:
-    """A Day One JSON export, or the zip Day One exports it in (every journal file inside is read)."""
-    raw = importers.read_bounded(path)
-    documents: list[tuple[str, Any]] = []
-    if raw[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(path) as archive:
-                inside = 0
-                for info in archive.infolist():
-                    name = info.filename
-                    if name.lower().endswith(".json") and "/" not in name.strip("/"):
-                        inside += info.file_size
-                        if inside > importers.MAX_FILE:  # what it says it unpacks to, checked first
-                            raise TooLarge(
-                                f"{path} unpacks to more than the {importers.MAX_FILE >> 20} MiB an import "
-                                "can take.",
-                                hint="Export fewer journals at a time.",
-                            )
-                        documents.append((name, importers.parse_json(archive.read(name), Path(name))))
-        except zipfile.BadZipFile:
-            raise InvalidInput(
-                f"{path} isn't a zip file this can read.", hint="Export again from Day One."
-            ) from None
-    else:
-        documents.append((path.name, importers.parse_json(raw, path)))
+    """A Day One JSON export, or the zip Day One exports it in (every journal file inside is read).
+
+    Read as it goes (jsonstream): once to check every entry, count them and tally what is carried, then
+    again, an entry at a time, by the import itself; never every entry at once."""
+    seen = importers.regular_file(path)
+    if seen is None:
+        importers.read_bounded(path)  # says plainly what is wrong: no such file, a folder, too large
+        raise InvalidInput(f"{path} isn't a file an import can read.", hint="Give the exported file itself.")
+    documents = _documents(path)
     carried = Carried(archive=str(path))
-    entries: list[Entry | None] = []
-    for name, document in documents:
-        if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
-            raise InvalidInput(f"{path} isn't a Day One export.", hint='It should have an "entries" list.')
-        journal = PurePosixPath(name).stem
-        for item in document["entries"]:
-            entries.append(_entry(item, path, journal, carried))
-    imported = importers.collect(entries)
+    uuids: set[str] = set()
+    empty = 0
+    for journal, item in _items(path, documents):
+        entry = _entry(item, path, journal, carried)
+        if entry is None:
+            empty += 1
+        else:
+            uuids.add(entry.uuid)
+    entries = importers.Reread(path, seen, len(uuids), lambda: _pairs(path, documents))
     return importers.Imported(
-        incoming=imported.incoming, skipped_empty=imported.skipped_empty, carried=carried
+        incoming=portable.Incoming(entries=entries), skipped_empty=empty, carried=carried
     )
+
+
+def _documents(path: Path) -> list[str] | None:
+    """The journal files in a Day One zip (their size checked first), or None for a plain JSON file."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(2) != b"PK":
+                return None
+    except OSError as exc:
+        raise os_error(exc, path) from None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names, inside = [], 0
+            for info in archive.infolist():
+                name = info.filename
+                if name.lower().endswith(".json") and "/" not in name.strip("/"):
+                    inside += info.file_size
+                    if inside > importers.MAX_FILE:  # what it says it unpacks to, checked first
+                        raise TooLarge(
+                            f"{path} unpacks to more than the {importers.MAX_FILE >> 20} MiB an import "
+                            "can take.",
+                            hint="Export fewer journals at a time.",
+                        )
+                    names.append(name)
+            return names
+    except zipfile.BadZipFile:
+        raise _not_zip(path) from None
+
+
+def _items(path: Path, documents: list[str] | None) -> Iterator[tuple[str, Any]]:
+    """(journal name, entry item) for every entry of every journal file, read as they come."""
+    sources: list[tuple[str, Callable[[], AbstractContextManager[IO[str]]]]] = (
+        [(path.name, lambda: path.open(encoding="utf-8-sig"))]
+        if documents is None
+        else [(name, _in_zip(path, name)) for name in documents]
+    )
+    for name, opened in sources:
+        journal = PurePosixPath(name).stem
+        listed = False
+        try:
+            for key, value, item in importers.json_members(
+                path, opened, ("entries",), lambda: _not_day_one(path)
+            ):
+                if key != "entries":
+                    continue
+                if item:
+                    yield journal, value
+                elif value == []:
+                    listed = True  # the list begins; its items follow
+                else:
+                    raise _not_day_one(path)
+        except (zipfile.BadZipFile, zlib.error, EOFError):
+            raise _not_zip(path) from None
+        if not listed:
+            raise _not_day_one(path)
+
+
+def _in_zip(path: Path, name: str) -> Callable[[], AbstractContextManager[IO[str]]]:
+    @contextmanager
+    def opened() -> Iterator[IO[str]]:
+        with zipfile.ZipFile(path) as archive, archive.open(name) as member:
+            yield io.TextIOWrapper(member, encoding="utf-8-sig")
+
+    return opened
+
+
+def _pairs(path: Path, documents: list[str] | None) -> Iterator[tuple[Entry, list[Any]]]:
+    """The entries again, one at a time, as `importers.collect` would keep them (the first of any twice)."""
+    uuids: set[str] = set()
+    for journal, item in _items(path, documents):
+        entry = _entry(item, path, journal, Carried(archive=str(path)))  # tallied on the first reading
+        if entry is not None and entry.uuid not in uuids:
+            uuids.add(entry.uuid)
+            yield entry, []
+
+
+def _not_day_one(path: Path) -> InvalidInput:
+    return InvalidInput(f"{path} isn't a Day One export.", hint='It should have an "entries" list.')
+
+
+def _not_zip(path: Path) -> InvalidInput:
+    return InvalidInput(f"{path} isn't a zip file this can read.", hint="Export again from Day One.")
 
 
 def _moment(value: Any, zone: Any) -> datetime:

@@ -13,10 +13,11 @@ import re
 import stat
 import uuid as uuidlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, Revision, clean_tags, inline_tags
 from ..errors import (
@@ -168,9 +169,9 @@ def jrnl(path: Path, *, dayfirst: bool | None = None, config: Path | None = None
     jrnl's config (`config`, else where jrnl keeps it) gives the headers' date format and the tag symbols;
     `dayfirst` (from --dayfirst/--monthfirst) overrides the date order. Without either, numeric dates that
     read both ways are refused rather than guessed. A plain-text journal in a regular file is read as it is
-    imported, never held whole (see _Reread).
+    imported, never held whole (see Reread).
     """
-    found = _regular_file(path)
+    found = regular_file(path)
     raw = read_bounded(path) if found is None else _head(path)
     if raw.lstrip()[:1] == b"{":
         return _jrnl_json(parse_json(raw if found is None else read_bounded(path), path), path)
@@ -267,7 +268,7 @@ def _split_md_header(header: str) -> str:
     return header + "]"
 
 
-def _regular_file(path: Path) -> tuple[int, int] | None:
+def regular_file(path: Path) -> tuple[int, int] | None:
     """(size, modification time) of a regular file an import can take; None for anything else."""
     try:
         found = path.stat()
@@ -289,7 +290,7 @@ def _head(path: Path) -> bytes:
 Pairs = Callable[[], Iterator[tuple[Entry, list[Revision]]]]
 
 
-class _Reread(Sequence[tuple[Entry, list[Revision]]]):
+class Reread(Sequence[tuple[Entry, list[Revision]]]):
     """A file's entries (jrnl text, or our JSON export), read afresh from the file each time they are gone
     through.
 
@@ -321,7 +322,7 @@ class _Reread(Sequence[tuple[Entry, list[Revision]]]):
         return found
 
     def __iter__(self) -> Iterator[tuple[Entry, list[Revision]]]:
-        if _regular_file(self.path) != self.seen:
+        if regular_file(self.path) != self.seen:
             raise InvalidInput(
                 f"{self.path} changed while it was being imported, so nothing was imported.",
                 hint="Run the import again once nothing is writing to it.",
@@ -370,7 +371,7 @@ def _source_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry |
 
 
 def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported:
-    """Check and count a jrnl file's entries, keeping only their ids: see _Reread."""
+    """Check and count a jrnl file's entries, keeping only their ids: see Reread."""
     uuids: set[str] = set()
     empty = 0
     counted = (
@@ -385,7 +386,7 @@ def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported
             uuids.add(entry.uuid)
     if not uuids and not empty:
         raise _no_jrnl_entries(path)
-    incoming = portable.Incoming(entries=_Reread(path, seen, len(uuids), lambda: _jrnl_pairs(path, reading)))
+    incoming = portable.Incoming(entries=Reread(path, seen, len(uuids), lambda: _jrnl_pairs(path, reading)))
     return Imported(incoming=incoming, skipped_empty=empty)
 
 
@@ -510,7 +511,7 @@ def own_json(path: Path) -> Imported:
 
     Read as it goes (jsonstream): once to check every record and count the entries, then again, an entry at
     a time, by the import itself; never the whole file, or every entry, at once."""
-    seen = _regular_file(path)
+    seen = regular_file(path)
     if seen is None:
         read_bounded(path)  # says plainly what is wrong: no such file, a folder, too large
         raise InvalidInput(f"{path} isn't a file an import can read.", hint="Give the exported file itself.")
@@ -522,32 +523,48 @@ def own_json(path: Path) -> Imported:
     except EmptyEntry:
         raise InvalidInput(f"{path} has an empty entry.", hint="Nothing was imported.") from None
     assert checked.tally is not None  # noqa: S101 - keep=False counts
-    entries = _Reread(path, seen, checked.tally["entries"], lambda: _own_pairs(path))
+    entries = Reread(path, seen, checked.tally["entries"], lambda: _own_pairs(path))
     return Imported(incoming=replace(checked, entries=entries, tally=None))
 
 
-def _own_json_members(path: Path, streamed: tuple[str, ...]) -> Iterator[tuple[str, Any, bool]]:
+def json_members(
+    path: Path,
+    opened: Callable[[], AbstractContextManager[IO[str]]],
+    streamed: tuple[str, ...],
+    not_object: Callable[[], JournalError],
+) -> Iterator[tuple[str, Any, bool]]:
+    """jsonstream.members of the text `opened` gives (a file, or a file in a zip), its errors in words."""
     from . import jsonstream
 
     try:
-        with path.open(encoding="utf-8-sig") as handle:
+        with opened() as handle:
             yield from jsonstream.members(handle, streamed)
     except UnicodeDecodeError:
         raise _not_utf8(path) from None
+    except jsonstream.NotAnObject:
+        raise not_object() from None
     except ValueError:
         raise _not_json(path) from None
     except OSError as exc:
         raise os_error(exc, path) from None
 
 
+def _own_json_members(path: Path, streamed: tuple[str, ...]) -> Iterator[tuple[str, Any, bool]]:
+    return json_members(path, lambda: path.open(encoding="utf-8-sig"), streamed, lambda: _not_own_json(path))
+
+
+def _not_own_json(path: Path) -> InvalidInput:
+    return InvalidInput(
+        f"{path} isn't a recovery-journal JSON export.",
+        hint="For jrnl or Day One files use `import jrnl` or `import dayone`.",
+    )
+
+
 def _own_top(path: Path) -> dict[str, Any]:
     """The export's members other than its entries (read past, not kept), once it is known to be one."""
     top = {key: value for key, value, item in _own_json_members(path, ("entries",)) if not item}
     if top.get("format") != "recovery-journal-export":
-        raise InvalidInput(
-            f"{path} isn't a recovery-journal JSON export.",
-            hint="For jrnl or Day One files use `import jrnl` or `import dayone`.",
-        )
+        raise _not_own_json(path)
     try:
         newer = int(top.get("version", 0)) > portable.FORMAT
     except (TypeError, ValueError):

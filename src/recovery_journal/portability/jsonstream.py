@@ -74,10 +74,16 @@ def _may_go_on(found: Any, text: str, end: int) -> bool:
     return all(char in _NUMBER_GOES_ON for char in text[end:])
 
 
+class NotAnObject(ValueError):
+    """The file is JSON, or begins like it, but its top level isn't an object."""
+
+
 def members(source: IO[str], streamed: Collection[str] = ()) -> Iterator[tuple[str, Any, bool]]:
     """(key, value, False) for each member of the top-level object, in file order; for a key in `streamed`
-    whose value is an array, (key, item, True) for each of its items instead."""
+    whose value is an array, (key, [], False) to say so, then (key, item, True) for each of its items."""
     read = _Reader(source)
+    if read.peek() != "{":
+        raise NotAnObject("the top level isn't an object")
     read.take("{")
     if read.peek() == "}":
         read.take("}")
@@ -88,6 +94,7 @@ def members(source: IO[str], streamed: Collection[str] = ()) -> Iterator[tuple[s
                 raise ValueError("an object's key isn't a string")
             read.take(":")
             if key in streamed and read.peek() == "[":
+                yield key, [], False
                 read.take("[")
                 if read.peek() == "]":
                     read.take("]")
