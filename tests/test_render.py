@@ -141,3 +141,18 @@ def test_a_streamed_document_refuses_a_key_that_would_sort_after_the_list() -> N
         Output(json_mode=True).document_streamed("x", "zebra", iter([]), dict)
     with pytest.raises(ValueError, match="sort after"), contextlib.redirect_stdout(io.StringIO()):
         Output(json_mode=True).document_streamed("x", "entries", iter([1]), lambda: {"aardvark": 1})
+
+
+def test_a_long_lists_tables_line_up_batch_after_batch() -> None:
+    """Each batch of a long list is its own table; with fixed columns their tags and moods start in the same
+    place whatever the words, numbers and dates in each."""
+    first = [entry("Short.", id=7, tags=("a",), mood=3), entry("A much longer first line here.", id=8)]
+    second = [entry("x", id=123456, tags=("walks", "sea"), mood=10, date=datetime(2025, 12, 31, 23, 59))]
+    drawn = [
+        render(view.entry_table(batch, 100, header=not n, fixed=True), width=100)
+        for n, batch in enumerate((first, second))
+    ]
+    assert "When" in drawn[0] and "When" not in drawn[1], "the header over the first batch only"
+    rows = [line for text in drawn for line in text.splitlines() if "#" in line and "When" not in line]
+    starts = {line.index("#") for line in rows}
+    assert len(starts) == 1, starts

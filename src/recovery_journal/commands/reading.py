@@ -143,16 +143,21 @@ def _list_json(out: Output, batches: Iterator[Listing]) -> tuple[int, list[int]]
 
 
 def _list_shown(out: Output, batches: Iterator[Listing]) -> tuple[int, list[int]]:
-    """The list as lines or a table, a batch at a time (the header over the first)."""
+    """The list as lines or a table, a batch at a time: one batch, one table as ever; more, a table each,
+    the header over the first and the columns fixed so they line up."""
     unreadable: list[int] = []
     shown = 0
-    for batch in batches:
-        unreadable += batch.unreadable
-        if batch.entries and out.rich:
-            out.show(view.entry_table(batch.entries, out.out.width, header=not shown))
-        elif batch.entries:
-            out.lines(view.entry_lines(batch.entries))
-        shown += len(batch.entries)
+    current, following = next(batches, None), next(batches, None)  # a second batch? then they line up
+    fixed = following is not None
+    while current is not None:
+        unreadable += current.unreadable
+        if current.entries and out.rich:
+            out.show(view.entry_table(current.entries, out.out.width, header=not shown, fixed=fixed))
+        elif current.entries:
+            out.lines(view.entry_lines(current.entries))
+        shown += len(current.entries)
+        current = following
+        following = next(batches, None) if current is not None else None
     return shown, sorted(set(unreadable))
 
 

@@ -116,20 +116,24 @@ def _meta(entry: Entry | Revision) -> list[str]:
 WIDE, NARROW = 100, 60
 
 
-def entry_table(entries: list[Entry], width: int = 80, header: bool = True) -> Table:
-    """The list view, fitted to the terminal: fewer, shorter columns as it narrows (without the header row
-    for the batches that follow the first of a long list)."""
+def entry_table(entries: list[Entry], width: int = 80, header: bool = True, fixed: bool = False) -> Table:
+    """The list view, fitted to the terminal: fewer, shorter columns as it narrows. A long list comes as a
+    table per batch: the header only over the first, and `fixed` column widths, so the batches line up."""
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False, show_header=header)
-    table.add_column("#", justify="right", style="bold", no_wrap=True)
-    table.add_column("When", no_wrap=True, style="cyan")
-    table.add_column("Entry", overflow="fold", ratio=1)
     separate = width >= NARROW
+    sizes: dict[str, int] = {}
+    if fixed:  # room for the longest of each: entry 999999, "Wed 31 Dec 2025 23:59", a quarter for tags
+        dated = 22 if width >= WIDE else (16 if separate else 10)
+        sizes = {"number": 6, "moment": dated, "tags": max(12, width // 4), "mood": 4}
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=fixed, show_header=header)
+    table.add_column("#", justify="right", style="bold", no_wrap=True, width=sizes.get("number"))
+    table.add_column("When", no_wrap=True, style="cyan", width=sizes.get("moment"))
+    table.add_column("Entry", overflow="fold", ratio=1)
     if separate:
-        table.add_column("Tags", style="magenta", overflow="fold")
-        table.add_column("Mood", justify="right", no_wrap=True)
+        table.add_column("Tags", style="magenta", overflow="fold", width=sizes.get("tags"))
+        table.add_column("Mood", justify="right", no_wrap=True, width=sizes.get("mood"))
     for entry in entries:
         if width >= WIDE:
             moment = when(entry.date)
