@@ -104,10 +104,7 @@ def read(path: Path) -> importers.Imported:
 
     Read as it goes (jsonstream): once to check every entry, count them and tally what is carried, then
     again, an entry at a time, by the import itself; never every entry at once."""
-    seen = importers.regular_file(path)
-    if seen is None:
-        importers.read_bounded(path)  # says plainly what is wrong: no such file, a folder, too large
-        raise InvalidInput(f"{path} isn't a file an import can read.", hint="Give the exported file itself.")
+    seen = importers.streamable(path)
     documents = _documents(path)
     carried = Carried(archive=str(path))
     uuids: set[str] = set()
@@ -190,12 +187,10 @@ def _in_zip(path: Path, name: str) -> Callable[[], AbstractContextManager[IO[str
 
 def _pairs(path: Path, documents: list[str] | None) -> Iterator[tuple[Entry, list[Any]]]:
     """The entries again, one at a time, as `importers.collect` would keep them (the first of any twice)."""
-    uuids: set[str] = set()
-    for journal, item in _items(path, documents):
-        entry = _entry(item, path, journal, Carried(archive=str(path)))  # tallied on the first reading
-        if entry is not None and entry.uuid not in uuids:
-            uuids.add(entry.uuid)
-            yield entry, []
+    uncounted = Carried(archive=str(path))  # tallied on the first reading
+    yield from importers.unique_pairs(
+        _entry(item, path, journal, uncounted) for journal, item in _items(path, documents)
+    )
 
 
 def _not_day_one(path: Path) -> InvalidInput:

@@ -279,6 +279,15 @@ def regular_file(path: Path) -> tuple[int, int] | None:
     return found.st_size, found.st_mtime_ns
 
 
+def streamable(path: Path) -> tuple[int, int]:
+    """regular_file() of a file an import reads as it goes; anything else is refused in words."""
+    seen = regular_file(path)
+    if seen is None:
+        read_bounded(path)  # says plainly what is wrong: no such file, a folder, too large
+        raise InvalidInput(f"{path} isn't a file an import can read.", hint="Give the exported file itself.")
+    return seen
+
+
 def _head(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
@@ -291,8 +300,8 @@ Pairs = Callable[[], Iterator[tuple[Entry, list[Revision]]]]
 
 
 class Reread(Sequence[tuple[Entry, list[Revision]]]):
-    """A file's entries (jrnl text, or our JSON export), read afresh from the file each time they are gone
-    through.
+    """A file's entries (jrnl text, our JSON export, Day One's), read afresh from the file each time they
+    are gone through.
 
     The file was read once to check and count them; an import goes through them again (a dry run, then the
     merge), holding one at a time. If the file changes in between, the import stops and nothing is saved.
@@ -330,12 +339,17 @@ class Reread(Sequence[tuple[Entry, list[Revision]]]):
         yield from self.read()
 
 
-def _jrnl_pairs(path: Path, reading: _Reading) -> Iterator[tuple[Entry, list[Revision]]]:
+def unique_pairs(entries: Iterable[Entry | None]) -> Iterator[tuple[Entry, list[Revision]]]:
+    """Each entry once (the first, as collect() keeps it), empty ones (None) left out."""
     uuids: set[str] = set()
-    for entry in _entries(path, reading):
+    for entry in entries:
         if entry is not None and entry.uuid not in uuids:  # the same entry twice in one file is one
             uuids.add(entry.uuid)
             yield entry, []
+
+
+def _jrnl_pairs(path: Path, reading: _Reading) -> Iterator[tuple[Entry, list[Revision]]]:
+    return unique_pairs(_entries(path, reading))
 
 
 def _lines(path: Path, exact: bool = False) -> Iterator[str]:
@@ -511,10 +525,7 @@ def own_json(path: Path) -> Imported:
 
     Read as it goes (jsonstream): once to check every record and count the entries, then again, an entry at
     a time, by the import itself; never the whole file, or every entry, at once."""
-    seen = regular_file(path)
-    if seen is None:
-        read_bounded(path)  # says plainly what is wrong: no such file, a folder, too large
-        raise InvalidInput(f"{path} isn't a file an import can read.", hint="Give the exported file itself.")
+    seen = streamable(path)
     top = _own_top(path)  # first what the file is: an export, and not a newer one
     try:
         checked = portable.collect(_own_records(path, top), expect_end=False, keep=False)
