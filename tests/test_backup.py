@@ -740,7 +740,7 @@ def test_import_of_a_file_that_isnt_utf8_is_an_encoding_error(
 
 
 def _new_code(journal: Journal) -> str:
-    code = journal.new_recovery_code()
+    code = journal.access.new_recovery_code()
     journal.recovery_code_shown()
     return code
 

@@ -159,7 +159,7 @@ def test_captures_waiting_through_a_key_rotation_still_open(settings: Settings) 
     before, words = capturing.capture_entry(settings, "Before the rotation.") or pytest.fail("not kept")
     assert words == "Before the rotation."
     with Journal.unlock(settings, PASSPHRASE) as journal:  # a window open while the capture waits
-        _count, _code = journal.rotate_data_key("another passphrase")
+        _count, _code = journal.access.rotate_data_key("another passphrase")
     after, _ = capturing.capture_entry(settings, "After the rotation.", mood=7) or pytest.fail("not kept")
     assert before.exists() and after.exists()
     with Journal.unlock(settings, "another passphrase") as journal:

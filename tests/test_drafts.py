@@ -50,7 +50,7 @@ def test_a_draft_keeps_every_detail_of_an_edit_sealed(journal: Journal) -> None:
         starred=True,
         date=datetime.fromisoformat("2024-03-03T21:00+01:00"),
     )
-    kept = journal.keep_draft(
+    kept = journal.drafts.keep(
         "After, in the editor.",
         reason="test",
         title="A title",
@@ -65,7 +65,7 @@ def test_a_draft_keeps_every_detail_of_an_edit_sealed(journal: Journal) -> None:
     assert blob.startswith(b"RJDRAFT\x02")
     for secret in (b"After, in the editor", b"A title", b"second", b"2024-03-03"):
         assert secret not in blob, "the details are as private as the words"
-    opened = journal.draft(kept.number)
+    opened = journal.drafts.get(kept.number)
     assert opened.changes == asked
     assert (opened.title, opened.tags, opened.tender, opened.starred) == (
         "A title",
@@ -79,7 +79,7 @@ def test_a_draft_keeps_every_detail_of_an_edit_sealed(journal: Journal) -> None:
 def test_drafts_are_padded_so_their_size_says_little(journal: Journal) -> None:
     sizes = []
     for length in range(1, 16):
-        kept = journal.keep_draft("w" * length, reason="test", title="t" * length)
+        kept = journal.drafts.keep("w" * length, reason="test", title="t" * length)
         assert kept.path is not None
         sizes.append(kept.path.stat().st_size)
     assert len(set(sizes)) < len(sizes) / 2, "unpadded, every length would show"
@@ -99,9 +99,9 @@ def test_a_version_1_draft_is_still_read_and_saved(journal: Journal) -> None:
         "starred": False,
     }
     _place(journal, _v1_blob(journal, payload))
-    draft = journal.draft(1)
+    draft = journal.drafts.get(1)
     assert (draft.prompt, draft.changes) == ("", None)
-    saved = journal.save_draft(1)
+    saved = journal.drafts.save(1)
     assert not saved.edited and not saved.entry_gone
     entry = saved.entry
     assert (entry.text, entry.title, entry.tags, entry.mood, entry.tender) == (
@@ -118,14 +118,14 @@ def test_a_version_1_edit_draft_finishes_the_edit_with_its_words(journal: Journa
     entry = journal.write("First words.", tags=("kept",))
     payload = {"text": "Second words.", "saved": "2024-01-02T08:05:00+00:00", "reason": "busy"}
     _place(journal, _v1_blob(journal, {**payload, "entry_uuid": entry.uuid}))
-    saved = journal.save_draft(1)
+    saved = journal.drafts.save(1)
     assert saved.edited and saved.entry.id == entry.id
     assert (saved.entry.text, saved.entry.tags) == ("Second words.", ("kept",))
     assert journal.count() == 1
 
 
 def test_an_unknown_draft_version_is_refused(journal: Journal) -> None:
-    kept = journal.keep_draft("words", reason="test")
+    kept = journal.drafts.keep("words", reason="test")
     assert kept.path is not None
     blob = bytearray(kept.path.read_bytes())
     blob[len(draft_files.MAGIC)] = 3
@@ -136,7 +136,7 @@ def test_an_unknown_draft_version_is_refused(journal: Journal) -> None:
 
 def test_saving_an_edit_draft_applies_only_what_was_asked(journal: Journal) -> None:
     entry = journal.write("Before.", tags=("old",), mood=4)
-    journal.keep_draft(
+    journal.drafts.keep(
         "After.",
         reason="test",
         entry_uuid=entry.uuid,
@@ -145,7 +145,7 @@ def test_saving_an_edit_draft_applies_only_what_was_asked(journal: Journal) -> N
         changes=EntryChanges(tags=("asked",)),
     )
     journal.edit(entry.id, EntryChanges(mood=8))  # another window, meanwhile
-    saved = journal.save_draft(1)
+    saved = journal.drafts.save(1)
     assert saved.edited and saved.entry.id == entry.id
     assert (saved.entry.text, saved.entry.tags, saved.entry.mood) == ("After.", ("asked",), 8)
     assert journal.count() == 1 and journal.entry(entry.id).revisions == 2
@@ -153,7 +153,7 @@ def test_saving_an_edit_draft_applies_only_what_was_asked(journal: Journal) -> N
 
 def test_an_edit_draft_whose_entry_was_deleted_becomes_a_new_entry_with_its_details(journal: Journal) -> None:
     entry = journal.write("Before.", tags=("old",), date=datetime.fromisoformat("2023-05-06T07:08:00+00:00"))
-    journal.keep_draft(
+    journal.drafts.keep(
         "After.",
         reason="test",
         entry_uuid=entry.uuid,
@@ -163,7 +163,7 @@ def test_an_edit_draft_whose_entry_was_deleted_becomes_a_new_entry_with_its_deta
         changes=EntryChanges(tender=True),
     )
     journal.delete(entry.id)
-    saved = journal.save_draft(1)
+    saved = journal.drafts.save(1)
     assert saved.entry_gone and not saved.edited
     assert (saved.entry.text, saved.entry.tags, saved.entry.tender) == ("After.", ("old",), True)
     assert saved.entry.date == datetime.fromisoformat("2023-05-06T07:08:00+00:00")
@@ -173,7 +173,7 @@ def test_the_cli_says_a_deleted_entry_s_draft_became_a_new_entry(cli: Cli, initi
     assert cli("write", input="Before.").exit_code == 0
     with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:
         entry = journal.entry(1)
-        journal.keep_draft("After.", reason="test", entry_uuid=entry.uuid, changes=EntryChanges())
+        journal.drafts.keep("After.", reason="test", entry_uuid=entry.uuid, changes=EntryChanges())
     assert cli("delete", "1", "--yes").exit_code == 0
     ran = cli("drafts", "save", "1")
     assert ran.exit_code == 0, ran.stderr
@@ -185,13 +185,13 @@ def test_words_left_with_sealed_details_are_rescued_with_them(journal: Journal) 
     folder = editor.private_root(journal.settings.scratch) / f"edit-{journal.settings.paths.tag}-999999999-x"
     folder.mkdir(mode=0o700)
     details = composing._edit_details(entry, EntryChanges(tags=("new",), mood=2))
-    journal.seal_details(folder / editor.DETAILS_NAME, "an editor session ended", **details)
+    journal.drafts.seal_details(folder / editor.DETAILS_NAME, "an editor session ended", **details)
     (folder / editor.FILE_NAME).write_text("After, before the power cut.")
     [left] = editor.leftovers(journal.settings.scratch, journal.settings.paths.tag)
-    rescued, detailed = journal.rescue(left.text, left.raw, left.details)
+    rescued, detailed = journal.drafts.rescue(left.text, left.raw, left.details)
     assert detailed
     assert (rescued.entry_uuid, rescued.tags, rescued.mood) == (entry.uuid, ("new",), 2)
-    assert journal.save_draft(rescued.number).edited
+    assert journal.drafts.save(rescued.number).edited
 
 
 def test_details_that_do_not_open_still_let_the_words_be_kept(journal: Journal) -> None:
@@ -200,7 +200,7 @@ def test_details_that_do_not_open_still_let_the_words_be_kept(journal: Journal) 
     (folder / editor.DETAILS_NAME).write_bytes(b"RJDRAFT\x02" + b"\0" * 60)
     (folder / editor.FILE_NAME).write_text("Words only.")
     [left] = editor.leftovers(journal.settings.scratch, journal.settings.paths.tag)
-    rescued, detailed = journal.rescue(left.text, left.raw, left.details)
+    rescued, detailed = journal.drafts.rescue(left.text, left.raw, left.details)
     assert not detailed
     assert rescued.text == "Words only." and "couldn't be read" in rescued.reason
 

@@ -363,7 +363,7 @@ def test_the_rescue_mentions_details_only_when_they_were_there(
 
     left = _planted(editor.private_root(runtime(tmp_path)), JournalPaths(isolated).tag)
     with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:
-        journal.seal_details(left / editor.DETAILS_NAME, "an editor session ended", tags=("kept",))
+        journal.drafts.seal_details(left / editor.DETAILS_NAME, "an editor session ended", tags=("kept",))
     ran = cli("list")
     assert "draft 1, with their date, tags and other details." in ran.stderr
     assert doc(cli("drafts", "--json"))["drafts"][0]["tags"] == ["kept"]

@@ -134,7 +134,7 @@ def test_import_merge_restore_and_a_new_key_keep_the_index_in_step(journal: Jour
     backup.merge(journal, backup.read(other, PASSPHRASE))
     found = agrees(journal)
     assert found.ids == [2, 3, 4, 5, 6, 7, 8, 9], "the merge brings the deleted one and the new one back"
-    journal.rotate_data_key("a new passphrase")
+    journal.access.rotate_data_key("a new passphrase")
     assert agrees(journal).ids == found.ids
 
 
@@ -152,10 +152,10 @@ def test_drafts_and_quick_captures_keep_the_index_in_step(
         assert journal.fold_captures()[0] == 1
         found = agrees(journal)
         assert found.tags[found.ids.index(2)] == ("night",)
-        kept = journal.keep_draft(
+        kept = journal.drafts.keep(
             "Kept words.", reason="a test", tags=("kept",), date="2024-02-01T10:00:00+00:00"
         )
-        journal.save_draft(kept.number)
+        journal.drafts.save(kept.number)
         found = agrees(journal)
         assert found.tags[-1] == ("kept",) and found.day(len(found) - 1) == date(2024, 2, 1)
 

@@ -148,7 +148,7 @@ def test_unlock_with_the_same_passphrase_in_another_unicode_form(settings: Setti
 def test_passphrase_change_keeps_entries_and_recovery_code(settings: Settings) -> None:
     created, code = Journal.create(settings, PASSPHRASE)
     created.write("still here")
-    created.change_passphrase("a new one")
+    created.access.change_passphrase("a new one")
     created.close()
     with pytest.raises(WrongSecret):
         Journal.unlock(settings, PASSPHRASE)
@@ -162,7 +162,7 @@ def test_recovery_sets_a_new_passphrase_and_retires_the_code(settings: Settings)
     created.write("still here")
     created.close()
     with Journal.unlock_with_recovery_code(settings, code) as recovered:
-        new_code = recovered.reset_after_recovery("fresh start")
+        new_code = recovered.access.reset_after_recovery("fresh start")
     assert new_code != code
     with pytest.raises(WrongSecret):
         Journal.unlock_with_recovery_code(settings, code)
@@ -177,7 +177,7 @@ def test_rotating_the_data_key_re_encrypts_everything(settings: Settings) -> Non
     created.edit(first.id, EntryChanges(text="edited before rotation"))
     before = created.store.con.execute("SELECT text, tags FROM entries").fetchone()
     old_key = created.keys.data_key
-    count, new_code = created.rotate_data_key("rotated passphrase")
+    count, new_code = created.access.rotate_data_key("rotated passphrase")
     after = created.store.con.execute("SELECT text, tags FROM entries").fetchone()
     created.close()
     assert count == 1 and before[0] != after[0] and before[1] != after[1]
@@ -303,18 +303,18 @@ def test_any_entry_round_trips_through_the_store(
 
 
 def test_draft_numbers_stay_put_and_damaged_drafts_are_listed(journal: Journal) -> None:
-    first = journal.keep_draft("First kept words.", reason="test")
-    second = journal.keep_draft("Second kept words.", reason="test")
-    third = journal.keep_draft("Third kept words.", reason="test")
+    first = journal.drafts.keep("First kept words.", reason="test")
+    second = journal.drafts.keep("Second kept words.", reason="test")
+    third = journal.drafts.keep("Third kept words.", reason="test")
     assert (first.number, second.number, third.number) == (1, 2, 3)
-    journal.discard_draft(1)
-    assert journal.draft(3).text == "Third kept words.", "a message that said 'draft 3' still means it"
+    journal.drafts.discard(1)
+    assert journal.drafts.get(3).text == "Third kept words.", "a message that said 'draft 3' still means it"
     assert third.path is not None
     third.path.write_bytes(third.path.read_bytes()[:-5])  # damaged
-    listed = journal.drafts()
+    listed = journal.drafts.all()
     assert [d.number for d in listed.drafts] == [2] and [n for n, _ in listed.unreadable] == [3]
     with pytest.raises(Tampered):
-        journal.draft(3)
-    journal.discard_draft(3)
-    assert journal.drafts().unreadable == []
-    assert journal.keep_draft("Fourth.", reason="test").number == 3
+        journal.drafts.get(3)
+    journal.drafts.discard(3)
+    assert journal.drafts.all().unreadable == []
+    assert journal.drafts.keep("Fourth.", reason="test").number == 3

@@ -104,7 +104,7 @@ def test_words_a_crashed_editor_left_are_sealed_and_reported(journal: Journal, s
     opened = opening.open_journal(settings, None)
     with opened.journal as reopened:
         assert len(opened.rescued) == 1
-        assert reopened.draft(opened.rescued[0]).text == "words from before the crash"
+        assert reopened.drafts.get(opened.rescued[0]).text == "words from before the crash"
     assert not folder.exists()
 
 
@@ -130,7 +130,7 @@ def test_a_failed_save_keeps_piped_words_as_a_draft(impatient: Journal, busy: No
     with pytest.raises(Locked) as caught:
         composing.write(journal, "words that must not be lost", tags=("hope",))
     assert "draft 1" in caught.value.message
-    kept = journal.draft(1)
+    kept = journal.drafts.get(1)
     assert (kept.text, kept.tags) == ("words that must not be lost", ("hope",))
 
 
@@ -147,6 +147,6 @@ def test_an_edit_that_cannot_save_keeps_the_new_words_for_that_entry(
         other.execute("ROLLBACK")
         other.close()
     assert "draft 1" in caught.value.message
-    assert journal.draft(1).entry_uuid == entry.uuid
-    assert journal.save_draft(1).entry.text == "second words"
+    assert journal.drafts.get(1).entry_uuid == entry.uuid
+    assert journal.drafts.save(1).entry.text == "second words"
     assert journal.entry(entry.id).revisions == 1

@@ -172,7 +172,7 @@ def test_milestone_add_from_a_pipe_edit_and_delete_in_json(cli: Cli, initialised
 
 def test_drafts_show_and_discard_in_json(cli: Cli, initialised: Ran) -> None:
     with Journal.unlock(Settings.from_env(), PASSPHRASE) as journal:
-        journal.keep_draft("Kept words.", reason="test", tags=("safe",), changes=EntryChanges())
+        journal.drafts.keep("Kept words.", reason="test", tags=("safe",), changes=EntryChanges())
     shown = doc(cli("drafts", "show", "1", "--json"), "draft")
     assert shown["draft"]["text"] == "Kept words." and shown["draft"]["tags"] == ["safe"]
     assert cli("drafts", "discard", "1", "--json").exit_code == ExitCode.USAGE

@@ -328,8 +328,8 @@ def test_a_draft_that_does_not_fit_is_not_reported_as_kept(
     with monkeypatch.context() as patched:  # undo() would also lift the journal-home isolation
         _nearly_full_disk(patched, room=200)
         with pytest.raises(StorageProblem, match="full"):
-            journal.keep_draft("Words that must not be lost. " * 100, reason="test")
-    assert journal.drafts().drafts == [] and journal.drafts().unreadable == []
+            journal.drafts.keep("Words that must not be lost. " * 100, reason="test")
+    assert journal.drafts.all().drafts == [] and journal.drafts.all().unreadable == []
 
 
 def test_an_export_that_does_not_fit_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

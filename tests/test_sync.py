@@ -173,7 +173,7 @@ def test_join_refuses_a_wrong_passphrase_and_opens_with_the_recovery_code(
 
 def test_key_rotation_is_refused_while_syncing(devices: list[Journal]) -> None:
     with pytest.raises(InvalidInput, match="syncs with other devices"):
-        devices[0].rotate_data_key("another passphrase")
+        devices[0].access.rotate_data_key("another passphrase")
 
 
 def laptop_device(journal: Journal) -> str:
@@ -348,7 +348,7 @@ def test_a_passphrase_changed_here_reaches_the_folder_with_nothing_else_new(
 ) -> None:
     laptop = devices[0]
     sync_all(devices)
-    laptop.change_passphrase("a different passphrase for the laptop")
+    laptop.access.change_passphrase("a different passphrase for the laptop")
     assert engine.run(laptop).written is None
     found = joining.find_keys(folder, passphrase="a different passphrase for the laptop")
     assert found.keys.journal_id == laptop.keys.journal_id

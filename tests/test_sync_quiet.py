@@ -167,7 +167,7 @@ def test_a_change_sync_doesn_t_carry_is_looked_at_once(
 ) -> None:
     _laptop, desktop = pair
     sync_both(pair)
-    desktop.change_passphrase("a new passphrase for the desktop")  # in its manifest, in no change file
+    desktop.access.change_passphrase("a new passphrase for the desktop")  # in its manifest, in no change file
     looks.update(dict.fromkeys(looks, 0))
     assert engine.run(desktop).written is None
     assert looks["fingerprints"] == 1

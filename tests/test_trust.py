@@ -112,7 +112,7 @@ def test_a_key_rotation_beside_other_windows_loses_nothing_they_were_told_was_sa
         return real_reseal(con, old, new)  # type: ignore[arg-type]
 
     monkeypatch.setattr(codec, "reseal_all", slow_reseal)
-    journal.rotate_data_key(NEW_PASSPHRASE)
+    journal.access.rotate_data_key(NEW_PASSPHRASE)
     time.sleep(0.4)  # and keep going a while after it
     (flags / "stop").touch()
     reports = []
@@ -134,8 +134,8 @@ def test_a_key_rotation_beside_other_windows_loses_nothing_they_were_told_was_sa
             if report["kind"] in ("entry", "edit"):
                 assert after.entry(report["saved"]).text.split()[1] in ("entry", "edit")
             elif report["kind"] == "draft":  # words a busy journal couldn't take, re-sealed under the new key
-                assert after.draft(report["saved"]).text.split()[1] == "entry"
-        kept = after.drafts()
+                assert after.drafts.get(report["saved"]).text.split()[1] == "entry"
+        kept = after.drafts.all()
         assert kept.unreadable == [] and len(kept.drafts) == sum(r["kind"] == "draft" for r in saved)
         milestone_ids = {m.id for m in after.milestones.all()}
         assert {r["saved"] for r in saved if r["kind"] == "milestone"} <= milestone_ids
@@ -145,15 +145,15 @@ def test_a_window_whose_key_was_rotated_saves_nothing_and_keeps_the_editor_words
     journal: Journal, settings: Settings
 ) -> None:
     with Journal.unlock(settings, PASSPHRASE) as stale:
-        journal.rotate_data_key(NEW_PASSPHRASE)
+        journal.access.rotate_data_key(NEW_PASSPHRASE)
         with pytest.raises(KeyChanged) as piped:
             composing.write(stale, "words piped in")
         assert "Nothing was saved" in piped.value.message
         with pytest.raises(KeyChanged):
-            stale.keep_draft("a draft under the old key", reason="test")
+            stale.drafts.keep("a draft under the old key", reason="test")
         with pytest.raises(KeyChanged):
-            stale.change_passphrase("would wrap a key that no longer exists")
-    assert journal.drafts().drafts == [] and journal.count() == 0
+            stale.access.change_passphrase("would wrap a key that no longer exists")
+    assert journal.drafts.all().drafts == [] and journal.count() == 0
     with Journal.unlock(settings, NEW_PASSPHRASE) as after:  # the passphrase slot is intact
         assert after.count() == 0
 
@@ -244,8 +244,8 @@ def test_a_crashed_editor_file_that_is_not_utf8_is_rescued_exactly(
     (folder / "entry.md").write_bytes("na\xefve".encode("latin-1"))
     opened = opening.open_journal(settings, None)
     with opened.journal as reopened:
-        assert reopened.draft(opened.rescued[0]).raw == "na\xefve".encode("latin-1")
-        assert reopened.save_draft(opened.rescued[0], "latin-1").entry.text == "naïve"
+        assert reopened.drafts.get(opened.rescued[0]).raw == "na\xefve".encode("latin-1")
+        assert reopened.drafts.save(opened.rescued[0], "latin-1").entry.text == "naïve"
 
 
 def test_a_recovery_code_cut_off_before_it_was_shown_is_said_and_can_be_replaced(
@@ -531,7 +531,7 @@ def test_checking_and_resealing_read_the_tables_a_page_at_a_time(
         journal.edit(n, EntryChanges(text=f"Entry {n - 1}, edited."))
     with journal.store.read() as con:
         assert codec.unreadable(con, journal.cipher) == {}
-    count, _code = journal.rotate_data_key(NEW_PASSPHRASE)
+    count, _code = journal.access.rotate_data_key(NEW_PASSPHRASE)
     assert count >= 10
     with Journal.unlock(settings, NEW_PASSPHRASE) as after:
         assert [e.text for e in after.entries().entries][6] == "Entry 6 of ten."
@@ -563,5 +563,5 @@ def test_a_key_rotation_derives_the_new_passphrase_key_before_re_sealing(
 
     monkeypatch.setattr(crypto, "argon2id", derive)
     monkeypatch.setattr(codec, "reseal_all", reseal)
-    journal.rotate_data_key(NEW_PASSPHRASE)
+    journal.access.rotate_data_key(NEW_PASSPHRASE)
     assert order == ["derive", "reseal"]

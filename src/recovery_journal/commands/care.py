@@ -250,7 +250,7 @@ def _edit_plan(journal: Journal) -> str:
         if edited.text.strip() and edited.text != initial:
             failed = "The editor didn't close cleanly, so the plan wasn't changed."
             try:  # sealed at once: a plan's names and numbers never wait in a plain file
-                kept = journal.keep_draft(edited.text, reason=failed + " (your safety plan)")
+                kept = journal.drafts.keep(edited.text, reason=failed + " (your safety plan)")
             except JournalError:
                 raise EditorFailed(
                     f"{failed} What you typed is still in {session.keep()}",

@@ -96,7 +96,7 @@ def passwd(
     opened = terminal.open_journal_with_passphrase(ctx, out, label="Current passphrase")
     with opened.journal as journal:
         if new_recovery_code and not rotate_data_key:
-            code = journal.new_recovery_code()
+            code = journal.access.new_recovery_code()
             if as_json:
                 code_document(out, "passwd", journal, code, **_changed(False, None, 0))
                 return
@@ -105,7 +105,7 @@ def passwd(
             return
         secret = terminal.ask_new_passphrase(journal.settings, opened.passphrase)
         if not rotate_data_key:
-            journal.change_passphrase(secret)
+            journal.access.change_passphrase(secret)
             removed = remove_snapshots(journal)
             if as_json:
                 code_document(out, "passwd", journal, None, **_changed(True, None, removed))
@@ -113,7 +113,7 @@ def passwd(
             out.say("Passphrase changed. Your recovery code still works.", style="green")
             _say_removed(out, removed)
             return
-        count, code = journal.rotate_data_key(secret)
+        count, code = journal.access.rotate_data_key(secret)
         removed = remove_snapshots(journal)
         if as_json:
             code_document(out, "passwd", journal, code, **_changed(True, count, removed))
@@ -170,7 +170,7 @@ def recover(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with opening.open_with_recovery_code(current, terminal.recovery_code_prompt()) as journal:
         out.say("That code opened the journal.", style="green")
         secret = terminal.ask_new_passphrase(current)
-        new_code = journal.reset_after_recovery(secret)
+        new_code = journal.access.reset_after_recovery(secret)
         removed = remove_snapshots(journal)
         if as_json:
             code_document(out, "recover", journal, new_code, safety_copies_removed=removed)

@@ -143,7 +143,7 @@ def drafts(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         return
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        kept = journal.drafts()
+        kept = journal.drafts.all()
     if as_json:
         out.document(
             "drafts",
@@ -166,7 +166,7 @@ def show_draft(ctx: typer.Context, number: NumberArg, as_json: JsonOpt = False) 
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        draft = journal.draft(number)
+        draft = journal.drafts.get(number)
     if as_json:
         out.document("draft", draft=view.draft_json(number, draft))
     else:
@@ -194,7 +194,7 @@ def save_draft(
     """
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
-        saved = journal.save_draft(number, encoding)
+        saved = journal.drafts.save(number, encoding)
     entry = saved.entry
     if as_json:
         out.document("entry", entry=entry_json(entry), edited=saved.edited, entry_gone=saved.entry_gone)
@@ -232,7 +232,7 @@ def discard_draft(
             hint=f"If you're sure, add --yes: recovery-journal drafts discard {number} --yes",
         )
     with terminal.open_journal(ctx, out) as journal:
-        journal.draft_file(number)  # "no such draft" before asking
+        journal.drafts.file(number)  # "no such draft" before asking
         if not yes and not typer.confirm(
             f"Discard draft {number}? This can't be undone.", default=False, err=True
         ):
@@ -240,7 +240,7 @@ def discard_draft(
             if as_json:
                 out.document("deleted", what="draft", number=number, deleted=False)
             return
-        journal.discard_draft(number)
+        journal.drafts.discard(number)
     if as_json:
         out.document("deleted", what="draft", number=number, deleted=True)
     else:

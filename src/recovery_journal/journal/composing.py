@@ -199,7 +199,7 @@ def _edit_details(before: Entry, changes: EntryChanges) -> dict[str, Any]:
 
 def _seal_details(journal: Journal, session: editor.Session, **details: Any) -> None:
     """Before the editor opens: the details, sealed beside its file, for words a killed session leaves."""
-    journal.seal_details(
+    journal.drafts.seal_details(
         session.folder / editor.DETAILS_NAME, "an editor session ended before it was saved", **details
     )
 
@@ -231,7 +231,7 @@ class _Kept:
 
 def _keep(journal: Journal, text: str, session: editor.Session | None, reason: str, **details: Any) -> _Kept:
     try:
-        return _Kept(draft=journal.keep_draft(text, reason=reason, **details).number)
+        return _Kept(draft=journal.drafts.keep(text, reason=reason, **details).number)
     except Exception:  # whatever stops the draft too, the editor's file is still there to keep
         return _Kept(path=session.keep()) if session is not None else _Kept()
 

@@ -217,12 +217,12 @@ def _rescue_leftovers(journal: Journal, told: Told | None) -> list[int]:
         return []  # no drafts can be written there; the words wait in the private folder for a writable open
     rescued = []
     for leftover in editor.leftovers(journal.settings.scratch, journal.settings.paths.tag):
-        draft, detailed = journal.rescue(leftover.text, leftover.raw, leftover.details)
+        draft, detailed = journal.drafts.rescue(leftover.text, leftover.raw, leftover.details)
         number = draft.number
         if not leftover.discard():
             # The words are still in a folder that couldn't be removed: a draft now would be made again on
             # every open. They wait there (doctor names them) until it can be.
-            journal.discard_draft(number)
+            journal.drafts.discard(number)
             continue
         rescued.append(number)
         if told is not None:  # said at once, so a later failure can't hide it

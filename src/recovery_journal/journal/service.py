@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from ..agent import client as session
 from ..domain import search
 from ..domain.entry import (
-    Draft,
     Entry,
     EntryChanges,
     EntryFilter,
@@ -31,9 +30,8 @@ from ..domain.entry import (
     leave_out_tender,
     with_inline_tags,
 )
-from ..errors import InvalidEncoding, InvalidInput, JournalError, KeyChanged, NotFound, Tampered
+from ..errors import InvalidInput, JournalError, KeyChanged, NotFound, Tampered
 from ..sealing import capture, codec, crypto, vault
-from ..sealing import drafts as draft_files
 from ..sealing.crypto import InvalidCiphertext
 from ..sealing.index import EntryIndex, Summaries, chunk_span, same_summaries
 from ..sealing.ledger import Ledger
@@ -42,8 +40,10 @@ from ..storage import queries
 from ..storage.store import Store
 
 if TYPE_CHECKING:
+    from .access import AccessBook
     from .caring import CareBook
     from .counters import CounterBook
+    from .draftbook import DraftBook
     from .milestones import MilestoneBook
     from .stagebook import StageBook
 
@@ -102,22 +102,6 @@ class EditResult:
     changed_elsewhere: bool = False
 
 
-@dataclass(frozen=True)
-class SavedDraft:
-    """A draft saved: the entry it became, and whether it finished an edit or the edited entry was gone."""
-
-    entry: Entry
-    edited: bool = False  # a new version of the entry being edited
-    entry_gone: bool = False  # it was an edit, but that entry had been deleted: saved as a new entry
-
-
-@dataclass(frozen=True)
-class DraftList:
-    drafts: list[Draft]
-    # (number, file) of drafts whose file doesn't open
-    unreadable: list[tuple[int, Path]] = field(default_factory=list)
-
-
 class Journal:
     """An unlocked journal. Every change is one transaction."""
 
@@ -162,6 +146,18 @@ class Journal:
         from .caring import CareBook
 
         return CareBook(self)
+
+    @cached_property
+    def drafts(self) -> DraftBook:
+        from .draftbook import DraftBook
+
+        return DraftBook(self)
+
+    @cached_property
+    def access(self) -> AccessBook:
+        from .access import AccessBook
+
+        return AccessBook(self)
 
     # --- opening and keys -------------------------------------------------------------------------------
 
@@ -275,71 +271,6 @@ class Journal:
         self._after_change = then
         self._changes_seen = self.store.con.total_changes
 
-    def change_passphrase(self, new_passphrase: str) -> None:
-        """Rewrap the data key under a new passphrase; no entry is touched."""
-        with self.store.write() as con:
-            vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
-        session.end(self.settings.paths, self.settings.env)
-
-    def reset_after_recovery(self, new_passphrase: str) -> str:
-        """Set a new passphrase and replace the used recovery code; return the new code."""
-        with self.store.write() as con:
-            vault.set_passphrase(con, self.keys, new_passphrase, self.settings.kdf)
-            code = vault.new_recovery_code(con, self.keys)
-        session.end(self.settings.paths, self.settings.env)
-        return code
-
-    def rotate_data_key(self, new_passphrase: str) -> tuple[int, str]:
-        """Re-encrypt everything under a new data key; return (entries re-sealed, new recovery code).
-
-        Other windows notice the new key generation at their next write and save nothing under the old key;
-        drafts they kept while this ran are re-sealed under the new key once it is in place.
-        """
-        vault.check_passphrase(new_passphrase)
-        # The new passphrase's key derivation first: its 64 MiB then comes on top of a small process, not one
-        # that has just re-sealed every entry (a rotation at 50,000 entries peaked at 109 MiB), and the write
-        # lock isn't held while it runs.
-        stretched = vault.stretch(new_passphrase, self.settings.kdf)
-        new_keys = vault.Keys(
-            journal_id=self.keys.journal_id, data_key=crypto.new_key(), generation=self.keys.generation + 1
-        )
-        new_cipher = new_keys.fields()
-        with self.store.write() as con:
-            if SYNC_STATE_KEY in queries.meta(con):  # the other devices hold the old key (encryption.md)
-                raise InvalidInput(
-                    "This journal syncs with other devices, and they would be left unable to read it under a "
-                    "new key, so the key wasn't rotated.",
-                    hint="`recovery-journal sync leave` stops syncing here first; then rotate, set up sync "
-                    "with a new folder, and join the other devices to it. A passphrase can change any time.",
-                )
-            if not self.ledger.verify(con).clean and queries.integrity(con) is not None:
-                raise Tampered(
-                    "Something in the journal is damaged or was changed outside recovery-journal, and "
-                    "re-encrypting would hide it, so nothing was re-encrypted.",
-                    hint=codec.RESEAL_HINT,
-                )
-            if draft_files.numbered(self.settings.paths.drafts):  # under the lock: no window adds one unseen
-                raise InvalidInput(
-                    "There are kept drafts; rotating the key would leave them unreadable.",
-                    hint="Save or discard them first (`recovery-journal drafts`), then rotate.",
-                )
-            count = queries.entry_count(con)
-            codec.reseal_all(con, self.cipher, new_cipher)
-            capture.reseal_private(con, self.cipher, new_cipher, self.keys.journal_id)
-            vault.set_passphrase(con, new_keys, stretched, self.settings.kdf)
-            vault.set_generation(con, new_keys.generation)
-            code = vault.new_recovery_code(con, new_keys)
-            new_index = EntryIndex(new_cipher, new_keys.journal_id)
-            new_index.rebuild(con, Ledger.establishing(con))
-            self._index_stale = False  # built just now; _settle, with the old key still in hand, must not
-            new_ledger = Ledger(new_keys.data_key, new_keys.journal_id)
-            new_ledger.establish(con)  # every digest is keyed by the data key, so all are new
-        session.end(self.settings.paths, self.settings.env)
-        old_cipher = self.cipher
-        self.keys, self.cipher, self.ledger, self.index = new_keys, new_cipher, new_ledger, new_index
-        self._reseal_late_drafts(old_cipher)
-        return count, code
-
     def fold_captures(self) -> tuple[int, list[str]]:
         """Bring quick captures from the inbox into the journal: (entries added, captures that didn't open).
 
@@ -379,24 +310,13 @@ class Journal:
                 unreadable.append(path.name)  # left in place, named; never stops the others
                 continue
             done.append(path)
-            if self._id_for_uuid(c.uuid) is None and all(n.uuid != c.uuid for n in fresh):
+            if self.id_for_uuid(c.uuid) is None and all(n.uuid != c.uuid for n in fresh):
                 fresh.append(new)
         if fresh:
             self.write_many(fresh)
         for path in done:
             path.unlink(missing_ok=True)
         return len(fresh), unreadable
-
-    def new_recovery_code(self) -> str:
-        """Replace the recovery code (the passphrase stays); return the new code, to be shown once.
-
-        Any unlocked session ends, as it does when the passphrase changes: a change of keys is a moment to
-        ask again.
-        """
-        with self.store.write() as con:
-            code = vault.new_recovery_code(con, self.keys)
-        session.end(self.settings.paths, self.settings.env)
-        return code
 
     def recovery_code_unseen(self) -> bool:
         """Whether the newest recovery code may never have been shown (a command stopped before it could)."""
@@ -411,7 +331,7 @@ class Journal:
             vault.mark_recovery_code_seen(con)
 
     def _before_write(self, con: sqlite3.Connection) -> None:
-        self._check_key(con)
+        self.check_key(con)
         queries.watch_changes(con, lambda table, *row: self.ledger.digest(table, row))
 
     def settle_so_far(self, con: sqlite3.Connection) -> None:
@@ -466,7 +386,17 @@ class Journal:
         with self.store.read() as con:
             return Ledger.generation(con)
 
-    def _check_key(self, con: sqlite3.Connection) -> None:
+    def use_keys(
+        self, keys: vault.Keys, cipher: crypto.FieldCipher, ledger: Ledger, index: EntryIndex
+    ) -> None:
+        """Seal, check and index with a new data key from now on (a key rotation has committed)."""
+        self.keys, self.cipher, self.ledger, self.index = keys, cipher, ledger, index
+
+    def index_rebuilt(self) -> None:
+        """The write under way has just built the index again: its last step needn't build it twice."""
+        self._index_stale = False
+
+    def check_key(self, con: sqlite3.Connection) -> None:
         """In every write transaction, under the lock: is this window's key still the journal's?"""
         if vault.generation(con) != self.keys.generation:
             raise KeyChanged(
@@ -474,15 +404,6 @@ class Journal:
                 "to it any more.",
                 hint="Run the command again; it opens the journal with its current passphrase.",
             )
-
-    def _reseal_late_drafts(self, old_cipher: crypto.FieldCipher) -> None:
-        """Drafts another window kept under the old key while the rotation ran: re-seal them under the new."""
-        for _number, path in draft_files.numbered(self.settings.paths.drafts):
-            try:
-                draft = draft_files.load(path, old_cipher, self.keys.journal_id)
-            except (InvalidCiphertext, OSError, ValueError):
-                continue  # already under the new key, or not ours to mend
-            draft_files.replace(path, self.cipher, self.keys.journal_id, draft)
 
     # --- writing ----------------------------------------------------------------------------------------
 
@@ -810,118 +731,6 @@ class Journal:
         with self.store.read() as con:
             return queries.entry_count(con)
 
-    # --- drafts -----------------------------------------------------------------------------------------
-
-    def keep_draft(self, text: str, reason: str, **details: object) -> Draft:
-        """Seal words that could not be saved into a draft file; it keeps its number until discarded."""
-        draft = draft_files.new(text, reason, self.now(), **details)
-        self._check_key_now()
-        path = draft_files.save(self.settings.paths.drafts, self.cipher, self.keys.journal_id, draft)
-        try:
-            self._check_key_now()  # a rotation that finished meanwhile would leave this draft unreadable
-        except KeyChanged:
-            path.unlink(missing_ok=True)
-            raise
-        return replace(draft, path=path, number=int(path.name.removesuffix(draft_files.SUFFIX)))
-
-    def _check_key_now(self) -> None:
-        with self.store.read() as con:
-            self._check_key(con)
-
-    def drafts(self) -> DraftList:
-        kept: list[Draft] = []
-        bad: list[tuple[int, Path]] = []
-        for number, path in draft_files.numbered(self.settings.paths.drafts):
-            try:
-                kept.append(draft_files.load(path, self.cipher, self.keys.journal_id))
-            except (InvalidCiphertext, OSError, ValueError):
-                bad.append((number, path))
-        return DraftList(drafts=kept, unreadable=bad)
-
-    def draft(self, number: int) -> Draft:
-        """The draft with this number; Tampered if its file is there but can't be opened."""
-        path = self.draft_file(number)
-        try:
-            return draft_files.load(path, self.cipher, self.keys.journal_id)
-        except (InvalidCiphertext, OSError, ValueError):
-            raise Tampered(
-                f"Draft {number} couldn't be opened (damaged, or kept by another journal).",
-                hint=f"`recovery-journal drafts discard {number}` removes it.",
-            ) from None
-
-    def seal_details(self, path: Path, reason: str, **details: object) -> None:
-        """Seal a command's details (an empty draft) into `path`, before the editor opens."""
-        draft = draft_files.new("", reason, self.now(), **details)
-        draft_files.write_beside(path, self.cipher, self.keys.journal_id, draft)
-
-    def rescue(self, text: str, raw: bytes | None, details: Path | None) -> tuple[Draft, bool]:
-        """Keep words an editor session left behind as a draft, with the details sealed beside them if any.
-
-        Also says whether those details were there and could be read (and so are in the draft).
-        """
-        reason = "an editor session ended before it was saved"
-        kept: Draft | None = None
-        if details is not None:
-            try:
-                kept = draft_files.load(details, self.cipher, self.keys.journal_id)
-            except (InvalidCiphertext, OSError, ValueError):
-                reason += " (its date, tags and other details couldn't be read)"
-        if kept is None:
-            return self.keep_draft(text, reason=reason, raw=raw), False
-        fields = {k: getattr(kept, k) for k in _DRAFT_DETAILS}
-        return self.keep_draft(text, reason=kept.reason, raw=raw, **fields), True
-
-    def save_draft(self, number: int, encoding: str | None = None) -> SavedDraft:
-        """Turn a kept draft into an entry, or finish the edit it came from, then remove the draft.
-
-        A draft whose words weren't UTF-8 is read in `encoding`, which must then be given. An edit whose
-        entry was deleted meanwhile becomes a new entry with the details it was meant to have.
-        """
-        draft = self.draft(number)
-        text = _draft_text(draft, number, encoding)
-        target = self._id_for_uuid(draft.entry_uuid) if draft.entry_uuid else None
-        if target is not None:
-            asked = draft.changes or EntryChanges()
-            entry = self.edit(target, replace(asked, text=clean_text(text))).entry
-        else:
-            entry = self.write(
-                text,
-                title=draft.title,
-                tags=draft.tags,
-                mood=draft.mood,
-                date=self._draft_date(draft.date),
-                tender=draft.tender,
-                starred=draft.starred,
-                prompt=draft.prompt,
-            )
-        self.discard_draft(number)
-        gone = draft.entry_uuid is not None and target is None
-        return SavedDraft(entry, edited=target is not None, entry_gone=gone)
-
-    def _draft_date(self, value: str | None) -> datetime | None:
-        if not value:
-            return None
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:  # written by hand into an early draft: read it as a typed date
-            from ..domain.dates import parse_moment
-
-            return parse_moment(value, self.now())
-
-    def draft_file(self, number: int) -> Path:
-        """The file of draft `number`, whether or not it opens; NotFound if there's none."""
-        for n, path in draft_files.numbered(self.settings.paths.drafts):
-            if n == number:
-                return path
-        raise NotFound(
-            f"There's no draft {number}.",
-            hint="`recovery-journal drafts` lists the kept drafts and their numbers.",
-        )
-
-    def discard_draft(self, number: int) -> None:
-        """Remove a draft, including one whose file can't be opened."""
-        self.draft_file(number).unlink(missing_ok=True)
-
     # --- internals --------------------------------------------------------------------------------------
 
     def _load(self, con: sqlite3.Connection, entry_id: int) -> Entry:
@@ -944,7 +753,7 @@ class Journal:
         except InvalidCiphertext:
             raise codec.tampered(entry_id, "The prompt of entry") from None
 
-    def _id_for_uuid(self, entry_uuid: str) -> int | None:
+    def id_for_uuid(self, entry_uuid: str) -> int | None:
         with self.store.read() as con:
             row = con.execute("SELECT id FROM entries WHERE uuid = ?", (entry_uuid,)).fetchone()
         return None if row is None else int(row[0])
@@ -1010,35 +819,6 @@ class Journal:
             except Tampered:
                 bad.append(entry_id)
         return [opened[i] for i in ids if i in opened]
-
-
-# What a draft carries besides its words: copied whole when words an editor left are rescued.
-_DRAFT_DETAILS = ("title", "tags", "mood", "date", "entry_uuid", "tender", "starred", "prompt", "changes")
-
-
-def _draft_text(draft: Draft, number: int, encoding: str | None) -> str:
-    """A draft's words: as kept, or, when the editor didn't write UTF-8, its bytes read in `encoding`."""
-    if draft.raw is None:
-        return draft.text
-    if encoding is None:
-        raise InvalidEncoding(
-            f"Draft {number} isn't UTF-8 (the editor used another encoding), so it isn't saved yet.",
-            hint="Give the encoding your editor used: "
-            f"recovery-journal drafts save {number} --encoding cp1252 (or latin-1...). Nothing is lost.",
-        )
-    try:
-        return draft.raw.decode(encoding).removeprefix("\ufeff")
-    except LookupError:
-        raise InvalidInput(
-            f"'{encoding}' isn't an encoding this knows.",
-            hint="Common ones: cp1252, latin-1, utf-16, mac-roman. Nothing was changed.",
-        ) from None
-    except UnicodeDecodeError:
-        raise InvalidEncoding(
-            f"Draft {number} doesn't read as {encoding}.",
-            hint="Try another encoding; `recovery-journal drafts show` shows it as best it can. "
-            "Nothing was changed.",
-        ) from None
 
 
 def _leap(year: int) -> bool:

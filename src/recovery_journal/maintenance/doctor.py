@@ -191,7 +191,7 @@ def journal_checks(journal: Journal, report: Report) -> None:
     ledger_checks(journal, report)
     index_checks(journal, report)
 
-    kept = journal.drafts()
+    kept = journal.drafts.all()
     if kept.unreadable:
         report.add(
             "drafts",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..domain.entry import Draft
-from ..journal.service import DraftList
+from ..journal.draftbook import DraftList
 from ..maintenance.doctor import Check, Report
 from .entries import iso, stamp, when
 from .output import user_text
