@@ -16,6 +16,7 @@ import pytest
 from recovery_journal.care import lines, plan, prompts
 from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode
+from recovery_journal.journal.draftbook import DraftBook
 from recovery_journal.render import care as view
 
 from .conftest import Cli, Ran
@@ -699,3 +700,26 @@ def test_an_option_where_a_value_should_be_is_refused_and_nothing_is_saved(
     assert kept["title"] == "Mine" and kept["prompt"]  # type: ignore[index]
     refused = cli("milestone", "edit", "1", "--text", "--json")  # groups' commands are read the same way
     assert refused.exit_code == ExitCode.USAGE and "--text needs a value" in refused.stderr
+
+
+def test_a_plan_from_a_failing_editor_stays_in_its_file_when_no_draft_can_be_made(
+    cli: Cli,
+    initialised: Ran,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_editor: Callable[..., Path],
+    tmp_path: Path,
+) -> None:
+    """Whatever stops the draft (not only a journal error), the words are kept where the editor left them."""
+    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
+    fake_editor(f"\n## People I can ask for help\n{CANARY}\n", append=True, status=1)
+
+    def cannot_keep(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the draft book is unavailable")
+
+    monkeypatch.setattr(DraftBook, "keep", cannot_keep)
+    ran = cli("support", "plan")
+    assert ran.exit_code == ExitCode.EDITOR_FAILED, ran.stderr
+    assert "What you typed is still in" in ran.stderr and CANARY not in ran.stderr
+    kept = [p for p in tmp_path.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()]
+    assert sorted(p.name for p in kept) != ["editor-spec.json"], "the words were lost"
+    assert all(p.name == "editor-spec.json" or p.stat().st_mode & 0o077 == 0 for p in kept)

@@ -128,6 +128,9 @@ def test_a_piped_save_never_loads_rich(initialised: object) -> None:
     assert not any(name.split(".")[0] == "rich" for name in modules), "a piped save loaded Rich"
     assert modules >= CLASSIFIER, "a save guesses the stage, so it loads the classifier"
     assert "recovery_journal.care.lines" not in modules, "calm words offer no support lines to load"
+    # What keeps the words when a save fails is loaded before they are at stake: a module loaded only then
+    # could be missing (the package upgraded under a running editor), and the words lost with it.
+    assert "recovery_journal.journal.draftbook" in modules
 
 
 def test_reading_stages_loads_no_classifier(cli: Cli, initialised: object) -> None:

@@ -251,7 +251,7 @@ def _edit_plan(journal: Journal) -> str:
             failed = "The editor didn't close cleanly, so the plan wasn't changed."
             try:  # sealed at once: a plan's names and numbers never wait in a plain file
                 kept = journal.drafts.keep(edited.text, reason=failed + " (your safety plan)")
-            except JournalError:
+            except Exception:  # whatever stops the draft, the editor's file is still there to keep
                 raise EditorFailed(
                     f"{failed} What you typed is still in {session.keep()}",
                     hint="The next time the journal opens, it is sealed into an encrypted draft.",

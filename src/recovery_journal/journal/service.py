@@ -38,12 +38,12 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import queries
 from ..storage.store import Store
+from .draftbook import DraftBook
 
 if TYPE_CHECKING:
     from .access import AccessBook
     from .caring import CareBook
     from .counters import CounterBook
-    from .draftbook import DraftBook
     from .milestones import MilestoneBook
     from .stagebook import StageBook
 
@@ -149,8 +149,9 @@ class Journal:
 
     @cached_property
     def drafts(self) -> DraftBook:
-        from .draftbook import DraftBook
-
+        # Its module loads with this one (not on first use like the others): it keeps the words when a save
+        # fails, and a module that couldn't be loaded by then (the package upgraded under a running editor)
+        # would lose them.
         return DraftBook(self)
 
     @cached_property

@@ -107,15 +107,9 @@ def read(path: Path) -> importers.Imported:
     seen = importers.streamable(path)
     documents = _documents(path)
     carried = Carried(archive=str(path))
-    uuids: set[str] = set()
-    empty = 0
-    for journal, item in _items(path, documents):
-        entry = _entry(item, path, journal, carried)
-        if entry is None:
-            empty += 1
-        else:
-            uuids.add(entry.uuid)
-    entries = importers.Reread(path, seen, len(uuids), lambda: _pairs(path, documents))
+    each = (_entry(item, path, journal, carried) for journal, item in _items(path, documents))
+    count, empty = importers.tally(each)
+    entries = importers.checked(path, seen, count, lambda: _pairs(path, documents))
     return importers.Imported(
         incoming=portable.Incoming(entries=entries), skipped_empty=empty, carried=carried
     )

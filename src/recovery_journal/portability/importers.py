@@ -310,11 +310,6 @@ class Reread(Sequence[tuple[Entry, list[Revision]]]):
 
     def __init__(self, path: Path, seen: tuple[int, int], count: int, read: Pairs) -> None:
         self.path, self.seen, self.total, self.read = path, seen, count, read
-        # Made once the checking pass is over. Python keeps some of what the pass freed for reuse (its free
-        # lists), scattered over memory that could otherwise go back: hand it back now, before the journal
-        # opens and settles into that memory, so the key derivation's 64 MiB start from less (`import json`
-        # of 50,000 entries: a peak of 102 MiB became 99).
-        crypto.release_free_memory()
 
     def __len__(self) -> int:
         return self.total
@@ -377,6 +372,30 @@ def _lines(path: Path, exact: bool = False) -> Iterator[str]:
         raise os_error(exc, path) from None
 
 
+def tally(entries: Iterable[Entry | None]) -> tuple[int, int]:
+    """(distinct entries, empty ones) of a checking pass: the ids it counts with are gone when it returns."""
+    uuids: set[str] = set()
+    empty = 0
+    for entry in entries:
+        if entry is None:
+            empty += 1
+        else:
+            uuids.add(entry.uuid)
+    return len(uuids), empty
+
+
+def checked(path: Path, seen: tuple[int, int], count: int, read: Pairs) -> Reread:
+    """The entries a checking pass has been through, to be read again by the import, once that pass is over.
+
+    Python keeps some of what the pass freed for reuse (its free lists), scattered over memory that could
+    otherwise go back, and the journal opened next would settle into it. A full collection now lets it go
+    first, so the key derivation's 64 MiB come on top of less (it releases what it can again just before;
+    by then that memory is in use). `import json` of 50,000 entries: a peak of 102 MiB became 99.
+    """
+    crypto.release_free_memory()
+    return Reread(path, seen, count, read)
+
+
 def _split(text: str) -> list[str]:
     """The lines of our own text export: split at "\n" only, every other character kept in the words."""
     return text.removesuffix("\n").split("\n")
@@ -392,21 +411,14 @@ def _source_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry |
 
 def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported:
     """Check and count a jrnl file's entries, keeping only their ids: see Reread."""
-    uuids: set[str] = set()
-    empty = 0
-    counted = (
+    count, empty = tally(
         _own_entries(_lines(path, exact=True))
         if reading.ours
         else _jrnl_entries(_lines(path), reading, tags=False)  # counting needs no tags
     )
-    for entry in counted:
-        if entry is None:
-            empty += 1
-        else:
-            uuids.add(entry.uuid)
-    if not uuids and not empty:
+    if not count and not empty:
         raise _no_jrnl_entries(path)
-    incoming = portable.Incoming(entries=Reread(path, seen, len(uuids), lambda: _jrnl_pairs(path, reading)))
+    incoming = portable.Incoming(entries=checked(path, seen, count, lambda: _jrnl_pairs(path, reading)))
     return Imported(incoming=incoming, skipped_empty=empty)
 
 
@@ -534,14 +546,14 @@ def own_json(path: Path) -> Imported:
     seen = streamable(path)
     top = _own_top(path)  # first what the file is: an export, and not a newer one
     try:
-        checked = portable.collect(_own_records(path, top), expect_end=False, keep=False)
+        found = portable.collect(_own_records(path, top), expect_end=False, keep=False)
     except portable.BadRecord as exc:
         raise portable.refuse(str(path), str(exc)) from None
     except EmptyEntry:
         raise InvalidInput(f"{path} has an empty entry.", hint="Nothing was imported.") from None
-    assert checked.tally is not None  # noqa: S101 - keep=False counts
-    entries = Reread(path, seen, checked.tally["entries"], lambda: _own_pairs(path))
-    return Imported(incoming=replace(checked, entries=entries, tally=None))
+    assert found.tally is not None  # noqa: S101 - keep=False counts
+    entries = checked(path, seen, found.tally["entries"], lambda: _own_pairs(path))
+    return Imported(incoming=replace(found, entries=entries, tally=None))
 
 
 def json_members(

@@ -20,7 +20,7 @@ from ..errors import Damaged
 from ..sealing.crypto import FieldCipher, InvalidCiphertext, canonical_json, field_ad
 from ..storage import queries
 
-KEY = "sync_state"  # the head; journal/service.py refuses a key rotation while it is set
+KEY = "sync_state"  # the head; journal/access.py refuses a key rotation while it is set
 PART_KEY = "sync_entries"  # the per-entry part
 FORMAT = 2  # 1: one record holding the per-entry part too (still read, and saved as 2)
 PRINTS = 2  # how fingerprints are made: 2 from the ledger's keyed row digests; before, from the rows
