@@ -580,6 +580,24 @@ def test_piped_words_that_could_not_be_saved_are_said_to_be_unsaved(cli: Cli, in
     assert "The text you piped in was not saved." in ran.stderr and "Traceback" not in ran.stderr
 
 
+def test_a_wrong_passphrase_from_the_environment_names_where_it_came_from(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    """Not "check Caps Lock": nothing was typed. The variable is named, never the passphrase it gave."""
+    ran = cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "not it at all"})
+    assert ran.exit_code == ExitCode.WRONG_SECRET
+    assert "It came from RECOVERY_JOURNAL_PASSPHRASE" in ran.stderr and "Caps Lock" not in ran.stderr
+    assert "not it at all" not in ran.stderr
+    held = tmp_path / "held"
+    held.write_text("also not it\n", encoding="utf-8")
+    held.chmod(0o600)
+    from_file = cli(
+        "list", env={"RECOVERY_JOURNAL_PASSPHRASE": None, "RECOVERY_JOURNAL_PASSPHRASE_FILE": str(held)}
+    )
+    assert from_file.exit_code == ExitCode.WRONG_SECRET
+    assert "It came from RECOVERY_JOURNAL_PASSPHRASE_FILE" in from_file.stderr
+
+
 def test_list_writes_a_long_journal_a_batch_at_a_time_and_says_the_same(
     cli: Cli, initialised: Ran, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

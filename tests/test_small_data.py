@@ -165,6 +165,17 @@ def test_three_everyday_entries_dont_name_a_stage(cli: Cli, initialised: object)
     assert "Right now" in cli("stage").stdout
 
 
+def test_progress_calls_no_stage_now_before_there_is_enough_to_tell(cli: Cli, initialised: object) -> None:
+    """Its "Stages" line and its "Now" line say the same: no "(now)" beside a stage while "Now" can't tell."""
+    text = "I said no and held my boundary. I'm rebuilding my life; it feels like mine again."
+    for day in (1, 2):
+        assert cli("write", "--date", f"2026-11-0{day} 20:00", input=text).exit_code == 0
+    told = cli("progress")
+    assert told.exit_code == 0
+    assert "Recovery" in told.stdout, "the stage the writing was in is still shown"
+    assert "Not enough writing yet to tell where you are" in told.stdout and "(now)" not in told.stdout
+
+
 def _five_entries_in_three_days(cli: Cli) -> None:
     texts: list[tuple[str | None, str]] = [
         ("2 days ago 9am", "I finally said no to her and held my boundary. Proud of myself."),

@@ -111,6 +111,19 @@ def test_a_suggestion_ends_with_its_own_question_mark(cli: Cli, initialised: Ran
     assert "Did you mean 'list'?\n" in ran.stderr and "?." not in ran.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "meant"),
+    [(["shwo", "3"], "show"), (["serach", "boundary"], "search"), (["backpu", "create", "x"], "backup")],
+)
+def test_a_mistyped_command_before_its_arguments_is_only_a_typo(
+    cli: Cli, initialised: Ran, args: list[str], meant: str
+) -> None:
+    """Not the warning about words left in the shell's history, which would alarm someone who only slipped."""
+    ran = cli(*args)
+    assert ran.exit_code == ExitCode.USAGE
+    assert f"Did you mean '{meant}'" in ran.stderr and "shell history" not in ran.stderr
+
+
 def _every_command(app_group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
     for name, command in getattr(app_group, "commands", {}).items():

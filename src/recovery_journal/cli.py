@@ -90,7 +90,11 @@ def _habit_from_elsewhere(message: str, args: list[str]) -> UsageProblem | None:
                 hint="`recovery-journal write` opens your editor; `recovery-journal write --inline` lets you "
                 "type here.",
             )
-        if any(ch.isspace() for ch in word) or len(words) > 1:  # words of an entry, typed as jrnl takes them
+        # A command mistyped before its arguments ("shwo 3", "stag show 1") is only that: Click's "Did you
+        # mean" says so, rather than a warning about words in the shell's history. Entry words (a quoted
+        # sentence, or more than a command and its couple of arguments) are the jrnl habit.
+        mistyped = "Did you mean" in message and not any(ch.isspace() for ch in word) and len(words) <= 3
+        if not mistyped and (any(ch.isspace() for ch in word) or len(words) > 1):
             from .commands.terminal import refuse_words_on_command_line
 
             try:

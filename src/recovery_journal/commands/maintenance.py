@@ -70,8 +70,8 @@ def unlock(
 ) -> None:
     """Keep the journal unlocked for a while, so commands don't ask for the passphrase.
 
-    Until it locks, programs running as you can open the journal (docs/privacy.md). It locks at the end of
-    --for, after --idle unused, on `recovery-journal lock`, and when the passphrase changes.
+    Until it locks, any program running as you can open the journal without the passphrase. It locks at the
+    end of --for, after --idle unused, on `recovery-journal lock`, and when the passphrase changes.
 
     Example: recovery-journal unlock --for 30m
     """

@@ -51,7 +51,8 @@ TenderOpt = Annotated[
     bool | None,
     typer.Option(
         "--tender/--not-tender",
-        help="Mark as painful: never brought back unasked (on-this-day), shown folded in timelines.",
+        help="Mark as painful: never brought back unasked (on-this-day, stage review); its words stay "
+        "folded in lists.",
         show_default=False,
     ),
 ]

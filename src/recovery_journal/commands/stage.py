@@ -43,7 +43,7 @@ def parse_stage(value: str, *, auto: bool = False) -> Stage | None:
     matches = [stage for stage in Stage if cleaned and stage.value.startswith(cleaned)]
     if len(matches) == 1:
         return matches[0]
-    also = " (or auto, to let the model guess again)" if auto else ""
+    also = "; or auto, to let the model guess again" if auto else ""
     if len(matches) > 1:
         names = " or ".join(m.value for m in matches)
         raise InvalidInput(f"'{value}' could be {names}.", hint=f"Use one of: {CHOICES}{also}.")

@@ -23,7 +23,8 @@ NewTenderOpt = Annotated[
     bool,
     typer.Option(
         "--tender",
-        help="Mark as painful: never brought back unasked (on-this-day), shown folded in timelines.",
+        help="Mark as painful: never brought back unasked (on-this-day, stage review); its words stay "
+        "folded in lists.",
     ),
 ]
 NewStarOpt = Annotated[

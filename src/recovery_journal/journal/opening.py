@@ -198,7 +198,15 @@ def _unlock(settings: Settings, ask: AskTry | None) -> tuple[Journal, str]:
     """Unlock with the passphrase; typed at a prompt, a slip of the fingers gets another try or two."""
     found = sources.from_environment(settings.env)  # a command is run once, never twice
     if found is not None:
-        return Journal.unlock(settings, found), found
+        try:
+            return Journal.unlock(settings, found), found
+        except WrongSecret as wrong:  # not a slip at the keyboard: say where it came from
+            raise WrongSecret(
+                wrong.message,
+                hint=f"It came from {sources.source_name(settings.env)}: check that it gives this journal's "
+                "passphrase. If it's forgotten, `recovery-journal recover` opens the journal with your "
+                "recovery code.",
+            ) from None
     if ask is None:
         raise _no_terminal("passphrase", "RECOVERY_JOURNAL_PASSPHRASE_FILE or _PASSPHRASE_COMMAND")
     for attempt in range(1, PROMPT_TRIES + 1):
@@ -233,5 +241,6 @@ def _rescue_leftovers(journal: Journal, told: Told | None) -> list[int]:
 def _no_terminal(what: str, env_hint: str) -> PassphraseProblem:
     return PassphraseProblem(
         f"There's no terminal to ask for the {what} in.",
-        hint=f"Run this in a terminal, or set {env_hint} (docs/usage.md lists each way).",
+        hint=f"Run this in a terminal, or set {env_hint} (`recovery-journal help environment` lists each "
+        "way).",
     )

@@ -233,7 +233,7 @@ def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
                 stages.append(" · ")
             stages.append(stage.label, style=COLOURS[stage])
             stages.append(f" {_span(p.days_in_stage[stage])}")
-            if current is not None and current.stage is stage:
+            if current is not None and p.journey.tells and current.stage is stage:  # as "Now" says below
                 stages.append(" (now)")
     row("Stages", stages)
     if current is not None and p.journey.tells:

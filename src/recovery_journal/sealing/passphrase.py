@@ -41,8 +41,8 @@ def loose_file(env: Mapping[str, str]) -> str | None:
     return None
 
 
-def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRENT) -> str | None:
-    """The passphrase from the one configured source, or None when none is set."""
+def source_name(env: Mapping[str, str], names: tuple[str, str, str] = CURRENT) -> str | None:
+    """The variable the passphrase comes from (None when none is set): the one from_environment reads."""
     file_var, command_var, value_var = (PREFIX + n for n in names)
     # An empty file or command variable means "not set"; an empty passphrase variable is an empty passphrase.
     chosen = [name for name in (file_var, command_var) if env.get(name)] + [
@@ -53,9 +53,15 @@ def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRE
             f"More than one passphrase source is set ({', '.join(chosen)}).",
             hint="Keep just one of them, so it's clear which passphrase is meant.",
         )
-    if not chosen:
+    return chosen[0] if chosen else None
+
+
+def from_environment(env: Mapping[str, str], names: tuple[str, str, str] = CURRENT) -> str | None:
+    """The passphrase from the one configured source, or None when none is set."""
+    name = source_name(env, names)
+    if name is None:
         return None
-    name = chosen[0]
+    file_var, command_var, _ = (PREFIX + n for n in names)
     if name == file_var:
         return read_file(Path(env[name]).expanduser(), name)
     if name == command_var:
