@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from .needles import NEEDLES_FILE, Book, Lazy
@@ -26,7 +26,7 @@ Kind = Literal["self_harm", "danger", "heavy"]  # heavy: the learned weights, no
 
 # Most patterns are compiled only for an entry that could match them (needles.py): a `write` needn't pay ~45 ms
 # compiling patterns its words can't reach.
-BOOK = Book(json.loads(resources.files(__package__).joinpath(NEEDLES_FILE).read_text(encoding="utf-8")))
+BOOK = Book(json.loads(Path(__file__).with_name(NEEDLES_FILE).read_text(encoding="utf-8")))
 
 MIN_WORDS_FOR_WEIGHTS = 12  # shorter entries are read by the cue patterns alone
 HEAVY_MOOD = 2  # mood at or below this, on HEAVY_COUNT of the last HEAVY_WINDOW entries within a week
@@ -825,7 +825,7 @@ def features(text: str) -> list[str]:
 
 @cache
 def _model() -> dict[str, Any]:
-    raw = resources.files(__package__).joinpath("gentle_model.json").read_text(encoding="utf-8")
+    raw = Path(__file__).with_name("gentle_model.json").read_text(encoding="utf-8")
     model: dict[str, Any] = json.loads(raw)
     return model
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 KINDS = ("crisis", "abuse", "mental-health", "directory")
@@ -59,7 +59,7 @@ def _line(raw: Mapping[str, Any]) -> Line:
 
 @cache
 def directory() -> Directory:
-    raw = json.loads(resources.files(__package__).joinpath("lines.json").read_text(encoding="utf-8"))
+    raw = json.loads(Path(__file__).with_name("lines.json").read_text(encoding="utf-8"))
     countries = {}
     for code, entry in raw["countries"].items():
         emergency = entry.get("emergency") or {}

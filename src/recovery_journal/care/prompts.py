@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import random
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 GROUPS = ("recognition", "acceptance", "recovery", "milestone", "hard_day")
 
 
 @cache
 def all_prompts() -> dict[str, tuple[str, ...]]:
-    raw = json.loads(resources.files(__package__).joinpath("prompts.json").read_text(encoding="utf-8"))
+    raw = json.loads(Path(__file__).with_name("prompts.json").read_text(encoding="utf-8"))
     return {group: tuple(raw[group]) for group in GROUPS}
 
 

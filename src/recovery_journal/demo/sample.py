@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ class Sample:
 
 
 def load_story() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("story.json").read_text(encoding="utf-8")
+    text = Path(__file__).with_name("story.json").read_text(encoding="utf-8")
     story: dict[str, Any] = json.loads(text)
     return story
 
