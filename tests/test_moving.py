@@ -122,6 +122,27 @@ def test_a_txt_export_imports_back_exactly(cli: Cli, initialised: Ran, tmp_path:
             assert was == now, f"{name} changed on the way back: {was!r} became {now!r}"
     again = cli("--journal", str(fresh), "import", "jrnl", str(exported), "--json")
     assert json.loads(again.stdout)["entries_unchanged"] == len(ROUND_TRIP), "twice adds nothing"
+    home = cli("import", "jrnl", str(exported), "--json")  # back into the journal it came from
+    assert home.exit_code == 0, home.stderr
+    assert json.loads(home.stdout)["entries_added"] == 0, "its own entries, though the text carries no ids"
+    assert json.loads(home.stdout)["entries_unchanged"] == len(ROUND_TRIP)
+    assert len(_entries_of(cli)) == len(ROUND_TRIP)
+
+
+def test_an_entry_at_the_same_moment_with_other_words_is_still_new(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    """Only the same moment, title and words make an entry from a text file the one already here."""
+    assert cli("write", "--date", "2025-03-01 09:30", input="Coffee with Sam. It went well.").exit_code == 0
+    exported = tmp_path / "journal.txt"
+    assert cli("export", "--format", "txt", "-o", str(exported)).exit_code == 0
+    with exported.open("a", encoding="utf-8") as more:
+        more.write("\n[2025-03-01 09:30] Coffee with Sam. It went badly.\n")
+    ran = cli("import", "jrnl", str(exported), "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert (json.loads(ran.stdout)["entries_added"], json.loads(ran.stdout)["entries_unchanged"]) == (1, 1)
+    words = [f"{e[1]} {e[2]}" for e in _entries_of(cli)]
+    assert len(words) == 2 and any("badly" in w for w in words) and any("well" in w for w in words)
 
 
 _TAGS = st.lists(st.from_regex(r"[a-zéüß心][a-z0-9éü心\-.'_]{0,8}", fullmatch=True), max_size=4, unique=True)

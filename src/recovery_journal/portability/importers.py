@@ -145,7 +145,7 @@ def collect(entries: list[Entry | None]) -> Imported:
     unique: dict[str, Entry] = {}
     for entry in kept:  # the same entry twice in one file is one entry
         unique.setdefault(entry.uuid, entry)
-    incoming = portable.Incoming(entries=[(e, []) for e in unique.values()])
+    incoming = portable.Incoming(entries=[(e, []) for e in unique.values()], ids_derived=True)
     return Imported(incoming=incoming, skipped_empty=len(entries) - len(kept))
 
 
@@ -418,7 +418,9 @@ def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported
     )
     if not count and not empty:
         raise _no_jrnl_entries(path)
-    incoming = portable.Incoming(entries=checked(path, seen, count, lambda: _jrnl_pairs(path, reading)))
+    incoming = portable.Incoming(
+        entries=checked(path, seen, count, lambda: _jrnl_pairs(path, reading)), ids_derived=True
+    )
     return Imported(incoming=incoming, skipped_empty=empty)
 
 

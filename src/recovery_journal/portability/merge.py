@@ -17,9 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.entry import Entry, Revision
+from ..errors import Tampered
 from ..journal import counters, milestones
 from ..sealing import codec
-from ..sealing.crypto import FieldCipher, field_ad
+from ..sealing.crypto import FieldCipher, InvalidCiphertext, field_ad
 from ..stages.record import StageRecord
 from ..storage import queries
 from .portable import Incoming
@@ -248,6 +249,7 @@ def merge_into(
     # This journal's entries are known by UUID; only those an incoming entry matches are opened, a batch at
     # a time, so neither side is held whole.
     local = queries.entry_ids_by_uuid(con)
+    same = _SameEntries(con, cipher) if incoming.ids_derived and local else None
     total = len(incoming.entries)
     done = 0
     for batch in _batches(incoming.entries):
@@ -256,6 +258,9 @@ def merge_into(
             _told(progress, done, total)
             done += 1
             found = matched.get(entry.uuid)
+            if found is None and same is not None and same.here(entry):
+                report.entries_unchanged += 1  # as it was: what the text can't carry (mood, stage...) stays
+                continue
             if found is None:
                 _insert_entry(con, cipher, entry, revisions, guess, keep_id=False, note=note)
                 report.writer_stages_added += entry.stage is not None and entry.stage.by_writer
@@ -289,6 +294,40 @@ def merge_into(
             report.counters_differing.append(existing.name)
     _merge_plan(con, cipher, incoming, report)
     return report
+
+
+class _SameEntries:
+    """This journal's entries by moment, for an import whose ids were made from each entry's date and words.
+
+    Its own `export --format txt` coming back (or a jrnl file after entries were written here by hand) carries
+    no ids: an entry here with the same moment, title and words is the same entry, not a new one. The dates
+    are opened once, on the first entry no id matched; only the entries at the same moment are opened whole.
+    """
+
+    def __init__(self, con: sqlite3.Connection, cipher: FieldCipher) -> None:
+        self.con, self.cipher = con, cipher
+        self._by_moment: dict[float, list[int]] | None = None
+
+    def here(self, entry: Entry) -> bool:
+        if self._by_moment is None:
+            self._by_moment = {}
+            for entry_id, entry_uuid, sealed in queries.each_entry(self.con, ("date",)):
+                try:
+                    when = codec.open_field(self.cipher, entry_uuid, "date", sealed)
+                except InvalidCiphertext:
+                    continue  # damaged: matched by nothing, as before
+                self._by_moment.setdefault(when.timestamp(), []).append(int(entry_id))
+        ids = self._by_moment.get(entry.date.timestamp())
+        if not ids:
+            return False
+        for row in queries.entries_by_id(self.con, ids, queries.ENTRY_FIELDS):
+            try:
+                mine = codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS)
+            except Tampered:
+                continue
+            if (mine.title, mine.text) == (entry.title, entry.text):
+                return True
+        return False
 
 
 def _merge_entry(

@@ -99,6 +99,9 @@ class Incoming:
     safety_plan: dict[str, str] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     tally: dict[str, int] | None = None  # entries and revisions counted, when they were checked, not kept
+    # Each entry's id made from its date and words (jrnl's files carry none): an entry already in the journal
+    # with the same moment, title and words is that entry, whatever id it was given there (merge.py).
+    ids_derived: bool = False
 
     def counts(self) -> dict[str, int]:
         return {
