@@ -9,10 +9,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import stat
 import tempfile
 import threading
+import time
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -127,6 +130,55 @@ def test_a_txt_export_imports_back_exactly(cli: Cli, initialised: Ran, tmp_path:
     assert json.loads(home.stdout)["entries_added"] == 0, "its own entries, though the text carries no ids"
     assert json.loads(home.stdout)["entries_unchanged"] == len(ROUND_TRIP)
     assert len(_entries_of(cli)) == len(ROUND_TRIP)
+
+
+@pytest.fixture
+def zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], None]]:
+    """Set this machine's time zone for the test (TZ, then tzset); the real one comes back afterwards."""
+
+    def move(name: str) -> None:
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield move
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_txt_export_comes_home_in_another_zone_and_in_the_hour_clocks_go_back(
+    cli: Cli, initialised: Ran, tmp_path: Path, zone: Callable[[str], None]
+) -> None:
+    """The layout keeps local time without its offset: read elsewhere the instant moves, the time as written
+    doesn't. Both 01:30s of the night New York's clocks went back, too."""
+    zone("America/New_York")
+    for offset, words in (("-04:00", "The first half past one."), ("-05:00", "The second half past one.")):
+        assert cli("write", "--date", f"2025-11-02T01:30:00{offset}", input=words).exit_code == 0
+    assert cli("write", "--date", "2025-06-01 08:00", input="A June morning.").exit_code == 0
+    exported = tmp_path / "journal.txt"
+    assert cli("export", "--format", "txt", "-o", str(exported)).exit_code == 0
+    for where in ("America/New_York", "Europe/London"):
+        zone(where)
+        ran = cli("import", "jrnl", str(exported), "--json")
+        assert ran.exit_code == 0, ran.stderr
+        assert json.loads(ran.stdout)["entries_added"] == 0, f"its own entries came back as new in {where}"
+    assert len(_entries_of(cli)) == 3
+
+
+def test_a_damaged_entry_is_matched_by_nothing_and_its_words_come_back(
+    cli: Cli, initialised: Ran, isolated: Path, tmp_path: Path
+) -> None:
+    for day, words in ((1, "A quiet walk."), (2, "Tea with my sister.")):
+        assert cli("write", "--date", f"2025-03-0{day} 09:30", input=words).exit_code == 0
+    exported = tmp_path / "journal.txt"
+    assert cli("export", "--format", "txt", "-o", str(exported)).exit_code == 0
+    with sqlite3.connect(isolated / "journal.db") as con:  # damage on disk: one byte of entry 2's words
+        sealed = bytearray(con.execute("SELECT text FROM entries WHERE id = 2").fetchone()[0])
+        sealed[-3] ^= 0x01
+        con.execute("UPDATE entries SET text = ? WHERE id = 2", (bytes(sealed),))
+    con.close()
+    ran = cli("import", "jrnl", str(exported), "--json")
+    assert ran.exit_code == 0, ran.stderr
+    assert (json.loads(ran.stdout)["entries_added"], json.loads(ran.stdout)["entries_unchanged"]) == (1, 1)
 
 
 def test_an_entry_at_the_same_moment_with_other_words_is_still_new(

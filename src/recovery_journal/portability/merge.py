@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from ..domain.entry import Entry, Revision
-from ..errors import Tampered
 from ..journal import counters, milestones
 from ..sealing import codec
 from ..sealing.crypto import FieldCipher, InvalidCiphertext, field_ad
@@ -299,33 +298,45 @@ def merge_into(
 class _SameEntries:
     """This journal's entries by moment, for an import whose ids were made from each entry's date and words.
 
-    Its own `export --format txt` coming back (or a jrnl file after entries were written here by hand) carries
-    no ids: an entry here with the same moment, title and words is the same entry, not a new one. The dates
-    are opened once, on the first entry no id matched; only the entries at the same moment are opened whole.
+    Our own `export --format txt` coming back carries no ids: an entry here with the same moment, title and
+    words is the same entry, not a new one. The moment is the same instant, or the same wall-clock time as the
+    entry here was written in: the txt layout keeps local time without its offset, so read on a computer in
+    another time zone (or in the hour clocks go back twice) the instant moves, and the time as written
+    doesn't. The dates are opened once, on the first entry no id matched; then only the title and words of
+    the entries at that moment.
     """
 
     def __init__(self, con: sqlite3.Connection, cipher: FieldCipher) -> None:
         self.con, self.cipher = con, cipher
-        self._by_moment: dict[float, list[int]] | None = None
+        self._instants: dict[float, list[int]] = {}
+        self._walls: dict[datetime, list[int]] = {}  # the time as written, in the entry's own offset
+        self._read = False
+
+    def _read_dates(self) -> None:
+        for entry_id, entry_uuid, sealed in queries.each_entry(self.con, ("date",)):
+            try:
+                when: datetime = codec.open_field(self.cipher, entry_uuid, "date", sealed)
+            except InvalidCiphertext:
+                continue  # damaged: matched by nothing, as before
+            self._instants.setdefault(when.timestamp(), []).append(int(entry_id))
+            self._walls.setdefault(when.replace(tzinfo=None), []).append(int(entry_id))
+        self._read = True
 
     def here(self, entry: Entry) -> bool:
-        if self._by_moment is None:
-            self._by_moment = {}
-            for entry_id, entry_uuid, sealed in queries.each_entry(self.con, ("date",)):
-                try:
-                    when = codec.open_field(self.cipher, entry_uuid, "date", sealed)
-                except InvalidCiphertext:
-                    continue  # damaged: matched by nothing, as before
-                self._by_moment.setdefault(when.timestamp(), []).append(int(entry_id))
-        ids = self._by_moment.get(entry.date.timestamp())
-        if not ids:
-            return False
-        for row in queries.entries_by_id(self.con, ids, queries.ENTRY_FIELDS):
+        if not self._read:
+            self._read_dates()
+        ids = {
+            *self._instants.get(entry.date.timestamp(), ()),
+            *self._walls.get(entry.date.replace(tzinfo=None), ()),
+        }
+        for row in queries.entries_by_id(self.con, sorted(ids), ("title", "text")):
+            entry_uuid = str(row[1])
             try:
-                mine = codec.open_entry(self.cipher, row, queries.ENTRY_FIELDS)
-            except Tampered:
-                continue
-            if (mine.title, mine.text) == (entry.title, entry.text):
+                title = codec.open_field(self.cipher, entry_uuid, "title", row[2])
+                text = codec.open_field(self.cipher, entry_uuid, "text", row[3])
+            except InvalidCiphertext:
+                continue  # damaged: not this entry, as far as anyone can tell
+            if (title, text) == (entry.title, entry.text):
                 return True
         return False
 
