@@ -561,15 +561,16 @@ def test_a_prompt_line_anywhere_in_the_page_stays_out_of_the_entry(
     assert shown["text"] == "Written below." and ">" not in shown["text"]  # type: ignore[index]
 
 
-def test_a_plan_typed_into_a_failing_editor_is_sealed_at_once(
-    cli: Cli,
-    initialised: Ran,
-    monkeypatch: pytest.MonkeyPatch,
-    fake_editor: Callable[..., Path],
-    tmp_path: Path,
-) -> None:
+@pytest.fixture
+def plan_in_a_failing_editor(monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]) -> None:
+    """At a terminal, an editor that adds a name and number to the plan, then exits with an error."""
     monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
     fake_editor(f"\n## People I can ask for help\n{CANARY}\n", append=True, status=1)
+
+
+def test_a_plan_typed_into_a_failing_editor_is_sealed_at_once(
+    cli: Cli, initialised: Ran, plan_in_a_failing_editor: None, tmp_path: Path
+) -> None:
     ran = cli("support", "plan")
     assert ran.exit_code == ExitCode.EDITOR_FAILED and "kept safe (encrypted) as draft 1" in ran.stderr
     leaked = [p for p in tmp_path.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()]
@@ -705,13 +706,11 @@ def test_an_option_where_a_value_should_be_is_refused_and_nothing_is_saved(
 def test_a_plan_from_a_failing_editor_stays_in_its_file_when_no_draft_can_be_made(
     cli: Cli,
     initialised: Ran,
+    plan_in_a_failing_editor: None,
     monkeypatch: pytest.MonkeyPatch,
-    fake_editor: Callable[..., Path],
     tmp_path: Path,
 ) -> None:
     """Whatever stops the draft (not only a journal error), the words are kept where the editor left them."""
-    monkeypatch.setattr(face, "stdin_is_terminal", lambda: True)
-    fake_editor(f"\n## People I can ask for help\n{CANARY}\n", append=True, status=1)
 
     def cannot_keep(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the draft book is unavailable")
