@@ -596,6 +596,16 @@ def test_capture_gets_the_gentle_check_too(cli: Cli, initialised: Ran) -> None:
     assert no_journal.exit_code == 0 and "no safety plan to show" in no_journal.stderr
 
 
+def test_a_capture_in_danger_gets_the_emergency_line_as_a_save_does(cli: Cli, initialised: Ran) -> None:
+    """Quick capture is for exactly these moments: the same line as `write`, the emergency number first."""
+    words = "He is outside my door right now and he said he will kill me."
+    ran = cli("capture", input=words, env={"RECOVERY_JOURNAL_PASSPHRASE": ""})
+    assert ran.exit_code == 0, ran.stderr
+    assert "If you're not safe right now" in ran.stderr and "recovery-journal support" in ran.stderr
+    heavy = cli("capture", input="I don't want to be here anymore.", env={"RECOVERY_JOURNAL_PASSPHRASE": ""})
+    assert "If you're not safe right now" not in heavy.stderr and "recovery-journal support" in heavy.stderr
+
+
 def test_capture_through_the_editor_gets_the_gentle_check_too(
     cli: Cli, initialised: Ran, monkeypatch: pytest.MonkeyPatch, fake_editor: Callable[..., Path]
 ) -> None:

@@ -793,6 +793,13 @@ def concern(text: str) -> Concern | None:
     return None
 
 
+def offer_for(found: Concern | None) -> Literal["danger", "words"] | None:
+    """Which calm line a concern gets after a save: the emergency number first for danger, else the words one."""
+    if found is None:
+        return None
+    return "danger" if found.kind == "danger" else "words"
+
+
 # --- the learned weights ------------------------------------------------------------------------------------
 
 _NEGATOR = re.compile(

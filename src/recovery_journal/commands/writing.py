@@ -175,14 +175,14 @@ def capture(
     path, words = kept  # piped in or written in the editor: the gentle check reads them either way
     offered = capturing.gentle_offer(terminal.settings(ctx), words)
     if as_json:
-        out.document("capture", file=str(path), support_offered=offered)
+        out.document("capture", file=str(path), support_offered=offered is not None)
     else:
         out.say(
             "Kept safe, sealed. It joins your journal the next time you open it with your passphrase.",
             style="green",
         )
-    if offered:
-        _offer(out, "words")
+    if offered is not None:
+        _offer(out, offered)
 
 
 def edit(

@@ -10,6 +10,7 @@ import contextlib
 import uuid as uuidlib
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from ..domain.entry import clean_tags, clean_text, with_inline_tags
 from ..errors import EditorFailed, EmptyEntry, Interrupted, InvalidInput, JournalError
@@ -20,13 +21,14 @@ from . import editor, opening
 from .service import local_now
 
 
-def gentle_offer(settings: Settings, text: str) -> bool:
-    """The gentle check for words just captured (no key, so the journal's own on/off isn't known: on)."""
+def gentle_offer(settings: Settings, text: str) -> Literal["danger", "words"] | None:
+    """The gentle check for words just captured (no key, so the journal's own on/off isn't known: on):
+    which calm line to offer, the emergency number first when the words say danger; None for none."""
     if settings.gentle_checks is False:
-        return False
+        return None
     from ..care import gentle
 
-    return gentle.concern(text) is not None
+    return gentle.offer_for(gentle.concern(text))
 
 
 def capture_entry(

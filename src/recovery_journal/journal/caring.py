@@ -106,9 +106,9 @@ class CareBook:
         if not state:  # the note exists from the first check on, so its presence says nothing
             state = {"mood_offered": None}
             self._put("state", state)
-        found = gentle.concern(f"{entry.title}\n{entry.text}") if words else None
+        found = gentle.offer_for(gentle.concern(f"{entry.title}\n{entry.text}")) if words else None
         if found is not None:
-            return "danger" if found.kind == "danger" else "words"
+            return found
         now = self._journal.now()
         if not gentle.heavy_stretch(self._recent_moods(), now):
             return None
