@@ -124,6 +124,13 @@ def test_a_mistyped_command_before_its_arguments_is_only_a_typo(
     assert f"Did you mean '{meant}'" in ran.stderr and "shell history" not in ran.stderr
 
 
+def test_an_unknown_command_with_an_entry_number_is_a_command_not_words(cli: Cli, initialised: Ran) -> None:
+    ran = cli("read", "5")
+    assert ran.exit_code == ExitCode.USAGE
+    assert "'read' isn't a command here." in ran.stderr and "recovery-journal show 5" in ran.stderr
+    assert "shell history" not in ran.stderr
+
+
 def _every_command(app_group: object, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     found = []
     for name, command in getattr(app_group, "commands", {}).items():
