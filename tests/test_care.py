@@ -423,6 +423,9 @@ def test_share_holds_only_what_was_picked_and_redacts_every_mention(
     assert CANARY not in text, "a tender entry is never picked by tag"
     assert "Ordinary day" not in text, "entries not picked stay out"
     assert "## How the stages moved" in text and "## Mood over time" in text and "## Milestones" in text
+    # Read by a therapist: a guessed stage is said to be one, never passed off as an assessment.
+    assert "The stages are the journal's reading of my words, or ones I set; not an assessment." in text
+    assert re.search(r"(recognition|acceptance|recovery) \((guessed|set by me)\)", text)
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     named = tmp_path / "with-tender.md"
     assert cli("share", "--entries", "3", "-o", str(named)).exit_code == 0

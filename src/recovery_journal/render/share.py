@@ -163,7 +163,8 @@ def _stage_sentence(summary: Summary) -> str:
             if unclear > 1
             else " The other one had no clear stage yet."
         )
-    return sentence
+    # Read by a therapist or a group: say what the stages are, so a guess isn't taken for an assessment.
+    return sentence + " The stages are the journal's reading of my words, or ones I set; not an assessment."
 
 
 def _move_line(summary: Summary, index: int) -> str:
@@ -182,7 +183,7 @@ def _entry_meta(summary: Summary, index: int) -> str:
     if entry.mood is not None:
         parts.append(f"mood {entry.mood}/10")
     if entry.stage is not None and entry.stage.stage is not None:
-        parts.append(entry.stage.stage.value)
+        parts.append(f"{entry.stage.stage.value} ({'set by me' if entry.stage.by_writer else 'guessed'})")
     return " · ".join(p for p in parts if p)
 
 
