@@ -124,6 +124,15 @@ def test_a_mistyped_command_before_its_arguments_is_only_a_typo(
     assert f"Did you mean '{meant}'" in ran.stderr and "shell history" not in ran.stderr
 
 
+def test_a_value_that_isnt_a_number_is_said_plainly(cli: Cli, initialised: Ran) -> None:
+    """Click's "Invalid value for '--mood' / '-m'" reads like a verdict: the option and the reason do."""
+    ran = cli("write", "--mood", "five", input="Words.")
+    assert ran.exit_code == ExitCode.USAGE
+    assert "--mood: 'five' isn't a whole number." in ran.stderr and "Invalid" not in ran.stderr
+    limit = cli("list", "--limit", "abc")
+    assert "--limit: 'abc' isn't a whole number." in limit.stderr and "range" not in limit.stderr
+
+
 def test_an_unknown_command_with_an_entry_number_is_a_command_not_words(cli: Cli, initialised: Ran) -> None:
     ran = cli("read", "5")
     assert ran.exit_code == ExitCode.USAGE

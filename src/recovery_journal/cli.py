@@ -46,7 +46,8 @@ def report_unexpected(exc: BaseException) -> None:
 
 # Click's words for a value it can't use, in plainer ones.
 _PLAINER = (
-    (re.compile(r"is not a valid int(eger)?"), "isn't a whole number"),
+    (re.compile(r"^Invalid value for '(-[\w-]+)'(?: / '-[\w-]+')?: "), r"\1: "),  # "--mood: 'five' isn't..."
+    (re.compile(r"is not a valid int(eger)?( range)?"), "isn't a whole number"),
     (re.compile(r"is not in the range x>=(\d+)"), r"can't be less than \1"),
     (re.compile(r"is not a valid float"), "isn't a number"),
     (re.compile(r"\s*\(Possible options: [^)]*\)"), ""),  # a list of near names, rarely the one meant
