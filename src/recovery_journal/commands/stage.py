@@ -43,7 +43,7 @@ def parse_stage(value: str, *, auto: bool = False) -> Stage | None:
     matches = [stage for stage in Stage if cleaned and stage.value.startswith(cleaned)]
     if len(matches) == 1:
         return matches[0]
-    also = "; or auto, to let the model guess again" if auto else ""
+    also = "; or auto, to let the journal guess again" if auto else ""
     if len(matches) > 1:
         names = " or ".join(m.value for m in matches)
         raise InvalidInput(f"'{value}' could be {names}.", hint=f"Use one of: {CHOICES}{also}.")
@@ -95,7 +95,7 @@ def set_stage(
     ctx: typer.Context,
     entry_id: IdArg,
     stage: Annotated[
-        str, typer.Argument(metavar="STAGE", help=f"{CHOICES}; auto hands it back to the model.")
+        str, typer.Argument(metavar="STAGE", help=f"{CHOICES}; auto lets the journal guess it again.")
     ],
     as_json: JsonOpt = False,
 ) -> None:
@@ -114,7 +114,7 @@ def set_stage(
         out.document("stage", id=entry.id, stage=view.record_json(entry))
     elif chosen is None:
         label = "not clear" if entry.stage is None or entry.stage.stage is None else entry.stage.stage.value
-        out.say(f"Entry {entry_id} is back to the model's guess: {label}.")
+        out.say(f"Entry {entry_id} is back to the journal's guess: {label}.")
     else:
         out.say(
             f"Entry {entry_id} is now in the {chosen.value} stage. "
@@ -125,7 +125,7 @@ def set_stage(
 
 @stage_app.command("relearn")
 def relearn(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Rebuild your personal model from all your corrections and guess the other entries again.
+    """Learn again from every stage you have set yourself, and guess the other entries again.
 
     Example: recovery-journal stage relearn
     """

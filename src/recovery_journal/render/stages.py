@@ -96,12 +96,12 @@ def _source_note(entry: Entry) -> str | None:
         guessed = (
             ""
             if earlier is None or earlier.stage is None
-            else f" (the model had guessed {earlier.stage.value})"
+            else f" (the journal had guessed {earlier.stage.value})"
         )
         return f"You set this stage yourself{guessed}. Your word stands."
     if record.guess.uncertain:
         return (
-            f"The model isn't sure about this one. If you'd like, tell it: "
+            f"The journal isn't sure about this one. If you'd like, tell it: "
             f"recovery-journal stage set {entry.id} recognition|acceptance|recovery"
         )
     return None
@@ -139,7 +139,9 @@ def review_lines(entry: Entry) -> list[str]:
         excerpt = folded(entry.id)
     lines = ["", f"Entry {entry.id}  {when(entry.date)}", excerpt]
     if guess is not None and guess.stage is not None:
-        lines.append(f"The model leans {guess.stage.value} ({guess.confidence:.0%}), but isn't sure.")
+        lines.append(
+            f"The journal's guess leans {guess.stage.value} ({guess.confidence:.0%}), but it isn't sure."
+        )
     return lines
 
 
