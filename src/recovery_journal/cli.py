@@ -94,15 +94,16 @@ def _habit_from_elsewhere(message: str, args: list[str]) -> UsageProblem | None:
         # A command mistyped before its arguments ("shwo 3", "stag show 1") is only that: Click's "Did you
         # mean" says so, rather than a warning about words in the shell's history. Entry words (a quoted
         # sentence, or more than a command and its couple of arguments) are the jrnl habit.
-        mistyped = "Did you mean" in message and not any(ch.isspace() for ch in word) and len(words) <= 3
+        spaced = any(ch.isspace() for ch in word)  # a quoted sentence
+        mistyped = "Did you mean" in message and not spaced and len(words) <= 3
         numbered = len(words) > 1 and all(w.isdigit() for w in words[1:])  # "read 5": a command, not words
-        if numbered and not mistyped and not any(ch.isspace() for ch in word):
+        if numbered and not mistyped and not spaced:
             return UsageProblem(
                 f"'{word}' isn't a command here.",
                 hint=f"To open entry {words[1]}: recovery-journal show {words[1]}. "
                 "`recovery-journal --help` lists every command.",
             )
-        if not mistyped and (any(ch.isspace() for ch in word) or len(words) > 1):
+        if not mistyped and (spaced or len(words) > 1):
             from .commands.terminal import refuse_words_on_command_line
 
             try:

@@ -47,12 +47,14 @@ StarOpt = Annotated[
         "--star/--unstar", help="Star it, to find it again easily (list --starred).", show_default=False
     ),
 ]
+TENDER_HELP = (
+    "Mark as painful: never brought back unasked (on-this-day, stage review); its words stay folded in lists."
+)
 TenderOpt = Annotated[
     bool | None,
     typer.Option(
         "--tender/--not-tender",
-        help="Mark as painful: never brought back unasked (on-this-day, stage review); its words stay "
-        "folded in lists.",
+        help=TENDER_HELP,
         show_default=False,
     ),
 ]

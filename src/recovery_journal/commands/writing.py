@@ -15,7 +15,18 @@ from ..journal.service import local_now
 from ..render.entries import described, entry_json, when
 from ..render.output import Output
 from . import terminal
-from .options import DateOpt, JsonOpt, MoodOpt, PromptOpt, StarOpt, TagOpt, TenderOpt, TitleOpt, YesOpt
+from .options import (
+    TENDER_HELP,
+    DateOpt,
+    JsonOpt,
+    MoodOpt,
+    PromptOpt,
+    StarOpt,
+    TagOpt,
+    TenderOpt,
+    TitleOpt,
+    YesOpt,
+)
 
 # A new entry is not tender and not starred unless asked, so write and capture offer --tender and --star only;
 # --not-tender and --unstar, which mean "as usual" there, are still accepted unlisted, so no script breaks.
@@ -23,8 +34,7 @@ NewTenderOpt = Annotated[
     bool,
     typer.Option(
         "--tender",
-        help="Mark as painful: never brought back unasked (on-this-day, stage review); its words stay "
-        "folded in lists.",
+        help=TENDER_HELP,
     ),
 ]
 NewStarOpt = Annotated[

@@ -15,10 +15,11 @@ from ..sealing.crypto import InvalidCiphertext
 from ..sealing.index import EntryIndex
 from ..sealing.ledger import Ledger
 from ..storage import queries
-from .service import SYNC_STATE_KEY
 
 if TYPE_CHECKING:
     from .service import Journal
+
+SYNC_STATE_KEY = "sync_state"  # set while the journal syncs through a folder (sync/state.py)
 
 
 class AccessBook:

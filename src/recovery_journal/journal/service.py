@@ -48,7 +48,6 @@ if TYPE_CHECKING:
     from .stagebook import StageBook
 
 Clock = Callable[[], datetime]
-SYNC_STATE_KEY = "sync_state"  # set while the journal syncs through a folder (sync/state.py)
 
 
 def local_now() -> datetime:
