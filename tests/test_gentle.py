@@ -29,6 +29,11 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "He put his hands around my throat again last night.",
         "She knows my new address and keeps driving past.",
         '"If you leave, you\'ll never see the kids again," he told me.',
+        "I don't feel safe at home tonight.",
+        "I feel unsafe with him since the weekend.",
+        "He said he would end me if I told anyone.",
+        "He hit me again when I got home.",
+        "He said I'd pay for this when he gets back.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:
@@ -53,6 +58,25 @@ def test_words_that_need_support_are_noticed(text: str) -> None:
 )
 def test_figurative_negated_past_and_others_words_are_not(text: str) -> None:
     assert gentle.concern(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I feel safe in my own home. Changed the locks, hung the pictures.",
+        "I don't know if it's abuse. He's never hit me. He's a brilliant dad.",
+        "He didn't hit me. I keep writing that sentence.",
+        "I made the trifle Mum always said I'd ruin, and it was perfect.",
+        "She said I'd made her feel stupid, and by the end of it I was the one apologising.",
+        "My manager said take the afternoon before I'd even finished explaining.",
+        "He said I could pay my own rent if I wanted to be an adult.",
+    ],
+)
+def test_everyday_words_are_not_taken_for_danger(text: str) -> None:
+    """Words the danger cues once read as a threat: "If you're not safe right now, call 999" after any of
+    these would frighten the person it means to help."""
+    found = gentle.concern(text)
+    assert found is None or found.kind != "danger", found
 
 
 def _load(name: str) -> list[dict[str, str]]:
@@ -98,6 +122,16 @@ def test_heavy_moods_count_only_within_a_week() -> None:
 
 def test_the_learned_weights_ship_with_the_package() -> None:
     model = json.loads((Path(gentle.__file__).parent / "gentle_model.json").read_text(encoding="utf-8"))
-    assert model["version"] == 1 and model["threshold"] > 0 and len(model["weights"]) > 500
+    assert model["version"] == 2 and len(model["weights"]) > 500
     score, strongest = gentle.weigh("I keep looking at the pills and thinking nobody would miss me")
     assert strongest and score > gentle.weigh("We planted tomatoes and laughed all afternoon")[0]
+
+
+def test_everyday_entries_rarely_get_the_line() -> None:
+    """The stage corpus's held-out entries: ordinary recovery writing, hard days included, none written as a
+    crisis. Before the learned weights were averaged (gentle.weigh), 36% of them got the line, a pottery class
+    among them; docs/care.md gives the figure now."""
+    stage_entries = Path(gentle.__file__).parent.parent / "stages" / "corpus" / "heldout.jsonl"
+    rows = [json.loads(line) for line in stage_entries.read_text(encoding="utf-8").splitlines() if line]
+    alarms = sum(gentle.concern(row["text"]) is not None for row in rows) / len(rows)
+    assert alarms <= 0.13, alarms
