@@ -209,14 +209,14 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         # wanting not to be alive, said many ways
         (
             r"\b(?:want|wanted|wish|wished|wishing|long|longing|ready|rather|prefer|would like|hoping|hope) "
-            r"(?:to |i (?:could |would |'d )?)?(?:just )?(?:die|be dead|not exist|stop existing|not be here|"
+            r"(?:to |i(?: could| would|'d)? )?(?:just )?(?:die|be dead|not exist|stop existing|not be here|"
             r"not be alive|not wake up|never wake up|sleep forever|sleep and never wake|disappear forever|"
             r"be gone for good|vanish for good|go to sleep and not)",
             True,
             True,
         ),
         (
-            r"\bwish i (?:was|were|'d|had) (?:never been born|dead|not here|not alive|gone|never existed|"
+            r"\bwish i(?: was| were|'d| had) (?:never been born|dead|not here|not alive|gone|never existed|"
             r"not born)",
             True,
             True,
@@ -550,6 +550,41 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     )
 )
 
+# Said outright: the writer wants to die, or is harming themselves, now. A narrower list than _SELF, for
+# plainly_self_harm(): each phrase is hard to mean any other way ("planned it", "last entry" and "can't go on"
+# are in _SELF, rightly, but a proud or a tired day says them too). No phrase ends in a lookahead that a
+# clause's end passes and the whole text's next words fail: plainly_self_harm() relies on it.
+_PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
+    (BOOK(p), True, True)
+    for p in (
+        r"\b(?:want|wanted|wish|wished|wishing|ready|long|longing|hoping|hope) (?:to |i(?: could| would|'d)? )?"
+        r"(?:just )?(?:die|be dead|not exist|stop existing|stop being alive|not be alive|not wake up|never wake "
+        r"up|sleep forever|go to sleep and (?:not|never) wake up|disappear for good|disappear forever)\b",
+        r"\bwish(?:ing)? i(?: was| were|'d| had| could) (?:never been born|dead|never existed|die in my sleep|just "
+        r"die)\b",
+        r"\b(?:don't|do not) want to (?:be alive|exist|keep living|be here anymore|be alive anymore|see tomorrow|"
+        r"be on this earth|live\b(?! with| in| near| there| here| like| together| at| on| somewhere| a | my | "
+        r"the | for | to | by | alone| without| under| through| next))",
+        r"\bhope i (?:don't|do not|never) wake up\b",
+        r"\b(?:nothing|no one|nobody|no reason) (?:left )?to live for\b",
+        r"\bno (?:point|reason) (?:in )?(?:living|being alive|staying alive)\b",
+        r"\b(?:life|living) (?:isn't|is not|ain't) worth living\b|\bnot worth living\b",
+        r"\b(?:kill|killing|hang|hanging) myself\b",
+        r"\b(?:end|ending|take|taking) my (?:own )?life\b|\bend it all\b",
+        r"\b(?:i'm|i am|feeling|felt|feel|been|getting) (?:really |so |very |quite |a bit )?suicidal\b",
+        r"\bsuicidal (?:thoughts|feelings|urges)\b|\bthoughts (?:of|about) (?:suicide|killing myself|ending my "
+        r"life)\b",
+        r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|hitting) myself (?:again|on purpose|"
+        r"deliberately|to cope|to feel|with (?:a|the) (?:lighter|blade|razor|knife))",
+        r"\bcut again (?:tonight|last night|today)\b",
+        r"\b(?:scratched|cut|burned|burnt) my (?:arms?|wrists?|thighs?|legs?|skin) (?:till|until) (?:they|it) bled\b",
+        r"\bself[- ]?harm(?:ed|ing)? (?:again|last night|tonight|today)\b",
+        r"\b(?:want|wanted|urge|going) to (?:hurt|cut|harm|burn) myself\b",
+        r"\b(?:everyone|everybody|they|my family|my kids|the world)(?:'d| would)? be better off without me\b",
+    )
+)
+
+
 # Whole words, and the ones that are everyday words too only with who they are aimed at: "by the end", "before
 # she finished", "after payday" and "you'll ruin the photos" are not threats.
 _THREAT_WORDS = (
@@ -858,14 +893,78 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
     return float(model["prior"]) + total / len(found), strongest
 
 
-def _find_self_harm(norm: str) -> Concern | None:
+# What every phrase of _PLAIN holds, as plain text, lower case, spaces collapsed, before normalise() repairs it
+# (so "kms", "wanna" and the misspellings it mends are here too): a text with none of these can't match, and is
+# answered in a few microseconds. That matters because every guess of "recovery" asks (a large import guesses
+# tens of thousands). Phrase by phrase: the ends of the first three (die, dead, exist, alive, wake up, forever,
+# for good, born, keep living, here any(more), see tomorrow, this earth, to live); to live for; (point|reason)
+# (in) living, worth living; _HURT_MYSELF; (end|take) my (own) life, end it all; suicid(al) and its
+# misspellings; cut again; bled; self(-)harm; without me. tests/test_stage_in_pain.py checks it on the corpora.
+_PLAIN_KEYS = (
+    "die", "dead", "exist", "alive", "wake", "forever", "for good", "born", "living", "here any", "see tomorrow",
+    "this earth", "to live", "wanna live", "my life", "own life", "end it all", "suicid", "sucid", "suicd",
+    "suisid", "cut again", "bled", "harm", "without me", "kms",
+)  # fmt: skip
+_MYSELF = ("myself", "myslef", "mysef", "myelf")
+_HURT_MYSELF = re.compile(
+    r"\b(?:kill|killing|hang|hanging|unalive|cut|cutting|burn|burned|burnt|burning|hurt|hurting|harmed|harming|"
+    r"hitting) $"
+)
+
+
+def _might_say_plainly(text: str) -> bool:
+    """False only when no phrase of _PLAIN can be in `text` (see _PLAIN_KEYS)."""
+    low = text.lower()
+    if not low.isascii() or "  " in low or any(space in low for space in "\n\t\r\v\f"):
+        low = " ".join(low.split())  # as normalise() leaves the words (most entries skip this)
+    if any(key in low for key in _PLAIN_KEYS):
+        return True
+    for word in _MYSELF:  # "... myself": the word before it decides, found without a regex over the text
+        at = low.find(word)
+        while at >= 0:
+            if _HURT_MYSELF.search(low, max(0, at - 12), at):
+                return True
+            at = low.find(word, at + 1)
+    return False
+
+
+# A sentence said in jest, of a self left behind, or of talk about it: not plainly the writer's wish now.
+_ASIDE = BOOK(
+    r"\b(?:lol|lmao|haha|jk|joke|jokes|joking|kidding|the old me|would have|would've|talked about|talking about|"
+    r"talk about)\b"
+)
+
+
+def plainly_self_harm(text: str) -> Concern | None:
+    """Whether `text` says outright that its writer wants to die or is harming themselves, now.
+
+    Narrower than concern(), for where a wrong yes costs more than a calm line: a stage guess never calls such
+    words "recovery" (journal/stagebook.guess_stage). The same readings as concern() apply (not negated, not someone
+    else's, not quoted, not clearly over), on the phrases of _PLAIN alone, leaving out sentences said in jest,
+    of "the old me", or of talk about it.
+    """
+    if not _might_say_plainly(text):
+        return None
+    norm = _QUOTED.sub(" ", normalise(text))
+    # A phrase found in a clause is found in the whole text too (a clause is a part of it, cut at punctuation
+    # or a "but"), so a text in which no phrase is found at all is answered without reading its clauses.
+    if not any(pattern.search(norm) for pattern, _, _ in _PLAIN):
+        return None
+    return _find_self_harm(" ".join(s for s in _sentences(norm) if not _ASIDE.search(s)), _PLAIN)
+
+
+def _find_self_harm(norm: str, patterns: Sequence[tuple[Lazy, bool, bool]] = _SELF) -> Concern | None:
+    # Only the cues whose needles are somewhere in the text are tried on its clauses (each a part of it).
+    patterns = [cue for cue in patterns if cue[0].could_match(norm)]
+    if not patterns:
+        return None
     for sentence in _sentences(norm):
         if _MEDIA.search(sentence):
             continue
         for clause in _clauses(sentence):
             if _FIGURATIVE.search(clause):
                 clause = _FIGURATIVE.sub(" ", clause)
-            for pattern, negatable, own in _SELF:
+            for pattern, negatable, own in patterns:
                 for match in pattern.finditer(clause):
                     if negatable and _negated(clause, match.start()):
                         continue
@@ -884,11 +983,14 @@ def _find_self_harm(norm: str) -> Concern | None:
 
 
 def _find_danger(norm: str) -> Concern | None:
+    cues = [cue for cue in _DANGER if cue[0].could_match(norm)]  # as in _find_self_harm
+    if not cues:
+        return None
     for sentence in _sentences(norm):
         if _TRIVIAL.search(sentence) or _FIGURATIVE.search(sentence) or _MEDIA.search(sentence):
             continue
         for clause in [sentence, *_clauses(sentence)]:
-            for pattern, negatable, aimed in _DANGER:
+            for pattern, negatable, aimed in cues:
                 for match in pattern.finditer(clause):
                     if negatable and _negated(clause, match.start()):
                         continue

@@ -40,10 +40,12 @@ class Lazy:
             self._compiled = re.compile(self.source)
         return self._compiled
 
+    def could_match(self, text: str) -> bool:
+        """False only when no match can be in `text` (nor in any part of it): it holds none of the needles."""
+        return self.needles is None or any(needle in text for needle in self.needles)
+
     def _for(self, text: str) -> re.Pattern[str] | None:
-        if self.needles is not None and not any(needle in text for needle in self.needles):
-            return None
-        return self.compiled
+        return self.compiled if self.could_match(text) else None
 
     def search(self, text: str) -> re.Match[str] | None:
         pattern = self._for(text)

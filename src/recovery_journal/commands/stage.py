@@ -180,9 +180,10 @@ def guess(
         with terminal.open_journal(ctx, out) as journal:
             result = journal.stages.guess(text).guess
     else:
-        from ..stages import classify
+        from ..journal.stagebook import guess_stage
+        from ..stages.model import shipped
 
-        result = classify(text)
+        result = guess_stage(shipped(), text).guess
     if as_json:
         out.document("guess", **result.to_json())
     else:

@@ -1,6 +1,13 @@
 """The journal's stage operations: guess at write time, explain, correct, relearn, review, and the journey.
 
 Reached as `journal.stages`. The writer's word always wins: a stage they set is never replaced by a guess.
+
+Every guess a journal makes comes through `guess_stage`: a save, opening (backfill), relearn, an import's
+worker processes, a restore, and `stage guess`. It adds one rule to the classifier's reading: words that
+plainly say the writer wants to die or is hurting themselves (care/gentle.plainly_self_harm) are never guessed
+"recovery", the stage of rebuilding a life; the likelier of the other two is taken instead, with its own cues.
+It is checked only when the classifier leans to recovery. A guess made before the rule existed, or brought in
+with its stage from an older file, stays as it was until `stage relearn`. docs/stages.md (step 7) says so.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from ..storage import queries
 
 if TYPE_CHECKING:
     from ..stages.journey import Journey, Point
+    from ..stages.model import Model
     from ..stages.personal import PersonalModel
     from .service import Journal
 
@@ -73,7 +81,7 @@ class StageBook:
         return self._personal
 
     def guess(self, text: str) -> StageRecord:
-        from ..stages.model import classify_with, shipped
+        from ..stages.model import shipped
         from ..stages.personal import PersonalModel
 
         model = shipped()
@@ -83,7 +91,7 @@ class StageBook:
             # A damaged personal model never stands between a person and their words: guess with the shared
             # model alone; `doctor` reports the damage and `stage relearn` rebuilds it.
             personal = PersonalModel()
-        return StageRecord.from_model(classify_with(model, text, personal), model.name)
+        return guess_stage(model, text, personal)
 
     def backfill(self) -> int:
         """Fill in entries written before stages and flags existed: a stage guess, default flags."""
@@ -189,12 +197,17 @@ class StageBook:
 
     def uncertain(self) -> list[Entry]:
         """Entries whose guessed stage is unsure or missing, oldest first; the writer's choices excluded.
-        Read a batch at a time, so only the unsure ones are ever held together."""
+        Read a batch at a time, so only the unsure ones are ever held together.
+
+        An entry whose words plainly say the writer wanted to die or was hurting themselves is left out: a
+        review of stages mustn't bring those words back unasked (`stage set` still changes its stage)."""
+        from ..care.gentle import plainly_self_harm
+
         return [
             e
             for batch in self.journal.entry_batches()
             for e in batch.entries
-            if e.stage is None or _unsure(e.stage)
+            if (e.stage is None or _unsure(e.stage)) and plainly_self_harm(f"{e.title}\n{e.text}") is None
         ]
 
     def points(self) -> tuple[list[Point], list[int]]:
@@ -223,6 +236,22 @@ class StageBook:
         """The entries whose stage the writer set, read a batch at a time (never the whole journal)."""
         for batch in self.journal.entry_batches():
             yield from (e for e in batch.entries if e.stage is not None and e.stage.by_writer)
+
+
+def guess_stage(model: Model, text: str, personal: PersonalModel | None = None) -> StageRecord:
+    """The stage guess `text` is stored with: the classifier's, never "recovery" for plainly painful words."""
+    from ..stages.model import classify_with
+
+    found = classify_with(model, text, personal)
+    if found.stage is Stage.RECOVERY and _plainly_in_pain(text):
+        found = classify_with(model, text, personal, leave_out=Stage.RECOVERY)
+    return StageRecord.from_model(found, model.name)
+
+
+def _plainly_in_pain(text: str) -> bool:
+    from ..care.gentle import plainly_self_harm  # its patterns load only for a guess that leans to recovery
+
+    return plainly_self_harm(text) is not None
 
 
 def _unsure(record: StageRecord) -> bool:

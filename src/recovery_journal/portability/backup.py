@@ -548,6 +548,7 @@ def restore_new(
     progress: Progress | None = None,
 ) -> tuple[Journal, str, MergeReport]:
     """A new journal holding exactly the backup's contents, made whole or not at all."""
+    from ..journal.stagebook import guess_stage
     from ..stages.model import shipped
     from ..stages.record import StageRecord
     from . import guessing
@@ -558,9 +559,7 @@ def restore_new(
         model = shipped()
 
         def here(text: str) -> StageRecord:
-            from ..stages.model import classify_with
-
-            return StageRecord.from_model(classify_with(model, text), model.name)
+            return guess_stage(model, text)
 
         with guessing.guesser(incoming.entries, len(incoming.entries), here, None) as guess:
             reports.append(restore_into_new(con, cipher, guessing.through(guess, incoming), guess, progress))

@@ -4,8 +4,8 @@ Guessing a stage is most of an import's time (about 0.7 ms an entry). For a few 
 entries' words go, a few hundred at a time, to worker processes started fresh (spawn: they inherit no key, no
 open journal and no thread) that guess with the same shipped model and the same personal model; the guesses
 come back in order, through pipes in memory, never through a file. Only a few chunks are ever in flight, so a
-large import holds no more than it did. A guess is the same whichever process makes it (classify_with is
-pure); if the workers can't be used, the entry is guessed here as before.
+large import holds no more than it did. A guess is the same whichever process makes it (stagebook.guess_stage
+is pure); if the workers can't be used, the entry is guessed here as before.
 
 The entries are read once (`through`): the chunks sent to the workers are kept, in order, for the merge, so a
 jrnl file is not parsed a second time just to find the words to send.
@@ -57,15 +57,12 @@ def _start(personal: dict[str, Any] | None) -> None:
 
 
 def _guess_chunk(texts: list[str]) -> list[tuple[bytes, StageRecord]]:
-    from ..stages.model import classify_with
+    from ..journal.stagebook import guess_stage
 
     if _worker is None:  # only ever called in a worker _start has set up
         _start(None)
     model, personal = _worker  # type: ignore[misc]
-    return [
-        (_digest(text), StageRecord.from_model(classify_with(model, text, personal), model.name))
-        for text in texts
-    ]
+    return [(_digest(text), guess_stage(model, text, personal)) for text in texts]
 
 
 def _digest(text: str) -> bytes:
@@ -194,9 +191,9 @@ def guesser(
 ) -> Iterator[Guess]:
     """A guess for `entries` (those with no stage, in order): on other cores when there are many, else `here`.
 
-    `here` and `personal` must guess alike: `here` is classify_with(shipped(), text, the personal model of
-    `personal`). Leaving the block stops the workers. Pass the merge `through(guess, incoming)` so that the
-    entries are read only once.
+    `here` and `personal` must guess alike: `here` is stagebook.guess_stage(shipped(), text, the personal
+    model of `personal`). Leaving the block stops the workers. Pass the merge `through(guess, incoming)` so
+    that the entries are read only once.
     """
     workers = min(cores(), 4) if workers is None else workers
     if count < LEAST or workers < 2:

@@ -1,0 +1,176 @@
+"""Words of wanting to die are never guessed "recovery", and never brought back by a review of stages.
+
+The classifier learned from everyday recovery writing and called "I don't want to be here anymore. I want to
+die." recovery (62%). journal/stagebook.guess_stage reads such a guess once more; docs/stages.md (step 7)
+says how.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import math
+import uuid as uuidlib
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from recovery_journal.care import gentle
+from recovery_journal.journal.service import Journal
+from recovery_journal.journal.stagebook import guess_stage
+from recovery_journal.portability import guessing, importers
+from recovery_journal.stages.model import Stage, classify_with, shipped
+
+from .conftest import Cli, Ran
+
+# Each of these the classifier alone guesses recovery (checked below, so a new model can't hide the rule).
+IN_PAIN = [
+    "I don't want to be here anymore. I want to die.",
+    "Went for a walk this morning and sat by the river. I want to die. Nobody would even notice.",
+    "Got my own place. Signed the lease today. I don't want to be alive anymore though.",
+    "Finished the course and got the certificate. I feel suicidal tonight and I don't know why.",
+    "I cut myself again tonight. Did the shopping first.",
+]
+
+
+@pytest.mark.parametrize("text", IN_PAIN)
+def test_plainly_painful_words_are_never_guessed_recovery(text: str) -> None:
+    model = shipped()
+    assert classify_with(model, text).stage is Stage.RECOVERY  # what the classifier alone says
+    record = guess_stage(model, text)
+    assert record.stage in (Stage.RECOGNITION, Stage.ACCEPTANCE)
+    assert record.guess.scores[Stage.RECOVERY] == 0.0
+    assert math.isclose(sum(record.guess.scores.values()), 1.0, abs_tol=0.001)
+    assert record.guess.confidence == record.guess.scores[record.stage]
+
+
+def test_a_guess_of_another_stage_is_left_as_the_classifier_made_it() -> None:
+    model = shipped()
+    text = "I keep replaying the argument, was it my fault? I want to die of embarrassment, honestly."
+    assert guess_stage(model, text).guess == classify_with(model, text)
+    proud = "Signed up for pottery and held my boundary with him. I laughed with a friend."
+    assert guess_stage(model, proud).guess == classify_with(model, proud)
+    assert classify_with(model, proud).stage is Stage.RECOVERY
+
+
+SAID_PLAINLY = [
+    "I want to die.",
+    "i dont want to be alive anymore",
+    "I don't want to live.",
+    "Everyone would be better off without me.",
+    "I've been having thoughts of suicide again.",
+    "I burnt myself with the lighter again tonight.",
+    "I keep wishing I'd die in my sleep.",
+    "honestly i just wanna kms",
+    "i want to\nkill myself",
+    "Im feeling sucidal again tonight.",
+    "I dont want to be here any more.",
+]
+
+
+@pytest.mark.parametrize("text", SAID_PLAINLY)
+def test_what_counts_as_said_plainly(text: str) -> None:
+    assert gentle.plainly_self_harm(text) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would never kill myself. I'm just so angry.",
+        "Two years ago I wanted to die. Today I planted tomatoes.",
+        "My friend told me she feels suicidal and I listened.",
+        "That joke was so bad I wanted to die lol.",
+        "The old me would have wanted to end it all after a day like today. I went for a run.",
+        "In group we talked about suicidal thoughts and how common they are.",
+        "I don't want to live with him ever again.",
+        "Planned it, did it, home by 4.",
+        "I picked the place, I picked the time, and I left when I wanted.",
+        '"I want to die," she said, and laughed.',
+    ],
+)
+def test_what_does_not(text: str) -> None:
+    assert gentle.plainly_self_harm(text) is None
+
+
+def test_the_rule_changes_no_guess_in_the_seed_corpus() -> None:
+    """So the accuracy docs/stages.md reports still holds: none of the 2,144 everyday entries is caught."""
+    corpus = Path(gentle.__file__).parent.parent / "stages" / "corpus"
+    files = sorted(glob.glob(str(corpus / "*.jsonl")))
+    lines = [line for name in files for line in Path(name).read_text(encoding="utf-8").splitlines() if line]
+    texts = [json.loads(line)["text"] for line in lines]
+    assert len(texts) > 2000
+    assert [t[:60] for t in texts if gentle.plainly_self_harm(t) is not None] == []
+
+
+def test_the_quick_first_look_never_turns_away_words_the_phrases_would_find(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """gentle._might_say_plainly answers most texts without reading them closely; it must never say no where
+    the phrases say yes. Checked on every labelled text of both corpora and the examples here."""
+    folders = [
+        Path(gentle.__file__).parent.parent / "stages" / "corpus",
+        Path(__file__).parent / "fixtures" / "gentle",
+    ]
+    lines = [
+        line
+        for folder in folders
+        for name in sorted(folder.glob("*.jsonl"))
+        for line in name.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    texts = [json.loads(line)["text"] for line in lines] + IN_PAIN + SAID_PLAINLY
+    quick = [gentle.plainly_self_harm(t) is not None for t in texts]
+    monkeypatch.setattr(gentle, "_might_say_plainly", lambda text: True)
+    close = [gentle.plainly_self_harm(t) is not None for t in texts]
+    assert quick == close and sum(close) >= 40
+
+
+def test_an_import_guessed_on_other_cores_follows_the_rule_too() -> None:
+    model = shipped()
+    start = datetime(2025, 1, 1, 8, 0, tzinfo=timezone.utc)
+    words = [*IN_PAIN, "Signed up for pottery and held my boundary with him. I laughed with a friend."]
+    entries = []
+    for n in range(40):
+        entry = importers.make_entry(
+            str(uuidlib.UUID(int=n + 1)), start + timedelta(hours=n), words[n % len(words)], []
+        )
+        assert entry is not None
+        entries.append((entry, []))
+
+    def here(text: str):  # type: ignore[no-untyped-def]
+        return guess_stage(model, text)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(guessing, "LEAST", 10)
+        with guessing.guesser(entries, len(entries), here, None, workers=2) as guess:
+            assert isinstance(guess, guessing.Ahead)
+            ahead = [guess(e.text) for e, _ in entries]
+            assert not guess.broken
+    assert ahead == [here(e.text) for e, _ in entries]
+    assert [r.stage is Stage.RECOVERY for r in ahead[: len(IN_PAIN)]] == [False] * len(IN_PAIN)
+    assert ahead[len(IN_PAIN)].stage is Stage.RECOVERY
+
+
+def test_writing_it_stores_another_stage_and_a_review_leaves_it_out(journal: Journal) -> None:
+    painful = journal.write(IN_PAIN[0])
+    assert painful.stage is not None and painful.stage.stage is not Stage.RECOVERY
+    unsure = journal.write("Tuesday. Bus was late. Rain again.")
+    reviewed = [e.id for e in journal.stages.uncertain()]
+    assert unsure.id in reviewed and painful.id not in reviewed
+    # Even when its guess is unsure, a review doesn't bring those words back.
+    journal.stages.set(painful.id, None)
+    assert painful.id not in [e.id for e in journal.stages.uncertain()]
+
+
+def test_from_the_command_line(cli: Cli, initialised: Ran) -> None:
+    text = IN_PAIN[3]
+    guessed = json.loads(cli("stage", "guess", "--json", input=text).stdout)
+    assert guessed["stage"] in ("recognition", "acceptance") and guessed["scores"]["recovery"] == 0.0
+    assert cli("write", input=text).exit_code == 0
+    shown = json.loads(cli("stage", "show", "1", "--json").stdout)
+    assert shown["stage"]["stage"] == guessed["stage"]
+    assert json.loads(cli("stage", "review", "--json").stdout)["entries"] == []
+    # The writer's word still wins.
+    assert cli("stage", "set", "1", "recovery").exit_code == 0
+    assert json.loads(cli("stage", "show", "1", "--json").stdout)["stage"]["stage"] == "recovery"
