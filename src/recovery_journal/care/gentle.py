@@ -896,14 +896,15 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # What every phrase of _PLAIN holds, as plain text, lower case, spaces collapsed, before normalise() repairs it
 # (so "kms", "wanna" and the misspellings it mends are here too): a text with none of these can't match, and is
 # answered in a few microseconds. That matters because every guess of "recovery" asks (a large import guesses
-# tens of thousands). Phrase by phrase: the ends of the first three (die, dead, exist, alive, wake up, forever,
-# for good, born, keep living, here any(more), see tomorrow, this earth, to live); to live for; (point|reason)
-# (in) living, worth living; _HURT_MYSELF; (end|take) my (own) life, end it all; suicid(al) and its
-# misspellings; cut again; bled; self(-)harm; without me. tests/test_stage_in_pain.py checks it on the corpora.
+# tens of thousands). Phrase by phrase: the ends of the first three (die, (be|was|were|'d) dead, exist, alive,
+# wake up, forever, for good, born, keep living, here any(more), see tomorrow, this earth, to live); to live
+# for; (point|reason) (in) living, worth living; _HURT_MYSELF; (end|take) my (own) life, end it all; suicid(al)
+# and its misspellings; cut again; bled; self(-)harm; without me. tests/test_stage_in_pain.py checks it on the
+# corpora.
 _PLAIN_KEYS = (
-    "die", "dead", "exist", "alive", "wake", "forever", "for good", "born", "living", "here any", "see tomorrow",
-    "this earth", "to live", "wanna live", "my life", "own life", "end it all", "suicid", "sucid", "suicd",
-    "suisid", "cut again", "bled", "harm", "without me", "kms",
+    "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
+    "living", "here any", "see tomorrow", "this earth", "to live", "wanna live", "my life", "own life",
+    "end it all", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
