@@ -325,6 +325,8 @@ def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran
     ran = cli("write", "--mood", "1", "--json", input=heavy)
     assert doc(ran)["support_offered"] is True
     assert "recovery-journal support" in ran.stderr and ran.stderr.count("\n") == 1
+    # It thanks, and never tells the writer what their words were: it also speaks after some ordinary days.
+    assert "Thank you for putting this into words." in ran.stderr and "heavy" not in ran.stderr
     danger = cli("write", input="He said he'd kill me if I left. I'm scared he'll come tonight.")
     assert "Saved entry 2" in danger.stderr and "recovery-journal support" in danger.stderr
     for safe in ("Killing it at work today!", "Dying to see her on Friday.", "I would never hurt myself."):
