@@ -34,6 +34,11 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "He said he would end me if I told anyone.",
         "He hit me again when I got home.",
         "He said I'd pay for this when he gets back.",
+        "I've planned it. Tomorrow, when the flat is empty.",
+        "I keep thinking about doing it tonight.",
+        "I know which bridge.",
+        "He keeps driving past my flat at night.",
+        "Dave said he'd hurt me if I went to the police.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:
@@ -70,6 +75,9 @@ def test_figurative_negated_past_and_others_words_are_not(text: str) -> None:
         "She said I'd made her feel stupid, and by the end of it I was the one apologising.",
         "My manager said take the afternoon before I'd even finished explaining.",
         "He said I could pay my own rent if I wanted to be an adult.",
+        "The coach sulked because I said my shoulder hurt.",
+        "Had the dream where he's at the door again, except this time I said no and shut it.",
+        "I keep driving past the school on the way to Mum's.",
     ],
 )
 def test_everyday_words_are_not_taken_for_danger(text: str) -> None:
@@ -77,6 +85,21 @@ def test_everyday_words_are_not_taken_for_danger(text: str) -> None:
     these would frighten the person it means to help."""
     found = gentle.concern(text)
     assert found is None or found.kind != "danger", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Went to my nephew's christening and left before my brother got drunk. Planned it, did it, home by 4",
+        "I knelt down and asked what was wrong. What kind of mum do I want to be? I think I'm doing it.",
+        "Met my brother for coffee, on my terms. I picked the place, the cafe with the good scones.",
+        "We planned it the way we wanted, and it was lovely.",
+    ],
+)
+def test_everyday_plans_are_not_taken_for_plans_to_die(text: str) -> None:
+    """Cues the self-harm patterns once found in ordinary, proud days (from the stage corpus)."""
+    found = gentle.concern(text)
+    assert found is None or found.kind != "self_harm", found
 
 
 def _load(name: str) -> list[dict[str, str]]:
@@ -134,4 +157,4 @@ def test_everyday_entries_rarely_get_the_line() -> None:
     stage_entries = Path(gentle.__file__).parent.parent / "stages" / "corpus" / "heldout.jsonl"
     rows = [json.loads(line) for line in stage_entries.read_text(encoding="utf-8").splitlines() if line]
     alarms = sum(gentle.concern(row["text"]) is not None for row in rows) / len(rows)
-    assert alarms <= 0.13, alarms
+    assert alarms <= 0.11, alarms

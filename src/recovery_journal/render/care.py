@@ -26,7 +26,7 @@ GROUNDING = (
     "Notice where your body meets the chair, the bed or the floor. You are here, in this moment.",
 )
 
-# It thanks rather than tells: the check also speaks after about one ordinary entry in nine (docs/care.md),
+# It thanks rather than tells: the check also speaks after about one ordinary entry in ten (docs/care.md),
 # and "that sounded really heavy" after a pottery class told the writer what their own day had been.
 OFFER_WORDS = (
     "Thank you for putting this into words. If you'd like someone to talk to, `recovery-journal support` has "
