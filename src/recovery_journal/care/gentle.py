@@ -191,7 +191,9 @@ _MEDIA = BOOK(
 _FIRST_PERSON = BOOK(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
 # A dream told: "the dream where he's at the door again" is not someone at the door. (A nightmare that woke the
 # writer to someone really there says so in a sentence of its own.)
-_DREAMT = BOOK(r"\b(?:dream|dreamt|dreamed|nightmare) (?:where|that|about)\b|\bin (?:my|the|a|that) (?:dream|nightmare)\b")
+_DREAMT = BOOK(
+    r"\b(?:dream|dreamt|dreamed|nightmare) (?:where|that|about)\b|\bin (?:my|the|a|that) (?:dream|nightmare)\b"
+)
 
 
 def _writers_own(clause: str, start: int) -> bool:

@@ -78,7 +78,7 @@ class AccessBook:
                 )
             if not journal.ledger.verify(con).clean and queries.integrity(con) is not None:
                 raise Tampered(
-                    "Something in the journal is damaged or was changed outside recovery-journal, and "
+                    "Something in the journal looks damaged, or was changed outside recovery-journal, and "
                     "re-encrypting would hide it, so nothing was re-encrypted.",
                     hint=codec.RESEAL_HINT,
                 )

@@ -177,6 +177,7 @@ class CareBook:
     def _damaged(column: str) -> Tampered:
         what = "safety plan" if column == "plan" else "gentle check's note"
         return Tampered(
-            f"The {what} couldn't be opened: it was changed outside recovery-journal, or damaged.",
+            f"The {what} couldn't be opened: it looks damaged (a disk or sync fault can do this), or was "
+            "changed outside recovery-journal.",
             hint=TAMPERED_HINT,
         )

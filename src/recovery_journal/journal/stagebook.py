@@ -70,8 +70,8 @@ class StageBook:
                     self._personal = PersonalModel.from_json(raw)
                 except (InvalidCiphertext, KeyError, TypeError, ValueError):
                     raise Tampered(
-                        "The personal stage model couldn't be opened "
-                        "(changed outside recovery-journal, or damaged).",
+                        "The personal stage model couldn't be opened: it looks damaged (a disk or sync fault "
+                        "can do this), or was changed outside recovery-journal.",
                         hint="`recovery-journal stage relearn` rebuilds it from your corrections.",
                     ) from None
                 if self._personal.outdated:  # an older kind of model: learned again from the corrections

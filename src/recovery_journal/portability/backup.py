@@ -103,8 +103,8 @@ class Contents:
                 if damaged and not self.skip_damaged:
                     said = self.stopped if self.entries else "nothing was written"
                     raise Tampered(
-                        f"{_entries(sorted(damaged))} couldn't be opened (changed outside recovery-journal, "
-                        f"or damaged), so {said}.",
+                        f"{_entries(sorted(damaged))} couldn't be opened (damaged, or changed outside "
+                        f"recovery-journal), so {said}.",
                         hint="Add --skip-damaged to carry everything else; `recovery-journal doctor` lists "
                         "what is damaged.",
                     )

@@ -43,7 +43,8 @@ RESEAL_HINT = (
 
 def tampered(entry_id: int, what: str = "Entry") -> Tampered:
     return Tampered(
-        f"{what} {entry_id} couldn't be opened: it was changed outside recovery-journal, or damaged.",
+        f"{what} {entry_id} couldn't be opened: it looks damaged (a disk or sync fault can do this), or was "
+        "changed outside recovery-journal.",
         hint=TAMPERED_HINT,
     )
 
