@@ -99,12 +99,15 @@ def train() -> None:
 
 def measure(path: Path, show: bool) -> None:
     rows = load(path)
-    for label in ("self_harm", "danger"):
-        some = [r for r in rows if r["label"] == label]
-        caught = sum(offered(r, None) for r in some)
-        print(f"  recall {label}: {caught}/{len(some)} = {caught / max(1, len(some)):.2f}")
     recall, false_alarms = rates(rows, None)
-    print(f"{path.name}: {len(rows)} entries; recall {recall:.2f}, false alarms {false_alarms:.2f}")
+    if all(r["label"] == "none" for r in rows):  # everyday entries: only false alarms can be measured
+        print(f"{path.name}: {len(rows)} entries, none a crisis; false alarms {false_alarms:.2f}")
+    else:
+        for label in ("self_harm", "danger"):
+            some = [r for r in rows if r["label"] == label]
+            caught = sum(offered(r, None) for r in some)
+            print(f"  recall {label}: {caught}/{len(some)} = {caught / max(1, len(some)):.2f}")
+        print(f"{path.name}: {len(rows)} entries; recall {recall:.2f}, false alarms {false_alarms:.2f}")
     if show:
         for row in rows:
             found = gentle.concern(row["text"])

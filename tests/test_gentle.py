@@ -39,6 +39,16 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "I know which bridge.",
         "He keeps driving past my flat at night.",
         "Dave said he'd hurt me if I went to the police.",
+        # said in ways a first mending of the danger cues dropped (found in review)
+        "I don't think I'm safe tonight.",
+        "I'm not sure I'm safe here.",
+        "He said I'd pay.",
+        "He says he'll ruin everything I have.",
+        "He hasn't hit me since Christmas.",
+        "He doesn't hit me where it shows.",
+        "He told me he'd finish what he started if I went to the police.",
+        "Ex turned up at my daughter's school today pretending he was on the pickup list.",
+        "I keep thinking about the gun in dad's safe.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:

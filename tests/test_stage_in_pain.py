@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 import json
-import math
 import uuid as uuidlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -37,12 +36,28 @@ IN_PAIN = [
 @pytest.mark.parametrize("text", IN_PAIN)
 def test_plainly_painful_words_are_never_guessed_recovery(text: str) -> None:
     model = shipped()
-    assert classify_with(model, text).stage is Stage.RECOVERY  # what the classifier alone says
-    record = guess_stage(model, text)
-    assert record.stage in (Stage.RECOGNITION, Stage.ACCEPTANCE)
-    assert record.guess.scores[Stage.RECOVERY] == 0.0
-    assert math.isclose(sum(record.guess.scores.values()), 1.0, abs_tol=0.001)
-    assert record.guess.confidence == record.guess.scores[record.stage]
+    alone = classify_with(model, text)
+    assert alone.stage is Stage.RECOVERY  # what the classifier alone says
+    guess = guess_stage(model, text).guess
+    likelier = max((Stage.RECOGNITION, Stage.ACCEPTANCE), key=lambda s: alone.scores[s])
+    assert guess.stage is likelier and guess.scores[Stage.RECOVERY] == 0.0
+    # the classifier's own probability, not one made up by sharing recovery's out; unsure; quoting nothing
+    assert guess.confidence == alone.scores[likelier] < 0.5 and guess.uncertain
+    assert guess.scores[likelier] == alone.scores[likelier] and guess.cues == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cried for the years I lost. I want to die.",
+        "I keep replaying what he said. Was it my fault? I want to die.",
+    ],
+)
+def test_painful_words_the_classifier_put_in_another_stage_stay_as_it_guessed(text: str) -> None:
+    model = shipped()
+    assert gentle.plainly_self_harm(text) is not None
+    assert classify_with(model, text).stage is not Stage.RECOVERY
+    assert guess_stage(model, text).guess == classify_with(model, text)
 
 
 def test_a_guess_of_another_stage_is_left_as_the_classifier_made_it() -> None:
@@ -66,6 +81,12 @@ SAID_PLAINLY = [
     "i want to\nkill myself",
     "Im feeling sucidal again tonight.",
     "I dont want to be here any more.",
+    "I dont want to be here any\nmore.",
+    "finally got my own flat lol\ni want to die",
+    "Finished the course. I want to die, my whole life is a joke.",
+    "Got the job offer today. i want to die and i have no one to talk about it with",
+    "i want to kill\x1cmyself",
+    "everyone would be better off without\x1cme",
 ]
 
 
@@ -87,6 +108,18 @@ def test_what_counts_as_said_plainly(text: str) -> None:
         "Planned it, did it, home by 4.",
         "I picked the place, I picked the time, and I left when I wanted.",
         '"I want to die," she said, and laughed.',
+        # good days that share the words
+        "I'm taking my life back, one small step at a time.",
+        "Today I decided to take my life back. Booked the pottery class.",
+        "I cut myself again chopping onions, laughed it off and kept cooking.",
+        "Hurt myself again at football, ankle's swollen but we won!",
+        "I'm ready to die on this hill: no contact means no contact.",
+        "When I'm ninety I hope to die in my own bed, surrounded by people who love me.",
+        "I don't want to live that way ever again. Signed the lease on my own flat.",
+        "I'm killing myself at the gym these days but I feel strong.",
+        "Last winter I wanted to die. This spring I planted roses.",
+        "Safety plan done. When I feel suicidal I will ring the crisis line.",
+        "Therapy today: we worked on the urge to hurt myself and what triggers it.",
     ],
 )
 def test_what_does_not(text: str) -> None:
@@ -106,8 +139,9 @@ def test_the_rule_changes_no_guess_in_the_seed_corpus() -> None:
 def test_the_quick_first_look_never_turns_away_words_the_phrases_would_find(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """gentle._might_say_plainly answers most texts without reading them closely; it must never say no where
-    the phrases say yes. Checked on every labelled text of both corpora and the examples here."""
+    """gentle._might_say_plainly answers most texts without reading them closely; where the phrases say yes,
+    it must too. Checked on every text of both corpora and on the examples here (its comment gives the
+    reasoning phrase by phrase)."""
     folders = [
         Path(gentle.__file__).parent.parent / "stages" / "corpus",
         Path(__file__).parent / "fixtures" / "gentle",
@@ -155,12 +189,10 @@ def test_an_import_guessed_on_other_cores_follows_the_rule_too() -> None:
 def test_writing_it_stores_another_stage_and_a_review_leaves_it_out(journal: Journal) -> None:
     painful = journal.write(IN_PAIN[0])
     assert painful.stage is not None and painful.stage.stage is not Stage.RECOVERY
+    assert painful.stage.guess.uncertain  # so only the rule keeps it out of the review
     unsure = journal.write("Tuesday. Bus was late. Rain again.")
     reviewed = [e.id for e in journal.stages.uncertain()]
     assert unsure.id in reviewed and painful.id not in reviewed
-    # Even when its guess is unsure, a review doesn't bring those words back.
-    journal.stages.set(painful.id, None)
-    assert painful.id not in [e.id for e in journal.stages.uncertain()]
 
 
 def test_from_the_command_line(cli: Cli, initialised: Ran) -> None:

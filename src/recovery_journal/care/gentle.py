@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -114,8 +114,8 @@ _ONLY_BEFORE = {
 
 def normalise(text: str) -> str:
     """Lower-case, straight quotes, contractions repaired, whitespace collapsed."""
-    low = text.translate(_APOSTROPHES).lower().replace("any more", "anymore")
-    words = low.split()
+    # spaces collapsed first, so "any  more" or "any" and "more" on two lines read as "anymore" too
+    words = " ".join(text.translate(_APOSTROPHES).lower().split()).replace("any more", "anymore").split()
     out = []
     for i, word in enumerate(words):
         core = word.strip('.,!?;:"()[]')
@@ -402,6 +402,12 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (r"\btak(?:e|ing) my (?:own )?life\b", True, False),
+        (  # the means, dwelt on: "thinking about the gun in dad's safe every day"
+            r"\b(?:thinking|thought|think|obsessing|fixated) (?:about|of) (?:the|his|her|my|dad's|mum's|mom's|a) "
+            r"(?:gun|rifle|shotgun|pistol|rope|blade|razor)\b",
+            True,
+            True,
+        ),
         (
             r"\b(?:if i|hope i|pray i|wish i|praying i|hoping i)\b[^.]{0,20}\b(?:didn't|don't|won't|wouldn't|"
             r"never|not|wont) (?:wake up|make it through|make it to|survive|come home|get up)",
@@ -570,35 +576,40 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
 )
 
 # Said outright: the writer wants to die, or is harming themselves, now. A narrower list than _SELF, for
-# plainly_self_harm(): each phrase is hard to mean any other way ("planned it", "last entry" and "can't go on"
-# are in _SELF, rightly, but a proud or a tired day says them too). No phrase ends in a lookahead that a
-# clause's end passes and the whole text's next words fail: plainly_self_harm() relies on it.
+# plainly_self_harm(). Present tense only ("wanted to die" is often over), and each phrase fenced off from the
+# good days that share its words: "take my life back", "cut myself again chopping onions", "ready to die on
+# this hill", "I hope to die in my own bed", "I don't want to live that way again", "killing myself at the gym".
+# A lookahead here must pass at a clause's end and fail only on words of the same clause: plainly_self_harm()
+# first searches the whole text, and relies on that.
+_END_OF_CLAUSE = r"(?=$|[.,!?;:]| (?:but|although|though|tbh|honestly|really|now|tonight|today|at all)\b)"
 _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
     for p in (
-        r"\b(?:want|wanted|wish|wished|wishing|ready|long|longing|hoping|hope) (?:to |i(?: could| would|'d)? )?"
-        r"(?:just )?(?:die|be dead|not exist|stop existing|stop being alive|not be alive|not wake up|never wake "
-        r"up|sleep forever|go to sleep and (?:not|never) wake up|disappear for good|disappear forever)\b",
+        r"\b(?:want|wish) (?:to |i(?: could| would|'d)? )?(?:just )?(?:die(?! on (?:this|that) hill| happy| old| "
+        r"in (?:my|our) (?:own )?bed| peacefully| of old age| surrounded)|be dead|not exist|stop existing|stop being "
+        r"alive|not be alive|not wake up|never wake up|sleep forever|go to sleep and (?:not|never) wake up|"
+        r"disappear for good|disappear forever)\b",
         r"\bwish(?:ing)? i(?: was| were|'d| had| could) (?:never been born|dead|never existed|die in my sleep|just "
         r"die)\b",
-        r"\b(?:don't|do not) want to (?:be alive|exist|keep living|be here anymore|be alive anymore|see tomorrow|"
-        r"be on this earth|live\b(?! with| in| near| there| here| like| together| at| on| somewhere| a | my | "
-        r"the | for | to | by | alone| without| under| through| next))",
+        r"\b(?:don't|do not) want to (?:be alive|exist|keep living|live|see tomorrow|be on this earth|be here "
+        r"anymore)(?: anymore)?" + _END_OF_CLAUSE,
         r"\bhope i (?:don't|do not|never) wake up\b",
         r"\b(?:nothing|no one|nobody|no reason) (?:left )?to live for\b",
         r"\bno (?:point|reason) (?:in )?(?:living|being alive|staying alive)\b",
         r"\b(?:life|living) (?:isn't|is not|ain't) worth living\b|\bnot worth living\b",
-        r"\b(?:kill|killing|hang|hanging) myself\b",
-        r"\b(?:end|ending|take|taking) my (?:own )?life\b|\bend it all\b",
+        r"\b(?:kill|killing|hang|hanging) myself\b(?! at | laughing| over | trying| to (?:get|finish|keep|make))",
+        r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over)|"
+        r"\bend it all\b(?! on | with )",
         r"\b(?:i'm|i am|feeling|felt|feel|been|getting) (?:really |so |very |quite |a bit )?suicidal\b",
         r"\bsuicidal (?:thoughts|feelings|urges)\b|\bthoughts (?:of|about) (?:suicide|killing myself|ending my "
         r"life)\b",
-        r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|hitting) myself (?:again|on purpose|"
-        r"deliberately|to cope|to feel|with (?:a|the) (?:lighter|blade|razor|knife))",
+        r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|hitting) myself (?:again (?:tonight|"
+        r"last night|today|this morning|this week)|on purpose|deliberately|to cope|to feel|with (?:a|the) "
+        r"(?:lighter|blade|razor))",
         r"\bcut again (?:tonight|last night|today)\b",
         r"\b(?:scratched|cut|burned|burnt) my (?:arms?|wrists?|thighs?|legs?|skin) (?:till|until) (?:they|it) bled\b",
         r"\bself[- ]?harm(?:ed|ing)? (?:again|last night|tonight|today)\b",
-        r"\b(?:want|wanted|urge|going) to (?:hurt|cut|harm|burn) myself\b",
+        r"\b(?:want|urge|going) to (?:hurt|cut|harm|burn) myself\b",
         r"\b(?:everyone|everybody|they|my family|my kids|the world)(?:'d| would)? be better off without me\b",
     )
 )
@@ -608,8 +619,9 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
 # she finished", "after payday" and "you'll ruin the photos" are not threats.
 _THREAT_WORDS = (
     r"(?:kill|killing|hurt(?:ing)? (?:me|you|us|my|your|our|the kids|the children|the baby|them)|"
-    r"end (?:me|you|us|my life|your life)|finish (?:me|you|us)|destroy|"
-    r"ruin (?:my|your|our|us)|bury|break (?:my|every|your)|beat|smash|burn|regret|pay for (?:this|it|that|what)|"
+    r"end (?:me|you|us|my life|your life)|finish (?:me|you|us|what (?:he|she|they) started)|destroy|"
+    r"ruin (?:me|you|us|my|your|our|everything|everyone|them)|bury|break (?:my|every|your)|beat|smash|burn|"
+    r"regret|pay(?=$|[.,!?;:]| for (?:this|it|that|what|leaving|everything|ever))|"
     r"be sorry|make (?:me|you) pay|take (?:the|my|our|your) (?:kids|children|baby|son|daughter)|"
     r"never see (?:the|my|your|our) (?:kids|children|baby)|find (?:me|you)|come (?:for|after) (?:me|you)|"
     r"get (?:me|you)|take everything|ruin (?:me|you)|teach (?:me|you) a lesson|cut (?:me|you)|"
@@ -673,7 +685,12 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"house|flat|room)|with (?:him|her|them))",
             False,
         ),
-        (r"\b(?:i'm|i am) not safe\b", False),
+        (r"\b(?:i'm|i am) not (?:really |feeling )?safe\b", False),
+        (  # doubting it: "I don't think I'm safe tonight", "not sure I'm safe here"
+            r"\b(?:don't think|do not think|not sure|don't know if|do not know if|doubt|wonder if|wondering if)\b"
+            r"[^.]{0,12}\b(?:i'm|i am|i'll be|i will be|we're|we are|the kids are|my kids are) safe\b",
+            False,
+        ),
         # there, now
         (
             r"\b(?:he|she|they|he's|she's|they're)(?: is| are)? (?:outside|at the door|at my door|in the "
@@ -706,6 +723,13 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"shoves|pushed|beat|beats|hurt|hurts|threw|throws|dragged|drags|bit|burned|pinned) me\b",
             True,
         ),
+        (  # ... unless what follows says it does happen: "hasn't hit me since Christmas", "doesn't hit me where
+            # it shows", "never hits me hard enough to leave a mark", "hasn't really hurt me yet"
+            r"\b(?:he|she|they)\b[^.]{0,20}\b(?:hit|hits|punched|punches|kicked|kicks|slapped|slaps|shoved|shoves|"
+            r"pushed|beat|beats|hurt|hurts|bit|pinned) me (?:since|where|in front|hard enough|yet|as much|as hard|"
+            r"as often|in the face|when (?:the kids|people|anyone)|unless|except|anymore|any more)\b",
+            False,
+        ),
         # being followed and found
         (
             r"\b(?:following|followed|follows|tracking|tracked|tracks|watching|stalking|stalked|stalks) me\b",
@@ -722,8 +746,8 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (
-            r"\b(?:showed|shows|turned|turns) up (?:at|outside) my (?:work|job|house|home|door|new place|flat|"
-            r"school|gym|car|parents)",
+            r"\b(?:showed|shows|turned|turns) up (?:at|outside) (?:my|my (?:son|daughter|kids|children|child)'s|the "
+            r"kids') (?:work|job|house|home|door|new place|flat|school|nursery|gym|car|parents)",
             True,
         ),
         (r"\b(?:tracker|airtag|gps|tracking app|spyware)\b[^.]{0,30}\b(?:my (?:car|phone|bag|laptop))", True),
@@ -940,7 +964,7 @@ _HURT_MYSELF = re.compile(
 def _might_say_plainly(text: str) -> bool:
     """False only when no phrase of _PLAIN can be in `text` (see _PLAIN_KEYS)."""
     low = text.lower()
-    if not low.isascii() or "  " in low or any(space in low for space in "\n\t\r\v\f"):
+    if not (low.isascii() and low.isprintable()) or "  " in low:  # any space but a single " " (or any doubt)
         low = " ".join(low.split())  # as normalise() leaves the words (most entries skip this)
     if any(key in low for key in _PLAIN_KEYS):
         return True
@@ -953,11 +977,20 @@ def _might_say_plainly(text: str) -> bool:
     return False
 
 
-# A sentence said in jest, of a self left behind, or of talk about it: not plainly the writer's wish now.
-_ASIDE = BOOK(
-    r"\b(?:lol|lmao|haha|jk|joke|jokes|joking|kidding|the old me|would have|would've|talked about|talking about|"
-    r"talk about)\b"
+# Not plainly the writer's wish now, though the words are there: said in jest (a "lol" after it, in its clause),
+# or, just before it in its clause, of a self left behind, of talk about it, of a time it might come.
+_JEST_AFTER = BOOK(r"\b(?:lol|lmao|haha|jk|joking|kidding)\b")
+_ASIDE_BEFORE = BOOK(
+    r"\b(?:the old me|(?:talked|talking|spoke|speaking) about|worked on|working on|(?:when|whenever|if|in case) "
+    r"(?:i|i'm))\b"
 )
+
+
+def _aside(clause: str, match: re.Match[str]) -> bool:
+    return bool(
+        _JEST_AFTER.search(clause[match.end() :])
+        or _ASIDE_BEFORE.search(clause[max(0, match.start() - 40) : match.start()])
+    )
 
 
 def plainly_self_harm(text: str) -> Concern | None:
@@ -965,8 +998,8 @@ def plainly_self_harm(text: str) -> Concern | None:
 
     Narrower than concern(), for where a wrong yes costs more than a calm line: a stage guess never calls such
     words "recovery" (journal/stagebook.guess_stage). The same readings as concern() apply (not negated, not someone
-    else's, not quoted, not clearly over), on the phrases of _PLAIN alone, leaving out sentences said in jest,
-    of "the old me", or of talk about it.
+    else's, not quoted, not clearly over), on the phrases of _PLAIN alone, and not said in jest, of "the old
+    me", of talk about it, or of a time it might come (_aside).
     """
     if not _might_say_plainly(text):
         return None
@@ -975,10 +1008,14 @@ def plainly_self_harm(text: str) -> Concern | None:
     # or a "but"), so a text in which no phrase is found at all is answered without reading its clauses.
     if not any(pattern.search(norm) for pattern, _, _ in _PLAIN):
         return None
-    return _find_self_harm(" ".join(s for s in _sentences(norm) if not _ASIDE.search(s)), _PLAIN)
+    return _find_self_harm(norm, _PLAIN, _aside)
 
 
-def _find_self_harm(norm: str, patterns: Sequence[tuple[Lazy, bool, bool]] = _SELF) -> Concern | None:
+def _find_self_harm(
+    norm: str,
+    patterns: Sequence[tuple[Lazy, bool, bool]] = _SELF,
+    aside: Callable[[str, re.Match[str]], bool] | None = None,
+) -> Concern | None:
     # Only the cues whose needles are somewhere in the text are tried on its clauses (each a part of it).
     patterns = [cue for cue in patterns if cue[0].could_match(norm)]
     if not patterns:
@@ -1001,7 +1038,7 @@ def _find_self_harm(norm: str, patterns: Sequence[tuple[Lazy, bool, bool]] = _SE
                         and not _FIRST_PERSON.search(match.group(0))
                     ):
                         continue
-                    if _distant(sentence, clause):
+                    if _distant(sentence, clause) or (aside is not None and aside(clause, match)):
                         continue
                     return Concern("self_harm", match.group(0))
     return None

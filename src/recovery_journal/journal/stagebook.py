@@ -5,7 +5,7 @@ Reached as `journal.stages`. The writer's word always wins: a stage they set is 
 Every guess a journal makes comes through `guess_stage`: a save, opening (backfill), relearn, an import's
 worker processes, a restore, and `stage guess`. It adds one rule to the classifier's reading: words that
 plainly say the writer wants to die or is hurting themselves (care/gentle.plainly_self_harm) are never guessed
-"recovery", the stage of rebuilding a life; the likelier of the other two is taken instead, with its own cues.
+"recovery", the stage of rebuilding a life; the likelier of the other two is taken instead (see guess_stage).
 It is checked only when the classifier leans to recovery. A guess made before the rule existed, or brought in
 with its stage from an older file, stays as it was until `stage relearn`. docs/stages.md (step 7) says so.
 """
@@ -21,7 +21,7 @@ from ..domain.entry import Entry
 from ..errors import Tampered
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext, field_ad
-from ..stages.kinds import Stage
+from ..stages.kinds import Stage, StageGuess
 from ..stages.record import StageRecord
 from ..storage import queries
 
@@ -207,7 +207,7 @@ class StageBook:
             e
             for batch in self.journal.entry_batches()
             for e in batch.entries
-            if (e.stage is None or _unsure(e.stage)) and plainly_self_harm(f"{e.title}\n{e.text}") is None
+            if (e.stage is None or _unsure(e.stage)) and plainly_self_harm(e.text) is None  # as guessed
         ]
 
     def points(self) -> tuple[list[Point], list[int]]:
@@ -239,12 +239,18 @@ class StageBook:
 
 
 def guess_stage(model: Model, text: str, personal: PersonalModel | None = None) -> StageRecord:
-    """The stage guess `text` is stored with: the classifier's, never "recovery" for plainly painful words."""
+    """The stage guess `text` is stored with: the classifier's, never "recovery" for plainly painful words.
+
+    Such words get the likelier of the other two stages at the probability the classifier gave it (recovery's
+    share is left out, not shared out), marked unsure, and with no cues: the words it would quote are the
+    painful ones, and they aren't why the stage was chosen."""
     from ..stages.model import classify_with
 
     found = classify_with(model, text, personal)
     if found.stage is Stage.RECOVERY and _plainly_in_pain(text):
-        found = classify_with(model, text, personal, leave_out=Stage.RECOVERY)
+        scores = {**found.scores, Stage.RECOVERY: 0.0}
+        stage = max((Stage.RECOGNITION, Stage.ACCEPTANCE), key=lambda s: scores[s])  # recognition on a tie
+        found = StageGuess(stage=stage, confidence=scores[stage], cues=(), scores=scores, uncertain=True)
     return StageRecord.from_model(found, model.name)
 
 

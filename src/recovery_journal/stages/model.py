@@ -235,14 +235,8 @@ def _softmax(values: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
-def classify_with(
-    model: Model, text: str, personal: PersonalModel | None = None, *, leave_out: Stage | None = None
-) -> StageGuess:
-    """Score each sentence, combine them into one guess, and say which cues drove it.
-
-    `leave_out` is a stage the guess may not be: the other two share the whole probability, and the cues
-    are those of the likelier one (journal/stagebook.guess_stage says when a stage is left out).
-    """
+def classify_with(model: Model, text: str, personal: PersonalModel | None = None) -> StageGuess:
+    """Score each sentence, combine them into one guess, and say which cues drove it."""
     settings = model.settings
     weighed = model.weighed()
     known_features = model.vocabulary()
@@ -302,8 +296,6 @@ def classify_with(
         settings.sharpness * (model.prior[s] + nb[i] / scale + cue_scores[i] + personal_shift[i])
         for i, s in enumerate(STAGES)
     ]
-    if leave_out is not None:
-        totals[STAGES.index(leave_out)] = -math.inf  # exp(-inf) is 0: no share of the probability
     probabilities = [round(p, 4) for p in _softmax(totals)]  # as stored, so a guess reads back identical
     best = max(range(3), key=lambda i: probabilities[i])
     stage = STAGES[best]
