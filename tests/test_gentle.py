@@ -49,6 +49,15 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "He told me he'd finish what he started if I went to the police.",
         "Ex turned up at my daughter's school today pretending he was on the pickup list.",
         "I keep thinking about the gun in dad's safe.",
+        # a negation before the writer's next clause once cancelled these (second review)
+        "No one cares and I want to die.",
+        "I don't know why I want to die.",
+        "No matter what I do I want to die.",
+        "I'm not okay and I want to die.",
+        "Nobody would notice if I killed myself.",
+        "He said I'd pay dearly.",
+        "He hasn't hit me in weeks but I know it's coming.",
+        "He had never hit me until last night.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:
@@ -88,6 +97,8 @@ def test_figurative_negated_past_and_others_words_are_not(text: str) -> None:
         "The coach sulked because I said my shoulder hurt.",
         "Had the dream where he's at the door again, except this time I said no and shut it.",
         "I keep driving past the school on the way to Mum's.",
+        "Not sure I'm safe to drive yet with this ankle.",
+        "He said I'd pay the bills this month and I'd do the shopping.",
     ],
 )
 def test_everyday_words_are_not_taken_for_danger(text: str) -> None:

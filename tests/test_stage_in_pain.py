@@ -87,6 +87,15 @@ SAID_PLAINLY = [
     "Got the job offer today. i want to die and i have no one to talk about it with",
     "i want to kill\x1cmyself",
     "everyone would be better off without\x1cme",
+    "I cut my arms again tonight.",
+    "No one cares and I want to die.",
+    "I don't know why I want to die.",
+    "I'm ready to die.",
+    "I don't see the point in living anymore.",
+    "I think about suicide every day.",
+    "Part of me wants to die.",
+    "I want to die and I'm not kidding.",
+    "I'd be better off dead.",
 ]
 
 
@@ -120,6 +129,21 @@ def test_what_counts_as_said_plainly(text: str) -> None:
         "Last winter I wanted to die. This spring I planted roses.",
         "Safety plan done. When I feel suicidal I will ring the crisis line.",
         "Therapy today: we worked on the urge to hurt myself and what triggers it.",
+        # from a second review: recovery language, milestones, figures of speech, accidents
+        "Big day. 90 days free of self-harm today! Mum took me out for cake.",
+        "My urge to cut myself was a 2 out of 10 today, lowest ever.",
+        "I was tempted to cut again tonight but I didn't, I went for a walk.",
+        "Cut myself again today on the broken mug. Plaster on, moving on.",
+        "I want to die my hair pink for the summer, new me, new flat!",
+        "Wrote my safety plan: warning signs, suicidal thoughts, who to call.",
+        "I'm ending my life as a people pleaser, starting today.",
+        "Sometimes I think life isn't worth living without music, so I bought a guitar.",
+        "Hanging myself a new shelf, well, hanging a shelf myself, first DIY project!",
+        "I hope I never wake up to that alarm again, quit the night shift!",
+        "I want to be dead honest with myself in this journal.",
+        "My phone battery wants to die every afternoon but I'm thriving.",
+        "Tomorrow I'm going to burn myself out if I'm not careful, so I said no to the extra shift.",
+        "I think about suicide prevention a lot in my new job.",
     ],
 )
 def test_what_does_not(text: str) -> None:
