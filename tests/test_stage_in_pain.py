@@ -227,6 +227,11 @@ def test_from_the_command_line(cli: Cli, initialised: Ran) -> None:
     shown = json.loads(cli("stage", "show", "1", "--json").stdout)
     assert shown["stage"]["stage"] == guessed["stage"]
     assert json.loads(cli("stage", "review", "--json").stdout)["entries"] == []
+    # The shares left add up to less than the whole; the person is told why, without naming their words.
+    said = "Recovery isn't guessed for words like these"
+    assert said in cli("stage", "show", "1").stdout and said in cli("stage", "guess", input=text).stdout
+    assert said not in cli("stage", "guess", input="I finally said no to her and held my boundary.").stdout
     # The writer's word still wins.
     assert cli("stage", "set", "1", "recovery").exit_code == 0
     assert json.loads(cli("stage", "show", "1", "--json").stdout)["stage"]["stage"] == "recovery"
+    assert said not in cli("stage", "show", "1").stdout

@@ -61,6 +61,16 @@ def _bars(scores: dict[Stage, float]) -> Table:
     return table
 
 
+LEFT_OUT = "Recovery isn't guessed for words like these; the other two are as the journal read them."
+
+
+def recovery_left_out(guess: StageGuess) -> bool:
+    """A guess whose words plainly spoke of wanting to die or of self-harm (journal/stagebook.guess_stage):
+    recovery's share was taken out, so the shares left add up to less than the whole."""
+    shares = sum(guess.scores.get(s, 0.0) for s in STAGES)
+    return guess.stage is not None and guess.scores.get(Stage.RECOVERY) == 0.0 and shares < 0.99
+
+
 def guess_lines(guess: StageGuess) -> list[str]:
     if guess.stage is None:
         return ["Nothing in this text points to a stage yet."]
@@ -68,6 +78,8 @@ def guess_lines(guess: StageGuess) -> list[str]:
     lines = [f"{guess.stage.label} ({sure}): {MEANING[guess.stage]}"]
     if guess.cues:
         lines.append("Because of: " + ", ".join(f"“{c}”" for c in guess.cues))
+    if recovery_left_out(guess):
+        lines.append(LEFT_OUT)
     lines += [f"  {s.label:<12} {guess.scores.get(s, 0.0):.0%}" for s in STAGES]
     return lines
 
@@ -83,6 +95,8 @@ def guess_view(guess: StageGuess) -> RenderableType:
         cues = Text("Because of: ", style="dim")
         cues.append_text(user_text(", ".join(f"“{c}”" for c in guess.cues)))
         parts.append(cues)
+    if recovery_left_out(guess):
+        parts.append(Text(LEFT_OUT, style="dim"))
     parts.append(_bars(guess.scores))
     return Group(*parts)
 
