@@ -246,6 +246,9 @@ def test_a_damaged_plan_is_named_not_a_crash(cli: Cli, initialised: Ran, isolate
     ran = cli("support", "plan", "--show")
     assert ran.exit_code == ExitCode.TAMPERED and "safety plan couldn't be opened" in ran.stderr
     assert cli("doctor").exit_code == ExitCode.TAMPERED
+    # ... and the gentle check still reads what is written after it
+    wrote = cli("write", "--json", input="I want to die. I have the pills in my hand.")
+    assert wrote.exit_code == 0 and doc(wrote)["support_offered"] is True
 
 
 # --- prompts ---------------------------------------------------------------------------------------------
@@ -511,6 +514,8 @@ def test_a_damaged_gentle_note_never_makes_a_saved_entry_look_unsaved(
     con.close()
     ran = cli("write", "--json", input="I want to die.")
     assert ran.exit_code == 0 and doc(ran)["entry"]["id"] == 2  # type: ignore[index]
+    # A damaged note never switches the check off: the words are still read (it once offered nothing).
+    assert doc(ran)["support_offered"] is True and "recovery-journal support" in ran.stderr
     # The ledger lets no save paper over a change made outside (doctor names it); the check is still
     # switched off for a shell by the environment, and the command says calmly why it can't save.
     off = cli("support", "gentle", "off")

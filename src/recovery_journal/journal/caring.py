@@ -100,14 +100,20 @@ class CareBook:
     def _after_save(self, entry: Entry, words: bool) -> Offer | None:
         from ..care import gentle  # its patterns take a moment to compile: only after a save
 
-        state = self._state()
-        if not self.checks_on(state):
+        try:
+            state: dict[str, Any] | None = self._state()
+        except Tampered:  # a damaged note must never switch the check off: the words are read, as by default
+            state = None
+        if not self.checks_on({} if state is None else state):
             return None
-        if not state:  # the note exists from the first check on, so its presence says nothing
-            state = {"mood_offered": None}
-            self._put("state", state)
         found = gentle.offer_for(gentle.concern(f"{entry.title}\n{entry.text}")) if words else None
-        if found is not None:
+        if state is not None and not state:  # the note exists from the first check on: says nothing
+            try:
+                state = {"mood_offered": None}
+                self._put("state", state)
+            except JournalError:  # the care row was changed outside (doctor names it): left as found
+                state = None
+        if found is not None or state is None:  # without the note, the once-a-day mood line could repeat
             return found
         now = self._journal.now()
         if not gentle.heavy_stretch(self._recent_moods(), now):
