@@ -527,6 +527,10 @@ def test_a_damaged_gentle_note_never_makes_a_saved_entry_look_unsaved(
 def test_danger_gets_its_own_line_and_a_details_edit_is_not_rechecked(cli: Cli, initialised: Ran) -> None:
     ran = cli("write", input="He's parked outside again. He said he'd kill me if I left.")
     assert ran.stderr.index("Saved entry 1") < ran.stderr.index("If you're not safe right now")
+    taken = cli(
+        "write", input="I took a handful of paracetamol an hour ago. I don't know why I'm writing this."
+    )
+    assert "If you're not safe right now" in taken.stderr and "Thank you" not in taken.stderr
     detail = cli("edit", "1", "--star", "--json")
     assert doc(detail)["support_offered"] is False
 

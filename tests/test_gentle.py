@@ -179,3 +179,32 @@ def test_everyday_entries_rarely_get_the_line() -> None:
     rows = [json.loads(line) for line in stage_entries.read_text(encoding="utf-8").splitlines() if line]
     alarms = sum(gentle.concern(row["text"]) is not None for row in rows) / len(rows)
     assert alarms <= 0.11, alarms
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took a handful of paracetamol an hour ago. I don't know why I'm writing this.",
+        "I want to die. I have the pills in my hand right now.",
+        "Thinking about how I'd do it. I have the pills saved up.",
+        "I'm going to kill myself tonight.",
+        "I've just overdosed.",
+    ],
+)
+def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
+    """These once got "Thank you for putting this into words", the line a haircut could get."""
+    assert gentle.offer_for(gentle.concern(text)) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I took my meds this morning and went for a walk.",
+        "Two years ago I overdosed. Today I ran 5k.",
+        "My sister took a handful of pills last year and I sat with her in A&E.",
+        "I'm going to end it tonight with him. I've had enough of the lies.",
+        "I'm going to do it tonight: the first chapter of the course essay.",
+    ],
+)
+def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) != "danger"

@@ -96,6 +96,8 @@ SAID_PLAINLY = [
     "Part of me wants to die.",
     "I want to die and I'm not kidding.",
     "I'd be better off dead.",
+    "I took a handful of paracetamol an hour ago.",
+    "I have the pills in my hand right now.",
 ]
 
 

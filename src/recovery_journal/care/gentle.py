@@ -21,7 +21,9 @@ from typing import Any, Literal
 
 from .needles import NEEDLES_FILE, Book, Lazy
 
-Kind = Literal["self_harm", "danger", "heavy"]  # heavy: the learned weights, not one cue, found it
+# heavy: the learned weights, not one cue, found it; urgent: self-harm under way or about to be (pills taken or
+# in hand, "tonight"), which gets the emergency number as danger does
+Kind = Literal["self_harm", "danger", "heavy", "urgent"]
 
 # Most patterns are compiled only for an entry that could match them (needles.py): a `write` needn't pay ~45 ms
 # compiling patterns its words can't reach.
@@ -578,6 +580,25 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     )
 )
 
+# Self-harm under way or about to be: an overdose taken, the means in hand, a time set. The line after these names
+# the emergency number, as for danger: "thank you for putting this into words" is not what someone who has just
+# taken a handful of pills needs to read.
+_URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
+    (BOOK(p), True, True)
+    for p in (
+        r"\b(?:i've taken|i have taken|i took|i've just taken|just took|i swallowed|just swallowed|i've swallowed)"
+        r" (?:a handful|handfuls|too many|all|the lot|loads|a lot|a bunch|the whole|everything|two boxes|a box|a "
+        r"bottle|a packet|all of)\b[^.]{0,20}\b(?:pills|tablets|paracetamol|painkillers|sleeping pills|meds|"
+        r"medication)\b|\bi(?:'ve| have)? (?:just )?overdosed\b",
+        r"\b(?:the |my )?(?:pills|tablets|blade|razor|knife|rope|gun) (?:are |is )?in my hand\b|\bhave the (?:pills|"
+        r"tablets|blade|razor|rope|gun) (?:saved|ready|counted|in front of me|in my hand)\b",
+        r"\b(?:going to|gonna|will|i'll) (?:kill myself|end my life|take (?:all )?the pills|jump) (?:tonight|now|"
+        r"right now|today|this weekend|when they're asleep)\b",
+        r"\b(?:can't|cannot|won't) stop (?:the )?bleeding\b|\bbleeding (?:a lot|badly|heavily|everywhere)\b",
+    )
+)
+
+
 # Said outright: the writer wants to die, or is harming themselves, now. A narrower list than _SELF, for
 # plainly_self_harm(). Each phrase is fenced off from the good days and the figures of speech that share its
 # words ("taking my life back", "ending my life as a people pleaser", "cut myself again today on the broken
@@ -915,9 +936,11 @@ def concern(text: str) -> Concern | None:
     (gentle_model.json, trained by bench/gentle.py on the project's own labelled corpus).
     """
     norm = normalise(text)
-    found = _find_danger(norm) or _find_self_harm(
-        _QUOTED.sub(" ", norm)
-    )  # others' quoted words aren't the writer's
+    unquoted = _QUOTED.sub(" ", norm)  # others' quoted words aren't the writer's
+    urgent = _find_self_harm(unquoted, _URGENT)
+    if urgent is not None:
+        return Concern("urgent", urgent.cue)
+    found = _find_danger(norm) or _find_self_harm(unquoted)
     if found is not None:
         return found
     model = _model()
@@ -930,10 +953,11 @@ def concern(text: str) -> Concern | None:
 
 
 def offer_for(found: Concern | None) -> Literal["danger", "words"] | None:
-    """Which calm line a concern gets after a save: the emergency number first for danger, else the words one."""
+    """Which calm line a concern gets after a save: the emergency number first for danger and for self-harm
+    under way, else the words one."""
     if found is None:
         return None
-    return "danger" if found.kind == "danger" else "words"
+    return "danger" if found.kind in ("danger", "urgent") else "words"
 
 
 # --- the learned weights ------------------------------------------------------------------------------------
@@ -998,14 +1022,17 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # live for, to go on; (point|reason) (in) living, point in/of going on, worth living, tired of/done
 # living|existing; _HURT_MYSELF; (end|take) my (own) life, end it (all); suicid(al) and its misspellings; cut
 # again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off dead; overdose, od, pills, tablets, meds,
-# them all; jump; without me. tests/test_stage_in_pain.py checks it on the corpora.
+# them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
+# overdose(d), in my hand, the blade|razor|rope|gun, kill myself, end my life, jump, bleeding.
+# tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
     "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
     "living", "here any", "see tomorrow", "this earth", "to live", "wanna live", "my life", "own life",
     "end it", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms", "to go on", "dying",
     "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
     "cut last night", "cut today", "cutting again", "point in going on", "point of going on", "my arm", "my wrist",
-    "my thigh", "my leg", "my skin", "my stomach",
+    "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication", "in my hand",
+    "the blade", "the razor", "the rope", "the gun", "bleeding",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1033,6 +1060,7 @@ def _might_say_plainly(text: str) -> bool:
 # Not plainly the writer's wish now, though the words are there: after it in its clause, a "lol" (not "not
 # kidding") or "but I didn't"; just before it, a self left behind, talk or work about it, or a plan for when it
 # comes ("when I feel suicidal I'll ring the line").
+_PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
 _AFTER = BOOK(
     r"\b(?:lol|lmao|haha|jk)\b(?! (?:no|not|but) )|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"
     r"(?:didn't|did not|won't|will not|resisted)\b|\b(?:i will|i'll|i can|i should) (?:call|ring|text|phone|"
@@ -1063,9 +1091,9 @@ def plainly_self_harm(text: str) -> Concern | None:
     # or a "but"), so a text in which no phrase is found at all is answered without reading its clauses. (Two
     # rare exceptions can only cost a miss, never a false "yes": a figure of speech taken out of a clause, and
     # a quote typed against the words around it, can each join words the whole text keeps apart.)
-    if not any(pattern.search(norm) for pattern, _, _ in _PLAIN):
+    if not any(pattern.search(norm) for pattern, _, _ in _PLAIN_OR_URGENT):
         return None
-    return _find_self_harm(norm, _PLAIN, _aside)
+    return _find_self_harm(norm, _PLAIN_OR_URGENT, _aside)
 
 
 def _find_self_harm(
