@@ -58,6 +58,7 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "He said I'd pay dearly.",
         "He hasn't hit me in weeks but I know it's coming.",
         "He had never hit me until last night.",
+        "He got in through the back door last night while I was asleep. He was standing in the bedroom.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:
@@ -204,7 +205,19 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "My sister took a handful of pills last year and I sat with her in A&E.",
         "I'm going to end it tonight with him. I've had enough of the lies.",
         "I'm going to do it tonight: the first chapter of the course essay.",
+        "Six months free of self-harm today. I bought myself flowers.",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
     assert gentle.offer_for(gentle.concern(text)) != "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Six months free of self-harm today. I bought myself flowers.",
+        "Today I'm 100 days free from self-harm.",
+    ],
+)
+def test_a_milestone_of_healing_gets_no_line(text: str) -> None:
+    assert gentle.concern(text) is None

@@ -147,8 +147,8 @@ def _clauses(sentence: str) -> list[str]:
 # want to die", "I don't know why I want to die" and "no matter what I do I want to die" are not negated.
 _NEGATED = BOOK(
     r"\b(never|not|no longer|don't|do not|didn't|did not|wouldn't|would not|won't|will not|isn't|aren't|"
-    r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing)\b"
-    r"(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,]){0,30}$"
+    r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing|free of|free from|clean of|clean "
+    r"from)\b(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,]){0,30}$"
 )
 _DISTANT_PAST = BOOK(
     r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|back when|in the past|at the time|"
@@ -769,6 +769,12 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
         ),
         (r"\b(?:banging|pounding|hammering|kicking) (?:on )?(?:the|my) (?:door|window|windows)\b", False),
+        (  # in the home: "he got in through the back door", "he was standing in the bedroom"
+            r"\b(?:he|she|they|my ex)(?: has| had|'s|'d)? (?:got in|broke in|let (?:himself|herself|themselves) in)\b"
+            r"(?! the car| a car| his car| her car| the taxi| an uber| the queue| trouble| touch)|\b(?:he|she|they) "
+            r"(?:was|is|were|are) standing (?:over me|in (?:my|the) bedroom|at the end of (?:my|the) bed|by my bed)\b",
+            True,
+        ),
         # weapons and violence against the writer
         (
             r"\b(?:he|she|they|he's|she's|they've|he has|she has)\b[^.]{0,30}\b(?:has|had|got|pulled|held|"

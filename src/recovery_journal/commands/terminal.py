@@ -399,8 +399,8 @@ def left_out(ids: list[int]) -> None:
         return
     one = len(ids) == 1
     raise Tampered(
-        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (changed "
-        f"outside recovery-journal, or damaged), so {'it is' if one else 'they are'} not included.",
+        f"{'Entry' if one else 'Entries'} {', '.join(str(i) for i in ids)} couldn't be opened (damaged, or "
+        f"changed outside recovery-journal), so {'it is' if one else 'they are'} not included.",
         hint="Everything else is shown. `recovery-journal doctor` checks the whole journal.",
     )
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..care.plan import MAX_CHARS, SafetyPlan
 from ..domain.entry import Entry
 from ..errors import InvalidInput, JournalError, Tampered
-from ..sealing.codec import STATE_PADDED, TAMPERED_HINT, open_field
+from ..sealing.codec import STATE_PADDED, open_field
 from ..sealing.crypto import MIN_PADDED, InvalidCiphertext, field_ad
 from ..storage import queries
 
@@ -185,5 +185,6 @@ class CareBook:
         return Tampered(
             f"The {what} couldn't be opened: it looks damaged (a disk or sync fault can do this), or was "
             "changed outside recovery-journal.",
-            hint=TAMPERED_HINT,
+            hint="Your entries are sealed apart from it and still open. `recovery-journal doctor` says "
+            "what is damaged; a backup holds a good copy.",
         )

@@ -739,8 +739,8 @@ class Journal:
             raise _not_found(entry_id)
         if not self.ledger.row_intact(con, "entries", entry_id):
             raise Tampered(
-                f"Entry {entry_id} isn't as it was last saved: an older copy may have been put back (a sync "
-                "or backup tool can do this), or part of it removed outside recovery-journal.",
+                f"Entry {entry_id} isn't as it was last saved: it may be an older copy put back by a sync or "
+                "backup tool, or damaged, or changed outside recovery-journal.",
                 hint=codec.TAMPERED_HINT,
             )
         count = queries.revision_counts(con, [entry_id]).get(entry_id, 0)

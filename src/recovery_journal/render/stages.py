@@ -78,8 +78,8 @@ def guess_lines(guess: StageGuess) -> list[str]:
     lines = [f"{guess.stage.label} ({sure}): {MEANING[guess.stage]}"]
     if guess.cues:
         lines.append("Because of: " + ", ".join(f"“{c}”" for c in guess.cues))
-    if recovery_left_out(guess):
-        lines.append(LEFT_OUT)
+    if recovery_left_out(guess):  # no shares: what is left of them can be 0%, 0%, 0%, which reads as broken
+        return [*lines, LEFT_OUT]
     lines += [f"  {s.label:<12} {guess.scores.get(s, 0.0):.0%}" for s in STAGES]
     return lines
 
@@ -95,9 +95,10 @@ def guess_view(guess: StageGuess) -> RenderableType:
         cues = Text("Because of: ", style="dim")
         cues.append_text(user_text(", ".join(f"“{c}”" for c in guess.cues)))
         parts.append(cues)
-    if recovery_left_out(guess):
+    if recovery_left_out(guess):  # as in guess_lines: the note instead of shares
         parts.append(Text(LEFT_OUT, style="dim"))
-    parts.append(_bars(guess.scores))
+    else:
+        parts.append(_bars(guess.scores))
     return Group(*parts)
 
 
