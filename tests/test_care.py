@@ -90,6 +90,16 @@ def test_a_country_given_any_way_still_finds_help(cli: Cli) -> None:
     assert "116 016" in german.stdout and "116 123" in german.stdout  # its own lines, and the EU-wide one
 
 
+def test_with_no_country_known_the_page_still_has_lines_for_someone_being_hurt(cli: Cli) -> None:
+    """The danger line sends people here; without a country it once listed only crisis lines."""
+    ran = cli("support", env=NO_JOURNAL_ENV)
+    assert "If someone is hurting or frightening you" in ran.stdout
+    directory = lines.directory()
+    for code in ("GB", "US", "AU"):
+        abuse = next(line for line in directory.countries[code].lines if line.kind == "abuse" and line.call)
+        assert f"call {abuse.call}" in ran.stdout, code
+
+
 def test_a_malformed_unrelated_setting_never_hides_the_numbers(cli: Cli) -> None:
     env = {
         **NO_JOURNAL_ENV,

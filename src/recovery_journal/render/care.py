@@ -104,12 +104,13 @@ def emergency_places(directory: Directory) -> str:
     )
 
 
-def first_calls(directory: Directory) -> list[tuple[Country, Line]]:
-    """Each example country's first line to talk to, from lines.json, for a page that knows no country."""
+def first_calls(directory: Directory, kind: str = "crisis") -> list[tuple[Country, Line]]:
+    """Each example country's first line of a kind (to talk to, or about abuse), from lines.json, for a page
+    that knows no country."""
     found = []
     for code in EXAMPLE_COUNTRIES:
         country = directory.countries.get(code)
-        line = next((x for x in country.lines if x.kind == "crisis" and x.call), None) if country else None
+        line = next((x for x in country.lines if x.kind == kind and x.call), None) if country else None
         if country is not None and line is not None:
             found.append((country, line))
     return found
@@ -184,6 +185,13 @@ def support_lines(
         for place, line in first_calls(directory):
             rows.append(("line", f"  {place.name}: {line.organisation}"))
             rows.append(("", f"    {_reach(line)}"))
+        # after the danger line, this page is where a person is sent: someone hurting them needs these too
+        abuse = first_calls(directory, "abuse")
+        if abuse:
+            rows += [("", ""), ("heading", "If someone is hurting or frightening you, in a few countries")]
+            for place, line in abuse:
+                rows.append(("line", f"  {place.name}: {line.organisation}"))
+                rows.append(("", f"    {_reach(line)}"))
         rows += [("", ""), ("heading", "Finding a line near you")]
         rows += [row for line in directory.international for row in _line_rows(line, sources)]
     rows.append(("", ""))
