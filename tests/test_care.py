@@ -534,6 +534,19 @@ def test_a_damaged_gentle_note_never_makes_a_saved_entry_look_unsaved(
     assert quiet.exit_code == 0 and doc(quiet)["support_offered"] is False
 
 
+def test_text_put_in_the_care_row_from_outside_never_hides_the_line_or_says_the_save_failed(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
+    assert cli("write", input="First.").exit_code == 0
+    con = sqlite3.connect(isolated / "journal.db")
+    con.execute("UPDATE care SET state = 'x'")
+    con.commit()
+    con.close()
+    ran = cli("write", "--json", input="I want to die.")
+    assert ran.exit_code == 0 and doc(ran)["support_offered"] is True
+    assert cli("support", "plan", "--show").exit_code in (0, ExitCode.TAMPERED)  # never a crash
+
+
 def test_danger_gets_its_own_line_and_a_details_edit_is_not_rechecked(cli: Cli, initialised: Ran) -> None:
     ran = cli("write", input="He's parked outside again. He said he'd kill me if I left.")
     assert ran.stderr.index("Saved entry 1") < ran.stderr.index("If you're not safe right now")

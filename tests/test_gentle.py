@@ -59,6 +59,10 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "He hasn't hit me in weeks but I know it's coming.",
         "He had never hit me until last night.",
         "He got in through the back door last night while I was asleep. He was standing in the bedroom.",
+        "He broke into my flat last night.",
+        "He has a key and let himself in again.",
+        "I want to be free from him and end my life.",
+        "He's free from prison now and following me again.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:
@@ -190,6 +194,9 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "Thinking about how I'd do it. I have the pills saved up.",
         "I'm going to kill myself tonight.",
         "I've just overdosed.",
+        "Nobody knows I took a handful of paracetamol an hour ago.",
+        "I've taken 30 paracetamol. I don't want to be found.",
+        "I slit my wrists.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -205,6 +212,18 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "My sister took a handful of pills last year and I sat with her in A&E.",
         "I'm going to end it tonight with him. I've had enough of the lies.",
         "I'm going to do it tonight: the first chapter of the course essay.",
+        # from a review of the first list of these cues: what ordinary days say
+        "Chopping onions for dinner, the knife is in my hand and I feel calm for once.",
+        "The pills are in my hand, taking my morning antidepressant like always.",
+        "My period came and I'm bleeding heavily, hot water bottle and a film.",
+        "I have the pills ready for tomorrow's trip, packed the night before like a grown-up.",
+        "I took all my tablets on time today, the nurse will be pleased.",
+        "I've taken all my medication today and the new dose seems to help.",
+        "I took all the pills the doctor gave me for the infection, the course is finished.",
+        "I'm going to kill myself tonight at the gym, leg day.",
+        "I have the rope ready for the climbing trip this weekend.",
+        "He got in at midnight after his shift.",
+        "She let herself in to feed the cat.",
         "Six months free of self-harm today. I bought myself flowers.",
     ],
 )

@@ -97,7 +97,8 @@ SAID_PLAINLY = [
     "I want to die and I'm not kidding.",
     "I'd be better off dead.",
     "I took a handful of paracetamol an hour ago.",
-    "I have the pills in my hand right now.",
+    "I've taken 30 paracetamol. I don't want to be found.",
+    "Nobody knows I took a handful of paracetamol an hour ago.",
 ]
 
 

@@ -146,9 +146,10 @@ def _clauses(sentence: str) -> list[str]:
 # A negation reaches the cue unless a comma or the writer as a new subject comes between: "no one cares and I
 # want to die", "I don't know why I want to die" and "no matter what I do I want to die" are not negated.
 _NEGATED = BOOK(
-    r"\b(never|not|no longer|don't|do not|didn't|did not|wouldn't|would not|won't|will not|isn't|aren't|"
-    r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing|free of|free from|clean of|clean "
-    r"from)\b(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,]){0,30}$"
+    r"\b(never|not|no longer|don't|do not|doesn't|does not|didn't|did not|wouldn't|would not|won't|will not|"
+    r"isn't|aren't|"
+    r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing|(?:days?|weeks?|months?|years?) "
+    r"(?:free|clean) (?:of|from))\b(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,]){0,30}$"
 )
 _DISTANT_PAST = BOOK(
     r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|back when|in the past|at the time|"
@@ -580,21 +581,39 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     )
 )
 
-# Self-harm under way or about to be: an overdose taken, the means in hand, a time set. The line after these names
-# the emergency number, as for danger: "thank you for putting this into words" is not what someone who has just
-# taken a handful of pills needs to read.
+# Self-harm under way or about to be: an overdose taken, or killing oneself set for a time. The line after these
+# names the emergency number, as for danger: "thank you for putting this into words" is not what someone who has
+# just taken a handful of pills needs to read. Kept to what ordinary days don't say: not "the knife is in my
+# hand" (cooking), "I took all my tablets" (on time), "bleeding heavily" (a period), "jump tonight" (a swim).
+_PILLS = (
+    r"(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine"
+    r"|antidepressants)"
+)
+_MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
     for p in (
-        r"\b(?:i've taken|i have taken|i took|i've just taken|just took|i swallowed|just swallowed|i've swallowed)"
-        r" (?:a handful|handfuls|too many|all|the lot|loads|a lot|a bunch|the whole|everything|two boxes|a box|a "
-        r"bottle|a packet|all of)\b[^.]{0,20}\b(?:pills|tablets|paracetamol|painkillers|sleeping pills|meds|"
-        r"medication)\b|\bi(?:'ve| have)? (?:just )?overdosed\b",
-        r"\b(?:the |my )?(?:pills|tablets|blade|razor|knife|rope|gun) (?:are |is )?in my hand\b|\bhave the (?:pills|"
-        r"tablets|blade|razor|rope|gun) (?:saved|ready|counted|in front of me|in my hand)\b",
-        r"\b(?:going to|gonna|will|i'll) (?:kill myself|end my life|take (?:all )?the pills|jump) (?:tonight|now|"
-        r"right now|today|this weekend|when they're asleep)\b",
-        r"\b(?:can't|cannot|won't) stop (?:the )?bleeding\b|\bbleeding (?:a lot|badly|heavily|everywhere)\b",
+        r"\b(?:i've taken|i have taken|i took|i've just taken|just took|took|i swallowed|just swallowed|i've "
+        r"swallowed|i've had|i had) (?:(?:a handful of|handfuls of|(?:way )?too many|the whole (?:box|bottle|"
+        r"packet) of|two boxes of|three boxes of) |"
+        + _MANY
+        + r" (?:of )?(?:my )?)"
+        + _PILLS
+        + r"\b(?! on time| with (?:food|breakfast|dinner|lunch)| this morning| as prescribed)",
+        r"\b(?:i've taken|i have taken|i took|i've just taken|just took|took) an overdose\b|\bi(?:'ve| have)? (?:just )?"
+        r"(?:overdosed|od'd)(?: on (?:my |the |all my )?"
+        + _PILLS
+        + r")?(?=$|[.,!?;:]| (?:and|so|but|an hour|"
+        r"tonight|just now)\b)",
+        r"\b(?:going to|gonna|will|i'll) (?:kill|hang) myself (?:tonight|now|right now|today|tomorrow|this weekend|"
+        r"when they're asleep)\b(?! at (?:the )?(?:gym|work|spin|training|practice|class))|\b(?:i'm|i am) "
+        r"(?:killing|hanging) myself (?:tonight|today|tomorrow|this weekend)\b(?! at (?:the )?(?:gym|work|spin|"
+        r"training|practice|class))|\btonight'?s the night i (?:kill myself|end it|do it)\b",
+        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:them all|all of them|every (?:pill|tablet)|all (?:the|my) "
+        r"(?:pills|tablets)(?: at once| in one go| together| tonight))\b",
+        r"\b(?:i've taken|i have taken|i took|i've swallowed|i swallowed) every (?:pill|tablet)\b(?! (?:on time|the "
+        r"doctor|as prescribed))|\bi(?:'ve| have)? (?:just )?slit my wrists?\b|\b(?:going to|gonna) jump (?:off|from|in front of) (?:the|a) "
+        r"(?:bridge|roof|building|train|cliff|car park)\b(?! into| in )",
     )
 )
 
@@ -769,10 +788,12 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
         ),
         (r"\b(?:banging|pounding|hammering|kicking) (?:on )?(?:the|my) (?:door|window|windows)\b", False),
-        (  # in the home: "he got in through the back door", "he was standing in the bedroom"
-            r"\b(?:he|she|they|my ex)(?: has| had|'s|'d)? (?:got in|broke in|let (?:himself|herself|themselves) in)\b"
-            r"(?! the car| a car| his car| her car| the taxi| an uber| the queue| trouble| touch)|\b(?:he|she|they) "
-            r"(?:was|is|were|are) standing (?:over me|in (?:my|the) bedroom|at the end of (?:my|the) bed|by my bed)\b",
+        (  # in the home: "he broke into my flat", "let himself in again", "when I woke up he was in my room"
+            r"\b(?:he|she|they|my ex)(?: has| had|'s|'d)? (?:broke in|broken in|broke into (?:my|the|our) (?:flat|house|"
+            r"home|place|room|car)|got in through (?:the|my|a) (?:back |front |kitchen |bedroom )?(?:door|window))\b|\blet "
+            r"(?:himself|herself|themselves) in\b(?! to (?:feed|water|fix|drop|check on))"
+            r"|\bwhen i woke(?: up)?,? (?:he|she|they) (?:was|were) (?:standing |sitting )?(?:over me|in my (?:room|"
+            r"bedroom)|by my bed|there)\b",
             True,
         ),
         # weapons and violence against the writer
@@ -931,8 +952,15 @@ def _distant(sentence: str, clause: str) -> bool:
     )
 
 
+_OPENS_WITH_I = re.compile(r"(?:i|i'm|i've|i'd|i'll)\b")
+
+
 def _negated(clause: str, start: int) -> bool:
-    return bool(_NEGATED.search(clause[max(0, start - 45) : start]))
+    """Whether a negation just before `start` reaches the cue there. A cue that opens with "I" ("I took...",
+    "I've taken...") is a new clause of the writer's: "Nobody knows I took a handful" is not negated."""
+    opening = _OPENS_WITH_I.match(clause, start)
+    before = clause[max(0, start - 45) : start] + (opening.group(0) if opening else "")
+    return bool(_NEGATED.search(before))
 
 
 def concern(text: str) -> Concern | None:
@@ -943,10 +971,15 @@ def concern(text: str) -> Concern | None:
     """
     norm = normalise(text)
     unquoted = _QUOTED.sub(" ", norm)  # others' quoted words aren't the writer's
-    urgent = _find_self_harm(unquoted, _URGENT)
+    urgent = _find_self_harm(unquoted, _URGENT, _aside)
     if urgent is not None:
         return Concern("urgent", urgent.cue)
     found = _find_danger(norm) or _find_self_harm(unquoted)
+    if found is not None and found.kind == "self_harm" and _MEANS_AT_HAND.search(unquoted):
+        # urgent only beside another self-harm cue: the means alone ("the razor is in my hand") are a cue too
+        besides = _find_self_harm(_MEANS_AT_HAND.sub(" ", unquoted))
+        if besides is not None:
+            return Concern("urgent", besides.cue)
     if found is not None:
         return found
     model = _model()
@@ -1029,7 +1062,9 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # living|existing; _HURT_MYSELF; (end|take) my (own) life, end it (all); suicid(al) and its misspellings; cut
 # again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off dead; overdose, od, pills, tablets, meds,
 # them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
-# overdose(d), in my hand, the blade|razor|rope|gun, kill myself, end my life, jump, bleeding.
+# co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
+# slit my wrist(s), tonight's the night, jump. Also what normalise() makes of
+# "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
     "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
@@ -1038,7 +1073,8 @@ _PLAIN_KEYS = (
     "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
     "cut last night", "cut today", "cutting again", "point in going on", "point of going on", "my arm", "my wrist",
     "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication", "in my hand",
-    "the blade", "the razor", "the rope", "the gun", "bleeding",
+    "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist", "tonight's the night",
+    "tonights the night", "every pill", "every tablet",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1049,7 +1085,7 @@ _HURT_MYSELF = re.compile(
 
 def _might_say_plainly(text: str) -> bool:
     """False only when no phrase of _PLAIN can be in `text` (see _PLAIN_KEYS)."""
-    low = text.lower()
+    low = text.translate(_APOSTROPHES).lower()
     if not (low.isascii() and low.isprintable()) or "  " in low:  # any space but a single " " (or any doubt)
         low = " ".join(low.split())  # as normalise() leaves the words (most entries skip this)
     if any(key in low for key in _PLAIN_KEYS):
@@ -1066,6 +1102,14 @@ def _might_say_plainly(text: str) -> bool:
 # Not plainly the writer's wish now, though the words are there: after it in its clause, a "lol" (not "not
 # kidding") or "but I didn't"; just before it, a self left behind, talk or work about it, or a plan for when it
 # comes ("when I feel suicidal I'll ring the line").
+# The means at hand, which count as urgent only beside a self-harm cue in the same entry: on their own they are
+# a morning tablet, a razor while shaving, a climbing rope.
+_MEANS_AT_HAND = BOOK(
+    r"\b(?:pills|tablets|blade|razor|rope|knife)\b[^.]{0,12}\bin (?:my|both my) hands?\b|\bhave the (?:pills|"
+    r"tablets|blade|razor|rope) (?:saved|ready|counted|in front of me)\b|\b(?:pills|tablets) (?:saved up|"
+    r"stockpiled|counted out)\b|\b(?:won't|will not|can't|cannot) stop bleeding\b|\bblood everywhere\b|\bbleeding "
+    r"(?:a lot|heavily|badly)\b"
+)
 _PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
 _AFTER = BOOK(
     r"\b(?:lol|lmao|haha|jk)\b(?! (?:no|not|but) )|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"

@@ -94,7 +94,7 @@ class CareBook:
         """
         try:
             return self._after_save(entry, words)
-        except (JournalError, InvalidCiphertext, ValueError, OSError):
+        except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
             return None
 
     def _after_save(self, entry: Entry, words: bool) -> Offer | None:
@@ -102,8 +102,8 @@ class CareBook:
 
         try:
             state: dict[str, Any] | None = self._state()
-        except Tampered:  # a damaged note must never switch the check off: the words are read, as by default
-            state = None
+        except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
+            state = None  # a note that can't be read never switches the check off: the words are still read
         if not self.checks_on({} if state is None else state):
             return None
         found = gentle.offer_for(gentle.concern(f"{entry.title}\n{entry.text}")) if words else None

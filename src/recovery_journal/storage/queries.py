@@ -221,7 +221,17 @@ def care(con: sqlite3.Connection) -> tuple[str, bytes | None, bytes | None] | No
     row = con.execute("SELECT uuid, plan, state FROM care WHERE id = 1").fetchone()
     if row is None:
         return None
-    return str(row[0]), None if row[1] is None else bytes(row[1]), None if row[2] is None else bytes(row[2])
+    return str(row[0]), _blob(row[1]), _blob(row[2])
+
+
+def _blob(value: object) -> bytes | None:
+    """A sealed value as bytes. Text or a number put there from outside reads as bytes that won't open, so
+    it is named as damaged where it is read, never a crash."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return bytes(value) if isinstance(value, (bytes, bytearray, memoryview)) else str(value).encode()
 
 
 def put_care(con: sqlite3.Connection, uuid: str, column: str, sealed: bytes | None) -> None:
