@@ -589,31 +589,47 @@ _PILLS = (
     r"(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine"
     r"|antidepressants)"
 )
-_MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
+_MANY = r"(?:[5-9]|\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
+_HOW_PRESCRIBED = (  # what a dose taken as meant sounds like
+    r"(?! on time| today| this morning| this week| as prescribed| with (?:food|breakfast|dinner|lunch)| the doctor"
+    r"| for (?:the|my) | left| this month| a day| over the years| in the past| before| advice)"
+)
+_TIME_SET = (
+    r"(?:tonight|now|right now|today|tomorrow|this weekend|when they're asleep)\b(?! at | with | if | over )"
+)
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
     for p in (
-        r"\b(?:i've taken|i have taken|i took|i've just taken|just took|took|i swallowed|just swallowed|i've "
-        r"swallowed|i've had|i had) (?:(?:a handful of|handfuls of|(?:way )?too many|the whole (?:box|bottle|"
-        r"packet) of|two boxes of|three boxes of) |"
-        + _MANY
-        + r" (?:of )?(?:my )?)"
+        # after "i", so that a "nobody knows" before it doesn't negate: words this specific are worth the line even
+        # when told as "it's not like I took..."
+        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed) (?:(?:a handful of|handfuls of|(?:way )?too many|(?:the|a) "
+        r"whole (?:box|bottle|packet) of|(?:two|three) (?:boxes|packets|bottles) of|all (?:of )?my|a bottle of|loads of|a lot of|a "
+        r"bunch of(?: my)?) |" + _MANY + r" (?:of )?(?:my )?)" + _PILLS + r"\b" + _HOW_PRESCRIBED,
+        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took) an (?:overdose|od)\b|(?<=\bi)(?:'ve| have)? (?:just )?(?:overdosed|"
+        r"od'd)(?: on (?:my |the |all my )?"
         + _PILLS
-        + r"\b(?! on time| with (?:food|breakfast|dinner|lunch)| this morning| as prescribed)",
-        r"\b(?:i've taken|i have taken|i took|i've just taken|just took|took) an overdose\b|\bi(?:'ve| have)? (?:just )?"
-        r"(?:overdosed|od'd)(?: on (?:my |the |all my )?"
-        + _PILLS
-        + r")?(?=$|[.,!?;:]| (?:and|so|but|an hour|"
-        r"tonight|just now)\b)",
-        r"\b(?:going to|gonna|will|i'll) (?:kill|hang) myself (?:tonight|now|right now|today|tomorrow|this weekend|"
-        r"when they're asleep)\b(?! at (?:the )?(?:gym|work|spin|training|practice|class))|\b(?:i'm|i am) "
-        r"(?:killing|hanging) myself (?:tonight|today|tomorrow|this weekend)\b(?! at (?:the )?(?:gym|work|spin|"
-        r"training|practice|class))|\btonight'?s the night i (?:kill myself|end it|do it)\b",
+        + r")?(?=$|[.,!?;:]| (?:and|so|but|an hour|tonight|just "
+        r"now)\b)",
+        r"\b(?:going to|gonna|will|i'll) (?:kill|hang) myself "
+        + _TIME_SET
+        + r"|\b(?:i'm|i am) (?:killing|hanging) "
+        r"myself "
+        + _TIME_SET
+        + r"|\b(?:going to|gonna|will|i'll) end my life "
+        + _TIME_SET
+        + r"|\btonight'?s the "
+        r"night i kill myself\b",
+        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed) (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|"
+        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|drank|swallowed) (?:bleach|antifreeze|weedkiller|drain cleaner)\b|"
+        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed) everything in the (?:medicine|bathroom) cabinet\b",
+        r"\b(?:going to|gonna) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | to )",
         r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:them all|all of them|every (?:pill|tablet)|all (?:the|my) "
         r"(?:pills|tablets)(?: at once| in one go| together| tonight))\b",
-        r"\b(?:i've taken|i have taken|i took|i've swallowed|i swallowed) every (?:pill|tablet)\b(?! (?:on time|the "
-        r"doctor|as prescribed))|\bi(?:'ve| have)? (?:just )?slit my wrists?\b|\b(?:going to|gonna) jump (?:off|from|in front of) (?:the|a) "
-        r"(?:bridge|roof|building|train|cliff|car park)\b(?! into| in )",
+        r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
+        + _HOW_PRESCRIBED
+        + r"|\bi(?:'ve| have)? (?:just )?slit my wrists?\b(?! on | with a| by accident| accidentally| washing)|"
+        r"\b(?:going to|gonna) jump (?:off|from|in front of) (?:the|a) (?:bridge|roof|building|train|cliff|car "
+        r"park)\b(?! into| in )",
     )
 )
 
@@ -670,7 +686,8 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"with | on | for | a | some | the | up )",
         r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as)|"
         r"\bend it all\b(?! on | with | right)|\bready to end it" + _END_OF_CLAUSE,
-        r"\b(?:i'm|i am|feeling|feel|been|getting) (?:really |so |very |quite |a bit )?suicidal\b",
+        r"\b(?:i'm|i am|feeling|feel|been|getting) (?:really |so |very |quite |a bit )?suicidal\b(?! before| in the "
+        r"past| as a| at (?:\d|nineteen|twenty|school|uni))",
         r"\b(?:i'm having|i am having|i've been having|i have been having|i've had|i have had|i keep having|having"
         r"|i have) (?:really |so |such |bad |dark )*(?:suicidal (?:thoughts|feelings|urges)|thoughts (?:of|about) "
         r"(?:suicide|killing myself|ending my life))\b",
@@ -790,10 +807,9 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (r"\b(?:banging|pounding|hammering|kicking) (?:on )?(?:the|my) (?:door|window|windows)\b", False),
         (  # in the home: "he broke into my flat", "let himself in again", "when I woke up he was in my room"
             r"\b(?:he|she|they|my ex)(?: has| had|'s|'d)? (?:broke in|broken in|broke into (?:my|the|our) (?:flat|house|"
-            r"home|place|room|car)|got in through (?:the|my|a) (?:back |front |kitchen |bedroom )?(?:door|window))\b|\blet "
-            r"(?:himself|herself|themselves) in\b(?! to (?:feed|water|fix|drop|check on))"
-            r"|\bwhen i woke(?: up)?,? (?:he|she|they) (?:was|were) (?:standing |sitting )?(?:over me|in my (?:room|"
-            r"bedroom)|by my bed|there)\b",
+            r"home|place|room|car)|got in through (?:the|my|a) (?:back |front |kitchen |bedroom )?(?:door|window))\b"
+            r"|\bwhen i woke(?: up)?,? (?:he|she|they) (?:was|were) (?:standing )?(?:over me|in my (?:room|bedroom))\b"
+            r"(?! with )",
             True,
         ),
         # weapons and violence against the writer
@@ -952,15 +968,8 @@ def _distant(sentence: str, clause: str) -> bool:
     )
 
 
-_OPENS_WITH_I = re.compile(r"(?:i|i'm|i've|i'd|i'll)\b")
-
-
 def _negated(clause: str, start: int) -> bool:
-    """Whether a negation just before `start` reaches the cue there. A cue that opens with "I" ("I took...",
-    "I've taken...") is a new clause of the writer's: "Nobody knows I took a handful" is not negated."""
-    opening = _OPENS_WITH_I.match(clause, start)
-    before = clause[max(0, start - 45) : start] + (opening.group(0) if opening else "")
-    return bool(_NEGATED.search(before))
+    return bool(_NEGATED.search(clause[max(0, start - 45) : start]))
 
 
 def concern(text: str) -> Concern | None:
@@ -975,9 +984,11 @@ def concern(text: str) -> Concern | None:
     if urgent is not None:
         return Concern("urgent", urgent.cue)
     found = _find_danger(norm) or _find_self_harm(unquoted)
-    if found is not None and found.kind == "self_harm" and _MEANS_AT_HAND.search(unquoted):
-        # urgent only beside another self-harm cue: the means alone ("the razor is in my hand") are a cue too
-        besides = _find_self_harm(_MEANS_AT_HAND.sub(" ", unquoted))
+    means = _MEANS_AT_HAND.search(unquoted)
+    if found is not None and found.kind == "self_harm" and means and not _negated(unquoted, means.start()):
+        # urgent only beside words that plainly say it now ("I want to die"): the means alone are a razor while
+        # shaving, and beside an old or a vaguer cue they are a story of healing told
+        besides = _find_self_harm(_MEANS_AT_HAND.sub(" ", unquoted), _PLAIN, _aside)
         if besides is not None:
             return Concern("urgent", besides.cue)
     if found is not None:
@@ -1063,7 +1074,8 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off dead; overdose, od, pills, tablets, meds,
 # them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
-# slit my wrist(s), tonight's the night, jump. Also what normalise() makes of
+# slit my wrist(s), tonight's the night, jump, whole box|bottle|packet, bleach, antifreeze, weedkiller, drain
+# cleaner, medicine|bathroom cabinet. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
@@ -1073,7 +1085,8 @@ _PLAIN_KEYS = (
     "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
     "cut last night", "cut today", "cutting again", "point in going on", "point of going on", "my arm", "my wrist",
     "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication", "in my hand",
-    "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist", "tonight's the night",
+    "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist", "tonight's the night", "whole box", "whole bottle", "whole packet",
+    "bleach", "antifreeze", "weedkiller", "drain cleaner", "medicine cabinet", "bathroom cabinet",
     "tonights the night", "every pill", "every tablet",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
@@ -1107,8 +1120,7 @@ def _might_say_plainly(text: str) -> bool:
 _MEANS_AT_HAND = BOOK(
     r"\b(?:pills|tablets|blade|razor|rope|knife)\b[^.]{0,12}\bin (?:my|both my) hands?\b|\bhave the (?:pills|"
     r"tablets|blade|razor|rope) (?:saved|ready|counted|in front of me)\b|\b(?:pills|tablets) (?:saved up|"
-    r"stockpiled|counted out)\b|\b(?:won't|will not|can't|cannot) stop bleeding\b|\bblood everywhere\b|\bbleeding "
-    r"(?:a lot|heavily|badly)\b"
+    r"stockpiled|counted out)\b"
 )
 _PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
 _AFTER = BOOK(
@@ -1121,9 +1133,17 @@ _BEFORE = BOOK(
 )
 
 
+# Said to deny it, anywhere before it in its clause: "it's not like I took a handful of pills"
+_DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
+
+
 def _aside(clause: str, match: re.Match[str]) -> bool:
     before = clause[max(0, match.start() - 40) : match.start()]
-    return bool(_AFTER.search(clause[match.end() :]) or _BEFORE.search(before))
+    return bool(
+        _AFTER.search(clause[match.end() :])
+        or _BEFORE.search(before)
+        or _DISCLAIMED.search(clause[: match.start()])
+    )
 
 
 def plainly_self_harm(text: str) -> Concern | None:

@@ -94,7 +94,7 @@ class CareBook:
         """
         try:
             return self._after_save(entry, words)
-        except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
+        except (JournalError, InvalidCiphertext, ValueError, OSError):
             return None
 
     def _after_save(self, entry: Entry, words: bool) -> Offer | None:
