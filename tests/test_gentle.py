@@ -62,6 +62,8 @@ CORPUS = Path(__file__).parent / "fixtures" / "gentle"
         "He broke into my flat last night.",
         "I want to be free from him and end my life.",
         "He's free from prison now and following me again.",
+        "My stepdad is hurting me and I can't get out.",
+        "He's threatening me with a knife.",
     ],
 )
 def test_words_that_need_support_are_noticed(text: str) -> None:
@@ -240,6 +242,13 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "When I woke up he was in my room with a coffee and a card.",
         "I've taken a lot of medication over the years but today I feel clear.",
         "Period pain is awful, bleeding heavily, I feel like I want to die.",
+        "I took all my tablets back to the pharmacy, I don't trust myself with a stash.",
+        "I took 20 tablets down to the chemist to hand them in.",
+        "I took everything in the medicine cabinet out and binned what was expired.",
+        "I'm going to take all my meds tonight, like I'm supposed to, the evening ones.",
+        "I'm going to end my life tomorrow as a smoker, quit day!",
+        "My therapist said I'm going to end my life as a victim and start living as a survivor.",
+        "I took 6 tablets at breakfast like always, the transplant meds.",
         "Six months free of self-harm today. I bought myself flowers.",
     ],
 )

@@ -589,44 +589,63 @@ _PILLS = (
     r"(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine"
     r"|antidepressants)"
 )
-_MANY = r"(?:[5-9]|\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
-_HOW_PRESCRIBED = (  # what a dose taken as meant sounds like
-    r"(?! on time| today| this morning| this week| as prescribed| with (?:food|breakfast|dinner|lunch)| the doctor"
-    r"| for (?:the|my) | left| this month| a day| over the years| in the past| before| advice)"
+_MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
+# Where pills go that isn't into someone: handed back, moved, and a dose taken as meant.
+_NOT_SWALLOWED = (
+    r"(?! (?:back |down |round |over )?to | out\b| into | on time| today| tonight without| this (?:morning|evening|week|month)| as "
+    r"prescribed| with (?:food|breakfast|dinner|lunch)| the doctor| for (?:the|my) | left| a day| over the years| in "
+    r"the past| before| advice| when i| like always)"
 )
+_OVERDOSED = r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed|downed|necked)"
+# A time set, unless what follows makes it a figure of speech ("tonight at the gym", "tomorrow as a smoker").
 _TIME_SET = (
-    r"(?:tonight|now|right now|today|tomorrow|this weekend|when they're asleep)\b(?! at | with | if | over )"
+    r"(?:tonight|now|right now|today|tomorrow|this weekend|when they're asleep|at midnight)\b(?! at (?:the )?(?:gym|"
+    r"work|spin|training|practice|class)| with (?:this|these|that|the) (?:essay|workload|training|puzzle|revision|"
+    r"deadline|plan)| trying| as a| if i have to)"
 )
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
     for p in (
-        # after "i", so that a "nobody knows" before it doesn't negate: words this specific are worth the line even
-        # when told as "it's not like I took..."
-        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed) (?:(?:a handful of|handfuls of|(?:way )?too many|(?:the|a) "
-        r"whole (?:box|bottle|packet) of|(?:two|three) (?:boxes|packets|bottles) of|all (?:of )?my|a bottle of|loads of|a lot of|a "
-        r"bunch of(?: my)?) |" + _MANY + r" (?:of )?(?:my )?)" + _PILLS + r"\b" + _HOW_PRESCRIBED,
-        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took) an (?:overdose|od)\b|(?<=\bi)(?:'ve| have)? (?:just )?(?:overdosed|"
-        r"od'd)(?: on (?:my |the |all my )?"
+        # read after "i", so that a "nobody knows" before it doesn't negate: words this specific are worth the
+        # line even when told as "it's not as if I took..." (see _DISCLAIMED)
+        _OVERDOSED
+        + r" (?:(?:a handful of|handfuls of|a load of|(?:way )?too many|(?:the|a) whole (?:box|bottle|"
+        r"packet|supply) of|my whole supply of|(?:two|three) (?:boxes|packets|bottles) of|all the|a bottle of) |"
+        + _MANY
+        + r" (?:of )?(?:my )?)"
         + _PILLS
-        + r")?(?=$|[.,!?;:]| (?:and|so|but|an hour|tonight|just "
-        r"now)\b)",
-        r"\b(?:going to|gonna|will|i'll) (?:kill|hang) myself "
+        + r"\b"
+        + _NOT_SWALLOWED
+        + r"|"
+        + _OVERDOSED
+        + r" all (?:of )?my "
+        + _PILLS
+        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b)|"
+        + _OVERDOSED
+        + r" [5-9] sleeping (?:pills|tablets)\b",
+        _OVERDOSED
+        + r" (?:an overdose|an od)\b|(?<=\bi)(?:'ve| have)? (?:just )?(?:overdosed|od'd)(?: again)?(?: on "
+        r"(?:my |the |all my )?"
+        + _PILLS
+        + r")?(?=$|[.,!?;:]| (?:and|so|but|an hour|tonight|just now|again)\b)",
+        r"\b(?:going to|gonna|will|i'll|about to) (?:kill|hang) myself "
         + _TIME_SET
-        + r"|\b(?:i'm|i am) (?:killing|hanging) "
-        r"myself "
+        + r"|\b(?:i'm|i am) (?:killing|"
+        r"hanging) myself "
         + _TIME_SET
-        + r"|\b(?:going to|gonna|will|i'll) end my life "
+        + r"|\b(?:going to|gonna|will|i'll|about to) end my life "
         + _TIME_SET
-        + r"|\btonight'?s the "
-        r"night i kill myself\b",
-        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed) (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|"
-        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|drank|swallowed) (?:bleach|antifreeze|weedkiller|drain cleaner)\b|"
-        r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed) everything in the (?:medicine|bathroom) cabinet\b",
-        r"\b(?:going to|gonna) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | to )",
+        + r"|\btonight'?s the night i kill myself\b",
+        _OVERDOSED
+        + r" (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
+        r"drank|swallowed|downed) (?:a bottle of |some |a cup of |a glass of )?(?:bleach|antifreeze|weedkiller|drain "
+        r"cleaner)\b|" + _OVERDOSED + r" everything in the (?:medicine|bathroom) cabinet\b" + _NOT_SWALLOWED,
+        r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
+        r"to | back)",
         r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:them all|all of them|every (?:pill|tablet)|all (?:the|my) "
         r"(?:pills|tablets)(?: at once| in one go| together| tonight))\b",
         r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
-        + _HOW_PRESCRIBED
+        + _NOT_SWALLOWED
         + r"|\bi(?:'ve| have)? (?:just )?slit my wrists?\b(?! on | with a| by accident| accidentally| washing)|"
         r"\b(?:going to|gonna) jump (?:off|from|in front of) (?:the|a) (?:bridge|roof|building|train|cliff|car "
         r"park)\b(?! into| in )",
@@ -741,8 +760,9 @@ _TRIVIAL = BOOK(
 )
 _AGENT = (
     r"(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|stepdad|"
-    r"stepmother|brother|sister|son|daughter|boss|landlord)|(?!i\b)[a-z]+)"
-)  # any name ("Dave said..."), but not "I": what the writer said is not a threat to them
+    r"stepmother|brother|sister|son|daughter|boss|landlord)|(?!(?:i|therapist|counsellor|counselor|doctor|gp|nurse|"
+    r"psychiatrist|facilitator)\b)[a-z]+)"
+)  # any name ("Dave said..."), but not "I" nor the people helping: what they say is not a threat to the writer
 # (pattern, negatable, aimed: reported words that count only when aimed at the writer or theirs)
 _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), negatable, bool(aimed and aimed[0]))
@@ -791,6 +811,12 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
         ),
         (r"\b(?:i'm|i am) not (?:really |feeling )?safe\b", False),
+        (  # under way: "my stepdad is hurting me", "he's threatening me with a knife"
+            r"\b(?:he|she|they|my (?:ex|dad|father|stepdad|mum|mom|mother|stepmum|partner|husband|wife|boyfriend|"
+            r"girlfriend|brother|sister))(?: is|'s| are|'re) (?:threatening|hurting|beating|hitting|choking|strangling) "
+            r"(?:me|us|my (?:mum|mom|kids|children|sister|brother) and me)\b",
+            True,
+        ),
         (  # doubting it: "I don't think I'm safe tonight", "not sure I'm safe here"
             r"\b(?:don't think|do not think|not sure|don't know if|do not know if|doubt|wonder if|wondering if)\b"
             r"[^.]{0,12}\b(?:i'm|i am|i'll be|i will be|we're|we are|the kids are|my kids are) safe\b(?! to | from "
@@ -1087,7 +1113,7 @@ _PLAIN_KEYS = (
     "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication", "in my hand",
     "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist", "tonight's the night", "whole box", "whole bottle", "whole packet",
     "bleach", "antifreeze", "weedkiller", "drain cleaner", "medicine cabinet", "bathroom cabinet",
-    "tonights the night", "every pill", "every tablet",
+    "tonights the night", "every pill", "every tablet", "whole supply", "midnight",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1124,7 +1150,7 @@ _MEANS_AT_HAND = BOOK(
 )
 _PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
 _AFTER = BOOK(
-    r"\b(?:lol|lmao|haha|jk)\b(?! (?:no|not|but) )|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"
+    r"\b(?:lol|lmao|haha|ha|jk)\b(?! (?:no|not|but) )|\b(?:like|as) (?:i'm supposed to|always|usual|prescribed)\b|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"
     r"(?:didn't|did not|won't|will not|resisted)\b|\b(?:i will|i'll|i can|i should) (?:call|ring|text|phone|"
     r"reach out)\b"
 )
