@@ -204,6 +204,11 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I took 9 sleeping tablets.",
         "I drank bleach.",
         "I'm going to end my life tonight.",
+        "Just swallowed all my pills. Goodbye.",
+        "I've taken the lot. All of them.",
+        "I took a month's worth of my meds.",
+        "I took double my insulin on purpose.",
+        "I'm going to hang myself tonight with the dog lead.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -249,6 +254,10 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I'm going to end my life tomorrow as a smoker, quit day!",
         "My therapist said I'm going to end my life as a victim and start living as a survivor.",
         "I took 6 tablets at breakfast like always, the transplant meds.",
+        "Took all my pills this morning with breakfast.",
+        "I took the lot to the tip.",
+        "Gonna kill myself tomorrow with this workout plan.",
+        "As a nurse I've taken all the meds round by 9 and handed them out.",
         "Six months free of self-harm today. I bought myself flowers.",
     ],
 )

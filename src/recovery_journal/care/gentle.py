@@ -592,7 +592,7 @@ _PILLS = (
 _MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
 # Where pills go that isn't into someone: handed back, moved, and a dose taken as meant.
 _NOT_SWALLOWED = (
-    r"(?! (?:back |down |round |over )?to | out\b| into | on time| today| tonight without| this (?:morning|evening|week|month)| as "
+    r"(?! (?:back |down |round |over )?to | out\b| round\b| into | on time| today| tonight without| this (?:morning|evening|week|month)| as "
     r"prescribed| with (?:food|breakfast|dinner|lunch)| the doctor| for (?:the|my) | left| a day| over the years| in "
     r"the past| before| advice| when i| like always)"
 )
@@ -600,8 +600,8 @@ _OVERDOSED = r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed|downed|n
 # A time set, unless what follows makes it a figure of speech ("tonight at the gym", "tomorrow as a smoker").
 _TIME_SET = (
     r"(?:tonight|now|right now|today|tomorrow|this weekend|when they're asleep|at midnight)\b(?! at (?:the )?(?:gym|"
-    r"work|spin|training|practice|class)| with (?:this|these|that|the) (?:essay|workload|training|puzzle|revision|"
-    r"deadline|plan)| trying| as a| if i have to)"
+    r"work|spin|training|practice|class)| with (?:this|these|that|the|my) (?:essay|workload|training|puzzle|"
+    r"revision|deadline|plan|workout|run|exam|job|commute|diet)\b| trying| as a| if i have to)"
 )
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
@@ -609,7 +609,8 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         # read after "i", so that a "nobody knows" before it doesn't negate: words this specific are worth the
         # line even when told as "it's not as if I took..." (see _DISCLAIMED)
         _OVERDOSED
-        + r" (?:(?:a handful of|handfuls of|a load of|(?:way )?too many|(?:the|a) whole (?:box|bottle|"
+        + r" (?:(?:a handful of|handfuls of|a fistful of|a load of|(?:a|two) (?:month's|months'|week's|weeks') "
+        r"worth of(?: my)?|(?:way )?too many|(?:the|a) whole (?:box|bottle|"
         r"packet|supply) of|my whole supply of|(?:two|three) (?:boxes|packets|bottles) of|all the|a bottle of) |"
         + _MANY
         + r" (?:of )?(?:my )?)"
@@ -640,6 +641,11 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r" (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
         r"drank|swallowed|downed) (?:a bottle of |some |a cup of |a glass of )?(?:bleach|antifreeze|weedkiller|drain "
         r"cleaner)\b|" + _OVERDOSED + r" everything in the (?:medicine|bathroom) cabinet\b" + _NOT_SWALLOWED,
+        # written without the "I", as a diary often is: "Just swallowed all my pills. Goodbye."
+        r"(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|took|taken|downed) (?:all (?:of )?my|the lot of my) (?:pills|"
+        r"tablets|meds|sleeping pills)(?=$|[.!?]| at once| an hour ago| goodbye)|(?<=\bi)(?:'ve| have)?(?: just)? "
+        r"(?:taken|took|swallowed) the lot(?=$|[.!?])|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|injected) (?:double|"
+        r"triple|all (?:of )?) ?my insulin\b[^.]{0,20}\bon purpose\b",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
         r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:them all|all of them|every (?:pill|tablet)|all (?:the|my) "
@@ -1101,7 +1107,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
 # slit my wrist(s), tonight's the night, jump, whole box|bottle|packet, bleach, antifreeze, weedkiller, drain
-# cleaner, medicine|bathroom cabinet. Also what normalise() makes of
+# cleaner, medicine|bathroom cabinet, the lot, insulin, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
@@ -1113,7 +1119,7 @@ _PLAIN_KEYS = (
     "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication", "in my hand",
     "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist", "tonight's the night", "whole box", "whole bottle", "whole packet",
     "bleach", "antifreeze", "weedkiller", "drain cleaner", "medicine cabinet", "bathroom cabinet",
-    "tonights the night", "every pill", "every tablet", "whole supply", "midnight",
+    "tonights the night", "every pill", "every tablet", "whole supply", "midnight", "the lot", "insulin", "worth of", "fistful",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
