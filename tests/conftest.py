@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -107,3 +108,13 @@ def fake_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[...
         return log
 
     return configure
+
+
+def damage_field(db: Path, table: str, column: str, where: str = "1 = 1", at: int = -1) -> None:
+    """Flip one bit of a sealed value in the journal file, as a disk fault or a change made outside would."""
+    con = sqlite3.connect(db)
+    sealed = bytearray(con.execute(f"SELECT {column} FROM {table} WHERE {where}").fetchone()[0])
+    sealed[at] ^= 1
+    con.execute(f"UPDATE {table} SET {column} = ? WHERE {where}", (bytes(sealed),))
+    con.commit()
+    con.close()

@@ -19,7 +19,7 @@ from recovery_journal.errors import ExitCode
 from recovery_journal.journal.draftbook import DraftBook
 from recovery_journal.render import care as view
 
-from .conftest import Cli, Ran
+from .conftest import Cli, Ran, damage_field
 
 CANARY = "Wqzplancanary"
 NO_JOURNAL_ENV = {"RECOVERY_JOURNAL_PASSPHRASE": "", "LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
@@ -247,12 +247,7 @@ def test_the_plan_travels_in_backups_exports_and_merges(cli: Cli, initialised: R
 
 def test_a_damaged_plan_is_named_not_a_crash(cli: Cli, initialised: Ran, isolated: Path) -> None:
     assert cli("support", "plan", input=PLAN_PAGE).exit_code == 0
-    con = sqlite3.connect(isolated / "journal.db")
-    sealed = bytearray(con.execute("SELECT plan FROM care").fetchone()[0])
-    sealed[-3] ^= 1
-    con.execute("UPDATE care SET plan = ?", (bytes(sealed),))
-    con.commit()
-    con.close()
+    damage_field(isolated / "journal.db", "care", "plan", at=-3)
     ran = cli("support", "plan", "--show")
     assert ran.exit_code == ExitCode.TAMPERED and "safety plan couldn't be opened" in ran.stderr
     assert cli("doctor").exit_code == ExitCode.TAMPERED
@@ -516,12 +511,7 @@ def test_a_damaged_gentle_note_never_makes_a_saved_entry_look_unsaved(
     cli: Cli, initialised: Ran, isolated: Path
 ) -> None:
     assert cli("write", input="First.").exit_code == 0
-    con = sqlite3.connect(isolated / "journal.db")
-    sealed = bytearray(con.execute("SELECT state FROM care").fetchone()[0])
-    sealed[-3] ^= 1
-    con.execute("UPDATE care SET state = ?", (bytes(sealed),))
-    con.commit()
-    con.close()
+    damage_field(isolated / "journal.db", "care", "state", at=-3)
     ran = cli("write", "--json", input="I want to die.")
     assert ran.exit_code == 0 and doc(ran)["entry"]["id"] == 2  # type: ignore[index]
     # A damaged note never switches the check off: the words are still read (it once offered nothing).

@@ -12,7 +12,7 @@ from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode
 from recovery_journal.journal.service import Journal
 
-from .conftest import PASSPHRASE, Cli, Ran
+from .conftest import PASSPHRASE, Cli, Ran, damage_field
 
 
 def write(cli: Cli, text: str, *args: str) -> Ran:
@@ -620,12 +620,7 @@ def test_list_writes_a_long_journal_a_batch_at_a_time_and_says_the_same(
     doc = json.loads(cli("list", "--json", "--reverse").stdout)
     assert [e["text"] for e in doc["entries"]] == [f"Walk {n}." for n in reversed(range(8))]
     assert doc["unreadable"] == [] and doc["kind"] == "entries"
-    con = sqlite3.connect(isolated / "journal.db")
-    sealed = bytearray(con.execute("SELECT text FROM entries WHERE id = 5").fetchone()[0])
-    sealed[-1] ^= 1
-    con.execute("UPDATE entries SET text = ? WHERE id = 5", (bytes(sealed),))
-    con.commit()
-    con.close()
+    damage_field(isolated / "journal.db", "entries", "text", "id = 5")
     damaged = cli("list", "--json")
     assert damaged.exit_code == ExitCode.TAMPERED
     doc = json.loads(damaged.stdout)

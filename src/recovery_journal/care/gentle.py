@@ -21,8 +21,8 @@ from typing import Any, Literal
 
 from .needles import NEEDLES_FILE, Book, Lazy
 
-# heavy: the learned weights, not one cue, found it; urgent: self-harm under way or about to be (pills taken or
-# in hand, "tonight"), which gets the emergency number as danger does
+# heavy: the learned weights, not one cue, found it; urgent: self-harm under way or about to be (an overdose
+# taken, a time set), which gets the emergency number as danger does
 Kind = Literal["self_harm", "danger", "heavy", "urgent"]
 
 # Most patterns are compiled only for an entry that could match them (needles.py): a `write` needn't pay ~45 ms
@@ -837,7 +837,7 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
         ),
         (r"\b(?:banging|pounding|hammering|kicking) (?:on )?(?:the|my) (?:door|window|windows)\b", False),
-        (  # in the home: "he broke into my flat", "let himself in again", "when I woke up he was in my room"
+        (  # in the home: "he broke into my flat", "got in through the back door", "when I woke up he was in my room"
             r"\b(?:he|she|they|my ex)(?: has| had|'s|'d)? (?:broke in|broken in|broke into (?:my|the|our) (?:flat|house|"
             r"home|place|room|car)|got in through (?:the|my|a) (?:back |front |kitchen |bedroom )?(?:door|window))\b"
             r"|\bwhen i woke(?: up)?,? (?:he|she|they) (?:was|were) (?:standing )?(?:over me|in my (?:room|bedroom))\b"
@@ -1016,8 +1016,8 @@ def concern(text: str) -> Concern | None:
     if urgent is not None:
         return Concern("urgent", urgent.cue)
     found = _find_danger(norm) or _find_self_harm(unquoted)
-    means = _MEANS_AT_HAND.search(unquoted)
-    if found is not None and found.kind == "self_harm" and means and not _negated(unquoted, means.start()):
+    means = _MEANS_AT_HAND.search(unquoted) if found is not None and found.kind == "self_harm" else None
+    if means is not None and not _negated(unquoted, means.start()):
         # urgent only beside words that plainly say it now ("I want to die"): the means alone are a razor while
         # shaving, and beside an old or a vaguer cue they are a story of healing told
         besides = _find_self_harm(_MEANS_AT_HAND.sub(" ", unquoted), _PLAIN, _aside)
@@ -1103,8 +1103,8 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # wake up, forever, for good, born, keep living, here any(more), see tomorrow, this earth, to live); dying; to
 # live for, to go on; (point|reason) (in) living, point in/of going on, worth living, tired of/done
 # living|existing; _HURT_MYSELF; (end|take) my (own) life, end it (all); suicid(al) and its misspellings; cut
-# again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off dead; overdose, od, pills, tablets, meds,
-# them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
+# again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off
+# dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
 # slit my wrist(s), tonight's the night, jump, whole box|bottle|packet, bleach, antifreeze, weedkiller, drain
 # cleaner, medicine|bathroom cabinet, the lot, insulin, worth of, fistful. Also what normalise() makes of
@@ -1113,13 +1113,14 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 _PLAIN_KEYS = (
     "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
     "living", "here any", "see tomorrow", "this earth", "to live", "wanna live", "my life", "own life",
-    "end it", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms", "to go on", "dying",
-    "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
-    "cut last night", "cut today", "cutting again", "point in going on", "point of going on", "my arm", "my wrist",
-    "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication", "in my hand",
-    "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist", "tonight's the night", "whole box", "whole bottle", "whole packet",
-    "bleach", "antifreeze", "weedkiller", "drain cleaner", "medicine cabinet", "bathroom cabinet",
-    "tonights the night", "every pill", "every tablet", "whole supply", "midnight", "the lot", "insulin", "worth of", "fistful",
+    "end it", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms", "to go on",
+    "dying", "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
+    "cut last night", "cut today", "cutting again", "point in going on", "point of going on", "my arm",
+    "my wrist", "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication",
+    "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
+    "tonight's the night", "whole box", "whole bottle", "whole packet", "bleach", "antifreeze", "weedkiller",
+    "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
+    "every tablet", "whole supply", "midnight", "the lot", "insulin", "worth of", "fistful",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1144,17 +1145,18 @@ def _might_say_plainly(text: str) -> bool:
     return False
 
 
-# Not plainly the writer's wish now, though the words are there: after it in its clause, a "lol" (not "not
-# kidding") or "but I didn't"; just before it, a self left behind, talk or work about it, or a plan for when it
-# comes ("when I feel suicidal I'll ring the line").
-# The means at hand, which count as urgent only beside a self-harm cue in the same entry: on their own they are
-# a morning tablet, a razor while shaving, a climbing rope.
+# The means at hand, which count as urgent only beside words that plainly say it now ("I want to die"): on their
+# own they are a morning tablet, a razor while shaving, a climbing rope.
 _MEANS_AT_HAND = BOOK(
     r"\b(?:pills|tablets|blade|razor|rope|knife)\b[^.]{0,12}\bin (?:my|both my) hands?\b|\bhave the (?:pills|"
     r"tablets|blade|razor|rope) (?:saved|ready|counted|in front of me)\b|\b(?:pills|tablets) (?:saved up|"
     r"stockpiled|counted out)\b"
 )
 _PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
+
+# Not plainly the writer's wish now, though the words are there: after it in its clause, a "lol" (not "not
+# kidding") or "but I didn't"; just before it, a self left behind, talk or work about it, or a plan for when it
+# comes ("when I feel suicidal I'll ring the line").
 _AFTER = BOOK(
     r"\b(?:lol|lmao|haha|ha|jk)\b(?! (?:no|not|but) )|\b(?:like|as) (?:i'm supposed to|always|usual|prescribed)\b|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"
     r"(?:didn't|did not|won't|will not|resisted)\b|\b(?:i will|i'll|i can|i should) (?:call|ring|text|phone|"
@@ -1183,8 +1185,8 @@ def plainly_self_harm(text: str) -> Concern | None:
 
     Narrower than concern(), for where a wrong yes costs more than a calm line: a stage guess never calls such
     words "recovery" (journal/stagebook.guess_stage). The same readings as concern() apply (not negated, not someone
-    else's, not quoted, not clearly over), on the phrases of _PLAIN alone, and not said in jest, of "the old
-    me", of talk about it, or of a time it might come (_aside).
+    else's, not quoted, not clearly over), on the phrases of _PLAIN and _URGENT alone, and not said in jest, of
+    "the old me", of talk about it, or as a denial (_aside).
     """
     if not _might_say_plainly(text):
         return None
