@@ -209,6 +209,13 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I took a month's worth of my meds.",
         "I took double my insulin on purpose.",
         "I'm going to hang myself tonight with the dog lead.",
+        # short words a review found still got no line at all
+        "I've injected all my insulin.",
+        "I just took my whole prescription at once.",
+        "I'm ending it all tonight.",
+        "Ending it all tonight. Goodbye.",
+        "I'm ending my life tonight.",
+        "I am going to end it all tonight.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -259,6 +266,12 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "Gonna kill myself tomorrow with this workout plan.",
         "As a nurse I've taken all the meds round by 9 and handed them out.",
         "Six months free of self-harm today. I bought myself flowers.",
+        "I took all my insulin today like always.",
+        "I've used all my insulin, need to ring the pharmacy.",
+        "I finally took my whole prescription of antibiotics, course finished.",
+        "I took the whole box of chocolates at once, oops.",
+        "I'm going to end it all tonight with him, no more chances.",
+        "I'm ending it with him tonight.",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
@@ -273,4 +286,35 @@ def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> N
     ],
 )
 def test_a_milestone_of_healing_gets_no_line(text: str) -> None:
+    assert gentle.concern(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tonight is the night. I'm ending it.",
+        "This is it, I'm ending it.",
+        "I am ending it all.",
+        "I'm ending my life.",
+        "Part of me wants to die.",
+        "I'd be better off dead.",
+    ],
+)
+def test_short_words_of_ending_it_get_a_line(text: str) -> None:
+    """Each once saved with no line at all ("I'm ending my life." among them)."""
+    assert gentle.offer_for(gentle.concern(text)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm ending it with him tonight.",
+        "Tonight is the night. I'm ending it with him.",
+        "I'm ending it here for today, bed.",
+        "I'm ending it early, the film was awful.",
+        "I'm ending it all on a high note with a cake.",
+        "Ending my life with him was the best decision I ever made.",
+    ],
+)
+def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
     assert gentle.concern(text) is None

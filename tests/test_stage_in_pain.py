@@ -99,6 +99,8 @@ SAID_PLAINLY = [
     "I took a handful of paracetamol an hour ago.",
     "I've taken 30 paracetamol. I don't want to be found.",
     "Nobody knows I took a handful of paracetamol an hour ago.",
+    "I am ending it all.",
+    "I've injected all my insulin.",
 ]
 
 
@@ -147,6 +149,8 @@ def test_what_counts_as_said_plainly(text: str) -> None:
         "My phone battery wants to die every afternoon but I'm thriving.",
         "Tomorrow I'm going to burn myself out if I'm not careful, so I said no to the extra shift.",
         "I think about suicide prevention a lot in my new job.",
+        "Ending my life with him was the best decision I ever made.",
+        "I'm going to end it all with him tonight, no more chances.",
     ],
 )
 def test_what_does_not(text: str) -> None:
@@ -239,3 +243,9 @@ def test_from_the_command_line(cli: Cli, initialised: Ran) -> None:
     assert cli("stage", "set", "1", "recovery").exit_code == 0
     assert json.loads(cli("stage", "show", "1", "--json").stdout)["stage"]["stage"] == "recovery"
     assert said not in cli("stage", "show", "1").stdout
+
+
+def test_whatever_the_stage_rule_calls_plainly_painful_gets_a_line() -> None:
+    """plainly_self_harm() reads phrases concern()'s broader cues don't hold; its yes never meets silence."""
+    texts = [*SAID_PLAINLY, *IN_PAIN]
+    assert [t for t in texts if gentle.plainly_self_harm(t) is not None and gentle.concern(t) is None] == []

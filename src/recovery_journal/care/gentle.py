@@ -292,6 +292,8 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         (r"\b(?:kill|killing|off|offing) myself\b", True, False),
         (r"\bend (?:my life|it all|my own life|things for good|everything)\b", True, True),
+        # "I'm ending it." with nothing after it: about a relationship too, and then the calm line costs little
+        (r"\b(?:i'm|i am|im) (?:just )?ending it(?: all)?(?: (?:tonight|now|today))?$", True, True),
         (r"\btake my (?:own )?life\b", True, False),
         (
             r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|scratched|scratching|hit|hitting|"
@@ -603,6 +605,8 @@ _TIME_SET = (
     r"work|spin|training|practice|class)| with (?:this|these|that|the|my) (?:essay|workload|training|puzzle|"
     r"revision|deadline|plan|workout|run|exam|job|commute|diet)\b| trying| as a| if i have to)"
 )
+# "end it all tonight with him" is a relationship ended
+_WITH_PARTNER = r"(?! with (?:him|her|them|my (?:ex|partner|boyfriend|girlfriend|husband|wife|fianc\w+))\b)"
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
     for p in (
@@ -634,8 +638,9 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r"|\b(?:i'm|i am) (?:killing|"
         r"hanging) myself "
         + _TIME_SET
-        + r"|\b(?:going to|gonna|will|i'll|about to) end my life "
+        + r"|(?:\b(?:going to|gonna|will|i'll|about to) end|\b(?:i'm|i am|im) ending|(?:^|(?<=[.!?] )|(?<=\n))ending) (?:my life|it all) "
         + _TIME_SET
+        + _WITH_PARTNER
         + r"|\btonight'?s the night i kill myself\b",
         _OVERDOSED
         + r" (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
@@ -645,7 +650,10 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|took|taken|downed) (?:all (?:of )?my|the lot of my) (?:pills|"
         r"tablets|meds|sleeping pills)(?=$|[.!?]| at once| an hour ago| goodbye)|(?<=\bi)(?:'ve| have)?(?: just)? "
         r"(?:taken|took|swallowed) the lot(?=$|[.!?])|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|injected) (?:double|"
-        r"triple|all (?:of )?) ?my insulin\b[^.]{0,20}\bon purpose\b",
+        r"triple|all (?:of )?) ?my insulin\b[^.]{0,20}\bon purpose\b|(?<=\bi)(?:'ve| have)?(?: just)? (?:injected|taken|took) "
+        r"all (?:of )?my insulin(?=$|[.!?]| at once| in one go| and (?:i|i'm)\b)|"
+        + _OVERDOSED
+        + r" (?:my|the|a) whole (?:prescription|script)(?: of \w+)? (?:all )?(?:at once|in one go)\b",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
         r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:them all|all of them|every (?:pill|tablet)|all (?:the|my) "
@@ -709,8 +717,9 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"\b(?:tired of|done) (?:living|being alive|existing)" + _END_OF_CLAUSE,
         r"\b(?:kill|killing|hang|hanging) myself\b(?! at | laughing| over | trying| to (?:get|finish|keep|make)| "
         r"with | on | for | a | some | the | up )",
-        r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as)|"
-        r"\bend it all\b(?! on | with | right)|\bready to end it" + _END_OF_CLAUSE,
+        r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as| with "
+        r"(?:him|her|them)\b)|"
+        r"\bend(?:ing)? it all\b(?! on | with | right)|\bready to end it" + _END_OF_CLAUSE,
         r"\b(?:i'm|i am|feeling|feel|been|getting) (?:really |so |very |quite |a bit )?suicidal\b(?! before| in the "
         r"past| as a| at (?:\d|nineteen|twenty|school|uni))",
         r"\b(?:i'm having|i am having|i've been having|i have been having|i've had|i have had|i keep having|having"
@@ -1015,7 +1024,8 @@ def concern(text: str) -> Concern | None:
     urgent = _find_self_harm(unquoted, _URGENT, _aside)
     if urgent is not None:
         return Concern("urgent", urgent.cue)
-    found = _find_danger(norm) or _find_self_harm(unquoted)
+    # what plainly_self_harm() finds always gets a line too: _PLAIN has forms _SELF's broader cues don't
+    found = _find_danger(norm) or _find_self_harm(unquoted) or _find_self_harm(unquoted, _PLAIN, _aside)
     means = _MEANS_AT_HAND.search(unquoted) if found is not None and found.kind == "self_harm" else None
     if means is not None and not _negated(unquoted, means.start()):
         # urgent only beside words that plainly say it now ("I want to die"): the means alone are a razor while
@@ -1102,25 +1112,25 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # tens of thousands). Phrase by phrase: the ends of the first three (die, (be|was|were|'d) dead, exist, alive,
 # wake up, forever, for good, born, keep living, here any(more), see tomorrow, this earth, to live); dying; to
 # live for, to go on; (point|reason) (in) living, point in/of going on, worth living, tired of/done
-# living|existing; _HURT_MYSELF; (end|take) my (own) life, end it (all); suicid(al) and its misspellings; cut
+# living|existing; _HURT_MYSELF; (end|take) my (own) life, end(ing) it (all); suicid(al) and its misspellings; cut
 # again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off
 # dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
-# slit my wrist(s), tonight's the night, jump, whole box|bottle|packet, bleach, antifreeze, weedkiller, drain
+# slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et)|prescription|script, bleach, antifreeze, weedkiller, drain
 # cleaner, medicine|bathroom cabinet, the lot, insulin, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
     "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
     "living", "here any", "see tomorrow", "this earth", "to live", "wanna live", "my life", "own life",
-    "end it", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms", "to go on",
+    "end it", "ending it", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms", "to go on",
     "dying", "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
     "cut last night", "cut today", "cutting again", "point in going on", "point of going on", "my arm",
     "my wrist", "my thigh", "my leg", "my skin", "my stomach", "paracetamol", "painkillers", "medication",
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
-    "tonight's the night", "whole box", "whole bottle", "whole packet", "bleach", "antifreeze", "weedkiller",
+    "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "midnight", "the lot", "insulin", "worth of", "fistful",
+    "every tablet", "whole supply", "whole prescription", "whole script", "midnight", "the lot", "insulin", "worth of", "fistful",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
