@@ -176,6 +176,21 @@ def test_progress_calls_no_stage_now_before_there_is_enough_to_tell(cli: Cli, in
     assert "Not enough writing yet to tell where you are" in told.stdout and "(now)" not in told.stdout
 
 
+def test_writing_spread_over_the_stages_is_not_called_too_little(cli: Cli, initialised: object) -> None:
+    """Six entries, two in each stage in turn: there is writing enough, it just leads nowhere yet. Saying "not
+    enough writing yet" to someone who wrote every day would be untrue, and a little discouraging."""
+    stages = ["recognition", "acceptance", "recovery"] * 2
+    for day, stage in enumerate(stages, start=1):
+        written = cli("write", "--date", f"2026-11-{day:02d} 20:00", input="Wrote a little tonight.")
+        assert written.exit_code == 0
+        assert cli("stage", "set", str(day), stage).exit_code == 0
+    shown = json.loads(cli("stage", "--json").stdout)
+    assert shown["enough_to_tell"] is False
+    for told in (" ".join(cli(command).stdout.split()) for command in ("stage", "progress")):
+        assert "Not enough writing" not in told
+        assert "moves between stages" in told and "normal part of healing" in told
+
+
 def _five_entries_in_three_days(cli: Cli) -> None:
     texts: list[tuple[str | None, str]] = [
         ("2 days ago 9am", "I finally said no to her and held my boundary. Proud of myself."),

@@ -23,7 +23,7 @@ from ..overviews.timeline import Bucket, Timeline
 from ..stages.kinds import STAGES, Stage
 from .marks import KIND_MARK, day, days
 from .output import user_text
-from .stages import COLOURS, MEANING
+from .stages import COLOURS, MEANING, not_named_yet
 
 SHADE = {Stage.RECOGNITION: "░", Stage.ACCEPTANCE: "▒", Stage.RECOVERY: "▓"}
 NARROW = 60
@@ -239,7 +239,7 @@ def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
     if current is not None and p.journey.tells:
         row("Now", f"{current.stage.value}: {MEANING[current.stage]}.")
     elif current is not None:
-        row("Now", "Not enough writing yet to tell where you are; that's fine.")
+        row("Now", not_named_yet(p.journey))
     if p.journey.moves:
         movement = f"{p.forward} step{'s' if p.forward != 1 else ''} forward"
         if p.back:

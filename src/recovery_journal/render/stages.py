@@ -182,6 +182,16 @@ def record_json(entry: Entry) -> dict[str, Any] | None:
 # --- the journey ----------------------------------------------------------------------------------------
 
 
+def not_named_yet(journey: Journey) -> str:
+    """Why no stage is named as "now": too few entries yet, or writing that moves between stages."""
+    if journey.enough_writing:
+        return (
+            "Your writing lately moves between stages, so none is named as where you are right now. "
+            "That's a normal part of healing."
+        )
+    return "Not enough writing yet to tell where you are; that's fine."
+
+
 def journey_lines(journey: Journey, today: date) -> list[str]:
     """Where you are and how you got here, in words; the same text on a terminal and in a pipe."""
     current = journey.current
@@ -192,7 +202,7 @@ def journey_lines(journey: Journey, today: date) -> list[str]:
         ]
     if not journey.tells:
         return [
-            "Not enough writing yet to tell where you are; that's fine.",
+            not_named_yet(journey),
             "As you keep writing, this will show where your writing is and how it has moved.",
         ]
     lines = [

@@ -76,14 +76,15 @@ class Journey:
         return self.periods[-1] if self.periods else None
 
     @property
+    def enough_writing(self) -> bool:
+        """Whether enough entries have a stage to say anything about where you are (the lean aside)."""
+        return sum(p.entries for p in self.periods) >= TELL_ENTRIES
+
+    @property
     def tells(self) -> bool:
         """Whether there is enough writing, leaning clearly enough, to say where you are right now."""
         current = self.current
-        return (
-            current is not None
-            and sum(p.entries for p in self.periods) >= TELL_ENTRIES
-            and self.shares[current.stage] >= TELL_SHARE
-        )
+        return current is not None and self.enough_writing and self.shares[current.stage] >= TELL_SHARE
 
 
 def journey(points: Sequence[Point]) -> Journey:
