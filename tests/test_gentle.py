@@ -216,6 +216,18 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "Ending it all tonight. Goodbye.",
         "I'm ending my life tonight.",
         "I am going to end it all tonight.",
+        # from the review of those: the means or a place named, text-speak, no "I", someone else's pills
+        "I'm ending it all on the bridge tonight.",
+        "im ending it all 2nite",
+        "Tonight I'm ending it all.",
+        "I'm ending it all tonight with my husband's pills.",
+        "I've saved up the tablets. I'm ending it all tonight with them.",
+        "I've injected both my insulin pens.",
+        "Injected all my insulin. Goodbye.",
+        "Took my whole prescription at once. Sorry.",
+        "I've swallowed my entire prescription.",
+        "Taking all of them now. Goodbye.",
+        "I am going to take every pill in this house tonight.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -272,6 +284,16 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I took the whole box of chocolates at once, oops.",
         "I'm going to end it all tonight with him, no more chances.",
         "I'm ending it with him tonight.",
+        # from the review: a lease, a job, a game ended; insulin as prescribed or by mistake; the pharmacy
+        "I'm ending it all today: the subscriptions, the group chat, the lot.",
+        "Ending it all tonight, the game I mean, final level.",
+        "I'm going to end it all tomorrow, handing in my notice and telling them exactly why.",
+        "Ending it all now, no more contact with his family, no more checking his Instagram.",
+        "I took all my insulin.",
+        "I've injected all my insulin and I'm heading to bed.",
+        "I took all my insulin at once by mistake, the nurse said eat something and check my sugars.",
+        "I took my whole prescription at once to the pharmacy so I don't have to go back.",
+        "I'm taking them all to the tip tomorrow, every bag of his stuff.",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:

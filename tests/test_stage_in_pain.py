@@ -101,6 +101,8 @@ SAID_PLAINLY = [
     "Nobody knows I took a handful of paracetamol an hour ago.",
     "I am ending it all.",
     "I've injected all my insulin.",
+    "I'm ending it all with pills tonight.",
+    "I've got the pills. I'm ending my life with them.",
 ]
 
 
@@ -151,6 +153,9 @@ def test_what_counts_as_said_plainly(text: str) -> None:
         "I think about suicide prevention a lot in my new job.",
         "Ending my life with him was the best decision I ever made.",
         "I'm going to end it all with him tonight, no more chances.",
+        "I'm ending my life in London and moving back up north.",
+        "Ending my life with them was hard but my parents were controlling.",
+        "I'm ending it all today, the lease, the joint account, everything with his name on it.",
     ],
 )
 def test_what_does_not(text: str) -> None:

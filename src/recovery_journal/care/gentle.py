@@ -294,6 +294,12 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (r"\bend (?:my life|it all|my own life|things for good|everything)\b", True, True),
         # "I'm ending it." with nothing after it: about a relationship too, and then the calm line costs little
         (r"\b(?:i'm|i am|im) (?:just )?ending it(?: all)?(?: (?:tonight|now|today))?$", True, True),
+        (  # "ending it all" with a time: as often the lease or him, but a calm line costs little then
+            r"\b(?:i'm|i am|im) (?:just )?ending it all (?:tonight|tn|2nite|now|right now|today|tomorrow)\b(?! with (?:him|"
+            r"her|my (?:ex|partner|boyfriend|girlfriend|husband|wife)))",
+            True,
+            True,
+        ),
         (r"\btake my (?:own )?life\b", True, False),
         (
             r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|scratched|scratching|hit|hitting|"
@@ -601,12 +607,23 @@ _NOT_SWALLOWED = (
 _OVERDOSED = r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed|downed|necked)"
 # A time set, unless what follows makes it a figure of speech ("tonight at the gym", "tomorrow as a smoker").
 _TIME_SET = (
-    r"(?:tonight|now|right now|today|tomorrow|this weekend|when they're asleep|at midnight)\b(?! at (?:the )?(?:gym|"
+    r"(?:tonight|tn|2nite|2night|now|right now|rn|today|tomorrow|this evening|this weekend|in an hour|in (?:a few|\d+|"
+    r"five|ten) minutes|when they're asleep|at midnight)\b(?! at (?:the )?(?:gym|"
     r"work|spin|training|practice|class)| with (?:this|these|that|the|my) (?:essay|workload|training|puzzle|"
     r"revision|deadline|plan|workout|run|exam|job|commute|diet)\b| trying| as a| if i have to)"
 )
-# "end it all tonight with him" is a relationship ended
-_WITH_PARTNER = r"(?! with (?:him|her|them|my (?:ex|partner|boyfriend|girlfriend|husband|wife|fianc\w+))\b)"
+# The means, named after "with" ("ending it all tonight with my husband's pills").
+_MEANS = (
+    r"(?:pills|tablets|meds|medication|insulin|paracetamol|painkillers|sleeping (?:pills|tablets)|gun|rope|knife|"
+    r"blade|razor|bleach)"
+)
+# "Ending it all" is as often a relationship, a job, a lease or a game ended ("I'm ending it all today: the
+# subscriptions, the group chat, the lot"): with a time set it counts as under way only where the clause ends, says
+# goodbye, or names the means.
+_ENDED_THERE = (
+    r"(?=$|[.!?]| (?:goodbye|bye|sorry|i'm sorry|for good|i can't|i'm done|no one|nobody)\b| with (?:them(?=$|[.!?])|(?:the |my |"
+    r"his |her |a |some |these |those |all (?:of )?(?:the |my )?)?(?:\w+'s )?" + _MEANS + r"))"
+)
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
     for p in (
@@ -638,9 +655,18 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r"|\b(?:i'm|i am) (?:killing|"
         r"hanging) myself "
         + _TIME_SET
-        + r"|(?:\b(?:going to|gonna|will|i'll|about to) end|\b(?:i'm|i am|im) ending|(?:^|(?<=[.!?] )|(?<=\n))ending) (?:my life|it all) "
+        + r"|(?:\b(?:going to|gonna|will|i'll|about to) end|\b(?:i'm|i am|im) ending|(?:^|(?<=[.!?] )|(?<=\n))"
+        r"ending) my life "
         + _TIME_SET
-        + _WITH_PARTNER
+        + r"|(?:\b(?:going to|gonna|will|i'll|about to) end|\b(?:i'm|i am|im) ending|(?:^|(?<=[.!?] )|(?<=\n))"
+        r"ending) it all "
+        + _TIME_SET
+        + _ENDED_THERE
+        + r"|\b(?:i'm|i am|im) ending it all (?:with (?:the |my |his |her |some |these |those |all (?:of )?(?:the |my )?)?"
+        r"(?:\w+'s )?"
+        + _MEANS
+        + r"|(?:on|off|at|from) the (?:railway|train line|tracks|bridge|cliff|roof|motorway))\b"
+        + r"|\b(?:tonight|today|right now|now)\b[^.]{0,12}\b(?:i'm|i am|im) ending (?:my life|it all)(?=$|[.!?])"
         + r"|\btonight'?s the night i kill myself\b",
         _OVERDOSED
         + r" (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
@@ -650,14 +676,27 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|took|taken|downed) (?:all (?:of )?my|the lot of my) (?:pills|"
         r"tablets|meds|sleeping pills)(?=$|[.!?]| at once| an hour ago| goodbye)|(?<=\bi)(?:'ve| have)?(?: just)? "
         r"(?:taken|took|swallowed) the lot(?=$|[.!?])|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|injected) (?:double|"
-        r"triple|all (?:of )?) ?my insulin\b[^.]{0,20}\bon purpose\b|(?<=\bi)(?:'ve| have)?(?: just)? (?:injected|taken|took) "
-        r"all (?:of )?my insulin(?=$|[.!?]| at once| in one go| and (?:i|i'm)\b)|"
+        r"triple|all (?:of )?) ?my insulin\b[^.]{0,20}\bon purpose\b|"
+        # all of it injected is an overdose ("took all my insulin" is as often every dose of the day, so it needs
+        # "at once"); a whole prescription swallowed, or taken at once (not "to the pharmacy")
+        r"(?:(?<=\bi)(?:'ve| have)?(?: just)? |(?:^|(?<=[.!?] ))(?:just )?)injected (?:all (?:of )?my insulin(?: pens?)?|(?:both|"
+        r"all) (?:of )?my (?:insulin )?pens|(?:a|my) whole (?:insulin )?pen(?: of insulin)?)(?=$|[.!?]| at once| in one go| an "
+        r"hour ago| just now|, (?:goodbye|bye|sorry)\b| and now\b)(?! (?:at once|in one go) (?:by (?:mistake|accident)|"
+        r"accidentally))|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took) all (?:of )?my insulin (?:at once|in one go)\b(?! by "
+        r"(?:mistake|accident)| accidentally)|"
         + _OVERDOSED
-        + r" (?:my|the|a) whole (?:prescription|script)(?: of \w+)? (?:all )?(?:at once|in one go)\b",
+        + r" (?:my|the|a) (?:whole|entire|full)(?: (?:month's|months'?|week's|weeks'?))? (?:prescription|script)(?: of "
+        r"\w+)? (?:all )?(?:at once|in one go)\b(?! to | for (?:the|my) (?:month|week)| by (?:mistake|accident))|"
+        + _OVERDOSED
+        + r" all (?:of )?my (?:prescription|script) (?:at once|in one go)\b(?! to | by (?:mistake|accident))|(?:^|(?<=[.!?] ))"
+        r"(?:just )?(?:took|taken|swallowed) (?:my|the) (?:whole|entire) (?:prescription|script) (?:all )?(?:at once|in one "
+        r"go)\b(?! to )|(?<=\bi)(?:'ve| have)?(?: just)? swallowed (?:my|the|a) (?:whole|entire)(?: (?:month's|week's))? "
+        r"(?:prescription|script)\b",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
-        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:them all|all of them|every (?:pill|tablet)|all (?:the|my) "
-        r"(?:pills|tablets)(?: at once| in one go| together| tonight))\b",
+        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them)\b(?! to | back| out| away| with | home| "
+        r"round| over| down| off| in | for )|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
+        r" together| tonight)\b)|(?:^|(?<=[.!?] ))taking (?:them all|all of them) (?:now|tonight)\b",
         r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
         + _NOT_SWALLOWED
         + r"|\bi(?:'ve| have)? (?:just )?slit my wrists?\b(?! on | with a| by accident| accidentally| washing)|"
@@ -717,9 +756,20 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"\b(?:tired of|done) (?:living|being alive|existing)" + _END_OF_CLAUSE,
         r"\b(?:kill|killing|hang|hanging) myself\b(?! at | laughing| over | trying| to (?:get|finish|keep|make)| "
         r"with | on | for | a | some | the | up )",
-        r"\b(?:end|ending|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as| with "
-        r"(?:him|her|them)\b)|"
-        r"\bend(?:ing)? it all\b(?! on | with | right)|\bready to end it" + _END_OF_CLAUSE,
+        r"\b(?:end|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as| with "
+        r"(?:him|her)\b(?!'s))|\bending my (?:own )?life\b(?! back| into| in (?!(?:an? |a few |\d+ |ten |five )(?:hours?|"
+        r"minutes?|mins?)\b)| seriously| over| as| with (?:him|her|them)\b(?!'s))|\b(?:i'm|i am|im) ending my (?:own )?life "
+        r"with (?:them|these|those)\b|"
+        r"\bend it all\b(?! on (?:a |an |that |this )?(?:high|good|positive|happy|sour|low) note| with (?!(?:the |my |his |"
+        r"her |some |these |those |a |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
+        + _MEANS
+        + r")| right(?! here| now))|"
+        # "ending it all" is as often a lease, a job or him: only at a clause's end, or with the means or a place
+        r"\b(?:i'm|i am|im) ending it all(?: (?:tonight|tn|2nite|now|right now|right here|here|today|tomorrow))?(?=$|[.!?])|\bending it all (?:with "
+        r"(?:the |my |his |her |some |these |those |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
+        + _MEANS
+        + r"|(?:on|off|at|from) "
+        r"the (?:railway|train line|tracks|bridge|cliff|roof|motorway))\b|\bready to end it" + _END_OF_CLAUSE,
         r"\b(?:i'm|i am|feeling|feel|been|getting) (?:really |so |very |quite |a bit )?suicidal\b(?! before| in the "
         r"past| as a| at (?:\d|nineteen|twenty|school|uni))",
         r"\b(?:i'm having|i am having|i've been having|i have been having|i've had|i have had|i keep having|having"
@@ -1116,7 +1166,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off
 # dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
-# slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et)|prescription|script, bleach, antifreeze, weedkiller, drain
+# slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et), prescription, script, all of them, bleach, antifreeze, weedkiller, drain
 # cleaner, medicine|bathroom cabinet, the lot, insulin, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
@@ -1130,7 +1180,7 @@ _PLAIN_KEYS = (
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
     "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "whole prescription", "whole script", "midnight", "the lot", "insulin", "worth of", "fistful",
+    "every tablet", "whole supply", "prescription", " script", "all of them", "midnight", "the lot", "insulin", "worth of", "fistful",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
