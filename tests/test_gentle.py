@@ -156,7 +156,7 @@ def test_on_the_development_sets_it_catches_nearly_all_and_rarely_alarms() -> No
 
 
 def test_on_the_held_out_set_it_stays_where_docs_care_md_says() -> None:
-    """By someone who never saw the other sets, and never tuned on: docs/care.md reports 0.81 and 0.10."""
+    """By someone who never saw the other sets, never trained on: docs/care.md reports 0.83 and 0.11."""
     recall, false_alarms = _rates(_load("heldout.jsonl"))
     assert recall >= 0.78 and false_alarms <= 0.12, (recall, false_alarms)
 
@@ -228,6 +228,15 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I've swallowed my entire prescription.",
         "Taking all of them now. Goodbye.",
         "I am going to take every pill in this house tonight.",
+        # a second review's own sentences
+        "I've injected all the insulin I had.",
+        "I just took the whole pack. All of it.",
+        "I've downed all my tablets with vodka",
+        "I'm ending it all tonight, nobody will miss me.",
+        "I'm going to end it all when everyone's asleep.",
+        "ending it all at the train station tonight",
+        "I've just taken the whole pack of sertraline",
+        "I just injected all my insulin and I'm scared",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -294,6 +303,16 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I took all my insulin at once by mistake, the nurse said eat something and check my sugars.",
         "I took my whole prescription at once to the pharmacy so I don't have to go back.",
         "I'm taking them all to the tip tomorrow, every bag of his stuff.",
+        # from the second review: anniversaries, someone else's words, a taper, a routine, the chemist
+        "Three years ago today I injected all my insulin. Today I baked a cake.",
+        "Five years ago today I took my whole prescription at once. I'm so glad I'm still here.",
+        "My friend texted me at 2am: im ending it all tonight. I rang the police for her and she's safe now.",
+        "I'm ending it all with my sleeping tablets this month, weaning off slowly with the GP.",
+        "Injected all my insulin and now I'm having my dinner.",
+        "I took my whole prescription at once, the chemist finally had everything in stock.",
+        "I'm taking them all swimming on Saturday, all three kids.",
+        "Session today was about the afternoon he locked me in the car. I cried, then I felt lighter.",
+        "hosted game night, 5 ppl came, nobody tiptoed round anyone. me included :)",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
@@ -340,3 +359,18 @@ def test_short_words_of_ending_it_get_a_line(text: str) -> None:
 )
 def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
     assert gentle.concern(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He took my whole prescription and flushed it, now he's locked me in the bedroom.",
+        "she locked me in the bedroom again and took my phone",
+        "He said if I leave he's ending it all tonight and taking the kids with him.",
+        "He's making me take all my pills in front of him so I'm 'calm'.",
+        "He threatened to inject me with all his insulin if I try to leave.",
+    ],
+)
+def test_being_locked_in_or_pushed_to_overdose_is_danger(text: str) -> None:
+    found = gentle.concern(text)
+    assert found is not None and found.kind == "danger", found

@@ -162,9 +162,9 @@ _DISTANT_PAST = BOOK(
     r"it's faded|it faded|that passed|it passed|that's behind me|when i lived with|when we lived together|"
     r"when we were together|when i was with (?:him|her|them)|once (?:threatened|tried|hit|choked|said|told|"
     r"pushed|followed)|(?:session|therapy|emdr|group|appointment) (?:today |tonight )?(?:was|is) about|"
-    r"about the (?:night|time|day) (?:he|she|they))\b"
+    r"about the (?:night|time|day) (?:he|she|they)|(?:at|aged) (?:1[3-9]|2\d)(?![:.]\d| ?(?:am|pm|o'?clock|mins?|minutes|hours|days|weeks)\b))\b"
 )
-_STILL_NOW = BOOK(r"\b(again|still|lately|tonight|right now|these days|this week|today)\b")
+_STILL_NOW = BOOK(r"\b(?<!ago )(again|still|lately|tonight|right now|these days|this week|today)\b")
 _FIGURATIVE = BOOK(
     r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
     r"murder an? \w+|kill for an?|killing time|kill time|dead tired|dead on my feet|killing me softly|"
@@ -595,7 +595,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
 # hand" (cooking), "I took all my tablets" (on time), "bleeding heavily" (a period), "jump tonight" (a swim).
 _PILLS = (
     r"(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine"
-    r"|antidepressants)"
+    r"|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium)"
 )
 _MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
 # Where pills go that isn't into someone: handed back, moved, and a dose taken as meant.
@@ -608,9 +608,9 @@ _OVERDOSED = r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed|downed|n
 # A time set, unless what follows makes it a figure of speech ("tonight at the gym", "tomorrow as a smoker").
 _TIME_SET = (
     r"(?:tonight|tn|2nite|2night|now|right now|rn|today|tomorrow|this evening|this weekend|in an hour|in (?:a few|\d+|"
-    r"five|ten) minutes|when they're asleep|at midnight)\b(?! at (?:the )?(?:gym|"
+    r"five|ten) minutes|when (?:they're|they are|everyone's|everyone is|the kids are|he's|she's) asleep|at midnight|at \d{1,2}(?::\d\d)? ?(?:am|pm))\b(?! at (?:the )?(?:gym|"
     r"work|spin|training|practice|class)| with (?:this|these|that|the|my) (?:essay|workload|training|puzzle|"
-    r"revision|deadline|plan|workout|run|exam|job|commute|diet)\b| trying| as a| if i have to)"
+    r"revision|deadline|plan|workout|run|exam|job|commute|diet)\b| trying| as a| as (?:i|we) (?:know|knew) it| if i have to)"
 )
 # The means, named after "with" ("ending it all tonight with my husband's pills").
 _MEANS = (
@@ -621,8 +621,8 @@ _MEANS = (
 # subscriptions, the group chat, the lot"): with a time set it counts as under way only where the clause ends, says
 # goodbye, or names the means.
 _ENDED_THERE = (
-    r"(?=$|[.!?]| (?:goodbye|bye|sorry|i'm sorry|for good|i can't|i'm done|no one|nobody)\b| with (?:them(?=$|[.!?])|(?:the |my |"
-    r"his |her |a |some |these |those |all (?:of )?(?:the |my )?)?(?:\w+'s )?" + _MEANS + r"))"
+    r"(?=$|[.!]| x+$|,? (?:(?:goodbye|bye)(?=$|[.!,]| (?:everyone|all|world|x+|mum|mom|dad)\b)|sorry|i'm sorry|for good|i can't|i'm done|no one|nobody)\b| with (?:them(?=$|[.!?])|(?:the |my |"
+    r"his |her |a |some |these |those |all (?:of )?(?:the |my )?)?(?:\w+'?s )?" + _MEANS + r"))"
 )
 _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), True, True)
@@ -632,7 +632,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         _OVERDOSED
         + r" (?:(?:a handful of|handfuls of|a fistful of|a load of|(?:a|two) (?:month's|months'|week's|weeks') "
         r"worth of(?: my)?|(?:way )?too many|(?:the|a) whole (?:box|bottle|"
-        r"packet|supply) of|my whole supply of|(?:two|three) (?:boxes|packets|bottles) of|all the|a bottle of) |"
+        r"pack|packet|supply) of|my whole supply of|(?:two|three) (?:boxes|packets|bottles) of|all the|a bottle of) |"
         + _MANY
         + r" (?:of )?(?:my )?)"
         + _PILLS
@@ -642,7 +642,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + _OVERDOSED
         + r" all (?:of )?my "
         + _PILLS
-        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b)|"
+        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
         + _OVERDOSED
         + r" [5-9] sleeping (?:pills|tablets)\b",
         _OVERDOSED
@@ -662,41 +662,41 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"ending) it all "
         + _TIME_SET
         + _ENDED_THERE
-        + r"|\b(?:i'm|i am|im) ending it all (?:with (?:the |my |his |her |some |these |those |all (?:of )?(?:the |my )?)?"
-        r"(?:\w+'s )?"
+        + r"|(?:\b(?:i'm|i am|im) |(?:^|(?<=[.!?] )))ending (?:it all|it|my life) (?:(?:tonight|tn|2nite|now|rn|today) )?(?:(?:with|w/) (?:the |my |his |her |a |some |these |those |all (?:of )?(?:the |my )?)?"
+        r"(?:\w+'?s )?"
         + _MEANS
-        + r"|(?:on|off|at|from) the (?:railway|train line|tracks|bridge|cliff|roof|motorway))\b"
-        + r"|\b(?:tonight|today|right now|now)\b[^.]{0,12}\b(?:i'm|i am|im) ending (?:my life|it all)(?=$|[.!?])"
+        + r"\b(?![^.]{0,60}\b(?:taper\w*|wean\w*|coming off|come off|psychiatrist|gp|doctor|surgery|this (?:week|month|year)))|(?:by jumping )?(?:on|off|at|from|in|into) the (?:railway|train line|tracks|bridge|cliff|roof|motorway|"
+        r"(?:train |railway |tube )?station|river|sea|canal|quarry|car park)\b(?! club| committee))"
+        + r"|\b(?:tonight|today|right now|now)\b[^.]{0,12}\b(?:(?:i'm|i am|im) ending|i(?:'ll| will)? end) (?:my life|it all)(?=$|[.!?])"
         + r"|\btonight'?s the night i kill myself\b",
         _OVERDOSED
-        + r" (?:the|a) whole (?:box|bottle|packet)(?=$|[.,!?;:])|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
+        + r" (?:the|a) whole (?:box|bottle|pack|packet)(?=$|[.,!?;:])|(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|downed) (?:the|a) whole (?:box|bottle|pack|packet)\b|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
         r"drank|swallowed|downed) (?:a bottle of |some |a cup of |a glass of )?(?:bleach|antifreeze|weedkiller|drain "
         r"cleaner)\b|" + _OVERDOSED + r" everything in the (?:medicine|bathroom) cabinet\b" + _NOT_SWALLOWED,
         # written without the "I", as a diary often is: "Just swallowed all my pills. Goodbye."
         r"(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|took|taken|downed) (?:all (?:of )?my|the lot of my) (?:pills|"
         r"tablets|meds|sleeping pills)(?=$|[.!?]| at once| an hour ago| goodbye)|(?<=\bi)(?:'ve| have)?(?: just)? "
-        r"(?:taken|took|swallowed) the lot(?=$|[.!?])|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|injected) (?:double|"
+        r"(?:taken|took|swallowed) the lot(?=$|[.!?])|(?:(?<=\bi)(?:'ve| have)?(?: just)? |(?:^|(?<=[.!?] ))(?:just )?)(?:taken|took|injected) (?:double|"
         r"triple|all (?:of )?) ?my insulin\b[^.]{0,20}\bon purpose\b|"
         # all of it injected is an overdose ("took all my insulin" is as often every dose of the day, so it needs
         # "at once"); a whole prescription swallowed, or taken at once (not "to the pharmacy")
-        r"(?:(?<=\bi)(?:'ve| have)?(?: just)? |(?:^|(?<=[.!?] ))(?:just )?)injected (?:all (?:of )?my insulin(?: pens?)?|(?:both|"
-        r"all) (?:of )?my (?:insulin )?pens|(?:a|my) whole (?:insulin )?pen(?: of insulin)?)(?=$|[.!?]| at once| in one go| an "
-        r"hour ago| just now|, (?:goodbye|bye|sorry)\b| and now\b)(?! (?:at once|in one go) (?:by (?:mistake|accident)|"
-        r"accidentally))|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took) all (?:of )?my insulin (?:at once|in one go)\b(?! by "
+        r"(?:(?<=\bi)(?:'ve| have)?(?: just| jst)? |(?:^|(?<=[.!?] ))(?:just |jst )?)injected (?:all (?:of )?(?:my|the) insulin(?: pens?)?(?: i (?:had|have)(?: left)?)?|every (?:unit|drop) of (?:my )?insulin(?: i (?:had|have)(?: left)?)?|(?:both|"
+        r"all) (?:of )?my (?:insulin )?pens|(?:a|my) whole (?:insulin )?pen(?: of insulin)?)(?=$|[.!?]| x+$| at once| in one go| an "
+        r"hour ago| just now|,[^.]{0,20}\b(?:an hour ago|just now|goodbye|bye|sorry)\b| and (?:now )?i(?:'m| am| feel| feel so)? (?:scared|shaking|shaky|dizzy|sorry|frightened|terrified|waiting\b(?! for| to eat| on))\b)(?! (?:at once|in one go) (?:by (?:mistake|accident)|"
+        r"accidentally|for (?:years|months|ages)|every|each|daily))|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took) all (?:of )?my insulin (?:at once|in one go)\b(?! by "
         r"(?:mistake|accident)| accidentally)|"
         + _OVERDOSED
         + r" (?:my|the|a) (?:whole|entire|full)(?: (?:month's|months'?|week's|weeks'?))? (?:prescription|script)(?: of "
-        r"\w+)? (?:all )?(?:at once|in one go)\b(?! to | for (?:the|my) (?:month|week)| by (?:mistake|accident))|"
+        r"\w+)? (?:all )?(?:at once|in one go)\b(?! to | for (?:the|my) (?:month|week)| by (?:mistake|accident)|[^.]{0,60}\b(?:chemist|pharmacy|pharmacist|boots|in stock|trips?|collect\w*|picked up|repeat|inhaler|cream)\b)|"
         + _OVERDOSED
-        + r" all (?:of )?my (?:prescription|script) (?:at once|in one go)\b(?! to | by (?:mistake|accident))|(?:^|(?<=[.!?] ))"
+        + r" all (?:of )?my (?:prescription|script) (?:at once|in one go)\b(?! to | by (?:mistake|accident)|[^.]{0,60}\b(?:chemist|pharmacy|pharmacist|boots|in stock|trips?|collect\w*|picked up|repeat|inhaler|cream)\b)|(?:^|(?<=[.!?] ))"
         r"(?:just )?(?:took|taken|swallowed) (?:my|the) (?:whole|entire) (?:prescription|script) (?:all )?(?:at once|in one "
-        r"go)\b(?! to )|(?<=\bi)(?:'ve| have)?(?: just)? swallowed (?:my|the|a) (?:whole|entire)(?: (?:month's|week's))? "
-        r"(?:prescription|script)\b",
+        r"go)\b(?! to )|(?:(?<=\bi)(?:'ve| have)?(?: just)? |(?:^|(?<=[.!?] ))(?:just )?)swallowed (?:my|the|a) (?:whole|entire)(?: (?:month's|week's))? "
+        r"(?:prescription|script)\b(?![^.]{0,60}\b(?:over (?:the|a|two|\d+|ten|seven)|course|antibiotics?|amoxicillin|penicillin|days|like the doctor|as prescribed)\b)",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
-        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them)\b(?! to | back| out| away| with | home| "
-        r"round| over| down| off| in | for )|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
-        r" together| tonight)\b)|(?:^|(?<=[.!?] ))taking (?:them all|all of them) (?:now|tonight)\b",
+        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together)\b|,? (?:goodbye|bye|sorry)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
+        r" together| tonight)\b)|(?:^|(?<=[.!?] ))taking (?:them all|all of them) (?:now|tonight|rn|tn)(?=$|[.!]|,? (?:goodbye|bye|sorry)\b)",
         r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
         + _NOT_SWALLOWED
         + r"|\bi(?:'ve| have)? (?:just )?slit my wrists?\b(?! on | with a| by accident| accidentally| washing)|"
@@ -765,7 +765,7 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + _MEANS
         + r")| right(?! here| now))|"
         # "ending it all" is as often a lease, a job or him: only at a clause's end, or with the means or a place
-        r"\b(?:i'm|i am|im) ending it all(?: (?:tonight|tn|2nite|now|right now|right here|here|today|tomorrow))?(?=$|[.!?])|\bending it all (?:with "
+        r"\b(?:i'm|i am|im) ending it all(?: (?:tonight|tn|2nite|now|right now|right here|here|today|tomorrow|this week|this weekend))?(?=$|[.!?])|\bending it all (?:with "
         r"(?:the |my |his |her |some |these |those |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
         + _MEANS
         + r"|(?:on|off|at|from) "
@@ -981,6 +981,23 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"(?:cat|dog|rabbit|kids|children|pets?)",
             True,
         ),
+        # locked in, now (not "the afternoon he locked me in", a memory told in therapy)
+        (
+            r"\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) "
+            r"me in\b[^.]{0,40}\b(?:again|now|tonight|right now)\b",
+            False,
+        ),
+        (
+            r"\b(?:he's|she's|he is|she is|he'll|she'll|he will|she will) (?:going to )?(?:end(?:ing)? it all|kill(?:ing)? "
+            r"(?:himself|herself))\b[^.]{0,40}\b(?:take|taking|with) (?:the kids|the children|the baby|me|us)\b",
+            False,
+        ),
+        (
+            r"\b(?:make sure|making|made|forcing|forced) (?:that )?(?:me|i) (?:to )?(?:end it all|kill myself|end my life|take "
+            r"(?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b|\bi should (?:just )?(?:kill myself|end it all|take them "
+            r"all|die)\b[^.]{0,60}\b(?:he|she)\b|\bthreat\w* to (?:inject|poison|drug|overdose) me\b",
+            False,
+        ),
         # hiding, now
         (
             r"\b(?:hiding|hid|locked myself|i'm locked|with the door locked)\b[^.]{0,30}\b(?:in the|at|from "
@@ -1180,7 +1197,7 @@ _PLAIN_KEYS = (
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
     "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "prescription", " script", "all of them", "midnight", "the lot", "insulin", "worth of", "fistful",
+    "every tablet", "whole supply", "prescription", " script", "all of them", "midnight", "the lot", "insulin", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1218,12 +1235,12 @@ _PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
 # kidding") or "but I didn't"; just before it, a self left behind, talk or work about it, or a plan for when it
 # comes ("when I feel suicidal I'll ring the line").
 _AFTER = BOOK(
-    r"\b(?:lol|lmao|haha|ha|jk)\b(?! (?:no|not|but) )|\b(?:like|as) (?:i'm supposed to|always|usual|prescribed)\b|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"
+    r"\b(?:lol|lmao|haha|ha|jk)\b(?! (?:no|not|but) | (?:bye|goodbye)\b)|\b(?:like|as) (?:i'm supposed to|always|usual|prescribed)\b|(?<!not )(?<!n't )\b(?:joking|kidding)\b|\bbut (?:i )?"
     r"(?:didn't|did not|won't|will not|resisted)\b|\b(?:i will|i'll|i can|i should) (?:call|ring|text|phone|"
     r"reach out)\b"
 )
 _BEFORE = BOOK(
-    r"\bthe old me\b|\b(?:talked|talking|spoke|speaking|wrote|writing) about *$|\b(?:worked|working) on *$"
+    r"\b(?:he|she|they|someone|somebody|my (?:friend|sister|brother|client|mum|mom|dad|son|daughter|cousin|partner|ex)|a (?:friend|stranger|user))\b[^.:]{0,25}\b(?:texted|wrote|said|messaged|posted|typed|sent)\b[^.:]{0,15}: *$|\b(?:would|i'd) have (?:said|written|thought) *$|\bthe old me\b|\b(?:talked|talking|spoke|speaking|wrote|writing) about *$|\b(?:worked|working) on *$"
 )
 
 
