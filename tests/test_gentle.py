@@ -237,6 +237,9 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "ending it all at the train station tonight",
         "I've just taken the whole pack of sertraline",
         "I just injected all my insulin and I'm scared",
+        # across two sentences, which no clause holds together
+        "I'm taking them now. All of them.",
+        "I've taken them all. Every single one.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -313,6 +316,8 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I'm taking them all swimming on Saturday, all three kids.",
         "Session today was about the afternoon he locked me in the car. I cried, then I felt lighter.",
         "hosted game night, 5 ppl came, nobody tiptoed round anyone. me included :)",
+        "I'm taking them now. All of them are coming to the party.",
+        "Three exams done. I have taken them all, every single one, and passed!",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:

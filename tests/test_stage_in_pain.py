@@ -103,6 +103,7 @@ SAID_PLAINLY = [
     "I've injected all my insulin.",
     "I'm ending it all with pills tonight.",
     "I've got the pills. I'm ending my life with them.",
+    "I'm taking them now. All of them.",
 ]
 
 

@@ -1091,6 +1091,9 @@ def concern(text: str) -> Concern | None:
     urgent = _find_self_harm(unquoted, _URGENT, _aside)
     if urgent is not None:
         return Concern("urgent", urgent.cue)
+    across = _URGENT_ACROSS.search(unquoted)
+    if across is not None:
+        return Concern("urgent", across.group(0).strip(" .!?\n"))
     # what plainly_self_harm() finds always gets a line too: _PLAIN has forms _SELF's broader cues don't
     found = _find_danger(norm) or _find_self_harm(unquoted) or _find_self_harm(unquoted, _PLAIN, _aside)
     means = _MEANS_AT_HAND.search(unquoted) if found is not None and found.kind == "self_harm" else None
@@ -1183,7 +1186,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # again/tonight/last night/today, cutting again, my arm|wrist|thigh|leg|skin|stomach; bled; self(-)harm; off
 # dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
-# slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et), prescription, script, all of them, bleach, antifreeze, weedkiller, drain
+# slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et), prescription, script, all of them, every single|last one, bleach, antifreeze, weedkiller, drain
 # cleaner, medicine|bathroom cabinet, the lot, insulin, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
@@ -1197,7 +1200,7 @@ _PLAIN_KEYS = (
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
     "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "prescription", " script", "all of them", "midnight", "the lot", "insulin", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
+    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1245,6 +1248,11 @@ _BEFORE = BOOK(
 
 
 # Said to deny it, anywhere before it in its clause: "it's not like I took a handful of pills"
+# Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
+_URGENT_ACROSS = BOOK(
+    r"(?:^|[.!?]\s)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|"
+    r"swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)"
+)
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
 
@@ -1272,6 +1280,9 @@ def plainly_self_harm(text: str) -> Concern | None:
     # or a "but"), so a text in which no phrase is found at all is answered without reading its clauses. (Two
     # rare exceptions can only cost a miss, never a false "yes": a figure of speech taken out of a clause, and
     # a quote typed against the words around it, can each join words the whole text keeps apart.)
+    across = _URGENT_ACROSS.search(norm)
+    if across is not None:
+        return Concern("self_harm", across.group(0).strip(" .!?\n"))
     if not any(pattern.search(norm) for pattern, _, _ in _PLAIN_OR_URGENT):
         return None
     return _find_self_harm(norm, _PLAIN_OR_URGENT, _aside)

@@ -604,8 +604,8 @@ class Journal:
             found = self._summaries(con)
             # Title and tags come from the index (each different tag folded once), the words from its word
             # blocks: one sealed block per 256 entries.
-            # (At 50,000 entries each pass over every entry costs milliseconds: the tags are gathered in C, and
-            # the entries are gone through for tags only when some tag matched, which most searches don't.)
+            # (At 50,000 entries each pass over every entry costs milliseconds: the tags are gathered in C,
+            # and the entries are gone through for tags only when some tag matched, as most searches don't.)
             tags = set(chain.from_iterable(found.tags))
             wanted_tags = {tag for tag in tags if needle in (folded := fold(tag)) or folded == tagged}
             found_in = {i for i, title in enumerate(found.titles) if title and needle in fold(title)}
