@@ -240,6 +240,11 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         # across two sentences, which no clause holds together
         "I'm taking them now. All of them.",
         "I've taken them all. Every single one.",
+        # a third review: an age, an anniversary with now after it, the writer's own words sent, a laugh
+        "At 22 I've just taken 30 paracetamol.",
+        "He left a year ago today and I've taken all my pills.",
+        "My sister messaged and I sent: I'm ending it all tonight.",
+        "I've taken 30 paracetamol lol",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -318,6 +323,15 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "hosted game night, 5 ppl came, nobody tiptoed round anyone. me included :)",
         "I'm taking them now. All of them are coming to the party.",
         "Three exams done. I have taken them all, every single one, and passed!",
+        # the third review's everyday sentences for the new danger cues
+        "They've locked me in for another two years on the mortgage.",
+        "I set an alarm to make sure I take all my meds.",
+        "I should die my hair red, she said.",
+        "My son threatened to poison me with his first curry.",
+        "Wedding photos? I took them all. Every single one.",
+        "I took all my lithium and I slept well.",
+        "She's ending it all with me, says we're done.",
+        "I took a handful of paracetamol lol jk it was vitamins",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
@@ -374,6 +388,9 @@ def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
         "He said if I leave he's ending it all tonight and taking the kids with him.",
         "He's making me take all my pills in front of him so I'm 'calm'.",
         "He threatened to inject me with all his insulin if I try to leave.",
+        "Married at 19 and now he's threatening me with a knife.",
+        "He's outside my flat at 19 Mill Road banging on the door.",
+        "A year ago today he strangled me and he's back tonight.",
     ],
 )
 def test_being_locked_in_or_pushed_to_overdose_is_danger(text: str) -> None:

@@ -162,9 +162,15 @@ _DISTANT_PAST = BOOK(
     r"it's faded|it faded|that passed|it passed|that's behind me|when i lived with|when we lived together|"
     r"when we were together|when i was with (?:him|her|them)|once (?:threatened|tried|hit|choked|said|told|"
     r"pushed|followed)|(?:session|therapy|emdr|group|appointment) (?:today |tonight )?(?:was|is) about|"
-    r"about the (?:night|time|day) (?:he|she|they)|(?:at|aged) (?:1[3-9]|2\d)(?![:.]\d| ?(?:am|pm|o'?clock|mins?|minutes|hours|days|weeks)\b))\b"
+    r"about the (?:night|time|day) (?:he|she|they))\b"
 )
-_STILL_NOW = BOOK(r"\b(?<!ago )(again|still|lately|tonight|right now|these days|this week|today)\b")
+# "two years ago today" is an anniversary, unless the words after it are about now ("...and I want to die")
+_STILL_NOW = BOOK(
+    r"\b(?<!ago )(again|still|lately|tonight|right now|these days|this week|today)\b|\bago (?:today|tonight)\b(?=[^.!?]*\b"
+    r"(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|"
+    r"she's|they're|it's|he'll|she'll|they'll|(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) "
+    r"(?!was\b)\w+s)\b)"
+)
 _FIGURATIVE = BOOK(
     r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
     r"murder an? \w+|kill for an?|killing time|kill time|dead tired|dead on my feet|killing me softly|"
@@ -642,9 +648,10 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + _OVERDOSED
         + r" all (?:of )?my "
         + _PILLS
-        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
-        + _OVERDOSED
-        + r" [5-9] sleeping (?:pills|tablets)\b",
+        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!'m| (?:feel|felt) (?:fine|better|good|great|"
+        r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready|finally|fine|okay|ok|"
+        r"heading|going to bed|feeling (?:better|good|fine|steady))\b)| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|"
+        r"beer|drink)\b)|" + _OVERDOSED + r" [5-9] sleeping (?:pills|tablets)\b",
         _OVERDOSED
         + r" (?:an overdose|an od)\b|(?<=\bi)(?:'ve| have)? (?:just )?(?:overdosed|od'd)(?: again)?(?: on "
         r"(?:my |the |all my )?"
@@ -983,19 +990,27 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         # locked in, now (not "the afternoon he locked me in", a memory told in therapy)
         (
-            r"\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) "
-            r"me in\b[^.]{0,40}\b(?:again|now|tonight|right now)\b",
+            r"(?:\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) "
+            r"me in\b(?=[^.]{0,40}\b(?:again|now|tonight|right now)\b))(?! (?:for|to|at|as|on)\b)(?![^.]{0,50}\b(?:as a "
+            r"joke|for a joke|by accident|by mistake|accidentally|escape room|as a (?:kid|child|boy|girl|teen)|when i was|to "
+            r"(?:finish|find|fetch|focus|work|study|revise))\b)",
             False,
         ),
         (
             r"\b(?:he's|she's|he is|she is|he'll|she'll|he will|she will) (?:going to )?(?:end(?:ing)? it all|kill(?:ing)? "
-            r"(?:himself|herself))\b[^.]{0,40}\b(?:take|taking|with) (?:the kids|the children|the baby|me|us)\b",
+            r"(?:himself|herself))\b[^.]{0,40}\b(?:(?:take|taking) (?:the kids|the children|the baby|me|us)(?: all)? (?:with "
+            r"(?:him|her)|too|as well)|with (?:the kids|the children|the baby)(?!'))\b",
             False,
         ),
         (
-            r"\b(?:make sure|making|made|forcing|forced) (?:that )?(?:me|i) (?:to )?(?:end it all|kill myself|end my life|take "
-            r"(?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b|\bi should (?:just )?(?:kill myself|end it all|take them "
-            r"all|die)\b[^.]{0,60}\b(?:he|she)\b|\bthreat\w* to (?:inject|poison|drug|overdose) me\b",
+            r"\b(?:he|she|he's|she's|he is|she is|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:making|"
+            r"made|forcing|forced|makes|forces|tried to make|wants to make) (?:me|i) (?:to )?(?:end it all|kill myself|end my "
+            r"life|take (?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b(?! back| to | home| out| off| round| with "
+            r"(?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed)|\bi should (?:just )?(?:kill myself|end it "
+            r"all|take them all|die)\b(?! my hair| of | to | back| with | in the )[^.]{0,60}\b(?:he|she) (?:said|says|told "
+            r"me|tells me|keeps saying|kept saying|texted|wrote|screamed|shouted|yelled|whispered)\b|\b(?:he|she|they|my "
+            r"(?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,20}\bthreat\w* to (?:inject|poison|drug|overdose) "
+            r"me\b",
             False,
         ),
         # hiding, now
@@ -1088,7 +1103,7 @@ def concern(text: str) -> Concern | None:
     """
     norm = normalise(text)
     unquoted = _QUOTED.sub(" ", norm)  # others' quoted words aren't the writer's
-    urgent = _find_self_harm(unquoted, _URGENT, _aside)
+    urgent = _find_self_harm(unquoted, _URGENT, _aside_under_way)
     if urgent is not None:
         return Concern("urgent", urgent.cue)
     across = _URGENT_ACROSS.search(unquoted)
@@ -1243,15 +1258,20 @@ _AFTER = BOOK(
     r"reach out)\b"
 )
 _BEFORE = BOOK(
-    r"\b(?:he|she|they|someone|somebody|my (?:friend|sister|brother|client|mum|mom|dad|son|daughter|cousin|partner|ex)|a (?:friend|stranger|user))\b[^.:]{0,25}\b(?:texted|wrote|said|messaged|posted|typed|sent)\b[^.:]{0,15}: *$|\b(?:would|i'd) have (?:said|written|thought) *$|\bthe old me\b|\b(?:talked|talking|spoke|speaking|wrote|writing) about *$|\b(?:worked|working) on *$"
+    r"\b(?:he|she|they|someone|somebody|my (?:friend|sister|brother|client|mum|mom|dad|son|daughter|cousin|partner|ex)|a (?:friend|stranger|user))\b(?:(?!\bi\b)[^.:]){0,25}\b(?:texted|wrote|said|messaged|posted|typed|sent)\b(?:(?!\bi\b)"
+    r"[^.:]){0,15}: *$|\b(?:would|i'd) have (?:said|written|thought) *$|\bthe old me\b|\b(?:talked|talking|spoke|speaking|wrote|writing) about *$|\b(?:worked|working) on *$"
 )
 
 
 # Said to deny it, anywhere before it in its clause: "it's not like I took a handful of pills"
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
+# Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"(?:^|[.!?]\s)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|"
-    r"swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)"
+    r"\A(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|"
+    r"sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|"
+    r"lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?"
+    r"(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every "
+    r"(?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
@@ -1263,6 +1283,25 @@ def _aside(clause: str, match: re.Match[str]) -> bool:
         or _BEFORE.search(before)
         or _DISCLAIMED.search(clause[: match.start()])
     )
+
+
+# After an overdose taken, a "lol" or a "haha" is how some people say it, not a joke told: only a "jk", "joking"
+# or "kidding" takes the emergency line back ("I've taken 30 paracetamol lol"). A plan with a time and a "lol"
+# ("gonna kill myself tonight lol, this essay") stays as before.
+_LAUGHED = BOOK(r"^\W*(?:lol|lmao|haha|ha)\b")
+
+
+def _aside_under_way(clause: str, match: re.Match[str]) -> bool:
+    rest = clause[match.end() :]
+    laughed = _LAUGHED.search(rest)
+    if laughed is not None and _TAKEN.search(match.group(0)) and not _JOKING.search(rest):
+        rest = rest[laughed.end() :]
+    before = clause[max(0, match.start() - 40) : match.start()]
+    return bool(_AFTER.search(rest) or _BEFORE.search(before) or _DISCLAIMED.search(clause[: match.start()]))
+
+
+_JOKING = BOOK(r"\b(?:jk|j/k|(?<!not )(?<!n't )(?:joking|kidding))\b")
+_TAKEN = BOOK(r"\b(?:taken|took|swallowed|downed|necked|injected|overdosed|od'd|drank|drunk)\b")
 
 
 def plainly_self_harm(text: str) -> Concern | None:
