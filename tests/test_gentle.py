@@ -245,6 +245,12 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "He left a year ago today and I've taken all my pills.",
         "My sister messaged and I sent: I'm ending it all tonight.",
         "I've taken 30 paracetamol lol",
+        # a fourth review: what the third round's readings had weakened
+        "I'm going to take them all tomorrow.",
+        "I'm taking them all, I can't do this anymore.",
+        "I've taken all my pills and I'm ready to die.",
+        "I've taken all my pills and I'm going to bed. Goodbye.",
+        "My mum said fine: I'm taking them all now.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -332,6 +338,10 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I took all my lithium and I slept well.",
         "She's ending it all with me, says we're done.",
         "I took a handful of paracetamol lol jk it was vitamins",
+        "My wife makes me take all my tablets every morning.",
+        "She made me kill myself laughing at the pub.",
+        "They've locked me in the office again, the security system is broken.",
+        "She's ending it all with him and taking the kids with her to her mum's.",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
@@ -391,6 +401,8 @@ def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
         "Married at 19 and now he's threatening me with a knife.",
         "He's outside my flat at 19 Mill Road banging on the door.",
         "A year ago today he strangled me and he's back tonight.",
+        "I left him a year ago today and he turned up at my work with a knife.",
+        "I left him two years ago right now he is outside my door.",
     ],
 )
 def test_being_locked_in_or_pushed_to_overdose_is_danger(text: str) -> None:

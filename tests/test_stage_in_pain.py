@@ -104,6 +104,11 @@ SAID_PLAINLY = [
     "I'm ending it all with pills tonight.",
     "I've got the pills. I'm ending my life with them.",
     "I'm taking them now. All of them.",
+    # a fourth review: the means, a place or a time after "with her" or "in"
+    "I'm going to end my life with her pills.",
+    "I'm ending my life in the woods tonight.",
+    "I'm ending my life in a week.",
+    "A year ago today my daughter died and I wish I was dead.",
 ]
 
 

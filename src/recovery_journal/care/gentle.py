@@ -166,10 +166,11 @@ _DISTANT_PAST = BOOK(
 )
 # "two years ago today" is an anniversary, unless the words after it are about now ("...and I want to die")
 _STILL_NOW = BOOK(
-    r"\b(?<!ago )(again|still|lately|tonight|right now|these days|this week|today)\b|\bago (?:today|tonight)\b(?=[^.!?]*\b"
-    r"(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|"
-    r"she's|they're|it's|he'll|she'll|they'll|(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) "
-    r"(?!was\b)\w+s)\b)"
+    r"\b(?:again|still|lately|right now|these days|this week|(?<!ago )(?:today|tonight))\b|\bago (?:today|tonight)\b(?=[^.!?]*"
+    r"\b(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|"
+    r"she's|they're|it's|he'll|she'll|they'll|i'd|wish|wishing|could|can|keep|keeps|should|would|there's|rather|"
+    r"(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) (?!was\b)\w+s|and (?:then )?(?:he|she|"
+    r"they|his|my ex)\b(?! (?:was|were|died|passed|left)\b))\b)"
 )
 _FIGURATIVE = BOOK(
     r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
@@ -648,10 +649,12 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + _OVERDOSED
         + r" all (?:of )?my "
         + _PILLS
-        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!'m| (?:feel|felt) (?:fine|better|good|great|"
+        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!(?:'m| (?:feel|felt) (?:fine|better|good|great|"
         r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready|finally|fine|okay|ok|"
-        r"heading|going to bed|feeling (?:better|good|fine|steady))\b)| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|"
-        r"beer|drink)\b)|" + _OVERDOSED + r" [5-9] sleeping (?:pills|tablets)\b",
+        r"heading|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:die|dying|dead|death|goodbye|bye|"
+        r"sorry|bridge|forever|free|never wake)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
+        + _OVERDOSED
+        + r" [5-9] sleeping (?:pills|tablets)\b",
         _OVERDOSED
         + r" (?:an overdose|an od)\b|(?<=\bi)(?:'ve| have)? (?:just )?(?:overdosed|od'd)(?: again)?(?: on "
         r"(?:my |the |all my )?"
@@ -702,7 +705,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"(?:prescription|script)\b(?![^.]{0,60}\b(?:over (?:the|a|two|\d+|ten|seven)|course|antibiotics?|amoxicillin|penicillin|days|like the doctor|as prescribed)\b)",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
-        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together)\b|,? (?:goodbye|bye|sorry)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
+        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together|tomorrow|this evening|after (?:work|school|dinner)|when\b[^.]{0,25}\basleep|with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)|and (?:never|not|go to sleep|sleep|be done|die|end))\b|,? (?:goodbye|bye|sorry|i can't|i cannot|i'm done)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
         r" together| tonight)\b)|(?:^|(?<=[.!?] ))taking (?:them all|all of them) (?:now|tonight|rn|tn)(?=$|[.!]|,? (?:goodbye|bye|sorry)\b)",
         r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
         + _NOT_SWALLOWED
@@ -764,8 +767,11 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"\b(?:kill|killing|hang|hanging) myself\b(?! at | laughing| over | trying| to (?:get|finish|keep|make)| "
         r"with | on | for | a | some | the | up )",
         r"\b(?:end|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as| with "
-        r"(?:him|her)\b(?!'s))|\bending my (?:own )?life\b(?! back| into| in (?!(?:an? |a few |\d+ |ten |five )(?:hours?|"
-        r"minutes?|mins?)\b)| seriously| over| as| with (?:him|her|them)\b(?!'s))|\b(?:i'm|i am|im) ending my (?:own )?life "
+        r"(?:him|her)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|forever|for|by|at)\b))|\bending my (?:own )?life\b(?! back| "
+        r"into| in (?!(?:an? |a few |\d+ |two |three |four |ten |five )(?:hours?|minutes?|mins?|days?|weeks?)\b|(?:the |my |"
+        r"this |his |her )(?:bath|bathtub|bathroom|woods|forest|river|sea|canal|lake|garage|car|shed|loft|sleep|bed|bedroom|"
+        r"room|flat|house)\b|front of)| seriously| over| as| with (?:him|her|them)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|"
+        r"forever|for|by|at)\b))|\b(?:i'm|i am|im) ending my (?:own )?life "
         r"with (?:them|these|those)\b|"
         r"\bend it all\b(?! on (?:a |an |that |this )?(?:high|good|positive|happy|sour|low) note| with (?!(?:the |my |his |"
         r"her |some |these |those |a |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
@@ -993,12 +999,13 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"(?:\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) "
             r"me in\b(?=[^.]{0,40}\b(?:again|now|tonight|right now)\b))(?! (?:for|to|at|as|on)\b)(?![^.]{0,50}\b(?:as a "
             r"joke|for a joke|by accident|by mistake|accidentally|escape room|as a (?:kid|child|boy|girl|teen)|when i was|to "
-            r"(?:finish|find|fetch|focus|work|study|revise))\b)",
+            r"(?:finish|find|fetch|focus|work|study|revise)|so (?:he|she|they) can|surprise|presents?|security|alarm|broken|"
+            r"isolation|quarantine|the results)\b)",
             False,
         ),
         (
             r"\b(?:he's|she's|he is|she is|he'll|she'll|he will|she will) (?:going to )?(?:end(?:ing)? it all|kill(?:ing)? "
-            r"(?:himself|herself))\b[^.]{0,40}\b(?:(?:take|taking) (?:the kids|the children|the baby|me|us)(?: all)? (?:with "
+            r"(?:himself|herself))\b(?! with (?:him|her|me|us|them|his|my)\b)[^.]{0,40}\b(?:(?:take|taking) (?:the kids|the children|the baby|me|us)(?: all)? (?:with "
             r"(?:him|her)|too|as well)|with (?:the kids|the children|the baby)(?!'))\b",
             False,
         ),
@@ -1006,9 +1013,11 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"\b(?:he|she|he's|she's|he is|she is|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:making|"
             r"made|forcing|forced|makes|forces|tried to make|wants to make) (?:me|i) (?:to )?(?:end it all|kill myself|end my "
             r"life|take (?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b(?! back| to | home| out| off| round| with "
-            r"(?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed)|\bi should (?:just )?(?:kill myself|end it "
-            r"all|take them all|die)\b(?! my hair| of | to | back| with | in the )[^.]{0,60}\b(?:he|she) (?:said|says|told "
-            r"me|tells me|keeps saying|kept saying|texted|wrote|screamed|shouted|yelled|whispered)\b|\b(?:he|she|they|my "
+            r"(?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed| laughing| (?:this|every|each) (?:morning|"
+            r"evening|night|day)\b| before (?:the|work|school|bed|breakfast)\b| because\b| in one go because\b)|\bi should "
+            r"(?:just )?(?:kill myself|end it all|take them all|die)\b(?! my | of | to | back| with | in the )[^.]{0,60}\b(?:he|"
+            r"she) (?:said to me|says to me|told me|tells me|keeps saying|kept saying|texted me|wrote to me|screamed at me|"
+            r"shouted at me|yelled at me|whispered to me)\b|\b(?:he|she|they|my "
             r"(?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,20}\bthreat\w* to (?:inject|poison|drug|overdose) "
             r"me\b",
             False,
@@ -1258,8 +1267,9 @@ _AFTER = BOOK(
     r"reach out)\b"
 )
 _BEFORE = BOOK(
-    r"\b(?:he|she|they|someone|somebody|my (?:friend|sister|brother|client|mum|mom|dad|son|daughter|cousin|partner|ex)|a (?:friend|stranger|user))\b(?:(?!\bi\b)[^.:]){0,25}\b(?:texted|wrote|said|messaged|posted|typed|sent)\b(?:(?!\bi\b)"
-    r"[^.:]){0,15}: *$|\b(?:would|i'd) have (?:said|written|thought) *$|\bthe old me\b|\b(?:talked|talking|spoke|speaking|wrote|writing) about *$|\b(?:worked|working) on *$"
+    r"\b(?:he|she|they|someone|somebody|my (?:friend|sister|brother|client|mum|mom|dad|son|daughter|cousin|partner|ex)|a (?:friend|stranger|user))\b(?:(?!\bi\b)[^.:]){0,25}\b(?:texted|wrote|said|messaged|posted|typed|sent)(?: (?:me|to "
+    r"me|us|back|again|last night|this morning|tonight|at midnight|at \d{1,2}(?::\d\d)? ?(?:am|pm)?|in (?:the|a|our) (?:group "
+    r"chat|chat|group|note|post)))*: *$|\b(?:would|i'd) have (?:said|written|thought) *$|\bthe old me\b|\b(?:talked|talking|spoke|speaking|wrote|writing) about *$|\b(?:worked|working) on *$"
 )
 
 
@@ -1271,7 +1281,9 @@ _URGENT_ACROSS = BOOK(
     r"sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|"
     r"lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?"
     r"(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every "
-    r"(?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)"
+    r"(?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|"
+    r"swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b[^.!?]*"
+    r"[.!?]+\s*(?:goodbye|bye|sorry|i love you)\b"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
