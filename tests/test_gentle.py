@@ -251,6 +251,12 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I've taken all my pills and I'm ready to die.",
         "I've taken all my pills and I'm going to bed. Goodbye.",
         "My mum said fine: I'm taking them all now.",
+        # a fifth review
+        "I've saved my pills for weeks. I'm going to take them all on Friday.",
+        "I've taken all my tablets and I'm ready to go now.",
+        "I've taken all my pills and I'm going to bed, I hope I don't wake up.",
+        "I've taken all my pills for good this time. Forgive me.",
+        "The GP said no again: I'm ending it all tonight.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -342,6 +348,13 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "She made me kill myself laughing at the pub.",
         "They've locked me in the office again, the security system is broken.",
         "She's ending it all with him and taking the kids with her to her mum's.",
+        # the fifth review's: a goodbye to hay fever, a diary, a city; a stuck lock; a routine at breakfast
+        "I took all my pills this morning. Bye bye hay fever!",
+        "I took all my meds with breakfast. Sorry diary, short entry today.",
+        "I took all my medication before the flight. Bye London, hello Lisbon!",
+        "She's locked me in the loft again, the door handle came off.",
+        "He made me take all my tablets at breakfast.",
+        "My girlfriend makes me take all my meds so I don't forget.",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:

@@ -149,7 +149,7 @@ _NEGATED = BOOK(
     r"\b(never|not|no longer|don't|do not|doesn't|does not|didn't|did not|wouldn't|would not|won't|will not|"
     r"isn't|aren't|"
     r"wasn't|haven't|hasn't|no|nor|without|stopped|quit|nobody|no one|nothing|(?:days?|weeks?|months?|years?) "
-    r"(?:free|clean) (?:of|from))\b(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,]){0,30}$"
+    r"(?:free|clean) (?:of|from))\b(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,:]){0,30}$"
 )
 _DISTANT_PAST = BOOK(
     r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|back when|in the past|at the time|"
@@ -166,11 +166,7 @@ _DISTANT_PAST = BOOK(
 )
 # "two years ago today" is an anniversary, unless the words after it are about now ("...and I want to die")
 _STILL_NOW = BOOK(
-    r"\b(?:again|still|lately|right now|these days|this week|(?<!ago )(?:today|tonight))\b|\bago (?:today|tonight)\b(?=[^.!?]*"
-    r"\b(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|"
-    r"she's|they're|it's|he'll|she'll|they'll|i'd|wish|wishing|could|can|keep|keeps|should|would|there's|rather|"
-    r"(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) (?!was\b)\w+s|and (?:then )?(?:he|she|"
-    r"they|his|my ex)\b(?! (?:was|were|died|passed|left)\b))\b)"
+    r"\b(?:again|still|lately|right now|these days|this week|(?<!ago )(?:today|tonight))\b|\bago (?:today|tonight)\b(?=[^.!?]*\b(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|she's|they're|it's|he'll|she'll|they'll|i'd|wish|wishing|could|can|keep|keeps|should|would|there's|rather|(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) (?!was\b)\w+s|yesterday|last night|this morning|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:and|but|so) (?:then )?(?:he|she|they|his|my ex)\b(?! (?:was|were|died|passed|left)\b)|(?:and|so) (?:then )?i (?:just )?(?:took|swallowed|downed|overdosed|cut)\b)\b)"
 )
 _FIGURATIVE = BOOK(
     r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
@@ -650,9 +646,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r" all (?:of )?my "
         + _PILLS
         + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!(?:'m| (?:feel|felt) (?:fine|better|good|great|"
-        r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready|finally|fine|okay|ok|"
-        r"heading|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:die|dying|dead|death|goodbye|bye|"
-        r"sorry|bridge|forever|free|never wake)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
+        r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready(?! to go\b)|finally|fine|okay|ok|heading|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:(?:don't|do not|won't|not) wake up|die|dying(?! for| to)|dead(?! tired| on my feet)|death(?! of)|goodbye(?! to (?:this|the|my) )|bye(?! bye| for now| diary)|sorry(?! i forgot| for the| about the)|bridge(?! walk| club| game| night)|forever(?! 21)|free(?! of| to| from)|never wake|at peace|the river|the guts|it's over|this is the end)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
         + _OVERDOSED
         + r" [5-9] sleeping (?:pills|tablets)\b",
         _OVERDOSED
@@ -705,7 +699,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"(?:prescription|script)\b(?![^.]{0,60}\b(?:over (?:the|a|two|\d+|ten|seven)|course|antibiotics?|amoxicillin|penicillin|days|like the doctor|as prescribed)\b)",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
-        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together|tomorrow|this evening|after (?:work|school|dinner)|when\b[^.]{0,25}\basleep|with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)|and (?:never|not|go to sleep|sleep|be done|die|end))\b|,? (?:goodbye|bye|sorry|i can't|i cannot|i'm done)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
+        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together|tomorrow|this evening|later|this weekend|at midnight|before (?:he|she|they|anyone|everyone|my)|after (?:work|school|dinner)|(?:when|once)\b[^.]{0,25}\b(?:asleep|in bed|gone|out)|with (?:a bottle of |the |some )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)|and (?:never|not|go to sleep|sleep|be done|die|dying|end|ending))\b|,? (?:goodbye|bye|sorry|i can't|i cannot|i'm done|i've had enough|i give up|nobody|no one)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
         r" together| tonight)\b)|(?:^|(?<=[.!?] ))taking (?:them all|all of them) (?:now|tonight|rn|tn)(?=$|[.!]|,? (?:goodbye|bye|sorry)\b)",
         r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
         + _NOT_SWALLOWED
@@ -766,15 +760,7 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"\b(?:tired of|done) (?:living|being alive|existing)" + _END_OF_CLAUSE,
         r"\b(?:kill|killing|hang|hanging) myself\b(?! at | laughing| over | trying| to (?:get|finish|keep|make)| "
         r"with | on | for | a | some | the | up )",
-        r"\b(?:end|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as| with "
-        r"(?:him|her)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|forever|for|by|at)\b))|\bending my (?:own )?life\b(?! back| "
-        r"into| in (?!(?:an? |a few |\d+ |two |three |four |ten |five )(?:hours?|minutes?|mins?|days?|weeks?)\b|(?:the |my |"
-        r"this |his |her )(?:bath|bathtub|bathroom|woods|forest|river|sea|canal|lake|garage|car|shed|loft|sleep|bed|bedroom|"
-        r"room|flat|house)\b|front of)| seriously| over| as| with (?:him|her|them)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|"
-        r"forever|for|by|at)\b))|\b(?:i'm|i am|im) ending my (?:own )?life "
-        r"with (?:them|these|those)\b|"
-        r"\bend it all\b(?! on (?:a |an |that |this )?(?:high|good|positive|happy|sour|low) note| with (?!(?:the |my |his |"
-        r"her |some |these |those |a |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
+        r"\b(?:end|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as)|\bending my (?:own )?life\b(?! back| into| in (?!(?:an? |a few |the next |\d+ |two |three |four |ten |five )(?:hours?|minutes?|mins?|days?|weeks?|months?)\b(?![^.,]{0,30}\bas (?:a|an|it)\b)|the (?:morning|evening|night)\b|(?:the |my |this |a |his |her )(?:bath|bathtub|bathroom|woods|forest|river|sea|canal|lake|garage|car|shed|loft|sleep|bed|bedroom|room|flat|house|kitchen|hotel|park|attic|stairwell|toilet|shower|hallway)\b(?![^.,]{0,30}\bas (?:a|an|it)\b)(?! band)|front of (?!(?:the |a |my )?(?:mirror|screens?|tv|telly|phone|laptop)\b))| seriously| over| as| with (?:him|her|them)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|forever|for|by|at)\b))|\b(?:i'm|i am|im) ending my (?:own )?life with (?:them|these|those)\b|\bend it all\b(?! on (?:a |an |that |this )?(?:high|good|positive|happy|sour|low) note| with (?!(?:the |my |his |her |some |these |those |a |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
         + _MEANS
         + r")| right(?! here| now))|"
         # "ending it all" is as often a lease, a job or him: only at a clause's end, or with the means or a place
@@ -999,13 +985,13 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"(?:\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) "
             r"me in\b(?=[^.]{0,40}\b(?:again|now|tonight|right now)\b))(?! (?:for|to|at|as|on)\b)(?![^.]{0,50}\b(?:as a "
             r"joke|for a joke|by accident|by mistake|accidentally|escape room|as a (?:kid|child|boy|girl|teen)|when i was|to "
-            r"(?:finish|find|fetch|focus|work|study|revise)|so (?:he|she|they) can|surprise|presents?|security|alarm|broken|"
+            r"(?:finish|find|fetch|focus|work|study|revise)|so (?:he|she|they) can|(?:a|for a|as a) surprise|presents?|security (?:system|guard|gate|door|light)s?|alarm (?:went off|is|was|system|kept|keeps)|(?:is|was|got|it's) broken|(?:handle|lock|latch|key|door) (?:came off|is stuck|was stuck|got stuck|jammed|broke)|"
             r"isolation|quarantine|the results)\b)",
             False,
         ),
         (
             r"\b(?:he's|she's|he is|she is|he'll|she'll|he will|she will) (?:going to )?(?:end(?:ing)? it all|kill(?:ing)? "
-            r"(?:himself|herself))\b(?! with (?:him|her|me|us|them|his|my)\b)[^.]{0,40}\b(?:(?:take|taking) (?:the kids|the children|the baby|me|us)(?: all)? (?:with "
+            r"(?:himself|herself))\b(?! with (?:him|her|me|us|them)\b(?!'s| (?:pills|tablets|meds|gun|knife|rope|car)\b)| with (?:his|her|my) (?:ex|boyfriend|girlfriend|wife|husband|partner|brother|sister|mum|mom|dad|family)\b)[^.]{0,40}\b(?:(?:take|taking) (?:the kids|the children|the baby|me|us)(?: all)? (?:with "
             r"(?:him|her)|too|as well)|with (?:the kids|the children|the baby)(?!'))\b",
             False,
         ),
@@ -1013,8 +999,8 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"\b(?:he|she|he's|she's|he is|she is|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:making|"
             r"made|forcing|forced|makes|forces|tried to make|wants to make) (?:me|i) (?:to )?(?:end it all|kill myself|end my "
             r"life|take (?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b(?! back| to | home| out| off| round| with "
-            r"(?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed| laughing| (?:this|every|each) (?:morning|"
-            r"evening|night|day)\b| before (?:the|work|school|bed|breakfast)\b| because\b| in one go because\b)|\bi should "
+            r"(?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed| laughing(?! at (?:me|my)\b)| (?:this|every|each) (?:morning|"
+            r"evening|night|day)\b| before (?:the|work|school|bed|breakfast)\b| because (?:i|i'd|i had) (?:forgot|forgotten|missed|keep forgetting)\b| in one go because\b| at (?:breakfast|lunch|dinner|tea|bedtime)\b| with (?:orange juice|juice|milk)\b| first thing\b| so i (?:don't|do not|won't) forget\b)|\bi should "
             r"(?:just )?(?:kill myself|end it all|take them all|die)\b(?! my | of | to | back| with | in the )[^.]{0,60}\b(?:he|"
             r"she) (?:said to me|says to me|told me|tells me|keeps saying|kept saying|texted me|wrote to me|screamed at me|"
             r"shouted at me|yelled at me|whispered to me)\b|\b(?:he|she|they|my "
@@ -1277,13 +1263,7 @@ _BEFORE = BOOK(
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
 # Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"\A(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|"
-    r"sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|"
-    r"lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?"
-    r"(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every "
-    r"(?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|"
-    r"swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b[^.!?]*"
-    r"[.!?]+\s*(?:goodbye|bye|sorry|i love you)\b"
+    r"\A(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
