@@ -257,6 +257,12 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I've taken all my pills and I'm going to bed, I hope I don't wake up.",
         "I've taken all my pills for good this time. Forgive me.",
         "The GP said no again: I'm ending it all tonight.",
+        # a sixth review: long entries, other means
+        "I'm going to shoot myself tonight, the gun is in the closet",
+        "standing on the bridge now and I'm going to jump",
+        "I've taken all my tablets and I'm heading to the cliffs",
+        "A year ago today I moved into this flat, I swallowed fifty tablets",
+        "I'm taking all of them, the whole stash, once the kids are asleep tonight",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -355,6 +361,12 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "She's locked me in the loft again, the door handle came off.",
         "He made me take all my tablets at breakfast.",
         "My girlfriend makes me take all my meds so I don't forget.",
+        # the sixth review's
+        "Just downed a whole pack of Jaffa Cakes",
+        "I'm killing myself at 6am every day with burpees",
+        "Injected all of my insulin just now, basal and bolus, then had porridge",
+        "They shut me in the utility room again while playing hide and seek",
+        "I shot myself in the foot at work again lol",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:

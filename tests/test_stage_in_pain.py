@@ -110,6 +110,8 @@ SAID_PLAINLY = [
     "I'm ending my life in a week.",
     "A year ago today my daughter died and I wish I was dead.",
     "My husband died in March. I want to end my life with him.",
+    "I keep thinking about ending my life in the garden tonight",
+    "I want to shoot myself",
 ]
 
 

@@ -166,7 +166,7 @@ _DISTANT_PAST = BOOK(
 )
 # "two years ago today" is an anniversary, unless the words after it are about now ("...and I want to die")
 _STILL_NOW = BOOK(
-    r"\b(?:again|still|lately|right now|these days|this week|(?<!ago )(?:today|tonight))\b|\bago (?:today|tonight)\b(?=[^.!?]*\b(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|she's|they're|it's|he'll|she'll|they'll|i'd|wish|wishing|could|can|keep|keeps|should|would|there's|rather|(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) (?!was\b)\w+s|yesterday|last night|this morning|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:and|but|so) (?:then )?(?:he|she|they|his|my ex)\b(?! (?:was|were|died|passed|left)\b)|(?:and|so) (?:then )?i (?:just )?(?:took|swallowed|downed|overdosed|cut)\b)\b)"
+    r"\b(?:again|still|lately|right now|these days|this week|(?<!ago )(?:today|tonight))\b|\bago (?:today|tonight)\b(?=[^.!?]*\b(?:i'm|am|is|are|i've|have|has|i'll|will|want|wants|feel|feels|need|needs|don't|doesn't|can't|won't|just|now|he's|she's|they're|it's|he'll|she'll|they'll|i'd|wish|wishing|could|can|keep|keeps|should|would|there's|rather|(?:minutes?|hours?|an hour) ago|every (?:night|day|morning|week)|(?:he|she) (?!was\b)\w+s|yesterday|last night|this morning|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:and|but|so) (?:then )?(?:he|she|they|his|my ex)\b(?! (?:was|were|died|passed|left)\b)|(?:(?:and|so) (?:then )?|, )i (?:just )?(?:took|swallowed|downed|overdosed|cut|injected|necked)\b)\b)"
 )
 _FIGURATIVE = BOOK(
     r"\b(killing it|killed it|kill it at|dying to|died laughing|dying laughing|die laughing|to die for|"
@@ -294,6 +294,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (r"\b(?:kill|killing|off|offing) myself\b", True, False),
+        (r"\b(?:shoot|shooting) myself\b(?! in the (?:foot|feet))", True, False),
         (r"\bend (?:my life|it all|my own life|things for good|everything)\b", True, True),
         # "I'm ending it." with nothing after it: about a relationship too, and then the calm line costs little
         (r"\b(?:i'm|i am|im) (?:just )?ending it(?: all)?(?: (?:tonight|now|today))?$", True, True),
@@ -613,7 +614,7 @@ _TIME_SET = (
     r"(?:tonight|tn|2nite|2night|now|right now|rn|today|tomorrow|this evening|this weekend|in an hour|in (?:a few|\d+|"
     r"five|ten) minutes|when (?:they're|they are|everyone's|everyone is|the kids are|he's|she's) asleep|at midnight|at \d{1,2}(?::\d\d)? ?(?:am|pm))\b(?! at (?:the )?(?:gym|"
     r"work|spin|training|practice|class)| with (?:this|these|that|the|my) (?:essay|workload|training|puzzle|"
-    r"revision|deadline|plan|workout|run|exam|job|commute|diet)\b| trying| as a| as (?:i|we) (?:know|knew) it| if i have to)"
+    r"revision|deadline|plan|workout|run|exam|job|commute|diet|camera|tripod|lens)\b| trying| every\b| with (?:the |my )?(?:garden|gardening|burpees|hiit|housework|cleaning|diy|decorating|boxes|moving|overtime)\b| as a| as (?:i|we) (?:know|knew) it\b(?!'s| is| was)| if i have to)"
 )
 # The means, named after "with" ("ending it all tonight with my husband's pills").
 _MEANS = (
@@ -646,7 +647,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r" all (?:of )?my "
         + _PILLS
         + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!(?:'m| (?:feel|felt) (?:fine|better|good|great|"
-        r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready(?! to go\b)|finally|fine|okay|ok|heading|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:(?:don't|do not|won't|not) wake up|die|dying(?! for| to)|dead(?! tired| on my feet)|death(?! of)|goodbye(?! to (?:this|the|my) )|bye(?! bye| for now| diary)|sorry(?! i forgot| for the| about the)|bridge(?! walk| club| game| night)|forever(?! 21)|free(?! of| to| from)|never wake|at peace|the river|the guts|it's over|this is the end)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
+        r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready (?:for|to (?!go\b|die\b|end\b))|finally|fine(?! with)|okay|ok|heading(?! (?:to|for|off to|out to) (?:the )?(?:cliffs?|edge|tracks|railway|bridge|river|sea|roof|motorway))|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:(?:don't|do not|won't|not) wake|die|dying(?! for| to)|dead(?! tired| on my feet)|death(?! of)|goodbye(?! to (?:this|the|my) )|bye(?! bye| for now| diary)|sorry(?! i forgot| for the| about the)|bridge(?! walk| club| game| night)|forever(?! 21)|free(?! of| to| from)|never wake|at peace|the river|the guts|it's over|this is the end)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
         + _OVERDOSED
         + r" [5-9] sleeping (?:pills|tablets)\b",
         _OVERDOSED
@@ -654,7 +655,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"(?:my |the |all my )?"
         + _PILLS
         + r")?(?=$|[.,!?;:]| (?:and|so|but|an hour|tonight|just now|again)\b)",
-        r"\b(?:going to|gonna|will|i'll|about to) (?:kill|hang) myself "
+        r"\b(?:going to|gonna|will|i'll|about to) (?:kill|hang|shoot) myself "
         + _TIME_SET
         + r"|\b(?:i'm|i am) (?:killing|"
         r"hanging) myself "
@@ -674,7 +675,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r"|\b(?:tonight|today|right now|now)\b[^.]{0,12}\b(?:(?:i'm|i am|im) ending|i(?:'ll| will)? end) (?:my life|it all)(?=$|[.!?])"
         + r"|\btonight'?s the night i kill myself\b",
         _OVERDOSED
-        + r" (?:the|a) whole (?:box|bottle|pack|packet)(?=$|[.,!?;:])|(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|downed) (?:the|a) whole (?:box|bottle|pack|packet)\b|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
+        + r" (?:the|a) whole (?:box|bottle|pack|packet)(?=$|[.,!?;:])|(?:^|(?<=[.!?] ))(?:just )?(?:swallowed|downed) (?:the|a) whole (?:box|bottle|pack|packet)(?=$|[.,!?;:]| of (?:my |the |his |her |\w+'s )?(?:\w+ )?(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium))|(?<=\bi)(?:'ve| have)?(?: just)? (?:drunk|"
         r"drank|swallowed|downed) (?:a bottle of |some |a cup of |a glass of )?(?:bleach|antifreeze|weedkiller|drain "
         r"cleaner)\b|" + _OVERDOSED + r" everything in the (?:medicine|bathroom) cabinet\b" + _NOT_SWALLOWED,
         # written without the "I", as a diary often is: "Just swallowed all my pills. Goodbye."
@@ -686,7 +687,7 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         # "at once"); a whole prescription swallowed, or taken at once (not "to the pharmacy")
         r"(?:(?<=\bi)(?:'ve| have)?(?: just| jst)? |(?:^|(?<=[.!?] ))(?:just |jst )?)injected (?:all (?:of )?(?:my|the) insulin(?: pens?)?(?: i (?:had|have)(?: left)?)?|every (?:unit|drop) of (?:my )?insulin(?: i (?:had|have)(?: left)?)?|(?:both|"
         r"all) (?:of )?my (?:insulin )?pens|(?:a|my) whole (?:insulin )?pen(?: of insulin)?)(?=$|[.!?]| x+$| at once| in one go| an "
-        r"hour ago| just now|,[^.]{0,20}\b(?:an hour ago|just now|goodbye|bye|sorry)\b| and (?:now )?i(?:'m| am| feel| feel so)? (?:scared|shaking|shaky|dizzy|sorry|frightened|terrified|waiting\b(?! for| to eat| on))\b)(?! (?:at once|in one go) (?:by (?:mistake|accident)|"
+        r"hour ago| just now(?!,? (?:basal|bolus|then|before|after|with|for)\b)|,[^.]{0,20}\b(?:an hour ago|just now|goodbye|bye|sorry)\b| and (?:now )?i(?:'m| am| feel| feel so)? (?:scared|shaking|shaky|dizzy|sorry|frightened|terrified|waiting\b(?! for| to eat| on))\b)(?! (?:at once|in one go) (?:by (?:mistake|accident)|"
         r"accidentally|for (?:years|months|ages)|every|each|daily))|(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took) all (?:of )?my insulin (?:at once|in one go)\b(?! by "
         r"(?:mistake|accident)| accidentally)|"
         + _OVERDOSED
@@ -699,13 +700,15 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"(?:prescription|script)\b(?![^.]{0,60}\b(?:over (?:the|a|two|\d+|ten|seven)|course|antibiotics?|amoxicillin|penicillin|days|like the doctor|as prescribed)\b)",
         r"\b(?:going to|gonna|about to) take all (?:of )?my (?:pills|tablets|meds|sleeping pills)\b(?! with | on | "
         r"to | back)",
-        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together|tomorrow|this evening|later|this weekend|at midnight|before (?:he|she|they|anyone|everyone|my)|after (?:work|school|dinner)|(?:when|once)\b[^.]{0,25}\b(?:asleep|in bed|gone|out)|with (?:a bottle of |the |some )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)|and (?:never|not|go to sleep|sleep|be done|die|dying|end|ending))\b|,? (?:goodbye|bye|sorry|i can't|i cannot|i'm done|i've had enough|i give up|nobody|no one)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
+        r"\b(?:i'm|i am|going to|gonna) tak(?:e|ing) (?:(?:them all|all of them|every (?:last|single) one(?: of them)?)(?=$|[.!]| (?:now|tonight|tn|rn|at once|in one go|together|tomorrow|this evening|later|this weekend|at midnight|before (?:he|she|they|anyone|everyone|my)|after (?:work|school|dinner)|(?:when|once)\b[^.]{0,25}\b(?:asleep|in bed|gone|out)|with (?:a bottle of |the |some )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)|and (?:never|not|go to sleep|sleep|be done|die|dying|end|ending))\b|,? (?:goodbye|bye|sorry|i can't|i cannot|i'm done|i've had enough|i give up|nobody|no one)\b|,? (?:the )?(?:whole |entire )?stash\b|[^.]{0,40}\b(?:can't (?:cope|go on|do this|take (?:it|this|any more|anymore))|die|dying|dead|never wake|end it|overdose|for good)\b)|every (?:pill|tablet)\b|all (?:the|my) (?:pills|tablets)(?: at once| in one go|"
         r" together| tonight)\b)|(?:^|(?<=[.!?] ))taking (?:them all|all of them) (?:now|tonight|rn|tn)(?=$|[.!]|,? (?:goodbye|bye|sorry)\b)",
         r"\bi(?:'ve| have)?(?: just)? (?:taken|took|swallowed) every (?:pill|tablet)\b"
         + _NOT_SWALLOWED
         + r"|\bi(?:'ve| have)? (?:just )?slit my wrists?\b(?! on | with a| by accident| accidentally| washing)|"
         r"\b(?:going to|gonna) jump (?:off|from|in front of) (?:the|a) (?:bridge|roof|building|train|cliff|car "
-        r"park)\b(?! into| in )",
+        r"park)\b(?! into| in )|(?:\b(?:i'm|i am|im) (?:standing |sat |sitting )?|(?:^|(?<=[.!?] ))(?:standing|sat|sitting) )on "
+        r"(?:the|a) (?:bridge|roof|ledge|edge|cliff|tracks|railway line)\b[^.]{0,40}\b(?:going to|gonna|about to) jump\b(?! "
+        r"in | into | off the (?:diving|high) )",
     )
 )
 
@@ -758,9 +761,10 @@ _PLAIN: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"can't|cannot) see (?:the|any) point (?:in|of) (?:living|being alive|going on)" + _END_OF_CLAUSE,
         r"\b(?:life|living) (?:isn't|is not|ain't) worth living\b(?! without)|\bnot worth living\b(?! without)",
         r"\b(?:tired of|done) (?:living|being alive|existing)" + _END_OF_CLAUSE,
+        r"\b(?:shoot|shooting) myself\b(?! in the (?:foot|feet)| with (?:the|my|a) (?:camera|phone)| on (?:camera|film))|"
         r"\b(?:kill|killing|hang|hanging) myself\b(?! at | laughing| over | trying| to (?:get|finish|keep|make)| "
         r"with | on | for | a | some | the | up )",
-        r"\b(?:end|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as)|\bending my (?:own )?life\b(?! back| into| in (?!(?:an? |a few |the next |\d+ |two |three |four |ten |five )(?:hours?|minutes?|mins?|days?|weeks?|months?)\b(?![^.,]{0,30}\bas (?:a|an|it)\b)|the (?:morning|evening|night)\b|(?:the |my |this |a |his |her )(?:bath|bathtub|bathroom|woods|forest|river|sea|canal|lake|garage|car|shed|loft|sleep|bed|bedroom|room|flat|house|kitchen|hotel|park|attic|stairwell|toilet|shower|hallway)\b(?![^.,]{0,30}\bas (?:a|an|it)\b)(?! band)|front of (?!(?:the |a |my )?(?:mirror|screens?|tv|telly|phone|laptop)\b))| seriously| over| as| with (?:him|her|them)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|forever|for|by|at)\b))|\b(?:i'm|i am|im) ending my (?:own )?life with (?:them|these|those)\b|\bend it all\b(?! on (?:a |an |that |this )?(?:high|good|positive|happy|sour|low) note| with (?!(?:the |my |his |her |some |these |those |a |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
+        r"\b(?:end|take|taking) my (?:own )?life\b(?! back| into| in (?:my|both) hands| seriously| over| as)|\bending my (?:own )?life\b(?! back| into| in (?=[^.]{0,50}\b(?:mov(?:e|ed|ing)|relocat\w*|start(?:ing)? (?:over|again|afresh)|new (?:life|start|job|city|chapter)|as (?:a|an)|band)\b)| seriously| over| as| with (?:him|her|them)\b(?!'s)(?=$|[.,!?;:]| (?:and|but|was|is|forever|for|by|at)\b))|\b(?:i'm|i am|im) ending my (?:own )?life with (?:them|these|those)\b|\bend it all\b(?! on (?:a |an |that |this )?(?:high|good|positive|happy|sour|low) note| with (?!(?:the |my |his |her |some |these |those |a |all (?:of )?(?:the |my )?)?(?:\w+'s )?"
         + _MEANS
         + r")| right(?! here| now))|"
         # "ending it all" is as often a lease, a job or him: only at a clause's end, or with the means or a place
@@ -982,11 +986,7 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         # locked in, now (not "the afternoon he locked me in", a memory told in therapy)
         (
-            r"(?:\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) "
-            r"me in\b(?=[^.]{0,40}\b(?:again|now|tonight|right now)\b))(?! (?:for|to|at|as|on)\b)(?![^.]{0,50}\b(?:as a "
-            r"joke|for a joke|by accident|by mistake|accidentally|escape room|as a (?:kid|child|boy|girl|teen)|when i was|to "
-            r"(?:finish|find|fetch|focus|work|study|revise)|so (?:he|she|they) can|(?:a|for a|as a) surprise|presents?|security (?:system|guard|gate|door|light)s?|alarm (?:went off|is|was|system|kept|keeps)|(?:is|was|got|it's) broken|(?:handle|lock|latch|key|door) (?:came off|is stuck|was stuck|got stuck|jammed|broke)|"
-            r"isolation|quarantine|the results)\b)",
+            r"(?:\b(?:he's|she's|he has|she has|they've|they have) (?:locked|shut) me in\b|\b(?:he|she|they) (?:locked|shut) me in\b(?=[^.]{0,40}\b(?:again|now|tonight|right now)\b))(?! (?:for|to|at|as|on)\b)(?![^.]{0,50}\b(?:as a joke|for a joke|by accident|by mistake|accidentally|escape room|as a (?:kid|child|boy|girl|teen)|when i was|to (?:finish|find|fetch|focus|work|study|revise)|so (?:he|she|they) can|(?:a|for a|as a) surprise|presents?|security (?:system|guard|gate|door|light)s?|alarm (?:went off|is|was|system|kept|keeps)|(?:is|was|got|it's) broken|(?:handle|lock|latch|key|door) (?:came off|is stuck|was stuck|got stuck|jammed|broke)|isolation|quarantine|the results|playing|hide and seek|hide-and-seek|a game|giggl\w*)\b)",
             False,
         ),
         (
@@ -996,16 +996,7 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
         ),
         (
-            r"\b(?:he|she|he's|she's|he is|she is|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:making|"
-            r"made|forcing|forced|makes|forces|tried to make|wants to make) (?:me|i) (?:to )?(?:end it all|kill myself|end my "
-            r"life|take (?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b(?! back| to | home| out| off| round| with "
-            r"(?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed| laughing(?! at (?:me|my)\b)| (?:this|every|each) (?:morning|"
-            r"evening|night|day)\b| before (?:the|work|school|bed|breakfast)\b| because (?:i|i'd|i had) (?:forgot|forgotten|missed|keep forgetting)\b| in one go because\b| at (?:breakfast|lunch|dinner|tea|bedtime)\b| with (?:orange juice|juice|milk)\b| first thing\b| so i (?:don't|do not|won't) forget\b)|\bi should "
-            r"(?:just )?(?:kill myself|end it all|take them all|die)\b(?! my | of | to | back| with | in the )[^.]{0,60}\b(?:he|"
-            r"she) (?:said to me|says to me|told me|tells me|keeps saying|kept saying|texted me|wrote to me|screamed at me|"
-            r"shouted at me|yelled at me|whispered to me)\b|\b(?:he|she|they|my "
-            r"(?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,20}\bthreat\w* to (?:inject|poison|drug|overdose) "
-            r"me\b",
+            r"\b(?:he|she|he's|she's|he is|she is|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:making|made|forcing|forced|makes|forces|tried to make|wants to make) (?:me|i) (?:to )?(?:end it all|kill myself|end my life|take (?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b(?! back| to | home| out| off| round| with (?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed| laughing(?! at (?:me|my)\b)| (?:this|every|each) (?:morning|evening|night|day)\b| before (?:the|work|school|bed|breakfast)\b| because (?:i|i'd|i had) (?:forgot|forgotten|missed|keep forgetting)\b| in one go because\b| at (?:breakfast|lunch|dinner|tea|bedtime)\b| with (?:orange juice|juice|milk)\b| first thing\b| so i (?:don't|do not|won't) forget\b| (?:when|if|whenever) i (?:forget|miss)\b)|\bi should (?:just )?(?:kill myself|end it all|take them all|die)\b(?! my | of | to | back| with | in the )[^.]{0,60}\b(?:he|she) (?:said to me|says to me|told me|tells me|keeps saying|kept saying|texted me|wrote to me|screamed at me|shouted at me|yelled at me|whispered to me)\b|\b(?:he|she|they|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,20}\bthreat\w* to (?:inject|poison|drug|overdose) me\b(?![^.]{0,30}\b(?:b12|jabs?|vaccines?|booster|flu|herself|himself)\b)",
             False,
         ),
         # hiding, now
@@ -1214,8 +1205,8 @@ _PLAIN_KEYS = (
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
-    r"\b(?:kill|killing|hang|hanging|unalive|cut|cutting|burn|burned|burnt|burning|hurt|hurting|harmed|harming|"
-    r"hitting) $"
+    r"\b(?:kill|killing|hang|hanging|shoot|shooting|unalive|cut|cutting|burn|burned|burnt|burning|hurt|hurting|harmed|"
+    r"harming|hitting) $"
 )
 
 
@@ -1263,7 +1254,7 @@ _BEFORE = BOOK(
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
 # Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"\A(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
+    r"\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
