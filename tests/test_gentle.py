@@ -433,3 +433,28 @@ def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
 def test_being_locked_in_or_pushed_to_overdose_is_danger(text: str) -> None:
     found = gentle.concern(text)
     assert found is not None and found.kind == "danger", found
+
+
+_STRENGTH = {None: 0, "words": 1, "danger": 2}
+
+
+def test_six_reviews_sentences_keep_what_they_were_given() -> None:
+    """913 sentences six reviewers wrote on 7 December 2026 (reviews.jsonl: tuned on, a guard, not a measure).
+
+    A crisis sentence never gets a weaker line than it has now, nor loses the stage rule; an everyday one
+    without the emergency line doesn't gain it. A change that means to trade one for another updates the file
+    and says why.
+    """
+    rows = _load("reviews.jsonl")
+    assert len(rows) > 900
+    weaker, lost, alarmed = [], [], []
+    for row in rows:
+        found = gentle.offer_for(gentle.concern(row["text"]))
+        if row["kind"] == "crisis":
+            if _STRENGTH[found] < _STRENGTH[row["offer"]]:
+                weaker.append(row["text"][:80])
+            if row["plainly"] and gentle.plainly_self_harm(row["text"]) is None:
+                lost.append(row["text"][:80])
+        elif found == "danger" and row["offer"] != "danger":
+            alarmed.append(row["text"][:80])
+    assert (weaker, lost, alarmed) == ([], [], [])

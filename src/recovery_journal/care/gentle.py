@@ -1188,7 +1188,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
 # slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et), prescription, script, all of them, every single|last one, bleach, antifreeze, weedkiller, drain
-# cleaner, medicine|bathroom cabinet, the lot, insulin, worth of, fistful. Also what normalise() makes of
+# cleaner, medicine|bathroom cabinet, the lot, insulin, injected, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
@@ -1201,7 +1201,7 @@ _PLAIN_KEYS = (
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
     "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
+    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "injected", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
