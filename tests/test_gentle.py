@@ -263,6 +263,10 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I've taken all my tablets and I'm heading to the cliffs",
         "A year ago today I moved into this flat, I swallowed fifty tablets",
         "I'm taking all of them, the whole stash, once the kids are asleep tonight",
+        # a seventh review: brand names, no "I", a dose written as a sum
+        "I've taken 30 Tylenol.",
+        "took all my xanax. goodbye.",
+        "took 12 x 500mg",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -367,6 +371,9 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "Injected all of my insulin just now, basal and bolus, then had porridge",
         "They shut me in the utility room again while playing hide and seek",
         "I shot myself in the foot at work again lol",
+        "I took 28 sertraline home from the pharmacy, month's supply.",
+        "Took two Panadol for my headache and had a nap.",
+        "took 2 x 500mg paracetamol for the headache",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
@@ -426,6 +433,10 @@ def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
         "Married at 19 and now he's threatening me with a knife.",
         "He's outside my flat at 19 Mill Road banging on the door.",
         "A year ago today he strangled me and he's back tonight.",
+        "He texted: you're dead tonight.",
+        "He's still outside. I can see his car.",
+        "he said he'd slit my throat if I leave",
+        "He took the kids an hour ago and isn't answering.",
         "I left him a year ago today and he turned up at my work with a knife.",
         "I left him two years ago right now he is outside my door.",
     ],
@@ -438,15 +449,15 @@ def test_being_locked_in_or_pushed_to_overdose_is_danger(text: str) -> None:
 _STRENGTH = {None: 0, "words": 1, "danger": 2}
 
 
-def test_six_reviews_sentences_keep_what_they_were_given() -> None:
-    """913 sentences six reviewers wrote on 7 December 2026 (reviews.jsonl: tuned on, a guard, not a measure).
+def test_the_reviews_sentences_keep_what_they_were_given() -> None:
+    """1,079 sentences seven reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
 
     A crisis sentence never gets a weaker line than it has now, nor loses the stage rule; an everyday one
     without the emergency line doesn't gain it. A change that means to trade one for another updates the file
     and says why.
     """
     rows = _load("reviews.jsonl")
-    assert len(rows) > 900
+    assert len(rows) > 1000
     weaker, lost, alarmed = [], [], []
     for row in rows:
         found = gentle.offer_for(gentle.concern(row["text"]))

@@ -599,16 +599,17 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
 # hand" (cooking), "I took all my tablets" (on time), "bleeding heavily" (a period), "jump tonight" (a swim).
 _PILLS = (
     r"(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine"
-    r"|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium)"
+    r"|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium"
+    r"|(?:tylenol|panadol|nurofen|benadryl|xanax|ambien|ibuprofen|advil|aspirin)(?: (?:plus|extra|pm))?(?! (?:tablets|capsules|caplets|pills) (?:back |down |round |over )?(?:to|out|round|into|home)\b)(?: (?:tablets|capsules|caplets|pills))?(?! (?:boxes|box|packs?|packets?|bottles?)\b))"
 )
 _MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
 # Where pills go that isn't into someone: handed back, moved, and a dose taken as meant.
 _NOT_SWALLOWED = (
-    r"(?! (?:back |down |round |over )?to | out\b| round\b| into | on time| today| tonight without| this (?:morning|evening|week|month)| as "
+    r"(?! (?:back |down |round |over )?to | out\b| round\b| home\b| into | on time| today| tonight without| this (?:morning|evening|week|month)| as "
     r"prescribed| with (?:food|breakfast|dinner|lunch)| the doctor| for (?:the|my) | left| a day| over the years| in "
     r"the past| before| advice| when i| like always)"
 )
-_OVERDOSED = r"(?<=\bi)(?:'ve| have)?(?: just)? (?:taken|took|swallowed|downed|necked)"
+_OVERDOSED = r"(?:(?<=\bi)(?:'ve| have)?(?: just)? |(?:^|(?<=[.!?;\n])|(?<=[.!?;\n] ))(?:just )?)(?:taken|took|swallowed|downed|necked)"
 # A time set, unless what follows makes it a figure of speech ("tonight at the gym", "tomorrow as a smoker").
 _TIME_SET = (
     r"(?:tonight|tn|2nite|2night|now|right now|rn|today|tomorrow|this evening|this weekend|in an hour|in (?:a few|\d+|"
@@ -649,7 +650,11 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!(?:'m| (?:feel|felt) (?:fine|better|good|great|"
         r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready (?:for|to (?!go\b|die\b|end\b))|finally|fine(?! with)|okay|ok|heading(?! (?:to|for|off to|out to) (?:the )?(?:cliffs?|edge|tracks|railway|bridge|river|sea|roof|motorway))|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:(?:don't|do not|won't|not) wake|die|dying(?! for| to)|dead(?! tired| on my feet)|death(?! of)|goodbye(?! to (?:this|the|my) )|bye(?! bye| for now| diary)|sorry(?! i forgot| for the| about the)|bridge(?! walk| club| game| night)|forever(?! 21)|free(?! of| to| from)|never wake|at peace|the river|the guts|it's over|this is the end)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
         + _OVERDOSED
-        + r" [5-9] sleeping (?:pills|tablets)\b",
+        + r" [5-9] sleeping (?:pills|tablets)\b|"
+        + _OVERDOSED
+        + r" "
+        + _MANY
+        + r" ?x ?\d+ ?mg\b(?![^.]{0,40}\bover (?:the|a|two|three|four|five|several|\d+)\b)",
         _OVERDOSED
         + r" (?:an overdose|an od)\b|(?<=\bi)(?:'ve| have)? (?:just )?(?:overdosed|od'd)(?: again)?(?: on "
         r"(?:my |the |all my )?"
@@ -818,7 +823,7 @@ _THREAT_WORDS = (
     r"never see (?:the|my|your|our) (?:kids|children|baby)|find (?:me|you)|come (?:for|after) (?:me|you)|"
     r"get (?:me|you)|take everything|ruin (?:me|you)|teach (?:me|you) a lesson|cut (?:me|you)|"
     r"put (?:me|you) in (?:the ground|hospital|a box)|nobody will find|no one will find|"
-    r"shoot|stab|strangle|choke|drown)\b"
+    r"shoot|stab|strangle|choke|drown|(?:slit|cut) (?:my|your) throat|(?:you're|you are|your|you'll be) dead)\b"
 )
 _TRIVIAL = BOOK(
     r"\bwhen (?:she|he|they|mum|mom|dad) (?:sees|see|finds out|find out|hears|gets the bill)\b|"
@@ -893,7 +898,7 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         # there, now
         (
-            r"\b(?:he|she|they|he's|she's|they're)(?: is| are)? (?:outside|at the door|at my door|in the "
+            r"\b(?:he|she|they|he's|she's|they're)(?: is| are)?(?: still| now| back)? (?:outside|at the door|at my door|in the "
             r"driveway|parked outside|parked across|sitting outside|waiting outside|banging on|pounding on|"
             r"kicking the door|trying to get in|trying the door|in the garden|at the window|downstairs)",
             False,
@@ -960,6 +965,24 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (r"\b(?:tracker|airtag|gps|tracking app|spyware)\b[^.]{0,30}\b(?:my (?:car|phone|bag|laptop))", True),
         # threats to children and animals in the writer's care
         (
+            r"\b(?:he|she|they|my ex)(?:'s| has| have|'ve)? (?:taken|took|got|snatched|grabbed) (?:the|my|our) (?:kids|children|baby|son|daughter)\b"
+            r"(?=[^.]{0,40}\b(?:(?:won't|isn't|hasn't|refus\w*)(?: to)? (?:answer|tell|respond|reply|pick)\w*|not answering|never see|without (?:asking|telling|permission)|abroad|passports?)\b)",
+            True,
+        ),
+        (r"\b(?:he's|she's|they're|he is|she is) (?:still |always )(?:turning|showing) up\b", True),
+        (
+            r"\b(?:he|she|he's|she's|he has|she has)(?: been)? (?:putting|put|slipping|slipped) something in my (?:tea|drink|food|coffee|water)\b",
+            True,
+        ),
+        (
+            r"\b(?:he|she|they|he's|she's|they've)\b[^.]{0,15}\b(?:tracking|tracked|tracks) my (?:phone|location|car|movements)\b(?!\s*\?)",
+            True,
+        ),
+        (
+            r"\b(?:he|she|they)\b[^.]{0,10}\b(?:drove|drives|walked|walks) (?:past|by) (?:my|the|our) (?:house|flat|home|place|work)\b(?=[^.]{0,30}\b(?:times|twice|tonight|all (?:night|day))\b)",
+            True,
+        ),
+        (
             r"\bthreat(?:ened|ens|ening)? to (?:take|hurt|kill|harm|take away) (?:the|my|our) (?:kids|children|"
             r"baby|son|daughter|dog|cat|pet|pets|puppy|horse)",
             True,
@@ -990,9 +1013,9 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
         ),
         (
-            r"\b(?:he's|she's|he is|she is|he'll|she'll|he will|she will) (?:going to )?(?:end(?:ing)? it all|kill(?:ing)? "
+            r"\b(?:he's|she's|he is|she is|he'll|she'll|he will|she will) (?:going to |threatening to )?(?:end(?:ing)? it all|kill(?:ing)? "
             r"(?:himself|herself))\b(?! with (?:him|her|me|us|them)\b(?!'s| (?:pills|tablets|meds|gun|knife|rope|car)\b)| with (?:his|her|my) (?:ex|boyfriend|girlfriend|wife|husband|partner|brother|sister|mum|mom|dad|family)\b)[^.]{0,40}\b(?:(?:take|taking) (?:the kids|the children|the baby|me|us)(?: all)? (?:with "
-            r"(?:him|her)|too|as well)|with (?:the kids|the children|the baby)(?!'))\b",
+            r"(?:him|her)|too|as well)|(?:with|and) (?:the kids|the children|the baby)(?!'))\b",
             False,
         ),
         (
@@ -1188,7 +1211,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
 # slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et), prescription, script, all of them, every single|last one, bleach, antifreeze, weedkiller, drain
-# cleaner, medicine|bathroom cabinet, the lot, insulin, injected, worth of, fistful. Also what normalise() makes of
+# cleaner, medicine|bathroom cabinet, the lot, insulin, injected, brand names (tylenol, panadol...), mg, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
@@ -1201,7 +1224,7 @@ _PLAIN_KEYS = (
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
     "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "injected", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
+    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "injected", "tylenol", "panadol", "nurofen", "benadryl", "xanax", "ambien", "ibuprofen", "advil", "aspirin", "mg", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
