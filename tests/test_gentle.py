@@ -374,6 +374,11 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I took 28 sertraline home from the pharmacy, month's supply.",
         "Took two Panadol for my headache and had a nap.",
         "took 2 x 500mg paracetamol for the headache",
+        # an eighth review: banter, handovers, agreed apps, a cup of tea
+        "My sister texted: you're dead meat if you eat my cake.",
+        "He took the kids to his mum's, not answering because he's driving.",
+        "She tracks my phone like we agreed, since the stalking stopped.",
+        "He's been putting something in my tea, it's honey, and I love it.",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
@@ -437,6 +442,8 @@ def test_ending_a_relationship_or_an_evening_gets_no_line(text: str) -> None:
         "He's still outside. I can see his car.",
         "he said he'd slit my throat if I leave",
         "He took the kids an hour ago and isn't answering.",
+        "He says if I leave I'll be found in a ditch.",
+        "He said next time he'll make sure I don't wake up.",
         "I left him a year ago today and he turned up at my work with a knife.",
         "I left him two years ago right now he is outside my door.",
     ],
@@ -450,14 +457,14 @@ _STRENGTH = {None: 0, "words": 1, "danger": 2}
 
 
 def test_the_reviews_sentences_keep_what_they_were_given() -> None:
-    """1,079 sentences seven reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
+    """1,193 sentences eight reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
 
     A crisis sentence never gets a weaker line than it has now, nor loses the stage rule; an everyday one
     without the emergency line doesn't gain it. A change that means to trade one for another updates the file
     and says why.
     """
     rows = _load("reviews.jsonl")
-    assert len(rows) > 1000
+    assert len(rows) > 1150
     weaker, lost, alarmed = [], [], []
     for row in rows:
         found = gentle.offer_for(gentle.concern(row["text"]))

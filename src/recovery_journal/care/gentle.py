@@ -600,12 +600,12 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
 _PILLS = (
     r"(?:pills|tablets|paracetamol|painkillers|sleeping pills|sleeping tablets|meds|medication|co-codamol|codeine"
     r"|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium"
-    r"|(?:tylenol|panadol|nurofen|benadryl|xanax|ambien|ibuprofen|advil|aspirin)(?: (?:plus|extra|pm))?(?! (?:tablets|capsules|caplets|pills) (?:back |down |round |over )?(?:to|out|round|into|home)\b)(?: (?:tablets|capsules|caplets|pills))?(?! (?:boxes|box|packs?|packets?|bottles?)\b))"
+    r"|(?:tylenol|panadol|nurofen|benadryl|xanax|ambien|ibuprofen|advil|aspirin)(?: (?:plus|extra|pm)|(?! (?:plus|extra|pm)\b))(?! (?:tablets|capsules|caplets|pills) (?:back |down |round |over )?(?:to|out|round|into|home)\b)(?: (?:tablets|capsules|caplets|pills)|(?! (?:tablets|capsules|caplets|pills)\b))(?! (?:boxes|box|packs?|packets?|bottles?)\b))"
 )
 _MANY = r"(?:\d{2,}|twenty|thirty|forty|fifty|sixty|a hundred)"
 # Where pills go that isn't into someone: handed back, moved, and a dose taken as meant.
 _NOT_SWALLOWED = (
-    r"(?! (?:back |down |round |over )?to | out\b| round\b| home\b| into | on time| today| tonight without| this (?:morning|evening|week|month)| as "
+    r"(?! (?:back |down |round |over )?to | out\b| round\b| home\b| into | in (?:my|her|his|the) (?:bag|handbag|backpack|rucksack|suitcase|luggage|hand luggage|pocket|first aid kit)\b| off the shelf| on time| today| tonight without| this (?:morning|evening|week|month)| as "
     r"prescribed| with (?:food|breakfast|dinner|lunch)| the doctor| for (?:the|my) | left| a day| over the years| in "
     r"the past| before| advice| when i| like always)"
 )
@@ -823,13 +823,14 @@ _THREAT_WORDS = (
     r"never see (?:the|my|your|our) (?:kids|children|baby)|find (?:me|you)|come (?:for|after) (?:me|you)|"
     r"get (?:me|you)|take everything|ruin (?:me|you)|teach (?:me|you) a lesson|cut (?:me|you)|"
     r"put (?:me|you) in (?:the ground|hospital|a box)|nobody will find|no one will find|"
-    r"shoot|stab|strangle|choke|drown|(?:slit|cut) (?:my|your) throat|(?:you're|you are|your|you'll be) dead)\b"
+    r"shoot|stab|strangle|choke|drown|(?:i'll|i will|you'll|you will) be found (?:dead|in a ditch|in the river|in pieces)|"
+    r"make sure (?:i|you) (?:don't|do not|never|won't) wake up|(?:slit|cut) (?:my|your) throat|(?:you're|you are|your|you'll be) dead(?=\s*(?:$|[.!?,;:\x22]|(?:when|if|tonight|tomorrow|by|soon|now|next|once|meat|the (?:second|minute|moment|day)|bitch)\b))(?![^.]{0,40}\b(?:tag|tagged|tig|fortnite|nerf|laser tag|paintball|playing|game)\b))\b"
 )
 _TRIVIAL = BOOK(
     r"\bwhen (?:she|he|they|mum|mom|dad) (?:sees|see|finds out|find out|hears|gets the bill)\b|"
     r"\bif i (?:spoil|eat|ate|forget|forgot|am late|'m late|was late|touch|use|borrow|tell (?:anyone )?about "
-    r"the (?:party|surprise|gift)|miss (?:the|her|his) (?:show|game|party)|don't come|lose the|break the "
-    r"(?:vase|tv|phone))|\b(?:joking|jokingly|lol|haha|kidding|teasing|in a funny way)\b"
+    r"the (?:party|surprise|gift)|miss (?:the|her|his) (?:show|game|party)|don't come(?! back(?: to (?:him|her)\b|\s*(?:$|[.!?])))|lose the|break the "
+    r"(?:vase|tv|phone))|\b(?:joking|jokingly|lol|haha|kidding|teasing|in a funny way)\b|\b(?:eat|eats|ate|finish|drink|nick|steal|touch)(?:es)? my (?:cake|chocolate|yoghurt|yogurt|lunch|chips|crisps|biscuits|leftovers|sweets|snacks?|pizza)\b"
 )
 _AGENT = (
     r"(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|stepdad|"
@@ -966,20 +967,24 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         # threats to children and animals in the writer's care
         (
             r"\b(?:he|she|they|my ex)(?:'s| has| have|'ve)? (?:taken|took|got|snatched|grabbed) (?:the|my|our) (?:kids|children|baby|son|daughter)\b"
-            r"(?=[^.]{0,40}\b(?:(?:won't|isn't|hasn't|refus\w*)(?: to)? (?:answer|tell|respond|reply|pick)\w*|not answering|never see|without (?:asking|telling|permission)|abroad|passports?)\b)",
-            True,
-        ),
-        (r"\b(?:he's|she's|they're|he is|she is) (?:still |always )(?:turning|showing) up\b", True),
-        (
-            r"\b(?:he|she|he's|she's|he has|she has)(?: been)? (?:putting|put|slipping|slipped) something in my (?:tea|drink|food|coffee|water)\b",
+            r"(?=[^.]{0,40}\b(?:(?:won't|isn't|hasn't|refus\w*)(?: to)? (?:answer|tell|respond|reply|pick)\w*|not answering|never see|without (?:asking|telling|permission)|abroad|passports?)\b)"
+            r"(?![^.;]{0,80}\b(?:as agreed|we agreed|no signal|because (?:he's|she's|they're) driving|school trip|until (?:they're|they are|he's|she's)|(?:his|her) weekend|came back)\b)",
             True,
         ),
         (
-            r"\b(?:he|she|they|he's|she's|they've)\b[^.]{0,15}\b(?:tracking|tracked|tracks) my (?:phone|location|car|movements)\b(?!\s*\?)",
+            r"\b(?:he's|she's|they're|he is|she is) (?:still |always )(?:turning|showing) up\b(?=\s*(?:$|[.!?,;])|[^.]{0,60}\b(?:at my|at the (?:house|door|school|gate|refuge|flat)|outside|my (?:house|flat|work|door|mum's|mom's|parents')|even though|despite|order|bail|injunction|uninvited|unannounced|drunk)\b)",
             True,
         ),
         (
-            r"\b(?:he|she|they)\b[^.]{0,10}\b(?:drove|drives|walked|walks) (?:past|by) (?:my|the|our) (?:house|flat|home|place|work)\b(?=[^.]{0,30}\b(?:times|twice|tonight|all (?:night|day))\b)",
+            r"\b(?:he|she|he's|she's|he has|she has)(?: been)? (?:putting|put|slipping|slipped) something in my (?:tea|drink|food|coffee|water)\b(?![^.]{0,40}\b(?:honey|lemon|sugar|sweetener|milk|cinnamon|ginger|mint|syrup|ice|lime|slice|lovely|delicious|tasty)\b)",
+            True,
+        ),
+        (
+            r"\b(?:he|she|they|he's|she's|they've)\b[^.]{0,15}\b(?:tracking|tracked|tracks) my (?:phone|location|car|movements)\b(?!\s*\?)(?![^.]{0,60}\b(?:we agreed|as agreed|like we agreed|(?:i|we) asked (?:him|her|them) to|insurance|black ?box)\b)",
+            True,
+        ),
+        (
+            r"\b(?:he|she|they)\b[^.]{0,10}\b(?:drove|drives|walked|walks) (?:past|by) (?:my|the|our) (?:house|flat|home|place|work)\b(?=[^.]{0,30}\b(?:times|twice|tonight|all (?:night|day))\b)(?![^.]{0,60}\b(?:on (?:his|her|their|the) way|with the dog|came in|popped in|dropped (?:off|in))\b)",
             True,
         ),
         (
