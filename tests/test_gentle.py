@@ -267,6 +267,9 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         "I've taken 30 Tylenol.",
         "took all my xanax. goodbye.",
         "took 12 x 500mg",
+        # a walk-through of the whole tool: the means ready in a last entry; "end it" and a goodbye
+        "I have it all planned for tonight. The rope is in the garage. This is my last entry.",
+        "cant do this anymore. going to end it tonight when everyone is asleep. goodbye",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -378,6 +381,8 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "My sister texted: you're dead meat if you eat my cake.",
         "He took the kids to his mum's, not answering because he's driving.",
         "She tracks my phone like we agreed, since the stalking stopped.",
+        "I'm going to end it tonight when he gets home, I'm done with the lies.",
+        "The rope is in the garage for the climbing trip. Last entry before the holiday!",
         "He's been putting something in my tea, it's honey, and I love it.",
     ],
 )

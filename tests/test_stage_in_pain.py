@@ -112,6 +112,7 @@ SAID_PLAINLY = [
     "My husband died in March. I want to end my life with him.",
     "I keep thinking about ending my life in the garden tonight",
     "I want to shoot myself",
+    "I have it all planned for tonight. The rope is in the garage. I wrote to Mum. This is my last entry.",
 ]
 
 

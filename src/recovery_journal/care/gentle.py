@@ -672,6 +672,10 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         r"ending) it all "
         + _TIME_SET
         + _ENDED_THERE
+        + r"|\b(?:going to|gonna|about to) end it "
+        + _TIME_SET
+        + r"(?=,? (?:goodbye|bye)\b| (?:when|once) (?:everyone|everybody|they|the kids|the house)(?:'s| is| are)? (?:asleep|"
+        r"in bed|gone)\b)"
         + r"|(?:\b(?:i'm|i am|im) |(?:^|(?<=[.!?] )))ending (?:it all|it|my life) (?:(?:tonight|tn|2nite|now|rn|today) )?(?:(?:with|w/) (?:the |my |his |her |a |some |these |those |all (?:of )?(?:the |my )?)?"
         r"(?:\w+'?s )?"
         + _MEANS
@@ -1216,7 +1220,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # dead; overdose, od, pills, tablets, meds, them all; jump; without me; and for _URGENT: pills, tablets, paracetamol, painkillers, meds, medication,
 # co-codamol, codeine, antidepressants, overdose(d), od'd, kill|hang myself, them all, every pill|tablet,
 # slit my wrist(s), tonight's the night, jump, whole box|bottle|pack(et), prescription, script, all of them, every single|last one, bleach, antifreeze, weedkiller, drain
-# cleaner, medicine|bathroom cabinet, the lot, insulin, injected, brand names (tylenol, panadol...), mg, worth of, fistful. Also what normalise() makes of
+# cleaner, medicine|bathroom cabinet, the lot, insulin, injected, a last entry|words|note and goodbyes, brand names (tylenol, panadol...), mg, worth of, fistful. Also what normalise() makes of
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
@@ -1229,7 +1233,7 @@ _PLAIN_KEYS = (
     "in my hand", "codamol", "codeine", "antidepress", "od'd", "na od", "cut tonite", "slit my wrist",
     "tonight's the night", "whole box", "whole bottle", "whole pack", "bleach", "antifreeze", "weedkiller",
     "drain cleaner", "medicine cabinet", "bathroom cabinet", "tonights the night", "every pill",
-    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "injected", "tylenol", "panadol", "nurofen", "benadryl", "xanax", "ambien", "ibuprofen", "advil", "aspirin", "mg", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
+    "every tablet", "whole supply", "prescription", " script", "all of them", "every single one", "every last one", "midnight", "the lot", "insulin", "injected", "last entry", "last words", "last note", "this is goodbye", "goodbye everyone", "sorry for everything", "tylenol", "panadol", "nurofen", "benadryl", "xanax", "ambien", "ibuprofen", "advil", "aspirin", "mg", "worth of", "fistful", "sertraline", "citalopram", "fluoxetine", "mirtazapine", "quetiapine", "amitriptyline", "zopiclone", "diazepam", "tramadol", "propranolol", "lithium",
 )  # fmt: skip
 _MYSELF = ("myself", "myslef", "mysef", "myelf")
 _HURT_MYSELF = re.compile(
@@ -1282,7 +1286,9 @@ _BEFORE = BOOK(
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
 # Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
+    r"\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
+    r"everything)\b)[\s\S]*?\b(?:the|a|my|his|dad's) (?:rope|noose|gun|pills|tablets|blade|razor)\b[^.]{0,30}\b(?:is|are) (?:ready|"
+    r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
