@@ -253,6 +253,9 @@ def test_from_the_command_line(cli: Cli, initialised: Ran) -> None:
     said = "Recovery isn't guessed for words like these"
     assert said in cli("stage", "show", "1").stdout and said in cli("stage", "guess", input=text).stdout
     assert "Recovery     0%" not in cli("stage", "show", "1").stdout  # no shares that could all read 0%
+    # Not asked to sort these words into a stage; pointed to support, as after saving them.
+    assert "tell it" not in cli("stage", "show", "1").stdout
+    assert "recovery-journal support" in cli("stage", "show", "1").stdout
     assert said not in cli("stage", "guess", input="I finally said no to her and held my boundary.").stdout
     # The writer's word still wins.
     assert cli("stage", "set", "1", "recovery").exit_code == 0

@@ -62,6 +62,7 @@ def _bars(scores: dict[Stage, float]) -> Table:
 
 
 LEFT_OUT = "Recovery isn't guessed for words like these; the other two are as the journal read them."
+SUPPORT_NOTE = "If today is heavy, `recovery-journal support` has people you can reach any time."
 
 
 def recovery_left_out(guess: StageGuess) -> bool:
@@ -114,6 +115,10 @@ def _source_note(entry: Entry) -> str | None:
             else f" (the journal had guessed {earlier.stage.value})"
         )
         return f"You set this stage yourself{guessed}. Your word stands."
+    if recovery_left_out(record.guess):
+        # words that plainly speak of wanting to die aren't handed back to be sorted (stage review leaves
+        # them out too): the way to support is shown instead, as after saving them
+        return SUPPORT_NOTE
     if record.guess.uncertain:
         return (
             f"The journal isn't sure about this one. If you'd like, tell it: "
