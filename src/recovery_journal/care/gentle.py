@@ -1124,9 +1124,9 @@ def concern(text: str) -> Concern | None:
     urgent = _find_self_harm(unquoted, _URGENT, _aside_under_way)
     if urgent is not None:
         return Concern("urgent", urgent.cue)
-    across = _URGENT_ACROSS.search(unquoted)
+    across = _across(unquoted)
     if across is not None:
-        return Concern("urgent", across.group(0).strip(" .!?\n"))
+        return Concern("urgent", across)
     # what plainly_self_harm() finds always gets a line too: _PLAIN has forms _SELF's broader cues don't
     found = _find_danger(norm) or _find_self_harm(unquoted) or _find_self_harm(unquoted, _PLAIN, _aside)
     means = _MEANS_AT_HAND.search(unquoted) if found is not None and found.kind == "self_harm" else None
@@ -1294,18 +1294,20 @@ _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|do
 
 
 def _aside(clause: str, match: re.Match[str]) -> bool:
+    return _aside_around(clause, match, clause[match.end() :])
+
+
+def _aside_around(clause: str, match: re.Match[str], after: str) -> bool:
     before = clause[max(0, match.start() - 40) : match.start()]
-    return bool(
-        _AFTER.search(clause[match.end() :])
-        or _BEFORE.search(before)
-        or _DISCLAIMED.search(clause[: match.start()])
-    )
+    return bool(_AFTER.search(after) or _BEFORE.search(before) or _DISCLAIMED.search(clause[: match.start()]))
 
 
 # After an overdose taken, a "lol" or a "haha" is how some people say it, not a joke told: only a "jk", "joking"
 # or "kidding" takes the emergency line back ("I've taken 30 paracetamol lol"). A plan with a time and a "lol"
 # ("gonna kill myself tonight lol, this essay") stays as before.
 _LAUGHED = BOOK(r"^\W*(?:lol|lmao|haha|ha)\b")
+_JOKING = BOOK(r"\b(?:jk|j/k|(?<!not )(?<!n't )(?:joking|kidding))\b")
+_TAKEN = BOOK(r"\b(?:taken|took|swallowed|downed|necked|injected|overdosed|od'd|drank|drunk)\b")
 
 
 def _aside_under_way(clause: str, match: re.Match[str]) -> bool:
@@ -1313,12 +1315,13 @@ def _aside_under_way(clause: str, match: re.Match[str]) -> bool:
     laughed = _LAUGHED.search(rest)
     if laughed is not None and _TAKEN.search(match.group(0)) and not _JOKING.search(rest):
         rest = rest[laughed.end() :]
-    before = clause[max(0, match.start() - 40) : match.start()]
-    return bool(_AFTER.search(rest) or _BEFORE.search(before) or _DISCLAIMED.search(clause[: match.start()]))
+    return _aside_around(clause, match, rest)
 
 
-_JOKING = BOOK(r"\b(?:jk|j/k|(?<!not )(?<!n't )(?:joking|kidding))\b")
-_TAKEN = BOOK(r"\b(?:taken|took|swallowed|downed|necked|injected|overdosed|od'd|drank|drunk)\b")
+def _across(norm: str) -> str | None:
+    """What _URGENT_ACROSS finds over the whole entry, as a cue; None when nothing."""
+    found = _URGENT_ACROSS.search(norm)
+    return None if found is None else found.group(0).strip(" .!?\n")
 
 
 def plainly_self_harm(text: str) -> Concern | None:
@@ -1332,13 +1335,13 @@ def plainly_self_harm(text: str) -> Concern | None:
     if not _might_say_plainly(text):
         return None
     norm = _QUOTED.sub(" ", normalise(text))
+    across = _across(norm)
+    if across is not None:
+        return Concern("self_harm", across)
     # A phrase found in a clause is found in the whole text too (a clause is a part of it, cut at punctuation
     # or a "but"), so a text in which no phrase is found at all is answered without reading its clauses. (Two
     # rare exceptions can only cost a miss, never a false "yes": a figure of speech taken out of a clause, and
     # a quote typed against the words around it, can each join words the whole text keeps apart.)
-    across = _URGENT_ACROSS.search(norm)
-    if across is not None:
-        return Concern("self_harm", across.group(0).strip(" .!?\n"))
     if not any(pattern.search(norm) for pattern, _, _ in _PLAIN_OR_URGENT):
         return None
     return _find_self_harm(norm, _PLAIN_OR_URGENT, _aside)
