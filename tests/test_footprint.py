@@ -41,19 +41,42 @@ class _Cycle:
         self.me = self
 
 
-def test_a_large_derivation_first_collects_what_the_process_has_finished_with() -> None:
+def _derive_beside_garbage(memory_kib: int) -> tuple[bool, bytes]:
+    """Derive a key while an unreachable cycle waits; whether the cycle was collected first, and the key."""
     gc.disable()  # only the release may collect it
     try:
         cycle = _Cycle()
         gone = weakref.ref(cycle)
         del cycle
         assert gone() is not None
-        params = crypto.Argon2Params(memory_kib=crypto.RELEASE_BEFORE_KIB, iterations=1, lanes=1)
+        params = crypto.Argon2Params(memory_kib=memory_kib, iterations=1, lanes=1)
         key = crypto.argon2id(b"words", b"sixteen byte slt", params)
-        assert gone() is None, "the cycle was still held while Argon2id took its memory"
+        return gone() is None, key
     finally:
         gc.enable()
+
+
+def test_a_large_derivation_first_collects_what_the_process_has_finished_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    held: list[int] = []
+    monkeypatch.setattr(crypto, "_has_held_more_than", lambda kib: held.append(kib) or True)
+    collected, key = _derive_beside_garbage(crypto.RELEASE_BEFORE_KIB)
+    assert collected, "the cycle was still held while Argon2id took its memory"
+    assert held == [crypto.RELEASE_ABOVE_KIB]
+    params = crypto.Argon2Params(memory_kib=crypto.RELEASE_BEFORE_KIB, iterations=1, lanes=1)
     assert key == crypto.argon2id(b"words", b"sixteen byte slt", params)  # the release changes no key
+
+
+def test_a_process_that_has_held_only_its_start_up_skips_the_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(crypto, "_has_held_more_than", lambda kib: False)
+    collected, _key = _derive_beside_garbage(crypto.RELEASE_BEFORE_KIB)
+    assert not collected  # nothing much to give back yet: the ~6 ms a collection costs are saved
+
+
+def test_the_peak_so_far_is_read_from_the_process() -> None:
+    assert crypto._has_held_more_than(1024)  # a test process has held more than 1 MiB
+    assert not crypto._has_held_more_than(1024 * 1024 * 1024)  # and less than 1 TiB
 
 
 def test_the_store_hands_back_its_cache_and_reads_on(journal: Journal) -> None:
