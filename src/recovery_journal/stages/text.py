@@ -92,8 +92,12 @@ FUNCTION_WORDS = frozenset(
     yourself yourselves
     """.split()  # noqa: SIM905 - a list of 250 words reads better as text than as 250 quoted strings
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|\s*[;•]\s*|(?:^|\n)\s*[-*]\s+")
+# Where sentences end: spaces after . ! or ?, a line break, ; or •, and a bullet opening the text. Each piece
+# is stripped, so the spaces before a break needn't be matched: a pattern that can't begin with a space is
+# tried at far fewer places (twice as fast; an import spends about 5% of its guessing here).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\n;•]\s*|^\s*[-*]\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+_WORD_AND_GAPS = re.compile(f"({_WORD.pattern})")  # split: gap, word, gap, word, ..., gap; one pass for both
 # Markers that a sentence looks back rather than describing now.
 _LOOKING_BACK = re.compile(
     r"\b(used to|back then|at the time|back when|in those days|looking back|i remember|years? ago|"
@@ -307,8 +311,9 @@ def words(text: str) -> list[str]:
 
 def _tokens(raw: str) -> tuple[list[str], frozenset[int]]:
     """Tokens with contractions opened, and which ones start a new clause."""
-    found = _WORD.findall(raw)
-    gaps = _WORD.split(raw)  # what lies before, between and after the words: gaps[k] just before found[k]
+    split = _WORD_AND_GAPS.split(raw)
+    found = split[1::2]
+    gaps = split[::2]  # what lies before, between and after the words: gaps[k] just before found[k]
     if "'" not in raw and _OPENED.keys().isdisjoint(found):
         tokens = found  # nothing to open: each word is one token (most sentences)
         breaks = {k for k in range(1, len(found)) if gaps[k] != " " and _CLAUSE_BREAK.search(gaps[k])}
