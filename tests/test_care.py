@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from recovery_journal.care import lines, plan, prompts
+from recovery_journal.care import gentle, lines, plan, prompts
 from recovery_journal.commands import terminal as face
 from recovery_journal.errors import ExitCode
 from recovery_journal.journal.draftbook import DraftBook
@@ -759,3 +759,88 @@ def test_a_plan_from_a_failing_editor_stays_in_its_file_when_no_draft_can_be_mad
     kept = [p for p in tmp_path.rglob("*") if p.is_file() and CANARY.encode() in p.read_bytes()]
     assert sorted(p.name for p in kept) != ["editor-spec.json"], "the words were lost"
     assert all(p.name == "editor-spec.json" or p.stat().st_mode & 0o077 == 0 for p in kept)
+
+
+# --- the overviews and `stage show` while the newest words call for support ------------------------------
+
+_SETTLED = (
+    "I held my boundary with my sister and went for a long walk. I'm proud of the life I'm rebuilding.",
+    "Self-care day: yoga, a proper meal, and I said no without guilt. I feel more like myself.",
+    "A good therapy session. I'm learning who I am again and planning a trip for myself in spring.",
+    "I kept my boundaries at work and cooked for friends. Rebuilding, slowly, and it feels like mine.",
+    "Rested, ran in the park and booked a class I've wanted for years. My life starts to feel like mine.",
+)
+_GOODBYE = "I can't do this anymore. Everyone would be better off without me. This is my last entry."
+_FRIGHTENED = "He's outside banging on the door. He said he'd kill me if I left. I'm hiding in the bathroom."
+
+
+def _settled(cli: Cli) -> None:
+    for n, text in enumerate(_SETTLED):
+        assert cli("write", "--date", f"{n + 1} days ago", input=text).exit_code == 0
+    assert "Often helpful here" in cli("stage").stdout  # a clear stage, with its usual advice
+
+
+def test_stage_and_progress_lead_with_support_after_words_that_call_for_it(
+    cli: Cli, initialised: Ran
+) -> None:
+    _settled(cli)
+    assert "recovery-journal support" not in cli("progress").stdout
+    assert cli("write", input=_GOODBYE).exit_code == 0
+    stage = cli("stage").stdout
+    assert stage.startswith("If today is heavy, `recovery-journal support` has people")
+    # "self-care and boundaries" is no answer to a goodbye: the stage's advice gives way to the line
+    assert "Often helpful here" not in stage and "Right now your writing" in stage
+    progress = cli("progress").stdout.splitlines()
+    assert progress[2].startswith("If today is heavy") and progress[0].startswith("Your progress since")
+    # the documents scripts read are unchanged
+    assert (
+        "support" not in cli("stage", "--json").stdout and "support" not in cli("progress", "--json").stdout
+    )
+
+
+def test_danger_in_the_newest_words_names_the_emergency_number(cli: Cli, initialised: Ran) -> None:
+    _settled(cli)
+    assert cli("write", input=_FRIGHTENED).exit_code == 0
+    gb = {"RECOVERY_JOURNAL_COUNTRY": "GB"}
+    assert cli("stage", env=gb).stdout.startswith("If you're not safe right now, call 999.")
+    assert "If you're not safe right now, call 999." in cli("progress", env=gb).stdout
+
+
+def test_the_overviews_say_it_only_while_the_words_are_recent_and_the_check_is_on(
+    cli: Cli, initialised: Ran
+) -> None:
+    _settled(cli)
+    assert (
+        cli("write", "--date", "3 days ago", input=_GOODBYE).exit_code == 0
+    )  # dated before the last two days
+    assert "recovery-journal support" not in cli("stage").stdout
+    assert cli("write", input=_GOODBYE).exit_code == 0
+    assert "recovery-journal support" in cli("stage").stdout
+    off = {"RECOVERY_JOURNAL_GENTLE_CHECKS": "0"}
+    assert "recovery-journal support" not in cli("stage", env=off).stdout
+    assert "Often helpful here" in cli("stage", env=off).stdout
+    for text in _SETTLED:  # five newer entries: the goodbye is no longer among the newest
+        assert cli("write", input=text).exit_code == 0
+    assert "recovery-journal support" not in cli("stage").stdout
+
+
+def test_words_only_the_learned_weights_read_as_heavy_get_the_line_too(cli: Cli, initialised: Ran) -> None:
+    _settled(cli)
+    letters = (
+        "Wrote letters to the kids tonight. Put them in the blue folder. They'll find them when they need to."
+    )
+    assert gentle.offer_for(gentle.concern(letters)) == "words"  # no cue names it: the learned weights do
+    assert cli("write", input=letters).exit_code == 0
+    assert cli("stage").stdout.startswith("If today is heavy")
+
+
+def test_stage_show_points_to_support_instead_of_asking_to_sort_such_words(
+    cli: Cli, initialised: Ran
+) -> None:
+    assert cli("write", input="I have the pills counted out on the table. " + _GOODBYE).exit_code == 0
+    shown = cli("stage", "show", "1", env={"RECOVERY_JOURNAL_COUNTRY": "GB"}).stdout
+    assert "If you're not safe right now, call 999." in shown
+    assert "tell it" not in shown and "Because of" not in shown  # not sorted, and not quoted back
+    assert json.loads(cli("stage", "show", "1", "--json").stdout)["stage"]["cues"] is not None
+    assert cli("write", input=_SETTLED[0]).exit_code == 0
+    assert "recovery-journal support" not in cli("stage", "show", "2").stdout

@@ -68,7 +68,9 @@ def test_a_large_derivation_first_collects_what_the_process_has_finished_with(
     assert key == crypto.argon2id(b"words", b"sixteen byte slt", params)  # the release changes no key
 
 
-def test_a_process_that_has_held_only_its_start_up_skips_the_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_process_that_has_held_only_its_start_up_skips_the_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(crypto, "_has_held_more_than", lambda kib: False)
     collected, _key = _derive_beside_garbage(crypto.RELEASE_BEFORE_KIB)
     assert not collected  # nothing much to give back yet: the ~6 ms a collection costs are saved

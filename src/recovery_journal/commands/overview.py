@@ -139,12 +139,16 @@ def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal, with_signals=True)
         summary = progress_model.build(snapshot)
+        offered = None if as_json else journal.care.recent_support()
     from ..render import overview as view
+    from ..render.care import support_line
 
     if as_json:
         out.document("progress", **view.progress_json(summary), unreadable=snapshot.unreadable)
     else:
-        out.view(view.progress_view(summary), [line.plain for line in view.progress_lines(summary)])
+        support = None if offered is None else support_line(offered)
+        lines = view.progress_lines(summary, support)
+        out.view(view.progress_view(summary, support), [line.plain for line in lines])
     terminal.left_out(snapshot.unreadable)
 
 

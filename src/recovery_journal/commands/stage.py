@@ -63,12 +63,15 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with terminal.open_journal(ctx, out) as journal:
         journey, unreadable = journal.stages.journey()
         today = journal.now().date()
+        offered = None if as_json else journal.care.recent_support()
     from ..render import stages as view  # loaded late: see the top of this file
+    from ..render.care import support_line
 
     if as_json:
         out.document("stage", **view.journey_json(journey), unreadable=unreadable)
     else:
-        out.view(view.journey_view(journey, today), view.journey_lines(journey, today))
+        support = None if offered is None else support_line(offered)
+        out.view(view.journey_view(journey, today, support), view.journey_lines(journey, today, support))
     terminal.left_out(unreadable)
 
 
@@ -82,12 +85,15 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
     out = Output(as_json)
     with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.explain(entry_id)
+        offered = None if as_json else journal.care.support_for(entry)
     from ..render import stages as view  # loaded late: see the top of this file
+    from ..render.care import support_line
 
     if as_json:
         out.document("stage", id=entry.id, stage=view.record_json(entry))
     else:
-        out.view(view.explain_view(entry), view.explain_lines(entry))
+        support = None if offered is None else support_line(offered)
+        out.view(view.explain_view(entry, support), view.explain_lines(entry, support))
 
 
 @stage_app.command("set")

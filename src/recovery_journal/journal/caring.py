@@ -8,7 +8,7 @@ offer comes at most once a day. Nothing the check finds is stored.
 from __future__ import annotations
 
 import uuid as uuidlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..care.plan import MAX_CHARS, SafetyPlan
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from .service import Journal
 
 Offer = Literal["words", "danger", "mood"]
+
+# The overviews lead with the way to support while an entry this recent, among the newest few, calls for it.
+RECENT_HOURS = 48
+RECENT_MOST = 5
 
 
 class CareBook:
@@ -124,6 +128,44 @@ class CareBook:
         self._put("state", {**state, "mood_offered": today})
         return "mood"
 
+    def recent_support(self) -> Offer | None:
+        """The line the overviews (`stage`, `progress`) lead with while the newest entries' words call for it:
+        entries dated in the last RECENT_HOURS, the newest RECENT_MOST, read as a save reads them. "danger"
+        when one speaks of danger now or of harm under way, "words" for the rest that a save would answer;
+        None otherwise, and when the check is off. Nothing is stored. Never raises: an overview is shown
+        whatever happens here.
+        """
+        try:
+            if not self.checks_on():
+                return None
+            since = self._journal.now() - timedelta(hours=RECENT_HOURS)
+            cipher = self._journal.cipher
+            with self._journal.store.read() as con:
+                ids = queries.latest_entry_ids(con, RECENT_MOST)
+                rows = queries.entries_by_id(con, ids, ("date", "title", "text"))
+            texts = []
+            for row in rows:
+                try:
+                    if open_field(cipher, str(row[1]), "date", row[2]) < since:
+                        continue
+                    texts.append(
+                        f"{open_field(cipher, str(row[1]), 'title', row[3])}\n"
+                        f"{open_field(cipher, str(row[1]), 'text', row[4])}"
+                    )
+                except InvalidCiphertext:
+                    continue  # a damaged entry says so where it is opened; here it only doesn't count
+            return _strongest_offer(texts)
+        except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
+            return None
+
+    def support_for(self, entry: Entry) -> Offer | None:
+        """The line `stage show` gives an entry whose words a save would answer, in place of asking the writer
+        to sort it; None when they wouldn't, or the check is off."""
+        try:
+            return _strongest_offer([f"{entry.title}\n{entry.text}"]) if self.checks_on() else None
+        except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
+            return None
+
     def checks_on(self, state: dict[str, Any] | None = None) -> bool:
         """Whether the check runs: RECOVERY_JOURNAL_GENTLE_CHECKS if set, else the journal's own setting."""
         if self._journal.settings.gentle_checks is not None:
@@ -188,3 +230,11 @@ class CareBook:
             hint="Your entries are sealed apart from it and still open. `recovery-journal doctor` says "
             "what is damaged; a backup holds a good copy.",
         )
+
+
+def _strongest_offer(texts: list[str]) -> Offer | None:
+    """The strongest line a save of these texts offered: "danger" before "words"; None when none did."""
+    from ..care import gentle
+
+    offers = {gentle.offer_for(gentle.concern(text)) for text in texts}
+    return "danger" if "danger" in offers else "words" if "words" in offers else None

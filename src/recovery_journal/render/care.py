@@ -40,6 +40,9 @@ OFFER_DANGER = (
     "If you're not safe right now, call {number} `recovery-journal support` has people who can help, "
     "any time."
 )
+# What `stage show` and the overviews say instead of their usual advice, for words that plainly call for it
+# (journal/caring.py): a condition, never a claim about the writer's day.
+SUPPORT_NOTE = "If today is heavy, `recovery-journal support` has people you can reach any time."
 SEPARATOR = " · "
 LOCAL_EMERGENCY = "your local emergency number"
 
@@ -70,6 +73,12 @@ def offer(kind: str, env: Mapping[str, str] | None = None) -> str:
         caveat = f" {country.emergency_note}" if country is not None and country.emergency_note else ""
         return OFFER_DANGER.format(number=emergency_number(country) + "." + caveat)
     return OFFER_MOOD if kind == "mood" else OFFER_WORDS
+
+
+def support_line(kind: str, env: Mapping[str, str] | None = None) -> str:
+    """The line `stage show`, `stage` and `progress` give for words that call for it: for danger the same
+    line as after a save (the emergency number, when the country is known), otherwise SUPPORT_NOTE."""
+    return offer("danger", env) if kind == "danger" else SUPPORT_NOTE
 
 
 def known_country(env: Mapping[str, str]) -> Country | None:

@@ -185,12 +185,17 @@ def _span(n: int) -> str:
     return f"{round(n / 30.4)} months"
 
 
-def progress_lines(p: Progress) -> list[Text]:
-    """The summary as lines: a heading, then one labelled line per topic (the same words as the view)."""
+def progress_lines(p: Progress, support: str | None = None) -> list[Text]:
+    """The summary as lines: a heading, then one labelled line per topic (the same words as the view).
+
+    `support`, when the newest entries' words call for it (journal/caring.py), comes straight after the
+    heading, before any figure."""
     heading, rows = _progress_rows(p)
     if not rows:
         return [heading]
     lines = [heading, Text("")]
+    if support is not None:
+        lines += [Text(support, style="bold"), Text("")]
     for label, body in rows:
         line = Text(f"{label:<12}", style="bold")
         line.append_text(body)
@@ -198,7 +203,7 @@ def progress_lines(p: Progress) -> list[Text]:
     return lines
 
 
-def progress_view(p: Progress) -> RenderableType:
+def progress_view(p: Progress, support: str | None = None) -> RenderableType:
     """The summary on a terminal: labels in a column, each topic wrapping beside its label."""
     heading, rows = _progress_rows(p)
     if not rows:
@@ -208,6 +213,8 @@ def progress_view(p: Progress) -> RenderableType:
     grid.add_column(overflow="fold")
     for label, body in rows:
         grid.add_row(label, body)
+    if support is not None:
+        return Group(heading, Text(""), Text(support, style="bold"), Text(""), grid)
     return Group(heading, Text(""), grid)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ from rich.text import Text
 from ..domain.entry import Entry
 from ..stages.journey import Journey
 from ..stages.kinds import STAGES, Stage, StageGuess
+from .care import SUPPORT_NOTE
 from .entries import folded, when
 from .output import user_text
 
@@ -62,7 +64,6 @@ def _bars(scores: dict[Stage, float]) -> Table:
 
 
 LEFT_OUT = "Recovery isn't guessed for words like these; the other two are as the journal read them."
-SUPPORT_NOTE = "If today is heavy, `recovery-journal support` has people you can reach any time."
 
 
 def recovery_left_out(guess: StageGuess) -> bool:
@@ -103,7 +104,10 @@ def guess_view(guess: StageGuess) -> RenderableType:
     return Group(*parts)
 
 
-def _source_note(entry: Entry) -> str | None:
+def _source_note(entry: Entry, support: str | None) -> str | None:
+    """The note under an entry's stage: the writer's own choice; else, for words that call for it, the way
+    to support (`support`, or SUPPORT_NOTE for words the stage rule caught); else an unsure guess's
+    invitation."""
     record = entry.stage
     if record is None:
         return None
@@ -115,6 +119,8 @@ def _source_note(entry: Entry) -> str | None:
             else f" (the journal had guessed {earlier.stage.value})"
         )
         return f"You set this stage yourself{guessed}. Your word stands."
+    if support is not None:
+        return support  # words like these aren't handed back to be sorted: the way to support instead
     if recovery_left_out(record.guess):
         # words that plainly speak of wanting to die aren't handed back to be sorted (stage review leaves
         # them out too): the way to support is shown instead, as after saving them
@@ -127,21 +133,26 @@ def _source_note(entry: Entry) -> str | None:
     return None
 
 
-def explain_view(entry: Entry) -> RenderableType:
+def _unquoted(guess: StageGuess, support: str | None) -> StageGuess:
+    """Words that call for support aren't quoted back as cues (as the stage rule stores none for them)."""
+    return guess if support is None or not guess.cues else replace(guess, cues=())
+
+
+def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
     assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
     head = Text(f"Entry {entry.id}  ", style="bold")
     head.append(when(entry.date), style="cyan")
-    parts: list[RenderableType] = [head, guess_view(entry.stage.guess)]
-    note = _source_note(entry)
+    parts: list[RenderableType] = [head, guess_view(_unquoted(entry.stage.guess, support))]
+    note = _source_note(entry, support)
     if note:
         parts.append(Text(note, style="dim"))
     return Group(*parts)
 
 
-def explain_lines(entry: Entry) -> list[str]:
+def explain_lines(entry: Entry, support: str | None = None) -> list[str]:
     assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
-    lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(entry.stage.guess)]
-    note = _source_note(entry)
+    lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(_unquoted(entry.stage.guess, support))]
+    note = _source_note(entry, support)
     return [*lines, note] if note else lines
 
 
@@ -197,8 +208,16 @@ def not_named_yet(journey: Journey) -> str:
     return "Not enough writing yet to tell where you are; that's fine."
 
 
-def journey_lines(journey: Journey, today: date) -> list[str]:
-    """Where you are and how you got here, in words; the same text on a terminal and in a pipe."""
+def journey_lines(journey: Journey, today: date, support: str | None = None) -> list[str]:
+    """Where you are and how you got here, in words; the same text on a terminal and in a pipe.
+
+    `support`, when the newest entries' words call for it (journal/caring.py), comes first, in place of what
+    is often helpful in the stage: "self-care and boundaries" is no answer to a goodbye."""
+    lines = _journey_lines(journey, today, support is not None)
+    return [support, "", *lines] if support is not None else lines
+
+
+def _journey_lines(journey: Journey, today: date, supporting: bool) -> list[str]:
     current = journey.current
     if current is None:
         return [
@@ -215,8 +234,9 @@ def journey_lines(journey: Journey, today: date) -> list[str]:
         f"That has been so since {current.start.day} {current.start:%B %Y} "
         f"({_since(current.start.date(), today)}, "
         f"{current.entries} entr{'y' if current.entries == 1 else 'ies'}).",
-        f"Often helpful here: {HELPS[current.stage]}.",
     ]
+    if not supporting:
+        lines.append(f"Often helpful here: {HELPS[current.stage]}.")
     if len(journey.periods) > 1:
         lines.append("")
         lines.append("How it has moved:")
@@ -244,15 +264,16 @@ def _since(start: date, today: date) -> str:
     return "today" if days < 1 else _span(days)
 
 
-def journey_view(journey: Journey, today: date) -> RenderableType:
+def journey_view(journey: Journey, today: date, support: str | None = None) -> RenderableType:
     current = journey.current
     if current is None or not journey.tells:
-        return Text("\n".join(journey_lines(journey, today)))
+        return Text("\n".join(journey_lines(journey, today, support)))
     head = Text("Right now: ")
     head.append_text(stage_text(current.stage))
     head.append(f"  ·  {MEANING[current.stage]}")
-    rest = journey_lines(journey, today)[1:]
-    return Group(head, Text("\n".join(rest)), _bars(journey.shares))
+    rest = _journey_lines(journey, today, support is not None)[1:]
+    view = Group(head, Text("\n".join(rest)), _bars(journey.shares))
+    return view if support is None else Group(Text(support, style="bold"), Text(""), view)
 
 
 def journey_json(journey: Journey) -> dict[str, Any]:
