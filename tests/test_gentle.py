@@ -270,6 +270,10 @@ def test_everyday_entries_rarely_get_the_line() -> None:
         # a walk-through of the whole tool: the means ready in a last entry; "end it" and a goodbye
         "I have it all planned for tonight. The rope is in the garage. This is my last entry.",
         "cant do this anymore. going to end it tonight when everyone is asleep. goodbye",
+        # a second walk-through: the means ready, said with "I have", in a last entry or a goodbye
+        "I cant do this anymore. I have the pills counted out. This is my last entry.",
+        "This is my last entry. I've got the tablets lined up next to the bed.",
+        "I have the pills counted out. Goodbye everyone.",
     ],
 )
 def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str) -> None:
@@ -384,6 +388,7 @@ def test_self_harm_under_way_gets_the_emergency_number_as_danger_does(text: str)
         "I'm going to end it tonight when he gets home, I'm done with the lies.",
         "The rope is in the garage for the climbing trip. Last entry before the holiday!",
         "He's been putting something in my tea, it's honey, and I love it.",
+        "I have my pills ready for the week in the organiser. Last entry before the holiday!",
     ],
 )
 def test_everyday_and_past_words_do_not_get_the_emergency_number(text: str) -> None:
