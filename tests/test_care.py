@@ -792,6 +792,9 @@ def test_stage_and_progress_lead_with_support_after_words_that_call_for_it(
     assert "Often helpful here" not in stage and "Right now your writing" in stage
     progress = cli("progress").stdout.splitlines()
     assert progress[2].startswith("If today is heavy") and progress[0].startswith("Your progress since")
+    # beside it, no verdict on where the writer is now
+    assert not any(line.startswith("Now") for line in progress) and "(now)" not in "".join(progress)
+    assert cli("timeline").stdout.startswith("If today is heavy")
     # the documents scripts read are unchanged
     assert (
         "support" not in cli("stage", "--json").stdout and "support" not in cli("progress", "--json").stdout
@@ -819,9 +822,9 @@ def test_the_overviews_say_it_only_while_the_words_are_recent_and_the_check_is_o
     off = {"RECOVERY_JOURNAL_GENTLE_CHECKS": "0"}
     assert "recovery-journal support" not in cli("stage", env=off).stdout
     assert "Often helpful here" in cli("stage", env=off).stdout
-    for text in _SETTLED:  # five newer entries: the goodbye is no longer among the newest
-        assert cli("write", input=text).exit_code == 0
-    assert "recovery-journal support" not in cli("stage").stdout
+    for text in ("can't sleep", "3am", "still awake", "the birds have started", "cold tea"):
+        assert cli("write", input=text).exit_code == 0  # a few short entries after it don't end the two days
+    assert "recovery-journal support" in cli("stage").stdout
 
 
 def test_words_only_the_learned_weights_read_as_heavy_get_the_line_too(cli: Cli, initialised: Ran) -> None:
@@ -840,7 +843,9 @@ def test_stage_show_points_to_support_instead_of_asking_to_sort_such_words(
     assert cli("write", input="I have the pills counted out on the table. " + _GOODBYE).exit_code == 0
     shown = cli("stage", "show", "1", env={"RECOVERY_JOURNAL_COUNTRY": "GB"}).stdout
     assert "If you're not safe right now, call 999." in shown
-    assert "tell it" not in shown and "Because of" not in shown  # not sorted, and not quoted back
+    assert "doesn't show a stage for words like these" in shown
+    # not read back as a stage, not quoted back as its reasons, not handed back to be sorted
+    assert "%" not in shown and "Because of" not in shown and "tell it" not in shown
     assert json.loads(cli("stage", "show", "1", "--json").stdout)["stage"]["cues"] is not None
     assert cli("write", input=_SETTLED[0]).exit_code == 0
     assert "recovery-journal support" not in cli("stage", "show", "2").stdout

@@ -120,12 +120,17 @@ def timeline(
     with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal)
         built = timeline_model.build(snapshot, first, last, by)
+        offered = None if as_json else journal.care.recent_support()
+    from rich.text import Text
+
     from ..render import overview as view
+    from ..render.care import support_line
 
     if as_json:
         out.document("timeline", **view.timeline_json(built), unreadable=snapshot.unreadable)
     else:
-        _show(out, view.timeline_lines(built, out.out.width))
+        lead = [] if offered is None else [Text(support_line(offered), style="bold"), Text("")]
+        _show(out, [*lead, *view.timeline_lines(built, out.out.width)])  # the picture files: as they were
         _save_picture(out, view.timeline_lines(built, view.PICTURE_WIDTH), svg, html, built)
     terminal.left_out(snapshot.unreadable)
 

@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 
 Offer = Literal["words", "danger", "mood"]
 
-# The overviews lead with the way to support while an entry this recent, among the newest few, calls for it.
+# The overviews lead with the way to support while an entry this recent calls for it. Every entry dated in
+# the last two days is read (up to a bound well above anyone's two days): a few short entries written after
+# a goodbye ("can't sleep", "3am") mustn't end it within minutes.
 RECENT_HOURS = 48
-RECENT_MOST = 5
+RECENT_MOST = 50
 
 
 class CareBook:
@@ -130,7 +132,7 @@ class CareBook:
 
     def recent_support(self) -> Offer | None:
         """The line the overviews (`stage`, `progress`) lead with while the newest entries' words call for it:
-        entries dated in the last RECENT_HOURS, the newest RECENT_MOST, read as a save reads them. "danger"
+        entries dated in the last RECENT_HOURS (the newest RECENT_MOST), read as a save reads them. "danger"
         when one speaks of danger now or of harm under way, "words" for the rest that a save would answer;
         None otherwise, and when the check is off. Nothing is stored. Never raises: an overview is shown
         whatever happens here.

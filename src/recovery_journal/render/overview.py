@@ -189,8 +189,8 @@ def progress_lines(p: Progress, support: str | None = None) -> list[Text]:
     """The summary as lines: a heading, then one labelled line per topic (the same words as the view).
 
     `support`, when the newest entries' words call for it (journal/caring.py), comes straight after the
-    heading, before any figure."""
-    heading, rows = _progress_rows(p)
+    heading, before any figure, and no stage is named as where the writer is now."""
+    heading, rows = _progress_rows(p, support is not None)
     if not rows:
         return [heading]
     lines = [heading, Text("")]
@@ -205,7 +205,7 @@ def progress_lines(p: Progress, support: str | None = None) -> list[Text]:
 
 def progress_view(p: Progress, support: str | None = None) -> RenderableType:
     """The summary on a terminal: labels in a column, each topic wrapping beside its label."""
-    heading, rows = _progress_rows(p)
+    heading, rows = _progress_rows(p, support is not None)
     if not rows:
         return heading
     grid = Table.grid(padding=(0, 1))
@@ -218,7 +218,7 @@ def progress_view(p: Progress, support: str | None = None) -> RenderableType:
     return Group(heading, Text(""), grid)
 
 
-def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
+def _progress_rows(p: Progress, supporting: bool = False) -> tuple[Text, list[tuple[str, Text]]]:
     if not p.entries:
         return Text("Your progress shows here once you've written a little. There's no hurry."), []
     assert p.first is not None  # noqa: S101 - there are entries
@@ -240,10 +240,12 @@ def _progress_rows(p: Progress) -> tuple[Text, list[tuple[str, Text]]]:
                 stages.append(" · ")
             stages.append(stage.label, style=COLOURS[stage])
             stages.append(f" {_span(p.days_in_stage[stage])}")
-            if current is not None and p.journey.tells and current.stage is stage:  # as "Now" says below
-                stages.append(" (now)")
+            if current is not None and p.journey.tells and current.stage is stage and not supporting:
+                stages.append(" (now)")  # as "Now" says below
     row("Stages", stages)
-    if current is not None and p.journey.tells:
+    if supporting:
+        pass  # beside the way to support, no verdict on where the writer is ("Now: recovery")
+    elif current is not None and p.journey.tells:
         row("Now", f"{current.stage.value}: {MEANING[current.stage]}.")
     elif current is not None:
         row("Now", not_named_yet(p.journey))

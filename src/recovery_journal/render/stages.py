@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -64,6 +63,7 @@ def _bars(scores: dict[Stage, float]) -> Table:
 
 
 LEFT_OUT = "Recovery isn't guessed for words like these; the other two are as the journal read them."
+NOT_SHOWN = "The journal doesn't show a stage for words like these."
 
 
 def recovery_left_out(guess: StageGuess) -> bool:
@@ -104,10 +104,9 @@ def guess_view(guess: StageGuess) -> RenderableType:
     return Group(*parts)
 
 
-def _source_note(entry: Entry, support: str | None) -> str | None:
-    """The note under an entry's stage: the writer's own choice; else, for words that call for it, the way
-    to support (`support`, or SUPPORT_NOTE for words the stage rule caught); else an unsure guess's
-    invitation."""
+def _source_note(entry: Entry) -> str | None:
+    """The note under an entry's stage: the writer's own choice; else, for words the stage rule caught, the
+    way to support; else an unsure guess's invitation."""
     record = entry.stage
     if record is None:
         return None
@@ -119,8 +118,6 @@ def _source_note(entry: Entry, support: str | None) -> str | None:
             else f" (the journal had guessed {earlier.stage.value})"
         )
         return f"You set this stage yourself{guessed}. Your word stands."
-    if support is not None:
-        return support  # words like these aren't handed back to be sorted: the way to support instead
     if recovery_left_out(record.guess):
         # words that plainly speak of wanting to die aren't handed back to be sorted (stage review leaves
         # them out too): the way to support is shown instead, as after saving them
@@ -133,17 +130,16 @@ def _source_note(entry: Entry, support: str | None) -> str | None:
     return None
 
 
-def _unquoted(guess: StageGuess, support: str | None) -> StageGuess:
-    """Words that call for support aren't quoted back as cues (as the stage rule stores none for them)."""
-    return guess if support is None or not guess.cues else replace(guess, cues=())
-
-
 def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
     assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
     head = Text(f"Entry {entry.id}  ", style="bold")
     head.append(when(entry.date), style="cyan")
-    parts: list[RenderableType] = [head, guess_view(_unquoted(entry.stage.guess, support))]
-    note = _source_note(entry, support)
+    if support is not None and not entry.stage.by_writer:
+        # words a save would answer aren't read back as a stage, nor quoted as its cues (a stage the writer
+        # set is theirs, and shown as it is)
+        return Group(head, Text(NOT_SHOWN), Text(support, style="bold"))
+    parts: list[RenderableType] = [head, guess_view(entry.stage.guess)]
+    note = _source_note(entry)
     if note:
         parts.append(Text(note, style="dim"))
     return Group(*parts)
@@ -151,8 +147,10 @@ def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
 
 def explain_lines(entry: Entry, support: str | None = None) -> list[str]:
     assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
-    lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(_unquoted(entry.stage.guess, support))]
-    note = _source_note(entry, support)
+    if support is not None and not entry.stage.by_writer:  # as explain_view
+        return [f"Entry {entry.id}  {when(entry.date)}", NOT_SHOWN, support]
+    lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(entry.stage.guess)]
+    note = _source_note(entry)
     return [*lines, note] if note else lines
 
 
@@ -198,13 +196,14 @@ def record_json(entry: Entry) -> dict[str, Any] | None:
 # --- the journey ----------------------------------------------------------------------------------------
 
 
-def not_named_yet(journey: Journey) -> str:
-    """Why no stage is named as "now": too few entries yet, or writing that moves between stages."""
+def not_named_yet(journey: Journey, supporting: bool = False) -> str:
+    """Why no stage is named as "now": too few entries yet, or writing that moves between stages.
+
+    Beside the way to support (`supporting`) it says only that: "a normal part of healing" next to it could
+    read as if what was just written were."""
     if journey.enough_writing:
-        return (
-            "Your writing lately moves between stages, so none is named as where you are right now. "
-            "That's a normal part of healing."
-        )
+        moving = "Your writing lately moves between stages, so none is named as where you are right now."
+        return moving if supporting else f"{moving} That's a normal part of healing."
     return "Not enough writing yet to tell where you are; that's fine."
 
 
@@ -226,7 +225,7 @@ def _journey_lines(journey: Journey, today: date, supporting: bool) -> list[str]
         ]
     if not journey.tells:
         return [
-            not_named_yet(journey),
+            not_named_yet(journey, supporting),
             "As you keep writing, this will show where your writing is and how it has moved.",
         ]
     lines = [
