@@ -329,14 +329,26 @@ def test_the_plan_and_prompts_never_reach_disk_in_plaintext(
 
 
 def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran) -> None:
-    heavy = "I can't stop shaking. I don't want to be here anymore. I want it all to stop."
-    ran = cli("write", "--mood", "1", "--json", input=heavy)
+    plainly = "I can't stop shaking. I don't want to be here anymore. I want it all to stop."
+    ran = cli("write", "--mood", "1", "--json", input=plainly)
     assert doc(ran)["support_offered"] is True
     assert "recovery-journal support" in ran.stderr and ran.stderr.count("\n") == 1
-    # It thanks, and never tells the writer what their words were: it also speaks after some ordinary days.
+    # Words that plainly say it get a line that names it, as a condition, and a way to reach someone now:
+    # a goodbye isn't thanked.
+    said = "If you're thinking of hurting yourself or ending your life, you don't have to face it alone"
+    assert said in ran.stderr and "Thank you" not in ran.stderr
+    gb = cli("write", input=plainly, env={"RECOVERY_JOURNAL_COUNTRY": "GB"})
+    assert "you can call 116 123 (Samaritans), any time." in gb.stderr
+    # Words only the learned weights read as heavy get a thank-you, and are never told what they were: the
+    # check also speaks after some ordinary days.
+    heavy = (
+        "Wrote letters to the kids tonight. Put them in the blue folder. They'll find them when they need to."
+    )
+    ran = cli("write", "--json", input=heavy)
+    assert doc(ran)["support_offered"] is True
     assert "Thank you for putting this into words." in ran.stderr and "heavy" not in ran.stderr
     danger = cli("write", input="He said he'd kill me if I left. I'm scared he'll come tonight.")
-    assert "Saved entry 2" in danger.stderr and "recovery-journal support" in danger.stderr
+    assert "Saved entry 4" in danger.stderr and "recovery-journal support" in danger.stderr
     for safe in ("Killing it at work today!", "Dying to see her on Friday.", "I would never hurt myself."):
         ran = cli("write", "--json", input=safe)
         assert doc(ran)["support_offered"] is False and "support" not in ran.stderr
@@ -690,7 +702,8 @@ def test_the_line_after_a_frightening_entry_names_the_known_emergency_number(
     frightened = "He said he'd kill me if I left. I'm scared he'll come tonight."
     unknown = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
     nowhere = cli("write", input=frightened, env=unknown)
-    assert "call your local emergency number" in nowhere.stderr
+    # someone hiding needs a number: the places support names, each from lines.json
+    assert "call your local emergency number (112 across the European Union, 911 in the US" in nowhere.stderr
     by_setting = cli("write", input=frightened, env={**unknown, "RECOVERY_JOURNAL_COUNTRY": "GB"})
     assert "call 999." in by_setting.stderr and "local emergency number" not in by_setting.stderr
     assert cli("config", "set", "country", "AU").exit_code == 0
@@ -787,14 +800,14 @@ def test_stage_and_progress_lead_with_support_after_words_that_call_for_it(
     assert "recovery-journal support" not in cli("progress").stdout
     assert cli("write", input=_GOODBYE).exit_code == 0
     stage = cli("stage").stdout
-    assert stage.startswith("If today is heavy, `recovery-journal support` has people")
+    assert stage.startswith("If you're thinking of hurting yourself or ending your life")
     # "self-care and boundaries" is no answer to a goodbye: the stage's advice gives way to the line
     assert "Often helpful here" not in stage and "Right now your writing" in stage
     progress = cli("progress").stdout.splitlines()
-    assert progress[2].startswith("If today is heavy") and progress[0].startswith("Your progress since")
+    assert progress[2].startswith("If you're thinking of") and progress[0].startswith("Your progress since")
     # beside it, no verdict on where the writer is now
     assert not any(line.startswith("Now") for line in progress) and "(now)" not in "".join(progress)
-    assert cli("timeline").stdout.startswith("If today is heavy")
+    assert cli("timeline").stdout.startswith("If you're thinking of hurting yourself")
     # the documents scripts read are unchanged
     assert (
         "support" not in cli("stage", "--json").stdout and "support" not in cli("progress", "--json").stdout

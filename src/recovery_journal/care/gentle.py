@@ -1147,6 +1147,14 @@ def concern(text: str) -> Concern | None:
     return None
 
 
+def line_for(found: Concern | None) -> Literal["danger", "plain", "words"] | None:
+    """Which line answers what concern() found: offer_for's, with words that plainly speak of wanting to die,
+    of self-harm or of a goodbye ("self_harm") told apart from words only the learned weights read as heavy.
+    Those get a line that names it and a number to call; a thank-you is for the rest."""
+    offered = offer_for(found)
+    return "plain" if offered == "words" and found is not None and found.kind == "self_harm" else offered
+
+
 def offer_for(found: Concern | None) -> Literal["danger", "words"] | None:
     """Which calm line a concern gets after a save: the emergency number first for danger and for self-harm
     under way, else the words one."""

@@ -21,14 +21,14 @@ from . import editor, opening
 from .service import local_now
 
 
-def gentle_offer(settings: Settings, text: str) -> Literal["danger", "words"] | None:
+def gentle_offer(settings: Settings, text: str) -> Literal["danger", "plain", "words"] | None:
     """The gentle check for words just captured (no key, so the journal's own on/off isn't known: on):
     which calm line to offer, the emergency number first when the words say danger; None for none."""
     if settings.gentle_checks is False:
         return None
     from ..care import gentle
 
-    return gentle.offer_for(gentle.concern(text))
+    return gentle.line_for(gentle.concern(text))
 
 
 def capture_entry(

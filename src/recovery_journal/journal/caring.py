@@ -21,7 +21,7 @@ from ..storage import queries
 if TYPE_CHECKING:
     from .service import Journal
 
-Offer = Literal["words", "danger", "mood"]
+Offer = Literal["words", "plain", "danger", "mood"]
 
 # The overviews lead with the way to support while an entry this recent calls for it. Every entry dated in
 # the last two days is read (up to a bound well above anyone's two days): a few short entries written after
@@ -112,7 +112,7 @@ class CareBook:
             state = None  # a note that can't be read never switches the check off: the words are still read
         if not self.checks_on({} if state is None else state):
             return None
-        found = gentle.offer_for(gentle.concern(f"{entry.title}\n{entry.text}")) if words else None
+        found = gentle.line_for(gentle.concern(f"{entry.title}\n{entry.text}")) if words else None
         if state is not None and not state:  # the note exists from the first check on: says nothing
             try:
                 state = {"mood_offered": None}
@@ -133,7 +133,8 @@ class CareBook:
     def recent_support(self) -> Offer | None:
         """The line the overviews (`stage`, `progress`) lead with while the newest entries' words call for it:
         entries dated in the last RECENT_HOURS (the newest RECENT_MOST), read as a save reads them. "danger"
-        when one speaks of danger now or of harm under way, "words" for the rest that a save would answer;
+        when one speaks of danger now or of harm under way, "plain" when one plainly speaks of wanting to
+        die, of self-harm or of a goodbye, "words" for the rest that a save would answer;
         None otherwise, and when the check is off. Nothing is stored. Never raises: an overview is shown
         whatever happens here.
         """
@@ -235,8 +236,9 @@ class CareBook:
 
 
 def _strongest_offer(texts: list[str]) -> Offer | None:
-    """The strongest line a save of these texts offered: "danger" before "words"; None when none did."""
+    """The strongest line a save of these texts offered: "danger", then "plain", then "words"; None when none
+    did."""
     from ..care import gentle
 
-    offers = {gentle.offer_for(gentle.concern(text)) for text in texts}
-    return "danger" if "danger" in offers else "words" if "words" in offers else None
+    offers = {gentle.line_for(gentle.concern(text)) for text in texts}
+    return next((kind for kind in ("danger", "plain", "words") if kind in offers), None)

@@ -40,6 +40,18 @@ OFFER_DANGER = (
     "If you're not safe right now, call {number} `recovery-journal support` has people who can help, "
     "any time."
 )
+# For words that plainly speak of wanting to die, of self-harm or of a goodbye (care/gentle.py's "self_harm"):
+# said as a condition, as safe-messaging guidance asks (Samaritans' online safety guidelines; 988, SAMHSA),
+# with a way to reach someone now; a goodbye isn't thanked. The line, when the country's crisis line answers
+# around the clock, comes from lines.json, where each was checked twice.
+OFFER_PLAIN = (
+    "If you're thinking of hurting yourself or ending your life, you don't have to face it alone. "
+    "`recovery-journal support` has people you can talk to now, any time."
+)
+OFFER_PLAIN_LINE = (
+    "If you're thinking of hurting yourself or ending your life, you don't have to face it alone: you can "
+    "call {call} ({organisation}), any time. `recovery-journal support` has more."
+)
 # What `stage show` and the overviews say instead of their usual advice, for words that plainly call for it
 # (journal/caring.py): a condition, never a claim about the writer's day.
 SUPPORT_NOTE = "If today is heavy, `recovery-journal support` has people you can reach any time."
@@ -67,18 +79,40 @@ _KIND_HEADINGS = (
 
 
 def offer(kind: str, env: Mapping[str, str] | None = None) -> str:
-    """The calm line after a save; for danger it names the emergency number when the country is known."""
+    """The calm line after a save. For danger it names the emergency number: the country's when it is known,
+    else the numbers of the places `support` names. For words said plainly, the country's crisis line."""
     if kind == "danger":
         country = known_country(os.environ if env is None else env)
         caveat = f" {country.emergency_note}" if country is not None and country.emergency_note else ""
-        return OFFER_DANGER.format(number=emergency_number(country) + "." + caveat)
+        if country is None or not country.emergency:  # someone hiding needs a number, not "your local" one
+            number = f"{LOCAL_EMERGENCY} ({emergency_places(known_lines.directory())})."
+        else:
+            number = emergency_number(country) + "."
+        return OFFER_DANGER.format(number=number + caveat)
+    if kind == "plain":
+        line = crisis_line(known_country(os.environ if env is None else env))
+        return (
+            OFFER_PLAIN
+            if line is None
+            else OFFER_PLAIN_LINE.format(organisation=line.organisation, call=line.call)
+        )
     return OFFER_MOOD if kind == "mood" else OFFER_WORDS
 
 
+def crisis_line(country: Country | None) -> Line | None:
+    """The country's first line to talk to that takes calls around the clock (lines.json); None when none."""
+    if country is None:
+        return None
+    return next(
+        (x for x in country.lines if x.kind == "crisis" and x.call and (x.hours or "").startswith("24/7")),
+        None,
+    )
+
+
 def support_line(kind: str, env: Mapping[str, str] | None = None) -> str:
-    """The line `stage show`, `stage` and `progress` give for words that call for it: for danger the same
-    line as after a save (the emergency number, when the country is known), otherwise SUPPORT_NOTE."""
-    return offer("danger", env) if kind == "danger" else SUPPORT_NOTE
+    """The line `stage show`, `stage`, `progress` and `timeline` give for words that call for it: for danger
+    and for words said plainly, the same line as after a save; for the rest, SUPPORT_NOTE."""
+    return offer(kind, env) if kind in ("danger", "plain") else SUPPORT_NOTE
 
 
 def known_country(env: Mapping[str, str]) -> Country | None:
