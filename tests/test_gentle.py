@@ -467,7 +467,7 @@ _STRENGTH = {None: 0, "words": 1, "danger": 2}
 
 
 def test_the_reviews_sentences_keep_what_they_were_given() -> None:
-    """1,193 sentences eight reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
+    """1,339 sentences nine reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
 
     A crisis sentence never gets a weaker line than it has now, nor loses the stage rule; an everyday one
     without the emergency line doesn't gain it. A change that means to trade one for another updates the file
@@ -486,3 +486,63 @@ def test_the_reviews_sentences_keep_what_they_were_given() -> None:
         elif found == "danger" and row["offer"] != "danger":
             alarmed.append(row["text"][:80])
     assert (weaker, lost, alarmed) == ([], [], [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a second walk-through's review: farewells and preparations not named as such
+        "Wrote letters to the kids tonight, they'll find them when they need to.",
+        "I've said my goodbyes. Tonight it ends.",
+        "said my goodbyes today without anyone realising thats what i was doing",
+        "Nobody will miss me.",
+        "everything is sorted now. will is signed, insurance papers are on the kitchen table",
+        "wrote down all my bank logins and stuck them to the fridge so tom doesnt have the hassle after",
+        "hugged my mum extra long today. it was goodbye even if she didnt know it",
+        "this is the last time ill write in here. thank you for listening when nobody else did",
+        "i wont be there to see the girls grow up",
+        # the means made ready
+        "Counted out 40 of my sertraline tonight. I'm done.",
+        "bought a rope today. didnt feel anything at the till.",
+        "popped every single one of my amitriptyline out of the blister packs",
+        "emptied every box of nurofen and panadol in the house into a bowl",
+        "ive got my zopiclone and the whisky out. this is it",
+        "been putting my lithium aside for ages instead of taking it",
+        "went to the bridge today to see how it would feel",
+    ],
+)
+def test_quiet_preparations_and_the_means_made_ready_get_a_line_that_names_it(text: str) -> None:
+    assert gentle.line_for(gentle.concern(text)) in ("plain", "danger")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He took my phone and locked me in the bedroom. Typing this on the old iPad.",
+        "This is my last entry. I've counted out the pills, all of them, they're on the table next to me.",
+    ],
+)
+def test_shut_in_now_and_the_pills_counted_in_a_last_entry_get_the_emergency_line(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had the dream again where he's at the door, banging and shouting that he'll kill me.",
+        "dreamt i was back in that house and he had the knife. my therapist says these dreams will ease off",
+        "Counted out my tablets into the weekly organiser.",
+        "counted out 28 sertraline for the holiday and packed them in my hand luggage with the prescription",
+        "this is my last entry in this notebook, its full. starting a new one tomorrow",
+        "wrote a goodbye letter to my abuser for therapy homework, not to send",
+        "bought a rope and harness for the climbing wall",
+        "Said my goodbyes at the airport. Tonight it ends, the long distance bit.",
+        "The final season airs tonight. Tonight it ends.",
+        "Nobody will miss me at the meeting tomorrow, so I am skipping it.",
+        # a memory, however it is written down now
+        "she locked me in the shed for a whole afternoon when I was nine. Typing this so there's a record.",
+        "She locked me in the shed when I was nine. Typing this so there's a record.",
+    ],
+)
+def test_dreams_organisers_notebooks_and_homework_get_no_emergency_line_nor_the_named_one(text: str) -> None:
+    assert gentle.line_for(gentle.concern(text)) not in ("plain", "danger")

@@ -201,7 +201,11 @@ _FIRST_PERSON = BOOK(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
 # A dream told: "the dream where he's at the door again" is not someone at the door. (A nightmare that woke the
 # writer to someone really there says so in a sentence of its own.)
 _DREAMT = BOOK(
-    r"\b(?:dream|dreamt|dreamed|nightmare) (?:where|that|about)\b|\bin (?:my|the|a|that) (?:dream|nightmare)\b"
+    r"\b(?:dream|dreamt|dreamed|dreaming|nightmare)s?(?: again)? (?:where|that|about|of|in which|i was|i'm|he|she|"
+    r"they|we)\b|\bin (?:my|the|a|that) "
+    r"(?:dream|nightmare)s?\b|\b(?:from|had|have|having) (?:a|the|that|another|my|this) (?:\w+ )?(?:dream|nightmare)\b"
+    r"(?![^.]{0,60}\b(?:right now|for real|actually (?:here|outside|at)|really (?:here|outside|at)|not a dream|"
+    r"(?:isn't|wasn't) a dream|this time it's real)\b)"
 )
 
 
@@ -331,8 +335,12 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (
-            r"\b(?:how many|enough|count(?:ed|ing)?|saving|saved|stockpil\w*|hoard\w*|collect\w*) (?:of )?(?:my )?"
-            r"(?:pills|tablets|meds|medication|painkillers|sleeping pills|paracetamol|tylenol)\b",
+            r"\b(?:how many|enough|count(?:ed|ing)?(?: out)?|saving|saved|stockpil\w*|hoard\w*|collect\w*) "
+            r"(?:up )?(?:all |\d{2,} )?(?:of )?(?:my |the )?(?:pills|tablets|meds|medication|painkillers|sleeping pills|"
+            r"paracetamol|tylenol|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|"
+            r"diazepam|tramadol|co-codamol|codeine)\b(?![^.]{0,80}\b(?:holiday|trip|packed|hand luggage|organi[sz]er|dosette|pill ?box|blister|for "
+            r"the week|weekly|left|take back|return|pharmacy|chemist|refill|repeat|prescription|gp|doctor|into|with "
+            r"(?:my|the|a) (?:nurse|carer|pharmacist|partner|mum|mom|husband|wife|support worker)|ward|patients?)\b)",
             False,
             True,
         ),
@@ -340,7 +348,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (
             r"\b(?:bridge|cliff|ledge|rooftop|roof|tracks|train line|motorway|overpass|edge)\b[^.]{0,40}"
             r"\b(?:jump|looks different|look different|keep looking|kept looking|keep thinking|thinking about|"
-            r"pull me|pulling me|calling me|so easy|would be easy|just step)",
+            r"pull me|pulling me|calling me|so easy|would be easy|just step|how it (?:would|might|will) feel)",
             False,
             True,
         ),
@@ -352,31 +360,113 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         (r"\b(?:rope|noose)\b[^.]{0,30}\b(?:bought|tied|ready|hang|hanging|garage|beam)", False, False),
         (r"\bhang(?:ing)? myself\b", True, False),
+        # a second walk-through's review: the means made ready, affairs put in order, goodbyes not named as such
+        (
+            r"\bbought (?:a |some )?(?:rope|noose)\b(?! for\b| to (?:tie|hang (?:the|a|my) (?:washing|hammock|swing|"
+            r"plants|lights))\b)(?![^.]{0,40}\b(?:climbing|climb|boat|sailing|camping|tent|swing|washing|garden|dog|"
+            r"tow|hammock|gym|harness)\b)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:popped|pushed) (?:out )?(?:every|all)\b[^.]{0,40}\bout of (?:the|their|its) (?:blister|packet|pack)s?\b|"
+            r"\bemptied (?:every |all (?:the |my )?|the )(?:box|boxes|packet|packets|bottle|bottles|pack|packs)\b[^.]{0,40}"
+            r"\binto (?:a|one|my) (?:bowl|pile|cup|glass|hand|jar|mug)\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:got|get|getting|have|put|laid) (?:my |the |all my |all the )?(?:pills|tablets|meds|medication|painkillers|sleeping pills|paracetamol|tylenol|panadol|nurofen|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|co-codamol|codeine|lithium|insulin) and (?:the|a|my) "
+            r"(?:whisky|whiskey|vodka|wine|gin|rum|bottle|booze) out\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:keeping|saving|putting|hiding|stashing|stockpiling|kept|saved|put|hid|stashed)\b[^.]{0,60}\binstead "
+            r"of taking (?:it|them)\b|\b(?:not taking|stopped taking|skipping|been skipping) my [a-z-]+\b[^.]{0,60}"
+            r"\b(?:keeping|saving|hiding|stashing) them\b(?![^.]{0,40}\b(?:pharmacy|chemist|take (?:them )?back|"
+            r"return|doctor|gp)\b)",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:will is|wills are) (?:signed|done|sorted|witnessed)\b|\bsigned my will\b|\b(?:all my|my bank|bank) "
+            r"(?:passwords|logins|log-ins|details|pins?)\b[^.]{0,60}\b(?:envelope|fridge|after|when i'm gone|hassle)\b|"
+            r"\blife insurance\b[^.]{0,80}\b(?:so (?:they|she|he|\w+) (?:find|finds|can find|will find)|pay off|"
+            r"they'll be (?:ok|okay|fine|covered))",
+            False,
+            True,
+        ),
+        (
+            r"\b(?:i )?(?:won't|wont|will not) be (?:there|here|around) to (?:see (?:them|her|him|it|the kids|the girls|"
+            r"the boys|my \w+) grow up|say it in person|watch (?:them|her|him) grow)\b",
+            True,
+            True,
+        ),
+        (
+            r"\bit was (?:a |my )?goodbye,? even (?:if|though) (?:she|he|they) (?:didn't|did not|didnt|doesn't|don't) "
+            r"(?:know|realise|realize)\b",
+            False,
+            True,
+        ),
+        (
+            r"\b(?:the )?last time (?:i'll|ill|i will|i'm going to|im going to) (?:ever )?write (?:in )?(?:here|this)\b"
+            r"(?! (?:this|for a|for the|before|until|till)\b)",
+            True,
+            True,
+        ),
+        (r"\btomorrow (?:isn't|isnt|is not) something i (?:have to|need to) worry about\b", True, True),
+        (r"\bgoing back (?:there )?tonight and (?:i'm |im )?not coming (?:home|back)\b", True, True),
         (
             r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a |my |some |the )?(?:goodbye|"
-            r"suicide|farewell|last|final) (?:note|notes|letter|letters|message|messages)",
+            r"suicide|farewell|last|final) (?:note|notes|letter|letters|message|messages)(?! to (?:my )?(?:abuser|ex|"
+            r"him|her|the house|my old)\b)(?![^.]{0,40}\b(?:therapy|homework|therapist|counsellor|not to send|unsent|"
+            r"never (?:to )?send)\b)",
             True,
             True,
         ),
         (
             r"\b(?:wrote|writing|written|left|recorded) (?:letters?|notes?|messages?|videos?) (?:to|for) "
             r"(?:my |the )?(?:kids|children|family|mum|mom|parents|son|daughter|partner|sister|brother|friends)\b"
-            r"[^.]{0,40}\b(?:just in case|in case|for after|when i'm gone|for when|if anything happens)",
+            r"[^.]{0,40}\b(?:just in case|in case|for after|when i'm gone|for when|if anything happens|(?:they'll|"
+            r"they will|she'll|he'll) (?:find|read|open) (?:them|it)\b(?! (?:on|at) (?:her|his|their) (?:birthday|"
+            r"wedding|graduation))|for them to (?:find|read|open))",
             False,
             True,
         ),
         (
-            r"\bgiv(?:e|ing|en|ve) away (?:my |all my )?(?:things|stuff|belongings|possessions|cat|dog|plants)\b",
+            r"\b(?:giv(?:e|ing|en|ve)|gave) away (?:my |all my )?(?:things|stuff|belongings|possessions|cat|dog|plants)\b",
             True,
             True,
         ),
         (
             r"\b(?:saying|said|say) (?:my )?goodbyes?\b[^.]{0,30}\b(?:for good|for the last time|forever|to "
-            r"everyone|in my head|one last)",
+            r"everyone|in my head|one last|without (?:anyone|anybody|them|her|him) (?:realising|realizing|knowing|"
+            r"noticing))",
             True,
             True,
         ),
-        (r"\b(?:this is|it's) (?:my )?(?:goodbye|the end for me|my last entry)\b", True, True),
+        (
+            r"\b(?:this is|it's) (?:my )?(?:goodbye|the end for me|my last entry)\b(?! (?:in|of) (?:this|the) "
+            r"(?:notebook|book|diary|journal)\b[^.]{0,40}\b(?:full|new one|next one|run out)| (?:before|until|till|for "
+            r"(?:a while|now|this year|the year|a bit|today))\b)",
+            True,
+            True,
+        ),
+        # goodbyes said, and nothing about to whom or where ("I've said my goodbyes. Tonight it ends.")
+        (
+            r"^(?:so |and )?(?:i've |i have |i |ive )?(?:said|made) (?:all )?my goodbyes(?: now| already| tonight| "
+            r"today)?$",
+            True,
+            True,
+        ),
+        # no one left to miss them: a burden said another way
+        (
+            r"\b(?:no ?one|nobody|no-one)(?:'ll| will| would|'d)? (?:even |really |ever )?(?:miss me|notice (?:i'm|"
+            r"i am|im) gone)(?: (?:when|if|once) i'm (?:gone|dead|not here))?(?: anyway)?$",
+            True,
+            True,
+        ),
         (
             r"\b(?:won't|will not|might not|may not) be (?:around|here|alive) (?:much longer|for long|tomorrow|"
             r"by|next|to see|anymore|for much)",
@@ -514,7 +604,12 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         # goodbyes
-        (r"\b(?:my )?last entry\b", True, True),
+        (
+            r"\b(?:my )?last entry\b(?! (?:in|of) (?:this|the) (?:notebook|book|diary|journal)\b[^.]{0,40}\b(?:full|"
+            r"new one|next one|run out)| (?:before|until|till|for (?:a while|now|this year|the year|a bit|today))\b)",
+            True,
+            True,
+        ),
         (
             r"\bgave (?:my |away my )?(?:cat|dog|things|stuff|coat|ring|guitar)\b[^.]{0,60}\b(?:it isn't|for good|"
             r"didn't ask why|won't need)",
@@ -1127,6 +1222,9 @@ def concern(text: str) -> Concern | None:
     across = _across(unquoted)
     if across is not None:
         return Concern("urgent", across)
+    shut_in = _DANGER_ACROSS.search(unquoted)
+    if shut_in is not None:
+        return Concern("danger", shut_in.group(0).strip(" .!?\n"))
     # what plainly_self_harm() finds always gets a line too: _PLAIN has forms _SELF's broader cues don't
     found = _find_danger(norm) or _find_self_harm(unquoted) or _find_self_harm(unquoted, _PLAIN, _aside)
     means = _MEANS_AT_HAND.search(unquoted) if found is not None and found.kind == "self_harm" else None
@@ -1271,7 +1369,7 @@ def _might_say_plainly(text: str) -> bool:
 _MEANS_AT_HAND = BOOK(
     r"\b(?:pills|tablets|blade|razor|rope|knife)\b[^.]{0,12}\bin (?:my|both my) hands?\b|\bhave the (?:pills|"
     r"tablets|blade|razor|rope) (?:saved|ready|counted|in front of me)\b|\b(?:pills|tablets) (?:saved up|"
-    r"stockpiled|counted out)\b"
+    r"stockpiled|counted out)\b|\b(?:pills|tablets) are (?:counted out|laid out|lined up)\b"
 )
 _PLAIN_OR_URGENT = _PLAIN + _URGENT  # self-harm under way is said plainly too
 
@@ -1296,7 +1394,15 @@ _BEFORE = BOOK(
 _URGENT_ACROSS = BOOK(
     r"\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
     r"everything)\b)[\s\S]*?(?:\b(?:the|a|my|his|dad's) (?:rope|noose|gun|pills|tablets|blade|razor)\b[^.]{0,30}\b(?:is|are) (?:ready|"
-    r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\b(?:i've|i have|i've got|i have got) (?:the|my|all my) (?:rope|noose|gun|pills|tablets|blade|razor) (?:ready|counted(?: out)?|saved(?: up)?|lined up|laid out|in front of me|next to me)\b)|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
+    r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\b(?:i've|i have|i've got|i have got) (?:the|my|all my) (?:rope|noose|gun|pills|tablets|blade|razor) (?:ready|counted(?: out)?|saved(?: up)?|lined up|laid out|in front of me|next to me)\b|\b(?:i've|i have|i) (?:counted|lined|laid|set) out (?:the|my|all my|all the) (?:pills|tablets)\b|\b(?:the )?(?:pills|tablets) are (?:counted out|laid out|lined up)\b)|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
+)
+# Shut in by someone, and writing it from there: danger now, said over two sentences ("He took my phone and
+# locked me in the bedroom. Typing this on the old iPad."). Read over the whole entry, as _URGENT_ACROSS is.
+_DANGER_ACROSS = BOOK(
+    r"\b(?:he|she|they)(?:'s| has| have)? (?:took my phone and )?(?:locked|shut) me in\b(?:(?!when i was|years ago|as a "
+    r"(?:kid|child)|growing up)[^.!?]){0,40}[.!?]+\s*(?:(?:i'm|"
+    r"i am|im) )?(?:typing|writing) this\b|\b(?:i'm |i am |im )?(?:typing|writing) this\b[^.!?]{0,60}[.!?]*\s*(?:he|"
+    r"she|they)(?:'s| has| have)? (?:locked|shut) me in\b"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
