@@ -89,6 +89,7 @@ def build(home: Path, rows: list[dict[str, object]]) -> None:
     settings = Settings(paths=JournalPaths(home), scratch=home / "scratch")
     journal, _ = Journal.create(settings, PASSPHRASE)
     with journal:
+        journal.recovery_code_shown()  # as `init` does once it has shown it: no reminder on every command
         for start in range(0, len(rows), 2000):
             journal.write_many(
                 NewEntry(
