@@ -467,7 +467,7 @@ _STRENGTH = {None: 0, "words": 1, "danger": 2}
 
 
 def test_the_reviews_sentences_keep_what_they_were_given() -> None:
-    """1,339 sentences nine reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
+    """1,499 sentences ten reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
 
     A crisis sentence never gets a weaker line than it has now, nor loses the stage rule; an everyday one
     without the emergency line doesn't gain it. A change that means to trade one for another updates the file
@@ -509,6 +509,10 @@ def test_the_reviews_sentences_keep_what_they_were_given() -> None:
         "ive got my zopiclone and the whisky out. this is it",
         "been putting my lithium aside for ages instead of taking it",
         "went to the bridge today to see how it would feel",
+        "im going back when its dark and im not coming down",
+        "amitriptyline, the whole strip plus the new box i picked up today. thats tonights plan. sorry",
+        "another week and ill have enough",
+        "found the spot on the bridge where theres no cameras that side. saturday",
     ],
 )
 def test_quiet_preparations_and_the_means_made_ready_get_a_line_that_names_it(text: str) -> None:
@@ -529,6 +533,22 @@ def test_shut_in_now_and_the_pills_counted_in_a_last_entry_get_the_emergency_lin
 @pytest.mark.parametrize(
     "text",
     [
+        # a tenth review, written as it happens
+        "my ex smashed the back window trying to get in. im in the bedroom, the door wedged shut",
+        "police on the way i hope",
+        "hes taken my phone and my bank card and says i cant leave the house til i learn some respect",
+        "he locked me out on the balcony in a tshirt and its minus 2",
+        'latest one just says "enjoy your last night"',
+        "pills are lined up on the desk next to the letter. just waiting til everyone in the house is asleep",
+    ],
+)
+def test_danger_and_harm_written_as_they_happen_get_the_emergency_line(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Had the dream again where he's at the door, banging and shouting that he'll kill me.",
         "dreamt i was back in that house and he had the knife. my therapist says these dreams will ease off",
         "Counted out my tablets into the weekly organiser.",
@@ -542,6 +562,8 @@ def test_shut_in_now_and_the_pills_counted_in_a_last_entry_get_the_emergency_lin
         # a memory, however it is written down now
         "she locked me in the shed for a whole afternoon when I was nine. Typing this so there's a record.",
         "She locked me in the shed when I was nine. Typing this so there's a record.",
+        "I thought about the night he locked me out in the rain in my school uniform.",
+        "Back when it was dark all winter I hated the walk home.",
     ],
 )
 def test_dreams_organisers_notebooks_and_homework_get_no_emergency_line_nor_the_named_one(text: str) -> None:

@@ -152,7 +152,8 @@ _NEGATED = BOOK(
     r"(?:free|clean) (?:of|from))\b(?:(?!\b(?:i|i'm|i've|i'd|i'll)\b)[^,:]){0,30}$"
 )
 _DISTANT_PAST = BOOK(
-    r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|back when|in the past|at the time|"
+    r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|(?<!going )(?<!go )(?<!coming )(?<!come )"
+    r"back when|in the past|at the time|"
     r"once upon|when i was (?:younger|little|a kid|a child|a teen|a teenager|\d+|in school|at school|with him|"
     r"with her|with them|married)|last year|that year|years back|for years i|in my twenties|in my teens|"
     r"long ago|a long time ago|before i left|before i got help|since then|those days|that time|"
@@ -416,7 +417,29 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (r"\btomorrow (?:isn't|isnt|is not) something i (?:have to|need to) worry about\b", True, True),
-        (r"\bgoing back (?:there )?tonight and (?:i'm |im )?not coming (?:home|back)\b", True, True),
+        (
+            r"\b(?:going|go|coming) back (?:there )?(?:tonight|when it's dark|when its dark|later|tomorrow)\b[^.]{0,30}"
+            r"\bnot coming (?:home|back|down)\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:that's|thats|that is) (?:tonight's|tonights|tonight) plan\b|\btonight feels like the night\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:another|one more|a few more|two more) (?:week|weeks|day|days|month|months) and (?:i'll|ill|i will) "
+            r"have enough\b",
+            True,
+            True,
+        ),
+        (
+            r"\b(?:bridge|cliff|edge|roof|rooftop|car park|multi-storey|tracks|quarry)\b[^.]{0,40}\bno (?:cameras|"
+            r"cctv)\b",
+            False,
+            True,
+        ),
         (
             r"\b(?:wrote|writing|written|write|left|leaving|drafted|drafting) (?:a |my |some |the )?(?:goodbye|"
             r"suicide|farewell|last|final) (?:note|notes|letter|letters|message|messages)(?! to (?:my )?(?:abuser|ex|"
@@ -963,6 +986,31 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"\b(?:you'll|you will|you're going to|you are going to) (?:regret|pay|be sorry|never see)\b",
             False,
         ),
+        # happening as it is written (a tenth review): breaking in, a door held shut, help on its way, kept in
+        (
+            rf"\b{_AGENT} (?:is |was |'s )?(?:trying to|tried to|tries to) (?:get|break|force (?:his|her|their) way) "
+            r"in\b|\b(?:he|she|they|my ex|my husband|my partner|my boyfriend|my wife|my girlfriend)(?:'s| has| have)? "
+            r"(?:just )?(?:smashed|smashing|broke|broken|kicked|kicking|kicked in|kicking in) (?:in )?(?:the |my |our )?"
+            r"(?:back |front |kitchen |bedroom |bathroom |car )?(?:window|door|glass)\b",
+            False,
+        ),
+        (
+            r"\b(?:wedged|barricaded|jammed|braced) (?:the |my )?(?:bedroom |bathroom |front )?door\b|\bdoor "
+            r"(?:wedged|barricaded|jammed) shut\b|\bpolice (?:are )?on (?:the|their) way\b",
+            False,
+        ),
+        (
+            r"\b(?:says|said|tells me|told me|won't let me|will not let me|doesn't let me) (?:i can't|i cannot|i'm not "
+            r"allowed to|me) (?:leave|go out of|go outside) (?:the house|the flat|the room|home|the bedroom)\b",
+            False,
+        ),
+        (
+            r"\b(?:he|she|they|my ex|my husband|my partner|my boyfriend)(?:'s| has| have)? locked me out (?:on the "
+            r"balcony|in the (?:garden|cold|snow|rain)|outside)\b(?=[^.]{0,60}\b(?:it's|its|i'm|he's|hes|she's|they're|"
+            r"now|still)\b)",
+            False,
+        ),
+        (r"\benjoy your last (?:night|day|week)\b|\byour last night alive\b", False),
         # fear of what is about to happen
         (
             r"\b(?:scared|afraid|terrified|frightened|petrified|worried|fear|fearing|fearful)\b[^.]{0,40}"
@@ -1330,7 +1378,7 @@ def weigh(text: str, model: dict[str, Any] | None = None) -> tuple[float, str]:
 # "gonna/wanna od" (na od) and "tonite" (cut tonite). Apostrophes are straightened first, as normalise() does.
 # tests/test_stage_in_pain.py checks it on the corpora.
 _PLAIN_KEYS = (
-    "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
+    "asleep", "die", "be dead", "s dead", "re dead", "d dead", "exist", "alive", "wake", "forever", "for good", "born",
     "living", "here any", "see tomorrow", "this earth", "to live", "wanna live", "my life", "own life",
     "end it", "ending it", "suic", "sucid", "suisid", "cut again", "bled", "harm", "without me", "kms", "to go on",
     "dying", "off dead", "overdos", "to od", "pills", "tablets", "meds", "them all", "jump", "cut tonight",
@@ -1392,7 +1440,8 @@ _BEFORE = BOOK(
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
 # Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
+    r"\b(?:pills|tablets)\b[^.]{0,30}\b(?:are )?(?:lined up|counted out|laid out|ready)\b[\s\S]{0,80}?\b(?:waiting|wait) "
+    r"(?:til|till|until) (?:everyone|everybody|they|the house|the kids)\b[^.]{0,20}\basleep\b|\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
     r"everything)\b)[\s\S]*?(?:\b(?:the|a|my|his|dad's) (?:rope|noose|gun|pills|tablets|blade|razor)\b[^.]{0,30}\b(?:is|are) (?:ready|"
     r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\b(?:i've|i have|i've got|i have got) (?:the|my|all my) (?:rope|noose|gun|pills|tablets|blade|razor) (?:ready|counted(?: out)?|saved(?: up)?|lined up|laid out|in front of me|next to me)\b|\b(?:i've|i have|i) (?:counted|lined|laid|set) out (?:the|my|all my|all the) (?:pills|tablets)\b|\b(?:the )?(?:pills|tablets) are (?:counted out|laid out|lined up)\b)|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
 )
