@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 Offer = Literal["words", "plain", "danger", "mood"]
 
-# The overviews lead with the way to support while an entry this recent calls for it. Every entry dated in
-# the last two days is read (up to a bound well above anyone's two days): a few short entries written after
-# a goodbye ("can't sleep", "3am") mustn't end it within minutes.
+# The overviews lead with the way to support while an entry this recent calls for it. The entries dated in
+# the last two days are read, the newest twelve: a few short entries written after a goodbye ("can't sleep",
+# "3am") mustn't end it within minutes, and reading them costs an overview about 15 ms (50 cost 45 ms).
 RECENT_HOURS = 48
-RECENT_MOST = 50
+RECENT_MOST = 12
 
 
 class CareBook:
