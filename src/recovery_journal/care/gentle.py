@@ -1174,6 +1174,14 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"\b(?:he|she|he's|she's|he is|she is|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:making|made|forcing|forced|makes|forces|tried to make|wants to make) (?:me|i) (?:to )?(?:end it all|kill myself|end my life|take (?:them all|all (?:of )?(?:my|the) (?:pills|tablets|meds)))\b(?! back| to | home| out| off| round| with (?:food|water|breakfast|dinner|lunch)| on time| like| as prescribed| laughing(?! at (?:me|my)\b)| (?:this|every|each) (?:morning|evening|night|day)\b| before (?:the|work|school|bed|breakfast)\b| because (?:i|i'd|i had) (?:forgot|forgotten|missed|keep forgetting)\b| in one go because\b| at (?:breakfast|lunch|dinner|tea|bedtime)\b| with (?:orange juice|juice|milk)\b| first thing\b| so i (?:don't|do not|won't) forget\b| (?:when|if|whenever) i (?:forget|miss)\b)|\bi should (?:just )?(?:kill myself|end it all|take them all|die)\b(?! my | of | to | back| with | in the )[^.]{0,60}\b(?:he|she) (?:said to me|says to me|told me|tells me|keeps saying|kept saying|texted me|wrote to me|screamed at me|shouted at me|yelled at me|whispered to me)\b|\b(?:he|she|they|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,20}\bthreat\w* to (?:inject|poison|drug|overdose) me\b(?![^.]{0,30}\b(?:b12|jabs?|vaccines?|booster|flu|herself|himself)\b)",
             False,
         ),
+        # drugged to be kept in: a routine dose made the means of control ("every night so I'm too drowsy to
+        # leave")
+        (
+            r"\b(?:he|she|they|my (?:ex|partner|husband|wife|boyfriend|girlfriend))\b[^.]{0,12}\b(?:makes|made|"
+            r"forces|forced|making|forcing) me (?:to )?take\b[^.]{0,50}\bso (?:i'm|i am|i can't|i cannot|i won't|"
+            r"i don't)\b[^.]{0,20}\b(?:leave|go out|get away|call|fight back|remember|argue)\b",
+            False,
+        ),
         # hiding, now
         (
             r"\b(?:hiding|hid|locked myself|i'm locked|with the door locked)\b[^.]{0,30}\b(?:in the|at|from "
