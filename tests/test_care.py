@@ -862,3 +862,21 @@ def test_stage_show_points_to_support_instead_of_asking_to_sort_such_words(
     assert json.loads(cli("stage", "show", "1", "--json").stdout)["stage"]["cues"] is not None
     assert cli("write", input=_SETTLED[0]).exit_code == 0
     assert "recovery-journal support" not in cli("stage", "show", "2").stdout
+
+
+def test_a_damaged_gentle_note_never_hides_the_line_in_the_overviews(
+    cli: Cli, initialised: Ran, isolated: Path
+) -> None:
+    _settled(cli)
+    assert cli("write", input=_GOODBYE).exit_code == 0
+    damage_field(isolated / "journal.db", "care", "state")
+    assert "hurting yourself or ending your life" in cli("stage").stdout
+    assert "Often helpful here" not in cli("stage").stdout
+
+
+def test_stage_show_of_a_stage_set_by_the_writer_keeps_the_line_after_it(cli: Cli, initialised: Ran) -> None:
+    assert cli("write", input=_GOODBYE).exit_code == 0
+    assert cli("stage", "set", "1", "acceptance").exit_code == 0
+    shown = cli("stage", "show", "1").stdout
+    assert "Your word stands" in shown and "Acceptance" in shown
+    assert shown.rstrip().endswith("`recovery-journal support` has people you can talk to now, any time.")

@@ -568,3 +568,63 @@ def test_danger_and_harm_written_as_they_happen_get_the_emergency_line(text: str
 )
 def test_dreams_organisers_notebooks_and_homework_get_no_emergency_line_nor_the_named_one(text: str) -> None:
     assert gentle.line_for(gentle.concern(text)) not in ("plain", "danger")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a code review of the session's cues: waking into danger is not a dream told
+        "Had a bad dream, woke up and he's downstairs smashing things and screaming he'll kill me.",
+        "Having a nightmare of a week, he said he'd kill me if I leave.",
+        "He's ruined every dream she had and now he's threatening to kill me.",
+    ],
+)
+def test_a_dream_word_beside_danger_now_hides_nothing(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Years ago he locked me in the cellar for a weekend. Writing this is part of my therapy homework.",
+        "They locked me in for another year on the lease. Writing this down so I remember to budget.",
+        "I'm writing this for my therapist: when I was eight, he locked me in the cupboard.",
+        "Tablets ready for tomorrow. Waiting until the kids are asleep to wrap their presents.",
+        "Wedged the door open with a chair so the cat could come in.",
+        "Police on their way to the match, traffic was awful.",
+        "Enjoy your last night in Paris!",
+        "He says I can't leave the house without a coat in this weather.",
+        "My husband broke the door handle again, so funny.",
+        "They locked me out on the balcony by accident, it's funny now.",
+    ],
+)
+def test_the_session_cues_leave_ordinary_and_past_sentences_without_the_emergency_line(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) != "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bought a rope toy for the puppy today",
+        "Signed my will today with the solicitor, feels very adult.",
+        "Another week and I'll have enough for the deposit.",
+        "Tonight feels like the night I finally sleep properly.",
+        "Saved the painkillers for when my back goes.",
+        "The bridge was beautiful, I wondered how it would feel to paint it.",
+        "Keeping the receipts instead of taking them to the tip.",
+        # said of a job, a year or him as often as of a life: the thank-you at most (kind "unsure")
+        "It's goodbye to the old job tomorrow, excited",
+        "Last entry of the year!",
+        "I'm ending it.",
+    ],
+)
+def test_ordinary_sentences_never_get_the_line_that_names_ending_your_life(text: str) -> None:
+    assert gentle.line_for(gentle.concern(text)) not in ("plain", "danger")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I've been saving my tablets for weeks and there are 60 left.", "This is my last entry before I go."],
+)
+def test_the_session_exclusions_keep_these_crises(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) is not None

@@ -23,7 +23,7 @@ from .needles import NEEDLES_FILE, Book, Lazy
 
 # heavy: the learned weights, not one cue, found it; urgent: self-harm under way or about to be (an overdose
 # taken, a time set), which gets the emergency number as danger does
-Kind = Literal["self_harm", "danger", "heavy", "urgent"]
+Kind = Literal["self_harm", "danger", "heavy", "urgent", "unsure"]
 
 # Most patterns are compiled only for an entry that could match them (needles.py): a `write` needn't pay ~45 ms
 # compiling patterns its words can't reach.
@@ -154,7 +154,8 @@ _NEGATED = BOOK(
 _DISTANT_PAST = BOOK(
     r"\b(used to|years ago|a year ago|\w+ months ago|months ago|back then|(?<!going )(?<!go )(?<!coming )(?<!come )"
     r"back when|in the past|at the time|"
-    r"once upon|when i was (?:younger|little|a kid|a child|a teen|a teenager|\d+|in school|at school|with him|"
+    r"once upon|when i was (?:younger|little|a kid|a child|a teen|a teenager|\d+|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|in school|at school|with him|"
     r"with her|with them|married)|last year|that year|years back|for years i|in my twenties|in my teens|"
     r"long ago|a long time ago|before i left|before i got help|since then|those days|that time|"
     r"(?:years|months|a year|a decade|weeks) (?:since|clean|free)|since (?:he|she|they) last|"
@@ -202,11 +203,10 @@ _FIRST_PERSON = BOOK(r"\b(i|i'm|i've|i'd|i'll|me|my|myself)\b")
 # A dream told: "the dream where he's at the door again" is not someone at the door. (A nightmare that woke the
 # writer to someone really there says so in a sentence of its own.)
 _DREAMT = BOOK(
-    r"\b(?:dream|dreamt|dreamed|dreaming|nightmare)s?(?: again)? (?:where|that|about|of|in which|i was|i'm|he|she|"
-    r"they|we)\b|\bin (?:my|the|a|that) "
-    r"(?:dream|nightmare)s?\b|\b(?:from|had|have|having) (?:a|the|that|another|my|this) (?:\w+ )?(?:dream|nightmare)\b"
-    r"(?![^.]{0,60}\b(?:right now|for real|actually (?:here|outside|at)|really (?:here|outside|at)|not a dream|"
-    r"(?:isn't|wasn't) a dream|this time it's real)\b)"
+    r"(?:\b(?:dream|dreamt|dreamed|nightmare)s?(?: again)? (?:where|that|about|in which|i was)\b|\bin (?:my|the|a|that) "
+    r"(?:dream|nightmare)s?\b|\b(?:from|had) (?:a|the|that|another) (?:\w+ )?(?:dream|nightmare)\b)(?![^.]{0,80}\b(?:woke "
+    r"up|wake up|waking up|right now|now|for real|actually|really|not a dream|(?:isn't|wasn't) a dream|this time "
+    r"it's real)\b)"
 )
 
 
@@ -222,6 +222,39 @@ def _writers_own(clause: str, start: int) -> bool:
 # --- the cues -------------------------------------------------------------------------------------------
 
 # (pattern, negatable, needs the writer as subject)
+# Self-harm cues said as often of a relationship, a job or a move as of a life ("I'm ending it", "gave away my
+# things"): read, and answered with the thank-you, not the line that names ending your life (line_for). Their
+# false alarms on ordinary writing are the check's most common. ("Last entry" and "it's goodbye" leave out a full
+# notebook, the end of the year, a job: what is left of them is a farewell.)
+_ENDING_IT = r"\b(?:i'm|i am|im) (?:just )?ending it(?: all)?(?: (?:tonight|now|today))?$"
+_ENDING_IT_ALL = (
+    r"\b(?:i'm|i am|im) (?:just )?ending it all (?:tonight|tn|2nite|now|right now|today|tomorrow)\b(?! with (?:him|"
+    r"her|my (?:ex|partner|boyfriend|girlfriend|husband|wife)))"
+)
+_ITS_GOODBYE = (
+    r"\b(?:this is|it's) (?:my )?(?:goodbye|the end for me|my last entry)\b(?! (?:in|of) (?:this|the) "
+    r"(?:notebook|book|diary|journal)\b[^.]{0,40}\b(?:full|new one|next one|run out)| (?:before (?:the|my|a|our|"
+    r"bed|work|school|we)|until|till|for (?:a while|now|this year|the year|a bit|today)|of the (?:year|month|week)|"
+    r"to (?:the|this|that|our) |to my (?:old )?(?:job|flat|house|car|office|desk|team|colleagues|twenties))\b)"
+)
+_SAID_GOODBYES = (
+    r"^(?:so |and )?(?:i've |i have |i |ive )?(?:said|made) (?:all )?my goodbyes(?: now| already| tonight| "
+    r"today)?$"
+)
+_LAST_ENTRY = (
+    r"\b(?:my )?last entry\b(?! (?:in|of) (?:this|the) (?:notebook|book|diary|journal)\b[^.]{0,40}\b(?:full|"
+    r"new one|next one|run out)| (?:before (?:the|my|a|our|bed|work|school|we)|until|till|for (?:a while|now|this "
+    r"year|the year|a bit|today)|of the (?:year|month|week)|of (?:19|20)\d\d)\b)"
+)
+_GAVE_AWAY = r"\b(?:giv(?:e|ing|en|ve)|gave) away (?:my |all my )?(?:things|stuff|belongings|possessions|cat|dog|plants)\b"
+# ...unless the entry also names the means, or says goodbye or that this is the night
+_SAID_PLAINLY_TOO = BOOK(
+    r"\b(?:rope|noose|pills|tablets|blade|razor|gun|overdose|bridge|cliff|tonight is the night|tonight's the "
+    r"night|tonights the night|this is it|goodbye|forgive me)\b|(?:^|[.!?]\s*)tonight[.!]*(?:$|\s)"
+)
+_UNSURE = frozenset({_ENDING_IT, _ENDING_IT_ALL, _GAVE_AWAY})
+
+
 _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
     (BOOK(p), negatable, own)
     for p, negatable, own in (
@@ -301,14 +334,9 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (r"\b(?:kill|killing|off|offing) myself\b", True, False),
         (r"\b(?:shoot|shooting) myself\b(?! in the (?:foot|feet))", True, False),
         (r"\bend (?:my life|it all|my own life|things for good|everything)\b", True, True),
-        # "I'm ending it." with nothing after it: about a relationship too, and then the calm line costs little
-        (r"\b(?:i'm|i am|im) (?:just )?ending it(?: all)?(?: (?:tonight|now|today))?$", True, True),
-        (  # "ending it all" with a time: as often the lease or him, but a calm line costs little then
-            r"\b(?:i'm|i am|im) (?:just )?ending it all (?:tonight|tn|2nite|now|right now|today|tomorrow)\b(?! with (?:him|"
-            r"her|my (?:ex|partner|boyfriend|girlfriend|husband|wife)))",
-            True,
-            True,
-        ),
+        # "I'm ending it." with nothing after it: about a relationship too, so it gets the thank-you (_UNSURE)
+        (_ENDING_IT, True, True),
+        (_ENDING_IT_ALL, True, True),  # "ending it all" with a time: as often the lease or him (_UNSURE)
         (r"\btake my (?:own )?life\b", True, False),
         (
             r"\b(?:cut|cutting|burned|burnt|burning|hurt|hurting|harmed|harming|scratched|scratching|hit|hitting|"
@@ -340,7 +368,8 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"(?:up )?(?:all |\d{2,} )?(?:of )?(?:my |the )?(?:pills|tablets|meds|medication|painkillers|sleeping pills|"
             r"paracetamol|tylenol|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|"
             r"diazepam|tramadol|co-codamol|codeine)\b(?![^.]{0,80}\b(?:holiday|trip|packed|hand luggage|organi[sz]er|dosette|pill ?box|blister|for "
-            r"the week|weekly|left|take back|return|pharmacy|chemist|refill|repeat|prescription|gp|doctor|into|with "
+            r"the week|weekly|for when|in case|for my (?:back|knee|period|migraine|head|tooth)|take back|return|pharmacy|"
+            r"chemist|refill|repeat|prescription|gp|doctor|into|with "
             r"(?:my|the|a) (?:nurse|carer|pharmacist|partner|mum|mom|husband|wife|support worker)|ward|patients?)\b)",
             False,
             True,
@@ -349,7 +378,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (
             r"\b(?:bridge|cliff|ledge|rooftop|roof|tracks|train line|motorway|overpass|edge)\b[^.]{0,40}"
             r"\b(?:jump|looks different|look different|keep looking|kept looking|keep thinking|thinking about|"
-            r"pull me|pulling me|calling me|so easy|would be easy|just step|how it (?:would|might|will) feel)",
+            r"pull me|pulling me|calling me|so easy|would be easy|just step|how it (?:would|might|will) feel(?! to))",
             False,
             True,
         ),
@@ -365,7 +394,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (
             r"\bbought (?:a |some )?(?:rope|noose)\b(?! for\b| to (?:tie|hang (?:the|a|my) (?:washing|hammock|swing|"
             r"plants|lights))\b)(?![^.]{0,40}\b(?:climbing|climb|boat|sailing|camping|tent|swing|washing|garden|dog|"
-            r"tow|hammock|gym|harness)\b)",
+            r"tow|hammock|gym|harness|toy|puppy|kitten|cat)\b)",
             True,
             True,
         ),
@@ -384,14 +413,16 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         (
             r"\b(?:keeping|saving|putting|hiding|stashing|stockpiling|kept|saved|put|hid|stashed)\b[^.]{0,60}\binstead "
-            r"of taking (?:it|them)\b|\b(?:not taking|stopped taking|skipping|been skipping) my [a-z-]+\b[^.]{0,60}"
+            r"of taking (?:it|them)\b(?! (?:to|back|out|home|round|down|off|in)\b)|\b(?:not taking|stopped taking|skipping|been skipping) my [a-z-]+\b[^.]{0,60}"
             r"\b(?:keeping|saving|hiding|stashing) them\b(?![^.]{0,40}\b(?:pharmacy|chemist|take (?:them )?back|"
             r"return|doctor|gp)\b)",
             True,
             True,
         ),
         (
-            r"\b(?:will is|wills are) (?:signed|done|sorted|witnessed)\b|\bsigned my will\b|\b(?:all my|my bank|bank) "
+            r"\bwill (?:is|'s) (?:signed|done|sorted)\b[^.]{0,40}\b(?:insurance|passwords|papers|pin|funeral)\b|\b(?:all "
+            r"my|"
+            r"my bank|bank) "
             r"(?:passwords|logins|log-ins|details|pins?)\b[^.]{0,60}\b(?:envelope|fridge|after|when i'm gone|hassle)\b|"
             r"\blife insurance\b[^.]{0,80}\b(?:so (?:they|she|he|\w+) (?:find|finds|can find|will find)|pay off|"
             r"they'll be (?:ok|okay|fine|covered))",
@@ -424,13 +455,14 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (
-            r"\b(?:that's|thats|that is) (?:tonight's|tonights|tonight) plan\b|\btonight feels like the night\b",
+            r"\b(?:that's|thats|that is) (?:tonight's|tonights|tonight) plan\b(?!\s+(?:for|with|to)\b)|\btonight feels "
+            r"like the night(?=\s*(?:[.!?,]|$))",
             True,
             True,
         ),
         (
             r"\b(?:another|one more|a few more|two more) (?:week|weeks|day|days|month|months) and (?:i'll|ill|i will) "
-            r"have enough\b",
+            r"have enough\b(?! (?:for|to|money|saved|cash|points|left over)\b)",
             True,
             True,
         ),
@@ -457,11 +489,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             False,
             True,
         ),
-        (
-            r"\b(?:giv(?:e|ing|en|ve)|gave) away (?:my |all my )?(?:things|stuff|belongings|possessions|cat|dog|plants)\b",
-            True,
-            True,
-        ),
+        (_GAVE_AWAY, True, True),
         (
             r"\b(?:saying|said|say) (?:my )?goodbyes?\b[^.]{0,30}\b(?:for good|for the last time|forever|to "
             r"everyone|in my head|one last|without (?:anyone|anybody|them|her|him) (?:realising|realizing|knowing|"
@@ -469,20 +497,9 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
             True,
         ),
-        (
-            r"\b(?:this is|it's) (?:my )?(?:goodbye|the end for me|my last entry)\b(?! (?:in|of) (?:this|the) "
-            r"(?:notebook|book|diary|journal)\b[^.]{0,40}\b(?:full|new one|next one|run out)| (?:before|until|till|for "
-            r"(?:a while|now|this year|the year|a bit|today))\b)",
-            True,
-            True,
-        ),
+        (_ITS_GOODBYE, True, True),
         # goodbyes said, and nothing about to whom or where ("I've said my goodbyes. Tonight it ends.")
-        (
-            r"^(?:so |and )?(?:i've |i have |i |ive )?(?:said|made) (?:all )?my goodbyes(?: now| already| tonight| "
-            r"today)?$",
-            True,
-            True,
-        ),
+        (_SAID_GOODBYES, True, True),
         # no one left to miss them: a burden said another way
         (
             r"\b(?:no ?one|nobody|no-one)(?:'ll| will| would|'d)? (?:even |really |ever )?(?:miss me|notice (?:i'm|"
@@ -627,12 +644,7 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         # goodbyes
-        (
-            r"\b(?:my )?last entry\b(?! (?:in|of) (?:this|the) (?:notebook|book|diary|journal)\b[^.]{0,40}\b(?:full|"
-            r"new one|next one|run out)| (?:before|until|till|for (?:a while|now|this year|the year|a bit|today))\b)",
-            True,
-            True,
-        ),
+        (_LAST_ENTRY, True, True),
         (
             r"\bgave (?:my |away my )?(?:cat|dog|things|stuff|coat|ring|guitar)\b[^.]{0,60}\b(?:it isn't|for good|"
             r"didn't ask why|won't need)",
@@ -991,26 +1003,33 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             rf"\b{_AGENT} (?:is |was |'s )?(?:trying to|tried to|tries to) (?:get|break|force (?:his|her|their) way) "
             r"in\b|\b(?:he|she|they|my ex|my husband|my partner|my boyfriend|my wife|my girlfriend)(?:'s| has| have)? "
             r"(?:just )?(?:smashed|smashing|broke|broken|kicked|kicking|kicked in|kicking in) (?:in )?(?:the |my |our )?"
-            r"(?:back |front |kitchen |bedroom |bathroom |car )?(?:window|door|glass)\b",
+            r"(?:back |front |kitchen |bedroom |bathroom |car )?(?:window|door|glass)\b(?! (?:handle|frame|hinge|lock|"
+            r"bell|knob|mat|stop))(?![^.]{0,40}\b(?:by accident|accidentally|so funny|lol|haha|football|ball)\b)",
             False,
         ),
         (
-            r"\b(?:wedged|barricaded|jammed|braced) (?:the |my )?(?:bedroom |bathroom |front )?door\b|\bdoor "
-            r"(?:wedged|barricaded|jammed) shut\b|\bpolice (?:are )?on (?:the|their) way\b",
+            r"\b(?:wedged|barricaded|jammed|braced) (?:the |my )?(?:bedroom |bathroom |front )?door\b(?! open)|\bdoor "
+            r"(?:wedged|barricaded|jammed) shut\b|\bpolice (?:are )?on (?:the|their) way\b(?! to (?!(?:me|us|my|our|"
+            r"the house|the flat|here)\b))",
             False,
         ),
         (
             r"\b(?:says|said|tells me|told me|won't let me|will not let me|doesn't let me) (?:i can't|i cannot|i'm not "
-            r"allowed to|me) (?:leave|go out of|go outside) (?:the house|the flat|the room|home|the bedroom)\b",
+            r"allowed to|me) (?:leave|go out of|go outside) (?:the house|the flat|the room|home|the bedroom)\b(?! "
+            r"(?:without|in this|in the (?:rain|snow|cold)|until it|till it|because of the|if it's)\b)",
             False,
         ),
         (
             r"\b(?:he|she|they|my ex|my husband|my partner|my boyfriend)(?:'s| has| have)? locked me out (?:on the "
             r"balcony|in the (?:garden|cold|snow|rain)|outside)\b(?=[^.]{0,60}\b(?:it's|its|i'm|he's|hes|she's|they're|"
-            r"now|still)\b)",
+            r"now|still)\b)(?![^.]{0,60}\b(?:by accident|accidentally|funny|laugh about|joke)\b)",
             False,
         ),
-        (r"\benjoy your last (?:night|day|week)\b|\byour last night alive\b", False),
+        (
+            r"\benjoy your last (?:night|day|week)(?: alive)?(?=\s*(?:[.!?,\"']|$|and\b|then\b|now\b))|\byour last "
+            r"night alive\b",
+            False,
+        ),
         # fear of what is about to happen
         (
             r"\b(?:scared|afraid|terrified|frightened|petrified|worried|fear|fearing|fearful)\b[^.]{0,40}"
@@ -1280,16 +1299,26 @@ def concern(text: str) -> Concern | None:
         return Concern("urgent", across)
     shut_in = _DANGER_ACROSS.search(unquoted)
     if shut_in is not None:
-        return Concern("danger", shut_in.group(0).strip(" .!?\n"))
+        told = unquoted[
+            max(unquoted.rfind(".", 0, shut_in.start()), 0) : shut_in.end()
+        ]  # from its sentence's start
+        if not _DISTANT_PAST.search(told) and not _negated(unquoted, shut_in.start()):
+            return Concern("danger", shut_in.group(0).strip(" .!?\n"))
     # what plainly_self_harm() finds always gets a line too: _PLAIN has forms _SELF's broader cues don't
     found = _find_danger(norm) or _find_self_harm(unquoted) or _find_self_harm(unquoted, _PLAIN, _aside)
-    means = _MEANS_AT_HAND.search(unquoted) if found is not None and found.kind == "self_harm" else None
+    means = (
+        _MEANS_AT_HAND.search(unquoted)
+        if found is not None and found.kind in ("self_harm", "unsure")
+        else None
+    )
     if means is not None and not _negated(unquoted, means.start()):
         # urgent only beside words that plainly say it now ("I want to die"): the means alone are a razor while
         # shaving, and beside an old or a vaguer cue they are a story of healing told
         besides = _find_self_harm(_MEANS_AT_HAND.sub(" ", unquoted), _PLAIN, _aside)
         if besides is not None:
             return Concern("urgent", besides.cue)
+    if found is not None and found.kind == "unsure" and _SAID_PLAINLY_TOO.search(unquoted):
+        return Concern("self_harm", found.cue)  # "I'm ending it now. I have the rope."
     if found is not None:
         return found
     model = _model()
@@ -1448,18 +1477,18 @@ _BEFORE = BOOK(
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
 # Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"\b(?:pills|tablets)\b[^.]{0,30}\b(?:are )?(?:lined up|counted out|laid out|ready)\b[\s\S]{0,80}?\b(?:waiting|wait) "
-    r"(?:til|till|until) (?:everyone|everybody|they|the house|the kids)\b[^.]{0,20}\basleep\b|\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
+    r"\b(?:pills|tablets)\b[^.]{0,30}\b(?:are )?(?:lined up|counted out|laid out)\b[^.]{0,60}[.!?]?\s*[^.]{0,30}?\b(?:waiting|"
+    r"wait) (?:til|till|until) (?:everyone|everybody|they|the house|the kids)\b[^.]{0,20}\basleep\b(?! to\b)|\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
     r"everything)\b)[\s\S]*?(?:\b(?:the|a|my|his|dad's) (?:rope|noose|gun|pills|tablets|blade|razor)\b[^.]{0,30}\b(?:is|are) (?:ready|"
     r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\b(?:i've|i have|i've got|i have got) (?:the|my|all my) (?:rope|noose|gun|pills|tablets|blade|razor) (?:ready|counted(?: out)?|saved(?: up)?|lined up|laid out|in front of me|next to me)\b|\b(?:i've|i have|i) (?:counted|lined|laid|set) out (?:the|my|all my|all the) (?:pills|tablets)\b|\b(?:the )?(?:pills|tablets) are (?:counted out|laid out|lined up)\b)|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
 )
 # Shut in by someone, and writing it from there: danger now, said over two sentences ("He took my phone and
 # locked me in the bedroom. Typing this on the old iPad."). Read over the whole entry, as _URGENT_ACROSS is.
 _DANGER_ACROSS = BOOK(
-    r"\b(?:he|she|they)(?:'s| has| have)? (?:took my phone and )?(?:locked|shut) me in\b(?:(?!when i was|years ago|as a "
+    r"\b(?:he|she|they)(?:'s| has| have)? (?:took my phone and )?(?:locked|shut) me in (?:the |my |a |his |her |our )?(?:\w+ )?(?:room|bedroom|bathroom|house|flat|car|cellar|basement|shed|garage|cupboard|wardrobe|attic|loft|toilet|kitchen|office|van|spare room)\b(?:(?!when i was|years ago|as a "
     r"(?:kid|child)|growing up)[^.!?]){0,40}[.!?]+\s*(?:(?:i'm|"
     r"i am|im) )?(?:typing|writing) this\b|\b(?:i'm |i am |im )?(?:typing|writing) this\b[^.!?]{0,60}[.!?]*\s*(?:he|"
-    r"she|they)(?:'s| has| have)? (?:locked|shut) me in\b"
+    r"she|they)(?:'s| has| have)? (?:locked|shut) me in (?:the |my |a |his |her |our )?(?:\w+ )?(?:room|bedroom|bathroom|house|flat|car|cellar|basement|shed|garage|cupboard|wardrobe|attic|loft|toilet|kitchen|office|van|spare room)\b"
 )
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
@@ -1547,7 +1576,7 @@ def _find_self_harm(
                         continue
                     if _distant(sentence, clause) or (aside is not None and aside(clause, match)):
                         continue
-                    return Concern("self_harm", match.group(0))
+                    return Concern("unsure" if pattern.source in _UNSURE else "self_harm", match.group(0))
     return None
 
 

@@ -23,9 +23,10 @@ if TYPE_CHECKING:
 
 Offer = Literal["words", "plain", "danger", "mood"]
 
-# The overviews lead with the way to support while an entry this recent calls for it. The entries dated in
-# the last two days are read, the newest twelve: a few short entries written after a goodbye ("can't sleep",
-# "3am") mustn't end it within minutes, and reading them costs an overview about 15 ms (50 cost 45 ms).
+# The overviews lead with the way to support while an entry this recent calls for it. Of the twelve entries
+# written last, those dated in the last two days are read (dates are sealed, so the newest by number): a few
+# short entries written after a goodbye ("can't sleep", "3am") mustn't end it within minutes, and reading
+# them costs an overview about 15 ms (fifty cost 45 ms).
 RECENT_HOURS = 48
 RECENT_MOST = 12
 
@@ -131,15 +132,15 @@ class CareBook:
         return "mood"
 
     def recent_support(self) -> Offer | None:
-        """The line the overviews (`stage`, `progress`) lead with while the newest entries' words call for it:
-        entries dated in the last RECENT_HOURS (the newest RECENT_MOST), read as a save reads them. "danger"
-        when one speaks of danger now or of harm under way, "plain" when one plainly speaks of wanting to
-        die, of self-harm or of a goodbye, "words" for the rest that a save would answer;
-        None otherwise, and when the check is off. Nothing is stored. Never raises: an overview is shown
-        whatever happens here.
+        """The line the overviews (`stage`, `progress`, `timeline`) lead with while the newest entries' words
+        call for it: of the RECENT_MOST entries written last, those dated in the last RECENT_HOURS, read as a
+        save reads them. "danger" when one speaks of danger now or of harm under way, "plain" when one plainly
+        speaks of wanting to die, of self-harm or of a goodbye, "words" for the rest that a save would answer;
+        None otherwise, and when the check is off (a note that can't be read counts as on). Nothing is stored.
+        Never raises: an overview is shown whatever happens here.
         """
         try:
-            if not self.checks_on():
+            if not self._checking():
                 return None
             since = self._journal.now() - timedelta(hours=RECENT_HOURS)
             cipher = self._journal.cipher
@@ -165,9 +166,17 @@ class CareBook:
         """The line `stage show` gives an entry whose words a save would answer, in place of asking the writer
         to sort it; None when they wouldn't, or the check is off."""
         try:
-            return _strongest_offer([f"{entry.title}\n{entry.text}"]) if self.checks_on() else None
+            return _strongest_offer([f"{entry.title}\n{entry.text}"]) if self._checking() else None
         except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
             return None
+
+    def _checking(self) -> bool:
+        """checks_on(), with a note that can't be read counting as on, as after a save: a damaged note never
+        switches the check off."""
+        try:
+            return self.checks_on()
+        except (JournalError, InvalidCiphertext, ValueError, TypeError, OSError):
+            return self._journal.settings.gentle_checks is not False
 
     def checks_on(self, state: dict[str, Any] | None = None) -> bool:
         """Whether the check runs: RECOVERY_JOURNAL_GENTLE_CHECKS if set, else the journal's own setting."""

@@ -142,6 +142,8 @@ def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
     note = _source_note(entry)
     if note:
         parts.append(Text(note, style="dim"))
+    if support is not None:  # a stage the writer set, shown as set, and the way to support after it
+        parts.append(Text(support, style="bold"))
     return Group(*parts)
 
 
@@ -151,7 +153,8 @@ def explain_lines(entry: Entry, support: str | None = None) -> list[str]:
         return [f"Entry {entry.id}  {when(entry.date)}", NOT_SHOWN, support]
     lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(entry.stage.guess)]
     note = _source_note(entry)
-    return [*lines, note] if note else lines
+    lines = [*lines, note] if note else lines
+    return [*lines, support] if support is not None else lines
 
 
 def summary_of(entry: Entry) -> str:
