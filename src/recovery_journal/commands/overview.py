@@ -129,7 +129,8 @@ def timeline(
     if as_json:
         out.document("timeline", **view.timeline_json(built), unreadable=snapshot.unreadable)
     else:
-        lead = [] if offered is None else [Text(support_line(offered), style="bold"), Text("")]
+        support = support_line(offered)
+        lead = [] if support is None else [Text(support, style="bold"), Text("")]
         _show(out, [*lead, *view.timeline_lines(built, out.out.width)])  # the picture files: as they were
         _save_picture(out, view.timeline_lines(built, view.PICTURE_WIDTH), svg, html, built)
     terminal.left_out(snapshot.unreadable)
@@ -151,7 +152,7 @@ def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         out.document("progress", **view.progress_json(summary), unreadable=snapshot.unreadable)
     else:
-        support = None if offered is None else support_line(offered)
+        support = support_line(offered)
         lines = view.progress_lines(summary, support)
         out.view(view.progress_view(summary, support), [line.plain for line in lines])
     terminal.left_out(snapshot.unreadable)

@@ -70,7 +70,7 @@ def overview(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     if as_json:
         out.document("stage", **view.journey_json(journey), unreadable=unreadable)
     else:
-        support = None if offered is None else support_line(offered)
+        support = support_line(offered)
         out.view(view.journey_view(journey, today, support), view.journey_lines(journey, today, support))
     terminal.left_out(unreadable)
 
@@ -92,7 +92,7 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
     if as_json:
         out.document("stage", id=entry.id, stage=view.record_json(entry))
     else:
-        support = None if offered is None else support_line(offered)
+        support = support_line(offered)
         out.view(view.explain_view(entry, support), view.explain_lines(entry, support))
 
 

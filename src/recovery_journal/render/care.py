@@ -109,9 +109,11 @@ def crisis_line(country: Country | None) -> Line | None:
     )
 
 
-def support_line(kind: str, env: Mapping[str, str] | None = None) -> str:
+def support_line(kind: str | None, env: Mapping[str, str] | None = None) -> str | None:
     """The line `stage show`, `stage`, `progress` and `timeline` give for words that call for it: for danger
-    and for words said plainly, the same line as after a save; for the rest, SUPPORT_NOTE."""
+    and for words said plainly, the same line as after a save; for the rest, SUPPORT_NOTE; None for none."""
+    if kind is None:
+        return None
     return offer(kind, env) if kind in ("danger", "plain") else SUPPORT_NOTE
 
 
