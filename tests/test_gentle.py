@@ -628,3 +628,28 @@ def test_ordinary_sentences_never_get_the_line_that_names_ending_your_life(text:
 )
 def test_the_session_exclusions_keep_these_crises(text: str) -> None:
     assert gentle.offer_for(gentle.concern(text)) is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the second held-out list's two danger misses, mended after it was measured
+        "Tyler's dad didn't bring him back from the weekend visit. It's 10pm. He's not answering and his "
+        "mate says they've gone up to Queensland.",
+        "My stepdad comes into my room at night when Mum's on nights. Mum's on nights all this week.",
+    ],
+)
+def test_a_child_not_brought_back_or_visited_at_night_gets_the_emergency_line(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He didn't bring her back till 7, annoying, traffic.",
+        "Dad didn't bring them back on time again. Not answering my texts because he was driving.",
+        "Years ago he never brought the kids back and wasn't answering. Now we have an order.",
+    ],
+)
+def test_a_late_handover_is_not_danger(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) != "danger"

@@ -1137,6 +1137,13 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"(?![^.;]{0,80}\b(?:as agreed|we agreed|no signal|because (?:he's|she's|they're) driving|school trip|until (?:they're|they are|he's|she's)|(?:his|her) weekend|came back)\b)",
             True,
         ),
+        # a held-out list's miss (7 December 2026): someone coming into a child's room at night
+        (
+            r"\b(?:my )?(?:step ?dad|stepfather|step-dad|mum's boyfriend|mom's boyfriend|her boyfriend)\b (?:comes|keeps "
+            r"coming|has been coming|came) into my (?:room|bedroom|bed)\b[^.]{0,20}\b(?:at night|when (?:mum|mom)|"
+            r"while (?:mum|mom))",
+            False,
+        ),
         (
             r"\b(?:he's|she's|they're|he is|she is) (?:still |always )(?:turning|showing) up\b(?=\s*(?:$|[.!?,;])|[^.]{0,60}\b(?:at my|at the (?:house|door|school|gate|refuge|flat)|outside|my (?:house|flat|work|door|mum's|mom's|parents')|even though|despite|order|bail|injunction|uninvited|unannounced|drunk)\b)",
             True,
@@ -1482,9 +1489,15 @@ _URGENT_ACROSS = BOOK(
     r"everything)\b)[\s\S]*?(?:\b(?:the|a|my|his|dad's) (?:rope|noose|gun|pills|tablets|blade|razor)\b[^.]{0,30}\b(?:is|are) (?:ready|"
     r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\b(?:i've|i have|i've got|i have got) (?:the|my|all my) (?:rope|noose|gun|pills|tablets|blade|razor) (?:ready|counted(?: out)?|saved(?: up)?|lined up|laid out|in front of me|next to me)\b|\b(?:i've|i have|i) (?:counted|lined|laid|set) out (?:the|my|all my|all the) (?:pills|tablets)\b|\b(?:the )?(?:pills|tablets) are (?:counted out|laid out|lined up)\b)|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
 )
-# Shut in by someone, and writing it from there: danger now, said over two sentences ("He took my phone and
-# locked me in the bedroom. Typing this on the old iPad."). Read over the whole entry, as _URGENT_ACROSS is.
+# Danger said over two or three sentences, read over the whole entry as _URGENT_ACROSS is: shut in by someone,
+# and writing it from there ("He took my phone and locked me in the bedroom. Typing this on the old iPad."); a
+# child not brought back, and him not answering (a held-out list's miss).
 _DANGER_ACROSS = BOOK(
+    r"\b(?:didn't|did not|hasn't|has not|won't|will not|never) (?:bring|brought|return|returned|drop|dropped) (?:him|"
+    r"her|them|the kids|the children|the baby|my (?:son|daughter|kids|children|baby))\b(?: \w+)? back\b(?! (?:on time|"
+    r"late|till|until|by|at)\b)(?![\s\S]{0,160}\b(?:driving|no signal|battery|as agreed|we agreed)\b)(?=[^.]{0,60}"
+    r"[.!?]?[\s\S]{0,80}?\b(?:not answering|isn't answering|won't answer|hasn't answered|phone's off|phone is off|"
+    r"gone (?:up|off|away) to|abroad|passports?)\b)|"
     r"\b(?:he|she|they)(?:'s| has| have)? (?:took my phone and )?(?:locked|shut) me in (?:the |my |a |his |her |our )?(?:\w+ )?(?:room|bedroom|bathroom|house|flat|car|cellar|basement|shed|garage|cupboard|wardrobe|attic|loft|toilet|kitchen|office|van|spare room)\b(?:(?!when i was|years ago|as a "
     r"(?:kid|child)|growing up)[^.!?]){0,40}[.!?]+\s*(?:(?:i'm|"
     r"i am|im) )?(?:typing|writing) this\b|\b(?:i'm |i am |im )?(?:typing|writing) this\b[^.!?]{0,60}[.!?]*\s*(?:he|"
