@@ -1484,7 +1484,7 @@ _BEFORE = BOOK(
 # Across two sentences, which the clause reading never sees together: "I'm taking them now. All of them."
 # Only where it opens the entry, or the entry names pills ("Wedding photos? I took them all. Every single one.").
 _URGENT_ACROSS = BOOK(
-    r"\b(?:pills|tablets)\b[^.]{0,30}\b(?:are )?(?:lined up|counted out|laid out)\b[^.]{0,60}[.!?]?\s*[^.]{0,30}?\b(?:waiting|"
+    r"\b(?:pills|tablets)\b[^.]{0,30}\b(?:are )?(?:lined up|counted out|laid out)\b[^.!?]{0,60}(?:[.!?][^.!?]{0,30})?\b(?:waiting|"
     r"wait) (?:til|till|until) (?:everyone|everybody|they|the house|the kids)\b[^.]{0,20}\basleep\b(?! to\b)|\A(?=[\s\S]*\b(?:this is my last entry|my last (?:entry|words|note)|this is goodbye|goodbye everyone|i'm sorry for "
     r"everything)\b)[\s\S]*?(?:\b(?:the|a|my|his|dad's) (?:rope|noose|gun|pills|tablets|blade|razor)\b[^.]{0,30}\b(?:is|are) (?:ready|"
     r"in the \w+|loaded|saved|counted|tied|here|next to me)\b|\b(?:i've|i have|i've got|i have got) (?:the|my|all my) (?:rope|noose|gun|pills|tablets|blade|razor) (?:ready|counted(?: out)?|saved(?: up)?|lined up|laid out|in front of me|next to me)\b|\b(?:i've|i have|i) (?:counted|lined|laid|set) out (?:the|my|all my|all the) (?:pills|tablets)\b|\b(?:the )?(?:pills|tablets) are (?:counted out|laid out|lined up)\b)|\A(?![\s\S]*\b(?:pharmacy|pharmacist|chemist|disposal|takes? them back)\b)(?:(?=[\s\S]*\b(?:pills|tablets|paracetamol|painkillers|meds|medication|co-codamol|codeine|antidepressants|sertraline|citalopram|fluoxetine|mirtazapine|quetiapine|amitriptyline|zopiclone|diazepam|tramadol|propranolol|lithium|insulin|overdose|packet|bottle|stash)\b)[\s\S]*?(?:^|[.!?]\s)|\s*)(?:(?:i'm|i am|im) taking them (?:all )?(?:now|tonight|rn)|(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) them all)[.!]+\s*(?:all of them|every (?:single|last) one(?: of them)?)(?:[.!]+(?=\s|$)|$)|(?:^|(?<=[.!?] ))(?:i've|i have|i) (?:just )?(?:taken|took|swallowed) all (?:of )?my (?:pills|tablets|meds|medication|sleeping pills|sleeping tablets|antidepressants)\b(?: (?:at once|in one go|tonight|now|just now|an hour ago|for good(?: this time)?)| with (?:the )?(?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)| and (?:i|i'm)\b[^.!?]*)?[.!?]+\s*(?:goodbye|bye|sorry|i love you|forgive me|tell (?:\w+ ){1,2}i love (?:her|him|them|you))\b|(?:saved|stockpiled|hoarded|counted out|been saving) (?:up )?(?:my |the |all my )?(?:pills|tablets|meds|painkillers|sleeping pills)\b[\s\S]{0,200}?\b(?:i'm going to|i am going to|gonna|i'm|i am|i will|i'll) tak(?:e|ing) them all\b"
@@ -1495,8 +1495,8 @@ _URGENT_ACROSS = BOOK(
 _DANGER_ACROSS = BOOK(
     r"\b(?:didn't|did not|hasn't|has not|won't|will not|never) (?:bring|brought|return|returned|drop|dropped) (?:him|"
     r"her|them|the kids|the children|the baby|my (?:son|daughter|kids|children|baby))\b(?: \w+)? back\b(?! (?:on time|"
-    r"late|till|until|by|at)\b)(?![\s\S]{0,160}\b(?:driving|no signal|battery|as agreed|we agreed)\b)(?=[^.]{0,60}"
-    r"[.!?]?[\s\S]{0,80}?\b(?:not answering|isn't answering|won't answer|hasn't answered|phone's off|phone is off|"
+    r"late|till|until|by|at)\b)(?![\s\S]{0,160}\b(?:driving|no signal|battery|as agreed|we agreed)\b)(?=[\s\S]{0,140}?"
+    r"\b(?:not answering|isn't answering|won't answer|hasn't answered|phone's off|phone is off|"
     r"gone (?:up|off|away) to|abroad|passports?)\b)|"
     r"\b(?:he|she|they)(?:'s| has| have)? (?:took my phone and )?(?:locked|shut) me in (?:the |my |a |his |her |our )?(?:\w+ )?(?:room|bedroom|bathroom|house|flat|car|cellar|basement|shed|garage|cupboard|wardrobe|attic|loft|toilet|kitchen|office|van|spare room)\b(?:(?!when i was|years ago|as a "
     r"(?:kid|child)|growing up)[^.!?]){0,40}[.!?]+\s*(?:(?:i'm|"
