@@ -339,6 +339,8 @@ def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran
     assert said in ran.stderr and "Thank you" not in ran.stderr
     gb = cli("write", input=plainly, env={"RECOVERY_JOURNAL_COUNTRY": "GB"})
     assert "you can call 116 123 (Samaritans), any time." in gb.stderr
+    us = cli("write", input=plainly, env={"RECOVERY_JOURNAL_COUNTRY": "US"})  # the same number takes texts
+    assert "you can call or text 988 (Suicide & Crisis Lifeline), any time." in us.stderr
     # Words only the learned weights read as heavy get a thank-you, and are never told what they were: the
     # check also speaks after some ordinary days.
     heavy = (
@@ -348,7 +350,7 @@ def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran
     assert doc(ran)["support_offered"] is True
     assert "Thank you for putting this into words." in ran.stderr and "heavy" not in ran.stderr
     danger = cli("write", input="He said he'd kill me if I left. I'm scared he'll come tonight.")
-    assert "Saved entry 4" in danger.stderr and "recovery-journal support" in danger.stderr
+    assert "Saved entry 5" in danger.stderr and "recovery-journal support" in danger.stderr
     for safe in ("Killing it at work today!", "Dying to see her on Friday.", "I would never hurt myself."):
         ran = cli("write", "--json", input=safe)
         assert doc(ran)["support_offered"] is False and "support" not in ran.stderr

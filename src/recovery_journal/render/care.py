@@ -50,7 +50,7 @@ OFFER_PLAIN = (
 )
 OFFER_PLAIN_LINE = (
     "If you're thinking of hurting yourself or ending your life, you don't have to face it alone: you can "
-    "call {call} ({organisation}), any time. `recovery-journal support` has more."
+    "{reach} ({organisation}), any time. `recovery-journal support` has more."
 )
 # What `stage show` and the overviews say instead of their usual advice, for words that plainly call for it
 # (journal/caring.py): a condition, never a claim about the writer's day.
@@ -91,12 +91,22 @@ def offer(kind: str, env: Mapping[str, str] | None = None) -> str:
         return OFFER_DANGER.format(number=number + caveat)
     if kind == "plain":
         line = crisis_line(known_country(os.environ if env is None else env))
-        return (
-            OFFER_PLAIN
-            if line is None
-            else OFFER_PLAIN_LINE.format(organisation=line.organisation, call=line.call)
-        )
+        if line is None or line.call is None:
+            return OFFER_PLAIN
+        return OFFER_PLAIN_LINE.format(reach=_call_or_text(line.call, line.text), organisation=_named(line))
     return OFFER_MOOD if kind == "mood" else OFFER_WORDS
+
+
+def _call_or_text(call: str, text: str | None) -> str:
+    """'call 116 123', or 'call or text 988' where the same number takes texts (lines.json's "Text 988")."""
+    same = text is not None and text.strip().lower() == f"text {call}".lower()
+    return f"call or text {call}" if same else f"call {call}"
+
+
+def _named(line: Line) -> str:
+    """The line's name without the number it begins with: "Suicide & Crisis Lifeline" after "call 988"."""
+    call = line.call or ""
+    return line.organisation.removeprefix(call).lstrip(" :,") or line.organisation
 
 
 def crisis_line(country: Country | None) -> Line | None:
