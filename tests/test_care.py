@@ -557,7 +557,16 @@ def test_danger_gets_its_own_line_and_a_details_edit_is_not_rechecked(cli: Cli, 
     taken = cli(
         "write", input="I took a handful of paracetamol an hour ago. I don't know why I'm writing this."
     )
-    assert "If you're not safe right now" in taken.stderr and "Thank you" not in taken.stderr
+    # harm under way: what to do, and that an overdose can feel like nothing at first
+    assert "If you've taken something or hurt yourself, or think" in taken.stderr
+    assert "Thank you" not in taken.stderr
+    assert "now, even if you feel all right." in taken.stderr
+    us = cli(
+        "write",
+        input="I took all of my sleeping pills about an hour ago.",
+        env={"RECOVERY_JOURNAL_COUNTRY": "US"},
+    )
+    assert "or think you might, call 911 now, even if you feel all right." in us.stderr
     detail = cli("edit", "1", "--star", "--json")
     assert doc(detail)["support_offered"] is False
 
@@ -857,7 +866,7 @@ def test_stage_show_points_to_support_instead_of_asking_to_sort_such_words(
 ) -> None:
     assert cli("write", input="I have the pills counted out on the table. " + _GOODBYE).exit_code == 0
     shown = cli("stage", "show", "1", env={"RECOVERY_JOURNAL_COUNTRY": "GB"}).stdout
-    assert "If you're not safe right now, call 999." in shown
+    assert "If you've taken something or hurt yourself, or think you might, call 999 now" in shown
     assert "doesn't show a stage for words like these" in shown
     # not read back as a stage, not quoted back as its reasons, not handed back to be sorted
     assert "%" not in shown and "Because of" not in shown and "tell it" not in shown

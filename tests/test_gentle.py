@@ -653,3 +653,39 @@ def test_a_child_not_brought_back_or_visited_at_night_gets_the_emergency_line(te
 )
 def test_a_late_handover_is_not_danger(text: str) -> None:
     assert gentle.offer_for(gentle.concern(text)) != "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a final walk-through
+        "I took all of my sleeping pills about an hour ago.",
+        "I swallowed the whole bottle an hour ago",
+        "I took a bunch of pills",
+        "My ex is outside right now. His car is across the road.",
+    ],
+)
+def test_an_overdose_said_another_way_and_an_ex_outside_get_the_emergency_number(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) == "danger"
+
+
+def test_a_note_left_to_be_found_gets_the_named_line() -> None:
+    assert gentle.line_for(gentle.concern("By the time you read this I'll be gone. I'm sorry.")) == "plain"
+    assert gentle.concern("By the time you read this I'll be in Spain!") is None
+
+
+def test_harm_under_way_is_told_apart_from_danger_from_someone_else() -> None:
+    assert gentle.line_for(gentle.concern("I took a handful of paracetamol an hour ago.")) == "harmed"
+    assert gentle.line_for(gentle.concern("He said he'd kill me if I left. He's outside.")) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I drank the whole bottle of water an hour ago",
+        "I took a lot of photos today",
+        "My husband is outside mowing.",
+    ],
+)
+def test_a_bottle_of_water_photos_and_a_husband_mowing_are_not_danger(text: str) -> None:
+    assert gentle.offer_for(gentle.concern(text)) != "danger"

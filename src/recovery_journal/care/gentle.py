@@ -498,6 +498,14 @@ _SELF: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (_ITS_GOODBYE, True, True),
+        # a note left to be found ("By the time you read this I'll be gone.")
+        (
+            r"\bby the time (?:you|anyone|someone|somebody|they|mum|mom|dad) (?:read|reads|find|finds|see|sees) "
+            r"(?:this|these|it)\b(?![^.]{0,40}\b(?:i'll be (?:home|back|at|in|on|asleep|there)|we'll|landed|"
+            r"arrived)\b)",
+            False,
+            True,
+        ),
         # goodbyes said, and nothing about to whom or where ("I've said my goodbyes. Tonight it ends.")
         (_SAID_GOODBYES, True, True),
         # no one left to miss them: a burden said another way
@@ -765,7 +773,8 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         # read after "i", so that a "nobody knows" before it doesn't negate: words this specific are worth the
         # line even when told as "it's not as if I took..." (see _DISCLAIMED)
         _OVERDOSED
-        + r" (?:(?:a handful of|handfuls of|a fistful of|a load of|(?:a|two) (?:month's|months'|week's|weeks') "
+        + r" (?:(?:a handful of|handfuls of|a fistful of|a load of|a bunch of|a lot of|loads of|a pile of|a heap of|"
+        r"(?:a|two) (?:month's|months'|week's|weeks') "
         r"worth of(?: my)?|(?:way )?too many|(?:the|a) whole (?:box|bottle|"
         r"pack|packet|supply) of|my whole supply of|(?:two|three) (?:boxes|packets|bottles) of|all the|a bottle of) |"
         + _MANY
@@ -777,10 +786,14 @@ _URGENT: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         + _OVERDOSED
         + r" all (?:of )?my "
         + _PILLS
-        + r"(?=$|[.!?]| at once| in one go| an hour ago| and (?:i|i'm)\b(?!(?:'m| (?:feel|felt) (?:fine|better|good|great|"
+        + r"(?=$|[.!?]| at once| in one go|(?: about| around| maybe| like)? (?:an hour|half an hour|a few minutes|(?:\d+|"
+        r"ten|twenty|thirty|forty) (?:minutes|mins|hours)) ago| and (?:i|i'm)\b(?!(?:'m| (?:feel|felt) (?:fine|better|good|great|"
         r"steady|calm|ok|okay)\b| slept\b| can (?:drive|sleep|go|finally)\b| (?:am |'m )?(?:proud|ready (?:for|to (?!go\b|die\b|end\b))|finally|fine(?! with)|okay|ok|heading(?! (?:to|for|off to|out to) (?:the )?(?:cliffs?|edge|tracks|railway|bridge|river|sea|roof|motorway))|going to bed|feeling (?:better|good|fine|steady))\b)(?![^.]{0,60}\b(?:(?:don't|do not|won't|not) wake|die|dying(?! for| to)|dead(?! tired| on my feet)|death(?! of)|goodbye(?! to (?:this|the|my) )|bye(?! bye| for now| diary)|sorry(?! i forgot| for the| about the)|bridge(?! walk| club| game| night)|forever(?! 21)|free(?! of| to| from)|never wake|at peace|the river|the guts|it's over|this is the end)\b))| with (?:vodka|wine|alcohol|booze|gin|whisky|whiskey|beer|drink)\b)|"
         + _OVERDOSED
         + r" [5-9] sleeping (?:pills|tablets)\b|"
+        + _OVERDOSED
+        + r" (?:the|a) whole (?:bottle|packet|box|strip|pack|blister)(?=(?: about| around)? (?:an hour|half an hour|(?:\d+|ten|"
+        r"twenty|thirty|forty) (?:minutes|mins)) ago| and (?:i|i'm)\b|[.!?]|$)|"
         + _OVERDOSED
         + r" "
         + _MANY
@@ -1065,7 +1078,8 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         ),
         # there, now
         (
-            r"\b(?:he|she|they|he's|she's|they're)(?: is| are)?(?: still| now| back)? (?:outside|at the door|at my door|in the "
+            r"\b(?:he|she|they|he's|she's|they're|my ex(?:'s)?)(?: is| are)?(?: still| now| back)? (?:outside|at the door|at "
+            r"my door|in the "
             r"driveway|parked outside|parked across|sitting outside|waiting outside|banging on|pounding on|"
             r"kicking the door|trying to get in|trying the door|in the garden|at the window|downstairs)",
             False,
@@ -1337,11 +1351,14 @@ def concern(text: str) -> Concern | None:
     return None
 
 
-def line_for(found: Concern | None) -> Literal["danger", "plain", "words"] | None:
-    """Which line answers what concern() found: offer_for's, with words that plainly speak of wanting to die,
-    of self-harm or of a goodbye ("self_harm") told apart from words only the learned weights read as heavy.
-    Those get a line that names it and a number to call; a thank-you is for the rest."""
+def line_for(found: Concern | None) -> Literal["danger", "harmed", "plain", "words"] | None:
+    """Which line answers what concern() found: offer_for's, told apart further. Self-harm under way or about to
+    be ("urgent": an overdose taken) gets "harmed", the emergency number said for it; words that plainly speak
+    of wanting to die, of self-harm or of a goodbye ("self_harm") get "plain", a line that names it and a number
+    to call; a thank-you is for words only the learned weights read as heavy."""
     offered = offer_for(found)
+    if found is not None and found.kind == "urgent":
+        return "harmed"
     return "plain" if offered == "words" and found is not None and found.kind == "self_harm" else offered
 
 

@@ -21,7 +21,7 @@ from . import editor, opening
 from .service import local_now
 
 
-def gentle_offer(settings: Settings, text: str) -> Literal["danger", "plain", "words"] | None:
+def gentle_offer(settings: Settings, text: str) -> Literal["danger", "harmed", "plain", "words"] | None:
     """The gentle check for words just captured (no key, so the journal's own on/off isn't known: on):
     which calm line to offer, the emergency number first when the words say danger; None for none."""
     if settings.gentle_checks is False:

@@ -21,7 +21,7 @@ from ..storage import queries
 if TYPE_CHECKING:
     from .service import Journal
 
-Offer = Literal["words", "plain", "danger", "mood"]
+Offer = Literal["words", "plain", "harmed", "danger", "mood"]
 
 # The overviews lead with the way to support while an entry this recent calls for it. Of the twelve entries
 # written last, those dated in the last two days are read (dates are sealed, so the newest by number): a few
@@ -245,9 +245,9 @@ class CareBook:
 
 
 def _strongest_offer(texts: list[str]) -> Offer | None:
-    """The strongest line a save of these texts offered: "danger", then "plain", then "words"; None when none
-    did."""
+    """The strongest line a save of these texts offered: "harmed" (an overdose taken), "danger", "plain", then
+    "words"; None when none did."""
     from ..care import gentle
 
     offers = {gentle.line_for(gentle.concern(text)) for text in texts}
-    return next((kind for kind in ("danger", "plain", "words") if kind in offers), None)
+    return next((kind for kind in ("harmed", "danger", "plain", "words") if kind in offers), None)

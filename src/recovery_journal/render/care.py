@@ -40,6 +40,13 @@ OFFER_DANGER = (
     "If you're not safe right now, call {number} `recovery-journal support` has people who can help, "
     "any time."
 )
+# For self-harm under way or about to be (an overdose taken, the pills laid out): what to do, not whether
+# one is safe. Some overdoses (paracetamol) feel like nothing for hours while they do their harm: "even if you
+# feel all right".
+OFFER_HARMED = (
+    "If you've taken something or hurt yourself, or think you might, call {number} now, even if you feel all "
+    "right. `recovery-journal support` has people who can help, any time."
+)
 # For words that plainly speak of wanting to die, of self-harm or of a goodbye (care/gentle.py's "self_harm"):
 # said as a condition, as safe-messaging guidance asks (Samaritans' online safety guidelines; 988, SAMHSA),
 # with a way to reach someone now; a goodbye isn't thanked. The line, when the country's crisis line answers
@@ -81,14 +88,16 @@ _KIND_HEADINGS = (
 def offer(kind: str, env: Mapping[str, str] | None = None) -> str:
     """The calm line after a save. For danger it names the emergency number: the country's when it is known,
     else the numbers of the places `support` names. For words said plainly, the country's crisis line."""
-    if kind == "danger":
+    if kind in ("danger", "harmed"):
         country = known_country(os.environ if env is None else env)
         caveat = f" {country.emergency_note}" if country is not None and country.emergency_note else ""
         if country is None or not country.emergency:  # someone hiding needs a number, not "your local" one
-            number = f"{LOCAL_EMERGENCY} ({emergency_places(known_lines.directory())})."
+            number = f"{LOCAL_EMERGENCY} ({emergency_places(known_lines.directory())})"
         else:
-            number = emergency_number(country) + "."
-        return OFFER_DANGER.format(number=number + caveat)
+            number = emergency_number(country)
+        if kind == "harmed":
+            return OFFER_HARMED.format(number=number) + caveat
+        return OFFER_DANGER.format(number=number + "." + caveat)
     if kind == "plain":
         line = crisis_line(known_country(os.environ if env is None else env))
         if line is None or line.call is None:
@@ -124,7 +133,7 @@ def support_line(kind: str | None, env: Mapping[str, str] | None = None) -> str 
     and for words said plainly, the same line as after a save; for the rest, SUPPORT_NOTE; None for none."""
     if kind is None:
         return None
-    return offer(kind, env) if kind in ("danger", "plain") else SUPPORT_NOTE
+    return offer(kind, env) if kind in ("danger", "harmed", "plain") else SUPPORT_NOTE
 
 
 def known_country(env: Mapping[str, str]) -> Country | None:
