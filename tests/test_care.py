@@ -815,9 +815,9 @@ def test_stage_and_progress_lead_with_support_after_words_that_call_for_it(
     # "self-care and boundaries" is no answer to a goodbye: the stage's advice gives way to the line
     assert "Often helpful here" not in stage and "Right now your writing" in stage
     progress = cli("progress").stdout.splitlines()
-    assert progress[2].startswith("If you're thinking of") and progress[0].startswith("Your progress since")
-    # beside it, no verdict on where the writer is now
-    assert not any(line.startswith("Now") for line in progress) and "(now)" not in "".join(progress)
+    assert progress[0].startswith("If you're thinking of") and progress[2].startswith("Your progress since")
+    # beside it, no stage named (not where the writer is now, nor their days in each) and no mood read back
+    assert not any(line.startswith(("Now", "Stages", "Movement", "Mood")) for line in progress)
     assert cli("timeline").stdout.startswith("If you're thinking of hurting yourself")
     # the documents scripts read are unchanged
     assert (
@@ -891,3 +891,19 @@ def test_stage_show_of_a_stage_set_by_the_writer_keeps_the_line_after_it(cli: Cl
     shown = cli("stage", "show", "1").stdout
     assert "Your word stands" in shown and "Acceptance" in shown
     assert shown.rstrip().endswith("`recovery-journal support` has people you can talk to now, any time.")
+
+
+def test_stage_guess_gives_the_line_a_save_would(cli: Cli) -> None:
+    ran = cli(
+        "stage",
+        "guess",
+        input="I took a handful of paracetamol an hour ago.",
+        env={"RECOVERY_JOURNAL_COUNTRY": "GB"},
+    )
+    assert "or think you might, call 999 now" in ran.stderr
+    assert "recovery-journal support" not in cli("stage", "guess", input="I held my boundary today.").stderr
+
+
+def test_the_support_page_suggests_another_country_than_its_own(cli: Cli) -> None:
+    assert "--country GB`, say" in cli("support", env={"RECOVERY_JOURNAL_COUNTRY": "US"}).stdout
+    assert "--country US`, say" in cli("support", env={"RECOVERY_JOURNAL_COUNTRY": "GB"}).stdout

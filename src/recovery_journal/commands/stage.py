@@ -193,9 +193,14 @@ def guess(
     if as_json:
         out.document("guess", **result.to_json())
     else:
+        from ..journal.capturing import gentle_offer
         from ..render import stages as view  # loaded late: see the top of this file
+        from ..render.care import support_line
 
         out.view(view.guess_view(result), view.guess_lines(result))
+        support = support_line(gentle_offer(terminal.settings(ctx), text))
+        if support is not None:  # words a save would answer get its line here too, after the guess
+            out.say(support)
 
 
 @stage_app.command("review")

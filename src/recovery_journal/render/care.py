@@ -268,8 +268,13 @@ def support_lines(
             ("", "Every country's lines: `recovery-journal support --all`."),
         ]
     else:
+        other = "GB" if country.code == "US" else "US"  # never the country already shown
         rows.append(
-            ("", "Somewhere else? `recovery-journal support --country US`, say; `--all` lists every country.")
+            (
+                "",
+                f"Somewhere else? `recovery-journal support --country {other}`, say; "
+                "`--all` lists every country.",
+            )
         )
     if not sources:
         rows.append(

@@ -188,14 +188,14 @@ def _span(n: int) -> str:
 def progress_lines(p: Progress, support: str | None = None) -> list[Text]:
     """The summary as lines: a heading, then one labelled line per topic (the same words as the view).
 
-    `support`, when the newest entries' words call for it (journal/caring.py), comes straight after the
-    heading, before any figure, and no stage is named as where the writer is now."""
+    `support`, when the newest entries' words call for it (journal/caring.py), comes first, as in `stage` and
+    `timeline`; then no stage is named (not where the writer is now, nor their weeks in each) and no mood."""
     heading, rows = _progress_rows(p, support is not None)
     if not rows:
         return [heading]
     lines = [heading, Text("")]
     if support is not None:
-        lines += [Text(support, style="bold"), Text("")]
+        lines = [Text(support, style="bold"), Text(""), *lines]
     for label, body in rows:
         line = Text(f"{label:<12}", style="bold")
         line.append_text(body)
@@ -214,7 +214,7 @@ def progress_view(p: Progress, support: str | None = None) -> RenderableType:
     for label, body in rows:
         grid.add_row(label, body)
     if support is not None:
-        return Group(heading, Text(""), Text(support, style="bold"), Text(""), grid)
+        return Group(Text(support, style="bold"), Text(""), heading, Text(""), grid)
     return Group(heading, Text(""), grid)
 
 
@@ -233,31 +233,32 @@ def _progress_rows(p: Progress, supporting: bool = False) -> tuple[Text, list[tu
         rows.append((label, body if isinstance(body, Text) else Text(body)))
 
     current = p.journey.current
-    stages = Text()
-    for stage in STAGES:
-        if p.days_in_stage[stage]:
-            if len(stages):
-                stages.append(" · ")
-            stages.append(stage.label, style=COLOURS[stage])
-            stages.append(f" {_span(p.days_in_stage[stage])}")
-            if current is not None and p.journey.tells and current.stage is stage and not supporting:
-                stages.append(" (now)")  # as "Now" says below
-    row("Stages", stages)
-    if supporting:
-        pass  # beside the way to support, no verdict on where the writer is ("Now: recovery")
-    elif current is not None and p.journey.tells:
-        row("Now", f"{current.stage.value}: {MEANING[current.stage]}.")
-    elif current is not None:
-        row("Now", not_named_yet(p.journey))
-    if p.journey.moves:
-        movement = f"{p.forward} step{'s' if p.forward != 1 else ''} forward"
-        if p.back:
-            movement += f", {p.back} back; going back for a while is part of healing"
-        row("Movement", movement + ".")
+    if (
+        not supporting
+    ):  # beside the way to support, no stage named: not "Now: recovery", nor "Acceptance 2 days"
+        stages = Text()
+        for stage in STAGES:
+            if p.days_in_stage[stage]:
+                if len(stages):
+                    stages.append(" · ")
+                stages.append(stage.label, style=COLOURS[stage])
+                stages.append(f" {_span(p.days_in_stage[stage])}")
+                if current is not None and p.journey.tells and current.stage is stage:
+                    stages.append(" (now)")  # as "Now" says below
+        row("Stages", stages)
+        if current is not None and p.journey.tells:
+            row("Now", f"{current.stage.value}: {MEANING[current.stage]}.")
+        elif current is not None:
+            row("Now", not_named_yet(p.journey))
+        if p.journey.moves:
+            movement = f"{p.forward} step{'s' if p.forward != 1 else ''} forward"
+            if p.back:
+                movement += f", {p.back} back; going back for a while is part of healing"
+            row("Movement", movement + ".")
     rhythm = f"{p.current_streak}-day streak" if p.current_streak else "No streak right now, and that's fine"
     rhythm += f" (longest {days(p.longest_streak)}). " + _rate(p)
     row("Writing", rhythm)
-    if p.mood_recent is not None:
+    if p.mood_recent is not None and not supporting:  # nor a mood of 1.0 out of 10 read back then
         mood = f"{p.mood_recent:.1f} out of 10 over the last month"
         if p.mood_before is not None:
             if p.mood_recent - p.mood_before >= 0.5:
