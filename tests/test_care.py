@@ -907,3 +907,15 @@ def test_stage_guess_gives_the_line_a_save_would(cli: Cli) -> None:
 def test_the_support_page_suggests_another_country_than_its_own(cli: Cli) -> None:
     assert "--country GB`, say" in cli("support", env={"RECOVERY_JOURNAL_COUNTRY": "US"}).stdout
     assert "--country US`, say" in cli("support", env={"RECOVERY_JOURNAL_COUNTRY": "GB"}).stdout
+
+
+def test_stage_show_asks_no_one_to_sort_an_entry_in_the_two_days_after_such_words(
+    cli: Cli, initialised: Ran
+) -> None:
+    assert cli("write", input="The bus was late again.").exit_code == 0
+    assert (
+        "tell it" in cli("stage", "show", "1").stdout
+    )  # an unsure guess, on an ordinary day: the invitation
+    assert cli("write", input=_GOODBYE).exit_code == 0
+    shown = cli("stage", "show", "1").stdout
+    assert "tell it" not in shown and "ending your life" in shown

@@ -86,14 +86,15 @@ def show(ctx: typer.Context, entry_id: IdArg, as_json: JsonOpt = False) -> None:
     with terminal.open_journal(ctx, out) as journal:
         entry = journal.stages.explain(entry_id)
         offered = None if as_json else journal.care.support_for(entry)
+        lately = None if as_json or offered is not None else journal.care.recent_support()
     from ..render import stages as view  # loaded late: see the top of this file
     from ..render.care import support_line
 
     if as_json:
         out.document("stage", id=entry.id, stage=view.record_json(entry))
     else:
-        support = support_line(offered)
-        out.view(view.explain_view(entry, support), view.explain_lines(entry, support))
+        support, recent = support_line(offered), support_line(lately)
+        out.view(view.explain_view(entry, support, recent), view.explain_lines(entry, support, recent))
 
 
 @stage_app.command("set")

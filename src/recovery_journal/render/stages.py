@@ -104,9 +104,10 @@ def guess_view(guess: StageGuess) -> RenderableType:
     return Group(*parts)
 
 
-def _source_note(entry: Entry) -> str | None:
+def _source_note(entry: Entry, recent: str | None = None) -> str | None:
     """The note under an entry's stage: the writer's own choice; else, for words the stage rule caught, the
-    way to support; else an unsure guess's invitation."""
+    way to support; else an unsure guess's invitation, unless words written lately call for support
+    (`recent`): then that line, and no one is asked to sort anything."""
     record = entry.stage
     if record is None:
         return None
@@ -122,6 +123,8 @@ def _source_note(entry: Entry) -> str | None:
         # words that plainly speak of wanting to die aren't handed back to be sorted (stage review leaves
         # them out too): the way to support is shown instead, as after saving them
         return SUPPORT_NOTE
+    if record.guess.uncertain and recent is not None:
+        return recent
     if record.guess.uncertain:
         return (
             f"The journal isn't sure about this one. If you'd like, tell it: "
@@ -130,7 +133,7 @@ def _source_note(entry: Entry) -> str | None:
     return None
 
 
-def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
+def explain_view(entry: Entry, support: str | None = None, recent: str | None = None) -> RenderableType:
     assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
     head = Text(f"Entry {entry.id}  ", style="bold")
     head.append(when(entry.date), style="cyan")
@@ -139,7 +142,7 @@ def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
         # set is theirs, and shown as it is)
         return Group(head, Text(NOT_SHOWN), Text(support, style="bold"))
     parts: list[RenderableType] = [head, guess_view(entry.stage.guess)]
-    note = _source_note(entry)
+    note = _source_note(entry, recent)
     if note:
         parts.append(Text(note, style="dim"))
     if support is not None:  # a stage the writer set, shown as set, and the way to support after it
@@ -147,12 +150,12 @@ def explain_view(entry: Entry, support: str | None = None) -> RenderableType:
     return Group(*parts)
 
 
-def explain_lines(entry: Entry, support: str | None = None) -> list[str]:
+def explain_lines(entry: Entry, support: str | None = None, recent: str | None = None) -> list[str]:
     assert entry.stage is not None  # noqa: S101 - the service fills it in before explaining
     if support is not None and not entry.stage.by_writer:  # as explain_view
         return [f"Entry {entry.id}  {when(entry.date)}", NOT_SHOWN, support]
     lines = [f"Entry {entry.id}  {when(entry.date)}", *guess_lines(entry.stage.guess)]
-    note = _source_note(entry)
+    note = _source_note(entry, recent)
     lines = [*lines, note] if note else lines
     return [*lines, support] if support is not None else lines
 
