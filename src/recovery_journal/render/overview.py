@@ -233,9 +233,8 @@ def _progress_rows(p: Progress, supporting: bool = False) -> tuple[Text, list[tu
         rows.append((label, body if isinstance(body, Text) else Text(body)))
 
     current = p.journey.current
-    if (
-        not supporting
-    ):  # beside the way to support, no stage named: not "Now: recovery", nor "Acceptance 2 days"
+    # beside the way to support, no stage named: not "Now: recovery", nor "Acceptance 2 days"
+    if not supporting:
         stages = Text()
         for stage in STAGES:
             if p.days_in_stage[stage]:
