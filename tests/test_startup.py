@@ -101,6 +101,37 @@ def test_a_command_loads_only_its_own_module(isolated: object) -> None:
     }
 
 
+# Whether the garbage collector is on once a command has run, and how much start-up set aside for it.
+GC_PROBE = """
+import gc, json, sys
+sys.argv = ["recovery-journal", *json.loads(sys.argv[1])]
+from recovery_journal.launch import main
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps([gc.isenabled(), gc.get_freeze_count()]))
+"""
+
+
+def test_collection_is_off_while_a_command_loads_and_on_while_it_runs(initialised: object) -> None:
+    # Off for start-up (it frees almost nothing), but never left off: a long import or export needs it.
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, json.dumps(["tags"])], capture_output=True, text=True, check=False
+    )
+    enabled, frozen = json.loads(done.stdout.splitlines()[-1])
+    assert enabled, done.stderr
+    assert frozen > 10_000, "start-up's objects should be set aside, so later collections skip them"
+
+
+def test_the_cli_used_in_process_leaves_collection_as_it_found_it(cli: Cli, initialised: object) -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    assert cli("tags").exit_code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == before  # nothing of a caller's is frozen for good
+
+
 def test_an_unknown_command_is_still_a_calm_usage_error(cli: Cli) -> None:
     ran = cli("lsit")
     assert ran.exit_code == 2 and "Traceback" not in ran.stderr

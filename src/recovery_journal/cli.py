@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import importlib
 import os
 import re
@@ -577,6 +578,9 @@ def root(
     Passphrases are asked for in the terminal, or read from RECOVERY_JOURNAL_PASSPHRASE_FILE,
     RECOVERY_JOURNAL_PASSPHRASE_COMMAND or RECOVERY_JOURNAL_PASSPHRASE (never from the command line).
     """
+    if not gc.isenabled():  # launch.py turned collection off while start-up's objects loaded: set them aside
+        gc.freeze()
+        gc.enable()
     from .commands.terminal import AppState
     from .sealing.hardening import harden_process
 
