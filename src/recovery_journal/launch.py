@@ -5,8 +5,9 @@ Loading the command line (Typer and every command's options) takes longer than p
 
 Start-up creates tens of thousands of objects (modules, classes, functions) and frees almost none, so the
 cyclic garbage collector, left on, runs about fifty times while a command loads and finds next to nothing:
-7 to 8 ms of a `list` or a `search`. It is off until the command line has been read; `cli.root` turns it back on, with what was
-loaded set aside (`gc.freeze`) so that later collections in a long command don't walk it again.
+7 to 8 ms of a `list` or a `search`. It is off until the command line has been read; `cli.root` turns it
+back on, with what was loaded set aside (`gc.freeze`) so that later collections in a long command don't walk
+it again.
 """
 
 from __future__ import annotations
