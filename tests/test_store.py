@@ -159,6 +159,34 @@ def test_the_schema_doctor_reads_is_the_declared_one() -> None:
     assert schema.expected_columns() == models.expected_columns(), regenerate
 
 
+def test_the_schema_digest_is_what_the_migrations_build() -> None:
+    regenerate = "run: python -m recovery_journal.storage.migrations"
+    assert migrations.schema_digest(migrations.expected_objects()) == migrations.EXPECTED_DIGEST, regenerate
+
+
+def test_a_journal_with_our_schema_opens_without_rebuilding_it(
+    journal: Journal, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal.close()
+
+    def rebuilt() -> frozenset[migrations.SchemaObject]:
+        raise AssertionError("the schema was rebuilt in memory to compare, though it is exactly ours")
+
+    monkeypatch.setattr(migrations, "expected_objects", rebuilt)
+    again = Journal.unlock(settings, PASSPHRASE)
+    again.close()
+
+
+def test_a_schema_changed_outside_is_still_described_exactly(journal: Journal, settings: Settings) -> None:
+    journal.close()
+    con = sqlite3.connect(settings.paths.db, isolation_level=None)
+    con.execute("CREATE INDEX entries_by_mood ON entries(mood)")
+    con.close()
+    assert migrations.foreign_objects(sqlite3.connect(settings.paths.db)) == [
+        "an index named 'entries_by_mood' that recovery-journal didn't make"
+    ]
+
+
 def test_each_migration_is_recorded_by_name(tmp_path: Path) -> None:
     con = sqlite3.connect(tmp_path / "blank.db", isolation_level=None)
     migrations.upgrade(con)
