@@ -75,6 +75,34 @@ def test_negated_cues_do_not_fire() -> None:
     assert "proud of myself" in cues_in("I was proud of myself.")
 
 
+def each_read_alone() -> dict[tuple[str, ...], lexicon.Cue]:
+    index: dict[tuple[str, ...], lexicon.Cue] = {}
+    for stage, by_weight in lexicon.CUES.items():
+        for weight, phrases in by_weight.items():
+            for phrase in phrases:
+                parsed = sentences(phrase)
+                if parsed and (parsed[0].words not in index or index[parsed[0].words].weight < weight):
+                    index[parsed[0].words] = lexicon.Cue(phrase=phrase, stage=stage, weight=weight)
+    return index
+
+
+def test_the_cues_read_in_one_pass_are_the_cues_read_one_by_one() -> None:
+    assert lexicon._index()[0] == each_read_alone()
+
+
+def test_a_cue_that_is_not_one_sentence_cannot_shift_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "walked away. Free" is two sentences: read in one pass, every cue after it would get the wrong key.
+    cues = {stage: dict(by_weight) for stage, by_weight in lexicon.CUES.items()}
+    first_weight = next(iter(cues["recovery"]))
+    cues["recovery"][first_weight] = ("walked away. free", *cues["recovery"][first_weight])
+    monkeypatch.setattr(lexicon, "CUES", cues)
+    lexicon._index.cache_clear()
+    try:
+        assert lexicon._index()[0] == each_read_alone()
+    finally:
+        lexicon._index.cache_clear()
+
+
 def test_looking_back_discounts_a_cue() -> None:
     now = cues_in("I apologise for everything.")
     then = cues_in("I used to apologise for everything.")
