@@ -8,8 +8,8 @@ import os
 import stat
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 HOME_ENV = "RECOVERY_JOURNAL_HOME"
 # Temporary names inside the journal home, each followed by the writing process's id, so what a killed
@@ -22,8 +22,7 @@ APP_NAME = "recovery-journal"
 SHARED_MEMORY = Path("/dev/shm")  # noqa: S108 - memory-backed; only a private 0700 folder of ours is used inside
 
 
-@dataclass(frozen=True)
-class JournalPaths:
+class JournalPaths(NamedTuple):
     """The files of one journal, all inside its home folder."""
 
     home: Path

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from . import configfile
 from .configfile import ConfigFile, Kind, Value
@@ -142,8 +142,7 @@ def _switch(
 # --- the config file: what each key means, checked as it is read ---------------------------------------
 
 
-@dataclass(frozen=True)
-class ConfigKey:
+class ConfigKey(NamedTuple):
     """One key the config file may hold: its kind, what it does, and the variables that win over it."""
 
     kind: Kind
@@ -262,8 +261,7 @@ def configured_country(env: Mapping[str, str]) -> str | None:
     return _text(from_file(configfile.read(configfile.config_path(env))).get("country"))
 
 
-@dataclass(frozen=True)
-class ConfigView:
+class ConfigView(NamedTuple):
     """What `config show` and `config set` report: the file, its settings, and what overrides them now."""
 
     path: Path

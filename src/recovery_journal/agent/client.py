@@ -13,10 +13,9 @@ import sqlite3
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import JournalError
 from ..paths import JournalPaths
@@ -31,8 +30,7 @@ ENDING_TIMEOUT = 2.0  # seconds for an agent told to lock to remove its socket (
 START_TIMEOUT = 10.0  # seconds for a new agent to say it is listening
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """An agent holding a journal's key: until when at most, and until when if left unused."""
 
     until: datetime

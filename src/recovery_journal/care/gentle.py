@@ -13,11 +13,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from .needles import NEEDLES_FILE, Book, Lazy
 
@@ -35,8 +34,7 @@ HEAVY_COUNT = 3
 HEAVY_WINDOW = 5
 
 
-@dataclass(frozen=True)
-class Concern:
+class Concern(NamedTuple):
     kind: Kind
     cue: str  # the words that matched, for tests and bench/gentle.py; never stored or shown
 

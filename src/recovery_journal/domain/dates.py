@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..errors import InvalidDate
 
@@ -63,8 +62,7 @@ MIDDAY = time(12, 0)  # a day named without a time: some time that day, no hour 
 NOW_WORDS = frozenset({"now", "just now", "right now"})
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """A part of the day: the hour it stands for, and the hours during which "this <part>" is now."""
 
     at: time
@@ -118,8 +116,7 @@ _NUMERIC_DAY = r"(?a)^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$"
 _MONTH_NAME = r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?=\W|\d|$)"
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What a phrase said: the moment, and whether it named a time of day (or measured back from now)."""
 
     moment: datetime

@@ -5,14 +5,13 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 CONTEXT_CHARS = 40
 MAX_EXCERPTS = 3
 
 
-@dataclass(frozen=True)
-class Excerpt:
+class Excerpt(NamedTuple):
     """A short piece of an entry around one or more hits; spans index into `text`."""
 
     text: str

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..domain.dates import entry_moment
 from ..domain.entry import Entry, EntryChanges, clean_tags
@@ -29,8 +29,7 @@ from . import editor
 from .service import EditResult, Journal
 
 
-@dataclass(frozen=True)
-class Typed:
+class Typed(NamedTuple):
     """What was typed at the terminal, and whether it was stopped (Ctrl-C) rather than finished (Ctrl-D)."""
 
     text: str
@@ -217,11 +216,10 @@ def keep_unsaved(
     `typed`: the words were typed at the terminal (not piped), so they exist nowhere else.
     """
     kept = _keep(journal, text, session, failure.message, **details)
-    return _told(failure, replace(kept, typed=typed))
+    return _told(failure, kept._replace(typed=typed))
 
 
-@dataclass(frozen=True)
-class _Kept:
+class _Kept(NamedTuple):
     """Where unsaved words went: a sealed draft, the private editor file, or nowhere (piped or typed)."""
 
     draft: int | None = None
@@ -314,7 +312,7 @@ def _not_utf8(
     failure = InvalidEncoding(f"{source} the words in an encoding other than UTF-8.")
     kept = _keep(journal, text, session, failure.message, raw=raw, **details)
     if kept.draft is None:
-        return _told(failure, replace(kept, typed=session is None))
+        return _told(failure, kept._replace(typed=session is None))
     return InvalidEncoding(
         f"{failure.message} They aren't an entry yet, and are kept safe (encrypted), exactly as written, "
         f"as draft {kept.draft}.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain.entry import Draft, Entry, EntryChanges, clean_text
 from ..errors import InvalidEncoding, InvalidInput, KeyChanged, NotFound, Tampered
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
     from .service import Journal
 
 
-@dataclass(frozen=True)
-class SavedDraft:
+class SavedDraft(NamedTuple):
     """A draft saved: the entry it became, and whether it finished an edit or the edited entry was gone."""
 
     entry: Entry

@@ -20,9 +20,8 @@ import stat
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..errors import EditorFailed, StorageProblem
 from ..paths import owned, yours
@@ -46,8 +45,7 @@ _NANO_NAMES = re.compile(r"^(r?nano|pico)$")
 Announce = Callable[[str, str], None]
 
 
-@dataclass(frozen=True)
-class Edited:
+class Edited(NamedTuple):
     """What the buffer held when the editor closed, and how the editor exited."""
 
     text: str
@@ -65,8 +63,7 @@ class Edited:
         return self.status in (-signal.SIGINT, 128 + signal.SIGINT)
 
 
-@dataclass(frozen=True)
-class Leftover:
+class Leftover(NamedTuple):
     """An editor folder from a session that ended without cleaning up (a crash or a closed terminal)."""
 
     folder: Path

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..domain.entry import Entry
 from ..errors import Tampered
@@ -37,8 +37,7 @@ Progress = Callable[[int, int], None]  # (entries looked at, entries in all): ev
 PROGRESS_EVERY = 50
 
 
-@dataclass(frozen=True)
-class Relearned:
+class Relearned(NamedTuple):
     corrections: int
     reguessed: int
     changed: int

@@ -10,10 +10,9 @@ import base64
 import json
 import sqlite3
 import uuid as uuidlib
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..paths import CAPTURE_TMP
 from ..storage import queries
@@ -36,8 +35,7 @@ PRIVATE_KEY = "capture_private"
 _HEADER = len(MAGIC) + 1 + 16
 
 
-@dataclass(frozen=True)
-class Captured:
+class Captured(NamedTuple):
     """One capture's contents, opened."""
 
     uuid: str

@@ -8,16 +8,15 @@ sealed field is padded to, so a block's size says nothing the rows don't already
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
 from operator import add, le
+from typing import NamedTuple
 
 from .crypto import MIN_PADDED, padme
 
 FORMAT = 1
 
 
-@dataclass(frozen=True)
-class WordBlock:
+class WordBlock(NamedTuple):
     """One chunk's words: entry i's UTF-8 words are body[starts[i] : starts[i] + lengths[i]]."""
 
     ids: tuple[int, ...]

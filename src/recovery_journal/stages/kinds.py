@@ -7,9 +7,8 @@ classifier's lexicon and patterns; only guessing does.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Stage(str, Enum):
@@ -35,8 +34,7 @@ def _stage(name: Any) -> Stage:
         raise ValueError(f"{name!r} is not a stage") from None
 
 
-@dataclass(frozen=True)
-class StageGuess:
+class StageGuess(NamedTuple):
     """A stage for a piece of writing, with how sure, why, and the score of every stage.
 
     `stage` is None when nothing in the text points anywhere (then `confidence` is 0).

@@ -8,8 +8,8 @@ the same stemmed, negation-marked words the model uses, so "I don't feel guilty"
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from .text import Sentence, sentences
 
@@ -427,15 +427,13 @@ CUES: dict[str, dict[float, tuple[str, ...]]] = {
 }
 
 
-@dataclass(frozen=True)
-class Cue:
+class Cue(NamedTuple):
     phrase: str
     stage: str
     weight: float
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A cue that fired in a sentence, with the weight it counted for there and where it was written."""
 
     cue: Cue

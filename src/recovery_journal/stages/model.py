@@ -13,7 +13,7 @@ from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import lexicon
 from .kinds import STAGES as STAGES  # re-exported: model.Stage is how older code and tests name it
@@ -31,8 +31,7 @@ MODEL_FILE = "model.json"
 MODEL_FORMAT = 3
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """How evidence is weighed; chosen by cross-validation on the training files (docs/stages.md)."""
 
     alpha: float = 0.25  # Laplace smoothing
@@ -88,7 +87,7 @@ class Model:
             "format": MODEL_FORMAT,
             "name": self.name,
             "prior": {s.value: round(v, 6) for s, v in self.prior.items()},
-            "settings": self.settings.__dict__,
+            "settings": self.settings._asdict(),
             "cues": {c: [round(x, 4) for x in v] for c, v in sorted(self.cues.items())},
             "logp": {f: ",".join(repr(round(x, 5)) for x in v) for f, v in sorted(self.logp.items())},
         }

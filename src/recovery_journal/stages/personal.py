@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .kinds import STAGES, Stage
 from .model import Model
@@ -27,16 +27,14 @@ COMMON = 7.0  # a word the seed corpus sees once in e^7 (about 1,100) words or m
 LOOKING_BACK = 0.3  # words in a sentence that looks back count this much, as in the shared model
 
 
-@dataclass(frozen=True)
-class Memory:
+class Memory(NamedTuple):
     """One corrected entry: the stage the writer chose and the content words it holds, counted."""
 
     stage: Stage
     counts: dict[str, float]
 
 
-@dataclass(frozen=True)
-class Pull:
+class Pull(NamedTuple):
     """What the corrections add to a guess: log-odds per stage, and the writer's words that carried them."""
 
     shift: tuple[float, float, float] = (0.0, 0.0, 0.0)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .kinds import Stage, StageGuess
 
@@ -12,8 +11,7 @@ MODEL = "model"
 WRITER = "writer"
 
 
-@dataclass(frozen=True)
-class StageRecord:
+class StageRecord(NamedTuple):
     """The stage an entry carries. The writer's word, when given, always wins over the model's guess."""
 
     guess: StageGuess
