@@ -341,6 +341,14 @@ def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran
     assert "you can call 116 123 (Samaritans), any time." in gb.stderr
     us = cli("write", input=plainly, env={"RECOVERY_JOURNAL_COUNTRY": "US"})  # the same number takes texts
     assert "you can call or text 988 (Suicide & Crisis Lifeline), any time." in us.stderr
+    fr = cli("write", input=plainly, env={"RECOVERY_JOURNAL_COUNTRY": "FR"})  # "3114 – numéro national ..."
+    assert "you can call 3114 (numéro national de prévention du suicide), any time." in fr.stderr
+    # With no country known, a number for each place `support` names (9-8-8 in Canada is 988), not none.
+    nowhere = cli("write", input=plainly, env={"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""})
+    assert (
+        "you can call 988 in the US and Canada, 116 123 in the UK, 13 11 14 in Australia or 1737 in New "
+        "Zealand, any time. `recovery-journal support` has more." in nowhere.stderr
+    )
     # Words only the learned weights read as heavy get a thank-you, and are never told what they were: the
     # check also speaks after some ordinary days.
     heavy = (
@@ -350,7 +358,7 @@ def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran
     assert doc(ran)["support_offered"] is True
     assert "Thank you for putting this into words." in ran.stderr and "heavy" not in ran.stderr
     danger = cli("write", input="He said he'd kill me if I left. I'm scared he'll come tonight.")
-    assert "Saved entry 5" in danger.stderr and "recovery-journal support" in danger.stderr
+    assert "Saved entry 7" in danger.stderr and "recovery-journal support" in danger.stderr
     for safe in ("Killing it at work today!", "Dying to see her on Friday.", "I would never hurt myself."):
         ran = cli("write", "--json", input=safe)
         assert doc(ran)["support_offered"] is False and "support" not in ran.stderr
@@ -890,7 +898,7 @@ def test_stage_show_of_a_stage_set_by_the_writer_keeps_the_line_after_it(cli: Cl
     assert cli("stage", "set", "1", "acceptance").exit_code == 0
     shown = cli("stage", "show", "1").stdout
     assert "Your word stands" in shown and "Acceptance" in shown
-    assert shown.rstrip().endswith("`recovery-journal support` has people you can talk to now, any time.")
+    assert shown.rstrip().endswith("1737 in New Zealand, any time. `recovery-journal support` has more.")
 
 
 def test_stage_guess_gives_the_line_a_save_would(cli: Cli) -> None:

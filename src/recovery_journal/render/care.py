@@ -59,6 +59,12 @@ OFFER_PLAIN_LINE = (
     "If you're thinking of hurting yourself or ending your life, you don't have to face it alone: you can "
     "{reach} ({organisation}), any time. `recovery-journal support` has more."
 )
+# With no country known, the places `support` names, each with its line to talk to day and night: someone
+# who has just written a goodbye needs a number more than a pointer to one.
+OFFER_PLAIN_PLACES = (
+    "If you're thinking of hurting yourself or ending your life, you don't have to face it alone: you can "
+    "call {places}, any time. `recovery-journal support` has more."
+)
 # What `stage show` and the overviews say instead of their usual advice, for words that plainly call for it
 # (journal/caring.py): a condition, never a claim about the writer's day.
 SUPPORT_NOTE = "If today is heavy, `recovery-journal support` has people you can reach any time."
@@ -99,7 +105,11 @@ def offer(kind: str, env: Mapping[str, str] | None = None) -> str:
             return OFFER_HARMED.format(number=number) + caveat
         return OFFER_DANGER.format(number=number + "." + caveat)
     if kind == "plain":
-        line = crisis_line(known_country(os.environ if env is None else env))
+        country = known_country(os.environ if env is None else env)
+        places = crisis_places(known_lines.directory()) if country is None else ""
+        if places:
+            return OFFER_PLAIN_PLACES.format(places=places)
+        line = crisis_line(country)
         if line is None or line.call is None:
             return OFFER_PLAIN
         return OFFER_PLAIN_LINE.format(reach=_call_or_text(line.call, line.text), organisation=_named(line))
@@ -115,7 +125,7 @@ def _call_or_text(call: str, text: str | None) -> str:
 def _named(line: Line) -> str:
     """The line's name without the number it begins with: "Suicide & Crisis Lifeline" after "call 988"."""
     call = line.call or ""
-    return line.organisation.removeprefix(call).lstrip(" :,") or line.organisation
+    return line.organisation.removeprefix(call).lstrip(" :,–—-") or line.organisation  # "3114 – numéro ..."
 
 
 def crisis_line(country: Country | None) -> Line | None:
@@ -166,6 +176,19 @@ def emergency_places(directory: Directory) -> str:
     return ", ".join(
         f"{number} {prep} {' and '.join(places)}" for (number, prep), places in by_number.items()
     )
+
+
+def crisis_places(directory: Directory) -> str:
+    """'988 in the US and Canada, 116 123 in the UK, 13 11 14 in Australia or 1737 in New Zealand': the line
+    to talk to, day and night, of each place `support` names that has one (9-8-8 and 988 are one number)."""
+    by_number: dict[str, tuple[str, str, list[str]]] = {}
+    for code, preposition, place in _PLACES:
+        line = crisis_line(directory.countries.get(code))
+        if line is not None and line.call:
+            digits = "".join(ch for ch in line.call if ch.isdigit())
+            by_number.setdefault(digits, (line.call, preposition, []))[2].append(place)
+    said = [f"{call} {prep} {' and '.join(places)}" for call, prep, places in by_number.values()]
+    return ", ".join(said[:-1]) + f" or {said[-1]}" if len(said) > 1 else "".join(said)
 
 
 def first_calls(directory: Directory, kind: str = "crisis") -> list[tuple[Country, Line]]:
