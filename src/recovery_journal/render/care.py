@@ -304,7 +304,7 @@ def support_lines(
             (
                 "",
                 "Every number was checked twice against official or organisation pages; "
-                "`--sources` shows where and when.",
+                "`--sources` shows the first page for each, and when.",
             )
         )
     if plan_hint:
