@@ -260,6 +260,18 @@ def test_progress_sums_up_and_notices_gently(fixed: Journal) -> None:
     assert "no contact: 45 days" in out and "Recovery" in out and "Boundaries" in out
 
 
+def test_boundaries_noticed_in_a_first_month_claim_no_before(fixed: Journal) -> None:
+    recent = ("Said no to him.", "Held my boundary at work.", "No contact, day ten.", "A walk.")
+    for n, text in enumerate(recent):
+        fixed.write(text, date=ago(20 - n))
+    [only] = progress.build(facts.snapshot(fixed, with_signals=True)).signals
+    assert only.text == "Boundaries, saying no or no contact came up in 3 of your last 4 entries."
+    for n in range(4):  # months earlier, writing with no boundary in it: now there is a before
+        fixed.write("Quiet day at home.", date=ago(100 - n))
+    [again] = progress.build(facts.snapshot(fixed, with_signals=True)).signals
+    assert again.text.endswith("in 3 of your last 4 entries, more often than before.")
+
+
 def test_calendar_marks_writing_days_by_stage(fixed: Journal) -> None:
     story(fixed)
     days = year_map(facts.snapshot(fixed), 2026)

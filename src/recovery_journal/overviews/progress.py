@@ -101,11 +101,13 @@ def _signals(facts: list[Fact], today: date) -> list[Signal]:
     b_now, n_now = _rate(facts, recent_start, today + timedelta(days=1), "boundaries")
     b_then, n_then = _rate(facts, earlier_start, recent_start, "boundaries")
     if n_now >= 3 and b_now >= 2 and (n_then == 0 or b_now / n_now > b_then / n_then):
+        # "more often than before" only where there was a before: a first month of writing has none
+        than_before = ", more often than before" if n_then else ""
         found.append(
             Signal(
                 "boundaries",
                 f"Boundaries, saying no or no contact came up in {b_now} of your "
-                f"last {n_now} entries, more often than before.",
+                f"last {n_now} entries{than_before}.",
             )
         )
     a_now, _ = _rate(facts, recent_start, today + timedelta(days=1), "anxiety")
