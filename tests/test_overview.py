@@ -272,6 +272,17 @@ def test_boundaries_noticed_in_a_first_month_claim_no_before(fixed: Journal) -> 
     assert again.text.endswith("in 3 of your last 4 entries, more often than before.")
 
 
+def test_a_step_back_alone_is_told_without_zero_steps_forward(fixed: Journal) -> None:
+    for n in range(6):
+        fixed.write("Signed up for pottery and held my boundary. So proud of myself.", date=ago(60 - n * 3))
+    for n in range(6):
+        fixed.write("I cried for the years I lost. The grief comes in waves.", date=ago(20 - n * 3))
+    summary = progress.build(facts.snapshot(fixed))
+    assert (summary.forward, summary.back) == (0, 1)
+    out = render(view.progress_lines(summary), width=100)
+    assert "1 step back; going back for a while is part of healing." in out and "0 steps" not in out
+
+
 def test_calendar_marks_writing_days_by_stage(fixed: Journal) -> None:
     story(fixed)
     days = year_map(facts.snapshot(fixed), 2026)

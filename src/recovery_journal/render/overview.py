@@ -250,9 +250,12 @@ def _progress_rows(p: Progress, supporting: bool = False) -> tuple[Text, list[tu
         elif current is not None:
             row("Now", not_named_yet(p.journey))
         if p.journey.moves:
-            movement = f"{p.forward} step{'s' if p.forward != 1 else ''} forward"
+            # never "0 steps forward": someone whose only move was back hears of that move alone
+            said = [f"{p.forward} step{'s' if p.forward != 1 else ''} forward"] if p.forward else []
             if p.back:
-                movement += f", {p.back} back; going back for a while is part of healing"
+                back = "back" if p.forward else f"step{'s' if p.back != 1 else ''} back"
+                said.append(f"{p.back} {back}; going back for a while is part of healing")
+            movement = ", ".join(said)
             row("Movement", movement + ".")
     rhythm = f"{p.current_streak}-day streak" if p.current_streak else "No streak right now, and that's fine"
     rhythm += f" (longest {days(p.longest_streak)}). " + _rate(p)
