@@ -17,6 +17,7 @@ from recovery_journal.journal.service import Journal
 from recovery_journal.overviews import facts, progress, timeline
 from recovery_journal.overviews.calendar import year_map
 from recovery_journal.render import overview as view
+from recovery_journal.render.stages import journey_lines
 from recovery_journal.settings import Settings
 from recovery_journal.stages.model import Stage
 
@@ -281,6 +282,9 @@ def test_a_step_back_alone_is_told_without_zero_steps_forward(fixed: Journal) ->
     assert (summary.forward, summary.back) == (0, 1)
     out = render(view.progress_lines(summary), width=100)
     assert "1 step back; going back for a while is part of healing." in out and "0 steps" not in out
+    told = "\n".join(journey_lines(summary.journey, TODAY.date()))
+    assert "1 step back. Moving back for a while is a normal part of healing." in told
+    assert "0 steps" not in told
 
 
 def test_calendar_marks_writing_days_by_stage(fixed: Journal) -> None:

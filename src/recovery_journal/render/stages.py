@@ -255,9 +255,10 @@ def _journey_lines(journey: Journey, today: date, supporting: bool) -> list[str]
         back = sum(not m.forward for m in journey.moves)
         forward = len(journey.moves) - back
         lines.append("")
+        steps_back = f"{back} step{'s' if back != 1 else ''} back"
         summary = f"{forward} step{'s' if forward != 1 else ''} forward"
         if back:
-            summary += f" and {back} step{'s' if back != 1 else ''} back"
+            summary = f"{summary} and {steps_back}" if forward else steps_back  # never "0 steps forward"
             lines.append(f"{summary}. Moving back for a while is a normal part of healing.")
         else:
             lines.append(f"{summary}.")
