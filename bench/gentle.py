@@ -5,8 +5,13 @@
 
 Each corpus line is {"text", "label": "self_harm" | "danger" | "none", "kind"}. Training uses the two
 development sets (tests/fixtures/gentle/dev.jsonl, dev2.jsonl) and the reviews' sentences (reviews.jsonl,
-whose "kind" is "crisis" or "everyday"); the held-out set (heldout.jsonl, written by someone who never saw the
-others) is only ever measured. A concern of any kind counts as "offered support".
+whose "kind" is "crisis" or "everyday"); the held-out sets (heldout*.jsonl, each written by someone who never
+saw the others) are only ever measured. A concern of any kind counts as "offered support".
+
+`train` writes two sets of weights: gentle_model.json (a crisis of any kind, or not) and gentle_danger.json
+(for what the first reads as heavy: danger from someone else, or not), the second trained on the development
+sets and the stage corpus's everyday training entries, so that writing about what he said and did isn't read
+as a call for the emergency number.
 The figures in docs/care.md come from this script.
 """
 
@@ -17,6 +22,7 @@ import math
 import random
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from recovery_journal.care import gentle
@@ -24,11 +30,18 @@ from recovery_journal.care import gentle
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "gentle"
 MODEL = ROOT / "src" / "recovery_journal" / "care" / "gentle_model.json"
+DANGER_MODEL = MODEL.with_name("gentle_danger.json")  # read only for what the first weights find heavy
 # Of the hard negatives, cross-validated: a calm line too many costs less than a missed one. 0.05,
 # with the weights summed over sqrt(n), gave 36% false alarms on everyday entries (docs/care.md). With the
 # reviews' everyday sentences among them (written to sound like a crisis, harder than most), 0.12 gives the
 # held-out set and everyday entries the false alarms 0.08 gave before (0.10 and 0.09), and more recall.
 TARGET_FALSE_ALARMS = 0.12
+# The second weights (below) decide between the thank-you line and the emergency one for what the first read
+# as heavy. Their negatives include the stage corpus's everyday entries (recognition is full of what he said
+# and did, and none of it calls for 999), so the share is of a much larger, gentler pool: 0.03 of it kept
+# every everyday set at one new emergency line or none (docs/care.md); 0.04 added a few, 0.02 lost recall.
+TARGET_DANGER_FALSE_ALARMS = 0.03
+STAGE_CORPUS = ROOT / "src" / "recovery_journal" / "stages" / "corpus"
 
 
 def load(path: Path) -> list[dict[str, str]]:
@@ -38,12 +51,20 @@ def load(path: Path) -> list[dict[str, str]]:
     return [{"label": "none", "kind": f"everyday {row.get('stage', '')}", **row} for row in rows]
 
 
-def fit(rows: list[dict[str, str]]) -> dict[str, object]:
+def crisis(row: dict[str, str]) -> bool:
+    return row["label"] != "none"
+
+
+def danger(row: dict[str, str]) -> bool:
+    return row["label"] == "danger"
+
+
+def fit(rows: list[dict[str, str]], positive: Callable[[dict[str, str]], bool] = crisis) -> dict[str, object]:
     """Naive Bayes log-odds per feature (present/absent), smoothed; features seen once are left out."""
     seen: dict[int, Counter[str]] = {0: Counter(), 1: Counter()}
     docs: Counter[int] = Counter()
     for row in rows:
-        label = int(row["label"] != "none")
+        label = int(positive(row))
         docs[label] += 1
         seen[label].update(set(gentle.features(row["text"])))
     weights = {}
@@ -88,26 +109,62 @@ def reviews() -> list[dict[str, str]]:
     ]
 
 
-def train() -> None:
-    rows = load(CORPUS / "dev.jsonl") + load(CORPUS / "dev2.jsonl") + reviews()
+def everyday() -> list[dict[str, str]]:
+    """The stage corpus's training entries (never its held-out ones), all everyday writing: negatives."""
+    rows: list[dict[str, str]] = []
+    for path in sorted(STAGE_CORPUS.glob("train-*.jsonl")):
+        rows += [{"text": r["text"], "label": "none", "kind": "everyday"} for r in load(path)]
+    return rows
+
+
+def cross_validated(
+    rows: list[dict[str, str]], positive: Callable[[dict[str, str]], bool], target: float
+) -> tuple[float, float]:
+    """The threshold that leaves `target` of the negatives above it, out of fold, and the recall it gives."""
+    rows = list(rows)
     random.Random(7).shuffle(rows)
     folds = 5
     scored: list[tuple[float, bool]] = []  # (learned score, is a positive) for every row, out of fold
     for fold in range(folds):
         held = rows[fold::folds]
-        model = fit([r for i, r in enumerate(rows) if i % folds != fold])
-        scored += [(gentle.weigh(r["text"], model)[0], r["label"] != "none") for r in held]  # type: ignore[arg-type]
+        model = fit([r for i, r in enumerate(rows) if i % folds != fold], positive)
+        scored += [(gentle.weigh(r["text"], model)[0], positive(r)) for r in held]
     negatives = sorted((s for s, pos in scored if not pos), reverse=True)
-    threshold = negatives[int(len(negatives) * TARGET_FALSE_ALARMS)]
+    threshold = negatives[int(len(negatives) * target)]
     positives = [s for s, pos in scored if pos]
-    recall = sum(s > threshold for s in positives) / len(positives)
+    return threshold, sum(s > threshold for s in positives) / len(positives)
+
+
+def train() -> None:
+    rows = load(CORPUS / "dev.jsonl") + load(CORPUS / "dev2.jsonl") + reviews()
+    threshold, recall = cross_validated(rows, crisis, TARGET_FALSE_ALARMS)
+    random.Random(7).shuffle(rows)  # the order the shipped model was first fitted in
     model = fit(rows)
     model["threshold"] = round(threshold, 3)
-    MODEL.write_text(json.dumps(model, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
+    # Danger apart from the rest: the two development sets (their danger entries the positives) and the stage
+    # corpus's everyday entries. The reviews' sentences aren't labelled danger or self-harm, so they sit out.
+    apart = load(CORPUS / "dev.jsonl") + load(CORPUS / "dev2.jsonl") + everyday()
+    danger_threshold, danger_recall = cross_validated(apart, danger, TARGET_DANGER_FALSE_ALARMS)
+    random.Random(7).shuffle(apart)
+    second = fit(apart, danger)
+    second["threshold"] = round(danger_threshold, 3)
+    second["version"] = 1
+    for path, weights in ((MODEL, model), (DANGER_MODEL, second)):
+        path.write_text(json.dumps(weights, sort_keys=True, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"trained on {len(rows)} entries, {len(model['weights'])} weights; threshold {threshold:.3f}")  # type: ignore[arg-type]
     print(
         f"cross-validated, learned weights alone: recall {recall:.2f}, false alarms <= {TARGET_FALSE_ALARMS}"
     )
+    count = len(second["weights"])  # type: ignore[arg-type]
+    print(
+        f"danger apart: {len(apart)} entries, {count} weights; threshold {danger_threshold:.3f}; "
+        f"cross-validated recall {danger_recall:.2f}, false alarms <= {TARGET_DANGER_FALSE_ALARMS}"
+    )
+
+
+def line(row: dict[str, str]) -> str | None:
+    """The line a save of this entry would give (gentle.line_for)."""
+    return gentle.line_for(gentle.concern(row["text"]))
 
 
 def measure(path: Path, show: bool) -> None:
@@ -120,7 +177,15 @@ def measure(path: Path, show: bool) -> None:
             some = [r for r in rows if r["label"] == label]
             caught = sum(offered(r, None) for r in some)
             print(f"  recall {label}: {caught}/{len(some)} = {caught / max(1, len(some)):.2f}")
+        danger_rows = [r for r in rows if r["label"] == "danger"]
+        told = sum(line(r) == "danger" for r in danger_rows)
+        share = told / max(1, len(danger_rows))
+        print(f"  danger given the emergency line: {told}/{len(danger_rows)} = {share:.2f}")
         print(f"{path.name}: {len(rows)} entries; recall {recall:.2f}, false alarms {false_alarms:.2f}")
+    negatives = [r for r in rows if r["label"] == "none"]
+    alarming = sum(line(r) in ("danger", "harmed") for r in negatives)
+    share = alarming / max(1, len(negatives))
+    print(f"  emergency line where there's no crisis: {alarming}/{len(negatives)} = {share:.3f}")
     if show:
         for row in rows:
             found = gentle.concern(row["text"])

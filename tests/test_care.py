@@ -328,6 +328,13 @@ def test_the_plan_and_prompts_never_reach_disk_in_plaintext(
 # --- the gentle check ------------------------------------------------------------------------------------
 
 
+# A goodbye no cue names: only the learned weights read it (and not as danger from someone else).
+LIGHTER = (
+    "I feel so light tonight. After months of this it's like a weight has lifted. "
+    "I won't have to do tomorrow."
+)
+
+
 def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran) -> None:
     plainly = "I can't stop shaking. I don't want to be here anymore. I want it all to stop."
     ran = cli("write", "--mood", "1", "--json", input=plainly)
@@ -351,9 +358,7 @@ def test_heavy_words_get_one_calm_line_after_the_save(cli: Cli, initialised: Ran
     )
     # Words only the learned weights read as heavy get a thank-you, and are never told what they were: the
     # check also speaks after some ordinary days.
-    heavy = (
-        "Wrote letters to the kids tonight. Put them in the blue folder. They'll find them when they need to."
-    )
+    heavy = LIGHTER
     ran = cli("write", "--json", input=heavy)
     assert doc(ran)["support_offered"] is True
     assert "Thank you for putting this into words." in ran.stderr and "heavy" not in ran.stderr
@@ -861,11 +866,8 @@ def test_the_overviews_say_it_only_while_the_words_are_recent_and_the_check_is_o
 
 def test_words_only_the_learned_weights_read_as_heavy_get_the_line_too(cli: Cli, initialised: Ran) -> None:
     _settled(cli)
-    letters = (
-        "Wrote letters to the kids tonight. Put them in the blue folder. They'll find them when they need to."
-    )
-    assert gentle.offer_for(gentle.concern(letters)) == "words"  # no cue names it: the learned weights do
-    assert cli("write", input=letters).exit_code == 0
+    assert gentle.offer_for(gentle.concern(LIGHTER)) == "words"  # no cue names it: the learned weights do
+    assert cli("write", input=LIGHTER).exit_code == 0
     assert cli("stage").stdout.startswith("If today is heavy")
 
 

@@ -143,7 +143,7 @@ def _rates(rows: list[dict[str, str]]) -> tuple[float, float]:
 
 
 def test_the_corpora_are_labelled_as_documented() -> None:
-    for name in ("dev.jsonl", "dev2.jsonl", "heldout.jsonl"):
+    for name in ("dev.jsonl", "dev2.jsonl", "heldout.jsonl", "heldout2.jsonl"):
         rows = _load(name)
         assert {r["label"] for r in rows} == {"self_harm", "danger", "none"}
         assert sum(r["label"] == "none" for r in rows) >= len(rows) // 3  # hard negatives are most of it
@@ -159,6 +159,69 @@ def test_on_the_held_out_set_it_stays_where_docs_care_md_says() -> None:
     """By someone who never saw the other sets, never trained on: docs/care.md reports 0.83 and 0.11."""
     recall, false_alarms = _rates(_load("heldout.jsonl"))
     assert recall >= 0.78 and false_alarms <= 0.12, (recall, false_alarms)
+
+
+def _emergency_rates(rows: list[dict[str, str]]) -> tuple[float, float]:
+    """Of the danger entries, the share given the emergency line; of the rest (none a crisis), the same."""
+    danger = [r for r in rows if r["label"] == "danger"]
+    calm = [r for r in rows if r["label"] == "none"]
+    told = sum(_line(r["text"]) == "danger" for r in danger) / len(danger)
+    alarmed = sum(_line(r["text"]) in ("danger", "harmed") for r in calm) / len(calm)
+    return told, alarmed
+
+
+def _line(text: str) -> str | None:
+    return gentle.line_for(gentle.concern(text))
+
+
+def test_danger_on_the_held_out_sets_gets_the_emergency_line_not_a_thank_you() -> None:
+    """Half of it got "Thank you for putting this into words" until the second weights (docs/care.md):
+    heldout 0.51, heldout2 0.48, heldout3 (danger and its near misses only) 0.32. Now 0.83, 0.82 and 0.66."""
+    for name, least in (("heldout.jsonl", 0.78), ("heldout2.jsonl", 0.76), ("heldout3.jsonl", 0.6)):
+        told, alarmed = _emergency_rates(_load(name))
+        assert told >= least and alarmed <= 0.03, (name, told, alarmed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He hasn't said a word since I told him I'm leaving on Friday. He just keeps sitting in the hall by "
+        "the front door.",
+        "Dad has the belt out again tonight. He said he's coming up after the news. I'm under my bed with "
+        "my little brother.",
+        "He moved the knives block into the bedroom today and didn't say why. I'm sleeping in my clothes "
+        "with my shoes on.",
+        "He found out about the solicitor. He's been drinking since lunch and keeps saying we'll talk when "
+        "the kids are in bed.",
+        "Got home and all my clothes were cut up on the bed. He's at the pub. He'll be back at closing.",
+        "He keeps telling me accidents happen on this road at night. I drive home from my shift at 11.",
+    ],
+)
+def test_danger_no_cue_names_is_read_by_the_second_weights(text: str) -> None:
+    assert gentle._find_danger(gentle.normalise(text)) is None  # no cue: it is the weights that read it
+    assert gentle.line_for(gentle.concern(text)) == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Had the dream again where he's at the door, banging and shouting that he'll kill me.",
+        "Two years ago tonight he tried to kill me and she, my neighbour, called the police.",
+        "He said he'd be dead chuffed if I came to the wedding.",
+        "He says I can't leave the house without a coat in this weather.",
+    ],
+)
+def test_the_second_weights_pass_over_what_the_danger_cues_do(text: str) -> None:
+    # a dream, an anniversary, a figure of speech, a trivial care: not someone to be kept safe from now
+    assert gentle.line_for(gentle.concern(text)) != "danger"
+
+
+def test_the_danger_weights_load_only_for_heavy_words() -> None:
+    gentle._danger_model.cache_clear()
+    assert gentle.concern("We planted tomatoes and laughed all afternoon in the sun, then had soup.") is None
+    assert gentle._danger_model.cache_info().currsize == 0  # 360 KB no ordinary save should pay for
+    model = gentle._danger_model()
+    assert model["version"] == 1 and len(model["weights"]) > 1000 and "threshold" in model
 
 
 def test_heavy_moods_count_only_within_a_week() -> None:
@@ -185,6 +248,9 @@ def test_everyday_entries_rarely_get_the_line() -> None:
     rows = [json.loads(line) for line in stage_entries.read_text(encoding="utf-8").splitlines() if line]
     alarms = sum(gentle.concern(row["text"]) is not None for row in rows) / len(rows)
     assert alarms <= 0.11, alarms
+    # the emergency line, above all, stays for what calls for it: recognition is full of what he said and did
+    emergency = sum(_line(r["text"]) in ("danger", "harmed") for r in rows) / len(rows)
+    assert emergency <= 0.02, emergency
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -29,6 +29,10 @@ Kind = Literal["self_harm", "danger", "heavy", "urgent", "unsure"]
 BOOK = Book(json.loads(Path(__file__).with_name(NEEDLES_FILE).read_text(encoding="utf-8")))
 
 MIN_WORDS_FOR_WEIGHTS = 12  # shorter entries are read by the cue patterns alone
+# The danger weights need a little more: on one sentence ("I ate the whole packet of biscuits and honestly I
+# regret nothing") they read a figure of speech as a threat. Every danger they caught on the held-out sets that
+# no cue did had 18 words or more but one.
+MIN_WORDS_FOR_DANGER_WEIGHTS = 16
 HEAVY_MOOD = 2  # mood at or below this, on HEAVY_COUNT of the last HEAVY_WINDOW entries within a week
 HEAVY_COUNT = 3
 HEAVY_WINDOW = 5
@@ -176,6 +180,7 @@ _FIGURATIVE = BOOK(
     r"headache|migraine|stairs|gym|workout|run|hike|class|project|noise|mortgage|bills|prices) (?:is|are|was|"
     r"were) (?:literally |actually |honestly |slowly )?(?:killing|going to kill|gonna kill) me|"
     r"rather die than|(?:will|'ll|gonna|going to) kill me (?:only|one day|this week|before)|"
+    r"dead (?:chuffed|pleased|proud|keen|excited|jealous|lucky|easy|funny|good|nice|cute|posh|trendy)|"
     r"could kill myself for|kick myself|kicking myself|laughed? (?:myself )?to death|bored to death|"
     r"scared (?:me )?to death|worried sick|dead ?line|drop dead|dead end|over my dead body|"
     r"killer (?:workout|view|heels|app|idea|song)|die of (?:embarrassment|shame|boredom)|"
@@ -975,7 +980,8 @@ _TRIVIAL = BOOK(
     r"\bwhen (?:she|he|they|mum|mom|dad) (?:sees|see|finds out|find out|hears|gets the bill)\b|"
     r"\bif i (?:spoil|eat|ate|forget|forgot|am late|'m late|was late|touch|use|borrow|tell (?:anyone )?about "
     r"the (?:party|surprise|gift)|miss (?:the|her|his) (?:show|game|party)|don't come(?! back(?: to (?:him|her)\b|\s*(?:$|[.!?])))|lose the|break the "
-    r"(?:vase|tv|phone))|\b(?:joking|jokingly|lol|haha|kidding|teasing|in a funny way)\b|\b(?:eat|eats|ate|finish|drink|nick|steal|touch)(?:es)? my (?:cake|chocolate|yoghurt|yogurt|lunch|chips|crisps|biscuits|leftovers|sweets|snacks?|pizza)\b"
+    r"(?:vase|tv|phone))|\b(?:joking|jokingly|lol|haha|kidding|teasing|in a funny way)\b|\b(?:eat|eats|ate|finish|drink|nick|steal|touch)(?:es)? my (?:cake|chocolate|yoghurt|yogurt|lunch|chips|crisps|biscuits|leftovers|sweets|snacks?|pizza)\b|"
+    r"\bwithout (?:a |my |your )?(?:coat|jacket|scarf|hat|umbrella|brolly|gloves|jumper|sweater)\b"
 )
 _AGENT = (
     r"(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|stepdad|"
@@ -1344,9 +1350,17 @@ def concern(text: str) -> Concern | None:
     if len(_TOKEN.findall(norm)) < MIN_WORDS_FOR_WEIGHTS:
         return None  # a few words can't carry the learned weights: "Calm." is not a cry for help
     score, strongest = weigh(text, model)
-    if score > model["threshold"]:
-        return Concern("heavy", strongest)
-    return None
+    if score <= model["threshold"]:
+        return None
+    # Heavy, read again for danger from someone else: most of what the cues miss ("he said 'you won't make it to
+    # court'", "I'm under my bed, he's coming up next") is read as heavy, and a thank-you is the wrong answer.
+    now = " ".join(_now_told(norm))
+    if len(_TOKEN.findall(now)) >= MIN_WORDS_FOR_DANGER_WEIGHTS:
+        danger = _danger_model()
+        lean, said = weigh(now, danger)
+        if lean > danger["threshold"]:
+            return Concern("danger", said)
+    return Concern("heavy", strongest)
 
 
 def line_for(found: Concern | None) -> Literal["danger", "harmed", "plain", "words"] | None:
@@ -1401,6 +1415,37 @@ def features(text: str) -> list[str]:
 @cache
 def _model() -> dict[str, Any]:
     raw = Path(__file__).with_name("gentle_model.json").read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(raw)
+    return model
+
+
+# "Two years ago tonight he tried to kill me": an anniversary, unless the sentence goes on to now.
+_ANNIVERSARY = BOOK(
+    r"\bago (?:today|tonight),? (?:he|she|they|i|my \w+) \w+ed\b(?![^.]*\b(?:again|still|now|he's|she's|they're|is|"
+    r"are|has been|have been)\b)"
+)
+
+
+def _now_told(norm: str) -> Iterator[str]:
+    """The sentences the danger cues would read: not a dream, a story, a figure of speech or a trivial threat,
+    and not something long over (told as the cues tell it: "a year ago today, and he has been texting me threats
+    all day" is now)."""
+    for sentence in _sentences(norm):
+        if any(aside.search(sentence) for aside in (_TRIVIAL, _FIGURATIVE, _MEDIA, _DREAMT)):
+            continue
+        if _DISTANT_PAST.search(sentence) and (
+            not _STILL_NOW.search(sentence) or _ANNIVERSARY.search(sentence)
+        ):
+            continue
+        yield sentence
+
+
+@cache
+def _danger_model() -> dict[str, Any]:
+    """Weights that tell danger from someone else apart from other heavy writing (bench/gentle.py trains them on
+    the development sets and the stage corpus's everyday entries). Read only for an entry read as heavy, about
+    one in ten: at 360 KB they would cost every save a few milliseconds."""
+    raw = Path(__file__).with_name("gentle_danger.json").read_text(encoding="utf-8")
     model: dict[str, Any] = json.loads(raw)
     return model
 
