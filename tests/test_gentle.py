@@ -216,6 +216,36 @@ def test_the_second_weights_pass_over_what_the_danger_cues_do(text: str) -> None
     assert gentle.line_for(gentle.concern(text)) != "danger"
 
 
+@pytest.mark.parametrize(
+    ("text", "danger"),
+    [
+        # a review of the danger weights: a child held over a drop, a blow promised, a way in
+        ("He held the baby over the banister to make me beg. I'm frightened for both of us tonight.", True),
+        ("My ex held the baby over the balcony railing and laughed when I screamed.", True),
+        ("He punched the wall right next to my head and said the next one won't miss.", True),
+        ("He climbed in through the kitchen window while I was out and left the ring on my pillow.", True),
+        # ... and what they must not read so
+        ("Held my daughter over the water at the lido so she could touch it with her toes.", False),
+        ("Dad held my little brother over the balcony rail so he could see the fireworks.", False),
+        ("Practised penalties with Sam. The next one won't miss, he said, and it didn't.", False),
+        ("I'm scared for the kids tonight, the storm is meant to be bad and the roof leaks.", False),
+        # said to have passed off safely, the weights aren't asked; "like nothing happened" is no such thing
+        (
+            "My ex showed up at my son's football match and stood by the fence the whole second half. He "
+            "ignored me. Lots of other parents around. Nothing happened.",
+            False,
+        ),
+        (
+            "Can't breathe right. He sat on my chest for I don't know how long. Now he's in the shower "
+            "singing like nothing happened. My throat hurts to swallow.",
+            True,
+        ),
+    ],
+)
+def test_a_review_of_the_danger_weights(text: str, danger: bool) -> None:
+    assert (_line(text) == "danger") is danger
+
+
 def test_the_danger_weights_load_only_for_heavy_words() -> None:
     gentle._danger_model.cache_clear()
     assert gentle.concern("We planted tomatoes and laughed all afternoon in the sun, then had soup.") is None
@@ -533,7 +563,7 @@ _STRENGTH = {None: 0, "words": 1, "danger": 2}
 
 
 def test_the_reviews_sentences_keep_what_they_were_given() -> None:
-    """1,499 sentences ten reviewers wrote on 7 Dec 2026 (reviews.jsonl: tuned on, a guard, not a measure).
+    """1,599 sentences eleven reviewers wrote on 7 Dec 2026 (reviews.jsonl: a guard, not a measure).
 
     A crisis sentence never gets a weaker line than it has now, nor loses the stage rule; an everyday one
     without the emergency line doesn't gain it. A change that means to trade one for another updates the file

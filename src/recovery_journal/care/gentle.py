@@ -1056,6 +1056,20 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             True,
         ),
         (r"\b(?:afraid|scared|fear|fearing|terrified) for my (?:life|safety)\b", True),
+        # a review of the danger weights (7 December 2026): a child held over a drop, a blow that will land next
+        # time, a way in through a window
+        (
+            r"\b(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|stepdad|mum|mom))(?:'s| "
+            r"has| had)? (?:held|holding|dangled|dangling|hung) (?:the|my|our|his|her) (?:baby|son|daughter|child|kid|"
+            r"boy|girl|little one)\b[^.]{0,25}\bover (?:the |a )?(?:banister|balcony|railing|railings|edge|"
+            r"stairwell)\b",
+            False,
+        ),
+        (
+            r"\b(?:punched|hit|threw|swung|aimed|fired|kicked|smashed)\b[^.]{0,80}\b(?:the )?next (?:one|time|punch)"
+            r"\b[^.]{0,15}\bwon't miss\b",
+            False,
+        ),
         (
             r"\b(?:he|she|they|he's|she's|they're|he'll|she'll|they'll|said|says)\b[^.]{0,20}\b(?:going to|will|"
             r"'ll|gonna|wants to|trying to|try to) kill me\b",
@@ -1091,7 +1105,7 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
         (r"\b(?:banging|pounding|hammering|kicking) (?:on )?(?:the|my) (?:door|window|windows)\b", False),
         (  # in the home: "he broke into my flat", "got in through the back door", "when I woke up he was in my room"
             r"\b(?:he|she|they|my ex)(?: has| had|'s|'d)? (?:broke in|broken in|broke into (?:my|the|our) (?:flat|house|"
-            r"home|place|room|car)|got in through (?:the|my|a) (?:back |front |kitchen |bedroom )?(?:door|window))\b"
+            r"home|place|room|car)|(?:got|climbed|came) in through (?:the|my|a) (?:back |front |kitchen |bedroom |bathroom )?(?:door|window))\b"
             r"|\bwhen i woke(?: up)?,? (?:he|she|they) (?:was|were) (?:standing )?(?:over me|in my (?:room|bedroom))\b"
             r"(?! with )",
             True,
@@ -1355,7 +1369,7 @@ def concern(text: str) -> Concern | None:
     # Heavy, read again for danger from someone else: most of what the cues miss ("he said 'you won't make it to
     # court'", "I'm under my bed, he's coming up next") is read as heavy, and a thank-you is the wrong answer.
     now = " ".join(_now_told(norm))
-    if len(_TOKEN.findall(now)) >= MIN_WORDS_FOR_DANGER_WEIGHTS:
+    if len(_TOKEN.findall(now)) >= MIN_WORDS_FOR_DANGER_WEIGHTS and not _SAID_SAFE.search(now):
         danger = _danger_model()
         lean, said = weigh(now, danger)
         if lean > danger["threshold"]:
@@ -1419,6 +1433,12 @@ def _model() -> dict[str, Any]:
     return model
 
 
+# The writer says it passed off safely ("my ex showed up at the match... Nothing happened."): the danger weights,
+# which read words, not outcomes, are not asked. ("Singing like nothing happened" is no such thing.)
+_SAID_SAFE = BOOK(
+    r"\b(?:(?<!like )(?<!if )(?<!though )nothing (?:else )?happened|it was (?:all )?fine|(?:i|we) felt (?:completely |totally |perfectly |quite )?"
+    r"safe)\b(?! (?:till|until|but)\b)"
+)
 # "Two years ago tonight he tried to kill me": an anniversary, unless the sentence goes on to now.
 _ANNIVERSARY = BOOK(
     r"\bago (?:today|tonight),? (?:he|she|they|i|my \w+) \w+ed\b(?![^.]*\b(?:again|still|now|he's|she's|they're|is|"
