@@ -229,6 +229,8 @@ def test_the_second_weights_pass_over_what_the_danger_cues_do(text: str) -> None
         ("Dad held my little brother over the balcony rail so he could see the fireworks.", False),
         ("Practised penalties with Sam. The next one won't miss, he said, and it didn't.", False),
         ("I'm scared for the kids tonight, the storm is meant to be bad and the roof leaks.", False),
+        ("Mum said she was going to kill me for forgetting her birthday. She was laughing.", False),
+        ("He said he'll kill me for forgetting his birthday and he meant it.", True),
         # said to have passed off safely, the weights aren't asked; "like nothing happened" is no such thing
         (
             "My ex showed up at my son's football match and stood by the fence the whole second half. He "

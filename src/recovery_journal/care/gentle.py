@@ -981,7 +981,8 @@ _TRIVIAL = BOOK(
     r"\bif i (?:spoil|eat|ate|forget|forgot|am late|'m late|was late|touch|use|borrow|tell (?:anyone )?about "
     r"the (?:party|surprise|gift)|miss (?:the|her|his) (?:show|game|party)|don't come(?! back(?: to (?:him|her)\b|\s*(?:$|[.!?])))|lose the|break the "
     r"(?:vase|tv|phone))|\b(?:joking|jokingly|lol|haha|kidding|teasing|in a funny way)\b|\b(?:eat|eats|ate|finish|drink|nick|steal|touch)(?:es)? my (?:cake|chocolate|yoghurt|yogurt|lunch|chips|crisps|biscuits|leftovers|sweets|snacks?|pizza)\b|"
-    r"\bwithout (?:a |my |your )?(?:coat|jacket|scarf|hat|umbrella|brolly|gloves|jumper|sweater)\b"
+    r"\bwithout (?:a |my |your )?(?:coat|jacket|scarf|hat|umbrella|brolly|gloves|jumper|sweater)\b|"
+    r"\bkill (?:me|you) for forgetting (?:her|his|their|the|my|your|our) (?:birthday|anniversary)\b(?![^.]{0,40}\b(?:meant it|not joking|belt|knife|gun|hit|again)\b)"
 )
 _AGENT = (
     r"(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|stepdad|"
