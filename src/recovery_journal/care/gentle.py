@@ -984,6 +984,9 @@ _TRIVIAL = BOOK(
     r"\bwithout (?:a |my |your )?(?:coat|jacket|scarf|hat|umbrella|brolly|gloves|jumper|sweater)\b|"
     r"\bkill (?:me|you) for forgetting (?:her|his|their|the|my|your|our) (?:birthday|anniversary)\b(?![^.]{0,40}\b(?:meant it|not joking|belt|knife|gun|hit|again)\b)"
 )
+# Sentences the danger cues (and the danger weights) pass over: a trivial threat, a figure of speech, a story, a
+# dream.
+_DANGER_ASIDES = (_TRIVIAL, _FIGURATIVE, _MEDIA, _DREAMT)
 _AGENT = (
     r"(?:he|she|they|my (?:ex|husband|wife|partner|boyfriend|girlfriend|dad|father|mum|mom|mother|stepdad|"
     r"stepmother|brother|sister|son|daughter|boss|landlord)|(?!(?:i|therapist|counsellor|counselor|doctor|gp|nurse|"
@@ -1452,11 +1455,9 @@ def _now_told(norm: str) -> Iterator[str]:
     and not something long over (told as the cues tell it: "a year ago today, and he has been texting me threats
     all day" is now)."""
     for sentence in _sentences(norm):
-        if any(aside.search(sentence) for aside in (_TRIVIAL, _FIGURATIVE, _MEDIA, _DREAMT)):
+        if any(aside.search(sentence) for aside in _DANGER_ASIDES):
             continue
-        if _DISTANT_PAST.search(sentence) and (
-            not _STILL_NOW.search(sentence) or _ANNIVERSARY.search(sentence)
-        ):
+        if _distant(sentence, sentence) or (_ANNIVERSARY.search(sentence) and _DISTANT_PAST.search(sentence)):
             continue
         yield sentence
 
@@ -1679,7 +1680,7 @@ def _find_danger(norm: str) -> Concern | None:
     if not cues:
         return None
     for sentence in _sentences(norm):
-        if any(aside.search(sentence) for aside in (_TRIVIAL, _FIGURATIVE, _MEDIA, _DREAMT)):
+        if any(aside.search(sentence) for aside in _DANGER_ASIDES):
             continue
         for clause in [sentence, *_clauses(sentence)]:
             for pattern, negatable, aimed in cues:
