@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import signal
+import socket
 import sqlite3
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from recovery_journal.agent import wire
 from recovery_journal.cli import app
 from recovery_journal.journal.service import Journal
 from recovery_journal.settings import Settings
@@ -40,6 +46,32 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RECOVERY_JOURNAL_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("RECOVERY_JOURNAL_LOCK_TIMEOUT", "2")
     return home
+
+
+@pytest.fixture
+def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A short runtime folder (socket paths are limited in length); every agent started in it ends after."""
+    short = Path(tempfile.mkdtemp(prefix="rj-", dir="/tmp"))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(short))
+    yield short
+    for sock in short.glob("recovery-journal/sessions/*.sock"):
+        pid = _pid_at(sock)
+        if pid is not None:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    shutil.rmtree(short, ignore_errors=True)
+
+
+def _pid_at(sock: Path) -> int | None:
+    """The pid of the agent listening at `sock`, asked directly."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(2)
+            conn.connect(str(sock))
+            wire.send(conn, {"op": "status"})
+            return int(wire.receive(conn)["pid"])
+    except (OSError, wire.WireError, KeyError, ValueError):
+        return None
 
 
 @pytest.fixture

@@ -275,10 +275,12 @@ def test_only_our_own_folders_and_files_are_taken_as_leftovers(tmp_path: Path) -
 def test_planted_words_never_become_drafts(
     cli: Cli, initialised: Ran, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import tempfile
+
     from recovery_journal import paths
 
     monkeypatch.setattr(paths, "SHARED_MEMORY", tmp_path / "no-shm")
-    monkeypatch.setattr(paths.tempfile, "tempdir", str(tmp_path / "tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     planted = _planted(tmp_path / "theirs", JournalPaths(isolated).tag)
     runtime(tmp_path).symlink_to(tmp_path / "theirs")

@@ -13,9 +13,8 @@ import shutil
 import signal
 import socket
 import struct
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -29,38 +28,12 @@ from recovery_journal.errors import ExitCode, UsageProblem
 from recovery_journal.render import session as told
 from recovery_journal.settings import Settings
 
-from .conftest import PASSPHRASE, Cli, Ran
+from .conftest import PASSPHRASE, Cli, Ran, _pid_at
 
 pytestmark = pytest.mark.skipif(not hasattr(socket, "SO_PEERCRED"), reason="sessions need SO_PEERCRED here")
 
 NO_PASSPHRASE = {"RECOVERY_JOURNAL_PASSPHRASE": None}
 WAIT = 30.0  # seconds to wait for an agent to end by itself before the test fails (not a speed target)
-
-
-@pytest.fixture
-def runtime(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A short runtime folder (socket paths are limited in length); every agent started in it ends after."""
-    short = Path(tempfile.mkdtemp(prefix="rj-", dir="/tmp"))
-    monkeypatch.setenv("XDG_RUNTIME_DIR", str(short))
-    yield short
-    for sock in short.glob("recovery-journal/sessions/*.sock"):
-        pid = _pid_at(sock)
-        if pid is not None:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-    shutil.rmtree(short, ignore_errors=True)
-
-
-def _pid_at(sock: Path) -> int | None:
-    """The pid of the agent listening at `sock`, asked directly."""
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-            conn.settimeout(2)
-            conn.connect(str(sock))
-            wire.send(conn, {"op": "status"})
-            return int(wire.receive(conn)["pid"])
-    except (OSError, wire.WireError, KeyError, ValueError):
-        return None
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -86,17 +85,25 @@ def scratch_root(env: Mapping[str, str] | None = None) -> Path:
     another user can take the name first: a place is passed over unless it is free, or already a real
     folder of ours. When every place is taken, the last is named, and using it is refused (journal/editor.py).
     """
-    env = os.environ if env is None else env
+    place = Path()
+    for place in _places(os.environ if env is None else env):
+        if _free_or_ours(place):
+            break
+    return place
+
+
+def _places(env: Mapping[str, str]) -> Iterator[Path]:
+    """scratch_root's places, best first; the system temp folder (and `tempfile`) only when it comes to it."""
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    places = []
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).is_dir() and os.access(runtime, os.W_OK):
-        places.append(Path(runtime) / APP_NAME)
+        yield Path(runtime) / APP_NAME
     shm = SHARED_MEMORY
     if shm.is_dir() and os.access(shm, os.W_OK):
-        places.append(shm / f"{APP_NAME}-{uid}")
-    places.append(Path(tempfile.gettempdir()) / f"{APP_NAME}-{uid}")
-    return next((place for place in places if _free_or_ours(place)), places[-1])
+        yield shm / f"{APP_NAME}-{uid}"
+    import tempfile
+
+    yield Path(tempfile.gettempdir()) / f"{APP_NAME}-{uid}"
 
 
 def _free_or_ours(place: Path) -> bool:

@@ -116,14 +116,24 @@ def argon2id(
     secret: bytes | None = None,
     ad: bytes | None = None,
 ) -> bytes:
-    """Derive `length` bytes with Argon2id (RFC 9106, version 0x13)."""
-    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
-
+    """Derive `length` bytes with Argon2id (RFC 9106, version 0x13); taken from `argon2id_ahead` when that
+    was started with exactly these inputs."""
     params.check()
     if len(salt) < 8:
         raise InvalidKdfParams("salt too short")
+    ahead = _taken_ahead(_inputs(password, salt, params, length, secret, ad))
+    if ahead is not None:
+        return ahead
     if params.memory_kib >= RELEASE_BEFORE_KIB and _has_held_more_than(RELEASE_ABOVE_KIB):
         release_free_memory()
+    return _derive(password, salt, params, length, secret, ad)
+
+
+def _derive(
+    password: bytes, salt: bytes, params: Argon2Params, length: int, secret: bytes | None, ad: bytes | None
+) -> bytes:
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
     kdf = Argon2id(
         salt=salt,
         length=length,
@@ -134,6 +144,55 @@ def argon2id(
         secret=secret,
     )
     return kdf.derive(password)
+
+
+# At most one derivation started ahead: (its inputs, its thread, what it gave). See argon2id_ahead.
+_ahead: list[tuple[tuple[bytes, ...], Any, list[bytes]]] = []
+
+
+def argon2id_ahead(password: bytes, salt: bytes, params: Argon2Params) -> bool:
+    """Start deriving what argon2id(password, salt, params) gives, on a thread of its own; False if one is
+    already under way.
+
+    Argon2id lets go of Python's lock while it works, so it runs on another core beside whatever the process
+    does next. The next call to argon2id waits for it and takes its result when its inputs are exactly these,
+    and otherwise derives as always; either way the result is given once, then forgotten here.
+    """
+    import threading
+
+    params.check()
+    if _ahead or len(salt) < 8:
+        return False
+    given: list[bytes] = []
+
+    def run() -> None:
+        with contextlib.suppress(Exception):  # anything amiss: argon2id derives again, and says what failed
+            given.append(_derive(password, salt, params, KEY_LEN, None, None))
+
+    # Not a daemon: the interpreter must not shut down around a derivation still running outside its lock.
+    thread = threading.Thread(target=run, name="recovery-journal-key")
+    _ahead.append((_inputs(password, salt, params, KEY_LEN, None, None), thread, given))
+    thread.start()
+    return True
+
+
+def _inputs(
+    password: bytes, salt: bytes, params: Argon2Params, length: int, secret: bytes | None, ad: bytes | None
+) -> tuple[bytes, ...]:
+    optional = [b"" if part is None else b"=" + part for part in (secret, ad)]  # None and b"" stay apart
+    return password, salt, params.to_json().encode("ascii"), b"%d" % length, *optional
+
+
+def _taken_ahead(inputs: tuple[bytes, ...]) -> bytes | None:
+    """The derivation started ahead, waited for, if it was started with these inputs; forgotten either way
+    (one started with others finishes unwaited for, and nothing takes it)."""
+    if not _ahead:
+        return None
+    started, thread, given = _ahead.pop()
+    if len(started) != len(inputs) or not all(map(hmac.compare_digest, started, inputs)):
+        return None
+    thread.join()
+    return given[0] if given else None
 
 
 # A derivation taking at least this much memory starts from a heap given back what it no longer uses, once

@@ -6,8 +6,6 @@ Interactive prompting lives in the CLI; this module only reads the non-interacti
 from __future__ import annotations
 
 import os
-import shlex
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -102,6 +100,9 @@ def read_file(path: Path, var: str) -> str:
 
 
 def _from_command(command: str, var: str) -> str:
+    import shlex  # here: most commands never run one, and loading these costs start-up about 4 ms
+    import subprocess
+
     try:
         argv = shlex.split(command)
     except ValueError:
