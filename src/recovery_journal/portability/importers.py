@@ -7,6 +7,7 @@ adds nothing the second time.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import re
@@ -95,7 +96,19 @@ def parse_json(raw: bytes, path: Path) -> Any:
 
 
 def derived_uuid(kind: str, when: datetime, text: str) -> str:
-    return str(uuidlib.uuid5(_NS, f"{kind}\n{when.isoformat(timespec='minutes')}\n{text}"))
+    return str(uuidlib.uuid5(_NS, _derived_from(kind, when, text)))
+
+
+def _counting_id(kind: str, when: datetime, text: str) -> str:
+    """What tells entries apart as derived_uuid does, for a pass that only counts them: a 128-bit digest of
+    the same words, about a tenth of the cost (a uuid5 was a third of counting 50,000 entries)."""
+    return hashlib.blake2b(
+        _derived_from(kind, when, text).encode("utf-8", "surrogatepass"), digest_size=16
+    ).hexdigest()
+
+
+def _derived_from(kind: str, when: datetime, text: str) -> str:
+    return f"{kind}\n{when.isoformat(timespec='minutes')}\n{text}"
 
 
 def import_tags(tags: list[str]) -> tuple[str, ...]:
@@ -414,7 +427,7 @@ def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported
     count, empty = tally(
         _own_entries(_lines(path, exact=True))
         if reading.ours
-        else _jrnl_entries(_lines(path), reading, tags=False)  # counting needs no tags
+        else _jrnl_entries(_lines(path), reading, counting=True)
     )
     if not count and not empty:
         raise _no_jrnl_entries(path)
@@ -461,16 +474,19 @@ def _no_jrnl_entries(path: Path) -> InvalidInput:
     )
 
 
-def _jrnl_entries(lines: Iterable[str], reading: _Reading, *, tags: bool = True) -> Iterator[Entry | None]:
-    """Each entry of a jrnl text journal as its lines are read (None for an empty one); without `tags`, the
-    entries carry none (for counting them: a tag never makes an entry empty, too large or another one)."""
+def _jrnl_entries(
+    lines: Iterable[str], reading: _Reading, *, counting: bool = False
+) -> Iterator[Entry | None]:
+    """Each entry of a jrnl text journal as its lines are read (None for an empty one). For `counting`, the
+    entries carry no tags (a tag never makes an entry empty, too large or another one) and a stand-in id that
+    tells them apart as their own would (_counting_id)."""
     current: tuple[datetime, list[str], bool] | None = None
 
     def close(found: tuple[datetime, list[str], bool]) -> Entry | None:
         when, body_lines, starred = found
         body = "\n".join(body_lines)
-        uuid = derived_uuid("jrnl", when, body.strip())
-        if not tags:
+        uuid = (_counting_id if counting else derived_uuid)("jrnl", when, body.strip())
+        if counting:
             return make_entry(uuid, when, body, [], starred)
         found_tags = inline_tags(body) if reading.tags is None else reading.tags.findall(body)
         return make_entry(uuid, when, body, list(found_tags), starred)
