@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,51 +44,77 @@ def _env() -> dict[str, str]:
     return dict(os.environ)
 
 
-# One way to run each command that needs the key; each is checked to take the key derived ahead.
-EXAMPLES = {
-    "write": (["write", "--tag", "ahead"], "Words written after the key was derived ahead."),
-    "list": (["list", "--limit", "3"], None),
-    "show": (["show", "1"], None),
-    "edit": (["edit", "1", "--mood", "6"], None),
-    "delete": (["delete", "1", "--yes"], None),
-    "history": (["history", "1"], None),
-    "search": (["search", "first"], None),
-    "tags": (["tags"], None),
-    "timeline": (["timeline"], None),
-    "progress": (["progress"], None),
-    "calendar": (["calendar"], None),
-    "on-this-day": (["on-this-day"], None),
-    "share": (["share", "-o", "SHARED"], None),
-    "export": (["export", "--format", "json"], None),
-    "stage": (["stage"], None),
-    "milestone": (["milestone", "list"], None),
-    "counter": (["counter", "list"], None),
-    "import": (["import", "jrnl", "JRNL"], None),
-    "unlock": (["unlock", "--for", "1m"], None),
+# One way to run each command (and subcommand) that needs the key; each must take the key derived ahead.
+EXAMPLES: dict[tuple[str, str | None], tuple[list[str], str | None]] = {
+    ("write", None): (["write", "--tag", "ahead"], "Words written after the key was derived ahead."),
+    ("list", None): (["list", "--limit", "3"], None),
+    ("show", None): (["show", "1"], None),
+    ("edit", None): (["edit", "1", "--mood", "6"], None),
+    ("delete", None): (["delete", "1", "--yes"], None),
+    ("history", None): (["history", "1"], None),
+    ("search", None): (["search", "first"], None),
+    ("tags", None): (["tags"], None),
+    ("timeline", None): (["timeline"], None),
+    ("progress", None): (["progress"], None),
+    ("calendar", None): (["calendar"], None),
+    ("on-this-day", None): (["on-this-day"], None),
+    ("share", None): (["share", "-o", "SHARED"], None),
+    ("export", None): (["export", "--format", "json"], None),
+    ("unlock", None): (["unlock", "--for", "1m"], None),
+    ("stage", None): (["stage"], None),
+    ("stage", "show"): (["stage", "show", "1"], None),
+    ("stage", "set"): (["stage", "set", "1", "acceptance"], None),
+    ("stage", "relearn"): (["stage", "relearn"], None),
+    ("stage", "review"): (["stage", "review", "--json"], None),
+    ("milestone", "add"): (["milestone", "add", "First boundary held"], None),
+    ("milestone", "list"): (["milestone", "list"], None),
+    ("milestone", "edit"): (["milestone", "edit", "1", "--note", "Still holding."], None),
+    ("milestone", "delete"): (["milestone", "delete", "1", "--yes"], None),
+    ("counter", "start"): (["counter", "start", "walks"], None),
+    ("counter", "list"): (["counter", "list"], None),
+    ("counter", "reset"): (["counter", "reset", "no contact"], None),
+    ("counter", "delete"): (["counter", "delete", "no contact", "--yes"], None),
+    ("import", "jrnl"): (["import", "jrnl", "JRNL"], None),
+    ("import", "json"): (["import", "json", "EXPORTED"], None),
+    ("import", "dayone"): (["import", "dayone", "DAYONE"], None),
 }
 
 
 def test_every_command_named_has_an_example() -> None:
-    assert set(EXAMPLES) == launch.NEEDS_KEY
+    named = {(command, sub) for command, subs in launch.NEEDS_KEY.items() for sub in (subs or {None})}
+    assert set(EXAMPLES) == named
 
 
-@pytest.mark.parametrize("name", sorted(EXAMPLES))
+@pytest.mark.parametrize("named", sorted(EXAMPLES, key=str))
 def test_each_command_named_takes_the_key_derived_ahead(
-    name: str,
+    named: tuple[str, str | None],
     cli: Cli,
     initialised: Ran,
     derivations: list[str],
     tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> None:
-    if name == "unlock":
+    if named == ("unlock", None):
         request.getfixturevalue("runtime")  # a socket's path must be short; the agent is ended after
     assert cli("write", input="The first entry, to have something to read.").exit_code == 0
-    source = tmp_path / "journal.txt"
-    source.write_text("[2024-03-01 09:00] From jrnl\nWords from another journal.\n", encoding="utf-8")
-    argv, text = EXAMPLES[name]
-    named = {"JRNL": str(source), "SHARED": str(tmp_path / "summary.md")}
-    argv = [named.get(word, word) for word in argv]
+    assert cli("milestone", "add", "Said no").exit_code == 0
+    assert cli("counter", "start", "no contact").exit_code == 0
+    files = {
+        "JRNL": tmp_path / "journal.txt",
+        "EXPORTED": tmp_path / "export.json",
+        "DAYONE": tmp_path / "dayone.json",
+        "SHARED": tmp_path / "summary.md",
+    }
+    files["JRNL"].write_text("[2024-03-01 09:00] From jrnl\nWords from another journal.\n", encoding="utf-8")
+    files["EXPORTED"].write_text(cli("export", "--format", "json").stdout, encoding="utf-8")
+    files["DAYONE"].write_text(
+        json.dumps(
+            {"entries": [{"uuid": "A" * 32, "creationDate": "2024-03-02T09:00:00Z", "text": "Day One."}]}
+        ),
+        encoding="utf-8",
+    )
+    argv, text = EXAMPLES[named]
+    argv = [str(files[word]) if word in files else word for word in argv]
     derivations.clear()
     assert launch.ahead(argv, _env())
     try:
@@ -97,7 +124,7 @@ def test_each_command_named_takes_the_key_derived_ahead(
         assert derivations == ["recovery-journal-key"]
         assert crypto._ahead == []
     finally:
-        if name == "unlock":
+        if named == ("unlock", None):
             cli("lock")
 
 
@@ -117,6 +144,9 @@ def test_a_wrong_passphrase_is_told_the_same_way(
     [
         ["init"],
         ["support"],
+        ["stage", "guess"],
+        ["milestone"],
+        ["import", "--dry-run"],
         ["list", "--help"],
         ["-h"],
         ["--journal"],
@@ -262,3 +292,112 @@ def test_the_console_command_starts_it_as_it_loads(
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stderr[done.stderr.rindex("\nRAN ") + len("\nRAN ") :]) == threads
+
+
+def test_a_passphrase_that_can_be_read_once_is_left_to_the_unlock(
+    initialised: Ran, derivations: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A pipe (<(...), /dev/stdin, a FIFO) gives its words once: read ahead, the unlock would find it empty,
+    # or, with no one writing to it yet, wait for ever.
+    fifo = tmp_path / "passphrase"
+    os.mkfifo(fifo)
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    monkeypatch.setenv("RECOVERY_JOURNAL_PASSPHRASE_FILE", str(fifo))
+    started: list[bool] = []
+    worker = threading.Thread(target=lambda: started.append(launch.ahead(["list"], _env())), daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert started == [False], "nothing read from the pipe, nothing started"
+    assert derivations == []
+
+
+def test_a_key_slot_the_unlock_would_refuse_starts_nothing(
+    initialised: Ran, derivations: list[str], isolated: Path
+) -> None:
+    import sqlite3
+
+    db = resolve_home(None, os.environ).db
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE key_slots SET salt = ? WHERE kind = 'passphrase'", (b"8 bytes!",))
+    assert not launch.ahead(["list"], _env())
+    assert derivations == []
+
+
+def test_a_change_still_in_the_write_ahead_log_starts_nothing(
+    initialised: Ran, derivations: list[str]
+) -> None:
+    # The key slot may have changed there (a `passwd` while another window reads): no guess from the file.
+    db = resolve_home(None, os.environ).db
+    wal = db.with_name(db.name + "-wal")
+    wal.write_bytes(b"\x37\x7f\x06\x82" + bytes(60))
+    try:
+        assert not launch.ahead(["list"], _env())
+    finally:
+        wal.unlink()
+    assert derivations == []
+
+
+def test_a_thread_that_cannot_start_leaves_the_unlock_as_it_was(
+    cli: Cli, initialised: Ran, derivations: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(self: threading.Thread) -> None:
+        raise RuntimeError("can't start new thread")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(threading.Thread, "start", refused)
+        assert not launch.ahead(["list"], _env())
+    assert crypto._ahead == []
+    assert cli("list").exit_code == 0
+    assert derivations == ["MainThread"]
+
+
+def test_a_derivation_still_running_is_waited_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = crypto._derive
+
+    def slow(*args: object) -> bytes:
+        if threading.current_thread().name == "recovery-journal-key":
+            time.sleep(0.3)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(crypto, "_derive", slow)
+    assert crypto.argon2id_ahead(b"words", SALT, WEAK)
+    assert crypto.argon2id(b"words", SALT, WEAK) == real(b"words", SALT, WEAK, crypto.KEY_LEN, None, None)
+
+
+@pytest.mark.parametrize(
+    ("length", "secret", "ad"),
+    [(16, None, None), (32, None, b"another use"), (32, None, b""), (32, b"", None)],
+)
+def test_any_other_input_derives_afresh(
+    length: int, secret: bytes | None, ad: bytes | None, derivations: list[str]
+) -> None:
+    assert crypto.argon2id_ahead(b"words", SALT, WEAK)
+    got = crypto.argon2id(b"words", SALT, WEAK, length=length, secret=secret, ad=ad)
+    assert derivations[-1] == "MainThread"
+    assert got == crypto._derive(b"words", SALT, WEAK, length, secret, ad)
+
+
+# Whether the process is hardened (no core files, not dumpable) by the time the passphrase is read ahead.
+HARDENED_PROBE = """
+import json, os, resource, sys
+from recovery_journal import launch
+from recovery_journal.sealing import passphrase
+seen = []
+real = passphrase.from_environment
+def watched(env, *args):
+    import ctypes
+    seen.append([resource.getrlimit(resource.RLIMIT_CORE)[1], ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)])
+    return real(env, *args)
+passphrase.from_environment = watched
+started = launch.ahead(["list"], os.environ)
+print(json.dumps([started, seen]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_GET_DUMPABLE) is Linux's")
+def test_the_passphrase_is_read_ahead_only_in_a_hardened_process(initialised: Ran) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", HARDENED_PROBE], capture_output=True, text=True, check=False, env=_env()
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [True, [[0, 0]]]  # hard limit on core files 0; not dumpable

@@ -16,10 +16,14 @@ the loading (crypto.argon2id_ahead). Only a guess is made, from the command's na
 and the journal file's key slot: the unlock takes the result only when it asks for exactly the same
 passphrase, salt and settings, and derives as always otherwise. So the guess decides nothing: it never
 raises, prompts, writes, locks or creates a file, and at any doubt it starts nothing. Nor does it start when
-- the passphrase is to be typed (the loading is long over by then) or comes from
-  RECOVERY_JOURNAL_PASSPHRASE_COMMAND (that command is run once, by the unlock);
+- the passphrase is to be typed (the loading is long over by then), comes from
+  RECOVERY_JOURNAL_PASSPHRASE_COMMAND (that command is run once, by the unlock), or from a file that isn't a
+  regular file (a pipe gives its words once: to the unlock);
 - an unlocked session is there to be asked (no key is derived at all);
-- the command may not open the journal (--help anywhere, `init`, `support`, `doctor`, ...).
+- the journal file isn't one the unlock would open, or its key slot isn't, or a change to it is still in the
+  write-ahead log (perhaps to the key slot itself);
+- the command may not open the journal (--help anywhere, `init`, `support`, `doctor`, `stage guess`, ...).
+The process is hardened (no core files, not dumpable) before the passphrase is read, as `cli.root` does.
 """
 
 from __future__ import annotations
@@ -32,13 +36,20 @@ from collections.abc import Mapping, Sequence  # loaded with the interpreter alr
 from . import __version__
 
 VERSION_FLAGS = ("--version", "-V")
-# Commands that open the journal with its passphrase whenever they run (with no session); each is tested to.
-NEEDS_KEY = frozenset(
-    {
-        "write", "list", "show", "edit", "delete", "history", "search", "tags", "timeline", "progress",
-        "calendar", "on-this-day", "share", "export", "stage", "milestone", "counter", "import", "unlock",
-    }
-)  # fmt: skip
+# Commands that open the journal with its passphrase whenever they run (with no session); for a group, the
+# subcommands that do (None in it: the group run with none). Each is tested to.
+NEEDS_KEY: dict[str, frozenset[str | None] | None] = {
+    **dict.fromkeys(
+        (
+            "write", "list", "show", "edit", "delete", "history", "search", "tags", "timeline", "progress",
+            "calendar", "on-this-day", "share", "export", "unlock",
+        )
+    ),
+    "stage": frozenset({None, "show", "set", "relearn", "review"}),  # not `guess`: it reads no journal
+    "milestone": frozenset({"add", "list", "edit", "delete"}),
+    "counter": frozenset({"start", "list", "reset", "delete"}),
+    "import": frozenset({"json", "jrnl", "dayone"}),
+}  # fmt: skip
 _JOURNAL = ("-j", "--journal")
 
 
@@ -57,60 +68,75 @@ def main() -> None:
 def ahead(argv: Sequence[str], env: Mapping[str, str]) -> bool:
     """Start deriving the key `argv` (the command line after the program's name) will unlock with, when it
     surely will; whether it was started."""
-    command, journal = _command(argv)
-    if command not in NEEDS_KEY or "--help" in argv or "-h" in argv:
+    if "--help" in argv or "-h" in argv:
+        return False
+    found = _command(argv)
+    if found is None or found[0] not in NEEDS_KEY:
+        return False
+    subcommands = NEEDS_KEY[found[0]]
+    if subcommands is not None and found[1] not in subcommands:
         return False
     try:
-        return _ahead(journal, env)
+        return _ahead(found[2], env)
     except Exception:  # a guess only: whatever is wrong, the unlock meets it and says so
         return False
 
 
-def _command(argv: Sequence[str]) -> tuple[str | None, str | None]:
-    """The command's name and the --journal given before it; (None, None) for anything less plain."""
+def _command(argv: Sequence[str]) -> tuple[str, str | None, str | None] | None:
+    """The command's name, the word after it when that isn't an option (a group's subcommand), and the
+    --journal given before it; None for anything less plain."""
     journal = None
     words = iter(argv)
     for word in words:
         if word in _JOURNAL:
             folder = next(words, None)
             if not folder:
-                break
+                return None
             journal = folder
         elif word.startswith("--journal="):
             journal = word.removeprefix("--journal=")
         elif word.startswith("-"):
-            break
+            return None
         else:
-            return word, journal
-    return None, None
+            after = next(words, None)
+            return word, None if after is None or after.startswith("-") else after, journal
+    return None
 
 
 def _ahead(journal: str | None, env: Mapping[str, str]) -> bool:
     # Only what this needs is loaded before the derivation starts: a millisecond here is one more at the end.
     import sqlite3
+    import stat
     from contextlib import closing
     from pathlib import Path
 
     from .agent import wire
     from .paths import resolve_home
     from .sealing import passphrase as sources
-    from .storage import queries
+    from .sealing.hardening import harden_process
+    from .storage import store
 
-    if sources.source_name(env) in (None, sources.PREFIX + sources.CURRENT[1]):  # typed, or a command's
+    source = sources.source_name(env)
+    if source is None or source == sources.PREFIX + sources.CURRENT[1]:  # typed, or a command's to run
         return False
     paths = resolve_home(None if journal is None else Path(journal), env)
     if os.path.lexists(wire.socket_path(paths, env)):  # an unlocked session (as agent.client.listening)
         return False
-    secret = sources.from_environment(env)
-    if not secret or not secret.strip():
+    store.check_journal_file(paths.db)  # ours, or the unlock refuses it before deriving anything
+    wal = paths.sidecars()[0]
+    if wal.exists() and wal.stat().st_size:  # a change not yet in the file, perhaps to the key slot itself
         return False
     from .sealing import crypto, vault
 
     # Read as a file that doesn't change (immutable): no lock taken, no -wal or -shm made, nothing waited for.
-    # A key slot changed since, or read mid-write, gives other inputs than the unlock's, and goes unused.
     with closing(sqlite3.connect(f"{paths.db.as_uri()}?mode=ro&immutable=1", uri=True)) as con:
-        slot = queries.key_slot(con, vault.SLOT_PASSPHRASE)
-    params = crypto.parse_kdf(slot[0]) if slot is not None else None
-    if slot is None or params is None:
+        salt, params = vault.passphrase_salt(con)  # checked as the unlock checks the slot
+    if source == sources.PREFIX + sources.CURRENT[0] and not stat.S_ISREG(
+        Path(env[source]).expanduser().stat().st_mode
+    ):
+        return False  # a pipe or a FIFO gives the passphrase once: to the unlock
+    harden_process()  # as cli.root does, before any secret is read: no core file could hold it
+    secret = sources.from_environment(env)
+    if not secret or not secret.strip():
         return False
-    return crypto.argon2id_ahead(crypto.passphrase_bytes(secret), slot[1], params)
+    return crypto.argon2id_ahead(crypto.passphrase_bytes(secret), salt, params)

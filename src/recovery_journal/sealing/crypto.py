@@ -171,8 +171,8 @@ def argon2id_ahead(password: bytes, salt: bytes, params: Argon2Params) -> bool:
 
     # Not a daemon: the interpreter must not shut down around a derivation still running outside its lock.
     thread = threading.Thread(target=run, name="recovery-journal-key")
+    thread.start()  # first: a thread that couldn't start is never waited for
     _ahead.append((_inputs(password, salt, params, KEY_LEN, None, None), thread, given))
-    thread.start()
     return True
 
 

@@ -257,9 +257,14 @@ def _slot(con: sqlite3.Connection, kind: str) -> tuple[str, crypto.Argon2Params 
 
 
 def passphrase_params(con: sqlite3.Connection) -> crypto.Argon2Params:
-    params = _slot(con, SLOT_PASSPHRASE)[1]
+    return passphrase_salt(con)[1]
+
+
+def passphrase_salt(con: sqlite3.Connection) -> tuple[bytes, crypto.Argon2Params]:
+    """The salt and settings `unlock` derives the passphrase's key with; Damaged as `unlock` would be."""
+    _, params, salt, _ = _slot(con, SLOT_PASSPHRASE)
     assert params is not None  # noqa: S101 - _slot checked the kind
-    return params
+    return salt, params
 
 
 def unlock(con: sqlite3.Connection, passphrase: str) -> Keys:
