@@ -10,8 +10,9 @@ saw the others) are only ever measured. A concern of any kind counts as "offered
 
 `train` writes two sets of weights: gentle_model.json (a crisis of any kind, or not) and gentle_danger.json
 (for what the first reads as heavy: danger from someone else, or not), the second trained on the development
-sets and the stage corpus's everyday training entries, so that writing about what he said and did isn't read
-as a call for the emergency number.
+sets, dev3.jsonl too (danger said obliquely, and its words in everyday writing: only danger and "none" in it),
+and the stage corpus's everyday training entries, so that writing about what he said and did isn't read as a
+call for the emergency number.
 The figures in docs/care.md come from this script.
 """
 
@@ -141,15 +142,22 @@ def cross_validated(
     return threshold, sum(s > threshold for s in positives) / len(positives)
 
 
+def development(*names: str) -> list[dict[str, str]]:
+    """The development sets: dev.jsonl and dev2.jsonl, and the others named."""
+    return [row for name in ("dev", "dev2", *names) for row in load(CORPUS / f"{name}.jsonl")]
+
+
 def train() -> None:
-    rows = load(CORPUS / "dev.jsonl") + load(CORPUS / "dev2.jsonl") + reviews()
+    rows = development() + reviews()
     threshold, recall = cross_validated(rows, crisis, TARGET_FALSE_ALARMS)
     random.Random(7).shuffle(rows)  # the order the shipped model was first fitted in
     model = fit(rows)
     model["threshold"] = round(threshold, 3)
-    # Danger apart from the rest: the two development sets (their danger entries the positives) and the stage
+    # Danger apart from the rest: the development sets (their danger entries the positives) and the stage
     # corpus's everyday entries. The reviews' sentences aren't labelled danger or self-harm, so they sit out.
-    apart = load(CORPUS / "dev.jsonl") + load(CORPUS / "dev2.jsonl") + everyday()
+    # dev3.jsonl (danger said obliquely, its words in everyday writing; 7 December 2026) trains these only:
+    # among the first weights' negatives, its heavy everyday entries cost self-harm entries any line at all.
+    apart = development("dev3") + everyday()
     danger_threshold, danger_recall = cross_validated(apart, danger, TARGET_DANGER_FALSE_ALARMS)
     random.Random(7).shuffle(apart)
     second = fit(apart, danger)
