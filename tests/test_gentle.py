@@ -254,6 +254,13 @@ def test_the_second_weights_pass_over_what_the_danger_cues_do(text: str) -> None
             "singing like nothing happened. My throat hurts to swallow.",
             True,
         ),
+        # made to swallow something now; not the day's tablets taken at someone's reminder
+        ("He forced me to take all my pills before bed and I can't stay awake.", True),
+        ("She made me drink bleach and laughed.", True),
+        ("he made me swallow a handful of his sleeping tablets and now he's locked the door", True),
+        ("He made me take all my tablets at breakfast.", False),
+        ("My girlfriend forced me to take all my tablets this morning, I'd forgotten.", False),
+        ("Mum made me take my antibiotics even though they tasted awful.", False),
     ],
 )
 def test_a_review_of_the_danger_weights(text: str, danger: bool) -> None:

@@ -1051,6 +1051,19 @@ _DANGER: tuple[tuple[Lazy, bool, bool], ...] = tuple(
             r"night alive\b",
             False,
         ),
+        # made to swallow something (a review's guard sentence, 7 December 2026): "he forced me to take all my
+        # pills before bed and I can't stay awake", "she made me drink bleach", "a handful of his sleeping tablets";
+        # not the day's tablets taken at a partner's reminder ("he made me take all my tablets at breakfast")
+        (
+            rf"\b{_AGENT}(?:'s| has| had)? (?:forced|forcing|made|making) me (?:to )?(?:(?:take|swallow|down)\b"
+            r"[^.]{0,20}\b(?:a handful|a fistful|loads|a load|a bottle|a packet|a box|the whole|the rest|double)\b"
+            r"[^.]{0,15}\b(?:pills|tablets|meds|medication|painkillers|insulin|sleeping)|(?:take|swallow|down)\b"
+            r"[^.]{0,30}\b(?:pills|tablets|meds|medication|painkillers|insulin)\b(?=[^.]{0,40}\b(?:can't stay awake|"
+            r"cannot stay awake|can't keep my eyes open|can't move|can't breathe|room is spinning|everything is "
+            r"spinning|so drowsy|going numb|passing out)\b)|(?:take|swallow|drink|down)\b[^.]{0,15}\b(?:bleach|poison|"
+            r"antifreeze|weedkiller|drain cleaner))",
+            True,
+        ),
         # fear of what is about to happen
         (
             r"\b(?:scared|afraid|terrified|frightened|petrified|worried|fear|fearing|fearful)\b[^.]{0,40}"
