@@ -261,6 +261,24 @@ def test_the_second_weights_pass_over_what_the_danger_cues_do(text: str) -> None
         ("He made me take all my tablets at breakfast.", False),
         ("My girlfriend forced me to take all my tablets this morning, I'd forgotten.", False),
         ("Mum made me take my antibiotics even though they tasted awful.", False),
+        # fled, and followed now (dev3.jsonl); either alone is not danger
+        (
+            "Got out at 5am with the kids. We're at the services on the M1. He'll come looking.",
+            True,
+        ),
+        ("In the refuge since Monday. His sister texted that he knows where I am now.", True),
+        (
+            "We left with the baby and one bag. I don't know if he can see where we are on the shared iPad.",
+            True,
+        ),
+        (
+            "Left work early. Mum will come looking if I'm late.",
+            False,
+        ),
+        ("We left the party at ten. Dad is on his way here to pick us up.", False),
+        ("Left my phone at home all day and Dad was driving around looking for me in a panic.", False),
+        ("I left him three years ago. He still doesn't know where I live now and he never will.", False),
+        ("Years ago, when I fled, he'd drive around looking for me. Tonight I'm making soup.", False),
     ],
 )
 def test_a_review_of_the_danger_weights(text: str, danger: bool) -> None:

@@ -1360,6 +1360,9 @@ def concern(text: str) -> Concern | None:
         ]  # from its sentence's start
         if not _DISTANT_PAST.search(told) and not _negated(unquoted, shut_in.start()):
             return Concern("danger", shut_in.group(0).strip(" .!?\n"))
+    followed = _pursued(norm, unquoted)
+    if followed is not None:
+        return Concern("danger", followed)
     # what plainly_self_harm() finds always gets a line too: _PLAIN has forms _SELF's broader cues don't
     found = _find_danger(norm) or _find_self_harm(unquoted) or _find_self_harm(unquoted, _PLAIN, _aside)
     means = (
@@ -1392,6 +1395,23 @@ def concern(text: str) -> Concern | None:
         if lean > danger["threshold"]:
             return Concern("danger", said)
     return Concern("heavy", strongest)
+
+
+def _pursued(norm: str, unquoted: str) -> str | None:
+    """Someone coming after a writer who has fled (_FLED, _PURSUIT), said of now; what says so, or None. The
+    pursuit may be in someone's quoted words ("his mum rang: he's 'out driving round looking for you'")."""
+    if not _FLED.search(unquoted):
+        return None
+    for sentence in _sentences(norm):
+        found = _PURSUIT.search(sentence)
+        if found is None or _distant(sentence, sentence):
+            continue
+        if _negated(sentence, found.start()) and not _UNSURE_IF.search(sentence[: found.start()]):
+            continue  # "he won't find out where we are"; but "I don't know if he can see where we are" is fear
+        if any(aside.search(sentence) for aside in _DANGER_ASIDES):
+            continue
+        return found.group(0)
+    return None
 
 
 def line_for(found: Concern | None) -> Literal["danger", "harmed", "plain", "words"] | None:
@@ -1598,6 +1618,30 @@ _DANGER_ACROSS = BOOK(
     r"i am|im) )?(?:typing|writing) this\b|\b(?:i'm |i am |im )?(?:typing|writing) this\b[^.!?]{0,60}[.!?]*\s*(?:he|"
     r"she|they)(?:'s| has| have)? (?:locked|shut) me in (?:the |my |a |his |her |our )?(?:\w+ )?(?:room|bedroom|bathroom|house|flat|car|cellar|basement|shed|garage|cupboard|wardrobe|attic|loft|toilet|kitchen|office|van|spare room)\b"
 )
+# Fled, and followed (a fresh development set, dev3.jsonl, 7 December 2026): the writer has left or is hiding, and
+# someone is coming after them now ("At the coach station with the kids... He will come looking", "in a hostel
+# under a different name... his friends asking the desk about me"). Either alone is not danger: "I left work
+# early", "mum will come looking if I'm late".
+_FLED = BOOK(
+    r"(?:\b(?:i|we)|(?:^|(?<=[.!?\n] )|(?<=[.!?\n]))) ?(?:(?:fled|escaped|ran away|got out|snuck out)\b(?! of (?:bed|"
+    r"the (?:car|bath|shower|pool|meeting)))|(?:left|moved out|ran|got away)(?= (?:him|her|them|home|the house|the "
+    r"flat|our (?:house|flat|place)|my (?:husband|wife|partner|boyfriend|girlfriend|ex|dad|mum|uncle|family)|while "
+    r"(?:he|she|they)|in the night|at \d|with (?:the|both|my|all) (?:kids|children|baby|boys|girls|dog)|to "
+    r"(?:mum's|my (?:mum's|sister's|brother's|friend's|nan's|gran's)|a friend's))\b))|\b(?:safe house|refuge|"
+    r"women's shelter|under a different name|paid in cash)\b|\bwith (?:the|both|all three|my) (?:kids|children|"
+    r"boys|girls|baby) and (?:one|a|two) bags?\b"
+)
+_PURSUIT = BOOK(
+    r"\b(?:he|she|they)(?:'ll| will|'s going to| is going to|'s gonna| is gonna|'re going to| are going to) "
+    r"(?:come|be) (?:looking|after (?:me|us))\b|\b(?:driving|walking|going|out) (?:round|around) looking for "
+    r"(?:me|us|you)\b|\b(?:he|she|they)(?: now)? (?:knows|know|found out|has found out|have found out|'s found out|"
+    r"'ve found out) where (?:i am|we are|i'm staying|we're staying|i live now|we live now|i'm living|we're "
+    r"living|the refuge is|the safe house is)\b|\b(?:he|she|they) (?:can|could) see where (?:i am|we are)\b|"
+    r"\b(?:he|she|they)(?:'s| is| are|'re) (?:on (?:his|her|their) way|coming) (?:here|for (?:me|us)|to (?:find|"
+    r"get) (?:me|us))\b|\basking (?:the desk|around|about|where)\b[^.]{0,30}\b(?:me|us|i am|we are|i'm|we're|"
+    r"a (?:girl|woman|lady|mum|mother) (?:from|with|called))\b"
+)
+_UNSURE_IF = BOOK(r"\b(?:know|sure|tell) (?:if|whether)\b[^.]{0,20}$")
 _DISCLAIMED = BOOK(r"\b(?:not like|not as if|not that|not saying|wouldn't say|doesn't mean|don't mean)\b")
 
 
