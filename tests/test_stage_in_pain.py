@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import json
+import re
 import uuid as uuidlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -204,6 +205,29 @@ def test_the_quick_first_look_never_turns_away_words_the_phrases_would_find(
     monkeypatch.setattr(gentle, "_might_say_plainly", lambda text: True)
     close = [gentle.plainly_self_harm(t) is not None for t in texts]
     assert quick == close and sum(close) >= 40
+
+
+def test_the_keys_as_one_pattern_are_found_exactly_where_the_keys_are() -> None:
+    """_Keys answers key by key for a process's first texts, then with one_pattern: both must agree on every
+    text, including those holding a key only as part of a longer one, or only its beginning."""
+    import random
+
+    keys = gentle._PLAIN_KEYS
+    pattern = re.compile(gentle.one_pattern(keys))
+    rng = random.Random(14)
+    texts = [line.lower() for line in IN_PAIN + SAID_PLAINLY]
+    for key in keys:
+        texts += [key, f"x{key}y", key[:-1], key[1:], f"{key[:-1]} {key[-1]}", key.upper().lower()[::-1]]
+    pieces = [*keys, *(["a", " ", "the ", "my ", "s", "e", "ing ", "'", ".", "d", "o", "ie"] * 10)]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    texts += ["we watched the sunrise and walked home", "", "mg", "m g", "overdo", "tonight' s"]
+    expected = [any(key in text for key in keys) for text in texts]
+    assert [pattern.search(text) is not None for text in texts] == expected
+    assert min(sum(expected), len(expected) - sum(expected)) > 900  # both answers well tried
+
+    asking = gentle._Keys(keys)
+    answers = [asking(text) for text in texts]
+    assert asking.pattern is not None and answers == expected  # past the first few, the pattern answered
 
 
 def test_an_import_guessed_on_other_cores_follows_the_rule_too() -> None:
