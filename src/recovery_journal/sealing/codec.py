@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from ..domain.entry import Entry, Revision
@@ -13,7 +14,7 @@ from ..stages.kinds import Stage
 from ..stages.record import StageRecord
 from ..storage.queries import all_revisions as queries_all_revisions
 from ..storage.queries import pages as queries_pages
-from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, field_ad
+from .crypto import MIN_PADDED, FieldCipher, InvalidCiphertext, canonical_json, field_ad
 
 # Padded sizes for fields whose length would otherwise say something: how many cues a stage has or whether the
 # writer corrected it, and whether an entry is tender (true is one byte shorter than false).
@@ -49,8 +50,11 @@ def tampered(entry_id: int, what: str = "Entry") -> Tampered:
     )
 
 
+_MOMENTS = ("date", "created", "updated")
+
+
 def _encode(field: str, value: Any) -> bytes:
-    if field in ("date", "created", "updated"):
+    if field in _MOMENTS:
         return bytes(value.isoformat(timespec="seconds"), "utf-8")
     if field in ("title", "text"):
         return bytes(value, "utf-8")
@@ -74,18 +78,36 @@ def entry_values(entry: Entry) -> dict[str, Any]:
     }
 
 
+# The four ways flags read, as seal_json writes them: worked out once, not for every entry of an import.
+_FLAGS_JSON = {
+    (tender, starred): canonical_json({"tender": tender, "starred": starred}).encode("utf-8")
+    for tender in (False, True)
+    for starred in (False, True)
+}
+
+
+@lru_cache(maxsize=256)
+def _tags_json(tags: tuple[str, ...]) -> bytes:
+    """Tags as seal_json writes them; a journal uses the same few sets again and again."""
+    return canonical_json(list(tags)).encode("utf-8")
+
+
 def seal_fields(cipher: FieldCipher, uuid: str, values: dict[str, Any]) -> dict[str, bytes | None]:
     """Seal the given entry fields of the entry `uuid` (a stage not yet known stays NULL)."""
     sealed: dict[str, bytes | None] = {}
+    moment: tuple[Any, bytes] | None = None  # the last date written out: a new entry's three are one
     for name, value in values.items():
         ad = field_ad("entries", name, uuid)
         if name == "stage":
             sealed[name] = None if value is None else cipher.seal_json(value.to_json(), ad, STAGE_PADDED)
         elif name == "flags":
-            flags = {"tender": bool(value[0]), "starred": bool(value[1])}
-            sealed[name] = cipher.seal_json(flags, ad, FLAGS_PADDED)
+            sealed[name] = cipher.seal(_FLAGS_JSON[bool(value[0]), bool(value[1])], ad, FLAGS_PADDED)
         elif name == "tags":
-            sealed[name] = cipher.seal_json(list(value), ad)
+            sealed[name] = cipher.seal(_tags_json(tuple(value)), ad)
+        elif name in _MOMENTS:
+            if moment is None or moment[0] is not value:
+                moment = (value, _encode(name, value))
+            sealed[name] = cipher.seal(moment[1], ad)
         else:
             sealed[name] = cipher.seal(_encode(name, value), ad)
     return sealed
