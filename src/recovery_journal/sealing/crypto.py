@@ -255,7 +255,7 @@ def ledger_key(data_key: bytes) -> bytes:
 
 
 def hmac_sha256(key: bytes, data: bytes) -> bytes:
-    return bytes(hmac.new(key, data, hashlib.sha256).digest())
+    return hmac.digest(key, data, "sha256")  # the one-shot form: the same digest, without an HMAC object
 
 
 # --- key wrapping -----------------------------------------------------------------------------------------

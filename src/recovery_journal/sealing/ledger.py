@@ -15,6 +15,7 @@ from . import crypto
 
 DIGEST_LEN = 32
 _ZERO = bytes(DIGEST_LEN)
+SETTLE_BATCH = 400  # rows read in one query when settling: under SQLite's oldest limit of 999 values a query
 
 
 @dataclass(frozen=True)
@@ -85,17 +86,28 @@ class Ledger:
         generation, total, seal = found
         if not hmac.compare_digest(seal, self.seal(generation, total)):
             return
+        # A few hundred rows at a time (an import settles thousands): their recorded digests and the rows as
+        # they are now, each read in one query, and the new digests written in one statement.
+        by_table: dict[str, list[int]] = {}
         for table, rowid in touched:
-            old = queries.ledger_digest(con, table, rowid)
-            if old is not None:
-                total = _xor(total, old)
-            row = queries.table_row(con, table, rowid)
-            if row is None:
-                queries.delete_ledger(con, table, rowid)
-                continue
-            digest = self.digest(table, row)
-            queries.put_ledger(con, table, rowid, digest)
-            total = _xor(total, digest)
+            by_table.setdefault(table, []).append(rowid)
+        for table, rowids in by_table.items():
+            for at in range(0, len(rowids), SETTLE_BATCH):
+                some = rowids[at : at + SETTLE_BATCH]
+                recorded = queries.ledger_digests_of(con, table, some)
+                rows = queries.table_rows_of(con, table, some)
+                digests: list[tuple[int, bytes]] = []
+                for rowid in some:
+                    old = recorded.get(rowid)
+                    if old is not None:
+                        total = _xor(total, old)
+                    row = rows.get(rowid)
+                    if row is not None:
+                        digest = self.digest(table, row)
+                        digests.append((rowid, digest))
+                        total = _xor(total, digest)
+                queries.delete_ledgers(con, table, [r for r in some if r not in rows])
+                queries.put_ledgers(con, table, digests)
         queries.put_integrity(con, generation + 1, total, self.seal(generation + 1, total))
 
     def row_intact(self, con: sqlite3.Connection, table: str, rowid: int) -> bool:

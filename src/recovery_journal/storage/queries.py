@@ -443,6 +443,23 @@ def table_rows(con: sqlite3.Connection, table: str) -> Iterator[Row]:
     yield from con.execute(f"SELECT rowid, * FROM {_covered(table)} ORDER BY rowid")  # noqa: S608
 
 
+def table_rows_of(con: sqlite3.Connection, table: str, rowids: Sequence[int]) -> dict[int, Row]:
+    """These covered rows as table_row gives them, by rowid (those gone are left out)."""
+    marks = ",".join("?" * len(rowids))
+    found = con.execute(f"SELECT rowid, * FROM {_covered(table)} WHERE rowid IN ({marks})", tuple(rowids))  # noqa: S608
+    return {int(row[0]): row for row in found}
+
+
+def ledger_digests_of(con: sqlite3.Connection, table: str, rowids: Sequence[int]) -> dict[int, bytes]:
+    """The ledger's digests of these rows of `table`, by rowid (rows it holds none for are left out)."""
+    marks = ",".join("?" * len(rowids))
+    found = con.execute(
+        f"SELECT rid, digest FROM ledger WHERE tbl = ? AND rid IN ({marks})",  # noqa: S608
+        (table, *rowids),
+    )
+    return {int(rid): bytes(digest) for rid, digest in found}
+
+
 def ledger_digest(con: sqlite3.Connection, table: str, rowid: int) -> bytes | None:
     row = con.execute("SELECT digest FROM ledger WHERE tbl = ? AND rid = ?", (table, rowid)).fetchone()
     return None if row is None else bytes(row[0])
@@ -471,6 +488,17 @@ def ledger_entries(con: sqlite3.Connection) -> Iterator[tuple[str, int, bytes]]:
 
 def put_ledger(con: sqlite3.Connection, table: str, rowid: int, digest: bytes) -> None:
     con.execute("INSERT OR REPLACE INTO ledger (tbl, rid, digest) VALUES (?, ?, ?)", (table, rowid, digest))
+
+
+def put_ledgers(con: sqlite3.Connection, table: str, digests: Iterable[tuple[int, bytes]]) -> None:
+    con.executemany(
+        "INSERT OR REPLACE INTO ledger (tbl, rid, digest) VALUES (?, ?, ?)",
+        ((table, rowid, digest) for rowid, digest in digests),
+    )
+
+
+def delete_ledgers(con: sqlite3.Connection, table: str, rowids: Iterable[int]) -> None:
+    con.executemany("DELETE FROM ledger WHERE tbl = ? AND rid = ?", ((table, rowid) for rowid in rowids))
 
 
 def delete_ledger(con: sqlite3.Connection, table: str, rowid: int) -> None:
