@@ -26,7 +26,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from recovery_journal.domain.entry import Entry
-from recovery_journal.errors import ExitCode
+from recovery_journal.errors import ExitCode, TooLarge
 from recovery_journal.portability import importers, jrnltext
 from recovery_journal.render import exports
 
@@ -375,6 +375,25 @@ def test_the_same_jrnl_journal_as_txt_after_json_changes_nothing(cli: Cli, initi
     assert again["kind"] == "import", "an import reports itself as one"
     assert (again["entries_added"], again["entries_updated"], again["conflicts"]) == (0, 0, [])
     assert again["entries_unchanged"] == 3 and again["revisions_added"] == 0, "tag order isn't an edit"
+
+
+def test_a_jrnl_entry_too_large_is_refused_before_anything_is_written(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    """The checking pass (importers._jrnl_ids) refuses it, as reading the entry would: nothing comes in, and
+    the words aren't quoted back."""
+    source = tmp_path / "journal.txt"
+    huge = "private words " * 80_000  # about 1.1 MB
+    one = "[2024-03-01 09:00] One.\nFine.\n\n"
+    source.write_text(f"{one}[2024-03-02 09:00] Two.\n{huge}\n", encoding="utf-8")
+    refused = cli("import", "jrnl", str(source))
+    assert refused.exit_code == ExitCode.TOO_LARGE and "over 1 MiB" in refused.stderr
+    assert "private words" not in refused.stderr + refused.stdout and "Traceback" not in refused.stderr
+    assert json.loads(cli("list", "--json").stdout)["entries"] == [], "nothing was imported"
+    with pytest.raises(TooLarge):
+        importers.tally(importers._jrnl_ids(importers._lines(source), importers._Reading()))
+    source.write_text(f"{one}[2024-03-02 09:00]\n\n{one}", encoding="utf-8")  # the same one twice, one empty
+    assert importers.tally(importers._jrnl_ids(importers._lines(source), importers._Reading())) == (1, 1)
 
 
 def test_a_day_first_jrnl_journal_lands_on_the_right_days(cli: Cli, initialised: Ran, tmp_path: Path) -> None:

@@ -108,7 +108,7 @@ def read(path: Path) -> importers.Imported:
     documents = _documents(path)
     carried = Carried(archive=str(path))
     each = (_entry(item, path, journal, carried) for journal, item in _items(path, documents))
-    count, empty = importers.tally(each)
+    count, empty = importers.tally(importers.ids_of(each))
     entries = importers.checked(path, seen, count, lambda: _pairs(path, documents))
     return importers.Imported(
         incoming=portable.Incoming(entries=entries), skipped_empty=empty, carried=carried

@@ -124,8 +124,9 @@ def import_tags(tags: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(kept))[:MAX_TAGS]
 
 
-def make_entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool = False) -> Entry | None:
-    """An incoming entry, or None when it's empty. Oversized text is refused (nothing is half-imported)."""
+def _words_kept(when: datetime, text: str) -> str | None:
+    """An incoming entry's words as kept, or None when it has none. Oversized text is refused (nothing is
+    half-imported)."""
     cleaned = text.lstrip("\r\n").rstrip()
     if not cleaned.strip():
         return None
@@ -134,6 +135,14 @@ def make_entry(uuid: str, when: datetime, text: str, tags: list[str], starred: b
             f"An entry from {when:%Y-%m-%d} is over 1 MiB, more than one entry can hold.",
             hint="Nothing was imported. Split that entry in the source first.",
         )
+    return cleaned
+
+
+def make_entry(uuid: str, when: datetime, text: str, tags: list[str], starred: bool = False) -> Entry | None:
+    """An incoming entry, or None when it's empty. Oversized text is refused (nothing is half-imported)."""
+    cleaned = _words_kept(when, text)
+    if cleaned is None:
+        return None
     tag_set = import_tags(tags)
     return Entry(
         id=0,
@@ -385,16 +394,22 @@ def _lines(path: Path, exact: bool = False) -> Iterator[str]:
         raise os_error(exc, path) from None
 
 
-def tally(entries: Iterable[Entry | None]) -> tuple[int, int]:
-    """(distinct entries, empty ones) of a checking pass: the ids it counts with are gone when it returns."""
+def tally(ids: Iterable[str | None]) -> tuple[int, int]:
+    """(distinct entries, empty ones) of a checking pass, from each entry's id (None for an empty one): the
+    ids it counts with are gone when it returns."""
     uuids: set[str] = set()
     empty = 0
-    for entry in entries:
-        if entry is None:
+    for found in ids:
+        if found is None:
             empty += 1
         else:
-            uuids.add(entry.uuid)
+            uuids.add(found)
     return len(uuids), empty
+
+
+def ids_of(entries: Iterable[Entry | None]) -> Iterator[str | None]:
+    """Each entry's id, None for an empty one: what tally() counts."""
+    return (None if entry is None else entry.uuid for entry in entries)
 
 
 def checked(path: Path, seen: tuple[int, int], count: int, read: Pairs) -> Reread:
@@ -425,9 +440,7 @@ def _source_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry |
 def _jrnl_file(path: Path, seen: tuple[int, int], reading: _Reading) -> Imported:
     """Check and count a jrnl file's entries, keeping only their ids: see Reread."""
     count, empty = tally(
-        _own_entries(_lines(path, exact=True))
-        if reading.ours
-        else _jrnl_entries(_lines(path), reading, counting=True)
+        ids_of(_own_entries(_lines(path, exact=True))) if reading.ours else _jrnl_ids(_lines(path), reading)
     )
     if not count and not empty:
         raise _no_jrnl_entries(path)
@@ -474,40 +487,50 @@ def _no_jrnl_entries(path: Path) -> InvalidInput:
     )
 
 
-def _jrnl_entries(
-    lines: Iterable[str], reading: _Reading, *, counting: bool = False
-) -> Iterator[Entry | None]:
-    """Each entry of a jrnl text journal as its lines are read (None for an empty one). For `counting`, the
-    entries carry no tags (a tag never makes an entry empty, too large or another one) and a stand-in id that
-    tells them apart as their own would (_counting_id)."""
+def _jrnl_blocks(lines: Iterable[str], reading: _Reading) -> Iterator[tuple[datetime, list[str], bool]]:
+    """Each entry of a jrnl text journal as its lines are read: its date, its lines (its title first) and
+    whether it is starred."""
     current: tuple[datetime, list[str], bool] | None = None
-
-    def close(found: tuple[datetime, list[str], bool]) -> Entry | None:
-        when, body_lines, starred = found
-        body = "\n".join(body_lines)
-        uuid = (_counting_id if counting else derived_uuid)("jrnl", when, body.strip())
-        if counting:
-            return make_entry(uuid, when, body, [], starred)
-        found_tags = inline_tags(body) if reading.tags is None else reading.tags.findall(body)
-        return make_entry(uuid, when, body, list(found_tags), starred)
-
     timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
     for line in _source(lines, reading):
         match = _JRNL_HEADER.match(line)
-        when = _jrnl_date(match.group("bracketed") or match.group("plain"), reading) if match else None
-        has_time = bool(match and _HAS_TIME.search(match.group("bracketed") or match.group("plain") or ""))
-        if match and when is not None and timed is None:
-            timed = has_time
-        if match and when is not None and has_time == timed:  # a body line like "[2024-03-04] is..." stays
+        if match is None:  # most lines: the words of the entry under way
             if current is not None:
-                yield close(current)
+                current[1].append(line)
+            continue
+        when = _jrnl_date(match.group("bracketed") or match.group("plain"), reading)
+        has_time = bool(_HAS_TIME.search(match.group("bracketed") or match.group("plain") or ""))
+        if when is not None and timed is None:
+            timed = has_time
+        if when is not None and has_time == timed:  # a body line like "[2024-03-04] is..." stays
+            if current is not None:
+                yield current
             title = match.group("title").rstrip()
             starred = title.endswith(" *") or title == "*"
             current = (when, [title.removesuffix("*").rstrip()], starred)
         elif current is not None:
             current[1].append(line)
     if current is not None:
-        yield close(current)
+        yield current
+
+
+def _jrnl_entries(lines: Iterable[str], reading: _Reading) -> Iterator[Entry | None]:
+    """Each entry of a jrnl text journal as its lines are read (None for an empty one)."""
+    for when, body_lines, starred in _jrnl_blocks(lines, reading):
+        body = "\n".join(body_lines)
+        uuid = derived_uuid("jrnl", when, body.strip())
+        found_tags = inline_tags(body) if reading.tags is None else reading.tags.findall(body)
+        yield make_entry(uuid, when, body, list(found_tags), starred)
+
+
+def _jrnl_ids(lines: Iterable[str], reading: _Reading) -> Iterator[str | None]:
+    """What tally() counts of a jrnl text journal, with less work than reading its entries: each one's
+    stand-in id (_counting_id tells them apart as their own ids would; tags never make an entry empty, too
+    large or another one), None for an empty one. An entry too large is refused here, before anything is
+    written."""
+    for when, body_lines, _starred in _jrnl_blocks(lines, reading):
+        body = "\n".join(body_lines)
+        yield None if _words_kept(when, body) is None else _counting_id("jrnl", when, body.strip())
 
 
 def _own_entries(lines: Iterable[str]) -> Iterator[Entry | None]:
