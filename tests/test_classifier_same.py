@@ -15,7 +15,11 @@ import json
 import random
 from collections.abc import Iterator
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from recovery_journal.stages import Stage, corpus, lexicon
+from recovery_journal.stages import text as text_module
 from recovery_journal.stages.model import Model, classify_with, shipped
 from recovery_journal.stages.personal import PersonalModel, content
 from recovery_journal.stages.text import features, sentences, words
@@ -143,3 +147,20 @@ def test_a_model_file_reads_only_the_vectors_a_guess_uses_and_they_are_exact() -
     for feature in some:  # read back to the same numbers the file was written from
         assert ",".join(repr(x) for x in fresh.logp[feature]) == written["logp"][feature]
     assert Model.from_json(fresh.to_json()).to_json() == written
+
+
+# Every character the sentence rule treats specially, and a few it doesn't.
+_SPLIT_ALPHABET = st.sampled_from(list("ab .!?;\n•-* \t\r\x0b\u2028\xa0\"'"))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=_SPLIT_ALPHABET, max_size=14))
+def test_sentences_are_cut_exactly_where_the_rule_cuts_them(part: str) -> None:
+    assert text_module._sentence_pieces(part) == text_module._SENTENCE_END.split(part)
+
+
+def test_sentences_are_cut_where_the_rule_cuts_them_in_every_corpus_text() -> None:
+    found = [t for t in texts() if text_module._sentence_pieces(t) != text_module._SENTENCE_END.split(t)]
+    assert found == []
+    cut = text_module._sentence_pieces("- one. two!\n* three;four")
+    assert cut == ["", "one.", "two!", "* three", "four"]

@@ -93,9 +93,13 @@ FUNCTION_WORDS = frozenset(
     """.split()  # noqa: SIM905 - a list of 250 words reads better as text than as 250 quoted strings
 )
 # Where sentences end: spaces after . ! or ?, a line break, ; or •, and a bullet opening the text. Each piece
-# is stripped, so the spaces before a break needn't be matched: a pattern that can't begin with a space is
-# tried at far fewer places (twice as fast; an import spends about 5% of its guessing here).
+# is stripped, so the spaces before a break needn't be matched. That rule is _SENTENCE_END; _sentence_pieces
+# cuts a text exactly where it would split it (a test checks), with a pattern that begins with one of a few
+# characters, which the regular expression engine skips ahead to instead of trying every place (16 to 10 us
+# an entry).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|[\n;•]\s*|^\s*[-*]\s+")
+_BREAK = re.compile(r"[.!?]\s+|[\n;•]\s*")  # the stop itself stays with its sentence
+_OPENING_BULLET = re.compile(r"\s*[-*]\s+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _WORD_AND_GAPS = re.compile(f"({_WORD.pattern})")  # split: gap, word, gap, word, ..., gap; one pass for both
 # Markers that a sentence looks back rather than describing now.
@@ -345,12 +349,28 @@ def _spans(raw: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
+def _sentence_pieces(part: str) -> list[str]:
+    """`_SENTENCE_END.split(part)`, found faster."""
+    pieces: list[str] = []
+    start = 0
+    # The bullet is tried only where the split would try it: at the start, unless a break begins there.
+    if part[:1] not in ("\n", ";", "•") and (bullet := _OPENING_BULLET.match(part)) is not None:
+        pieces.append("")
+        start = bullet.end()
+    for found in _BREAK.finditer(part, start):
+        at = found.start()
+        pieces.append(part[start : at + 1 if part[at] in ".!?" else at])
+        start = found.end()
+    pieces.append(part[start:])
+    return pieces
+
+
 def sentences(text: str) -> list[Sentence]:
     """Split an entry into sentences ready for scoring."""
     result: list[Sentence] = []
     for part in _QUOTED.split(normalise(text)):
         quoted = part.startswith('"') and part.endswith('"') and len(part) > 1
-        for raw in _SENTENCE_END.split(part):
+        for raw in _sentence_pieces(part):
             raw = raw.strip()
             if not raw:
                 continue
