@@ -96,7 +96,7 @@ def test_ctrl_c_while_typing_keeps_the_lines_as_a_draft(tmp_path: Path) -> None:
     _init(env)
     steps = [("Passphrase", f"{PW}\n".encode()), (WRITE_HERE, b"A first line, kept.\n"), ("kept.", b"\x03")]
     code, screen = _session(["write", "--inline", "--tag", "night"], env, steps)
-    assert code == 130, screen
+    assert code == 130, (code, screen)
     assert "draft 1" in screen and "Traceback" not in screen
     [draft] = json.loads(_cli(env, "drafts", "--json").stdout)["drafts"]
     assert (draft["text"], draft["tags"]) == ("A first line, kept.\n", ["night"])
