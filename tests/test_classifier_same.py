@@ -164,3 +164,43 @@ def test_sentences_are_cut_where_the_rule_cuts_them_in_every_corpus_text() -> No
     assert found == []
     cut = text_module._sentence_pieces("- one. two!\n* three;four")
     assert cut == ["", "one.", "two!", "* three", "four"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "any",
+                "more",
+                "anymore",
+                "no",
+                "longer",
+                "not",
+                "these",
+                "days",
+                "now",
+                "i",
+                "snow",
+                "k",
+                "_",
+                "é",
+                " ",
+                "  ",
+                ".",
+                "-",
+            ]
+        ),
+        max_size=8,
+    )
+)
+def test_a_change_is_noted_exactly_where_the_rule_notes_it(parts: list[str]) -> None:
+    for glue in ("", " "):
+        raw = glue.join(parts)
+        assert text_module._changed(raw) == bool(text_module._CHANGED.search(raw))
+
+
+def test_a_change_is_noted_where_the_rule_notes_it_in_every_corpus_sentence() -> None:
+    pieces = [p for t in texts() for p in text_module._sentence_pieces(text_module.normalise(t))]
+    assert [text_module._changed(p) for p in pieces] == [bool(text_module._CHANGED.search(p)) for p in pieces]
+    assert text_module._changed("i know it, i now see it") and not text_module._changed("snow in the days")
