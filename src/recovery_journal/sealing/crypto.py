@@ -318,6 +318,9 @@ def unpad(padded: bytes) -> bytes:
     return stripped[:-1]
 
 
+_VERSION_BYTE = bytes((SEALED_VERSION,))  # made once: an import seals nine values an entry
+
+
 class FieldCipher:
     """Seals and opens field values with the record key (docs/encryption.md, "Sealed fields")."""
 
@@ -328,7 +331,7 @@ class FieldCipher:
 
     def seal(self, plaintext: bytes, ad: bytes, minimum: int = MIN_PADDED) -> bytes:
         nonce = os.urandom(NONCE_LEN)
-        return bytes((SEALED_VERSION,)) + nonce + self._aead.encrypt(nonce, pad(plaintext, minimum), ad)
+        return _VERSION_BYTE + nonce + self._aead.encrypt(nonce, pad(plaintext, minimum), ad)
 
     def open(self, sealed: bytes, ad: bytes) -> bytes:
         if not isinstance(sealed, bytes) or len(sealed) < 1 + NONCE_LEN + TAG_LEN:
