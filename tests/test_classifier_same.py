@@ -204,3 +204,22 @@ def test_a_change_is_noted_where_the_rule_notes_it_in_every_corpus_sentence() ->
     pieces = [p for t in texts() for p in text_module._sentence_pieces(text_module.normalise(t))]
     assert [text_module._changed(p) for p in pieces] == [bool(text_module._CHANGED.search(p)) for p in pieces]
     assert text_module._changed("i know it, i now see it") and not text_module._changed("snow in the days")
+
+
+def test_words_are_shown_as_written_exactly_as_their_spans_say() -> None:
+    """Sentence.written reads the pieces tokenising cut (no spans needed) where no contraction was opened;
+    the words it gives are those the spans in the text give, for every corpus sentence and every stretch."""
+    checked = 0
+    for text in texts()[::3]:
+        for sentence in sentences(text):
+            count = len(sentence.surface)
+            spans = sentence.spans
+            for at in range(-1, count + 1):
+                for size in range(0, 4):
+                    if not spans or at < 0 or at + size > len(spans) or size < 1:
+                        expected = " ".join(sentence.surface[at : at + size])
+                    else:
+                        expected = sentence.text[spans[at][0] : spans[at + size - 1][1]]
+                    assert sentence.written(at, size) == expected, (sentence.text, at, size)
+                    checked += 1
+    assert checked > 100_000

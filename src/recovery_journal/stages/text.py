@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 
@@ -167,7 +167,8 @@ class Sentence:
 
     `spans` holds where each word was written in `text` (both words of an opened contraction share one), so a
     cue can be shown in the writer's own words. Only the few words shown ever need it, so it is worked out
-    from `text` on first use, not for every sentence of every entry guessed.
+    from `text` on first use, not for every sentence of every entry guessed. `pieces` (`text` as tokenising
+    cut it: gap, word, gap, ..., gap), when given, shows words as written without working out `spans` at all.
     """
 
     text: str
@@ -175,6 +176,7 @@ class Sentence:
     surface: tuple[str, ...]
     looking_back: bool
     changed: bool
+    pieces: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @cached_property
     def spans(self) -> tuple[tuple[int, int], ...]:
@@ -184,6 +186,11 @@ class Sentence:
 
     def written(self, at: int, size: int = 1) -> str:
         """The text as written for words `at` to `at + size`: 'feel' stays 'feel', "don't" stays "don't"."""
+        count = len(self.surface)
+        if count and len(self.pieces) // 2 == count:  # each token a word as found (no contraction opened)
+            if at < 0 or at + size > count or size < 1:
+                return " ".join(self.surface[at : at + size])
+            return "".join(self.pieces[2 * at + 1 : 2 * (at + size)])  # the words and the gaps between them
         if not self.spans or at < 0 or at + size > len(self.spans) or size < 1:
             return " ".join(self.surface[at : at + size])
         return self.text[self.spans[at][0] : self.spans[at + size - 1][1]]
@@ -327,15 +334,15 @@ def words(text: str) -> list[str]:
     return _open_contractions(_WORD.findall(text))
 
 
-def _tokens(raw: str) -> tuple[list[str], frozenset[int]]:
-    """Tokens with contractions opened, and which ones start a new clause."""
+def _tokens(raw: str) -> tuple[list[str], frozenset[int], list[str]]:
+    """Tokens with contractions opened, which ones start a new clause, and `raw` cut into gaps and words."""
     split = _WORD_AND_GAPS.split(raw)
     found = split[1::2]
     gaps = split[::2]  # what lies before, between and after the words: gaps[k] just before found[k]
     if "'" not in raw and _OPENED.keys().isdisjoint(found):
         tokens = found  # nothing to open: each word is one token (most sentences)
         breaks = {k for k in range(1, len(found)) if gaps[k] != " " and _CLAUSE_BREAK.search(gaps[k])}
-        return tokens, frozenset(breaks)
+        return tokens, frozenset(breaks), split
     tokens = []
     breaks = set()
     for k, token in enumerate(found):
@@ -347,7 +354,7 @@ def _tokens(raw: str) -> tuple[list[str], frozenset[int]]:
             tokens.append(token)
         else:
             tokens += opened or _opened(token)
-    return tokens, frozenset(breaks)
+    return tokens, frozenset(breaks), split
 
 
 def _spans(raw: str) -> tuple[tuple[int, int], ...]:
@@ -388,7 +395,7 @@ def sentences(text: str) -> list[Sentence]:
             raw = raw.strip()
             if not raw:
                 continue
-            tokens, breaks = _tokens(raw)
+            tokens, breaks, pieces = _tokens(raw)
             if not tokens:
                 continue
             # Most sentences hold no negator and no he, she or they: nothing to mark, no pass to make.
@@ -404,6 +411,7 @@ def sentences(text: str) -> list[Sentence]:
                     surface=tuple(tokens),
                     looking_back=quoted or bool(_LOOKING_BACK.search(raw)),
                     changed=_changed(raw),
+                    pieces=pieces,
                 )
             )
     return result
