@@ -504,10 +504,6 @@ def delete_ledgers(con: sqlite3.Connection, table: str, rowids: Iterable[int]) -
     con.executemany("DELETE FROM ledger WHERE tbl = ? AND rid = ?", ((table, rowid) for rowid in rowids))
 
 
-def delete_ledger(con: sqlite3.Connection, table: str, rowid: int) -> None:
-    con.execute("DELETE FROM ledger WHERE tbl = ? AND rid = ?", (table, rowid))
-
-
 def clear_ledger(con: sqlite3.Connection) -> None:
     con.execute("DELETE FROM ledger")
 
