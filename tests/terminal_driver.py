@@ -41,6 +41,10 @@ def drive(
     """
     pid, fd = pty.fork()
     if pid == 0:  # the child: the pty is its controlling terminal, as in a real session
+        # Ctrl-C as a person's terminal delivers it, however pytest was started: from a shell's background
+        # job SIGINT is ignored, and an ignored signal stays ignored across exec.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         if stdin is not None:
             read_end, write_end = os.pipe()
             os.write(write_end, stdin)
