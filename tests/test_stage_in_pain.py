@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import json
+import random
 import re
 import uuid as uuidlib
 from datetime import datetime, timedelta, timezone
@@ -210,14 +211,12 @@ def test_the_quick_first_look_never_turns_away_words_the_phrases_would_find(
 def test_the_keys_as_one_pattern_are_found_exactly_where_the_keys_are() -> None:
     """_Keys answers key by key for a process's first texts, then with one_pattern: both must agree on every
     text, including those holding a key only as part of a longer one, or only its beginning."""
-    import random
-
     keys = gentle._PLAIN_KEYS
     pattern = re.compile(gentle.one_pattern(keys))
     rng = random.Random(14)
     texts = [line.lower() for line in IN_PAIN + SAID_PLAINLY]
     for key in keys:
-        texts += [key, f"x{key}y", key[:-1], key[1:], f"{key[:-1]} {key[-1]}", key.upper().lower()[::-1]]
+        texts += [key, f"x{key}y", key[:-1], key[1:], f"{key[:-1]} {key[-1]}", key[::-1]]
     pieces = [*keys, *(["a", " ", "the ", "my ", "s", "e", "ing ", "'", ".", "d", "o", "ie"] * 10)]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
     texts += ["we watched the sunrise and walked home", "", "mg", "m g", "overdo", "tonight' s"]

@@ -139,7 +139,7 @@ def open_field(cipher: FieldCipher, uuid: str, name: str, sealed: object) -> Any
         return tuple(tags)
     raw = cipher.open(sealed, ad)
     try:
-        if name in ("date", "created", "updated"):
+        if name in _MOMENTS:
             moment = datetime.fromisoformat(raw.decode("ascii"))
             if moment.tzinfo is None:
                 raise ValueError("no offset")
