@@ -9,6 +9,7 @@ import hmac
 import sqlite3
 import struct
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..storage import queries
 from . import crypto
@@ -48,8 +49,8 @@ class Ledger:
 
     def digest(self, table: str, row: queries.Row) -> bytes:
         """The keyed digest of one row: (rowid, every column in table order)."""
-        parts = [b"rj1-ledger\x1f", table.encode("utf-8"), b"\x1f", struct.pack(">q", int(row[0]))]
-        parts += [_value(v) for v in row[1:]]
+        parts = [_head(table), _ROWID(int(row[0]))]
+        parts += map(_value, row[1:])
         return crypto.hmac_sha256(self._key, b"".join(parts))
 
     def seal(self, generation: int, total: bytes) -> bytes:
@@ -168,7 +169,18 @@ class Ledger:
         return 0 if found is None else found[0] + 1
 
 
+@lru_cache(maxsize=16)
+def _head(table: str) -> bytes:
+    return b"rj1-ledger\x1f" + table.encode("utf-8") + b"\x1f"
+
+
+_ROWID = struct.Struct(">q").pack
+_LENGTH = struct.Struct(">I").pack
+
+
 def _value(value: object) -> bytes:
+    if value.__class__ is bytes:  # a sealed field, as most columns are: asked about first
+        return b"\x03" + _LENGTH(len(value)) + value
     if value is None:
         return b"\x00"
     if isinstance(value, bool | int):
