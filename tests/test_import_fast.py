@@ -135,9 +135,11 @@ def test_a_long_import_settles_as_it_goes_and_ends_as_one_import_would(
     most = 0
     note = journal.index.note
 
-    def counting(entry_id: int, entry: Entry, sealed: dict[str, bytes | None]) -> None:
+    def counting(
+        entry_id: int, entry: Entry, stage: StageRecord | None, sealed: dict[str, bytes | None]
+    ) -> None:
         nonlocal most
-        note(entry_id, entry, sealed)
+        note(entry_id, entry, stage, sealed)
         most = max(most, len(journal.index._noted))
 
     monkeypatch.setattr(journal.index, "note", counting)

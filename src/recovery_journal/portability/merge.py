@@ -28,7 +28,7 @@ Guess = Callable[[str], StageRecord | None]
 Progress = Callable[[int, int], None]  # (entries done, entries in all), every PROGRESS_EVERY entries
 PROGRESS_EVERY = 250
 # The entry index's note(): an entry just inserted, summarised from its values rather than opened again.
-Note = Callable[[int, Entry, dict[str, bytes | None]], None]
+Note = Callable[[int, Entry, StageRecord | None, dict[str, bytes | None]], None]
 MERGE_BATCH = 500  # incoming entries matched against this journal's at a time
 # Entries added between two settles (see merge_into): what the index remembers of the entries it hasn't taken
 # in yet (a few KB each: summary, words, sealed values) stays this small instead of growing with the import.
@@ -128,12 +128,13 @@ def _insert_entry(
     keep_id: bool,
     note: Note | None = None,
 ) -> int:
-    if entry.stage is None:
-        entry = replace(entry, stage=guess(entry.text))
-    sealed = codec.seal_fields(cipher, entry.uuid, codec.entry_values(entry))
+    values = codec.entry_values(entry)
+    if entry.stage is None:  # the guess goes into its values, not into a copy of the whole entry
+        values["stage"] = guess(entry.text)
+    sealed = codec.seal_fields(cipher, entry.uuid, values)
     entry_id = queries.insert_entry(con, entry.uuid, sealed, entry.id if keep_id and entry.id else None)
     if note is not None:
-        note(entry_id, entry, sealed)
+        note(entry_id, entry, values["stage"], sealed)
     if entry.prompt:
         queries.put_entry_prompt(
             con, entry_id, entry.uuid, codec.seal_prompt(cipher, entry.uuid, entry.prompt)

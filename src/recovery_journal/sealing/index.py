@@ -304,24 +304,27 @@ class EntryIndex:
             opened[4] = (guess.stage, float(guess.confidence), record.by_writer, bool(guess.uncertain))
         return _record(entry_id, opened)
 
-    def note(self, entry_id: int, entry: Entry, sealed: dict[str, bytes | None]) -> None:
-        """Remember an entry just written in this transaction, and the sealed fields it was written with.
+    def note(
+        self, entry_id: int, entry: Entry, stage: StageRecord | None, sealed: dict[str, bytes | None]
+    ) -> None:
+        """Remember an entry just written in this transaction, with `stage` (its own or the one guessed for
+        it), and the sealed fields it was written with.
 
         When the index takes the transaction in, a row still holding exactly those sealed bytes (each has its
         own random nonce, so any later change shows) is summarised from these values, read as the row would
         read back, instead of opening six fields again: a large import opened every field it had just sealed.
         """
-        stage = None
-        if entry.stage is not None:
-            guess = entry.stage.guess  # as its sealed JSON reads back: the confidence to 4 places
+        summary = None
+        if stage is not None:
+            guess = stage.guess  # as its sealed JSON reads back: the confidence to 4 places
             confidence = float(round(guess.confidence, 4))
-            stage = (guess.stage, confidence, entry.stage.by_writer, bool(guess.uncertain))
+            summary = (guess.stage, confidence, stage.by_writer, bool(guess.uncertain))
         opened = [
             datetime.fromisoformat(entry.date.isoformat(timespec="seconds")),  # as codec stores it
             entry.title,
             tuple(entry.tags),
             entry.mood,
-            stage,
+            summary,
             (bool(entry.tender), bool(entry.starred)),
         ]
         written = tuple(sealed[f] for f in (*SUMMARY_FIELDS, "text"))
