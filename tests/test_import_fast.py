@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from recovery_journal.domain import entry as domain
 from recovery_journal.domain.entry import Entry, Revision
 from recovery_journal.journal.service import Journal
-from recovery_journal.portability import backup, merge, portable
+from recovery_journal.portability import backup, importers, merge, portable
 from recovery_journal.sealing import codec
 from recovery_journal.sealing.index import Summaries
 from recovery_journal.sealing.ledger import Ledger
@@ -221,3 +221,11 @@ def test_a_row_digest_is_the_one_journals_already_hold() -> None:
     assert ledger.digest("milestones", (1, None)).hex() == (
         "2deed00f2584971fba821ba76277cbe723f25e42f0122a802e186242dba4a991"
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["jrnl", "dayone", "json"]), st.datetimes(timezones=st.timezones()), st.text())
+def test_an_imported_entry_is_named_as_uuid5_names_it(kind: str, when: datetime, text: str) -> None:
+    """Importing a file again finds its entries by these names: they must stay exactly uuid5's."""
+    expected = str(uuidlib.uuid5(importers._NS, importers._derived_from(kind, when, text)))
+    assert importers.derived_uuid(kind, when, text) == expected

@@ -96,7 +96,14 @@ def parse_json(raw: bytes, path: Path) -> Any:
 
 
 def derived_uuid(kind: str, when: datetime, text: str) -> str:
-    return str(uuidlib.uuid5(_NS, _derived_from(kind, when, text)))
+    """str(uuid5(_NS, ...)) of the entry's kind, minute and words, made without a UUID object (an import
+    makes one an entry): the same SHA-1, version and variant bits, and the same text."""
+    named = _NS.bytes + _derived_from(kind, when, text).encode("utf-8")
+    digest = bytearray(hashlib.sha1(named, usedforsecurity=False).digest()[:16])  # a uuid5 is a SHA-1
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    hexed = digest.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
 
 def _counting_id(kind: str, when: datetime, text: str) -> str:
