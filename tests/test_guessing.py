@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 import uuid as uuidlib
 from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -13,6 +18,7 @@ from recovery_journal.errors import InvalidInput
 from recovery_journal.journal.service import Journal
 from recovery_journal.portability import backup, guessing, importers, merge, portable
 from recovery_journal.stages.model import Stage, classify_with, shipped
+from recovery_journal.stages.personal import PersonalModel
 from recovery_journal.stages.record import StageRecord
 
 UTC = timezone.utc
@@ -133,3 +139,92 @@ def test_a_source_failing_part_way_through_a_large_import_saves_nothing(
     with pytest.raises(InvalidInput):
         backup.merge(journal, portable.Incoming(entries=entries))
     assert [e.text for e in journal.entries().entries] == ["Already here before the import."]
+
+
+def _here(text: str) -> StageRecord:
+    model = shipped()
+    return StageRecord.from_model(classify_with(model, text), model.name)
+
+
+def _worker_pids(guess: guessing.Ahead) -> list[int]:
+    return list(guess.feed.pool._processes)  # the executor's own record of its processes
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_be_guessed_here_the_same_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The system may end a worker (short of memory): the import goes on, never waits for it forever."""
+    monkeypatch.setattr(guessing, "LEAST", 10)
+    monkeypatch.setattr(guessing, "CHUNK", 5)
+    entries = _entries(80)
+    with guessing.guesser(entries, len(entries), _here, None, workers=2) as guess:
+        assert isinstance(guess, guessing.Ahead)
+        first = [guess(e.text) for e, _ in entries[:5]]
+        assert not guess.given_up
+        os.kill(_worker_pids(guess)[0], signal.SIGKILL)
+        rest = [guess(e.text) for e, _ in entries[5:]]
+        assert guess.given_up, "the dead worker was noticed"
+    assert first + rest == [_here(e.text) for e, _ in entries]
+
+
+@contextmanager
+def _as_from_a_terminal() -> Iterator[None]:
+    """Ctrl-C heard and not blocked, as in a command run from a terminal (pytest run in the background has
+    it ignored, and a started process would carry that on, whatever the code did)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def test_workers_leave_ctrl_c_to_the_command(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C reaches every process of the terminal's job; the workers carry on, printing nothing, and the
+    command (which heard it too) stops them."""
+    monkeypatch.setattr(guessing, "LEAST", 10)
+    monkeypatch.setattr(guessing, "CHUNK", 5)
+    entries = _entries(40)
+    with _as_from_a_terminal(), guessing.guesser(entries, len(entries), _here, None, workers=2) as guess:
+        assert isinstance(guess, guessing.Ahead)
+        for pid in _worker_pids(guess):  # at once: ignored while they are still starting too
+            os.kill(pid, signal.SIGINT)
+        time.sleep(0.3)
+        assert [guess(e.text) for e, _ in entries] == [_here(e.text) for e, _ in entries]
+        assert not guess.given_up, "no worker was stopped by it"
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+def _corrected() -> dict[str, Any]:
+    personal = PersonalModel()
+    personal.learn(WORDS[0], Stage.RECOVERY)
+    return personal.to_json()
+
+
+def test_workers_started_ahead_are_taken_up_by_the_import_or_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guessing, "LEAST", 10)
+    entries = _entries(30)
+    workers = min(guessing.cores(), 4)
+    if workers < 2:
+        pytest.skip("one core: nothing is guessed on others")
+    with guessing.started_ahead(0):  # a small file: nothing started
+        assert guessing._waiting is None
+    with guessing.started_ahead(10 * guessing.AN_ENTRY):
+        assert guessing._waiting is not None
+        started = guessing._waiting[0]
+        with guessing.guesser(entries, len(entries), _here, _corrected(), workers=workers) as guess:
+            assert isinstance(guess, guessing.Ahead)
+            assert guess.feed.pool is not started, "workers with no personal model can't guess with one"
+        with guessing.guesser(entries, len(entries), _here, None, workers=workers) as guess:
+            assert isinstance(guess, guessing.Ahead)
+            assert guess.feed.pool is started
+            assert [guess(e.text) for e, _ in entries] == [_here(e.text) for e, _ in entries]
+        assert guessing._waiting is None
+    with guessing.started_ahead(10 * guessing.AN_ENTRY):
+        unused = guessing._waiting[0] if guessing._waiting else None
+    assert unused is not None and guessing._waiting is None
+    with pytest.raises(RuntimeError):  # stopped on leaving: it takes no more work
+        unused.submit(guessing._ready)

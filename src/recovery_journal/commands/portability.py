@@ -22,6 +22,8 @@ from . import terminal
 from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..portability import importers
 
 backup_app = typer.Typer(
@@ -484,7 +486,21 @@ def export(
     _say_left_out(out, found.damaged)
 
 
-def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
+def _import(
+    ctx: typer.Context, file: Path, read: Callable[[], importers.Imported], dry_run: bool, as_json: bool
+) -> None:
+    """Read `file` with `read`, then bring it in; a large one's stage guessing starts while it is read."""
+    from ..portability import guessing
+
+    try:
+        size = 0 if dry_run else file.stat().st_size
+    except OSError:  # reading it says what is wrong
+        size = 0
+    with guessing.started_ahead(size):
+        _bring_in(ctx, read(), dry_run, as_json)
+
+
+def _bring_in(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
     out = Output(as_json)
     current = terminal.settings(ctx)
     if not current.paths.db.exists() and dry_run:  # no journal yet: everything would be new
@@ -593,7 +609,7 @@ def import_json(
     """
     from ..portability import importers
 
-    _import(ctx, importers.own_json(file), dry_run, as_json)
+    _import(ctx, file, lambda: importers.own_json(file), dry_run, as_json)
 
 
 @import_app.command("jrnl")
@@ -627,7 +643,7 @@ def import_jrnl(
     """
     from ..portability import importers
 
-    _import(ctx, importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
+    _import(ctx, file, lambda: importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
 
 
 @import_app.command("dayone")
@@ -640,4 +656,4 @@ def import_dayone(
     """
     from ..portability import dayone
 
-    _import(ctx, dayone.read(file), dry_run, as_json)
+    _import(ctx, file, lambda: dayone.read(file), dry_run, as_json)

@@ -527,7 +527,9 @@ def _guessing(journal: Journal, incoming: portable.Incoming, dry_run: bool) -> I
         yield lambda text: None
         return
     try:
-        personal = journal.stages.personal().to_json()
+        corrected = journal.stages.personal()
+        # With no corrections it moves no guess (its pull is nothing): workers started ahead, with none, serve
+        personal = corrected.to_json() if corrected.corrections else None
     except Tampered:  # guessed with the shared model alone, as journal.stages.guess does
         personal = None
     from . import guessing  # its worker processes only for a merge or a restore

@@ -5,7 +5,12 @@ entries' words go, a few hundred at a time, to worker processes started fresh (s
 open journal and no thread) that guess with the same shipped model and the same personal model; the guesses
 come back in order, through pipes in memory, never through a file. Only a few chunks are ever in flight, so a
 large import holds no more than it did. A guess is the same whichever process makes it (stagebook.guess_stage
-is pure); if the workers can't be used, the entry is guessed here as before.
+is pure); if the workers can't be used, or one of them dies (the system ran short of memory), the entries
+not yet guessed are guessed here, the same way.
+
+A command that will likely import many entries starts the workers before it counts the file and unlocks or
+creates the journal (`started_ahead`), so they are ready when the merge begins. They ignore Ctrl-C: the
+command hears it and stops them.
 
 The entries are read once (`through`): the chunks sent to the workers are kept, in order, for the merge, so a
 jrnl file is not parsed a second time just to find the words to send.
@@ -16,27 +21,28 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..domain.entry import Entry, Revision
 from ..stages.record import StageRecord
 from .portable import Incoming
 
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
-
 LEAST = 2000  # fewer new entries than this are guessed here: starting workers would cost more than it saves
 CHUNK = 200  # entries a worker is given at a time
 KEPT_MOST = 4000  # entries read ahead for the workers and kept for the merge, at most (a bound on memory)
+AN_ENTRY = 256  # bytes: a file smaller than LEAST entries of this size is unlikely to hold LEAST entries
 Guess = Callable[[str], StageRecord]
 Pair = tuple[Entry, list[Revision]]
 
 _worker: tuple[Any, Any] | None = None  # in a worker: (the shipped model, the personal model or None)
+_waiting: tuple[ProcessPoolExecutor, int] | None = None  # workers started ahead (no personal model), how many
 
 
 def cores() -> int:
@@ -52,6 +58,9 @@ def _start(personal: dict[str, Any] | None) -> None:
     from ..stages.personal import PersonalModel
 
     harden_process()  # a fresh process holding entries' words: no core files, no one attaching, as here
+    # Ctrl-C reaches every process of the terminal's job: the command stops the workers itself, and a worker
+    # interrupted mid-chunk would only print its stack.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = (shipped(), None if personal is None else PersonalModel.from_json(personal))
 
@@ -65,6 +74,10 @@ def _guess_chunk(texts: list[str]) -> list[tuple[bytes, StageRecord]]:
     return [(_digest(text), guess_stage(model, text, personal)) for text in texts]
 
 
+def _ready() -> None:
+    """A task that only makes a worker start (the pool starts one for each task it has no idle worker for)."""
+
+
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
@@ -73,11 +86,12 @@ class _Feed:
     """One pass over the entries: each chunk's words go to the workers as it is read, and, when the merge
     goes through them too (`kept`), the entries wait in order for it."""
 
-    def __init__(self, pool: Any, entries: Iterable[Pair], window: int) -> None:
+    def __init__(self, pool: ProcessPoolExecutor, entries: Iterable[Pair], window: int) -> None:
         self.pool, self.source, self.window = pool, iter(entries), window
-        self.pending: deque[AsyncResult[list[tuple[bytes, StageRecord]]]] = deque()
+        self.pending: deque[Future[list[tuple[bytes, StageRecord]]]] = deque()
         self.kept: deque[Pair] | None = None  # None until the merge reads through `entries`
         self.ended = False
+        self.stopped = False  # the workers can take no more: the rest are guessed here
         self.failed: BaseException | None = None  # reading the source failed: the merge must hear it
 
     def _read(self) -> bool:
@@ -99,8 +113,11 @@ class _Feed:
         if not read:
             self.ended = True
             return False
-        if texts:
-            self.pending.append(self.pool.apply_async(_guess_chunk, (texts,)))
+        if texts and not self.stopped:
+            try:
+                self.pending.append(self.pool.submit(_guess_chunk, texts))
+            except RuntimeError:  # a worker died (BrokenProcessPool is one): no more are sent
+                self.stopped = True
         return True
 
     def results(self) -> Iterator[tuple[bytes, StageRecord]]:
@@ -108,10 +125,12 @@ class _Feed:
         while True:
             while len(self.pending) < self.window and len(self.kept or ()) < KEPT_MOST and self._read():
                 pass
+            if self.stopped and not self.pending:
+                return
             if not self.pending and not self._read():
                 return
             if self.pending:
-                yield from self.pending.popleft().get()
+                yield from self.pending.popleft().result()
 
     def entries(self) -> Iterator[Pair]:
         """The entries, in order, each read once: those the workers were sent first, then the rest."""
@@ -154,12 +173,17 @@ class Ahead:
         self.results = feed.results()
         self.broken = False
 
+    @property
+    def given_up(self) -> bool:
+        """Whether the workers stopped (one failed or died), so the entries left are guessed here."""
+        return self.broken or self.feed.stopped
+
     def __call__(self, text: str) -> StageRecord:
         wanted = _digest(text)
         while not self.broken:
             try:
                 found = next(self.results, None)
-            except Exception:  # a worker that failed: the rest are guessed here, the same way
+            except Exception:  # a worker that failed or died: the rest are guessed here, the same way
                 self.broken = True
                 break
             if found is None:
@@ -180,6 +204,66 @@ def through(guess: Callable[[str], StageRecord | None], incoming: Incoming) -> I
     return replace(incoming, entries=_OnePass(guess.feed, len(incoming.entries)))
 
 
+def _spawned(workers: int, personal: dict[str, Any] | None) -> ProcessPoolExecutor:
+    """`workers` fresh processes (spawn: they inherit no key, no open journal and no thread), all starting."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(personal,))
+    with _ctrl_c_ignored():  # each task it can't give an idle worker starts one, here and now
+        for _ in range(workers):
+            pool.submit(_ready)
+    return pool
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ctrl-C ignored for the moment the workers are started: a started process keeps that from its first
+    instruction, so one still starting is not ended by it either (here it is heard again straight after)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: _start ignores it as soon as the worker is up
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Send no more; a worker finishes the chunk in hand (a fraction of a second) and ends."""
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+@contextmanager
+def started_ahead(size: int) -> Iterator[None]:
+    """Start the workers now when the file to import (`size` bytes) likely holds LEAST entries or more.
+
+    They start while the file is counted and the journal is unlocked or created, instead of after: guesser
+    takes them up when it needs workers guessing with no personal model (one with no corrections is none).
+    Whatever isn't taken up is stopped on leaving the block.
+    """
+    global _waiting
+    workers = min(cores(), 4)
+    if size < LEAST * AN_ENTRY or workers < 2:
+        yield
+        return
+    pool = _spawned(workers, None)
+    _waiting = (pool, workers)
+    try:
+        yield
+    finally:
+        _waiting = None
+        _stop(pool)  # stopping a pool guesser took up and has stopped already changes nothing
+
+
+def _take_waiting(workers: int, personal: dict[str, Any] | None) -> ProcessPoolExecutor | None:
+    global _waiting
+    if _waiting is None or personal is not None or _waiting[1] != workers:
+        return None
+    pool, _waiting = _waiting[0], None
+    return pool
+
+
 @contextmanager
 def guesser(
     entries: Iterable[Pair],
@@ -192,13 +276,15 @@ def guesser(
     """A guess for `entries` (those with no stage, in order): on other cores when there are many, else `here`.
 
     `here` and `personal` must guess alike: `here` is stagebook.guess_stage(shipped(), text, the personal
-    model of `personal`). Leaving the block stops the workers. Pass the merge `through(guess, incoming)` so
-    that the entries are read only once.
+    model of `personal`; None when it has no corrections). Leaving the block stops the workers. Pass the
+    merge `through(guess, incoming)` so that the entries are read only once.
     """
     workers = min(cores(), 4) if workers is None else workers
     if count < LEAST or workers < 2:
         yield here
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start, initargs=(personal,)) as pool:
+    pool = _take_waiting(workers, personal) or _spawned(workers, personal)
+    try:
         yield Ahead(_Feed(pool, entries, 2 * workers), here)
+    finally:
+        _stop(pool)
