@@ -247,44 +247,82 @@ def restore(
             hint="Add --merge to merge the backup into it (nothing is ever deleted), "
             "or use --journal FOLDER for a new one.",
         )
-    if not exists:  # checked whole, then restored entry by entry as the file is read again
-        stretched = None
-        if recovery_code or dry_run:
-            incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code, keep="reread")
-        else:  # the new journal opens with this passphrase: its key is derived first, while little is held
-            secret = _backup_passphrase(ctx, passphrase_file)
-            stretched = backups.stretch(secret, current.kdf)
-            incoming = backups.read(file, secret, keep="reread")
-        if dry_run:
-            _report(
-                out,
-                MergeReport(
-                    entries_added=len(incoming.entries),
-                    milestones_added=len(incoming.milestones),
-                    counters_added=len(incoming.counters),
-                ),
-                dry_run=True,
-                as_json=as_json,
-            )
-            return
-        chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
-        protect = stretched or terminal.ask_new_passphrase(current)
-        progress = terminal.progress_bar(out, len(incoming.entries), "Restoring")
-        with progress or contextlib.nullcontext():
-            journal, code, report = backups.restore_new(
-                current, protect, incoming, progress.update_to if progress else None
-            )
-        with journal:
-            _report(out, report, dry_run=False, as_json=as_json, recovery_code=code)
-            _show_code(out, journal, code, as_json)
-        if not as_json:
-            which = "the passphrase you just chose" if chosen else "the backup's passphrase"
-            out.say(f"The new journal at {current.paths.home} opens with {which}.")
-            out.say(
-                "The recovery code above is new and belongs to this journal: the old journal's code won't "
-                "open it, so keep this one somewhere safe."
-            )
+    from ..portability import guessing
+
+    with guessing.started_ahead(0 if dry_run else _bytes_in(file)):
+        if exists:
+            _restore_merging(ctx, out, file, dry_run, passphrase_file, recovery_code, as_json)
+        else:
+            _restore_new(ctx, out, current, file, dry_run, passphrase_file, recovery_code, as_json)
+
+
+def _bytes_in(file: Path) -> int:
+    """The file's size in bytes, or 0 when it can't be read (reading it then says why)."""
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0
+
+
+def _restore_new(
+    ctx: typer.Context,
+    out: Output,
+    current: Settings,
+    file: Path,
+    dry_run: bool,
+    passphrase_file: Path | None,
+    recovery_code: bool,
+    as_json: bool,
+) -> None:
+    """A backup restored into a new journal: checked whole, then restored entry by entry as read again."""
+    stretched = None
+    if recovery_code or dry_run:
+        incoming, secret = _read_backup(ctx, file, passphrase_file, recovery_code, keep="reread")
+    else:  # the new journal opens with this passphrase: its key is derived first, while little is held
+        secret = _backup_passphrase(ctx, passphrase_file)
+        stretched = backups.stretch(secret, current.kdf)
+        incoming = backups.read(file, secret, keep="reread")
+    if dry_run:
+        _report(
+            out,
+            MergeReport(
+                entries_added=len(incoming.entries),
+                milestones_added=len(incoming.milestones),
+                counters_added=len(incoming.counters),
+            ),
+            dry_run=True,
+            as_json=as_json,
+        )
         return
+    chosen = secret is None  # opened with the recovery code: the new journal's passphrase is chosen now
+    protect = stretched or terminal.ask_new_passphrase(current)
+    progress = terminal.progress_bar(out, len(incoming.entries), "Restoring")
+    with progress or contextlib.nullcontext():
+        journal, code, report = backups.restore_new(
+            current, protect, incoming, progress.update_to if progress else None
+        )
+    with journal:
+        _report(out, report, dry_run=False, as_json=as_json, recovery_code=code)
+        _show_code(out, journal, code, as_json)
+    if not as_json:
+        which = "the passphrase you just chose" if chosen else "the backup's passphrase"
+        out.say(f"The new journal at {current.paths.home} opens with {which}.")
+        out.say(
+            "The recovery code above is new and belongs to this journal: the old journal's code won't "
+            "open it, so keep this one somewhere safe."
+        )
+
+
+def _restore_merging(
+    ctx: typer.Context,
+    out: Output,
+    file: Path,
+    dry_run: bool,
+    passphrase_file: Path | None,
+    recovery_code: bool,
+    as_json: bool,
+) -> None:
+    """A backup merged into this journal (nothing deleted, a safety copy first)."""
     opened = terminal.open_journal_with_passphrase(ctx, out)
     with opened.journal as journal:
         if recovery_code:  # checked whole, then read again as it is merged (never held whole)
@@ -492,11 +530,7 @@ def _import(
     """Read `file` with `read`, then bring it in; a large one's stage guessing starts while it is read."""
     from ..portability import guessing
 
-    try:
-        size = 0 if dry_run else file.stat().st_size
-    except OSError:  # reading it says what is wrong
-        size = 0
-    with guessing.started_ahead(size):
+    with guessing.started_ahead(0 if dry_run else _bytes_in(file)):
         _bring_in(ctx, read(), dry_run, as_json)
 
 
