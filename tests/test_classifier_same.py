@@ -185,6 +185,33 @@ def test_a_change_is_noted_where_the_rule_notes_it_in_every_corpus_sentence() ->
     assert text_module._changed("i know it, i now see it") and not text_module._changed("snow in the days")
 
 
+# Words the looking-back phrases are made of, words holding them, and what can stand before a word.
+_BACK_PARTS = """
+    used to back then when at the time in those days looking i remember year years ago months last summer fall
+    with before left would always old me once re read reread reading entry entries entr was a kid child little
+    young as teenager 19 2019 20 12 7 k _ é - ' .
+""".split()  # noqa: SIM905 - words read better as text
+_BACK_PARTS += [" ", "  "]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_BACK_PARTS), max_size=10))
+def test_looking_back_is_found_exactly_where_the_rule_finds_it(parts: list[str]) -> None:
+    for glue in ("", " "):
+        raw = glue.join(parts)
+        assert text_module._looking_back(raw) == bool(text_module._LOOKING_BACK.search(raw))
+
+
+def test_looking_back_is_found_where_the_rule_finds_it_in_every_corpus_sentence() -> None:
+    pieces = [p for t in texts() for p in text_module._sentence_pieces(text_module.normalise(t))]
+    found = [text_module._looking_back(p) for p in pieces]
+    assert found == [bool(text_module._LOOKING_BACK.search(p)) for p in pieces]
+    assert sum(found) > 100, "the corpus looks back often enough to tell"
+    looking_back = text_module._looking_back
+    assert looking_back("we met in 2019, i remember") and looking_back("i used to re-read it")
+    assert not looking_back("she refused to go") and not looking_back("reread_me")
+
+
 def test_words_are_shown_as_written_exactly_as_their_spans_say() -> None:
     """Sentence.written reads the pieces tokenising cut (no spans needed) where no contraction was opened;
     the words it gives are those the spans in the text give, for every corpus sentence and every stretch."""

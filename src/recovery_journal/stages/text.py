@@ -109,6 +109,21 @@ _LOOKING_BACK = re.compile(
     r"re-?read|read back|reading back|old entr(?:y|ies)|last (?:spring|summer|autumn|fall|winter)|"
     r"when i was (?:a kid|a child|little|young|\d+)|as a (?:kid|child|teenager)|in (?:19|20)\d\d)\b"
 )
+# The same phrases as a tree of their letters, without the \b before them (_looking_back checks that what it
+# finds begins a word): the regex engine tries one way on at each letter instead of each of 23 phrases, and
+# skips the letters none begins with. The same answer as _LOOKING_BACK, in about half the time.
+_LOOKING_BACK_WORDS = re.compile(
+    r"(?:a(?:t the time|s a (?:kid|child|teenager))"
+    r"|b(?:ack (?:then|when)|efore i left)"
+    r"|i(?: remember| would always| once|n those days|n (?:19|20)\d\d)"
+    r"|l(?:ooking back|ast (?:year|spring|summer|autumn|fall|winter))"
+    r"|months ago|old entr(?:y|ies)"
+    r"|re(?:-?read|ad back|ading back)"
+    r"|the old me|used to"
+    r"|when i was (?:with|a kid|a child|little|young|\d+)"
+    r"|years? ago"
+    r")\b"
+)
 # Words in double quotes are someone's voice, often not the writer's now: they count like looking back.
 _QUOTED = re.compile(r'("[^"\n]{1,600}")')
 # Another person's feelings ("she is angry", "he cried") are theirs, not the writer's: marked 'their_'.
@@ -137,12 +152,22 @@ _SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "ies", "es", "ness", "ful", "
 
 def _changed(raw: str) -> bool:
     """Whether _CHANGED is found in `raw`."""
-    found = _CHANGED_WORDS.search(raw)
+    return _begins_a_word(_CHANGED_WORDS, raw)
+
+
+def _looking_back(raw: str) -> bool:
+    """Whether _LOOKING_BACK is found in `raw`."""
+    return _begins_a_word(_LOOKING_BACK_WORDS, raw)
+
+
+def _begins_a_word(words: re.Pattern[str], raw: str) -> bool:
+    """Whether `words` (phrases each beginning with a word character) is found where a word begins."""
+    found = words.search(raw)
     while found is not None:
         at = found.start()
         if at == 0 or not (raw[at - 1].isalnum() or raw[at - 1] == "_"):  # \b: no word character before
             return True
-        found = _CHANGED_WORDS.search(raw, at + 1)
+        found = words.search(raw, at + 1)
     return False
 
 
@@ -409,7 +434,7 @@ def sentences(text: str) -> list[Sentence]:
                     text=raw,
                     words=tuple(marked),
                     surface=tuple(tokens),
-                    looking_back=quoted or bool(_LOOKING_BACK.search(raw)),
+                    looking_back=quoted or _looking_back(raw),
                     changed=_changed(raw),
                     pieces=pieces,
                 )
