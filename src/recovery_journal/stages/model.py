@@ -245,8 +245,10 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     evidence = 0.0  # known words, weighted
     telling = 0.0  # known words that tell the stages apart
     fired: list[Fired] = []
-    contributions: dict[str, Vector] = {}  # each feature's lean toward each stage (_Weighed's last part)
-    where: dict[str, Sentence] = {}  # the first sentence each feature came from, to show it as written
+    where: dict[
+        str, Sentence
+    ] = {}  # each known feature: the first sentence it came from, to show it as written
+    remember = where.setdefault
     for sentence in parsed:
         # A sentence about now (most) counts each word once: adding the value itself is exactly adding it
         # times 1.0, one multiplication fewer per word.
@@ -258,7 +260,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
                 if feature not in known_features:
                     continue
                 known = model.weigh(feature)
-            apart, toward, away, tells, lean = known
+            apart, toward, away, tells, _lean = known
             evidence += weight
             if tells:
                 telling += weight
@@ -270,9 +272,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
                 nb0 += weight * apart
                 nb1 += weight * toward
                 nb2 += weight * away
-            if feature not in contributions and not feature.startswith("__"):
-                contributions[feature] = lean
-                where[feature] = sentence
+            remember(feature, sentence)
         for hit in lexicon.match(sentence):
             pull = model.cues.get(hit.cue.phrase)
             if pull is None:
@@ -302,7 +302,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     return StageGuess(
         stage=stage,
         confidence=probabilities[best],
-        cues=_explain(model, best, fired, contributions, where, own),
+        cues=_explain(model, best, fired, weighed, where, own),
         scores={s: probabilities[i] for i, s in enumerate(STAGES)},
         uncertain=probabilities[best] < settings.uncertain_below,
     )
@@ -324,7 +324,7 @@ def _explain(
     model: Model,
     best: int,
     fired: list[Fired],
-    contributions: Mapping[str, Vector],
+    weighed: Mapping[str, _Weighed],
     where: Mapping[str, Sentence],
     personal: tuple[str, ...],
     limit: int = 8,
@@ -338,8 +338,12 @@ def _explain(
             if written is not None:
                 pulling[written] += model.cues[phrase][best] * factor
     cues = [p for p, _ in sorted(pulling.items(), key=lambda kv: (-kv[1], kv[0]))]
-    # Only words leaning more than 0.7 are ever shown: the rest are left out before sorting, not after.
-    leaning = sorted(((g[best], f) for f, g in contributions.items() if g[best] > 0.7), reverse=True)
+    # Only words leaning more than 0.7 are ever shown (never a mark such as __changed__): the rest are left
+    # out before sorting, not after. The lean is the last part of what the model weighed for each.
+    leaning = sorted(
+        ((lean, f) for f in where if (lean := weighed[f][4][best]) > 0.7 and not f.startswith("__")),
+        reverse=True,
+    )
     words: list[str] = []
     for _gain, feature in leaning:
         if len(words) == 4:
