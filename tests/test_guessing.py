@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -10,8 +9,6 @@ import uuid as uuidlib
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -20,10 +17,7 @@ from recovery_journal.errors import InvalidInput
 from recovery_journal.journal.service import Journal
 from recovery_journal.portability import backup, guessing, importers, merge, portable
 from recovery_journal.stages.model import Stage, classify_with, shipped
-from recovery_journal.stages.personal import PersonalModel
 from recovery_journal.stages.record import StageRecord
-
-from .conftest import Cli
 
 UTC = timezone.utc
 WORDS = [
@@ -200,80 +194,3 @@ def test_workers_leave_ctrl_c_to_the_command(
         assert [guess(e.text) for e, _ in entries] == [_here(e.text) for e, _ in entries]
         assert not guess.given_up, "no worker was stopped by it"
     assert "KeyboardInterrupt" not in capfd.readouterr().err
-
-
-def _corrected() -> dict[str, Any]:
-    personal = PersonalModel()
-    personal.learn(WORDS[0], Stage.RECOVERY)
-    return personal.to_json()
-
-
-def test_workers_started_ahead_are_taken_up_by_the_import_or_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guessing, "LEAST", 10)
-    entries = _entries(30)
-    workers = min(guessing.cores(), 4)
-    if workers < 2:
-        pytest.skip("one core: nothing is guessed on others")
-    with guessing.started_ahead(0):  # a small file: nothing started
-        assert guessing._waiting is None
-    with guessing.started_ahead(10 * guessing.AN_ENTRY):
-        assert guessing._waiting is not None
-        started = guessing._waiting[0]
-        with guessing.guesser(entries, len(entries), _here, _corrected(), workers=workers) as guess:
-            assert isinstance(guess, guessing.Ahead)
-            assert guess.feed.pool is not started, "workers with no personal model can't guess with one"
-        with guessing.guesser(entries, len(entries), _here, None, workers=workers) as guess:
-            assert isinstance(guess, guessing.Ahead)
-            assert guess.feed.pool is started
-            assert [guess(e.text) for e, _ in entries] == [_here(e.text) for e, _ in entries]
-        assert guessing._waiting is None
-    with guessing.started_ahead(10 * guessing.AN_ENTRY):
-        unused = guessing._waiting[0] if guessing._waiting else None
-    assert unused is not None and guessing._waiting is None
-    with pytest.raises(RuntimeError):  # stopped on leaving: it takes no more work
-        unused.submit(guessing._ready)
-
-
-def test_a_large_import_or_restore_starts_its_workers_once_while_reading_and_guesses_as_here(
-    cli: Cli, tmp_path: Path, isolated: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The workers are started before the file is counted and the journal made, then used by the merge:
-    never a second set. The stages are the ones guessed in this process."""
-    monkeypatch.setattr(guessing, "LEAST", 30)
-    monkeypatch.setattr(guessing, "AN_ENTRY", 16)  # so that this small file is likely large enough
-    entries = _entries(45)
-    started: list[tuple[Any, ...]] = []
-    counted_after: list[int] = []
-    real_spawned, real_tally = guessing._spawned, importers.tally
-    monkeypatch.setattr(guessing, "_spawned", lambda *a: started.append(a) or real_spawned(*a))
-    monkeypatch.setattr(
-        importers, "tally", lambda *a, **k: counted_after.append(len(started)) or real_tally(*a, **k)
-    )
-    source = tmp_path / "journal.txt"
-    source.write_text(
-        "".join(f"[{e.date:%Y-%m-%d %H:%M}] {e.text}\n\n" for e, _ in entries), encoding="utf-8"
-    )
-    ran = cli("import", "jrnl", str(source))
-    assert ran.exit_code == 0, ran.stderr
-    workers = min(guessing.cores(), 4)
-    if workers < 2:
-        assert started == []
-        return
-    assert started == [(workers, None)], "started once, ahead, and taken up"
-    assert counted_after and counted_after[0] == 1, "started before the file was counted"
-    listed = json.loads(cli("list", "--json", "--limit", "100").stdout)["entries"]
-    guessed = {e["text"].strip(): e["stage"] for e in listed}
-    assert len(guessed) == 45
-    for entry, _ in entries[::7]:
-        stage = _here(entry.text).stage
-        assert guessed[entry.text] == (stage.value if stage else None)
-    backup_file = tmp_path / "all.rjbackup"
-    assert cli("backup", "create", str(backup_file)).exit_code == 0
-    started.clear()
-    monkeypatch.setattr(guessing, "AN_ENTRY", 1)  # the backup is compressed
-    read_after: list[int] = []
-    real_read = backup.read
-    monkeypatch.setattr(backup, "read", lambda *a, **k: read_after.append(len(started)) or real_read(*a, **k))
-    restored = cli("--journal", str(tmp_path / "again"), "backup", "restore", str(backup_file))
-    assert restored.exit_code == 0, restored.stderr
-    assert started == [(workers, None)] and read_after[0] == 1, "a restore starts them before reading too"

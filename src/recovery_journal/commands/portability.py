@@ -22,8 +22,6 @@ from . import terminal
 from .options import DAY_WORDS, IncludeTenderOpt, JsonOpt, TagOpt
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from ..portability import importers
 
 backup_app = typer.Typer(
@@ -247,21 +245,10 @@ def restore(
             hint="Add --merge to merge the backup into it (nothing is ever deleted), "
             "or use --journal FOLDER for a new one.",
         )
-    from ..portability import guessing
-
-    with guessing.started_ahead(0 if dry_run else _bytes_in(file)):
-        if exists:
-            _restore_merging(ctx, out, file, dry_run, passphrase_file, recovery_code, as_json)
-        else:
-            _restore_new(ctx, out, current, file, dry_run, passphrase_file, recovery_code, as_json)
-
-
-def _bytes_in(file: Path) -> int:
-    """The file's size in bytes, or 0 when it can't be read (reading it then says why)."""
-    try:
-        return file.stat().st_size
-    except OSError:
-        return 0
+    if exists:
+        _restore_merging(ctx, out, file, dry_run, passphrase_file, recovery_code, as_json)
+    else:
+        _restore_new(ctx, out, current, file, dry_run, passphrase_file, recovery_code, as_json)
 
 
 def _restore_new(
@@ -524,17 +511,7 @@ def export(
     _say_left_out(out, found.damaged)
 
 
-def _import(
-    ctx: typer.Context, file: Path, read: Callable[[], importers.Imported], dry_run: bool, as_json: bool
-) -> None:
-    """Read `file` with `read`, then bring it in; a large one's stage guessing starts while it is read."""
-    from ..portability import guessing
-
-    with guessing.started_ahead(0 if dry_run else _bytes_in(file)):
-        _bring_in(ctx, read(), dry_run, as_json)
-
-
-def _bring_in(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
+def _import(ctx: typer.Context, read: importers.Imported, dry_run: bool, as_json: bool) -> None:
     out = Output(as_json)
     current = terminal.settings(ctx)
     if not current.paths.db.exists() and dry_run:  # no journal yet: everything would be new
@@ -643,7 +620,7 @@ def import_json(
     """
     from ..portability import importers
 
-    _import(ctx, file, lambda: importers.own_json(file), dry_run, as_json)
+    _import(ctx, importers.own_json(file), dry_run, as_json)
 
 
 @import_app.command("jrnl")
@@ -677,7 +654,7 @@ def import_jrnl(
     """
     from ..portability import importers
 
-    _import(ctx, file, lambda: importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
+    _import(ctx, importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
 
 
 @import_app.command("dayone")
@@ -690,4 +667,4 @@ def import_dayone(
     """
     from ..portability import dayone
 
-    _import(ctx, file, lambda: dayone.read(file), dry_run, as_json)
+    _import(ctx, dayone.read(file), dry_run, as_json)

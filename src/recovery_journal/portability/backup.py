@@ -527,9 +527,7 @@ def _guessing(journal: Journal, incoming: portable.Incoming, dry_run: bool) -> I
         yield lambda text: None
         return
     try:
-        corrected = journal.stages.personal()
-        # With no corrections it moves no guess (its pull is nothing): workers started ahead, with none, serve
-        personal = corrected.to_json() if corrected.corrections else None
+        personal = journal.stages.personal().to_json()
     except Tampered:  # guessed with the shared model alone, as journal.stages.guess does
         personal = None
     from . import guessing  # its worker processes only for a merge or a restore

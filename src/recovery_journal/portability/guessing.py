@@ -8,9 +8,7 @@ large import holds no more than it did. A guess is the same whichever process ma
 is pure); if the workers can't be used, or one of them dies (the system ran short of memory), the entries
 not yet guessed are guessed here, the same way.
 
-A command that will likely import many entries starts the workers before it counts the file and unlocks or
-creates the journal (`started_ahead`), so they are ready when the merge begins. They ignore Ctrl-C: the
-command hears it and stops them.
+The workers ignore Ctrl-C: the command hears it and stops them.
 
 The entries are read once (`through`): the chunks sent to the workers are kept, in order, for the merge, so a
 jrnl file is not parsed a second time just to find the words to send.
@@ -37,12 +35,10 @@ from .portable import Incoming
 LEAST = 2000  # fewer new entries than this are guessed here: starting workers would cost more than it saves
 CHUNK = 200  # entries a worker is given at a time
 KEPT_MOST = 4000  # entries read ahead for the workers and kept for the merge, at most (a bound on memory)
-AN_ENTRY = 256  # bytes: a file smaller than LEAST entries of this size is unlikely to hold LEAST entries
 Guess = Callable[[str], StageRecord]
 Pair = tuple[Entry, list[Revision]]
 
 _worker: tuple[Any, Any] | None = None  # in a worker: (the shipped model, the personal model or None)
-_waiting: tuple[ProcessPoolExecutor, int] | None = None  # workers started ahead (no personal model), how many
 
 
 def cores() -> int:
@@ -235,36 +231,6 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def started_ahead(size: int) -> Iterator[None]:
-    """Start the workers now when the file to import (`size` bytes) likely holds LEAST entries or more.
-
-    They start while the file is counted and the journal is unlocked or created, instead of after: guesser
-    takes them up when it needs workers guessing with no personal model (one with no corrections is none).
-    Whatever isn't taken up is stopped on leaving the block.
-    """
-    global _waiting
-    workers = min(cores(), 4)
-    if size < LEAST * AN_ENTRY or workers < 2:
-        yield
-        return
-    pool = _spawned(workers, None)
-    _waiting = (pool, workers)
-    try:
-        yield
-    finally:
-        _waiting = None
-        _stop(pool)  # stopping a pool guesser took up and has stopped already changes nothing
-
-
-def _take_waiting(workers: int, personal: dict[str, Any] | None) -> ProcessPoolExecutor | None:
-    global _waiting
-    if _waiting is None or personal is not None or _waiting[1] != workers:
-        return None
-    pool, _waiting = _waiting[0], None
-    return pool
-
-
-@contextmanager
 def guesser(
     entries: Iterable[Pair],
     count: int,
@@ -276,14 +242,14 @@ def guesser(
     """A guess for `entries` (those with no stage, in order): on other cores when there are many, else `here`.
 
     `here` and `personal` must guess alike: `here` is stagebook.guess_stage(shipped(), text, the personal
-    model of `personal`; None when it has no corrections). Leaving the block stops the workers. Pass the
-    merge `through(guess, incoming)` so that the entries are read only once.
+    model of `personal`). Leaving the block stops the workers. Pass the merge `through(guess, incoming)` so
+    that the entries are read only once.
     """
     workers = min(cores(), 4) if workers is None else workers
     if count < LEAST or workers < 2:
         yield here
         return
-    pool = _take_waiting(workers, personal) or _spawned(workers, personal)
+    pool = _spawned(workers, personal)
     try:
         yield Ahead(_Feed(pool, entries, 2 * workers), here)
     finally:
