@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
+import threading
 import time
 import uuid as uuidlib
 from collections.abc import Collection, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -194,3 +198,59 @@ def test_workers_leave_ctrl_c_to_the_command(
         assert [guess(e.text) for e, _ in entries] == [_here(e.text) for e, _ in entries]
         assert not guess.given_up, "no worker was stopped by it"
     assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+class _SlowWorker:
+    """A pool of one worker that takes its time (as one sharing a busy core does), in the order sent."""
+
+    def __init__(self, guess: Any) -> None:
+        self.guess, self.did, self.most = guess, list[str](), 0
+        self.waiting: queue.Queue[tuple[Future[Any], list[str]] | None] = queue.Queue()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def submit(self, fn: Any, texts: list[str]) -> Future[Any]:
+        sent: Future[Any] = Future()
+        self.waiting.put((sent, texts))
+        self.most = max(self.most, self.waiting.qsize())
+        return sent
+
+    def _run(self) -> None:
+        while (item := self.waiting.get()) is not None:
+            sent, texts = item
+            time.sleep(0.02)
+            self.did += texts
+            sent.set_result([(guessing._digest(text), self.guess(text)) for text in texts])
+
+    def stop(self) -> None:
+        self.waiting.put(None)
+        self.thread.join()
+
+
+def test_this_process_guesses_what_the_workers_have_not_been_sent_while_it_waits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each text is guessed once, by a worker or here, and the guesses come back in order: the workers are
+    sent only what they can start on next, and what waits is guessed here (the farthest first)."""
+    monkeypatch.setattr(guessing, "CHUNK", 5)
+    entries = _entries(80)
+    texts = [e.text for e, _ in entries]
+    alone = {text: _here(text) for text in texts}
+    worker = _SlowWorker(alone.__getitem__)
+    here_did: list[str] = []
+
+    def here(text: str) -> StageRecord:
+        here_did.append(text)
+        return alone[text]
+
+    feed = guessing._Feed(worker, entries, 8, 2, here)  # type: ignore[arg-type]
+    guess = guessing.Ahead(feed, here)
+    try:
+        assert [guess(text) for text in texts] == [alone[text] for text in texts]
+    finally:
+        worker.stop()
+    assert here_did and worker.did, "both guessed some"
+    assert sorted(here_did + worker.did) == sorted(texts), "each exactly once"
+    assert worker.most <= 2, "never more sent than it can start on next"
+    first_here = texts.index(here_did[0])
+    assert first_here >= 3 * 5, "what it guesses first is far ahead of what the worker has"
