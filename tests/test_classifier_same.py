@@ -22,7 +22,7 @@ from recovery_journal.stages import Stage, corpus, lexicon
 from recovery_journal.stages import text as text_module
 from recovery_journal.stages.model import Model, classify_with, shipped
 from recovery_journal.stages.personal import PersonalModel, content
-from recovery_journal.stages.text import features, sentences, words
+from recovery_journal.stages.text import Sentence, features, sentences, words
 
 # Pieces the generated texts are made of: every kind of thing the tokeniser, the negation and tense marks,
 # the other-person marks and the lexicon treat specially, in no particular order.
@@ -229,3 +229,23 @@ def test_words_are_shown_as_written_exactly_as_their_spans_say() -> None:
                     assert sentence.written(at, size) == expected, (sentence.text, at, size)
                     checked += 1
     assert checked > 100_000
+
+
+def _found_one_by_one(words: tuple[str, ...], feature: str) -> int:
+    """Sentence.find as it was: every place tried in turn."""
+    parts = tuple(feature.split(" "))
+    for at in range(len(words) - len(parts) + 1):
+        if words[at : at + len(parts)] == parts:
+            return at
+    return -1
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(["i", "held", "my", "not_sad", "boundary", ""]), max_size=8), st.data())
+def test_a_feature_is_found_where_trying_every_place_finds_it(words: list[str], data: st.DataObject) -> None:
+    pieces = st.sampled_from(["i", "held", "my", "not_sad", "boundary", "x", ""])
+    feature = " ".join(data.draw(st.lists(pieces, min_size=1, max_size=3)))
+    sentence = Sentence(
+        text=" ".join(words), words=tuple(words), surface=tuple(words), looking_back=False, changed=False
+    )
+    assert sentence.find(feature) == _found_one_by_one(tuple(words), feature)

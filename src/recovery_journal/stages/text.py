@@ -223,10 +223,14 @@ class Sentence:
     def find(self, feature: str) -> int:
         """Where a model feature (a stem or a pair of stems) first occurs, or -1."""
         parts = tuple(feature.split(" "))
-        for at in range(len(self.words) - len(parts) + 1):
-            if self.words[at : at + len(parts)] == parts:
+        words, at = self.words, -1
+        while True:  # each place its first word is (found in C), until the rest follows there too
+            try:
+                at = words.index(parts[0], at + 1)
+            except ValueError:
+                return -1
+            if words[at : at + len(parts)] == parts:
                 return at
-        return -1
 
     def shown(self, feature: str) -> str:
         """The words as written for a model feature (a stem or a pair of stems)."""
