@@ -245,9 +245,7 @@ def classify_with(model: Model, text: str, personal: PersonalModel | None = None
     evidence = 0.0  # known words, weighted
     telling = 0.0  # known words that tell the stages apart
     fired: list[Fired] = []
-    where: dict[
-        str, Sentence
-    ] = {}  # each known feature: the first sentence it came from, to show it as written
+    where: dict[str, Sentence] = {}  # each known word's first sentence, to show it as written
     remember = where.setdefault
     for sentence in parsed:
         # A sentence about now (most) counts each word once: adding the value itself is exactly adding it
