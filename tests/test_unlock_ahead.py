@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from recovery_journal import launch
 from recovery_journal.agent import wire
 from recovery_journal.errors import ExitCode
 from recovery_journal.paths import resolve_home
-from recovery_journal.sealing import crypto
+from recovery_journal.sealing import crypto, vault
 
 from .conftest import PASSPHRASE, Cli, Ran
 
@@ -38,6 +40,7 @@ def derivations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     monkeypatch.setattr(crypto, "_derive", counted)
     yield ran
     crypto._ahead.clear()  # a test that left one unclaimed doesn't hand it to the next
+    crypto._fresh.clear()
 
 
 def _env() -> dict[str, str]:
@@ -259,6 +262,67 @@ def test_a_derivation_ahead_that_failed_is_done_again(monkeypatch: pytest.Monkey
     monkeypatch.setattr(crypto, "_derive", failing_ahead)
     assert crypto.argon2id_ahead(b"words", SALT, WEAK)
     assert crypto.argon2id(b"words", SALT, WEAK) == real(b"words", SALT, WEAK, crypto.KEY_LEN, None, None)
+
+
+def _slot_salt(isolated: Path) -> bytes:
+    with closing(sqlite3.connect(resolve_home(None, os.environ).db)) as con:
+        return vault.passphrase_salt(con)[0]
+
+
+@pytest.mark.parametrize("kind", ["jrnl", "dayone"])
+def test_an_import_that_makes_the_journal_takes_its_key_derived_ahead(
+    kind: str, cli: Cli, isolated: Path, derivations: list[str], tmp_path: Path
+) -> None:
+    """No journal yet: the new one's passphrase slot is derived ahead, with a salt drawn for it then."""
+    source = tmp_path / "from-elsewhere"
+    if kind == "jrnl":
+        source.write_text("[2024-03-01 09:00] From jrnl\nWords from another journal.\n", encoding="utf-8")
+    else:
+        entry = {"uuid": "B" * 32, "creationDate": "2024-03-02T09:00:00Z", "text": "Day One."}
+        source.write_text(json.dumps({"entries": [entry]}), encoding="utf-8")
+    assert launch.ahead(["import", kind, str(source)], _env())
+    assert len(crypto._fresh) == 1
+    drawn = crypto._fresh[0]
+    ran = cli("import", kind, str(source))
+    assert ran.exit_code == 0, ran.stderr
+    assert derivations == ["recovery-journal-key"]  # derived once, ahead, and taken
+    assert crypto._ahead == [] and crypto._fresh == []
+    assert _slot_salt(isolated) == drawn  # the slot was made with the salt the key was derived with
+    assert cli("list").exit_code == 0  # and it opens with the passphrase, as any journal does
+    assert derivations == ["recovery-journal-key", "MainThread"]
+
+
+def test_an_import_into_no_journal_starts_nothing_when_it_only_looks(
+    isolated: Path, derivations: list[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "journal.txt"
+    source.write_text("[2024-03-01 09:00] From jrnl\nWords.\n", encoding="utf-8")
+    assert not launch.ahead(["import", "jrnl", str(source), "--dry-run"], _env())
+    assert not launch.ahead(["list"], _env()), "only a command that makes a journal derives for a new one"
+    assert derivations == [] and not isolated.exists()
+
+
+def test_a_salt_is_given_again_only_when_drawn_fresh_for_that_passphrase(derivations: list[str]) -> None:
+    assert crypto.argon2id_ahead(b"words", SALT, WEAK)  # an existing slot's salt: never a new slot's
+    assert crypto.fresh_salt(b"words", WEAK) != SALT
+    crypto.argon2id(b"words", SALT, WEAK)
+    assert crypto.argon2id_ahead_fresh(b"words", WEAK)
+    drawn = crypto._fresh[0]
+    assert crypto.fresh_salt(b"other words", WEAK) != drawn, "another passphrase: a salt of its own"
+    assert crypto.fresh_salt(b"words", WEAK) != drawn, "given out (or passed over) once only"
+    crypto._ahead.clear()
+    assert crypto.argon2id_ahead_fresh(b"words", WEAK)
+    drawn = crypto._fresh[0]
+    other = crypto.Argon2Params(memory_kib=2048, iterations=1, lanes=1)
+    assert crypto.fresh_salt(b"words", other) != drawn, "another cost: a salt of its own"
+    crypto._ahead.clear()
+    assert crypto.argon2id_ahead_fresh(b"words", WEAK)
+    drawn = crypto._fresh[0]
+    assert crypto.fresh_salt(b"words", WEAK) == drawn
+    assert crypto.argon2id(b"words", drawn, WEAK) == crypto._derive(
+        b"words", drawn, WEAK, crypto.KEY_LEN, None, None
+    )
+    assert derivations.count("recovery-journal-key") == 4 and crypto._fresh == []
 
 
 # The console command, as run: the threads it derived keys on (the derivation ahead has one of its own).

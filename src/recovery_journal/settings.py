@@ -34,6 +34,11 @@ Colour = Literal["auto", "always", "never"]
 COLOURS: tuple[Colour, ...] = ("auto", "always", "never")
 
 
+def kdf_for_new_slots(env: Mapping[str, str]) -> Argon2Params:
+    """The key derivation's cost for a passphrase slot made now (a new journal's, or a changed passphrase)."""
+    return TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything the environment and the config file decide about one run."""
@@ -66,7 +71,7 @@ class Settings:
             paths=resolve_home(journal, env),
             scratch=scratch_root(env),
             lock_timeout=_lock_timeout(env),
-            kdf=TESTONLY_WEAK_ARGON2 if env.get(WEAK_KDF_ENV) == "1" else DEFAULT_ARGON2,
+            kdf=kdf_for_new_slots(env),
             gentle_checks=_first(_switch(env, GENTLE_CHECKS_ENV), kept.get("gentle_checks")),
             country=(env.get(COUNTRY_ENV) or "").strip() or _text(kept.get("country")),
             date_order=_date_order(env) or _order(kept.get("date_order")),

@@ -148,6 +148,7 @@ def _derive(
 
 # At most one derivation started ahead: (its inputs, its thread, what it gave). See argon2id_ahead.
 _ahead: list[tuple[tuple[bytes, ...], Any, list[bytes]]] = []
+_fresh: list[bytes] = []  # the salt of the derivation started ahead, when it was drawn for a new slot
 
 
 def argon2id_ahead(password: bytes, salt: bytes, params: Argon2Params) -> bool:
@@ -176,6 +177,30 @@ def argon2id_ahead(password: bytes, salt: bytes, params: Argon2Params) -> bool:
     return True
 
 
+def argon2id_ahead_fresh(password: bytes, params: Argon2Params) -> bool:
+    """argon2id_ahead with a salt drawn now, for the passphrase slot of a journal about to be made:
+    `fresh_salt` gives that salt to the slot (once), and the slot's derivation then takes what was started."""
+    salt = new_salt()
+    if not argon2id_ahead(password, salt, params):
+        return False
+    _fresh.append(salt)
+    return True
+
+
+def fresh_salt(password: bytes, params: Argon2Params) -> bytes:
+    """The salt for a new passphrase slot: the one a derivation was started ahead with for this passphrase
+    and cost (argon2id_ahead_fresh: drawn for it and given out once), else a new one. Never the salt of an
+    existing slot: only a salt drawn as fresh is ever given again."""
+    salt = _fresh.pop() if _fresh else None
+    if salt is None or not _ahead:
+        return new_salt()
+    started = _ahead[-1][0]
+    wanted = _inputs(password, salt, params, KEY_LEN, None, None)
+    if len(started) != len(wanted) or not all(map(hmac.compare_digest, started, wanted)):
+        return new_salt()
+    return salt
+
+
 def _inputs(
     password: bytes, salt: bytes, params: Argon2Params, length: int, secret: bytes | None, ad: bytes | None
 ) -> tuple[bytes, ...]:
@@ -189,6 +214,7 @@ def _taken_ahead(inputs: tuple[bytes, ...]) -> bytes | None:
     if not _ahead:
         return None
     started, thread, given = _ahead.pop()
+    _fresh.clear()  # a fresh salt goes with its derivation
     if len(started) != len(inputs) or not all(map(hmac.compare_digest, started, inputs)):
         return None
     thread.join()

@@ -73,8 +73,9 @@ class Stretched:
 def stretch(passphrase: str, params: crypto.Argon2Params) -> Stretched:
     """The key-encryption key a new passphrase slot will use: a fresh salt, the given cost."""
     check_passphrase(passphrase)
-    salt = crypto.new_salt()
-    return Stretched(salt, params, crypto.argon2id(crypto.passphrase_bytes(passphrase), salt, params))
+    secret = crypto.passphrase_bytes(passphrase)
+    salt = crypto.fresh_salt(secret, params)  # a new one, or the one drawn for it ahead (launch.py)
+    return Stretched(salt, params, crypto.argon2id(secret, salt, params))
 
 
 def initialise(
