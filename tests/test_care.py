@@ -864,6 +864,26 @@ def test_the_overviews_say_it_only_while_the_words_are_recent_and_the_check_is_o
     assert "recovery-journal support" in cli("stage").stdout
 
 
+def test_entries_written_after_it_about_other_days_never_hide_the_line(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    """The newest words are the newest by their date, not the last written: catching up on past days, or
+    bringing a whole other journal in, after such words mustn't push them out of sight."""
+    _settled(cli)
+    assert cli("write", input=_GOODBYE).exit_code == 0
+    for n in range(14):  # more than the overviews read: each about a day before the last two
+        assert cli("write", "--date", f"{n + 3} days ago", input=_SETTLED[n % 5]).exit_code == 0
+    assert cli("stage").stdout.startswith("If you're thinking of hurting yourself or ending your life")
+    older = tmp_path / "journal.txt"
+    older.write_text(
+        "\n".join(f"[2023-01-{day:02d} 09:00] A day.\n{_SETTLED[day % 5]}\n" for day in range(1, 29)),
+        encoding="utf-8",
+    )
+    assert cli("import", "jrnl", str(older)).exit_code == 0
+    assert cli("progress").stdout.startswith("If you're thinking of hurting yourself or ending your life")
+    assert cli("timeline").stdout.startswith("If you're thinking of hurting yourself or ending your life")
+
+
 def test_words_only_the_learned_weights_read_as_heavy_get_the_line_too(cli: Cli, initialised: Ran) -> None:
     _settled(cli)
     assert gentle.offer_for(gentle.concern(LIGHTER)) == "words"  # no cue names it: the learned weights do

@@ -120,7 +120,7 @@ def timeline(
     with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal)
         built = timeline_model.build(snapshot, first, last, by)
-        offered = None if as_json else journal.care.recent_support()
+        offered = None if as_json else journal.care.recent_support(snapshot.summaries)
     from rich.text import Text
 
     from ..render import overview as view
@@ -145,7 +145,7 @@ def progress(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     with terminal.open_journal(ctx, out) as journal:
         snapshot = facts.snapshot(journal, with_signals=True)
         summary = progress_model.build(snapshot)
-        offered = None if as_json else journal.care.recent_support()
+        offered = None if as_json else journal.care.recent_support(snapshot.summaries)
     from ..render import overview as view
     from ..render.care import support_line
 

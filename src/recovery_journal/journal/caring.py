@@ -19,14 +19,16 @@ from ..sealing.crypto import MIN_PADDED, InvalidCiphertext, field_ad
 from ..storage import queries
 
 if TYPE_CHECKING:
+    from ..sealing.index import Summaries
     from .service import Journal
 
 Offer = Literal["words", "plain", "harmed", "danger", "mood"]
 
-# The overviews lead with the way to support while an entry this recent calls for it. Of the twelve entries
-# written last, those dated in the last two days are read (dates are sealed, so the newest by number): a few
-# short entries written after a goodbye ("can't sleep", "3am") mustn't end it within minutes, and reading
-# them costs an overview about 15 ms (fifty cost 45 ms).
+# The overviews lead with the way to support while an entry this recent calls for it. Of the entries dated
+# in the last two days, the twelve dated latest are read (the entry index has every date): a few short entries
+# written after a goodbye ("can't sleep", "3am") mustn't end it within minutes, and reading them costs an
+# overview about 15 ms (fifty cost 45 ms). By date, not by when they were written: entries about earlier days
+# written after it (catching up, or a whole other journal imported) never push such words out of sight.
 RECENT_HOURS = 48
 RECENT_MOST = 12
 
@@ -131,21 +133,22 @@ class CareBook:
         self._put("state", {**state, "mood_offered": today})
         return "mood"
 
-    def recent_support(self) -> Offer | None:
+    def recent_support(self, found: Summaries | None = None) -> Offer | None:
         """The line the overviews (`stage`, `progress`, `timeline`) lead with while the newest entries' words
-        call for it: of the RECENT_MOST entries written last, those dated in the last RECENT_HOURS, read as a
+        call for it: of the entries dated in the last RECENT_HOURS, the RECENT_MOST dated latest, read as a
         save reads them. "danger" when one speaks of danger now or of harm under way, "plain" when one plainly
         speaks of wanting to die, of self-harm or of a goodbye, "words" for the rest that a save would answer;
         None otherwise, and when the check is off (a note that can't be read counts as on). Nothing is stored.
-        Never raises: an overview is shown whatever happens here.
+        Never raises: an overview is shown whatever happens here. `found`: the journal's summaries, when the
+        overview has them already.
         """
         try:
             if not self._checking():
                 return None
             since = self._journal.now() - timedelta(hours=RECENT_HOURS)
+            ids = _dated_latest(self._journal.summaries() if found is None else found, since, RECENT_MOST)
             cipher = self._journal.cipher
             with self._journal.store.read() as con:
-                ids = queries.latest_entry_ids(con, RECENT_MOST)
                 rows = queries.entries_by_id(con, ids, ("date", "title", "text"))
             texts = []
             for row in rows:
@@ -251,3 +254,11 @@ def _strongest_offer(texts: list[str]) -> Offer | None:
 
     offers = {gentle.line_for(gentle.concern(text)) for text in texts}
     return next((kind for kind in ("harmed", "danger", "plain", "words") if kind in offers), None)
+
+
+def _dated_latest(found: Summaries, since: datetime, most: int) -> list[int]:
+    """The ids of the `most` entries dated latest, of those dated at `since` or after."""
+    floor = since.timestamp()
+    epochs = found.epochs
+    recent = sorted((i for i, moment in enumerate(epochs) if moment >= floor), key=epochs.__getitem__)
+    return [found.ids[i] for i in recent[-most:]]

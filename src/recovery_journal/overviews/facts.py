@@ -17,7 +17,7 @@ from ..journal.counters import Counter
 from ..journal.milestones import Milestone
 from ..sealing import codec
 from ..sealing.crypto import InvalidCiphertext
-from ..sealing.index import TENDER
+from ..sealing.index import TENDER, Summaries
 from ..stages.kinds import Stage
 from ..storage import queries
 
@@ -51,6 +51,7 @@ class Snapshot:
     counters: list[Counter]
     today: date
     unreadable: list[int] = field(default_factory=list)
+    summaries: Summaries | None = None  # what it was read from (the overview's support line reads it too)
 
 
 def _mentions(text: str, words: re.Pattern[str]) -> bool:
@@ -98,6 +99,7 @@ def snapshot(journal: Journal, *, with_signals: bool = False) -> Snapshot:
         counters=journal.counters.all(),
         today=today,
         unreadable=sorted(set(bad)),
+        summaries=found,
     )
 
 
