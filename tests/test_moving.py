@@ -404,6 +404,7 @@ def test_a_day_first_jrnl_journal_lands_on_the_right_days(cli: Cli, initialised:
     only_ambiguous.write_text("[05/03/2024 09:00] One.\nWords.\n\n[04/02/2024 10:00] Two.\nMore words.\n")
     refused = cli("import", "jrnl", str(only_ambiguous))
     assert refused.exit_code == ExitCode.INVALID_INPUT and "--dayfirst" in refused.stderr
+    assert "(05/03/2024 could be 5 March or 3 May)" in refused.stderr, "the file's own date, both ways"
     assert "Words" not in refused.stderr and "Traceback" not in refused.stderr
     listed = lambda: json.loads(cli("list", "--json").stdout)["entries"]  # noqa: E731
     assert listed() == [], "nothing was imported"
@@ -412,6 +413,14 @@ def test_a_day_first_jrnl_journal_lands_on_the_right_days(cli: Cli, initialised:
     assert sorted(e["date"][:10] for e in listed()) == ["2024-02-04", "2024-03-05"]
     month = importers.jrnl(only_ambiguous, dayfirst=False).incoming.entries
     assert [e.date.date().isoformat() for e, _ in month] == ["2024-05-03", "2024-04-02"]
+
+
+def test_dates_that_disagree_are_named_from_the_file(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    mixed = tmp_path / "journal.txt"
+    mixed.write_text("[20/03/2024 09:00] One.\nWords.\n\n[03/25/2024 10:00] Two.\nMore words.\n")
+    refused = cli("import", "jrnl", str(mixed))
+    assert refused.exit_code == ExitCode.INVALID_INPUT
+    assert "only be day-first (20/03/2024) and others only month-first (03/25/2024)" in refused.stderr
 
 
 def test_jrnls_own_config_says_how_its_dates_and_tags_read(tmp_path: Path) -> None:

@@ -18,6 +18,10 @@ from ..errors import InvalidInput
 DEFAULT_TAGSYMBOLS = "#@"
 _KEY = re.compile(r"^(?P<indent> *)(?P<key>[\w.-]+):\s*(?P<value>.*?)\s*$")
 _NUMERIC_DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -124,27 +128,34 @@ def dayfirst_from(dates: Iterable[str], path: Path) -> bool | None:
     None when no date is numeric both ways. Refused when the dates fit either order and none decides, or when
     some can only be day-first and others only month-first: guessing would put entries on the wrong days.
     """
-    dayfirst = monthfirst = ambiguous = False
+    dayfirst: str | None = None  # the first date that can only be day-first (13/02/2024)
+    monthfirst: str | None = None  # ... only month-first (02/13/2024)
+    ambiguous: tuple[str, int, int] | None = None  # the first that reads both ways, and its two numbers
     for text in dates:
         match = _NUMERIC_DAY.match(text)
         if match is None:
             continue
         first, second = int(match.group(1)), int(match.group(2))
-        dayfirst |= first > 12 >= second
-        monthfirst |= second > 12 >= first
-        ambiguous |= first <= 12 and second <= 12 and first != second
+        if first > 12 >= second:
+            dayfirst = dayfirst or match.group(0).strip()
+        elif second > 12 >= first:
+            monthfirst = monthfirst or match.group(0).strip()
+        elif ambiguous is None and first <= 12 and second <= 12 and first != second:
+            ambiguous = (match.group(0).strip(), first, second)
     if dayfirst and monthfirst:
         raise InvalidInput(
-            f"Some dates in {path} can only be day-first and others only month-first, so nothing was "
-            "imported.",
+            f"Some dates in {path} can only be day-first ({dayfirst}) and others only month-first "
+            f"({monthfirst}), so nothing was imported.",
             hint="Check the file's dates; add --dayfirst or --monthfirst to say how to read them.",
         )
     if dayfirst or monthfirst:
-        return dayfirst
-    if ambiguous:
+        return dayfirst is not None
+    if ambiguous is not None:
+        text, first, second = ambiguous
+        both = f"{first} {_MONTHS[second - 1]} or {second} {_MONTHS[first - 1]}" if first and second else None
         raise InvalidInput(
-            f"The dates in {path} read two ways (04/03 could be 4 March or 3 April), so nothing was "
-            "imported.",
+            f"The dates in {path} read two ways ({text} could be {both or 'day-first or month-first'}), so "
+            "nothing was imported.",
             hint="Add --dayfirst or --monthfirst to say which; jrnl's timeformat in its config says too.",
         )
     return None
