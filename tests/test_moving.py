@@ -423,6 +423,43 @@ def test_dates_that_disagree_are_named_from_the_file(cli: Cli, initialised: Ran,
     assert "only be day-first (20/03/2024) and others only month-first (03/25/2024)" in refused.stderr
 
 
+def test_an_entry_start_with_a_day_that_does_not_exist_is_refused_by_its_line(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    """Never run silently into the entry before it (as jrnl reads it), which would join two entries."""
+    source = tmp_path / "journal.txt"
+    source.write_text(
+        "[2024-02-01 09:00] Good.\nWords one.\n\n[2024-02-30 10:00] Typed by hand.\nWords two.\n"
+    )
+    refused = cli("import", "jrnl", str(source))
+    assert refused.exit_code == ExitCode.INVALID_DATE
+    assert "Line 4 looks like the start of an entry, but 2024-02-30 10:00 isn't a real" in refused.stderr
+    assert "Words" not in refused.stderr and json.loads(cli("list", "--json").stdout)["entries"] == []
+    source.write_text("[2024-13-45 09:00] Only this.\nWords.\n")
+    alone = cli("import", "jrnl", str(source), "--dry-run")
+    assert alone.exit_code == ExitCode.INVALID_DATE and "Line 1 " in alone.stderr, "not 'no entries found'"
+    # Within an entry's words, a date of the other kind (no time) is words, as before, whatever its day.
+    source.write_text("[2024-02-01 09:00] Good.\nOn the day:\n[2024-02-30] I wrote this.\n")
+    kept = cli("import", "jrnl", str(source))
+    assert kept.exit_code == 0, kept.stderr
+    ((entry,),) = [json.loads(cli("list", "--json").stdout)["entries"]]
+    assert "[2024-02-30] I wrote this." in cli("show", str(entry["id"])).stdout
+
+
+def test_an_encrypted_jrnl_journal_and_any_other_binary_file_are_told_apart(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    sealed = tmp_path / "journal.txt"
+    sealed.write_bytes(b"gAAAAABl" + b"x" * 200)  # a Fernet token, as jrnl 2+ writes an encrypted journal
+    told = cli("import", "jrnl", str(sealed))
+    assert told.exit_code == ExitCode.INVALID_INPUT and "looks encrypted" in told.stderr
+    program = tmp_path / "picture.png"
+    program.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    other = cli("import", "jrnl", str(program))
+    assert other.exit_code == ExitCode.INVALID_INPUT
+    assert "isn't a text file" in other.stderr and "looks encrypted" not in other.stderr
+
+
 def test_jrnls_own_config_says_how_its_dates_and_tags_read(tmp_path: Path) -> None:
     folder = tmp_path / "jrnl-data"
     folder.mkdir()

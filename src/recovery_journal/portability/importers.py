@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, overload
 from ..domain.entry import MAX_TAGS, MAX_TEXT_BYTES, Entry, Revision, clean_tags, inline_tags
 from ..errors import (
     EmptyEntry,
+    InvalidDate,
     InvalidEncoding,
     InvalidInput,
     JournalError,
@@ -210,10 +211,16 @@ def jrnl(path: Path, *, dayfirst: bool | None = None, config: Path | None = None
         if found is not None:
             return _jrnl_file(path, found, ours)
         return _jrnl_text(_split(_text(raw, path)), path, ours)
-    if raw.startswith(b"gAAAAA") or raw[:1] in (b"\x00",) or b"\x00" in raw[:512]:
+    if raw.startswith(b"gAAAAA"):  # jrnl 2 and later seal a journal as one Fernet token
         raise InvalidInput(
             f"{path} looks encrypted (a jrnl encrypted journal).",
             hint="Decrypt it with jrnl first (jrnl --decrypt), or export it: jrnl --export json",
+        )
+    if b"\x00" in raw[:512]:  # jrnl 1's encrypted journals are bytes like these; so is any program or image
+        raise InvalidInput(
+            f"{path} isn't a text file, so it isn't a jrnl journal as it stands.",
+            hint="If it's an encrypted jrnl journal, decrypt it with jrnl first (jrnl --decrypt), or export "
+            "it: jrnl --export json",
         )
     told = jrnlconfig.settings_for(path, config or jrnlconfig.default_path())
     markdown = bool(_MD_YEAR.match(raw.lstrip().split(b"\n", 1)[0].decode("utf-8", "replace")))
@@ -494,19 +501,33 @@ def _no_jrnl_entries(path: Path) -> InvalidInput:
     )
 
 
+def _no_such_day(said: str, line: int | None) -> InvalidDate:
+    """A header in jrnl's own form whose day or time doesn't exist (2024-02-30): jrnl would read its line as
+    words of the entry before, but it is an entry's start typed wrong, and merging the two would be silent."""
+    what = "date and time" if _HAS_TIME.search(said) else "date"
+    where = f"Line {line} looks like" if line is not None else "A heading looks like"
+    return InvalidDate(
+        f"{where} the start of an entry, but {said} isn't a real {what}, so nothing was imported.",
+        hint="Correct that date in the file, then import it again.",
+    )
+
+
 def _jrnl_blocks(lines: Iterable[str], reading: _Reading) -> Iterator[tuple[datetime, list[str], bool]]:
     """Each entry of a jrnl text journal as its lines are read: its date, its lines (its title first) and
     whether it is starred."""
     current: tuple[datetime, list[str], bool] | None = None
     timed: bool | None = None  # whether this journal's headers carry a time, as jrnl's own do by default
-    for line in _source(lines, reading):
+    for number, line in enumerate(_source(lines, reading), 1):
         match = _JRNL_HEADER.match(line)
         if match is None:  # most lines: the words of the entry under way
             if current is not None:
                 current[1].append(line)
             continue
-        when = _jrnl_date(match.group("bracketed") or match.group("plain"), reading)
-        has_time = bool(_HAS_TIME.search(match.group("bracketed") or match.group("plain") or ""))
+        said = match.group("bracketed") or match.group("plain")
+        when = _jrnl_date(said, reading)
+        has_time = bool(_HAS_TIME.search(said or ""))
+        if when is None and _PLAIN_DATE.fullmatch(said) and (timed is None or has_time == timed):
+            raise _no_such_day(said, None if reading.markdown else number)
         if when is not None and timed is None:
             timed = has_time
         if when is not None and has_time == timed:  # a body line like "[2024-03-04] is..." stays
