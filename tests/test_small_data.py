@@ -119,6 +119,23 @@ def test_search_keeps_tags_and_snippets_indented_under_the_hit(width: int) -> No
     assert all(len(line) <= width for line in out)
 
 
+def test_a_hit_found_by_its_tag_alone_shows_its_first_words_and_star() -> None:
+    """Nothing matched in the words, so no excerpt: the first words stand in, as `list` shows them."""
+    hit = SearchHit(
+        entry=_entry(title="", text="Quiet session, mostly listening.", starred=True),
+        excerpts=[],
+        title_spans=[],
+    )
+    result = SearchResult(query="@walks", hits=[hit])
+    for out in (_render(view.search_view(result), 80), "\n".join(view.search_lines(result))):
+        head, words = out.splitlines()[:2]
+        assert "★" in head and "#walks" in head
+        assert words.rstrip() == "    Quiet session, mostly listening."
+    tender = SearchHit(entry=_entry(title="", text="Hard words.", tender=True), excerpts=[], title_spans=[])
+    folded = "\n".join(view.search_lines(SearchResult(query="@walks", hits=[tender])))
+    assert "Hard words" not in folded and "a tender entry" in folded
+
+
 @pytest.mark.parametrize("width", [40, 80])
 def test_show_keeps_the_star_with_its_word(width: int) -> None:
     out = _render(view.entry_view(_entry(starred=True, tags=("sam", "walks", "ruth", "therapy"))), width)

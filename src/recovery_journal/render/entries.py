@@ -272,6 +272,8 @@ def search_view(result: SearchResult, include_tender: bool = False) -> Renderabl
             ("", Text(f"{hit.entry.id:>4}", style="bold")),
             ("  ", Text(when(hit.entry.date), style="cyan")),
         ]
+        if hit.entry.starred:
+            pieces.append(("  ", Text("★")))
         if hit.entry.title:
             words = _highlighted(hit.entry.title, hit.title_spans).split(" ")
             pieces += [("  ", words[0]), *((" ", word) for word in words[1:])]
@@ -281,6 +283,8 @@ def search_view(result: SearchResult, include_tender: bool = False) -> Renderabl
         head = _Packed(pieces, indent=6)
         if _folds(hit, include_tender):
             parts += [head, Padding(Text(folded(hit.entry.id), style="dim"), (0, 0, 0, 4))]
+        elif not hit.excerpts and not hit.entry.title:  # found by a tag alone: its first words, as `list`
+            parts += [head, Padding(user_text(summary(hit.entry), style="dim"), (0, 0, 0, 4))]
         else:
             parts += [head, *_excerpt_text(hit)]
     return Group(*parts)
@@ -289,7 +293,7 @@ def search_view(result: SearchResult, include_tender: bool = False) -> Renderabl
 def search_lines(result: SearchResult, include_tender: bool = False) -> list[str]:
     lines = []
     for hit in result.hits:
-        head = f"{hit.entry.id:>4}  {stamp(hit.entry.date)}"
+        head = f"{hit.entry.id:>4}  {stamp(hit.entry.date)}" + ("  ★" if hit.entry.starred else "")
         if hit.entry.title:
             head += f"  {hit.entry.title}"
         if hit.entry.tags:
@@ -298,6 +302,8 @@ def search_lines(result: SearchResult, include_tender: bool = False) -> list[str
         if _folds(hit, include_tender):
             lines.append("    " + folded(hit.entry.id))
             continue
+        if not hit.excerpts and not hit.entry.title:  # found by a tag alone: its first words, as `list`
+            lines.append("    " + neutralise(summary(hit.entry)))
         lines += _excerpt_lines(hit)
     return lines
 
