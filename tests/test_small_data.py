@@ -227,6 +227,19 @@ def test_a_few_days_of_writing_give_one_rate_not_two(cli: Cli, initialised: obje
     assert "lately" not in told and "on average" not in told
 
 
+def test_sparse_writing_is_told_in_months_and_spans_read_alike(cli: Cli, initialised: object) -> None:
+    """Seven entries over three years: never "0.0 on average", and the same stretch named the same way by
+    `progress` and `stage`."""
+    for ago in ("3 years ago", "2 years ago", "400 days ago", "200 days ago", "100 days ago", "40 days ago"):
+        assert cli("write", "--date", ago, input="Held my boundary and went for a walk.").exit_code == 0
+    assert cli("write", "--date", "10 days ago", input="Held my boundary and went for a walk.").exit_code == 0
+    progress = " ".join(cli("progress", env={"COLUMNS": "200"}).stdout.split())
+    assert "0.0" not in progress
+    assert "about 1.0 entries a month lately, fewer than one entry a month on average." in progress.lower()
+    assert "Recovery 3 years" in progress and "3 years" in " ".join(cli("stage").stdout.split())
+    assert "months" not in progress.split("Stages", 1)[1].split("Now", 1)[0]
+
+
 def test_one_week_of_timeline_is_named_as_that_week(cli: Cli, initialised: object) -> None:
     assert cli("write", "--date", "2026-11-30 09:00", input="A first page.").exit_code == 0
     assert cli("write", "--date", "2026-12-02 09:00", input="A second page.").exit_code == 0

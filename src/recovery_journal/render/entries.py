@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 from ..domain.entry import Entry, Revision
 from ..domain.words import when as when  # re-exported: every view shows dates this way
-from ..journal.service import SearchHit, SearchResult
+from ..journal.service import Found, SearchHit, SearchResult
 from .output import neutralise, user_text
 
 SUMMARY_CHARS = 60
@@ -26,7 +26,7 @@ def stamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M}"
 
 
-def summary(entry: Entry | Revision, width: int = SUMMARY_CHARS) -> str:
+def summary(entry: Entry | Revision | Found, width: int = SUMMARY_CHARS) -> str:
     """The title, or the first words of the text when there is none."""
     source = entry.title or " ".join(entry.text.split())
     return source if len(source) <= width else source[: width - 1].rstrip() + "…"

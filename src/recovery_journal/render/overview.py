@@ -23,7 +23,7 @@ from ..overviews.timeline import Bucket, Timeline
 from ..stages.kinds import STAGES, Stage
 from .marks import KIND_MARK, day, days
 from .output import user_text
-from .stages import COLOURS, MEANING, not_named_yet
+from .stages import COLOURS, MEANING, not_named_yet, span
 
 SHADE = {Stage.RECOGNITION: "░", Stage.ACCEPTANCE: "▒", Stage.RECOVERY: "▓"}
 NARROW = 60
@@ -173,16 +173,20 @@ def _rate(p: Progress) -> str:
     if p.days_written < 7:
         return f"{counted(p.entries, 'entry')} in {days(p.days_written)} so far."
     if p.days_written <= RECENT_DAYS:
-        return f"About {p.per_week_overall:.1f} entries a week so far."
-    return f"About {p.per_week_recent:.1f} entries a week lately, {p.per_week_overall:.1f} on average."
+        return f"{_often(p.per_week_overall).capitalize()} so far."
+    if _often(p.per_week_recent).endswith("week") and _often(p.per_week_overall).endswith("week"):
+        return f"About {p.per_week_recent:.1f} entries a week lately, {p.per_week_overall:.1f} on average."
+    return f"{_often(p.per_week_recent).capitalize()} lately, {_often(p.per_week_overall)} on average."
 
 
-def _span(n: int) -> str:
-    if n < 14:
-        return days(n)
-    if n < 60:
-        return f"{n // 7} weeks"
-    return f"{round(n / 30.4)} months"
+def _often(per_week: float) -> str:
+    """How often, in a unit that reads: a week, or a month when it's under one a week (not "0.0 a week")."""
+    if per_week >= 0.95:
+        return f"about {per_week:.1f} entries a week"
+    per_month = per_week * 365.25 / 7 / 12
+    if per_month >= 0.95:
+        return f"about {per_month:.1f} entries a month"
+    return "fewer than one entry a month"
 
 
 def progress_lines(p: Progress, support: str | None = None) -> list[Text]:
@@ -224,7 +228,7 @@ def _progress_rows(p: Progress, supporting: bool = False) -> tuple[Text, list[tu
     assert p.first is not None  # noqa: S101 - there are entries
     heading = Text(
         f"Your progress since {day(p.first)}: {p.entries} entr{'y' if p.entries == 1 else 'ies'} "
-        f"over {_span((p.today - p.first).days + 1)}.",
+        f"over {span((p.today - p.first).days + 1)}.",
         style="bold",
     )
     rows: list[tuple[str, Text]] = []
@@ -241,7 +245,7 @@ def _progress_rows(p: Progress, supporting: bool = False) -> tuple[Text, list[tu
                 if len(stages):
                     stages.append(" · ")
                 stages.append(stage.label, style=COLOURS[stage])
-                stages.append(f" {_span(p.days_in_stage[stage])}")
+                stages.append(f" {span(p.days_in_stage[stage])}")
                 if current is not None and p.journey.tells and current.stage is stage:
                     stages.append(" (now)")  # as "Now" says below
         row("Stages", stages)

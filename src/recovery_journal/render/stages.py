@@ -36,7 +36,8 @@ def stage_text(stage: Stage | None) -> Text:
     return Text(stage.label, style=f"bold {COLOURS[stage]}")
 
 
-def _span(days: int) -> str:
+def span(days: int) -> str:
+    """A stretch of time as the overviews say it: days, weeks, months, then years."""
     if days < 1:
         return "under a day"
     if days < 14:
@@ -249,7 +250,7 @@ def _journey_lines(journey: Journey, today: date, supporting: bool) -> list[str]
             days = (today - period.start.date()).days if period is current else period.days
             lines.append(
                 f"  {period.start.day:>2} {period.start:%b %Y}  {period.stage.label:<12} "
-                f"{_span(days):>11}, "
+                f"{span(days):>11}, "
                 f"{period.entries} entr{'y' if period.entries == 1 else 'ies'}"
             )
         back = sum(not m.forward for m in journey.moves)
@@ -267,7 +268,7 @@ def _journey_lines(journey: Journey, today: date, supporting: bool) -> list[str]
 
 def _since(start: date, today: date) -> str:
     days = (today - start).days
-    return "today" if days < 1 else _span(days)
+    return "today" if days < 1 else span(days)
 
 
 def journey_view(journey: Journey, today: date, support: str | None = None) -> RenderableType:
