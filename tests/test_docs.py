@@ -43,6 +43,53 @@ def test_every_command_is_in_the_usage_guide() -> None:
         assert f"recovery-journal {path}" in USAGE, f"docs/usage.md lacks `recovery-journal {path}`"
 
 
+def _options(command: object) -> set[str]:
+    """Every long option a command reads, hidden ones too (an older name still works)."""
+    params = getattr(command, "params", [])
+    return {name for param in params for name in [*param.opts, *getattr(param, "secondary_opts", [])]}
+
+
+def _named(words: list[str], known: dict[str, object]) -> tuple[str, list[str]] | None:
+    """The longest command path the words start with, and the words after it."""
+    for end in range(len(words), 0, -1):
+        if " ".join(words[:end]) in known:
+            return " ".join(words[:end]), words[end:]
+    return None
+
+
+def _option_mentions(known: dict[str, object]) -> list[tuple[str, str, str]]:
+    """(command, option, where) for each option the guide gives a command: `list --on DAY` in a code span or
+    an example, and "`--from` and `--to` of `list`, `search` and `export`" in prose."""
+    found = []
+    fence = re.compile(r"^ *```.*?^ *```", flags=re.M | re.S)
+    examples = [
+        re.sub(r"\s+#\s.*", "", line.strip()) for block in fence.findall(USAGE) for line in block.splitlines()
+    ]
+    text = " ".join(fence.sub("", USAGE).split())
+    spans = [span.strip() for _, span in re.findall(r"(`+)(.+?)\1", text)]
+    for span in [*spans, *(line for line in examples if line.startswith("recovery-journal "))]:
+        named = _named(span.removeprefix("recovery-journal ").split(), known)
+        if named is not None:
+            found += [(named[0], word.split("=")[0], span) for word in named[1] if word.startswith("--")]
+    for options, paths in re.findall(
+        r"((?:`--[a-z-]+`(?:, | and )?)+) of ((?:`[a-z -]+`(?:, | and )?)+)", text
+    ):
+        for path in (path for path in re.findall(r"`([a-z -]+)`", paths) if path in known):
+            found += [
+                (path, option, f"{options} of {paths}") for option in re.findall(r"`(--[a-z-]+)`", options)
+            ]
+    return found
+
+
+def test_every_option_the_guide_gives_a_command_is_one_it_takes() -> None:
+    known = commands()
+    for path, option, where in _option_mentions(known):
+        command = known[path]
+        if getattr(command, "context_settings", {}).get("ignore_unknown_options"):
+            continue  # `config set editor code --wait`: the option is part of the value
+        assert option in _options(command) | {"--help"}, f"docs/usage.md gives {path} {option}: {where}"
+
+
 def _table(text: str) -> dict[int, str]:
     return {int(code): rest for code, rest in re.findall(r"^\| (\d+) \| (.+) \|$", text, flags=re.M)}
 
