@@ -90,6 +90,21 @@ def test_every_option_the_guide_gives_a_command_is_one_it_takes() -> None:
         assert option in _options(command) | {"--help"}, f"docs/usage.md gives {path} {option}: {where}"
 
 
+def test_the_guide_names_every_command_that_has_no_json() -> None:
+    """The guide's opening says most commands take --json, then names the ones that don't."""
+    opening = " ".join(USAGE.split("\n\n", 2)[1].split())
+    assert "These don't take it:" in opening
+    exceptions = opening.split("These don't take it:", 1)[1]
+    known = commands()
+    for path, command in known.items():
+        runs_alone = not getattr(command, "commands", None) or path == "config"  # `config` alone shows
+        if runs_alone and "--json" not in _options(command):
+            assert f"`{path}`" in exceptions, f"docs/usage.md says {path} takes --json; it doesn't"
+    for path in re.findall(r"`([a-z][a-z -]*)`", exceptions):
+        if path in known and path != "config show":  # named as where that JSON is
+            assert "--json" not in _options(known[path]), f"docs/usage.md says {path} has no --json"
+
+
 def _table(text: str) -> dict[int, str]:
     return {int(code): rest for code, rest in re.findall(r"^\| (\d+) \| (.+) \|$", text, flags=re.M)}
 
