@@ -105,6 +105,11 @@ def test_the_guide_names_every_command_that_has_no_json() -> None:
             assert "--json" not in _options(known[path]), f"docs/usage.md says {path} has no --json"
 
 
+def test_each_variable_has_one_row_in_the_guide() -> None:
+    rows = re.findall(r"^\| `([A-Z_]+)` \|", USAGE, flags=re.M)
+    assert [name for name in rows if rows.count(name) > 1] == []
+
+
 def _table(text: str) -> dict[int, str]:
     return {int(code): rest for code, rest in re.findall(r"^\| (\d+) \| (.+) \|$", text, flags=re.M)}
 
