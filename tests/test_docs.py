@@ -7,8 +7,10 @@ from pathlib import Path
 
 import typer
 
+from recovery_journal import reference
 from recovery_journal.cli import app
 from recovery_journal.errors import ExitCode
+from recovery_journal.sealing.passphrase import RECOVERY_CODE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 USAGE = (ROOT / "docs" / "usage.md").read_text(encoding="utf-8")
@@ -108,6 +110,16 @@ def test_the_guide_names_every_command_that_has_no_json() -> None:
 def test_each_variable_has_one_row_in_the_guide() -> None:
     rows = re.findall(r"^\| `([A-Z_]+)` \|", USAGE, flags=re.M)
     assert [name for name in rows if rows.count(name) > 1] == []
+
+
+def test_help_environment_names_every_command_that_reads_the_recovery_code() -> None:
+    meaning = dict(reference.ENVIRONMENT)[RECOVERY_CODE_ENV]
+    for path, command in commands().items():
+        if "--recovery-code" in _options(command):
+            assert f"`{path}`" in meaning, (
+                f"help environment: {path} --recovery-code reads {RECOVERY_CODE_ENV}"
+            )
+    assert "`recover`" in meaning
 
 
 def _table(text: str) -> dict[int, str]:

@@ -74,6 +74,26 @@ def test_a_wrong_passphrase_joins_nothing(cli: Cli, tmp_path: Path) -> None:
     assert not (tmp_path / "b" / "journal.db").exists()
 
 
+def test_join_reads_the_recovery_code_and_new_passphrase_from_the_environment(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """As `help environment` says: no terminal needed for `sync join --recovery-code`."""
+    laptop, phone, folder = tmp_path / "laptop", tmp_path / "phone", tmp_path / "Sync"
+    code = ok(cli, "init", env=at(laptop)).split("recovery code: ")[1].split()[0]
+    ok(cli, "write", input="Reached with the code.", env=at(laptop))
+    ok(cli, "sync", "setup", str(folder), env=at(laptop))
+    chosen = "chosen on the phone"
+    by_code = at(
+        phone,
+        RECOVERY_JOURNAL_PASSPHRASE="forgotten",
+        RECOVERY_JOURNAL_RECOVERY_CODE=code,
+        RECOVERY_JOURNAL_NEW_PASSPHRASE=chosen,
+    )
+    ok(cli, "sync", "join", str(folder), "--recovery-code", env=by_code)
+    listed = cli("list", "--json", env=at(phone, RECOVERY_JOURNAL_PASSPHRASE=chosen))
+    assert [e["text"] for e in json.loads(listed.stdout)["entries"]] == ["Reached with the code."]
+
+
 def test_rotating_the_key_is_refused_until_this_device_leaves(cli: Cli, tmp_path: Path) -> None:
     home = tmp_path / "a"
     ok(cli, "init", env=at(home))

@@ -26,6 +26,9 @@ from .settings import (
     WEAK_KDF_ENV,
 )
 
+# The commands that choose a passphrase: besides passwd and recover, a journal made from the recovery code.
+_CHOOSERS = "`passwd`, `recover`, and --recovery-code of `backup restore` and `sync join`"
+
 ENVIRONMENT: tuple[tuple[str, str], ...] = (
     (HOME_ENV, "the journal folder (--journal wins over it)"),
     (CONFIG_ENV, "the config file to read, instead of config.toml in your config folder"),
@@ -38,10 +41,14 @@ ENVIRONMENT: tuple[tuple[str, str], ...] = (
         passphrase.PREFIX + passphrase.CURRENT[2],
         "the passphrase itself (other programs running as you may read it)",
     ),
-    (passphrase.PREFIX + passphrase.NEW[0], "`passwd` and `recover`: the new passphrase from this file"),
-    (passphrase.PREFIX + passphrase.NEW[1], "`passwd` and `recover`: the new passphrase from this command"),
-    (passphrase.PREFIX + passphrase.NEW[2], "`passwd` and `recover`: the new passphrase itself"),
-    (passphrase.RECOVERY_CODE_ENV, "`recover`: the recovery code"),
+    (passphrase.PREFIX + passphrase.NEW[0], f"{_CHOOSERS}: the new passphrase from this file"),
+    (passphrase.PREFIX + passphrase.NEW[1], f"{_CHOOSERS}: the new passphrase from this command"),
+    (passphrase.PREFIX + passphrase.NEW[2], f"{_CHOOSERS}: the new passphrase itself"),
+    (
+        passphrase.RECOVERY_CODE_ENV,
+        "`recover`, and --recovery-code of `backup verify`, `backup restore` and `sync join`: "
+        "the recovery code",
+    ),
     (
         LOCK_TIMEOUT_ENV,
         f"seconds to wait when the journal is busy in another window (default {DEFAULT_LOCK_TIMEOUT:g})",
