@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from recovery_journal.commands import terminal as face
-from recovery_journal.errors import ExitCode
+from recovery_journal.errors import ExitCode, StorageProblem
 from recovery_journal.journal import capturing
 from recovery_journal.journal.service import Journal
 from recovery_journal.sealing import capture
@@ -152,6 +152,29 @@ def test_capture_without_a_journal_or_before_it_is_set_up_says_what_to_do(
     ran = cli("--journal", str(old), "list", "--json", env=fixture_pass)
     assert "Now it can." in [e["text"] for e in json.loads(ran.stdout)["entries"]]
     assert cli("--journal", str(old), "doctor", env=fixture_pass).exit_code == 0
+
+
+def test_piped_words_that_could_not_be_captured_are_said_to_be_unsaved(
+    cli: Cli, isolated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Capture is for hard moments: words that weren't kept are said to be unsaved, once, as `write` says."""
+    unsaved = "The text you piped in was not saved."
+    ran = cli("capture", input="Hard night.", env=no_passphrase(isolated))
+    assert ran.exit_code == ExitCode.NO_JOURNAL and unsaved in ran.stderr
+    old = tmp_path / "old"
+    shutil.copytree(FIXTURES / "journal-v1", old)  # quick capture not set up yet
+    ran = cli("--journal", str(old), "capture", input="Hard night.", env=no_passphrase(isolated))
+    assert ran.exit_code == ExitCode.INVALID_INPUT and unsaved in ran.stderr
+    assert cli("init").exit_code == 0
+
+    def full(*args: object) -> None:
+        raise StorageProblem("The disk is full.", hint="Free some space, then try again.")
+
+    monkeypatch.setattr(capture, "save", full)
+    ran = cli("capture", input="Hard night.", env=no_passphrase(isolated))
+    assert ran.exit_code == ExitCode.STORAGE
+    assert ran.stderr.count("not saved") == 1 and unsaved in ran.stderr and "Free some space" in ran.stderr
+    assert "Traceback" not in ran.stderr
 
 
 def test_captures_waiting_through_a_key_rotation_still_open(settings: Settings) -> None:

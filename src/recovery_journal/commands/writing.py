@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
@@ -91,12 +93,8 @@ def write(
     _one_of(tender, _not_tender, "--tender", "--not-tender")
     _one_of(star, _unstar, "--star", "--unstar")
     out = Output(as_json)
-    try:
+    with _unsaved_if_it_fails(text):
         opened = terminal.open_journal(ctx, out)  # the passphrase is asked before any words are typed
-    except JournalError as exc:  # piped words exist only in this process: say plainly they weren't saved
-        if text is None or not text.strip():
-            raise
-        raise type(exc)(f"{exc.message} The text you piped in was not saved.", hint=exc.hint) from None
     with opened as journal:
         chosen = journal.care.choose_prompt(prompt) if prompt is not None else ""
         if chosen and text is not None and not as_json:
@@ -128,6 +126,17 @@ def write(
         out.say(f"Saved entry {entry.id} ({when(entry.date)}).", style="green")
     if offered is not None:
         _offer(out, offered)
+
+
+@contextlib.contextmanager
+def _unsaved_if_it_fails(text: str | None) -> Iterator[None]:
+    """Piped words exist only in this process: if what follows fails, say plainly they weren't saved."""
+    try:
+        yield
+    except JournalError as exc:
+        if text is None or not text.strip():
+            raise
+        raise type(exc)(f"{exc.message} The text you piped in was not saved.", hint=exc.hint) from None
 
 
 def _offer(out: Output, kind: str) -> None:
@@ -165,17 +174,18 @@ def capture(
     _one_of(tender, _not_tender, "--tender", "--not-tender")
     _one_of(star, _unstar, "--star", "--unstar")
     out = Output(as_json)
-    kept = capturing.capture_entry(
-        terminal.settings(ctx),
-        text,
-        title=title,
-        tags=tags,
-        mood=mood,
-        date=moment,
-        tender=tender,
-        starred=star,
-        announce=terminal.editor_hint(out),
-    )
+    with _unsaved_if_it_fails(text):  # no journal yet, capture not set up, or the inbox can't be written
+        kept = capturing.capture_entry(
+            terminal.settings(ctx),
+            text,
+            title=title,
+            tags=tags,
+            mood=mood,
+            date=moment,
+            tender=tender,
+            starred=star,
+            announce=terminal.editor_hint(out),
+        )
     if kept is None:  # the editor closed on an empty page: a choice, not an error
         if as_json:
             out.document("capture", file=None, support_offered=False)

@@ -77,11 +77,8 @@ def capture_entry(
         try:
             return capture.save(settings.paths.inbox, public, journal_id, captured), captured.text
         except JournalError as exc:
-            if s is None:
-                raise type(exc)(
-                    f"{exc.message} Nothing was kept.",
-                    hint="Your text is still wherever it was piped from; try again once this is solved.",
-                ) from None
+            if s is None:  # words given, not typed here: the caller says what became of them
+                raise
             where = s.keep()
             raise type(exc)(
                 f"{exc.message} Your words weren't kept, and are still in {where}",
