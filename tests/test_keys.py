@@ -64,6 +64,17 @@ def test_a_short_passphrase_can_be_chosen_again(
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "abc"}).exit_code == ExitCode.WRONG_SECRET
 
 
+def test_an_answer_that_isnt_yes_or_no_is_asked_again_calmly(
+    cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    ran = cli("init", input="abc\nmaybe\n\nabc\n")  # a slip at the offer, then Enter keeps it
+    assert ran.exit_code == 0, ran.stderr
+    assert "Please answer y or n." in ran.stderr and "Error" not in ran.stderr
+    assert ran.stderr.count("Choose a different one? [y/N]") == 2
+    assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "abc"}).exit_code == 0
+
+
 def test_a_short_passphrase_from_the_environment_gets_the_note_without_a_question(cli: Cli) -> None:
     ran = cli("init", env={"RECOVERY_JOURNAL_PASSPHRASE": "abc"})
     assert ran.exit_code == 0, ran.stderr

@@ -134,7 +134,26 @@ def _choose_again(out: Output) -> bool:
         "A short passphrase is easier for someone else to guess. A phrase of a few words is easier to "
         "remember and harder to guess. Keeping this one is fine too."
     )
-    return bool(typer.confirm("Choose a different one?", default=False, err=True))
+    return yes_or_no("Choose a different one?")
+
+
+_YES = {"y": True, "yes": True, "n": False, "no": False}
+
+
+def yes_or_no(question: str, *, default: bool = False) -> bool:
+    """Ask a yes-or-no question on stderr (Enter gives `default`); any other answer is asked again, calmly.
+
+    Instead of typer.confirm, whose answer to a slip is Click's bare "Error: invalid input".
+    """
+    choices = "[Y/n]" if default else "[y/N]"
+    while True:
+        typed = str(typer.prompt(f"{question} {choices}", default="", show_default=False, err=True))
+        answer = typed.strip().lower()
+        if not answer:
+            return default
+        if answer in _YES:
+            return _YES[answer]
+        Output().say("Please answer y or n.")
 
 
 def recovery_code_prompt() -> opening.AskAgain | None:
