@@ -131,6 +131,19 @@ def test_delete_asks_first(cli: Cli, initialised: Ran, request: pytest.FixtureRe
     assert cli("show", "1").exit_code == ExitCode.NOT_FOUND
 
 
+def test_a_slip_at_a_yes_or_no_question_is_asked_again_calmly(
+    cli: Cli, initialised: Ran, request: pytest.FixtureRequest
+) -> None:
+    write(cli, "Keep or not.")
+    request.getfixturevalue("terminal")
+    kept = cli("delete", "1", input="maybe\nn\n")
+    assert kept.exit_code == 0 and "Nothing was deleted" in kept.stderr
+    assert "Please answer y or n." in kept.stderr and "Error" not in kept.stderr
+    assert cli("show", "1").exit_code == 0
+    commands = Path(face.__file__).parent  # every question asked goes through the one helper that does this
+    assert [p.name for p in commands.rglob("*.py") if "typer.confirm(" in p.read_text(encoding="utf-8")] == []
+
+
 def test_delete_without_a_terminal_needs_yes(cli: Cli, initialised: Ran) -> None:
     write(cli, "Keep me.")
     ran = cli("delete", "1")

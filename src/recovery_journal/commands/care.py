@@ -102,9 +102,7 @@ def support(
         return
     if not plan and terminal.stdin_is_terminal() and terminal.can_ask_secret():
         try:
-            plan = typer.confirm(
-                "\nShow your own plan too? It needs your passphrase.", default=False, err=True
-            )
+            plan = terminal.yes_or_no("\nShow your own plan too? It needs your passphrase.")
         except typer.Abort:
             return
     if plan:
@@ -174,9 +172,7 @@ def plan_command(
         with terminal.open_journal(ctx, out) as journal:
             if not yes:
                 try:
-                    sure = typer.confirm(
-                        "Remove your safety plan? This can't be undone.", default=False, err=True
-                    )
+                    sure = terminal.yes_or_no("Remove your safety plan? This can't be undone.")
                 except typer.Abort:
                     raise Interrupted("Stopped. Your plan is as it was.") from None
                 if not sure:

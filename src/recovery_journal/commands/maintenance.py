@@ -233,9 +233,7 @@ def discard_draft(
         )
     with terminal.open_journal(ctx, out) as journal:
         journal.drafts.file(number)  # "no such draft" before asking
-        if not yes and not typer.confirm(
-            f"Discard draft {number}? This can't be undone.", default=False, err=True
-        ):
+        if not yes and not terminal.yes_or_no(f"Discard draft {number}? This can't be undone."):
             out.say("Kept it.")
             if as_json:
                 out.document("deleted", what="draft", number=number, deleted=False)

@@ -157,11 +157,7 @@ def milestone_delete(
         )
     with terminal.open_journal(ctx, out) as journal:
         milestone = journal.milestones.get(milestone_id)
-        if not yes and not typer.confirm(
-            f"Delete {view.described(milestone)}?",
-            default=False,
-            err=True,
-        ):
+        if not yes and not terminal.yes_or_no(f"Delete {view.described(milestone)}?"):
             out.say("Kept it. Nothing was deleted.")
             if as_json:
                 out.document("deleted", what="milestone", id=milestone_id, deleted=False)
@@ -183,11 +179,10 @@ def offer_rounds(journal: Journal, counter: Counter, out: Output, today: date) -
         return
     label = f"{round_label(due[-1]).capitalize()} of {counter.name}"
     if terminal.stdin_is_terminal() and not out.json_mode:
-        if typer.confirm(
+        if terminal.yes_or_no(
             f"You've reached {round_label(due[-1])} of {counter.name}. That's worth celebrating. "
             "Mark it as a milestone?",
             default=True,
-            err=True,
         ):
             kind = "no-contact" if "contact" in counter.name.lower() else "celebration"
             reached = counter.current.start + timedelta(days=due[-1])
@@ -299,8 +294,8 @@ def counter_delete(
         )
     with terminal.open_journal(ctx, out) as journal:
         counter = journal.counters.find(name)
-        if not yes and not typer.confirm(
-            f"Delete the counter '{neutralise(counter.name)}' and its history?", default=False, err=True
+        if not yes and not terminal.yes_or_no(
+            f"Delete the counter '{neutralise(counter.name)}' and its history?"
         ):
             out.say("Kept it. Nothing was deleted.")
             if as_json:

@@ -302,7 +302,7 @@ def delete(
             )
         if not yes:
             try:
-                sure = typer.confirm(f"Delete {what}? This can't be undone.", default=False, err=True)
+                sure = terminal.yes_or_no(f"Delete {what}? This can't be undone.")
             except typer.Abort:
                 raise Interrupted("Stopped. Nothing was deleted.") from None
             if not sure:
