@@ -295,6 +295,25 @@ def test_config_set_refuses_an_unknown_key_or_value_and_leaves_the_file(cli: Cli
     assert config_file().read_text() == 'color = "never"\n'
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["color", "blue"], "color is auto, always or never"),
+        (["date_order", "sideways"], "date_order is dayfirst or monthfirst"),
+        (["default_tags", "two!"], "The tag 'two!' can't be used"),
+    ],
+)
+def test_config_set_speaks_of_the_value_given_not_the_file(cli: Cli, args: list[str], said: str) -> None:
+    """The mistake was typed on the command line; the file still holds what it held."""
+    ran = cli("config", "set", *args)
+    assert ran.exit_code == ExitCode.USAGE
+    assert said in ran.stderr and "nothing was changed" in ran.stderr.lower()
+    assert "config file" not in ran.stderr and str(config_file()) not in ran.stderr
+    assert not config_file().exists()
+    if args[0] != "default_tags":
+        assert f"recovery-journal config set {args[0]} " in ran.stderr  # the hint is a command, not TOML
+
+
 def test_config_unset_removes_any_key(cli: Cli) -> None:
     write_config('color = "never"\npassphrase = "hunter2"\n')
     ran = cli("config", "unset", "passphrase")

@@ -195,26 +195,44 @@ def from_file(config: ConfigFile) -> dict[str, Value]:
     return kept
 
 
-def _checked(name: str, value: Value, where: str) -> Value:
-    """A value in the form the setting uses (tags cleaned, an order or colour spelled one way)."""
+def _checked(name: str, value: Value, where: str | None) -> Value:
+    """A value in the form the setting uses (tags cleaned, an order or colour spelled one way).
 
-    def wrong(should: str, hint: str) -> ConfigProblem:
-        return ConfigProblem(f"In the config file {where}, {name} {should}.", hint=hint)
+    `where` is the config file and line it was read at; None when it was typed after `config set`, so a
+    mistake is said of the value given, not of a file that still holds what it held.
+    """
+
+    def one_of(choices: str) -> ConfigProblem:
+        example = CONFIG_KEYS[name].example
+        if where is None:
+            return ConfigProblem(
+                f"{name} is {choices}, so nothing was changed.",
+                hint=f"For example: recovery-journal config set {name} {example.strip(chr(34))}",
+            )
+        return ConfigProblem(
+            f"In the config file {where}, {name} should be {choices}.",
+            hint=f"For example: {name} = {example}",
+        )
 
     if name == "default_tags":
         try:
             return clean_tags(value)  # type: ignore[arg-type]
         except JournalError as exc:
-            raise wrong(f"holds a tag that can't be used ({exc.message})", exc.hint or "") from None
+            if where is None:
+                raise ConfigProblem(f"{exc.message} Nothing was changed.", hint=exc.hint) from None
+            raise ConfigProblem(
+                f"In the config file {where}, {name} holds a tag that can't be used ({exc.message}).",
+                hint=exc.hint or "",
+            ) from None
     if name == "date_order":
         order = _order(_squash(str(value)))
         if order is None:
-            raise wrong("should be dayfirst or monthfirst", 'For example: date_order = "dayfirst"')
+            raise one_of("dayfirst or monthfirst")
         return order
     if name == "color":
         chosen = str(value).strip().lower().replace("colour", "color")
         if chosen not in COLOURS:
-            raise wrong("should be auto, always or never", 'For example: color = "never"')
+            raise one_of("auto, always or never")
         return chosen
     if isinstance(value, str):
         return value.strip()
@@ -313,7 +331,7 @@ def set_config(env: Mapping[str, str], name: str, words: list[str]) -> ConfigVie
             "`recovery-journal help config` says what each does.",
         )
     config = configfile.read(configfile.config_path(env))
-    value = _checked(name, _from_words(name, key, words), str(config.path))
+    value = _checked(name, _from_words(name, key, words), None)
     return _view(configfile.write_value(config, name, value), env)
 
 
