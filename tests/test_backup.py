@@ -310,6 +310,40 @@ def test_foreign_and_empty_files_are_refused(content: bytes) -> None:
         _records(content)
 
 
+def test_an_export_given_as_a_backup_is_named_with_the_command_that_takes_it(
+    cli: Cli, initialised: Ran, tmp_path: Path
+) -> None:
+    """One of the files an import reads, handed to `backup`: said what it is, and `import ...` named."""
+    assert cli("write", input="Words to carry.").exit_code == 0
+    for form in ("json", "txt"):
+        assert cli("export", "--format", form, "-o", str(tmp_path / f"out.{form}")).exit_code == 0
+    day_one = tmp_path / "Journal.json"
+    day_one.write_text(json.dumps(DAYONE))
+    zipped = tmp_path / "dayone export.zip"
+    with zipfile.ZipFile(zipped, "w") as z:
+        z.writestr("Journal.json", json.dumps(DAYONE))
+    jrnl = FIXTURES / "jrnl"
+    for file, what, command in [
+        (tmp_path / "out.json", "a recovery-journal JSON export", f"import json {tmp_path / 'out.json'}"),
+        (tmp_path / "out.txt", "a recovery-journal text export", "import jrnl"),
+        (jrnl / "jrnl-journal.txt", "a jrnl journal", "import jrnl"),
+        (jrnl / "jrnl-export.json", "a jrnl export", "import jrnl"),
+        (jrnl / "jrnl-export.md", "a jrnl export", "import jrnl"),
+        (day_one, "a Day One export", "import dayone"),
+        (zipped, "a Day One export", f"import dayone '{zipped}'"),  # quoted, to be pasted as it is
+    ]:
+        for args in (["restore", "--merge"], ["verify"]):
+            ran = cli("backup", *args, str(file))
+            assert ran.exit_code == ExitCode.NOT_A_JOURNAL, (file, ran.stderr)
+            assert f"That file looks like {what}, not a backup." in ran.stderr, ran.stderr
+            assert f"recovery-journal {command}" in ran.stderr and "Nothing was changed" in ran.stderr
+    other = tmp_path / "notes.md"
+    other.write_text("# Just notes\n\nNothing an import reads.\n")
+    ran = cli("backup", "verify", str(other))
+    assert ran.exit_code == ExitCode.NOT_A_JOURNAL and "isn't a recovery-journal backup" in ran.stderr
+    assert "import" not in ran.stderr
+
+
 def test_golden_backup_from_version_0_1_stays_readable() -> None:
     incoming = backup.read(FIXTURES / "backup-v1.rjbackup", "fixture passphrase")
     assert incoming.counts() == {"entries": 3, "revisions": 1, "milestones": 1, "counters": 1}

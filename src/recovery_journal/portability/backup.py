@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shlex
 import sqlite3
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -37,7 +38,7 @@ from ..sealing.ledger import Ledger
 from ..settings import Settings
 from ..storage import migrations, queries
 from ..storage.files import fsync_folder, os_error, secure_folder, sweep_unfinished
-from . import backupfile, portable
+from . import backupfile, kinds, portable
 from .merge import Guess, MergeReport, merge_into, restore_into_new
 from .outfiles import check_target
 
@@ -242,10 +243,21 @@ def read_with_recovery_code(
 
 @contextmanager
 def _opened(path: Path) -> Iterator[BinaryIO]:
-    """The backup file open for reading; a missing file, a folder or a read error in plain words."""
+    """The backup file open for reading; a missing file, a folder or a read error in plain words, and a file
+    an import reads (an export, jrnl, Day One) named, with the command that takes it."""
     try:
         with path.open("rb") as handle:
-            yield handle
+            try:
+                yield handle
+            except NotAJournal:
+                kind = kinds.importable(path)
+                if kind is None:
+                    raise
+                raise NotAJournal(
+                    f"That file looks like {kind.what}, not a backup.",
+                    hint=f"Nothing was changed. `recovery-journal import {kind.command} "
+                    f"{shlex.quote(str(path))}` brings its entries in.",
+                ) from None
     except FileNotFoundError:
         raise NotFound(f"There's no file at {path}.", hint="Check the path; nothing was changed.") from None
     except IsADirectoryError:
