@@ -75,6 +75,23 @@ def test_an_answer_that_isnt_yes_or_no_is_asked_again_calmly(
     assert cli("list", env={"RECOVERY_JOURNAL_PASSPHRASE": "abc"}).exit_code == 0
 
 
+def test_stopping_before_anything_was_changed_says_nothing_was(
+    cli: Cli, terminal: None, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    """Ctrl-D at the first prompt: "Nothing more was changed" would suggest something had been."""
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    for typed in ("", "abc\n"):  # at "Choose a passphrase", and at "Choose a different one?"
+        ran = cli("init", input=typed)
+        assert ran.exit_code == ExitCode.INTERRUPTED
+        assert "Stopped. Nothing was changed." in ran.stderr and "more" not in ran.stderr
+        assert not isolated.exists()
+    assert cli("init", env={"RECOVERY_JOURNAL_PASSPHRASE": PASSPHRASE}).exit_code == 0
+    ran = cli("list", input="")  # at the passphrase: the journal's file isn't even opened yet
+    assert ran.exit_code == ExitCode.INTERRUPTED and "Stopped. Nothing was changed." in ran.stderr
+    ran = cli("list", input="not it\n")  # the wrong try opened the file, which may have upgraded it
+    assert ran.exit_code == ExitCode.INTERRUPTED and "Stopped. Nothing more was changed." in ran.stderr
+
+
 def test_a_short_passphrase_from_the_environment_gets_the_note_without_a_question(cli: Cli) -> None:
     ran = cli("init", env={"RECOVERY_JOURNAL_PASSPHRASE": "abc"})
     assert ran.exit_code == 0, ran.stderr

@@ -480,7 +480,7 @@ class JournalGroup(TyperGroup):
             report(error)
             code = int(error.exit_code)
         except typer.Abort:
-            report(Interrupted("Stopped. Nothing more was changed."))
+            report(Interrupted.stopped())
             code = int(ExitCode.INTERRUPTED)
         except Exception as exc:
             if not _is_usage_error(exc):
@@ -518,7 +518,7 @@ class JournalGroup(TyperGroup):
             report(error)
             ctx.exit(int(error.exit_code))
         except (KeyboardInterrupt, typer.Abort):
-            report(Interrupted("Stopped. Nothing more was changed."))
+            report(Interrupted.stopped())
             ctx.exit(int(ExitCode.INTERRUPTED))
         except BrokenPipeError:
             # The reader went away (e.g. `| head`); quietly stop writing.

@@ -187,3 +187,11 @@ class KeyChanged(JournalError):
 
 class Interrupted(JournalError):
     exit_code = ExitCode.INTERRUPTED
+
+    @classmethod
+    def stopped(cls, *, before_any_change: bool = False) -> Interrupted:
+        """Ctrl-C or Ctrl-D: stopping changes nothing further. Where a command may already have changed
+        something, that stays ("nothing more"); at a prompt before its first change, nothing at all was."""
+        return cls(
+            "Stopped. Nothing was changed." if before_any_change else "Stopped. Nothing more was changed."
+        )

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from ..domain.dates import DateOrder
-from ..errors import InvalidEncoding, JournalError, PassphraseProblem, Tampered, TooLarge, UsageProblem
+from ..errors import (
+    Interrupted,
+    InvalidEncoding,
+    JournalError,
+    PassphraseProblem,
+    Tampered,
+    TooLarge,
+    UsageProblem,
+)
 from ..journal import opening
 from ..journal.editor import Announce
 from ..journal.service import Journal
@@ -76,12 +84,28 @@ def passphrase_tries(label: str = "Passphrase") -> opening.AskTry | None:
     if not can_ask_secret():
         return None
 
+    first = _before_any_change(lambda: hidden(label))
+
     def ask(attempt: int) -> str:
-        if attempt > 1:
-            Output().say("That didn't open it. Take your time, and try again.")
+        if attempt == 1:
+            return first()
+        # Not "before any change" now: the try before opened the journal's file, which may have upgraded it.
+        Output().say("That didn't open it. Take your time, and try again.")
         return hidden(label)
 
     return ask
+
+
+def _before_any_change(ask: Callable[[], str]) -> Callable[[], str]:
+    """`ask` at a prompt that comes before the command has changed anything: stopping there says so."""
+
+    def asking() -> str:
+        try:
+            return ask()
+        except (KeyboardInterrupt, typer.Abort):
+            raise Interrupted.stopped(before_any_change=True) from None
+
+    return asking
 
 
 # Shorter than this, a passphrase is offered a second thought (never refused: the choice is the person's).
@@ -199,8 +223,9 @@ def ask_new_passphrase(current: Settings, passphrase_now: str | None = None) -> 
 
 
 def create_journal(current: Settings, intro: str) -> opening.Created:
-    """A new journal, its passphrase chosen now (asked after `intro`)."""
-    return opening.create_journal(current, new_passphrase_prompt("Choose a passphrase", intro))
+    """A new journal, its passphrase chosen now (asked after `intro`; nothing is made until it is settled)."""
+    ask = new_passphrase_prompt("Choose a passphrase", intro)
+    return opening.create_journal(current, None if ask is None else _before_any_change(ask))
 
 
 def open_journal(ctx: typer.Context, out: Output, *, session: bool = True) -> Journal:
