@@ -428,6 +428,34 @@ def test_a_derivation_still_running_is_waited_for(monkeypatch: pytest.MonkeyPatc
     assert crypto.argon2id(b"words", SALT, WEAK) == real(b"words", SALT, WEAK, crypto.KEY_LEN, None, None)
 
 
+def test_an_import_reads_its_file_only_once_the_derivation_ahead_has_ended(
+    cli: Cli, isolated: Path, derivations: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2id's 64 MiB are let go before the file's entries come in, not held on top of them."""
+    from recovery_journal.portability import importers
+
+    real_derive, real_jrnl = crypto._derive, importers.jrnl
+
+    def slow(*args: object) -> bytes:
+        time.sleep(0.3)
+        return real_derive(*args)  # type: ignore[arg-type]
+
+    running_when_read: list[bool] = []
+
+    def reading(*args: object, **kwargs: object) -> object:
+        running_when_read.append(any(thread.is_alive() for _, thread, _ in crypto._ahead))
+        return real_jrnl(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(crypto, "_derive", slow)
+    monkeypatch.setattr(importers, "jrnl", reading)
+    source = tmp_path / "journal.txt"
+    source.write_text("[2024-03-01 09:00] From jrnl\nWords from another journal.\n", encoding="utf-8")
+    assert launch.ahead(["import", "jrnl", str(source)], _env())
+    assert cli("import", "jrnl", str(source)).exit_code == 0
+    assert running_when_read == [False]
+    assert crypto._ahead == [], "and what it gave was still taken"
+
+
 @pytest.mark.parametrize(
     ("length", "secret", "ad"),
     [(16, None, None), (32, None, b"another use"), (32, None, b""), (32, b"", None)],

@@ -177,6 +177,15 @@ def argon2id_ahead(password: bytes, salt: bytes, params: Argon2Params) -> bool:
     return True
 
 
+def finish_ahead() -> None:
+    """Wait for a derivation started ahead to end; what it gave stays for the argon2id that takes it.
+
+    A command about to hold much in memory (an import reading its file) lets Argon2id's 64 MiB go first,
+    rather than have them on top of what it reads."""
+    if _ahead:
+        _ahead[-1][1].join()
+
+
 def argon2id_ahead_fresh(password: bytes, params: Argon2Params) -> bool:
     """argon2id_ahead with a salt drawn now, for the passphrase slot of a journal about to be made:
     `fresh_salt` gives that salt to the slot (once), and the slot's derivation then takes what was started."""
