@@ -606,14 +606,6 @@ def _imported(
             out.say(line)
 
 
-def _key_derived_first() -> None:
-    """Before an import reads its file: let the key derivation started ahead end, so that its 64 MiB are
-    gone before the file's entries come in (a 50,000-entry import peaked up to 5 MiB higher with both)."""
-    from ..sealing import crypto
-
-    crypto.finish_ahead()
-
-
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be imported; change nothing.")]
 ImportFile = Annotated[Path, typer.Argument(metavar="FILE", help="The file to import.")]
 
@@ -628,7 +620,7 @@ def import_json(
     """
     from ..portability import importers
 
-    _key_derived_first()
+    importers.key_derived_first()
     _import(ctx, importers.own_json(file), dry_run, as_json)
 
 
@@ -663,7 +655,7 @@ def import_jrnl(
     """
     from ..portability import importers
 
-    _key_derived_first()
+    importers.key_derived_first()
     _import(ctx, importers.jrnl(file, dayfirst=dayfirst, config=jrnl_config), dry_run, as_json)
 
 
@@ -675,7 +667,7 @@ def import_dayone(
 
     Example: recovery-journal import dayone "Day One Export.zip"
     """
-    from ..portability import dayone
+    from ..portability import dayone, importers
 
-    _key_derived_first()
+    importers.key_derived_first()
     _import(ctx, dayone.read(file), dry_run, as_json)
