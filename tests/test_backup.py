@@ -310,6 +310,27 @@ def test_foreign_and_empty_files_are_refused(content: bytes) -> None:
         _records(content)
 
 
+def test_a_file_that_is_no_backup_is_said_before_any_passphrase_is_asked_for(
+    cli: Cli, initialised: Ran, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, isolated: Path
+) -> None:
+    """No passphrase typed (or derived) for a file that was never a backup: with none to be had at all, the
+    file is still what is told, for every way of opening it."""
+    notes = tmp_path / "notes.md"
+    notes.write_text("# Just notes\n\nNothing an import reads.\n")
+    monkeypatch.delenv("RECOVERY_JOURNAL_PASSPHRASE")
+    fresh = str(tmp_path / "new home")
+    for args in (
+        ["backup", "verify", str(notes)],
+        ["backup", "verify", str(notes), "--recovery-code"],
+        ["backup", "restore", str(notes), "--merge"],
+        ["--journal", fresh, "backup", "restore", str(notes)],
+        ["--journal", fresh, "backup", "restore", str(notes), "--recovery-code"],
+    ):
+        ran = cli(*args)
+        assert ran.exit_code == ExitCode.NOT_A_JOURNAL, (args, ran.stderr)
+        assert "isn't a recovery-journal backup" in ran.stderr and "passphrase" not in ran.stderr, args
+
+
 def test_an_export_given_as_a_backup_is_named_with_the_command_that_takes_it(
     cli: Cli, initialised: Ran, tmp_path: Path
 ) -> None:

@@ -194,6 +194,7 @@ def verify(
     Example: recovery-journal backup verify ~/journal-2026-11.rjbackup
     """
     out = Output(as_json)
+    backups.check_file(file)  # before a passphrase or the recovery code is asked for it
     incoming = _read_backup(ctx, file, passphrase_file, recovery_code, keep="counts")[0]
     summary = backups.summary_of(incoming, file.stat().st_size)
     if as_json:
@@ -245,6 +246,7 @@ def restore(
             hint="Add --merge to merge the backup into it (nothing is ever deleted), "
             "or use --journal FOLDER for a new one.",
         )
+    backups.check_file(file)  # before the journal's passphrase, the backup's or a new one is asked for
     if exists:
         _restore_merging(ctx, out, file, dry_run, passphrase_file, recovery_code, as_json)
     else:

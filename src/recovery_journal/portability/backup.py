@@ -226,6 +226,13 @@ def read_trying(
         return read(path, ask_older(), keep=keep)
 
 
+def check_file(path: Path) -> None:
+    """Refuse a file that isn't a backup this version reads (or its header is damaged) before any passphrase
+    is asked for it: typing one, and waiting for its key, would be for nothing."""
+    with _opened(path) as handle:
+        backupfile.check(handle)
+
+
 def read_with_recovery_code(
     path: Path, settings: Settings, ask_code: opening.AskAgain | None, *, keep: Keep = "all"
 ) -> portable.Incoming:

@@ -193,6 +193,12 @@ def _header(data: BinaryIO) -> tuple[bytes, dict[str, Any]]:
     return prefix + raw, header
 
 
+def check(data: BinaryIO) -> None:
+    """That `data` begins as a backup this version reads: its header whole; NotAJournal, NewerVersion or
+    Damaged as reading it would say."""
+    _header(data)
+
+
 def has_recovery_slot(data: BinaryIO) -> bool:
     """Whether the recovery code can open this backup (version 2, from a journal whose code allows it)."""
     return _header(data)[1].get("recovery") is not None
