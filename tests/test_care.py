@@ -884,6 +884,15 @@ def test_entries_written_after_it_about_other_days_never_hide_the_line(
     assert cli("timeline").stdout.startswith("If you're thinking of hurting yourself or ending your life")
 
 
+def test_words_dated_years_ahead_never_lead_the_overviews(cli: Cli, initialised: Ran, tmp_path: Path) -> None:
+    """Only an import brings an entry dated ahead; it isn't the newest words for the years until then."""
+    _settled(cli)
+    ahead = tmp_path / "journal.txt"
+    ahead.write_text(f"[2040-01-01 09:00] Later.\n{_GOODBYE}\n", encoding="utf-8")
+    assert cli("import", "jrnl", str(ahead)).exit_code == 0
+    assert "recovery-journal support" not in cli("stage").stdout
+
+
 def test_words_only_the_learned_weights_read_as_heavy_get_the_line_too(cli: Cli, initialised: Ran) -> None:
     _settled(cli)
     assert gentle.offer_for(gentle.concern(LIGHTER)) == "words"  # no cue names it: the learned weights do

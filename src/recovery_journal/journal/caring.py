@@ -31,6 +31,9 @@ Offer = Literal["words", "plain", "harmed", "danger", "mood"]
 # written after it (catching up, or a whole other journal imported) never push such words out of sight.
 RECENT_HOURS = 48
 RECENT_MOST = 12
+# An entry dated ahead (only an import brings one: `write` refuses it) is read for a day past now, where a
+# clock set ahead could put words written now; one dated years ahead would otherwise lead every overview.
+AHEAD_HOURS = 24
 
 
 class CareBook:
@@ -145,8 +148,9 @@ class CareBook:
         try:
             if not self._checking():
                 return None
-            since = self._journal.now() - timedelta(hours=RECENT_HOURS)
-            ids = _dated_latest(self._journal.summaries() if found is None else found, since, RECENT_MOST)
+            now = self._journal.now()
+            since, until = now - timedelta(hours=RECENT_HOURS), now + timedelta(hours=AHEAD_HOURS)
+            ids = _dated_latest(self._journal.summaries() if found is None else found, since, until)
             cipher = self._journal.cipher
             with self._journal.store.read() as con:
                 rows = queries.entries_by_id(con, ids, ("date", "title", "text"))
@@ -256,9 +260,11 @@ def _strongest_offer(texts: list[str]) -> Offer | None:
     return next((kind for kind in ("harmed", "danger", "plain", "words") if kind in offers), None)
 
 
-def _dated_latest(found: Summaries, since: datetime, most: int) -> list[int]:
-    """The ids of the `most` entries dated latest, of those dated at `since` or after."""
-    floor = since.timestamp()
+def _dated_latest(found: Summaries, since: datetime, until: datetime) -> list[int]:
+    """The ids of the RECENT_MOST entries dated latest, of those dated from `since` to `until`."""
+    floor, ceiling = since.timestamp(), until.timestamp()
     epochs = found.epochs
-    recent = sorted((i for i, moment in enumerate(epochs) if moment >= floor), key=epochs.__getitem__)
-    return [found.ids[i] for i in recent[-most:]]
+    recent = sorted(
+        (i for i, moment in enumerate(epochs) if floor <= moment <= ceiling), key=epochs.__getitem__
+    )
+    return [found.ids[i] for i in recent[-RECENT_MOST:]]
