@@ -278,7 +278,7 @@ def test_prompts_command_lists_them_and_refuses_an_unknown_kind(cli: Cli) -> Non
     listed = doc(cli("prompts", "--json", env=NO_JOURNAL_ENV))["prompts"]
     assert set(listed) == set(prompts.GROUPS)  # type: ignore[arg-type]
     wrong = cli("prompts", "happiness", env=NO_JOURNAL_ENV)
-    assert wrong.exit_code == ExitCode.USAGE and "isn't a kind of prompt" in wrong.stderr
+    assert wrong.exit_code == ExitCode.INVALID_INPUT and "isn't a kind of prompt" in wrong.stderr
 
 
 def test_a_prompt_is_kept_beside_the_entry_never_in_its_text(

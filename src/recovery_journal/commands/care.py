@@ -286,7 +286,7 @@ def list_prompts(
     if stage is not None:
         group = prompts.find_group(stage)
         if group is None:
-            raise UsageProblem(
+            raise InvalidInput(  # as `write --prompt` and `list --stage` refuse a word they don't know
                 f"'{stage}' isn't a kind of prompt.",
                 hint="Use recognition, acceptance, recovery, milestone or hard-day.",
             )
