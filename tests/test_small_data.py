@@ -240,6 +240,18 @@ def test_sparse_writing_is_told_in_months_and_spans_read_alike(cli: Cli, initial
     assert "months" not in progress.split("Stages", 1)[1].split("Now", 1)[0]
 
 
+def test_an_imported_entry_dated_ahead_is_not_writing_lately(
+    cli: Cli, initialised: object, tmp_path: Path
+) -> None:
+    for ago in ("400 days ago", "300 days ago", "200 days ago", "100 days ago"):
+        assert cli("write", "--date", ago, input="Held my boundary and went for a walk.").exit_code == 0
+    ahead = tmp_path / "journal.txt"
+    ahead.write_text("[2040-01-01 09:00] Later.\nA page dated ahead.\n", encoding="utf-8")
+    assert cli("import", "jrnl", str(ahead)).exit_code == 0
+    told = " ".join(cli("progress", env={"COLUMNS": "200"}).stdout.split())
+    assert "fewer than one entry a month lately" in told.lower()
+
+
 def test_one_week_of_timeline_is_named_as_that_week(cli: Cli, initialised: object) -> None:
     assert cli("write", "--date", "2026-11-30 09:00", input="A first page.").exit_code == 0
     assert cli("write", "--date", "2026-12-02 09:00", input="A second page.").exit_code == 0

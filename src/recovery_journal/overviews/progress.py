@@ -129,7 +129,7 @@ def build(snapshot: Snapshot) -> Progress:
     current, longest = streaks(writing_days, today)
     first = min(writing_days) if writing_days else None
     recent_start = today - timedelta(days=RECENT_DAYS)
-    recent = [f for f in facts if f.day > recent_start]
+    recent = [f for f in facts if recent_start < f.day <= today]  # not one dated ahead (only imports are)
     before = [f for f in facts if recent_start - timedelta(days=RECENT_DAYS) < f.day <= recent_start]
     age = (today - first).days + 1 if first else 0
     weeks_overall = max(1.0, age / 7)
